@@ -1,0 +1,109 @@
+"""`cityrdf build`: validate the project graph, then write it as Turtle, N-Triples, JSON-LD and RDF/XML.
+
+The output directory is filled in a temporary sibling and swapped in only when every file is
+written, so a failed build leaves the previous `dist/` as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from cityrdf import __version__, graph, paths
+from cityrdf.errors import BadInput, NotConforming
+from cityrdf.namespaces import PREFIXES
+from cityrdf.validate import validate_store
+
+BASENAME = "cityrdf"
+RDFLIB_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "pretty-xml"}
+MANIFEST = "manifest.json"
+BUILD_FILES = {f"{BASENAME}.{ext}" for ext in [*RDFLIB_FORMATS, "nt"]} | {MANIFEST}
+
+
+def build(out: Path | None = None, reason: bool = True) -> dict:
+    """Validate, then write the merged graph to `out` (default dist/). Returns the manifest."""
+    out = Path(out) if out else paths.DIST_DIR
+    files = graph.source_files()
+    if not files:
+        raise BadInput(f"{paths.ROOT}: no ontology/*.ttl or data/*.ttl to build from")
+    described_in: dict[str, list[Path]] = {}
+    store = graph.load_store(files, described_in=described_in)
+    report = validate_store(store, files, described_in, reason=reason)
+    if not report.conforms:
+        print(report.to_text(), file=sys.stderr)
+        raise NotConforming(f"build: {report.summary()}; nothing written to {out}")
+    return write_dist(store, out)
+
+
+def write_dist(store: ox.Store, out: Path) -> dict:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        if out.is_dir():  # other verbs' artefacts in dist/ survive a rebuild
+            shutil.copytree(out, staging, dirs_exist_ok=True, ignore=lambda _, names: BUILD_FILES & set(names))
+        manifest = write_serialisations(store, staging)
+        _swap(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return manifest
+
+
+def write_serialisations(store: ox.Store, directory: Path) -> dict:
+    (directory / f"{BASENAME}.nt").write_bytes(
+        store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    )
+    rdf = graph.to_rdflib(store)
+    for prefix, namespace in PREFIXES.items():
+        rdf.bind(prefix, namespace, override=True, replace=True)
+    for ext, rdflib_format in RDFLIB_FORMATS.items():
+        options = {"context": _jsonld_context(rdf), "auto_compact": True} if ext == "jsonld" else {}
+        rdf.serialize(destination=directory / f"{BASENAME}.{ext}", format=rdflib_format, encoding="utf-8", **options)
+    manifest = {
+        "generator": f"cityrdf {__version__}",
+        "built": datetime.now(UTC).isoformat(timespec="seconds"),
+        "triples": len(rdf),
+        "files": {
+            path.name: {"bytes": path.stat().st_size, "sha256": _sha256(path)}
+            for path in sorted(directory.glob(f"{BASENAME}.*"))
+        },
+    }
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def _jsonld_context(rdf: rdflib.Graph) -> dict[str, str]:
+    """Only the prefixes the graph uses, so the context stays readable."""
+    used = {str(term) for triple in rdf for term in triple if isinstance(term, rdflib.URIRef)}
+    return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in used)}
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging` with two renames; the old tree is removed only after both."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+        out.rename(old / out.name)
+    try:
+        staging.rename(out)
+    except OSError:
+        if old is not None:
+            (old / out.name).rename(out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

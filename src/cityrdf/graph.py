@@ -1,0 +1,124 @@
+"""Load the project's sources into the embedded Oxigraph store, with the entailments the build adds.
+
+Every reader of the graph (build, validate, query, publish, serve) goes through `load_store`, so a
+syntax error is reported the same way everywhere: `FILE:LINE:COLUMN: reason`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from cityrdf import paths
+from cityrdf.errors import BadInput
+from cityrdf.namespaces import sparql_prologue
+
+RDF_SUFFIXES = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+# SPARQL rules the build applies; each says which standard makes the new triples follow.
+ENTAILMENT_RULES = {
+    # docs/model.md: the symmetric shortcut is derived from the agreements, in both directions.
+    "twinned-with": """
+        INSERT { ?a cr:twinnedWith ?b . ?b cr:twinnedWith ?a }
+        WHERE { ?agreement a cr:TwinningAgreement ; cr:party ?a, ?b . FILTER(?a != ?b) }
+    """,
+    # SKOS §5.4: skos:prefLabel is a sub-property of rdfs:label.
+    "pref-label-is-label": """
+        INSERT { ?c rdfs:label ?l } WHERE { ?c skos:prefLabel ?l }
+    """,
+}
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    try:
+        return RDF_SUFFIXES[path.suffix.lower()]
+    except KeyError:
+        known = ", ".join(sorted(RDF_SUFFIXES))
+        raise BadInput(f"{path}: unknown RDF file type {path.suffix!r} (expected one of {known})")
+
+
+def parse_file(path: Path) -> list[ox.Triple]:
+    """The triples of one RDF file, or BadInput naming the file, line and column."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"{path}: no such file")
+    fmt = rdf_format(path)
+    try:
+        return [q.triple for q in ox.parse(path=str(path), format=fmt)]
+    except SyntaxError as err:
+        reason = str(err.msg if hasattr(err, "msg") else err)
+        reason = reason.split(":", 1)[1].strip() if reason.startswith("Parser error at") else reason
+        return _raise_at(path, err.lineno, err.offset, reason)
+    except (ValueError, OSError, UnicodeDecodeError) as err:
+        raise BadInput(f"{path}: {err}") from None
+
+
+def _raise_at(path: Path, line: int | None, column: int | None, reason: str):
+    where = f"{path}:{line}:{column}" if line else str(path)
+    raise BadInput(f"{where}: {reason}") from None
+
+
+def source_files(with_links: bool = True) -> list[Path]:
+    """The ontology and data files the project graph is made of, in a stable order."""
+    files = sorted(paths.ONTOLOGY_DIR.glob("*.ttl")) + sorted(paths.DATA_DIR.glob("*.ttl"))
+    if with_links and paths.LINKS_DIR.is_dir():
+        files += sorted(paths.LINKS_DIR.glob("*.ttl"))
+    return files
+
+
+def ontology_files() -> list[Path]:
+    return sorted(paths.ONTOLOGY_DIR.glob("*.ttl"))
+
+
+def shape_files() -> list[Path]:
+    return sorted(paths.SHAPES_DIR.glob("*.ttl"))
+
+
+def load_store(
+    files: Iterable[Path] | None = None,
+    entail: bool = True,
+    described_in: dict[str, list[Path]] | None = None,
+) -> ox.Store:
+    """An in-memory Oxigraph store holding `files` (default: the project graph) in its default graph.
+
+    If `described_in` is given, it is filled with IRI -> the files where that IRI is a subject,
+    so that reports can say which file to fix.
+    """
+    store = ox.Store()
+    for path in source_files() if files is None else files:
+        triples = parse_file(path)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        if described_in is not None:
+            for subject in {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}:
+                described_in.setdefault(subject, []).append(Path(path))
+    if entail:
+        apply_entailments(store)
+    return store
+
+
+def apply_entailments(store: ox.Store) -> None:
+    for rule in ENTAILMENT_RULES.values():
+        store.update(sparql_prologue() + rule)
+
+
+def to_rdflib(store: ox.Store) -> rdflib.Graph:
+    """The store's default graph as an rdflib Graph (for pySHACL and serialisers)."""
+    graph = rdflib.Graph()
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    graph.parse(data=data, format="nt")
+    return graph
+
+
+def load_graph(files: Iterable[Path] | None = None, entail: bool = True) -> rdflib.Graph:
+    return to_rdflib(load_store(files, entail=entail))

@@ -1,0 +1,148 @@
+"""HTML pages of the site (resource pages, index pages, stored questions), rendered with Jinja2.
+
+`publish` writes them to files with relative links; `serve` renders them per request with
+root-relative links; `Linker` is the only difference between the two.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from importlib.resources import files
+
+import jinja2
+import pyoxigraph as ox
+
+from cityrdf.namespaces import CR, ORG, RDF, SKOS
+from cityrdf.site_model import RDF_FORMATS, SiteModel, Term
+
+STATIC_FILES = ("style.css", "filter.js", "sparql.js")
+# Sections documented by pyLODE, not by our templates: their HTML is `{section}/index.html`.
+PYLODE_SECTIONS = ("ontology", "shapes")
+
+
+@dataclass
+class Linker:
+    """Turns a site path (`id/city/tehran`) into an href from the page being rendered.
+
+    mode "relative": a static site that works from any folder, even file:// (default);
+    mode "absolute": a static site whose links start with `base_url`;
+    mode "server": root-relative extensionless links, for `cityrdf serve` and its content negotiation.
+    """
+
+    current: str = "index"
+    mode: str = "relative"
+    base_url: str = ""
+
+    def file_for(self, path: str, suffix: str = ".html") -> str:
+        if suffix == ".html" and path in PYLODE_SECTIONS:
+            return f"{path}/index.html"
+        return path + suffix
+
+    def __call__(self, path: str, suffix: str = ".html") -> str:
+        if self.mode == "server":
+            if path == "index" and suffix == ".html":
+                return "/"
+            return "/" + path + ("" if suffix == ".html" else suffix)
+        target = self.file_for(path, suffix)
+        if self.mode == "absolute":
+            return self.base_url + target
+        here = posixpath.dirname(self.file_for(self.current))
+        return posixpath.relpath(target, here or ".")
+
+    def asset(self, name: str) -> str:
+        return self(f"static/{name}", "")
+
+
+@dataclass
+class IndexPage:
+    name: str
+    title_en: str
+    title_fa: str
+    headers: tuple[str, ...]
+    rows: list[list]
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(files("cityrdf") / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+class Pages:
+    """Renders every page of the site from one SiteModel."""
+
+    def __init__(self, model: SiteModel, mode: str = "relative", base_url: str = "", sparql: bool = False):
+        self.model = model
+        self.mode = mode
+        self.base_url = base_url
+        self.sparql = sparql  # the live server has a query page; a static site does not
+        self.env = environment()
+
+    def _render(self, template: str, current: str, **context) -> str:
+        href = Linker(current, self.mode, self.base_url)
+        return self.env.get_template(template).render(
+            href=href, current=current, sparql=self.sparql, rdf_formats=list(RDF_FORMATS), **context
+        )
+
+    def resource(self, iri: str) -> str:
+        view = self.model.view(iri)
+        return self._render("resource.html", view.path, view=view)
+
+    def home(self, indexes: list[IndexPage]) -> str:
+        return self._render("home.html", "index", indexes=indexes)
+
+    def index(self, page: IndexPage) -> str:
+        return self._render("index_list.html", page.name, page=page)
+
+    def questions(self, questions: list[dict[str, str]]) -> str:
+        return self._render("questions.html", "questions", questions=questions)
+
+    def query_page(self, questions: list[dict[str, str]]) -> str:
+        return self._render("sparql.html", "sparql", questions=questions)
+
+    # The index pages: each is a table with a client-side filter.
+    def index_pages(self) -> list[IndexPage]:
+        m = self.model
+        t = m.term
+
+        def values(iri: str, prop) -> list[Term]:
+            return [t(o) for o in m.objects(ox.NamedNode(iri), ox.NamedNode(str(prop)))]
+
+        def count_incoming(iri: str, prop) -> int:
+            return sum(1 for _ in m.store.quads_for_pattern(None, ox.NamedNode(str(prop)), ox.NamedNode(iri)))
+
+        def node(iri: str) -> Term:
+            return t(ox.NamedNode(iri))
+
+        cities = [
+            [node(c), values(c, CR.country), count_incoming(c, CR.party)] for c in m.instances(str(CR.City))
+        ]
+        pacts = [
+            [node(a), values(a, CR.party), values(a, CR.status), values(a, CR.signingDate)]
+            for a in m.instances(str(CR.TwinningAgreement))
+        ]
+        networks = [
+            [node(n), count_incoming(n, ORG.organization)] for n in m.instances(str(CR.CityNetwork))
+        ]
+        concepts = [[node(c), values(c, SKOS.inScheme)] for c in m.instances(str(SKOS.Concept))]
+        everything = [[node(r), values(r, RDF.type)] for r in m.resources()]
+        return [
+            IndexPage("cities", "Cities", "شهرها", ("city", "country", "pacts"), cities),
+            IndexPage("pacts", "Twinning agreements", "پیمان‌های خواهرخواندگی",
+                      ("agreement", "parties", "status", "signed"), pacts),
+            IndexPage("networks", "City networks", "شبکه‌های شهری", ("network", "members"), networks),
+            IndexPage("concepts", "Concepts", "مفهوم‌ها", ("concept", "scheme"), concepts),
+            IndexPage("resources", "All resources", "همهٔ منابع", ("resource", "types"), everything),
+        ]
+
+
+def static_file(name: str) -> bytes:
+    if name not in STATIC_FILES:
+        raise KeyError(name)
+    return (files("cityrdf") / "static" / name).read_bytes()

@@ -1,0 +1,60 @@
+// The query page: runs the query with fetch() against /sparql and shows the rows in a table.
+(function () {
+  var form = document.getElementById("sparql-form");
+  var select = document.getElementById("example");
+  var textarea = document.getElementById("query");
+  var status = document.getElementById("status");
+  var table = document.getElementById("results");
+  var examples = JSON.parse(document.getElementById("examples").textContent);
+
+  function cell(binding) {
+    var td = document.createElement("td");
+    if (!binding) return td;
+    if (binding.type === "uri") {
+      var a = document.createElement("a");
+      var ours = "https://w3id.org/cityrdf/";
+      a.href = binding.value.indexOf(ours) === 0 ? "/" + binding.value.slice(ours.length) : binding.value;
+      a.textContent = binding.value;
+      td.appendChild(a);
+    } else {
+      td.textContent = binding.value;
+      if (binding["xml:lang"]) { td.lang = binding["xml:lang"]; td.dir = "auto"; }
+    }
+    return td;
+  }
+
+  function show(data) {
+    var head = table.tHead, body = table.tBodies[0];
+    head.innerHTML = ""; body.innerHTML = "";
+    if ("boolean" in data) { status.textContent = "ASK: " + data.boolean; return; }
+    var tr = document.createElement("tr");
+    data.head.vars.forEach(function (v) { var th = document.createElement("th"); th.textContent = v; tr.appendChild(th); });
+    head.appendChild(tr);
+    data.results.bindings.forEach(function (b) {
+      var row = document.createElement("tr");
+      data.head.vars.forEach(function (v) { row.appendChild(cell(b[v])); });
+      body.appendChild(row);
+    });
+    status.textContent = data.results.bindings.length + " rows";
+  }
+
+  function run() {
+    status.textContent = "…";
+    fetch("/sparql", {
+      method: "POST",
+      headers: { "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json" },
+      body: textarea.value
+    }).then(function (response) {
+      if (!response.ok) return response.text().then(function (t) { throw new Error(response.status + ": " + t); });
+      return response.json();
+    }).then(show).catch(function (err) { status.textContent = err.message; });
+  }
+
+  select.addEventListener("change", function () { textarea.value = examples[select.selectedIndex]; run(); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
+  var wanted = new URLSearchParams(location.search).get("example");
+  for (var i = 0; i < select.options.length; i++) {
+    if (select.options[i].value === wanted) { select.selectedIndex = i; textarea.value = examples[i]; }
+  }
+  if (examples.length) run();
+})();

@@ -1,0 +1,230 @@
+"""`cityrdf validate`: the SHACL shapes, the QC queries and the reasoner, over the project or given files.
+
+Three checks, one report. Every finding names the focus node, what fired, a message in English and
+the file the focus node is described in, so the person who wrote the data knows what to fix.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from cityrdf import graph, paths
+from cityrdf.errors import BadInput
+from cityrdf.namespaces import PREFIXES, sparql_prologue
+from cityrdf.reasoner import ReasonerReport, check_store
+
+VIOLATION = "Violation"
+QC_SUFFIX = "-violation.rq"
+# ODK's QC queries name the offending resource ?entity; other names are accepted in this order.
+QC_FOCUS_VARIABLES = ("entity", "focus", "resource", "s", "subject", "term")
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str  # "shacl", "qc" or "reasoner"
+    severity: str  # SHACL's sh:Violation / sh:Warning / sh:Info, by local name
+    focus_node: str
+    message: str
+    component: str = ""  # SHACL constraint component, QC query file, or reasoner test
+    path: str = ""
+    value: str = ""
+    source: str = ""  # file(s) where the focus node is a subject
+
+
+@dataclass
+class ValidationReport:
+    files: list[Path]
+    triples: int
+    findings: list[Finding] = field(default_factory=list)
+    reasoner: ReasonerReport | None = None  # None when the reasoner was not asked
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == VIOLATION]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def summary(self) -> str:
+        warnings = len(self.findings) - len(self.violations)
+        if self.reasoner is None:
+            hermit = "reasoner skipped"
+        else:
+            hermit = "HermiT: consistent" if self.reasoner.ok else "HermiT: NOT consistent"
+        return (
+            f"{len(self.violations)} violations, {warnings} warnings/infos in {len(self.files)} files "
+            f"({self.triples} triples); {hermit}"
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "conforms": self.conforms,
+                "violations": len(self.violations),
+                "triples": self.triples,
+                "files": [_display(p) for p in self.files],
+                "reasoner": None if self.reasoner is None else asdict(self.reasoner),
+                "results": [asdict(f) for f in self.findings],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+    def to_text(self) -> str:
+        lines = []
+        for f in self.findings:
+            where = f"{f.source}: " if f.source else ""
+            path = f" {compact(f.path)}" if f.path else ""
+            value = f" (value {compact(f.value)})" if f.value else ""
+            lines.append(
+                f"{where}{compact(f.focus_node) or '(graph)'} [{f.severity}] "
+                f"{compact(f.component)}{path}{value}\n    {f.message}"
+            )
+        lines.append(("OK: " if self.conforms else "FAILED: ") + self.summary())
+        return "\n".join(lines)
+
+
+def validate_files(files: list[Path] | None = None, reason: bool = True) -> ValidationReport:
+    """Validate the project graph, or `files` together with the ontology."""
+    if files:
+        ontology = graph.ontology_files()
+        files = ontology + [Path(f) for f in files if Path(f).resolve() not in map(Path.resolve, ontology)]
+    else:
+        files = graph.source_files()
+    described_in: dict[str, list[Path]] = {}
+    store = graph.load_store(files, described_in=described_in)
+    return validate_store(store, files, described_in, reason=reason)
+
+
+def validate_store(
+    store: ox.Store, files: list[Path], described_in: dict[str, list[Path]], reason: bool = True
+) -> ValidationReport:
+    """Run every check on a loaded store (`described_in` as filled by graph.load_store)."""
+    report = ValidationReport(files=list(files), triples=len(store))
+    findings = shacl_findings(graph.to_rdflib(store)) + qc_findings(store)
+    if reason:
+        report.reasoner = check_store(store)
+        findings += reasoner_findings(report.reasoner)
+
+    def with_source(f: Finding) -> Finding:
+        sources = ", ".join(_display(p) for p in described_in.get(f.focus_node, []))
+        return Finding(**{**asdict(f), "source": sources})
+
+    report.findings = [with_source(f) for f in findings]
+    return report
+
+
+def shacl_findings(data: rdflib.Graph) -> list[Finding]:
+    import pyshacl  # slow to import; stats and build's writers don't need it
+
+    shape_files = graph.shape_files()
+    if not shape_files:  # pyshacl would take the data graph as the shapes graph
+        return []
+    shapes = graph.load_graph(shape_files, entail=False)
+    ontology = graph.load_graph(graph.ontology_files(), entail=False)
+    _, results, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    findings = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        severity = results.value(result, SH.resultSeverity)
+        findings.append(
+            Finding(
+                check="shacl",
+                severity=str(severity).removeprefix(str(SH)) if severity else VIOLATION,
+                focus_node=_term(results.value(result, SH.focusNode)),
+                message=_english(results.objects(result, SH.resultMessage)),
+                component=_term(results.value(result, SH.sourceConstraintComponent)),
+                path=_term(results.value(result, SH.resultPath)),
+                value=_term(results.value(result, SH.value)),
+            )
+        )
+    return sorted(findings, key=lambda f: (f.focus_node, f.component, f.path, f.value))
+
+
+def qc_findings(store: ox.Store) -> list[Finding]:
+    """One finding per row of each `queries/qc/*-violation.rq` (the ODK convention: any row fails)."""
+    findings = []
+    for query_file in sorted(paths.QC_DIR.glob("*" + QC_SUFFIX)):
+        title = _query_title(query_file)
+        try:
+            solutions = store.query(sparql_prologue() + query_file.read_text(encoding="utf-8"))
+        except SyntaxError as err:
+            raise BadInput(f"{_display(query_file)}: {err}") from None
+        variables = [v.value for v in solutions.variables]
+        focus = next((v for v in QC_FOCUS_VARIABLES if v in variables), variables[0] if variables else "")
+        for row in solutions:
+            bound = {v: row[v] for v in variables if row[v] is not None}
+            details = ", ".join(f"{v}={compact(_term(t))}" for v, t in bound.items() if v != focus)
+            findings.append(
+                Finding(
+                    check="qc",
+                    severity=VIOLATION,
+                    focus_node=_term(bound.get(focus)),
+                    message=f"{title}" + (f" ({details})" if details else ""),
+                    component=_display(query_file),
+                )
+            )
+    return findings
+
+
+def reasoner_findings(report: ReasonerReport) -> list[Finding]:
+    if report.error:
+        return [Finding("reasoner", VIOLATION, "", f"HermiT could not reason: {report.error}", "hermit")]
+    findings = [] if report.consistent else [
+        Finding("reasoner", VIOLATION, "", "the ontology with the data is inconsistent", "hermit:consistency")
+    ]
+    return findings + [
+        Finding("reasoner", VIOLATION, iri, "class is unsatisfiable (no individual can be in it)", "hermit:satisfiability")
+        for iri in report.unsatisfiable
+    ]
+
+
+def compact(iri: str) -> str:
+    """`crid:city/tehran` for display; anything not under a known prefix stays as it is."""
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def _term(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, rdflib.BNode | ox.BlankNode):
+        return "_:" + str(term.value if isinstance(term, ox.BlankNode) else term)
+    return str(term.value if isinstance(term, ox.NamedNode | ox.Literal) else term)
+
+
+def _english(messages) -> str:
+    """The English message if there is one, else one without a language, else any."""
+    by_lang = {getattr(m, "language", None): str(m) for m in messages}
+    return by_lang.get("en") or by_lang.get(None) or next(iter(by_lang.values()), "")
+
+
+def _query_title(query_file: Path) -> str:
+    """The query's `#+ summary:` line, else its first comment line, else its name."""
+    comments = [
+        line.lstrip("#+ ").strip()
+        for line in query_file.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    ]
+    summary = next((c.split(":", 1)[1].strip() for c in comments if c.startswith("summary:")), None)
+    return summary or next((c for c in comments if c), query_file.stem)
+
+
+def _display(path: Path) -> str:
+    path = Path(path).resolve()
+    return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)

@@ -1,0 +1,188 @@
+"""A polite Wikidata SPARQL client: batched VALUES queries, retries with back-off, an on-disk cache.
+
+Wikidata's query service asks clients for a descriptive User-Agent and to back off on 429
+(https://www.mediawiki.org/wiki/Wikidata_Query_Service/User_Manual#Query_limits); a rerun after a
+failure resumes from the cache instead of asking again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import os
+import socket
+import tempfile
+import time
+import urllib.error
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
+
+from cityrdf import paths
+from cityrdf.errors import BadInput
+
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
+USER_AGENT = "cityrdf/0.1 (sister-city knowledge graph; https://w3id.org/cityrdf/) SPARQLWrapper"
+WD_PROLOGUE = """PREFIX wd: <http://www.wikidata.org/entity/>
+PREFIX wdt: <http://www.wikidata.org/prop/direct/>
+PREFIX p: <http://www.wikidata.org/prop/>
+PREFIX ps: <http://www.wikidata.org/prop/statement/>
+PREFIX pq: <http://www.wikidata.org/prop/qualifier/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+# Q486972 "human settlement": cities, towns and villages are all subclasses of it.
+HUMAN_SETTLEMENT = "Q486972"
+
+
+class EndpointFailed(BadInput):
+    """The endpoint kept failing after the allowed retries."""
+
+
+@dataclass
+class WikidataClient:
+    endpoint: str = WIKIDATA_SPARQL
+    cache_dir: Path | None = None
+    offline: bool = False
+    timeout: float = 60.0
+    attempts: int = 4
+    backoff: float = 2.0  # seconds before the 2nd attempt; doubles each time
+    max_wait: float = 60.0
+    batch_size: int = 40
+
+    def __post_init__(self) -> None:
+        if self.cache_dir is None:
+            self.cache_dir = paths.ROOT / ".cache" / "wikidata"
+
+    # -- the protocol ------------------------------------------------------------------------
+
+    def select(self, query: str) -> list[dict[str, dict]]:
+        """The bindings of a SELECT query, from the cache or the endpoint."""
+        cached = self._cache_path(query)
+        if cached.is_file():
+            return json.loads(cached.read_text(encoding="utf-8"))["results"]["bindings"]
+        if self.offline:
+            raise BadInput(f"{self.endpoint}: not in the cache and --offline forbids the network")
+        document = self._fetch(query)
+        _write_atomically(cached, json.dumps(document, ensure_ascii=False))
+        return document["results"]["bindings"]
+
+    def _fetch(self, query: str) -> dict:
+        reason = ""
+        for attempt in range(1, self.attempts + 1):
+            wait = self.backoff * 2 ** (attempt - 1)
+            try:
+                return self._request(query)
+            except urllib.error.HTTPError as err:
+                if err.code not in RETRYABLE_STATUS:
+                    raise EndpointFailed(f"{self.endpoint}: HTTP {err.code} {err.reason}") from None
+                reason = f"HTTP {err.code}"
+                wait = max(wait, _retry_after(err))
+            except EndPointInternalError:  # SPARQLWrapper's name for HTTP 500
+                reason = "HTTP 500"
+            except SPARQLWrapperException as err:  # 400, 401, 404, 414: asking again will not help
+                raise EndpointFailed(f"{self.endpoint}: {str(err).splitlines()[0]}") from None
+            except (TimeoutError, socket.timeout):
+                reason = f"no answer within {self.timeout:g} s"
+            except urllib.error.URLError as err:
+                reason = f"cannot connect ({err.reason})"
+            except (OSError, http.client.HTTPException) as err:  # connection reset mid-answer
+                reason = f"connection failed ({type(err).__name__})"
+            except ValueError as err:  # json.JSONDecodeError and results without bindings
+                reason = f"malformed SPARQL JSON results ({str(err).splitlines()[0]})"
+            if attempt < self.attempts:
+                time.sleep(min(wait, self.max_wait))
+        raise EndpointFailed(f"{self.endpoint}: {reason} after {self.attempts} attempts; giving up")
+
+    def _request(self, query: str) -> dict:
+        client = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
+        client.setMethod(POST)
+        client.setReturnFormat(JSON)
+        client.setTimeout(int(max(1, self.timeout)))
+        client.setQuery(query)
+        response = client.query().response
+        try:
+            document = json.loads(response.read().decode("utf-8"))
+        finally:
+            response.close()
+        if not isinstance(document, dict) or "bindings" not in document.get("results", {}):
+            raise ValueError("no results.bindings")
+        return document
+
+    def _cache_path(self, query: str) -> Path:
+        key = hashlib.sha256(f"{self.endpoint}\n{query}".encode()).hexdigest()
+        return Path(self.cache_dir) / f"{key}.json"
+
+    # -- the questions cityrdf asks --------------------------------------------------------
+
+    def settlements_named(self, labels: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+        """Human settlements whose label or alias is one of `labels` ((text, lang) pairs)."""
+        rows = []
+        for batch in _batches(sorted(set(labels)), self.batch_size):
+            values = " ".join(f"{_literal(text)}@{lang}" for text, lang in batch)
+            rows += self.select(WD_PROLOGUE + SETTLEMENTS_QUERY.replace("#VALUES", values))
+        return [{k: v["value"] for k, v in row.items()} | _lang(row) for row in rows]
+
+    def twins_of(self, qids: Iterable[str]) -> list[dict[str, str]]:
+        """The P190 statements of `qids`, with their P580 start time when stated."""
+        rows = []
+        for batch in _batches(sorted(set(qids)), self.batch_size):
+            values = " ".join(f"wd:{q}" for q in batch)
+            rows += self.select(WD_PROLOGUE + TWINS_QUERY.replace("#VALUES", values))
+        return [{k: v["value"] for k, v in row.items()} for row in rows]
+
+
+SETTLEMENTS_QUERY = """SELECT ?label ?how ?item ?itemLabel ?country ?countryLabel ?coord WHERE {
+  VALUES ?label { #VALUES }
+  { ?item rdfs:label ?label BIND("label" AS ?how) }
+  UNION { ?item skos:altLabel ?label BIND("alias" AS ?how) }
+  ?item wdt:P31/wdt:P279* wd:%s .
+  OPTIONAL { ?item wdt:P17 ?country .
+             OPTIONAL { ?country rdfs:label ?countryLabel FILTER(lang(?countryLabel) = "en") } }
+  OPTIONAL { ?item rdfs:label ?itemLabel FILTER(lang(?itemLabel) = "en") }
+  OPTIONAL { ?item wdt:P625 ?coord }
+}""" % HUMAN_SETTLEMENT
+
+TWINS_QUERY = """SELECT ?city ?twin ?twinLabel ?start WHERE {
+  VALUES ?city { #VALUES }
+  ?city p:P190 ?statement . ?statement ps:P190 ?twin .
+  OPTIONAL { ?statement pq:P580 ?start }
+  OPTIONAL { ?twin rdfs:label ?twinLabel FILTER(lang(?twinLabel) = "en") }
+}"""
+
+
+def qid(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def _lang(row: dict[str, dict]) -> dict[str, str]:
+    return {"lang": row["label"].get("xml:lang", "")} if "label" in row else {}
+
+
+def _literal(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid SPARQL string literal
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _retry_after(err: urllib.error.HTTPError) -> float:
+    try:
+        return float(err.headers.get("Retry-After", 0))
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
