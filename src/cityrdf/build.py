@@ -19,12 +19,20 @@ import rdflib
 
 from cityrdf import __version__, graph, paths
 from cityrdf.errors import BadInput, NotConforming
-from cityrdf.namespaces import PREFIXES
+from cityrdf.namespaces import CRID, PREFIXES
 from cityrdf.validate import validate_store
 
 BASENAME = "cityrdf"
-RDFLIB_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "pretty-xml"}
+# Plain "xml": rdflib's "pretty-xml" drops triples on rdf:List nodes (it warns and writes a Collection).
+RDFLIB_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "xml"}
 MANIFEST = "manifest.json"
+# Turtle cannot write `crid:city/tehran` (no "/" in a local name), so each kind of resource
+# (docs/decisions/0001-iri-scheme.md) gets its own prefix, `city:tehran`, unless the name is taken.
+RESOURCE_KINDS = (
+    "city country region agreement list membership network designation dataset dsd observation "
+    "claim event date work person org scheme concept"
+).split()
+OUTPUT_PREFIXES = PREFIXES | {k: f"{CRID}{k}/" for k in RESOURCE_KINDS if k not in PREFIXES}
 BUILD_FILES = {f"{BASENAME}.{ext}" for ext in [*RDFLIB_FORMATS, "nt"]} | {MANIFEST}
 
 
@@ -49,6 +57,7 @@ def write_dist(store: ox.Store, out: Path) -> dict:
     try:
         if out.is_dir():  # other verbs' artefacts in dist/ survive a rebuild
             shutil.copytree(out, staging, dirs_exist_ok=True, ignore=lambda _, names: BUILD_FILES & set(names))
+        staging.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be published
         manifest = write_serialisations(store, staging)
         _swap(staging, out)
     finally:
@@ -61,7 +70,7 @@ def write_serialisations(store: ox.Store, directory: Path) -> dict:
         store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     )
     rdf = graph.to_rdflib(store)
-    for prefix, namespace in PREFIXES.items():
+    for prefix, namespace in OUTPUT_PREFIXES.items():
         rdf.bind(prefix, namespace, override=True, replace=True)
     for ext, rdflib_format in RDFLIB_FORMATS.items():
         options = {"context": _jsonld_context(rdf), "auto_compact": True} if ext == "jsonld" else {}
@@ -82,7 +91,7 @@ def write_serialisations(store: ox.Store, directory: Path) -> dict:
 def _jsonld_context(rdf: rdflib.Graph) -> dict[str, str]:
     """Only the prefixes the graph uses, so the context stays readable."""
     used = {str(term) for triple in rdf for term in triple if isinstance(term, rdflib.URIRef)}
-    return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in used)}
+    return {p: ns for p, ns in OUTPUT_PREFIXES.items() if any(iri.startswith(ns) for iri in used)}
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -20,6 +20,9 @@ from cityrdf import __version__
 from cityrdf.errors import CityrdfError, NotConforming
 
 BUG = 3
+# Typer ≥ 0.29 vendors click and raises its own exceptions; older typer raises click's.
+USAGE_ERRORS = (click.ClickException, getattr(typer, "TyperException", click.ClickException))
+ABORTS = (click.Abort, typer.Abort)
 
 app = typer.Typer(
     name="cityrdf",
@@ -123,10 +126,10 @@ def main(argv: list[str] | None = None) -> None:
         code = app(args=args, prog_name="cityrdf", standalone_mode=False)
     except CityrdfError as err:
         _fail(str(err), err.exit_code)
-    except click.ClickException as err:  # usage errors: unknown option or command, bad value
+    except USAGE_ERRORS as err:  # unknown option or command, bad value
         where = f" (see `{err.ctx.command_path} --help`)" if getattr(err, "ctx", None) else ""
         _fail(err.format_message() + where, err.exit_code)
-    except click.Abort:
+    except ABORTS:
         _fail("interrupted", 130)
     except Exception as err:  # a bug: say so in one line unless asked for the traceback
         if debug:

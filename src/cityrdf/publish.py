@@ -1,0 +1,330 @@
+"""`cityrdf publish`: the static Linked Data site (pages, RDF per resource, dumps, VoID, DCAT, docs).
+
+The site is built in a temporary folder beside `--out` and swapped in only when complete, so a
+failed publish leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version as package_version
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+
+from cityrdf import graph, paths
+from cityrdf.errors import BadInput
+from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI
+from cityrdf.pages import STATIC_FILES, Pages, static_file
+from cityrdf.site_model import RDF_FORMATS, SiteModel, read_question_headers, serialize
+
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+DATASET = URIRef(BASE + "void.ttl#cityrdf")
+CATALOG = URIRef(BASE + "catalog.ttl#catalog")
+IANA = "https://www.iana.org/assignments/media-types/"
+# The dumps: file name, media type, IANA compression type (for dcat:compressFormat) or None.
+DUMPS = (
+    ("cityrdf.ttl", "text/turtle", None),
+    ("cityrdf.nt.gz", "application/n-triples", "application/gzip"),
+    ("cityrdf.jsonld", "application/ld+json", None),
+)
+# Properties whose values date what the paper reports (pacts, events, claims): the temporal coverage.
+DATED_BY = (CR.signingDate, CR.year, CR.refYear)
+
+
+@dataclass
+class PublishReport:
+    out: Path
+    pages: int
+    files: int
+    bytes: int
+
+    def __str__(self) -> str:
+        return f"published {self.pages} pages, {self.files} files ({self.bytes // 1024} KiB) to {self.out}"
+
+
+def dataset_version() -> str:
+    try:
+        return package_version("cityrdf")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0.0.0"
+
+
+def publish(out: Path | None = None, base_url: str | None = None, store: ox.Store | None = None) -> PublishReport:
+    """Build the whole site into a temporary folder beside `out`, then swap it into place."""
+    out = Path(out or paths.SITE_DIR).resolve()
+    if base_url is not None and not re.fullmatch(r"(https?|file)://\S+", base_url):
+        raise BadInput(f"--base-url {base_url!r}: expected an http(s):// or file:// URL")
+    if base_url is not None and not base_url.endswith("/"):
+        base_url += "/"
+    store = graph.load_store() if store is None else store
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        pages = write_site(staging, store, base_url)
+        swap_into_place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    files = [p for p in out.rglob("*") if p.is_file()]
+    return PublishReport(out, pages, len(files), sum(p.stat().st_size for p in files))
+
+
+def swap_into_place(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging` with renames only; the old site is removed after the swap."""
+    retired = None
+    if out.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        out.rename(retired / out.name)
+    staging.rename(out)
+    if retired:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def write(path: Path, data: str | bytes) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+    return len(data)
+
+
+def write_site(root: Path, store: ox.Store, base_url: str | None) -> int:
+    model = SiteModel(store)
+    pages = Pages(model, mode="absolute" if base_url else "relative", base_url=base_url or "")
+    count = 0
+    for iri in model.resources():
+        path = model.view(iri).path if iri != ONTOLOGY_IRI else "ontology"
+        triples = model.ontology_triples() if iri == ONTOLOGY_IRI else model.document(iri)
+        for fmt in RDF_FORMATS:
+            write(root / f"{path}.{fmt}", serialize(triples, fmt))
+        if iri != ONTOLOGY_IRI:  # the ontology's HTML is pyLODE's (below)
+            write(root / f"{path}.html", pages.resource(iri))
+            count += 1
+    indexes = pages.index_pages()
+    for page in indexes:
+        write(root / f"{page.name}.html", pages.index(page))
+    write(root / "questions.html", pages.questions(read_question_headers()))
+    write(root / "index.html", pages.home(indexes))
+    for name in STATIC_FILES:
+        write(root / "static" / name, static_file(name))
+    write_documentation(root)
+    write_catalogue(root, store, base_url or BASE)
+    return count + len(indexes) + 2
+
+
+def pylode_html(files: list[Path], what: str) -> str:
+    """pyLODE's documentation of the given Turtle files (pyLODE 3.3.4, `OntPub`)."""
+    from pylode import OntPub
+
+    doc = rdflib.Graph()
+    for path in files:
+        doc.parse(path, format="turtle")
+    if not len(doc):
+        return f"<!DOCTYPE html><html><head><title>{what}</title></head><body><p>No {what} yet.</p></body></html>"
+    try:
+        return str(OntPub(ontology=doc).make_html())
+    except Exception as err:  # pyLODE reports a missing owl:Ontology etc. with bare exceptions
+        raise BadInput(f"pyLODE could not document the {what}: {err}") from None
+
+
+def write_documentation(root: Path) -> None:
+    write(root / "ontology" / "index.html", pylode_html(graph.ontology_files(), "ontology"))
+    shapes = graph.shape_files()
+    write(root / "shapes" / "index.html", pylode_html(shapes, "shapes"))
+    shape_triples = [t for path in shapes for t in graph.parse_file(path)]
+    write(root / "shapes.ttl", serialize(shape_triples, "ttl"))
+
+
+def temporal_coverage(store: ox.Store) -> tuple[int, int] | None:
+    """The first and last year the data speaks of, from the lexical years of DATED_BY values."""
+    years = [
+        int(match.group(0))
+        for prop in DATED_BY
+        for q in store.quads_for_pattern(None, ox.NamedNode(str(prop)), None)
+        if (match := re.match(r"-?\d{4}", q.object.value))
+    ]
+    return (min(years), max(years)) if years else None
+
+
+def write_dumps(root: Path, store: ox.Store) -> dict[str, tuple[str, int]]:
+    """The whole graph as Turtle, gzipped N-Triples and JSON-LD; returns name -> (sha256, size)."""
+    triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    blobs = {
+        "cityrdf.ttl": serialize(triples, "ttl"),
+        # mtime=0 so the same graph always gives the same bytes and the same checksum
+        "cityrdf.nt.gz": gzip.compress(serialize(triples, "nt"), mtime=0),
+        "cityrdf.jsonld": serialize(triples, "jsonld"),
+    }
+    sums = {name: (hashlib.sha256(data).hexdigest(), write(root / "dumps" / name, data)) for name, data in blobs.items()}
+    write(root / "dumps" / "SHA256SUMS", "".join(f"{digest}  {name}\n" for name, (digest, _) in sums.items()))
+    return sums
+
+
+def void_graph(store: ox.Store, base_url: str) -> rdflib.Graph:
+    """VoID: size, partitions by class, the URI space, example resources, dumps and endpoint."""
+    g = rdflib.Graph()
+    g.bind("void", VOID)
+    g.bind("dcterms", DCTERMS)
+    d = DATASET
+    triples = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    subjects = {q.subject for q in triples}
+    g.add((d, RDF.type, VOID.Dataset))
+    g.add((d, DCTERMS.title, Literal("cityrdf: sister cities and city diplomacy", lang="en")))
+    g.add((d, DCTERMS.title, Literal("شهرهای خواهرخوانده و دیپلماسی شهری", lang="fa")))
+    g.add((d, DCTERMS.license, LICENSE))
+    g.add((d, VOID.triples, Literal(len(triples))))
+    g.add((d, VOID.distinctSubjects, Literal(len(subjects))))
+    g.add((d, VOID.entities, Literal(sum(1 for s in subjects if s.value.startswith(str(CRID))))))
+    g.add((d, VOID.properties, Literal(len({q.predicate for q in triples}))))
+    g.add((d, VOID.uriSpace, Literal(str(CRID))))
+    g.add((d, VOID.sparqlEndpoint, URIRef(base_url + "sparql")))
+    g.add((d, VOID.rootResource, URIRef(CRID["city/tehran"])))
+    g.add((d, VOID.exampleResource, URIRef(CRID["city/tehran"])))
+    g.add((d, VOID.vocabulary, URIRef(str(CR))))
+    for name, *_ in DUMPS:
+        g.add((d, VOID.dataDump, URIRef(base_url + "dumps/" + name)))
+    classes: dict[str, int] = {}
+    for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None, ox.DefaultGraph()):
+        classes[q.object.value] = classes.get(q.object.value, 0) + 1
+    g.add((d, VOID.classes, Literal(len(classes))))
+    for cls, n in sorted(classes.items()):
+        part = BNode()
+        g.add((d, VOID.classPartition, part))
+        g.add((part, VOID["class"], URIRef(cls)))
+        g.add((part, VOID.entities, Literal(n)))
+    return g
+
+
+def dcat_graph(store: ox.Store, base_url: str, sums: dict[str, tuple[str, int]]) -> rdflib.Graph:
+    """A DCAT 3 catalogue record: licence, publisher, version, coverage, distributions, endpoint."""
+    g = rdflib.Graph()
+    for prefix in ("dcat", "dcterms", "foaf", "xsd"):
+        g.bind(prefix, {"dcat": DCAT, "dcterms": DCTERMS, "foaf": FOAF, "xsd": XSD}[prefix])
+    g.bind("spdx", SPDX)
+    d, publisher, service = DATASET, URIRef(BASE + "catalog.ttl#publisher"), URIRef(base_url + "sparql")
+    g.add((CATALOG, RDF.type, DCAT.Catalog))
+    g.add((CATALOG, DCTERMS.title, Literal("cityrdf catalogue", lang="en")))
+    g.add((CATALOG, DCAT.dataset, d))
+    g.add((CATALOG, DCAT.service, service))
+    g.add((CATALOG, DCTERMS.publisher, publisher))
+    g.add((publisher, RDF.type, FOAF.Organization))
+    g.add((publisher, FOAF.name, Literal("cityrdf project")))
+    g.add((d, RDF.type, DCAT.Dataset))
+    g.add((d, DCTERMS.title, Literal("cityrdf: sister cities and city diplomacy", lang="en")))
+    g.add((d, DCTERMS.title, Literal("شهرهای خواهرخوانده و دیپلماسی شهری", lang="fa")))
+    g.add((d, DCTERMS.description, Literal(
+        "Sister-city agreements, city networks and the theory of city diplomacy, from Zahrani and "
+        "Rajaei's Persian paper on sister cities, as Linked Open Data.", lang="en")))
+    g.add((d, DCTERMS.license, LICENSE))
+    g.add((d, DCTERMS.publisher, publisher))
+    g.add((d, DCAT.version, Literal(dataset_version())))
+    g.add((d, DCTERMS.source, URIRef(CRID["work/zahrani-rajaei"])))
+    g.add((d, DCAT.landingPage, URIRef(base_url)))
+    for lang in ("en", "fa"):
+        g.add((d, DCTERMS.language, URIRef(f"http://id.loc.gov/vocabulary/iso639-1/{lang}")))
+    coverage = temporal_coverage(store)
+    if coverage:
+        period = URIRef(BASE + "catalog.ttl#period")
+        g.add((d, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add((period, DCAT.startDate, Literal(f"{coverage[0]:04d}", datatype=XSD.gYear)))
+        g.add((period, DCAT.endDate, Literal(f"{coverage[1]:04d}", datatype=XSD.gYear)))
+    for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(CR.Country))):
+        g.add((d, DCTERMS.spatial, URIRef(q.subject.value)))
+    for name, media_type, compression in DUMPS:
+        dist = URIRef(base_url + "dumps/" + name + "#distribution")
+        digest, size = sums[name]
+        checksum = BNode()
+        g.add((d, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCTERMS.title, Literal(f"cityrdf dump ({name})")))
+        g.add((dist, DCAT.downloadURL, URIRef(base_url + "dumps/" + name)))
+        g.add((dist, DCAT.accessURL, URIRef(base_url + "dumps/" + name)))
+        g.add((dist, DCAT.mediaType, URIRef(IANA + media_type)))
+        if compression:
+            g.add((dist, DCAT.compressFormat, URIRef(IANA + compression)))
+        g.add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
+        g.add((dist, DCTERMS.license, LICENSE))
+        g.add((dist, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
+    g.add((service, RDF.type, DCAT.DataService))
+    g.add((service, DCTERMS.title, Literal("cityrdf SPARQL endpoint", lang="en")))
+    g.add((service, DCAT.endpointURL, service))
+    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((service, DCAT.servesDataset, d))
+    g.add((service, DCTERMS.license, LICENSE))
+    return g
+
+
+def citation_cff(store: ox.Store) -> str:
+    """CITATION.cff for the data set, citing the paper it is built from (authors in the paper's order)."""
+    paper = ox.NamedNode(CRID["work/zahrani-rajaei"])
+    title = next((q.object.value for q in store.quads_for_pattern(paper, ox.NamedNode(str(DCTERMS.title)), None)
+                  if getattr(q.object, "language", None) == "en"), "Sister cities")
+    lines = [
+        "cff-version: 1.2.0",
+        'message: "If you use this data, please cite it and the paper it is built from."',
+        'title: "cityrdf: a knowledge graph of sister cities"',
+        f'version: "{dataset_version()}"',
+        "license: CC-BY-4.0",
+        "type: dataset",
+        f'url: "{BASE}"',
+        "authors:",
+        '  - name: "cityrdf contributors"',
+        "preferred-citation:",
+        "  type: article",
+        f"  title: {quote_yaml(title)}",
+        "  authors:",
+    ]
+    # dcterms:bibliographicCitation keeps the authors' order; the creators' labels give the names.
+    creators = [q.object for q in store.quads_for_pattern(paper, ox.NamedNode(str(DCTERMS.creator)), None)]
+    citation = next((q.object.value for q in store.quads_for_pattern(
+        paper, ox.NamedNode(str(DCTERMS.bibliographicCitation)), None)), "")
+    names = []
+    for creator in creators:
+        label = next((q.object.value for q in store.quads_for_pattern(creator, ox.NamedNode(str(rdflib.RDFS.label)), None)
+                      if getattr(q.object, "language", None) == "en"), creator.value.rsplit("/", 1)[-1])
+        names.append(label)
+    names.sort(key=lambda n: (citation.find(n.split()[-1]) if n.split()[-1] in citation else len(citation), n))
+    for name in names or ["Zahrani", "Rajaei"]:
+        given, _, family = name.rpartition(" ")
+        lines.append(f"    - family-names: {quote_yaml(family)}")
+        if given:
+            lines.append(f"      given-names: {quote_yaml(given)}")
+    return "\n".join(lines) + "\n"
+
+
+def quote_yaml(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_catalogue(root: Path, store: ox.Store, base_url: str) -> None:
+    sums = write_dumps(root, store)
+    void = void_graph(store, base_url).serialize(format="turtle")
+    write(root / "void.ttl", void)
+    write(root / ".well-known" / "void", void)
+    write(root / "catalog.ttl", dcat_graph(store, base_url, sums).serialize(format="turtle"))
+    write(root / "CITATION.cff", citation_cff(store))
+
+
+def run(out: Path | None = None, base_url: str | None = None) -> PublishReport:
+    """The CLI verb: publish the project graph; raises CityrdfError with a one-line reason."""
+    try:
+        return publish(out, base_url)
+    except OSError as err:
+        raise BadInput(f"publish: {err.filename or out}: {err.strerror}") from None
+
+
