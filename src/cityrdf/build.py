@@ -29,9 +29,10 @@ MANIFEST = "manifest.json"
 # Turtle cannot write `crid:city/tehran` (no "/" in a local name), so each kind of resource
 # (docs/decisions/0001-iri-scheme.md) gets its own prefix, `city:tehran`, unless the name is taken.
 RESOURCE_KINDS = (
-    "city country region agreement list membership network designation dataset dsd observation "
-    "claim event date work person org scheme concept"
-).split()
+    *("city", "country", "region", "agreement", "list", "membership", "network", "designation"),
+    *("dataset", "dsd", "observation", "claim", "event", "date", "work", "person", "org"),
+    *("scheme", "concept"),
+)
 OUTPUT_PREFIXES = PREFIXES | {k: f"{CRID}{k}/" for k in RESOURCE_KINDS if k not in PREFIXES}
 BUILD_FILES = {f"{BASENAME}.{ext}" for ext in [*RDFLIB_FORMATS, "nt"]} | {MANIFEST}
 
@@ -56,7 +57,9 @@ def write_dist(store: ox.Store, out: Path) -> dict:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         if out.is_dir():  # other verbs' artefacts in dist/ survive a rebuild
-            shutil.copytree(out, staging, dirs_exist_ok=True, ignore=lambda _, names: BUILD_FILES & set(names))
+            shutil.copytree(
+                out, staging, dirs_exist_ok=True, ignore=lambda _, names: BUILD_FILES & set(names)
+            )
         staging.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be published
         manifest = write_serialisations(store, staging)
         _swap(staging, out)
@@ -74,7 +77,12 @@ def write_serialisations(store: ox.Store, directory: Path) -> dict:
         rdf.bind(prefix, namespace, override=True, replace=True)
     for ext, rdflib_format in RDFLIB_FORMATS.items():
         options = {"context": _jsonld_context(rdf), "auto_compact": True} if ext == "jsonld" else {}
-        rdf.serialize(destination=directory / f"{BASENAME}.{ext}", format=rdflib_format, encoding="utf-8", **options)
+        rdf.serialize(
+            destination=directory / f"{BASENAME}.{ext}",
+            format=rdflib_format,
+            encoding="utf-8",
+            **options,
+        )
     manifest = {
         "generator": f"cityrdf {__version__}",
         "built": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -51,24 +51,32 @@ def _show_version(value: bool) -> None:
 
 @app.callback()
 def cityrdf(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
     version: Annotated[
-        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version.")
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
     """Build, validate, query and publish the cityrdf knowledge graph."""
 
 
-NoReasoner = Annotated[bool, typer.Option("--no-reasoner", help="Skip the HermiT consistency check.")]
+NoReasoner = Annotated[
+    bool, typer.Option("--no-reasoner", help="Skip the HermiT consistency check.")
+]
 
 
 @app.command()
 def build(
-    out: Annotated[Path | None, typer.Option("--out", help="Output directory (default: dist/).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output directory (default: dist/).")
+    ] = None,
     no_reasoner: NoReasoner = False,
 ) -> None:
     """Validate the graph, then write dist/cityrdf.{ttl,nt,jsonld,rdf} and manifest.json."""
-    from cityrdf import build as build_module, paths
+    from cityrdf import build as build_module
+    from cityrdf import paths
 
     manifest = build_module.build(out, reason=not no_reasoner)
     target = out or paths.DIST_DIR
@@ -78,9 +86,12 @@ def build(
 @app.command()
 def validate(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="Validate these files with the ontology instead of the project data.")
+        list[Path] | None,
+        typer.Argument(help="Validate these files with the ontology instead of the project data."),
     ] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="Report format.")
+    ] = ReportFormat.text,
     no_reasoner: NoReasoner = False,
 ) -> None:
     """Check the data against the SHACL shapes, the QC queries and the HermiT reasoner."""
@@ -89,11 +100,15 @@ def validate(
     report = validate_files(files or None, reason=not no_reasoner)
     typer.echo(report.to_json() if fmt is ReportFormat.json else report.to_text())
     if not report.conforms:
-        raise NotConforming(report.summary())
+        raise NotConforming(f"validation failed: {report.summary()}")
 
 
 @app.command()
-def stats(fmt: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table) -> None:
+def stats(
+    fmt: Annotated[
+        TableFormat, typer.Option("--format", help="Output format.")
+    ] = TableFormat.table,
+) -> None:
     """Count the cities, countries, agreements, memberships, claims, concepts, works and triples."""
     from cityrdf import stats as stats_module
 
@@ -104,15 +119,132 @@ def stats(fmt: Annotated[TableFormat, typer.Option("--format", help="Output form
 # Verbs of the other areas. Each lives in its own module; register it here with a small
 # `@app.command()` function that parses arguments and calls that module, in the slot for it.
 # --- query, queries (cityrdf.query) ---
+@app.command("query")
+def query_command(
+    name: Annotated[str, typer.Argument(help="A stored question's name, or a .rq file.")],
+    param: Annotated[list[str] | None, typer.Option("--param", help="key=value, once per parameter.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv or json.")] = "table",
+    endpoint: Annotated[str | None, typer.Option("--endpoint", help="A SPARQL 1.1 endpoint URL.")] = None,
+) -> None:
+    """Run a stored research question on the project graph or on an endpoint."""
+    from cityrdf import query
+
+    typer.echo(query.main(name, param, fmt, endpoint), nl=False)
+
+
+@app.command("queries")
+def queries_command() -> None:
+    """List the stored research questions: names, titles (English, Persian), parameters."""
+    from cityrdf import query
+
+    typer.echo(query.list_queries(), nl=False)
+
+
 # --- plot (cityrdf.plot) ---
+@app.command("plot")
+def plot_command(
+    kind: Annotated[str, typer.Argument(help="timeline, regions, network or map.")],
+    out: Annotated[Path, typer.Option("--out", help="The picture to write (.png or .svg).")],
+) -> None:
+    """Draw a picture of the graph: pacts per year, the paper's tables, the network, a world map."""
+    from cityrdf import plot
+
+    typer.echo(f"wrote {plot.plot(kind, out)}")
+
+
 # --- link (cityrdf.link) ---
+@app.command()
+def link(
+    offline: Annotated[bool, typer.Option("--offline", help="Use the offline sources only; never the network.")] = False,
+    endpoint: Annotated[str, typer.Option("--endpoint", help="Wikidata SPARQL endpoint to ask too, e.g. https://query.wikidata.org/sparql.")] = None,
+    review: Annotated[Path, typer.Option("--review", help="Review CSV (default: data/links/review.csv).")] = None,
+    threshold: Annotated[float, typer.Option("--threshold", help="Score at which a candidate is accepted.")] = 0.8,
+) -> None:
+    """Link cities and countries to Wikidata and GeoNames; write data/links/ and a review CSV."""
+    from cityrdf import link as link_module
+
+    link_module.print_summary(link_module.run(offline, endpoint, review, threshold))
+
+
+compare_app = typer.Typer(help="Compare the paper with other sources.", no_args_is_help=True)
+app.add_typer(compare_app, name="compare")
+export_app = typer.Typer(help="Export the graph for other tools.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+PairsFile = Annotated[Path, typer.Option("--pairs", help="Wikidata P190 pairs, QID<TAB>QID[<TAB>start] per line.")]
+WikidataEndpoint = Annotated[str, typer.Option("--endpoint", help="A Wikidata SPARQL endpoint to ask for P190.")]
+
+
 # --- compare (cityrdf.compare) ---
+@compare_app.command("wikidata")
+def compare_wikidata(
+    pairs: PairsFile = None,
+    endpoint: WikidataEndpoint = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for comparison.csv/.md (default: dist/compare/).")] = None,
+) -> None:
+    """The paper's pairs vs Wikidata's P190: in both, only in one, and signing years vs P580."""
+    from cityrdf import compare as compare_module
+
+    compare_module.run(pairs, endpoint, out)
+
+
 # --- export (cityrdf.export) ---
+@export_app.command("quickstatements")
+def export_quickstatements(
+    out: Annotated[Path, typer.Option("--out", help="QuickStatements V1 file to write.")],
+    pairs: PairsFile = None,
+    endpoint: WikidataEndpoint = None,
+    paper_qid: Annotated[str, typer.Option("--paper-qid", help="Wikidata item of the paper, for S248 references.")] = None,
+    include_unofficial: Annotated[bool, typer.Option("--include-unofficial", help="Also export pairs the paper marks unofficial, saying so in the edit summary.")] = False,
+) -> None:
+    """QuickStatements adding P190 (both directions, P580, reference) for pacts Wikidata lacks."""
+    from cityrdf import export as export_module
+
+    lines = export_module.run(out, pairs, endpoint, paper_qid, include_unofficial)
+    typer.echo(f"wrote {out}: {len(lines)} statements")
 # --- publish (cityrdf.publish) ---
+@app.command()
+def publish(
+    out: Annotated[Path, typer.Option("--out", help="Site folder (default: site/).")] = None,
+    base_url: Annotated[str, typer.Option("--base-url", help="Absolute base for the site's links.")] = None,
+) -> None:
+    """Write the static Linked Data site: pages, RDF per resource, dumps, VoID, DCAT, docs."""
+    from cityrdf import publish as publish_module
+
+    typer.echo(str(publish_module.run(out, base_url)))
+
+
 # --- serve (cityrdf.serve) ---
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a SPARQL query may run.")] = 10.0,
+    max_results: Annotated[int, typer.Option("--max-results", help="Rows a SPARQL answer may carry.")] = 10_000,
+) -> None:
+    """Serve pages, RDF (content negotiation) and a read-only SPARQL endpoint over the graph."""
+    from cityrdf import serve as serve_module
+
+    serve_module.run(host, port, timeout, max_results)
+
+
 # --- push (cityrdf.push) ---
 # --- generate (cityrdf.generate) ---
 # --- import (cityrdf.importer; `import` is a Python keyword) ---
+import_app = typer.Typer(help="Bring your own data into the graph.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("pacts")
+def import_pacts(
+    table: Annotated[Path, typer.Argument(help="A CSV or XLSX table of twinning pacts.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Data file (default: data/imported/<stem>.ttl).")] = None,
+) -> None:
+    """Check a table of pacts row by row and write it as a data file; bad rows: FILE:ROW: column: reason."""
+    from cityrdf import importer
+
+    importer.run(table, out, echo=typer.echo)
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -134,7 +266,10 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as err:  # a bug: say so in one line unless asked for the traceback
         if debug:
             raise
-        _fail(f"internal error: {type(err).__name__}: {err} (rerun with --debug for the traceback)", BUG)
+        _fail(
+            f"internal error: {type(err).__name__}: {err} (rerun with --debug for the traceback)",
+            BUG,
+        )
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -72,6 +72,8 @@ def _raise_at(path: Path, line: int | None, column: int | None, reason: str):
 def source_files(with_links: bool = True) -> list[Path]:
     """The ontology and data files the project graph is made of, in a stable order."""
     files = sorted(paths.ONTOLOGY_DIR.glob("*.ttl")) + sorted(paths.DATA_DIR.glob("*.ttl"))
+    # Users' tables brought in with `cityrdf import pacts` (cityrdf.importer).
+    files += sorted((paths.DATA_DIR / "imported").glob("*.ttl"))
     if with_links and paths.LINKS_DIR.is_dir():
         files += sorted(paths.LINKS_DIR.glob("*.ttl"))
     return files

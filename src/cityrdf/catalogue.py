@@ -1,0 +1,92 @@
+"""The stored research questions: every `queries/*.rq`, with its grlc-style `#+` header read.
+
+The header is YAML after the `#+ ` markers (as grlc reads it): `summary`, `title` and `question`
+({en, fa}), `params` ({name: {type, doc}}) and `columns` ({name: meaning}).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from cityrdf import paths
+from cityrdf.errors import BadInput
+
+PARAM_TYPES = {
+    "iri": "an IRI, <...> or a prefixed name such as crid:city/tehran",
+    "city": "a city's English label (any case) or its IRI",
+    "literal": "a plain string",
+    "integer": "an integer",
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    name: str
+    path: Path
+    summary: str
+    title: dict[str, str]
+    question: dict[str, str]
+    params: tuple[Param, ...]
+    columns: dict[str, str]
+    text: str
+
+
+def read_query(path: Path) -> StoredQuery:
+    """One `.rq` file with its header; BadInput if the header is not the catalogue's form."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"{path}: no such query file")
+    text = path.read_text(encoding="utf-8")
+    header_lines = [line[3:] for line in text.splitlines() if line.startswith("#+ ")]
+    try:
+        header = yaml.safe_load("\n".join(header_lines)) or {}
+    except yaml.YAMLError as err:
+        raise BadInput(f"{path}: unreadable #+ header: {str(err).splitlines()[0]}") from None
+    if not isinstance(header, dict):
+        raise BadInput(f"{path}: the #+ header must be YAML key: value lines")
+    params = []
+    for name, spec in (header.get("params") or {}).items():
+        spec = spec if isinstance(spec, dict) else {}
+        if spec.get("type") not in PARAM_TYPES:
+            known = ", ".join(PARAM_TYPES)
+            raise BadInput(f"{path}: parameter {name!r} needs a type, one of {known}")
+        params.append(Param(str(name), spec["type"], str(spec.get("doc", ""))))
+    return StoredQuery(
+        name=path.stem,
+        path=path,
+        summary=str(header.get("summary", "")),
+        title=dict(header.get("title") or {}),
+        question=dict(header.get("question") or {}),
+        params=tuple(params),
+        columns={str(k): str(v) for k, v in (header.get("columns") or {}).items()},
+        text=text,
+    )
+
+
+def discover(folder: Path | None = None) -> dict[str, StoredQuery]:
+    """Every stored question in the folder (not the QC checks under `qc/`), by name."""
+    folder = paths.QUERIES_DIR if folder is None else Path(folder)
+    return {path.stem: read_query(path) for path in sorted(folder.glob("*.rq"))}
+
+
+def find(name_or_file: str, folder: Path | None = None) -> StoredQuery:
+    """A stored question by name, or any `.rq` file by path; unknown names suggest the closest."""
+    if name_or_file.endswith(".rq"):
+        return read_query(Path(name_or_file))
+    catalogue = discover(folder)
+    if name_or_file in catalogue:
+        return catalogue[name_or_file]
+    close = difflib.get_close_matches(name_or_file, list(catalogue), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `cityrdf queries` lists them"
+    raise BadInput(f"unknown query {name_or_file!r}{hint}")

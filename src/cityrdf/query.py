@@ -1,0 +1,320 @@
+"""`cityrdf query` and `cityrdf queries`: run a stored question on the embedded store or an endpoint.
+
+Parameters are bound as RDF terms in a trailing VALUES clause (SPARQL 1.1 §10.2.2), built from
+validated rdflib terms, so a value can never change the query's text. Local and remote answers go
+through one representation (rdflib terms, integers normalised) and so print identically.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from cityrdf import catalogue
+from cityrdf.catalogue import StoredQuery
+from cityrdf.errors import BadInput, CityrdfError
+from cityrdf.namespaces import PREFIXES
+
+FORMATS = ("table", "csv", "tsv", "json")
+# RFC 3987 forbids these in an IRI; a value holding them is refused rather than escaped.
+IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
+IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+PREFIXED_NAME = re.compile(r"^([A-Za-z][\w-]*):(\S*)$")
+INTEGER = re.compile(r"^[+-]?\d+$")
+
+Row = tuple[Node | None, ...]
+
+
+@dataclass
+class Answer:
+    """The result of a SELECT query: its variables and rows of rdflib terms (None = unbound)."""
+
+    columns: list[str]
+    rows: list[Row]
+
+
+class Engine:
+    """Where queries run: the embedded Oxigraph store (default: the project graph) or an endpoint."""
+
+    def __init__(self, endpoint: str | None = None, store: ox.Store | None = None):
+        self.endpoint = endpoint
+        self._store = store
+
+    def select(self, text: str) -> Answer:
+        return self._remote(text) if self.endpoint else self._local(text)
+
+    def _local(self, text: str) -> Answer:
+        if self._store is None:
+            from cityrdf.graph import load_store
+
+            self._store = load_store()
+        try:
+            solutions = self._store.query(text)
+        except SyntaxError as err:
+            raise BadInput(f"query does not parse: {err}") from None
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise BadInput("only SELECT queries can be run here")
+        columns = [v.value for v in solutions.variables]
+        rows = [tuple(_from_oxigraph(s[c]) for c in columns) for s in solutions]
+        return Answer(columns, rows)
+
+    def _remote(self, text: str) -> Answer:
+        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+        client = SPARQLWrapper(self.endpoint, agent="cityrdf (https://w3id.org/cityrdf)")
+        client.setQuery(text)
+        client.setMethod(POST)
+        client.setReturnFormat(JSON)
+        client.setTimeout(60)
+        try:
+            data = client.query().convert()
+        except Exception as err:  # noqa: BLE001 -- SPARQLWrapper raises urllib, socket and its own errors alike
+            reason = " ".join(str(err).split())[:300]
+            raise CityrdfError(f"{self.endpoint}: query failed: {type(err).__name__}: {reason}") from None
+        if not isinstance(data, dict) or "head" not in data:
+            raise CityrdfError(f"{self.endpoint}: the answer is not SPARQL results JSON")
+        columns = data["head"].get("vars", [])
+        bindings = data.get("results", {}).get("bindings", [])
+        rows = [tuple(_from_json(b.get(c)) for c in columns) for b in bindings]
+        return Answer(columns, rows)
+
+
+def _from_oxigraph(term) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _from_json(cell: dict | None) -> Node | None:
+    if cell is None:
+        return None
+    kind, value = cell["type"], cell["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if "xml:lang" in cell:
+        return Literal(value, lang=cell["xml:lang"])
+    return Literal(value, datatype=URIRef(cell.get("datatype", str(_XSD_STRING))))
+
+
+_XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    """`key=value` strings from the command line as a dict."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise BadInput(f"--param {pair!r}: expected key=value")
+        params[key.strip()] = value
+    return params
+
+
+def to_iri(value: str, name: str) -> URIRef:
+    """A full IRI from `<...>`, an absolute IRI, or a prefixed name with a known prefix."""
+    raw = value.strip()
+    if raw.startswith("<") and raw.endswith(">"):
+        raw = raw[1:-1]
+    else:
+        prefixed = PREFIXED_NAME.match(raw)
+        if prefixed and prefixed.group(1) in PREFIXES and not raw.startswith(prefixed.group(1) + "://"):
+            raw = PREFIXES[prefixed.group(1)] + prefixed.group(2)
+    if not raw or IRI_FORBIDDEN.search(raw) or not IRI_SCHEME.match(raw):
+        raise BadInput(f"parameter {name}: {value!r} is not an absolute IRI")
+    return URIRef(raw)
+
+
+def looks_like_iri(value: str) -> bool:
+    raw = value.strip()
+    return raw.startswith("<") or "://" in raw or bool(
+        PREFIXED_NAME.match(raw) and raw.split(":", 1)[0] in PREFIXES
+    )
+
+
+CITY_BY_LABEL = """
+PREFIX cr: <https://w3id.org/cityrdf/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?city WHERE {
+  VALUES ?wanted { %s }
+  ?city a cr:City ; rdfs:label|skos:altLabel ?label .
+  FILTER(LCASE(STR(?label)) = LCASE(STR(?wanted)))
+}
+ORDER BY ?city
+"""
+
+
+def resolve_city(value: str, engine: Engine) -> URIRef:
+    """A city IRI from its IRI or its label (English or other, any case), looked up where the query runs."""
+    if looks_like_iri(value):
+        return to_iri(value, "city")
+    wanted = Literal(value.strip())
+    # VALUES inside the pattern: a trailing one would join only after the FILTER has run
+    answer = engine.select(CITY_BY_LABEL % wanted.n3())
+    cities = sorted({str(row[0]) for row in answer.rows})
+    if not cities:
+        raise BadInput(f"parameter city: no city is labelled {value!r}")
+    if len(cities) > 1:
+        raise BadInput(f"parameter city: {value!r} names {len(cities)} cities ({', '.join(cities)}); give the IRI")
+    return URIRef(cities[0])
+
+
+def bind_params(query: StoredQuery, raw: dict[str, str], engine: Engine) -> str:
+    """The query text with its parameters bound in a trailing VALUES clause."""
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(raw) - set(declared))
+    if unknown:
+        takes = ", ".join(declared) or "no parameters"
+        raise BadInput(f"query {query.name} has no parameter {unknown[0]!r} (it takes {takes})")
+    missing = [name for name in declared if name not in raw]
+    if missing:
+        raise BadInput(f"query {query.name} needs --param {missing[0]}=VALUE ({declared[missing[0]].doc})")
+    if not declared:
+        return query.text
+    terms = {name: _term(declared[name], value, engine) for name, value in raw.items()}
+    names = " ".join(f"?{n}" for n in terms)
+    values = " ".join(t.n3() for t in terms.values())
+    return query.text.rstrip() + f"\nVALUES ({names}) {{ ({values}) }}\n"
+
+
+def _term(param: catalogue.Param, value: str, engine: Engine) -> Node:
+    if param.type == "city":
+        return resolve_city(value, engine)
+    if param.type == "iri":
+        return to_iri(value, param.name)
+    if param.type == "integer":
+        if not INTEGER.match(value.strip()):
+            raise BadInput(f"parameter {param.name}: {value!r} is not an integer")
+        return Literal(int(value))
+    return Literal(value)
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def cell_text(term: Node | None) -> str:
+    """A term as the SPARQL CSV format writes it: IRIs in full, literals by their lexical form."""
+    return "" if term is None else str(term)
+
+
+def to_csv(answer: Answer, delimiter: str = ",") -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(answer.columns)
+    writer.writerows([cell_text(t) for t in row] for row in answer.rows)
+    return out.getvalue()
+
+
+def to_tsv(answer: Answer) -> str:
+    """SPARQL 1.1 TSV results: `?var` headers, terms in N-Triples syntax."""
+    lines = ["\t".join(f"?{c}" for c in answer.columns)]
+    lines += ["\t".join("" if t is None else t.n3() for t in row) for row in answer.rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(answer: Answer) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+
+    def cell(term: Node) -> dict:
+        if isinstance(term, URIRef):
+            return {"type": "uri", "value": str(term)}
+        if isinstance(term, BNode):
+            return {"type": "bnode", "value": str(term)}
+        out = {"type": "literal", "value": str(term)}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype and term.datatype != _XSD_STRING:
+            out["datatype"] = str(term.datatype)
+        return out
+
+    bindings = [{c: cell(t) for c, t in zip(answer.columns, row) if t is not None} for row in answer.rows]
+    return json.dumps({"head": {"vars": answer.columns}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)
+
+
+def _short(term: Node | None) -> str:
+    text = cell_text(term)
+    if isinstance(term, URIRef):
+        for prefix, iri in PREFIXES.items():
+            if text.startswith(iri) and len(text) > len(iri):
+                return f"{prefix}:{text[len(iri):]}"
+    return text
+
+
+def to_table(answer: Answer, title: str = "") -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title or None)
+    for column in answer.columns:
+        table.add_column(column)
+    for row in answer.rows:
+        table.add_row(*(_short(t) for t in row))
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    console.print(table)
+    console.print(f"{len(answer.rows)} rows")
+    return console.file.getvalue()
+
+
+def render(answer: Answer, fmt: str, title: str = "") -> str:
+    if fmt == "csv":
+        return to_csv(answer)
+    if fmt == "tsv":
+        return to_tsv(answer)
+    if fmt == "json":
+        return to_json(answer)
+    if fmt == "table":
+        return to_table(answer, title)
+    raise BadInput(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+
+
+# --- the verbs ----------------------------------------------------------------------------------
+
+
+def run(query: StoredQuery | str, params: dict[str, str] | None = None, endpoint: str | None = None,
+        store: ox.Store | None = None) -> Answer:
+    """Run a stored question (by name) or a `.rq` file, with its parameters bound."""
+    query = query if isinstance(query, StoredQuery) else catalogue.find(query)
+    engine = Engine(endpoint, store)
+    return engine.select(bind_params(query, params or {}, engine))
+
+
+def main(name_or_file: str, param: list[str] | None = None, fmt: str = "table",
+         endpoint: str | None = None) -> str:
+    """`cityrdf query`: the answer rendered in `fmt`."""
+    if fmt not in FORMATS:
+        raise BadInput(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    query = catalogue.find(name_or_file)
+    answer = run(query, parse_params(param or []), endpoint)
+    return render(answer, fmt, query.title.get("en", query.name))
+
+
+def list_queries() -> str:
+    """`cityrdf queries`: names, titles in English and Persian, and parameters."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("name", "title", "عنوان", "params")
+    for query in catalogue.discover().values():
+        params = ", ".join(f"{p.name} ({p.type})" for p in query.params)
+        table.add_row(query.name, query.title.get("en", ""), query.title.get("fa", ""), params)
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    console.print(table)
+    return console.file.getvalue()

@@ -1,0 +1,62 @@
+"""Debian's headless Chromium opens a city page and the query page served on loopback."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+import html5lib
+import httpx
+import pytest
+
+from cityrdf import serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium")]
+
+
+def chromium(*args: str) -> str:
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", "--window-size=1200,900", *args],
+            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr[-500:]
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def base_url(mini_project, start_loopback_server):
+    server, url = start_loopback_server(serve.Settings())
+    yield url
+    server.should_exit = True
+
+
+def test_city_page_renders_persian_and_english_names_and_partner_links(base_url):
+    ARTIFACTS.mkdir(exist_ok=True)
+    dom = chromium("--dump-dom", base_url + "/id/city/tehran")
+    tree = html5lib.parse(dom, namespaceHTMLElements=False)
+    assert tree.find(".//h1").text == "Tehran"
+    rtl = [div for div in tree.iter("div") if div.get("lang") == "fa"]
+    assert rtl and rtl[0].get("dir") == "rtl" and "تهران" in "".join(rtl[0].itertext())
+    partners = {a.get("href") for a in tree.iter("a") if a.get("href", "").startswith("/id/city/")}
+    assert {"/id/city/seoul", "/id/city/isfahan"} <= partners
+    for href in partners:
+        assert httpx.get(base_url + href).status_code == 200
+    chromium(f"--screenshot={ARTIFACTS / 'city-tehran.png'}", base_url + "/id/city/tehran")
+    assert (ARTIFACTS / "city-tehran.png").stat().st_size > 10_000
+
+
+def test_query_page_runs_the_example_and_shows_rows(base_url):
+    ARTIFACTS.mkdir(exist_ok=True)
+    dom = chromium("--virtual-time-budget=5000", "--dump-dom", base_url + "/sparql")
+    tree = html5lib.parse(dom, namespaceHTMLElements=False)
+    table = next(t for t in tree.iter("table") if t.get("id") == "results")
+    rows = table.findall("./tbody/tr")
+    assert len(rows) == 2, dom[-800:]
+    assert "https://w3id.org/cityrdf/id/city/isfahan" in "".join(rows[0].itertext())
+    chromium("--virtual-time-budget=5000", f"--screenshot={ARTIFACTS / 'query-page.png'}", base_url + "/sparql")

@@ -1,0 +1,48 @@
+"""Graphs of the three ontology files, parsed once per session."""
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from cityrdf import paths
+from cityrdf.graph import parse_file
+
+ONTOLOGY_FILES = {
+    name: paths.ONTOLOGY_DIR / f"{name}.ttl" for name in ("cityrdf", "theory", "vocabularies")
+}
+
+
+def graph_of(*names: str) -> rdflib.Graph:
+    # Straight from the parser, not through an Oxigraph store: the store rewrites derived integer
+    # datatypes (xsd:positiveInteger) to xsd:integer, and these tests check the files as written.
+    triples = [t for n in names for t in parse_file(ONTOLOGY_FILES[n])]
+    return rdflib.Graph().parse(
+        data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt"
+    )
+
+
+@pytest.fixture(scope="session")
+def core() -> rdflib.Graph:
+    return graph_of("cityrdf")
+
+
+@pytest.fixture(scope="session")
+def theory() -> rdflib.Graph:
+    return graph_of("theory")
+
+
+@pytest.fixture(scope="session")
+def vocabularies() -> rdflib.Graph:
+    return graph_of("vocabularies")
+
+
+@pytest.fixture(scope="session")
+def ontology() -> rdflib.Graph:
+    return graph_of(*ONTOLOGY_FILES)
+
+
+@pytest.fixture(scope="session")
+def model_md() -> str:
+    return (Path(__file__).resolve().parents[2] / "docs" / "model.md").read_text(encoding="utf-8")

@@ -1,0 +1,41 @@
+"""Persian literals of the ontology: Persian letters, and the ZWNJs the paper's plain text lost."""
+
+import re
+
+import pytest
+from rdflib import Literal
+
+ARABIC_YEH_KAF = re.compile("[\u064a\u0643]")
+# Words the paper's text prints without ZWNJ; standard orthography joins these with U+200C.
+LOST_ZWNJ = [
+    re.compile(
+        r"(?<![\u0600-\u06ff\u200c])ن?می(?!ان|لاد|راث|زان|ز\b)[\u0600-\u06ff]"
+    ),  # می‌شود, not میان
+    re.compile(r"[ه](ها|های|هایی)(?![\u0600-\u06ff])"),  # خواهرخوانده‌ها
+    re.compile("بینالملل|بینالمللی"),
+]
+
+
+def persian_literals(graph):
+    return sorted({o for o in graph.objects() if isinstance(o, Literal) and o.language == "fa"})
+
+
+def test_ontology_has_persian_text(ontology):
+    assert len(persian_literals(ontology)) > 100
+
+
+def test_no_arabic_yeh_or_kaf_in_persian(ontology):
+    assert [str(o) for o in persian_literals(ontology) if ARABIC_YEH_KAF.search(o)] == []
+
+
+@pytest.mark.parametrize("pattern", LOST_ZWNJ, ids=["mi-prefix", "ha-after-heh", "beynolmelal"])
+def test_no_zwnj_lost_in_persian(ontology, pattern):
+    assert [str(o) for o in persian_literals(ontology) if pattern.search(o)] == []
+
+
+def test_the_checks_catch_what_they_look_for():
+    assert ARABIC_YEH_KAF.search("شهر كيوتو")
+    bad = ["روابط بینالملل", "خواهرخواندهها", "برقرار میشود"]
+    assert all(any(p.search(s) for p in LOST_ZWNJ) for s in bad)
+    good = ["روابط بین‌الملل", "خواهرخوانده‌ها", "برقرار می‌شود", "میان شهرها", "سال میلادی"]
+    assert not any(p.search(s) for p in LOST_ZWNJ for s in good)

@@ -1,0 +1,74 @@
+"""Properties of `cityrdf query` parameter binding: any value is one RDF term, never query text."""
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from hypothesis import assume, given, settings, strategies as st
+from rdflib import Literal, URIRef
+
+from cityrdf import query
+from cityrdf.catalogue import Param, StoredQuery
+
+CITY = "https://w3id.org/cityrdf/id/city/"
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+CITY_CLASS = ox.NamedNode("https://w3id.org/cityrdf/ontology#City")
+HOSTILE = st.sampled_from(['x" } ; DROP ALL ; #', "x' }} UNION { ?s ?p ?o", '\\" ) } #', "}\n}\nSELECT * {", "\\u0022"])
+VALUES = st.one_of(st.text(min_size=1, max_size=40), HOSTILE)
+
+
+def stored(params: tuple[Param, ...], text: str) -> StoredQuery:
+    return StoredQuery("probe", Path("probe.rq"), "", {}, {}, params, {}, text)
+
+
+def store_with_cities(labels: dict[str, str]) -> ox.Store:
+    store = ox.Store()
+    for slug, label in labels.items():
+        city = ox.NamedNode(CITY + slug)
+        store.add(ox.Quad(city, TYPE, CITY_CLASS))
+        store.add(ox.Quad(city, LABEL, ox.Literal(label, language="en")))
+    return store
+
+
+class RecordingEngine(query.Engine):
+    """Runs on a real store and keeps every query text it was sent."""
+
+    def __init__(self, store):
+        super().__init__(store=store)
+        self.sent: list[str] = []
+
+    def select(self, text):
+        self.sent.append(text)
+        return super().select(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(VALUES)
+def test_a_city_label_finds_exactly_the_city_with_that_label(value):
+    label = value.strip()
+    assume(label and not query.looks_like_iri(value) and label.lower() != "tehran")
+    engine = RecordingEngine(store_with_cities({"probe": label, "tehran": "Tehran"}))
+    city = query.resolve_city(value, engine)
+    assert city == URIRef(CITY + "probe")
+    assert engine.sent == [query.CITY_BY_LABEL % Literal(label).n3()]
+
+
+@settings(max_examples=150, deadline=None)
+@given(VALUES)
+def test_a_bound_literal_is_the_only_thing_the_values_clause_adds(value):
+    probe = stored((Param("name", "literal", ""),), "SELECT ?name WHERE { }")
+    text = query.bind_params(probe, {"name": value}, query.Engine(store=ox.Store()))
+    assert text.startswith(probe.text.rstrip() + "\nVALUES (?name) { (")
+    answer = query.Engine(store=ox.Store()).select(text)
+    assert answer.columns == ["name"] and answer.rows == [(Literal(value),)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(VALUES)
+def test_a_city_parameter_binds_one_iri(value):
+    label = value.strip()
+    assume(label and not query.looks_like_iri(value) and label.lower() != "tehran")
+    probe = stored((Param("city", "city", ""),), "SELECT ?city WHERE { }")
+    engine = query.Engine(store=store_with_cities({"probe": label, "tehran": "Tehran"}))
+    text = query.bind_params(probe, {"city": value}, engine)
+    assert text == probe.text + f"\nVALUES (?city) {{ (<{CITY}probe>) }}\n"

@@ -1,0 +1,210 @@
+"""`cityrdf publish`: every page and RDF file parses, every internal link resolves, the catalogue
+records are right, and a failed publish leaves the previous site intact."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import html5lib
+import pytest
+import rdflib
+from rdflib import Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCAT, DCTERMS, XSD
+
+from cityrdf import graph, publish
+from cityrdf.errors import BadInput
+
+CRID = "https://w3id.org/cityrdf/id/"
+RDF_PARSERS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".rdf": "xml"}
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+
+
+@pytest.fixture(scope="module")
+def site(mini_project, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("published") / "site"
+    publish.publish(out)
+    return out
+
+
+def html_links(page: Path) -> list[str]:
+    tree = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
+    return [el.get("href") or el.get("src") for el in tree.iter() if el.get("href") or el.get("src")]
+
+
+def check_site(root: Path) -> int:
+    """Parse every page (strictly, for ours) and RDF file, and resolve every internal link to a file."""
+    checked = 0
+    for page in root.rglob("*.html"):
+        strict = page.parent.name not in ("ontology", "shapes") or page.name != "index.html"  # pyLODE's
+        html5lib.HTMLParser(strict=strict).parse(page.read_bytes())
+        for href in html_links(page):
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith("#") or href.startswith("mailto:"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve()
+            assert target.is_file(), f"{page.relative_to(root)} links to missing {href}"
+        checked += 1
+    for path in root.rglob("*"):
+        if path.suffix in RDF_PARSERS:
+            rdflib.Graph().parse(path, format=RDF_PARSERS[path.suffix])
+            checked += 1
+    return checked
+
+
+def test_every_page_and_rdf_file_parses_and_every_internal_link_resolves(site):
+    assert check_site(site) > 100
+
+
+def test_every_resource_has_a_page_and_four_rdf_documents(site, mini_project):
+    subjects = {s for s in graph.load_graph().subjects() if str(s).startswith(CRID)}
+    for iri in subjects:
+        stem = site / str(iri).removeprefix("https://w3id.org/cityrdf/")
+        for suffix in (".html", ".ttl", ".jsonld", ".rdf", ".nt"):
+            assert stem.with_name(stem.name + suffix).is_file(), f"{iri} has no {suffix}"
+    assert (site / "ontology" / "term" / "City.html").is_file()
+    assert (site / "ontology.ttl").is_file() and (site / "ontology" / "index.html").is_file()
+
+
+def test_city_page_shows_both_names_partners_sources_and_external_links(site):
+    page = (site / "id/city/tehran.html").read_text(encoding="utf-8")
+    tree = html5lib.parse(page, namespaceHTMLElements=False)
+    persian = [d for d in tree.iter("div") if d.get("lang") == "fa"]
+    assert persian and persian[0].get("dir") == "rtl"
+    assert "تهران" in "".join(persian[0].itertext())
+    assert tree.find(".//h1").text == "Tehran"
+    assert 'href="seoul.html"' in page and 'href="isfahan.html"' in page
+    # the provenance of the derived twinnedWith fact: the pact, its paper part and the cited work
+    assert 'href="../agreement/seoul--tehran.html"' in page
+    assert "../work/zahrani-rajaei/part/tehran-partners.html" in page
+    assert "../work/tehran-municipality-2015.html" in page
+    assert 'href="http://www.wikidata.org/entity/Q3616"' in page
+    assert 'href="https://sws.geonames.org/112931/"' in page
+
+
+def test_resource_document_is_its_description_plus_the_labels_it_links_to(site):
+    got = rdflib.Graph().parse(site / "id/agreement/isfahan--tehran.ttl")
+    expected = rdflib.Graph().parse(data="""
+        @prefix cr: <https://w3id.org/cityrdf/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix prov: <http://www.w3.org/ns/prov#> .
+        <https://w3id.org/cityrdf/id/agreement/isfahan--tehran> a cr:TwinningAgreement ;
+            rdfs:label "Isfahan – Tehran"@en, "اصفهان – تهران"@fa ;
+            cr:party <https://w3id.org/cityrdf/id/city/tehran>, <https://w3id.org/cityrdf/id/city/isfahan> ;
+            cr:status <https://w3id.org/cityrdf/id/concept/agreement-status/listed> ;
+            prov:wasDerivedFrom <https://w3id.org/cityrdf/id/work/zahrani-rajaei/part/tehran-partners> .
+        <https://w3id.org/cityrdf/id/city/tehran> rdfs:label "Tehran"@en, "تهران"@fa .
+        <https://w3id.org/cityrdf/id/city/isfahan> rdfs:label "Isfahan"@en, "اصفهان"@fa .
+        <https://w3id.org/cityrdf/id/concept/agreement-status/listed> rdfs:label "listed"@en, "فهرست‌شده"@fa .
+        <https://w3id.org/cityrdf/id/work/zahrani-rajaei/part/tehran-partners>
+            rdfs:label "Tehran's sister cities"@en, "خواهرخوانده‌های تهران"@fa .
+        cr:TwinningAgreement rdfs:label "twinning agreement"@en, "پیمان خواهرخواندگی"@fa .
+    """, format="turtle")
+    assert isomorphic(got, expected)
+    for suffix, fmt in RDF_PARSERS.items():
+        assert isomorphic(rdflib.Graph().parse(site / f"id/agreement/isfahan--tehran{suffix}", format=fmt), got)
+
+
+def test_dumps_hold_the_whole_graph_and_match_their_checksums(site, mini_project):
+    whole = graph.load_graph()
+    sums = dict(reversed(line.split("  ")) for line in (site / "dumps/SHA256SUMS").read_text().splitlines())
+    assert set(sums) == {"cityrdf.ttl", "cityrdf.nt.gz", "cityrdf.jsonld"}
+    for name, digest in sums.items():
+        assert hashlib.sha256((site / "dumps" / name).read_bytes()).hexdigest() == digest
+    assert isomorphic(rdflib.Graph().parse(site / "dumps/cityrdf.ttl"), whole)
+    nt = gzip.decompress((site / "dumps/cityrdf.nt.gz").read_bytes()).decode()
+    assert isomorphic(rdflib.Graph().parse(data=nt, format="nt"), whole)
+    assert isomorphic(rdflib.Graph().parse(site / "dumps/cityrdf.jsonld", format="json-ld"), whole)
+
+
+def test_dcat_record_has_licence_version_coverage_checksums_and_endpoint(site):
+    g = rdflib.Graph().parse(site / "catalog.ttl")
+    dataset = publish.DATASET
+    assert (None, DCAT.dataset, dataset) in g
+    assert (dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")) in g
+    assert (dataset, publish.DCAT3_VERSION, None) in g and (dataset, DCTERMS.publisher, None) in g
+    period = g.value(dataset, DCTERMS.temporal)
+    # the fixture's history runs from a 1920 event to a claim about 2015
+    assert g.value(period, DCAT.startDate) == Literal("1920", datatype=XSD.gYear)
+    assert g.value(period, DCAT.endDate) == Literal("2015", datatype=XSD.gYear)
+    assert set(g.objects(dataset, DCTERMS.spatial)) == {URIRef(CRID + "country/iran"), URIRef(CRID + "country/south-korea")}
+    sums = dict(reversed(line.split("  ")) for line in (site / "dumps/SHA256SUMS").read_text().splitlines())
+    for dist in g.objects(dataset, DCAT.distribution):
+        name = str(g.value(dist, DCAT.downloadURL)).rsplit("/", 1)[-1]
+        assert str(g.value(g.value(dist, SPDX.checksum), SPDX.checksumValue)) == sums[name]
+        assert g.value(dist, DCAT.mediaType) is not None
+    service = g.value(None, DCAT.servesDataset, dataset)
+    assert g.value(service, DCAT.endpointURL) == URIRef("https://w3id.org/cityrdf/sparql")
+
+
+def test_void_is_also_at_well_known_and_counts_the_triples(site, mini_project):
+    void = rdflib.Graph().parse(site / "void.ttl")
+    assert isomorphic(void, rdflib.Graph().parse(site / ".well-known/void", format="turtle"))
+    triples = void.value(publish.DATASET, publish.VOID.triples)
+    assert triples.toPython() == len(graph.load_graph())
+
+
+def test_citation_names_the_paper(site):
+    cff = (site / "CITATION.cff").read_text(encoding="utf-8")
+    assert cff.startswith("cff-version: 1.2.0") and "license: CC-BY-4.0" in cff
+    assert re.search(r"family-names: \"Zahrani\"", cff)
+
+
+def test_questions_page_lists_the_stored_questions(site):
+    page = (site / "questions.html").read_text(encoding="utf-8")
+    assert "Which cities are twinned with Tehran?" in page and "کدام شهرها خواهرخواندهٔ تهران‌اند؟" in page
+
+
+def test_base_url_makes_internal_links_absolute(mini_project, tmp_path):
+    publish.publish(tmp_path / "site", base_url="https://example.org/cityrdf")
+    page = (tmp_path / "site/id/city/tehran.html").read_text(encoding="utf-8")
+    assert 'href="https://example.org/cityrdf/id/city/seoul.html"' in page
+    catalog = (tmp_path / "site/catalog.ttl").read_text(encoding="utf-8")
+    assert "https://example.org/cityrdf/dumps/cityrdf.ttl" in catalog
+
+
+def test_bad_base_url_is_refused_with_a_reason(mini_project, tmp_path):
+    with pytest.raises(BadInput, match="--base-url"):
+        publish.publish(tmp_path / "site", base_url="not a url")
+
+
+def test_failed_publish_leaves_the_previous_site_intact(mini_project, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    publish.publish(out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def fail(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publish, "write_catalogue", fail)
+    with pytest.raises(OSError):
+        publish.publish(out)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], "staging folders were left behind"
+
+
+def test_broken_data_fails_before_touching_the_site(mini_project, tmp_path, run_cityrdf):
+    out = tmp_path / "site"
+    publish.publish(out)
+    marker = (out / "index.html").read_bytes()
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<a> <b> .\n")
+    with pytest.raises(BadInput, match=r"broken.ttl:1:"):
+        publish.publish(out, store=graph.load_store([broken]))
+    assert (out / "index.html").read_bytes() == marker
+
+
+@pytest.mark.skipif(not any(Path(__file__).parents[2].joinpath("data").glob("*.ttl")), reason="no project data yet")
+def test_the_real_project_publishes_and_every_link_resolves(project_root, tmp_path, monkeypatch):
+    from cityrdf import paths
+
+    for name, sub in [("ONTOLOGY_DIR", "ontology"), ("SHAPES_DIR", "shapes"), ("DATA_DIR", "data"),
+                      ("LINKS_DIR", "data/links"), ("QUERIES_DIR", "queries")]:
+        monkeypatch.setattr(paths, name, project_root / sub)
+    report = publish.publish(tmp_path / "site")
+    assert report.pages > 500
+    assert check_site(tmp_path / "site") > report.pages

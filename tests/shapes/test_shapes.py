@@ -1,0 +1,162 @@
+"""The SHACL shapes against their fixtures (shapes/fixtures/manifest.ttl).
+
+Each fixture is loaded with shapes/fixtures/base.ttl and the ontology through the same path as the
+real validator (cityrdf.graph.load_store, so the build entailments apply) and validated with
+pySHACL's options of `cityrdf validate`. A non-conforming fixture must produce exactly the results
+the manifest lists, down to focus node, path and constraint component.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyshacl
+import pytest
+import rdflib
+from rdflib import RDF, BNode, Namespace, URIRef
+from rdflib.namespace import SH
+
+from cityrdf import paths
+from cityrdf.graph import load_store, ontology_files, shape_files, to_rdflib
+
+FIXTURES = paths.SHAPES_DIR / "fixtures"
+BASE = FIXTURES / "base.ttl"
+MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
+SHT = Namespace("http://www.w3.org/ns/shacl-test#")
+FX = Namespace("https://w3id.org/cityrdf/shapes/fixtures#")
+CRSH = Namespace("https://w3id.org/cityrdf/shapes#")
+ARABIC_YEH_KAF = re.compile("[\u064a\u0643]")
+PERSIAN_LETTER = re.compile("[\u0621-\u064a\u067e-\u06d3]")
+
+MANIFEST = rdflib.Graph().parse(FIXTURES / "manifest.ttl", format="turtle")
+ENTRIES = sorted(MANIFEST.subjects(RDF.type, SHT.Validate), key=str)
+
+
+@pytest.fixture(scope="module")
+def shapes_graph() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for path in shape_files():
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def validate(shapes: rdflib.Graph, files: list[Path], entail: bool = True) -> rdflib.Graph:
+    """The validation report of base.ttl + `files` + the ontology, as `cityrdf validate` runs it."""
+    data = to_rdflib(load_store([*ontology_files(), BASE, *files], entail=entail))
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
+    return report
+
+
+def path_key(graph: rdflib.Graph, path) -> object:
+    """A comparable form of sh:resultPath: the IRI, or ("^", p) for an inverse path."""
+    if isinstance(path, BNode):
+        return ("^", graph.value(path, SH.inversePath))
+    return path
+
+
+def result_keys(graph: rdflib.Graph, results) -> set[tuple]:
+    return {
+        (
+            graph.value(r, SH.focusNode),
+            path_key(graph, graph.value(r, SH.resultPath)),
+            graph.value(r, SH.sourceConstraintComponent),
+        )
+        for r in results
+    }
+
+
+def fixture_file(entry) -> Path:
+    action = MANIFEST.value(entry, MF.action)
+    return FIXTURES / str(MANIFEST.value(action, SHT.dataGraph)).rsplit("/", 1)[1]
+
+
+def entry_id(entry) -> str:
+    return str(entry).rsplit("#", 1)[1]
+
+
+def test_base_world_conforms(shapes_graph):
+    report = validate(shapes_graph, [])
+    assert (None, SH.conforms, rdflib.Literal(True)) in report, report.serialize(format="turtle")
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=entry_id)
+def test_fixture_yields_exactly_the_expected_results(shapes_graph, entry):
+    entail = MANIFEST.value(entry, FX.buildEntailments, default=rdflib.Literal(True)).toPython()
+    report = validate(shapes_graph, [fixture_file(entry)], entail=entail)
+    expected_report = MANIFEST.value(entry, MF.result)
+    expected = list(MANIFEST.objects(expected_report, SH.result))
+    # Top-level results only: pySHACL also types the nested sh:node results it keeps as details.
+    actual = list(report.objects(None, SH.result))
+
+    assert result_keys(report, actual) == result_keys(MANIFEST, expected)
+    # Where the manifest names the shape that fired (a named, reusable shape), it must be that one.
+    for want in expected:
+        source = MANIFEST.value(want, SH.sourceShape)
+        if source is not None:
+            focus = MANIFEST.value(want, SH.focusNode)
+            fired = {report.value(r, SH.sourceShape) for r in actual if report.value(r, SH.focusNode) == focus}
+            assert source in fired
+    # Every result speaks both languages.
+    for result in actual:
+        langs = sorted(message_language(m) for m in report.objects(result, SH.resultMessage))
+        assert langs == ["en", "fa"], (report.value(result, SH.sourceShape), langs)
+
+
+def message_language(message: rdflib.Literal) -> str:
+    """The message's language; pySHACL drops the tag of SPARQL-constraint messages, so read the script."""
+    return message.language or ("fa" if PERSIAN_LETTER.search(message) else "en")
+
+
+def targeted_node_shapes(shapes: rdflib.Graph) -> set[URIRef]:
+    targets = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+    return {s for t in targets for s in shapes.subjects(t, None) if isinstance(s, URIRef)}
+
+
+def test_every_shape_has_a_valid_and_an_invalid_fixture(shapes_graph):
+    kinds: dict[URIRef, set[bool]] = {}
+    for entry in ENTRIES:
+        conforms = MANIFEST.value(MANIFEST.value(entry, MF.result), SH.conforms).toPython()
+        kinds.setdefault(MANIFEST.value(entry, FX.shape), set()).add(conforms)
+    missing = {s for s in targeted_node_shapes(shapes_graph) if kinds.get(s) != {True, False}}
+    assert not missing
+
+
+def test_every_fixture_file_is_in_the_manifest():
+    listed = {fixture_file(e).name for e in ENTRIES}
+    on_disk = {p.name for p in FIXTURES.glob("*.ttl") if p.name.startswith(("valid.", "invalid."))}
+    assert listed == on_disk
+    for entry in ENTRIES:
+        valid = MANIFEST.value(MANIFEST.value(entry, MF.result), SH.conforms).toPython()
+        assert fixture_file(entry).name.startswith("valid." if valid else "invalid.")
+
+
+# Parameters that do not produce results of their own: a shape made only of these needs no message.
+NOT_CONSTRAINTS = {SH.targetClass, SH.targetSubjectsOf, SH.property, SH.sparql, SH.message, SH.prefixes}
+
+
+def reporting_shapes(shapes: rdflib.Graph) -> set:
+    """Shapes whose own constraints produce validation results (and so show their sh:message)."""
+    candidates = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(SH.path, None))
+    candidates |= set(shapes.subjects(SH.select, None))
+    return {
+        s
+        for s in candidates
+        if not _is_or_branch(shapes, s)
+        and any(p.startswith(str(SH)) and p not in NOT_CONSTRAINTS for p in shapes.predicates(s, None))
+    }
+
+
+def test_every_shape_has_one_english_and_one_persian_message(shapes_graph):
+    shapes = reporting_shapes(shapes_graph)
+    assert len(shapes) > 40
+    for shape in shapes:
+        messages = list(shapes_graph.objects(shape, SH.message))
+        assert sorted(m.language for m in messages) == ["en", "fa"], shape
+        persian = next(m for m in messages if m.language == "fa")
+        assert not ARABIC_YEH_KAF.search(persian), shape
+
+
+def _is_or_branch(graph: rdflib.Graph, shape) -> bool:
+    """Anonymous branches of sh:or/sh:xone are reported through the shape holding the list."""
+    return isinstance(shape, BNode) and (None, RDF.first, shape) in graph

@@ -1,0 +1,100 @@
+"""`cityrdf validate`: SHACL, QC queries and the reasoner in one report that names what to fix."""
+
+import json
+
+from cityrdf.namespaces import CR, CRID, SH
+from cityrdf.validate import validate_files
+
+ONE_PARTY_AGREEMENT = """
+@prefix cr: <https://w3id.org/cityrdf/ontology#> .
+<https://w3id.org/cityrdf/id/agreement/tehran--tehran> a cr:TwinningAgreement ;
+    cr:party <https://w3id.org/cityrdf/id/city/tehran> .
+"""
+UNLABELLED_CLASS = """
+@prefix cr: <https://w3id.org/cityrdf/ontology#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+cr:Township a owl:Class .
+"""
+CITY_AND_COUNTRY = """
+@prefix cr: <https://w3id.org/cityrdf/ontology#> .
+<https://w3id.org/cityrdf/id/city/tehran> a cr:Country .
+"""
+
+
+def test_tiny_project_conforms(tiny_project):
+    report = validate_files()
+    assert report.conforms, report.to_text()
+    assert report.reasoner is not None and report.reasoner.ok
+    assert len(report.files) == 3
+
+
+def test_agreement_with_one_party_is_reported_with_focus_node_path_component_and_file(tiny_project):
+    (tiny_project / "data" / "pacts.ttl").write_text(ONE_PARTY_AGREEMENT)
+    report = validate_files(reason=False)
+    assert not report.conforms
+    [finding] = report.violations
+    assert finding.check == "shacl"
+    assert finding.focus_node == str(CRID["agreement/tehran--tehran"])
+    assert finding.path == str(CR.party)
+    assert finding.component == str(SH.MinCountConstraintComponent)
+    assert finding.message == "A twinning agreement needs exactly two parties."
+    assert finding.source == "data/pacts.ttl"
+
+
+def test_every_row_of_a_qc_violation_query_is_a_violation(tiny_project):
+    (tiny_project / "data" / "extra-terms.ttl").write_text(UNLABELLED_CLASS)
+    report = validate_files(reason=False)
+    [finding] = report.violations
+    assert finding.check == "qc"
+    assert finding.focus_node == str(CR.Township)
+    assert finding.component == "queries/qc/missing-label-violation.rq"
+    assert "has no English rdfs:label" in finding.message
+    assert finding.source == "data/extra-terms.ttl"
+
+
+def test_inconsistency_found_by_the_reasoner_fails_validation(tiny_project):
+    (tiny_project / "data" / "clash.ttl").write_text(CITY_AND_COUNTRY)
+    report = validate_files()
+    assert [f.component for f in report.violations] == ["hermit:consistency"]
+    assert "HermiT: NOT consistent" in report.summary()
+
+
+def test_given_files_are_validated_with_the_ontology_instead_of_the_project_data(
+    tiny_project, tmp_path
+):
+    pacts = tmp_path / "pacts.ttl"
+    pacts.write_text(ONE_PARTY_AGREEMENT)
+    report = validate_files([pacts], reason=False)
+    assert [p.name for p in report.files] == ["cityrdf.ttl", "pacts.ttl"]
+    # data/cities.ttl is not loaded, so Tehran is not a cr:City: sh:class fires as well.
+    components = {f.component for f in report.violations}
+    assert components == {str(SH.MinCountConstraintComponent), str(SH.ClassConstraintComponent)}
+
+
+def test_cli_exits_1_and_names_the_focus_node_and_file(tiny_project, run_cityrdf):
+    (tiny_project / "data" / "pacts.ttl").write_text(ONE_PARTY_AGREEMENT)
+    result = run_cityrdf("validate", "--no-reasoner")
+    assert result.returncode == 1
+    assert "data/pacts.ttl: crid:agreement/tehran--tehran [Violation]" in result.stdout
+    assert (
+        result.stderr.startswith("error: validation failed: 1 violation, 0 warnings")
+        and result.stderr.count("\n") == 1
+    )
+
+
+def test_cli_json_report(tiny_project, run_cityrdf):
+    (tiny_project / "data" / "pacts.ttl").write_text(ONE_PARTY_AGREEMENT)
+    result = run_cityrdf("validate", "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False and report["violations"] == 1
+    assert report["reasoner"]["consistent"] is True
+    assert report["results"][0]["focus_node"] == str(CRID["agreement/tehran--tehran"])
+
+
+def test_cli_exits_0_on_conforming_project(tiny_project, run_cityrdf):
+    result = run_cityrdf("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        result.stdout.strip().splitlines()[-1].startswith("OK: 0 violations, 0 warnings in 3 files")
+    )
