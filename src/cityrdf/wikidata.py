@@ -11,7 +11,6 @@ import hashlib
 import http.client
 import json
 import os
-import socket
 import tempfile
 import time
 import urllib.error
@@ -87,7 +86,7 @@ class WikidataClient:
                 reason = "HTTP 500"
             except SPARQLWrapperException as err:  # 400, 401, 404, 414: asking again will not help
                 raise EndpointFailed(f"{self.endpoint}: {str(err).splitlines()[0]}") from None
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 reason = f"no answer within {self.timeout:g} s"
             except urllib.error.URLError as err:
                 reason = f"cannot connect ({err.reason})"
@@ -146,7 +145,7 @@ SETTLEMENTS_QUERY = """SELECT ?label ?how ?item ?itemLabel ?country ?countryLabe
              OPTIONAL { ?country rdfs:label ?countryLabel FILTER(lang(?countryLabel) = "en") } }
   OPTIONAL { ?item rdfs:label ?itemLabel FILTER(lang(?itemLabel) = "en") }
   OPTIONAL { ?item wdt:P625 ?coord }
-}""" % HUMAN_SETTLEMENT
+}""".replace("%s", HUMAN_SETTLEMENT)
 
 TWINS_QUERY = """SELECT ?city ?twin ?twinLabel ?start WHERE {
   VALUES ?city { #VALUES }

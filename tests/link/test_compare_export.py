@@ -6,12 +6,11 @@ import csv
 import datetime as dt
 
 import pytest
+from conftest import FIXTURES
 
 from cityrdf import compare, export, link
 from cityrdf.errors import BadInput
 from cityrdf.wikidata import WikidataClient
-
-from conftest import FIXTURES
 
 PAIRS = FIXTURES / "p190-pairs.tsv"
 RETRIEVED = dt.date(2026, 1, 2)
@@ -91,12 +90,11 @@ def test_unofficial_pacts_are_exported_only_on_request_and_say_so(linked_sources
                        include_unofficial=True, paper_qid="Q123")
     hyderabad = [line for line in asked if "Q1361" in line]
     assert len(hyderabad) == 2
-    assert all(line.endswith("/* Isfahan – Hyderabad: the paper marks this pair unofficial */")
-               or line.endswith("/* Hyderabad – Isfahan: the paper marks this pair unofficial */")
+    assert all(line.endswith("/* Hyderabad – Isfahan: the paper marks this pair unofficial */")
                for line in hyderabad)
     assert all("\tS248\tQ123\t" in line for line in asked)
 
 
-def test_cli_compare_writes_report_and_csv(run_cityrdf, tmp_path):
+def test_cli_compare_needs_exactly_one_wikidata_source(run_cityrdf, tmp_path):
     result = run_cityrdf("compare", "wikidata", "--out", str(tmp_path))
     assert result.returncode == 2 and result.stderr.startswith("error: give exactly one of --pairs")

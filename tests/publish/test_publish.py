@@ -44,7 +44,7 @@ def check_site(root: Path) -> int:
         html5lib.HTMLParser(strict=strict).parse(page.read_bytes())
         for href in html_links(page):
             parts = urlsplit(href)
-            if parts.scheme or href.startswith("#") or href.startswith("mailto:"):
+            if parts.scheme or href.startswith(("#", "mailto:")):
                 continue
             target = (page.parent / unquote(parts.path)).resolve()
             assert target.is_file(), f"{page.relative_to(root)} links to missing {href}"

@@ -42,12 +42,14 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
             for b in graph.objects(action, CRT.binding)
         }
         result = graph.value(test, MF.result)
-        entries.append(ManifestEntry(
-            name=str(graph.value(test, MF.name)),
-            query=Path(rdflib.URIRef(graph.value(action, QT.query)).removeprefix("file://")),
-            params=params,
-            result=Path(str(result).removeprefix("file://")) if result else None,
-        ))
+        entries.append(
+            ManifestEntry(
+                name=str(graph.value(test, MF.name)),
+                query=Path(rdflib.URIRef(graph.value(action, QT.query)).removeprefix("file://")),
+                params=params,
+                result=Path(str(result).removeprefix("file://")) if result else None,
+            )
+        )
     return entries
 
 
@@ -60,7 +62,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def oxigraph_server() -> Iterator[Callable[[ox.Store], str]]:
     """Start Oxigraph's HTTP server (the `oxigraph` CLI from PyPI) on a store's content; yields its URL."""
-    binary = shutil.which("oxigraph") or str(Path(__import__("sys").executable).with_name("oxigraph"))
+    binary = shutil.which("oxigraph") or str(
+        Path(__import__("sys").executable).with_name("oxigraph")
+    )
     if not Path(binary).exists():
         pytest.skip("no SPARQL server: the `oxigraph` CLI (test extra) is not installed")
     started: list[subprocess.Popen] = []
@@ -70,12 +74,17 @@ def oxigraph_server() -> Iterator[Callable[[ox.Store], str]]:
         location = workdir / f"db{len(started)}"
         dump = workdir / f"data{len(started)}.nq"
         store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
-        subprocess.run([binary, "load", "--location", str(location), "--file", str(dump)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [binary, "load", "--location", str(location), "--file", str(dump)],
+            check=True,
+            capture_output=True,
+        )
         port = _free_port()
-        process = subprocess.Popen([binary, "serve-read-only", "--location", str(location),
-                                    "--bind", f"127.0.0.1:{port}"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         started.append(process)
         url = f"http://127.0.0.1:{port}/query"
         for _ in range(100):

@@ -29,26 +29,41 @@ def partners(store, **params) -> list[tuple[str, ...]]:
     return [tuple(query.cell_text(t) for t in row) for row in answer.rows]
 
 
-SEOUL_ROW = (SEOUL, "Seoul", "https://w3id.org/cityrdf/id/country/south-korea", "South Korea", "1963", "listed")
+SEOUL_ROW = (
+    SEOUL,
+    "Seoul",
+    "https://w3id.org/cityrdf/id/country/south-korea",
+    "South Korea",
+    "1963",
+    "listed",
+)
 
 
-@pytest.mark.parametrize("city", ["tehran", "TEHRAN", "تهران", "crid:city/tehran",
-                                  "<https://w3id.org/cityrdf/id/city/tehran>"])
+@pytest.mark.parametrize(
+    "city",
+    ["tehran", "TEHRAN", "تهران", "crid:city/tehran", "<https://w3id.org/cityrdf/id/city/tehran>"],
+)
 def test_city_parameter_takes_a_label_in_any_case_or_an_iri(store, city):
     assert partners(store, city=city) == [SEOUL_ROW]
 
 
 def test_a_label_with_quotes_is_bound_as_a_literal_not_pasted(store):
-    assert partners(store, city='Soul, "the capital"')[0][0] == "https://w3id.org/cityrdf/id/city/tehran"
+    assert (
+        partners(store, city='Soul, "the capital"')[0][0]
+        == "https://w3id.org/cityrdf/id/city/tehran"
+    )
 
 
-@pytest.mark.parametrize("params, reason", [
-    ({}, "needs --param city"),
-    ({"city": "tehran", "town": "x"}, "has no parameter 'town'"),
-    ({"city": "Atlantis"}, "no city is labelled 'Atlantis'"),
-    ({"city": "<http://x> } ; DROP ALL ; {"}, "is not an absolute IRI"),
-    ({"city": "http://example.org/a b"}, "is not an absolute IRI"),
-])
+@pytest.mark.parametrize(
+    "params, reason",
+    [
+        ({}, "needs --param city"),
+        ({"city": "tehran", "town": "x"}, "has no parameter 'town'"),
+        ({"city": "Atlantis"}, "no city is labelled 'Atlantis'"),
+        ({"city": "<http://x> } ; DROP ALL ; {"}, "is not an absolute IRI"),
+        ({"city": "http://example.org/a b"}, "is not an absolute IRI"),
+    ],
+)
 def test_bad_parameters_are_refused_with_one_line(store, params, reason):
     with pytest.raises(BadInput, match=reason) as err:
         query.run("sister-cities", params, store=store)
@@ -81,7 +96,11 @@ def test_json_is_sparql_results_json(answer):
     data = json.loads(query.to_json(answer))
     assert data["head"]["vars"][0] == "partner"
     assert data["results"]["bindings"][0]["partner"] == {"type": "uri", "value": SEOUL}
-    assert data["results"]["bindings"][0]["partnerLabel"] == {"type": "literal", "value": "Seoul", "xml:lang": "en"}
+    assert data["results"]["bindings"][0]["partnerLabel"] == {
+        "type": "literal",
+        "value": "Seoul",
+        "xml:lang": "en",
+    }
 
 
 def test_tsv_writes_terms_in_ntriples_syntax(answer):
@@ -113,14 +132,20 @@ def test_queries_lists_every_stored_question_with_both_titles():
 
 def test_a_query_file_outside_the_catalogue_can_be_run(store, tmp_path: Path):
     rq = tmp_path / "count.rq"
-    rq.write_text("#+ summary: count\n#+ columns:\n#+   n: cities\n"
-                  "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/cityrdf/ontology#City> }\n")
+    rq.write_text(
+        "#+ summary: count\n#+ columns:\n#+   n: cities\n"
+        "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/cityrdf/ontology#City> }\n"
+    )
     assert query.cell_text(query.run(str(rq), store=store).rows[0][0]) == "2"
 
 
 def test_cli_refuses_an_unknown_query_with_exit_2():
-    done = subprocess.run([sys.executable, "-m", "cityrdf.cli", "query", "no-such-question"],
-                          check=False, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "cityrdf.cli", "query", "no-such-question"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     if "No such command" in done.stderr:
         pytest.skip("`cityrdf query` is not registered in cli.py yet")
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1

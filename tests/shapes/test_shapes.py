@@ -95,7 +95,11 @@ def test_fixture_yields_exactly_the_expected_results(shapes_graph, entry):
         source = MANIFEST.value(want, SH.sourceShape)
         if source is not None:
             focus = MANIFEST.value(want, SH.focusNode)
-            fired = {report.value(r, SH.sourceShape) for r in actual if report.value(r, SH.focusNode) == focus}
+            fired = {
+                report.value(r, SH.sourceShape)
+                for r in actual
+                if report.value(r, SH.focusNode) == focus
+            }
             assert source in fired
     # Every result speaks both languages.
     for result in actual:
@@ -132,7 +136,14 @@ def test_every_fixture_file_is_in_the_manifest():
 
 
 # Parameters that do not produce results of their own: a shape made only of these needs no message.
-NOT_CONSTRAINTS = {SH.targetClass, SH.targetSubjectsOf, SH.property, SH.sparql, SH.message, SH.prefixes}
+NOT_CONSTRAINTS = {
+    SH.targetClass,
+    SH.targetSubjectsOf,
+    SH.property,
+    SH.sparql,
+    SH.message,
+    SH.prefixes,
+}
 
 
 def reporting_shapes(shapes: rdflib.Graph) -> set:
@@ -143,7 +154,9 @@ def reporting_shapes(shapes: rdflib.Graph) -> set:
         s
         for s in candidates
         if not _is_or_branch(shapes, s)
-        and any(p.startswith(str(SH)) and p not in NOT_CONSTRAINTS for p in shapes.predicates(s, None))
+        and any(
+            p.startswith(str(SH)) and p not in NOT_CONSTRAINTS for p in shapes.predicates(s, None)
+        )
     }
 
 

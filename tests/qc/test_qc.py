@@ -1,0 +1,84 @@
+"""The ontology QC queries (queries/qc/*-violation.rq): silent on a clean fixture, loud on a broken one.
+
+Each query runs in the embedded store exactly as the build runs it (cityrdf.graph.load_store, with
+the build entailments). The clean fixture is split into header, ontology, disjointness and data so
+that a broken fixture can either add a defect or replace the part it breaks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib.namespace import FOAF
+
+from cityrdf import paths
+from cityrdf.graph import load_store
+from cityrdf.namespaces import CR, CRID, ONTOLOGY_IRI
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CLEAN = ["clean-header.ttl", "clean-ontology.ttl", "clean-disjointness.ttl", "clean-data.ttl"]
+QUERIES = sorted(paths.QC_DIR.glob("*-violation.rq"))
+
+# query name -> (clean file the broken fixture replaces, or None to add it; the entity to be named)
+BROKEN = {
+    "label-missing": (None, CR.SisterCityList),
+    "label-duplicate": (None, CR.sisterOf),
+    "label-whitespace": (None, CRID["city/shiraz"]),
+    "definition-missing": (None, CR.ListEntry),
+    "ontology-metadata": ("clean-header.ttl", ONTOLOGY_IRI),
+    "domain-range-missing": (None, CR.position),
+    "domain-range-multiple": (None, CR.party),
+    "symmetric-transitive": (None, CR.twinnedWith),
+    "disjointness-missing": ("clean-disjointness.ttl", FOAF.Person),
+    "undeclared-term": (None, CR.sisterCityOf),
+    "arabic-letters": (None, CRID["city/karaj"]),
+    "agreement-duplicate": (None, CRID["agreement/yazd--isfahan"]),
+}
+
+
+def query_name(path: Path) -> str:
+    return path.name.removesuffix("-violation.rq")
+
+
+def rows(files: list[str], query: Path) -> list[tuple[str, str]]:
+    store = load_store([FIXTURES / name for name in files])
+    solutions = store.query(query.read_text(encoding="utf-8"))
+    assert [v.value for v in solutions.variables] == ["entity", "problem"]
+    return [(s["entity"].value, s["problem"].value) for s in solutions]
+
+
+def test_every_qc_query_has_a_broken_fixture():
+    assert {query_name(q) for q in QUERIES} == set(BROKEN)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=query_name)
+def test_query_opens_with_a_header_saying_what_and_why(query):
+    header = query.read_text(encoding="utf-8").split("PREFIX", 1)[0]
+    assert header.startswith("# QC: ") and "# Why: " in header
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=query_name)
+def test_clean_fixture_has_no_violations(query):
+    assert rows(CLEAN, query) == []
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=query_name)
+def test_broken_fixture_names_the_offending_entity(query):
+    replaces, entity = BROKEN[query_name(query)]
+    files = [f for f in CLEAN if f != replaces] + [f"broken.{query_name(query)}.ttl"]
+    found = rows(files, query)
+    assert str(entity) in {e for e, _ in found}, found
+    assert all(problem for _, problem in found)
+
+
+def test_arabic_letters_query_ignores_persian_letters_and_other_languages():
+    store = ox.Store()
+    subject, label = (
+        ox.NamedNode(CRID["city/yazd"]),
+        ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+    )
+    store.add(ox.Quad(subject, label, ox.Literal("یزد", language="fa")))
+    store.add(ox.Quad(subject, label, ox.Literal("يزد", language="ar")))
+    assert list(store.query((paths.QC_DIR / "arabic-letters-violation.rq").read_text())) == []
