@@ -112,3 +112,22 @@ def start_loopback_server():
         return server, f"http://127.0.0.1:{port}"
 
     return start
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    """A Virtuoso 7 on loopback in a temp dir (tests/virtuoso_server.py), stopped after the session.
+
+    A missing binary FAILS (CI installs virtuoso-opensource; a skip would hide that), unless
+    CITYRDF_SKIP_VIRTUOSO=1.
+    """
+    from virtuoso_server import VIRTUOSO_BINARY, VirtuosoServer
+
+    if os.environ.get("CITYRDF_SKIP_VIRTUOSO") == "1":
+        pytest.skip("CITYRDF_SKIP_VIRTUOSO=1")
+    if not Path(VIRTUOSO_BINARY).is_file():
+        pytest.fail(f"{VIRTUOSO_BINARY} is missing: apt-get install virtuoso-opensource "
+                    "(or set CITYRDF_SKIP_VIRTUOSO=1 to skip the Virtuoso tests)", pytrace=False)
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso")).start()
+    yield server
+    server.remove()

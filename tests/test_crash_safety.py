@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from importer.conftest import make_project
 
 # Runs the CLI with `module.function` delayed, so that the kill lands between staging and swap.
@@ -40,7 +39,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def cityrdf(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cityrdf.cli", *args], capture_output=True, text=True,
+    return subprocess.run(check=False, args=[sys.executable, "-m", "cityrdf.cli", *args], capture_output=True, text=True,
                           env={**os.environ, "CITYRDF_HOME": str(root)}, timeout=300, cwd=root)
 
 

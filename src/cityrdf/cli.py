@@ -7,6 +7,7 @@ CITYRDF_DEBUG=1 shows its traceback.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from enum import Enum
@@ -228,6 +229,22 @@ def serve(
 
 
 # --- push (cityrdf.push) ---
+@app.command()
+def push(
+    endpoint: Annotated[str, typer.Option("--endpoint", help="The store's SPARQL endpoint, e.g. http://localhost:8890/sparql.")],
+    graph: Annotated[str, typer.Option("--graph", help="IRI of the named graph to replace.")],
+    user: Annotated[str, typer.Option("--user", help="User allowed to write (Virtuoso: dba).")] = None,
+    password: Annotated[str, typer.Option("--password", help="That user's password.")] = None,
+    file: Annotated[Path, typer.Option("--file", help="N-Triples to load (default: dist/cityrdf.nt).")] = None,
+    store_url: Annotated[str, typer.Option("--store-url", help="Graph Store Protocol endpoint, if not Virtuoso's.")] = None,
+    update_url: Annotated[str, typer.Option("--update-url", help="SPARQL Update endpoint, if not Virtuoso's.")] = None,
+) -> None:
+    """Replace a named graph of a SPARQL 1.1 store with the build, then verify its triple count."""
+    from cityrdf import push as push_module
+
+    typer.echo(push_module.run(endpoint, graph, user, password, file, store_url, update_url))
+
+
 # --- generate (cityrdf.generate) ---
 # --- import (cityrdf.importer; `import` is a Python keyword) ---
 import_app = typer.Typer(help="Bring your own data into the graph.", no_args_is_help=True)
@@ -254,6 +271,11 @@ def main(argv: list[str] | None = None) -> None:
     # --debug is accepted anywhere on the line, so it can be added to a failing command as it stands.
     debug = "--debug" in args or os.environ.get("CITYRDF_DEBUG", "") not in ("", "0")
     args = [a for a in args if a != "--debug"]
+    if not debug:
+        # rdflib logs its own warnings (e.g. an ill-typed literal) on stderr; the one-line reason
+        # we print is the user's answer, so libraries stay quiet unless --debug is given.
+        logging.getLogger("rdflib").addHandler(logging.NullHandler())
+        logging.getLogger("rdflib").propagate = False
     try:
         code = app(args=args, prog_name="cityrdf", standalone_mode=False)
     except CityrdfError as err:

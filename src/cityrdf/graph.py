@@ -54,8 +54,13 @@ def parse_file(path: Path) -> list[ox.Triple]:
     if not path.is_file():
         raise BadInput(f"{path}: no such file")
     fmt = rdf_format(path)
+    if fmt == ox.RdfFormat.RDF_XML:
+        # Oxigraph's streaming RDF/XML parser accepts a document cut short (no closing root tag).
+        position = _xml_error_position(path)
+        if position:
+            _raise_at(path, *position, "RDF/XML is not well-formed XML")
     try:
-        return [q.triple for q in ox.parse(path=str(path), format=fmt)]
+        triples = [q.triple for q in ox.parse(path=str(path), format=fmt)]
     except SyntaxError as err:
         reason = str(err.msg if hasattr(err, "msg") else err)
         reason = reason.split(":", 1)[1].strip() if reason.startswith("Parser error at") else reason
@@ -65,6 +70,9 @@ def parse_file(path: Path) -> list[ox.Triple]:
         return _raise_at(path, line, column, reason)
     except (ValueError, OSError, UnicodeDecodeError) as err:
         raise BadInput(f"{path}: {err}") from None
+    if not triples:
+        raise BadInput(f"{path}: no triples (the file is empty or holds only prefixes)")
+    return triples
 
 
 def _xml_error_position(path: Path) -> tuple[int, int] | None:

@@ -131,7 +131,7 @@ def _xlsx_records(source: Path) -> Iterator[list[str]]:
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
         rows = list(workbook.worksheets[0].iter_rows(values_only=True))
         workbook.close()
-    except Exception as err:  # openpyxl raises zip, XML and key errors for files that are not workbooks
+    except Exception as err:  # noqa: BLE001 -- openpyxl raises zip, XML and key errors for non-workbooks
         raise BadInput(f"{source}: not an XLSX workbook ({type(err).__name__}: {err})") from None
     return ([_cell_text(v) for v in row] for row in rows)
 
@@ -443,7 +443,7 @@ class TableImport:
         if first.status != again.status:
             self.error(again.row, "status", f"{again.status!r}, but row {first.row} gives {first.status!r} for the same pair")
         if first.date != again.date:
-            stated = lambda p: p.date.text + " " + p.date.calendar if p.date else "no date"  # noqa: E731
+            stated = lambda p: p.date.text + " " + p.date.calendar if p.date else "no date"
             self.error(again.row, "date", f"{stated(again)}, but row {first.row} gives {stated(first)} for the same pair")
 
     # ---- the project's shapes

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from cityrdf.endpoints import require_http_url
 from cityrdf import catalogue
 from cityrdf.catalogue import StoredQuery
 from cityrdf.errors import BadInput, CityrdfError
@@ -44,7 +45,7 @@ class Engine:
     """Where queries run: the embedded Oxigraph store (default: the project graph) or an endpoint."""
 
     def __init__(self, endpoint: str | None = None, store: ox.Store | None = None):
-        self.endpoint = endpoint
+        self.endpoint = None if endpoint is None else require_http_url(endpoint)
         self._store = store
 
     def select(self, text: str) -> Answer:

@@ -4,6 +4,8 @@ SPARQL 1.1 Protocol endpoint, over the embedded Oxigraph store. Binds to 127.0.0
 
 from __future__ import annotations
 
+import asyncio
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import parse_qs
@@ -45,6 +47,8 @@ class Settings:
     max_results: int = 10_000  # rows (or triples) a SPARQL answer may carry
     max_body: int = 64 * 1024  # bytes of a POST body
     max_url: int = 8 * 1024  # bytes of path plus query string
+    # queries evaluated at once, each in a forked process: more than the cores only slows them all
+    max_queries: int = 8
 
 
 class Site:
@@ -67,6 +71,13 @@ class Site:
     @cached_property
     def shapes_html(self) -> str:
         return publish.pylode_html(self.shape_files, "shapes")
+
+    @cached_property
+    def index_html(self) -> dict[str, str]:
+        """The home page and the index pages by name, rendered once: the store does not change."""
+        with STORE_LOCK:
+            indexes = self.pages.index_pages()
+            return {"index": self.pages.home(indexes), **{page.name: self.pages.index(page) for page in indexes}}
 
     @cached_property
     def dumps(self) -> dict[str, bytes]:
@@ -194,8 +205,7 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
 
     @app.get("/", response_class=HTMLResponse)
     def home() -> HTMLResponse:
-        with STORE_LOCK:
-            return HTMLResponse(site.pages.home(site.pages.index_pages()))
+        return HTMLResponse(site.index_html["index"])
 
     @app.get("/questions", response_class=HTMLResponse)
     def questions() -> HTMLResponse:
@@ -233,7 +243,11 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
             headers["Cityrdf-Truncated"] = f"results capped at {settings.max_results}"
         return Response(result.body, status_code=result.status, media_type=result.media_type, headers=headers)
 
-    def sparql_answer(request: Request, params: dict[str, list[str]]) -> Response:
+    # Queries beyond max_queries wait here, in the event loop, rather than each holding one of the
+    # thread pool's workers (which pages need too) while it waits for a process slot.
+    query_slots = asyncio.Semaphore(settings.max_queries)
+
+    async def sparql_answer(request: Request, params: dict[str, list[str]]) -> Response:
         if "update" in params:
             raise HTTPException(403, "SPARQL Update is refused: this endpoint is read-only")
         if "default-graph-uri" in params or "named-graph-uri" in params:
@@ -243,15 +257,26 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
             raise HTTPException(400, "expected exactly one non-empty 'query' parameter")
         fmt = (params.get("format") or params.get("output") or [None])[0]
         accept = request.headers.get("accept") or "*/*"
-        return answer(run_query(site.store, queries[0], [accept], fmt, settings.timeout, settings.max_results))
+        try:
+            async with asyncio.timeout(settings.timeout):
+                await query_slots.acquire()
+        except TimeoutError:
+            busy = short(503, f"server busy: {settings.max_queries} queries are running; try again shortly")
+            busy.headers["Retry-After"] = "1"
+            return busy
+        try:
+            return answer(await run_in_threadpool(run_query, site.store, queries[0], [accept], fmt,
+                                                  settings.timeout, settings.max_results))
+        finally:
+            query_slots.release()
 
     @app.get("/sparql")
-    def sparql_get(request: Request) -> Response:
+    async def sparql_get(request: Request) -> Response:
         params = parse_qs(request.url.query, keep_blank_values=True)
         wants_page = negotiate(request.headers.get("accept"), ["text/html"])
         if not params.get("query") and "update" not in params and wants_page:
-            return HTMLResponse(site.pages.query_page(site.questions))
-        return sparql_answer(request, params)
+            return HTMLResponse(await run_in_threadpool(site.pages.query_page, site.questions))
+        return await sparql_answer(request, params)
 
     @app.post("/sparql")
     async def sparql_post(request: Request) -> Response:
@@ -270,7 +295,7 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
             raise HTTPException(403, "SPARQL Update is refused: this endpoint is read-only")
         else:
             raise HTTPException(415, "POST a form or application/sparql-query")
-        return await run_in_threadpool(sparql_answer, request, params)
+        return await sparql_answer(request, params)
 
     @app.get("/{page}")
     def index(page: str) -> HTMLResponse:
@@ -281,9 +306,7 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
             return questions()
         if name not in INDEX_PAGES:
             raise HTTPException(404, f"no page /{page}")
-        with STORE_LOCK:
-            chosen = next(p for p in site.pages.index_pages() if p.name == name)
-            return HTMLResponse(site.pages.index(chosen))
+        return HTMLResponse(site.index_html[name])
 
     app.add_middleware(RequestLimits, settings=settings)
     return app

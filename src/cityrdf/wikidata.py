@@ -21,6 +21,7 @@ from pathlib import Path
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
+from cityrdf.endpoints import require_http_url
 from cityrdf import paths
 from cityrdf.errors import BadInput
 
@@ -55,6 +56,7 @@ class WikidataClient:
     batch_size: int = 40
 
     def __post_init__(self) -> None:
+        require_http_url(self.endpoint)
         if self.cache_dir is None:
             self.cache_dir = paths.ROOT / ".cache" / "wikidata"
 

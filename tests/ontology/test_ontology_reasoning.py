@@ -42,8 +42,8 @@ def test_the_ontology_with_data_shaped_as_the_model_is_consistent():
             id="agreement-with-three-parties",
         ),
         pytest.param(
-            'agreement:seoul--tehran cr:signingDate "1963-05"^^xsd:gYearMonth .',
-            id="signing-month-only",
+            'agreement:seoul--tehran cr:signingDate "May 1963" .',
+            id="signing-date-as-free-text",
         ),
         pytest.param(
             'agreement:seoul--tehran cr:signingDate "1963"^^xsd:integer .',

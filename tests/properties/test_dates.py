@@ -2,9 +2,11 @@
 
 import calendar
 import datetime as dt
+import itertools
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Literal
 from rdflib.namespace import XSD
 
@@ -45,7 +47,7 @@ def test_jalali_years_and_months_tile_the_gregorian_calendar(year):
     assert dates.parse_date(f"{year + 1}", "jalali").gregorian_span()[0] == end + dt.timedelta(days=1)
     months = [dates.parse_date(f"{year}-{m:02d}", "jalali").gregorian_span() for m in range(1, 13)]
     assert months[0][0] == start and months[-1][1] == end
-    assert all(a[1] + dt.timedelta(days=1) == b[0] for a, b in zip(months, months[1:]))
+    assert all(a[1] + dt.timedelta(days=1) == b[0] for a, b in itertools.pairwise(months))
     # A Jalali year always straddles two Gregorian years, so it has no Gregorian signing date.
     assert dates.parse_date(f"{year}", "jalali").gregorian_literal() is None
 

@@ -3,7 +3,8 @@
 from pathlib import Path
 
 import pyoxigraph as ox
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
 from cityrdf import query
