@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 # Reinstalls when pyproject.toml changes (new dependency, new entry point).
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: help venv system-deps run test bench lint clean
+.PHONY: help venv system-deps run test bench load lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,8 +37,11 @@ run: venv ## Build, validate, count, and list Tehran's sister cities
 test: venv system-deps ## Run the test suite
 	$(BIN)/pytest -q
 
-bench: venv ## Run the benchmarks
+bench: venv load ## Run the benchmarks
 	$(BIN)/python benchmarks/run.py
+
+load: venv ## Load-test `cityrdf serve`: 50 clients for 60 s (report in benchmarks/results/)
+	$(BIN)/python benchmarks/load.py --clients 50 --seconds 60
 
 lint: venv ## ruff check and format check
 	@test -x $(BIN)/ruff || { echo "error: ruff is not in $(VENV); run make venv" >&2; exit 1; }

@@ -108,7 +108,9 @@ class VirtuosoServer:
             raise FileNotFoundError(f"{self.binary} not found: install virtuoso-opensource")
         (self.directory / "vsp").mkdir(parents=True, exist_ok=True)
         self.ini.write_text(
-            INI_TEMPLATE.format(dir=self.directory, sql_port=self.sql_port, http_port=self.http_port)
+            INI_TEMPLATE.format(
+                dir=self.directory, sql_port=self.sql_port, http_port=self.http_port
+            )
         )
         began = time.monotonic()
         self.process = subprocess.Popen(
@@ -136,7 +138,9 @@ class VirtuosoServer:
                 pass
             time.sleep(0.1)
         self.kill()
-        raise RuntimeError(f"Virtuoso did not answer within {START_TIMEOUT:.0f} s: {self._log_tail()}")
+        raise RuntimeError(
+            f"Virtuoso did not answer within {START_TIMEOUT:.0f} s: {self._log_tail()}"
+        )
 
     def _log_tail(self) -> str:
         lines = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []

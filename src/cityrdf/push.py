@@ -111,8 +111,13 @@ class ChallengeAuth(httpx.Auth):
 class StoreClient:
     """HTTP to one store; every failure becomes a CityrdfError that says what was being done."""
 
-    def __init__(self, endpoints: StoreEndpoints, user: str | None, password: str | None,
-                 timeout: float = TIMEOUT_SECONDS):
+    def __init__(
+        self,
+        endpoints: StoreEndpoints,
+        user: str | None,
+        password: str | None,
+        timeout: float = TIMEOUT_SECONDS,
+    ):
         self.endpoints = endpoints
         self.user = user
         auth = ChallengeAuth(user, password) if user is not None else None
@@ -126,7 +131,9 @@ class StoreClient:
     def close(self) -> None:
         self.http.close()
 
-    def send(self, doing: str, method: str, url: str, ok: Iterable[int] = (), **kwargs) -> httpx.Response:
+    def send(
+        self, doing: str, method: str, url: str, ok: Iterable[int] = (), **kwargs
+    ) -> httpx.Response:
         try:
             response = self.http.request(method, url, **kwargs)
         except httpx.TransportError as err:
@@ -134,8 +141,12 @@ class StoreClient:
             raise CityrdfError(f"{doing}: the store at {url} did not answer ({reason})") from None
         self.is_virtuoso |= response.headers.get("server", "").startswith("Virtuoso")
         if response.status_code in (401, 403):
-            who = f"user {self.user!r}" if self.user else "anonymous access (pass --user/--password)"
-            raise BadInput(f"{doing}: the store at {url} refused {who}: HTTP {response.status_code}")
+            who = (
+                f"user {self.user!r}" if self.user else "anonymous access (pass --user/--password)"
+            )
+            raise BadInput(
+                f"{doing}: the store at {url} refused {who}: HTTP {response.status_code}"
+            )
         if response.status_code >= 400 and response.status_code not in ok:
             raise CityrdfError(
                 f"{doing}: HTTP {response.status_code} from {url}: {_error_text(response)}"
@@ -147,8 +158,11 @@ class StoreClient:
 
     def upload(self, graph: str, part: bytes, replace: bool, doing: str) -> None:
         self.send(
-            doing, "PUT" if replace else "POST", self.endpoints.graph_store,
-            params={"graph": graph}, content=part,
+            doing,
+            "PUT" if replace else "POST",
+            self.endpoints.graph_store,
+            params={"graph": graph},
+            content=part,
             headers={"Content-Type": "application/n-triples; charset=utf-8"},
         )
 
@@ -159,7 +173,10 @@ class StoreClient:
     def count(self, graph: str, doing: str) -> int:
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
         response = self.send(
-            doing, "POST", self.endpoints.query, data={"query": query},
+            doing,
+            "POST",
+            self.endpoints.query,
+            data={"query": query},
             headers={"Accept": "application/sparql-results+json"},
         )
         try:
@@ -189,10 +206,14 @@ def push(
     _require_iri(graph)
     if (user is None) != (password is None):
         raise BadInput("--user and --password go together")
-    endpoints = StoreEndpoints.resolve(endpoint, store_url, update_url, authenticated=user is not None)
+    endpoints = StoreEndpoints.resolve(
+        endpoint, store_url, update_url, authenticated=user is not None
+    )
     triples = read_build(build_file)
-    parts = [ox.serialize(part, format=ox.RdfFormat.N_TRIPLES)
-             for part in split_into_parts(triples, part_triples)]
+    parts = [
+        ox.serialize(part, format=ox.RdfFormat.N_TRIPLES)
+        for part in split_into_parts(triples, part_triples)
+    ]
     staging = staging_graph(graph)
     untouched = f"<{graph}> is unchanged"
     retry = f"{untouched}; run the push again"
@@ -209,7 +230,7 @@ def push(
         if staged != len(triples):
             raise NotConforming(
                 f"the store kept {staged} of the build's {len(triples)} triples in the staging "
-                f"graph <{staging}> (a store that keeps literals by value merges \"01\" and \"1\" "
+                f'graph <{staging}> (a store that keeps literals by value merges "01" and "1" '
                 f"as xsd:integer); {untouched}"
             )
         client.update(
@@ -297,12 +318,14 @@ def _require_http_url(url: str) -> None:
 
 def _require_iri(graph: str) -> None:
     if not IRI_SCHEME.match(graph) or IRI_FORBIDDEN.search(graph):
-        raise BadInput(f"--graph {graph!r} is not an absolute IRI (e.g. https://w3id.org/cityrdf/graph)")
+        raise BadInput(
+            f"--graph {graph!r} is not an absolute IRI (e.g. https://w3id.org/cityrdf/graph)"
+        )
 
 
 def _error_text(response: httpx.Response) -> str:
     """The store's reason in one short line (Virtuoso wraps it in HTML, inside <xmp>)."""
     body = response.text
-    found = re.search(r"<xmp>(.*?)</xmp>", body, re.S)
+    found = re.search(r"<xmp>(.*?)</xmp>", body, re.DOTALL)
     text = found.group(1) if found else re.sub(r"<[^>]+>", " ", body)
     return " ".join(html.unescape(text).split())[:300] or response.reason_phrase

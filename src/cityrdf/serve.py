@@ -47,8 +47,9 @@ class Settings:
     max_results: int = 10_000  # rows (or triples) a SPARQL answer may carry
     max_body: int = 64 * 1024  # bytes of a POST body
     max_url: int = 8 * 1024  # bytes of path plus query string
-    # queries evaluated at once, each in a forked process: more than the cores only slows them all
-    max_queries: int = 8
+    # queries evaluated at once, each in a forked process; twice the cores, as part of each query's
+    # time is the fork and the hand-off, not CPU; more would only slow them all down
+    max_queries: int = 2 * (os.cpu_count() or 1)
 
 
 class Site:

@@ -95,11 +95,12 @@ def test_twinned_with_is_symmetric_not_transitive_and_aligned(core):
     assert (SKOS.closeMatch, RDF.type, OWL.AnnotationProperty) in core
 
 
-def test_signing_date_ranges_over_a_day_or_a_year(core):
+def test_signing_date_ranges_over_a_day_a_month_or_a_year(core):
     union = core.value(CR.signingDate, RDFS.range)
     assert isinstance(union, BNode) and (union, RDF.type, RDFS.Datatype) in core
     assert set(Collection(core, core.value(union, OWL.unionOf))) == {
         rdflib.XSD.date,
+        rdflib.XSD.gYearMonth,
         rdflib.XSD.gYear,
     }
     assert (CR.signingDate, RDF.type, OWL.DatatypeProperty) in core

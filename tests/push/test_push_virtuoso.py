@@ -31,7 +31,9 @@ def sparql_ask(virtuoso, query: str) -> bool:
 
 
 def triples_in(virtuoso, graph: str) -> int:
-    rows = sparql_select(virtuoso, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    rows = sparql_select(
+        virtuoso, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    )
     return int(rows[0]["n"]["value"])
 
 
@@ -41,8 +43,10 @@ def write_ntriples(path: Path, count: int, tag: str, blank_chains: int = 0) -> P
         for i in range(count):
             out.write(f'<{EX}{tag}/s{i // 10}> <{EX}p{i % 10}> "{tag} {i} {PERSIAN}"@fa .\n')
         for i in range(blank_chains):
-            out.write(f"<{EX}{tag}/chain{i}> <{EX}first> _:a{i} .\n"
-                      f'_:a{i} <{EX}next> _:b{i} .\n_:b{i} <{EX}value> "{i}" .\n')
+            out.write(
+                f"<{EX}{tag}/chain{i}> <{EX}first> _:a{i} .\n"
+                f'_:a{i} <{EX}next> _:b{i} .\n_:b{i} <{EX}value> "{i}" .\n'
+            )
     return path
 
 
@@ -62,17 +66,30 @@ def test_pushing_twice_leaves_one_copy(virtuoso, tmp_path):
         push.push(virtuoso.sparql_url, graph, virtuoso.user, virtuoso.password, build)
         assert triples_in(virtuoso, graph) == 509
     # blank nodes are the duplicates a naive reload would add; there are still exactly 6
-    rows = sparql_select(virtuoso, f"SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE {{ GRAPH <{graph}> "
-                                   "{ ?b ?p ?o FILTER(isBlank(?b)) } }")
+    rows = sparql_select(
+        virtuoso,
+        f"SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE {{ GRAPH <{graph}> "
+        "{ ?b ?p ?o FILTER(isBlank(?b)) } }",
+    )
     assert int(rows[0]["n"]["value"]) == 6
 
 
 def test_smaller_build_replaces_the_graph_instead_of_merging(virtuoso, tmp_path):
     graph = EX + "graph/replace"
-    push.push(virtuoso.sparql_url, graph, virtuoso.user, virtuoso.password,
-              write_ntriples(tmp_path / "big.nt", 300, "old"))
-    push.push(virtuoso.sparql_url, graph, virtuoso.user, virtuoso.password,
-              write_ntriples(tmp_path / "small.nt", 20, "new"))
+    push.push(
+        virtuoso.sparql_url,
+        graph,
+        virtuoso.user,
+        virtuoso.password,
+        write_ntriples(tmp_path / "big.nt", 300, "old"),
+    )
+    push.push(
+        virtuoso.sparql_url,
+        graph,
+        virtuoso.user,
+        virtuoso.password,
+        write_ntriples(tmp_path / "small.nt", 20, "new"),
+    )
     assert triples_in(virtuoso, graph) == 20
     assert not sparql_ask(virtuoso, f"ASK {{ GRAPH <{graph}> {{ <{EX}old/s0> ?p ?o }} }}")
 
@@ -80,18 +97,33 @@ def test_smaller_build_replaces_the_graph_instead_of_merging(virtuoso, tmp_path)
 def test_blank_nodes_survive_a_push_in_many_parts(virtuoso, tmp_path):
     graph = EX + "graph/parts"
     build = write_ntriples(tmp_path / "build.nt", 40, "parts", blank_chains=10)
-    report = push.push(virtuoso.sparql_url, graph, virtuoso.user, virtuoso.password, build,
-                       part_triples=7)
+    report = push.push(
+        virtuoso.sparql_url, graph, virtuoso.user, virtuoso.password, build, part_triples=7
+    )
     assert report.parts > 5 and triples_in(virtuoso, graph) == 70
-    chains = sparql_select(virtuoso, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ "
-                                     f"?c <{EX}first>/<{EX}next>/<{EX}value> ?v }} }}")
+    chains = sparql_select(
+        virtuoso,
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ "
+        f"?c <{EX}first>/<{EX}next>/<{EX}value> ?v }} }}",
+    )
     assert int(chains[0]["n"]["value"]) == 10
 
 
 def test_cli_push_reports_the_verified_count(virtuoso, tmp_path, run_cityrdf):
     build = write_ntriples(tmp_path / "build.nt", 30, "cli")
-    done = run_cityrdf("push", "--endpoint", virtuoso.sparql_url, "--graph", EX + "graph/cli",
-                       "--user", virtuoso.user, "--password", virtuoso.password, "--file", build)
+    done = run_cityrdf(
+        "push",
+        "--endpoint",
+        virtuoso.sparql_url,
+        "--graph",
+        EX + "graph/cli",
+        "--user",
+        virtuoso.user,
+        "--password",
+        virtuoso.password,
+        "--file",
+        build,
+    )
     assert done.returncode == 0, done.stderr
     assert "pushed 30 triples" in done.stdout and "verified" in done.stdout
 
@@ -99,8 +131,19 @@ def test_cli_push_reports_the_verified_count(virtuoso, tmp_path, run_cityrdf):
 def test_wrong_password_is_refused_with_exit_2_and_graph_untouched(virtuoso, tmp_path, run_cityrdf):
     graph = EX + "graph/auth"
     build = write_ntriples(tmp_path / "build.nt", 10, "auth")
-    done = run_cityrdf("push", "--endpoint", virtuoso.sparql_url, "--graph", graph,
-                       "--user", virtuoso.user, "--password", "not-the-password", "--file", build)
+    done = run_cityrdf(
+        "push",
+        "--endpoint",
+        virtuoso.sparql_url,
+        "--graph",
+        graph,
+        "--user",
+        virtuoso.user,
+        "--password",
+        "not-the-password",
+        "--file",
+        build,
+    )
     assert done.returncode == 2
     assert "refused user 'dba'" in done.stderr and "HTTP 401" in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
@@ -109,8 +152,13 @@ def test_wrong_password_is_refused_with_exit_2_and_graph_untouched(virtuoso, tmp
 
 def test_store_killed_mid_push_keeps_the_old_graph_and_a_rerun_completes(virtuoso, tmp_path):
     graph = EX + "graph/crash"
-    push.push(virtuoso.sparql_url, graph, virtuoso.user, virtuoso.password,
-              write_ntriples(tmp_path / "old.nt", 50, "before-crash"))
+    push.push(
+        virtuoso.sparql_url,
+        graph,
+        virtuoso.user,
+        virtuoso.password,
+        write_ntriples(tmp_path / "old.nt", 50, "before-crash"),
+    )
     build = write_ntriples(tmp_path / "big.nt", 220_000, "crash")
     started: list[int] = []
 
@@ -119,15 +167,23 @@ def test_store_killed_mid_push_keeps_the_old_graph_and_a_rerun_completes(virtuos
         if number == 2:  # part 1 is in the staging graph, part 2 is on the wire
             threading.Timer(0.5, virtuoso.kill).start()
 
-    with pytest.raises(CityrdfError) as failure:
-        push.push(virtuoso.sparql_url, graph, virtuoso.user, virtuoso.password, build,
-                  on_part=kill_during_second_part)
+    try:
+        with pytest.raises(CityrdfError) as failure:
+            push.push(
+                virtuoso.sparql_url,
+                graph,
+                virtuoso.user,
+                virtuoso.password,
+                build,
+                on_part=kill_during_second_part,
+            )
+    finally:
+        virtuoso.restart()  # same database: Virtuoso rolls its log forward
     message = str(failure.value)
     assert failure.value.exit_code == 2 and "\n" not in message
     assert "did not answer" in message and f"<{graph}> is unchanged; run the push again" in message
     assert started[-1] < 5  # the push did stop midway: 220k triples are 5 parts
 
-    virtuoso.restart()
     assert triples_in(virtuoso, graph) == 50  # never half-loaded: still the old graph
     report = push.push(virtuoso.sparql_url, graph, virtuoso.user, virtuoso.password, build)
     assert report.triples == 220_000 == triples_in(virtuoso, graph)
