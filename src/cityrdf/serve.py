@@ -94,8 +94,8 @@ class Site:
         return publish.dcat_graph(self.store, base_url, sums).serialize(format="turtle").encode()
 
 
-def short(status: int, message: str) -> PlainTextResponse:
-    return PlainTextResponse(message + "\n", status_code=status)
+def short(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
 
 class RequestLimits:
@@ -136,7 +136,7 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, err: HTTPException):
-        return short(err.status_code, str(err.detail))
+        return short(err.status_code, str(err.detail), err.headers)  # e.g. 405's Allow (RFC 9110)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, err: RequestValidationError):
@@ -262,9 +262,8 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
             async with asyncio.timeout(settings.timeout):
                 await query_slots.acquire()
         except TimeoutError:
-            busy = short(503, f"server busy: {settings.max_queries} queries are running; try again shortly")
-            busy.headers["Retry-After"] = "1"
-            return busy
+            return short(503, f"server busy: {settings.max_queries} queries are running; try again shortly",
+                         {"Retry-After": "1"})
         try:
             return answer(await run_in_threadpool(run_query, site.store, queries[0], [accept], fmt,
                                                   settings.timeout, settings.max_results))
