@@ -55,8 +55,12 @@ class Probe:
         headers = {"accept": self.accept}
         if self.sparql_body is not None:
             headers["content-type"] = "application/sparql-query"
-            return client.build_request(self.method, self.path, headers=headers, content=self.sparql_body.encode())
-        return client.build_request(self.method, self.path, headers=headers, params=self.params, data=self.form)
+            return client.build_request(
+                self.method, self.path, headers=headers, content=self.sparql_body.encode()
+            )
+        return client.build_request(
+            self.method, self.path, headers=headers, params=self.params, data=self.form
+        )
 
     def problem(self, response: httpx.Response) -> str | None:
         """Why the answer is wrong, or None."""
@@ -70,13 +74,20 @@ class Probe:
 
 def page_probes(agreement_paths: list[str]) -> list[Probe]:
     html, turtle = ("text/html", "text/html"), ("text/turtle", "text/turtle")
-    probes = [Probe("resource html", "GET", "/id/city/tehran", *html),
-              Probe("resource turtle", "GET", "/id/city/tehran", *turtle),
-              Probe("ontology", "GET", "/ontology", *html),
-              Probe("ontology", "GET", "/ontology", *turtle),
-              Probe("missing resource", "GET", "/id/city/atlantis", "text/html", "text/plain", status=404)]
+    probes = [
+        Probe("resource html", "GET", "/id/city/tehran", *html),
+        Probe("resource turtle", "GET", "/id/city/tehran", *turtle),
+        Probe("ontology", "GET", "/ontology", *html),
+        Probe("ontology", "GET", "/ontology", *turtle),
+        Probe(
+            "missing resource", "GET", "/id/city/atlantis", "text/html", "text/plain", status=404
+        ),
+    ]
     for path in agreement_paths:
-        probes += [Probe("resource html", "GET", path, *html), Probe("resource turtle", "GET", path, *turtle)]
+        probes += [
+            Probe("resource html", "GET", path, *html),
+            Probe("resource turtle", "GET", path, *turtle),
+        ]
     for index in ("/", "/cities", "/pacts", "/networks", "/concepts", "/resources", "/questions"):
         probes.append(Probe("index page", "GET", index, *html))
     return probes
@@ -87,9 +98,25 @@ def question_probes(questions: dict[str, str]) -> list[Probe]:
     probes = []
     for text in questions.values():
         probes += [
-            Probe("sparql GET json", "GET", "/sparql", SPARQL_JSON, SPARQL_JSON, params={"query": text}),
-            Probe("sparql GET csv", "GET", "/sparql", "text/csv", "text/csv", params={"query": text}),
-            Probe("sparql POST json", "POST", "/sparql", SPARQL_JSON, SPARQL_JSON, form={"query": text}),
+            Probe(
+                "sparql GET json",
+                "GET",
+                "/sparql",
+                SPARQL_JSON,
+                SPARQL_JSON,
+                params={"query": text},
+            ),
+            Probe(
+                "sparql GET csv", "GET", "/sparql", "text/csv", "text/csv", params={"query": text}
+            ),
+            Probe(
+                "sparql POST json",
+                "POST",
+                "/sparql",
+                SPARQL_JSON,
+                SPARQL_JSON,
+                form={"query": text},
+            ),
             Probe("sparql POST csv", "POST", "/sparql", "text/csv", "text/csv", sparql_body=text),
         ]
     return probes
@@ -99,7 +126,10 @@ def agreement_paths(client: httpx.Client, limit: int = 4) -> list[str]:
     query = f"SELECT ?a WHERE {{ ?a a <{CR}TwinningAgreement> }} ORDER BY ?a LIMIT {limit}"
     response = client.get("/sparql", params={"query": query}, headers={"accept": SPARQL_JSON})
     response.raise_for_status()
-    return ["/" + row["a"]["value"].removeprefix(BASE_IRI) for row in response.json()["results"]["bindings"]]
+    return [
+        "/" + row["a"]["value"].removeprefix(BASE_IRI)
+        for row in response.json()["results"]["bindings"]
+    ]
 
 
 @dataclass
@@ -111,20 +141,31 @@ class Tally:
     media: Counter = field(default_factory=Counter)
 
 
-async def client_loop(number: int, url: str, pages: list[Probe], questions: list[Probe],
-                      deadline: float, budget: list[int], tally: Tally) -> None:
+async def client_loop(
+    number: int,
+    url: str,
+    pages: list[Probe],
+    questions: list[Probe],
+    deadline: float,
+    budget: list[int],
+    tally: Tally,
+) -> None:
     rng = random.Random(number)  # reproducible mix per client
     async with httpx.AsyncClient(base_url=url, timeout=REQUEST_TIMEOUT) as client:
         turn = number
         while time.monotonic() < deadline and budget[0] > 0:
             budget[0] -= 1
             turn += 1
-            probe = rng.choice(pages if turn % 2 else questions)  # half pages, half stored questions
+            probe = rng.choice(
+                pages if turn % 2 else questions
+            )  # half pages, half stored questions
             start = time.perf_counter()
             try:
                 response = await client.send(probe.request(client))
             except httpx.HTTPError as err:
-                tally.errors.append(f"{probe.method} {probe.path} ({probe.kind}): {type(err).__name__}: {err}")
+                tally.errors.append(
+                    f"{probe.method} {probe.path} ({probe.kind}): {type(err).__name__}: {err}"
+                )
                 continue
             tally.samples.append((probe.kind, time.perf_counter() - start, response.status_code))
             tally.media[response.headers.get("content-type", "").split(";")[0]] += 1
@@ -155,15 +196,22 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(fraction * len(sorted_values)))]
 
 
-def summary(tally: Tally, clients: int, seconds: float, url: str, peak_children: int | None) -> dict:
+def summary(
+    tally: Tally, clients: int, seconds: float, url: str, peak_children: int | None
+) -> dict:
     latencies = sorted(s for _, s, _ in tally.samples)
     by_kind = {}
     for kind in sorted({k for k, _, _ in tally.samples}):
         mine = sorted(s for k, s, _ in tally.samples if k == kind)
-        by_kind[kind] = {"requests": len(mine), "p50_ms": round(percentile(mine, 0.5) * 1000, 1),
-                         "p99_ms": round(percentile(mine, 0.99) * 1000, 1)}
+        by_kind[kind] = {
+            "requests": len(mine),
+            "p50_ms": round(percentile(mine, 0.5) * 1000, 1),
+            "p99_ms": round(percentile(mine, 0.99) * 1000, 1),
+        }
     return {
-        "url": url, "clients": clients, "seconds": round(seconds, 2),
+        "url": url,
+        "clients": clients,
+        "seconds": round(seconds, 2),
         "requests": len(tally.samples) + sum("Error" in e for e in tally.errors),
         "rps": round(len(tally.samples) / seconds, 1),
         "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
@@ -178,8 +226,13 @@ def summary(tally: Tally, clients: int, seconds: float, url: str, peak_children:
     }
 
 
-async def run_load(url: str, clients: int, seconds: float, max_requests: int = 1_000_000,
-                   server_pid: int | None = None) -> dict:
+async def run_load(
+    url: str,
+    clients: int,
+    seconds: float,
+    max_requests: int = 1_000_000,
+    server_pid: int | None = None,
+) -> dict:
     """Check every probe once, then run `clients` concurrent clients for `seconds`; the summary."""
     with httpx.Client(base_url=url, timeout=REQUEST_TIMEOUT) as client:
         pages = page_probes(agreement_paths(client))
@@ -193,8 +246,12 @@ async def run_load(url: str, clients: int, seconds: float, max_requests: int = 1
     watcher = asyncio.create_task(watch_children(server_pid, stop, peak))
     start = time.monotonic()
     budget = [max_requests]
-    await asyncio.gather(*(client_loop(n, url, pages, questions, start + seconds, budget, tally)
-                           for n in range(clients)))
+    await asyncio.gather(
+        *(
+            client_loop(n, url, pages, questions, start + seconds, budget, tally)
+            for n in range(clients)
+        )
+    )
     elapsed = time.monotonic() - start
     stop.set()
     await watcher
@@ -208,16 +265,31 @@ def local_server(*extra_args: str):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen([sys.executable, "-m", "cityrdf.cli", "serve", "--host", "127.0.0.1",
-                                   "--port", str(port), *extra_args], stdout=log, stderr=log,
-                                  stdin=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "cityrdf.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                *extra_args,
+            ],
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60
             while True:
                 if server.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
-                    raise RuntimeError(f"cityrdf serve did not start: {log.read().decode(errors='replace')[-500:]}")
+                    raise RuntimeError(
+                        f"cityrdf serve did not start: {log.read().decode(errors='replace')[-500:]}"
+                    )
                 try:
                     httpx.get(url + "/", timeout=2)
                     break
@@ -235,12 +307,16 @@ def local_server(*extra_args: str):
 
 def table(result: dict) -> str:
     lines = [f"{'kind':<20} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8}"]
-    lines += [f"{kind:<20} {row['requests']:>8} {row['p50_ms']:>8} {row['p99_ms']:>8}"
-              for kind, row in result["by_kind"].items()]
+    lines += [
+        f"{kind:<20} {row['requests']:>8} {row['p50_ms']:>8} {row['p99_ms']:>8}"
+        for kind, row in result["by_kind"].items()
+    ]
     lines.append(f"{'all':<20} {result['requests']:>8} {result['p50_ms']:>8} {result['p99_ms']:>8}")
-    lines.append(f"{result['clients']} clients, {result['seconds']} s, {result['rps']} requests/s, "
-                 f"{result['errors']} errors, {result['server_errors']} 5xx, "
-                 f"peak query workers {result['peak_query_workers']}")
+    lines.append(
+        f"{result['clients']} clients, {result['seconds']} s, {result['rps']} requests/s, "
+        f"{result['errors']} errors, {result['server_errors']} 5xx, "
+        f"peak query workers {result['peak_query_workers']}"
+    )
     return "\n".join(lines)
 
 
@@ -255,14 +331,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--max-requests", type=int, default=1_000_000, help="stop after this many requests")
+    parser.add_argument(
+        "--max-requests", type=int, default=1_000_000, help="stop after this many requests"
+    )
     parser.add_argument("--url", help="an already running server (default: start one on loopback)")
-    parser.add_argument("--out", type=Path, help="JSON report (default: benchmarks/results/load-<time>.json)")
+    parser.add_argument(
+        "--out", type=Path, help="JSON report (default: benchmarks/results/load-<time>.json)"
+    )
     args = parser.parse_args(argv)
     if args.clients < 1 or args.seconds <= 0 or args.max_requests < 1:
         parser.error("--clients, --seconds and --max-requests must be positive")
     if args.url:
-        result = asyncio.run(run_load(args.url.rstrip("/"), args.clients, args.seconds, args.max_requests))
+        result = asyncio.run(
+            run_load(args.url.rstrip("/"), args.clients, args.seconds, args.max_requests)
+        )
     else:
         with local_server() as (url, pid):
             result = asyncio.run(run_load(url, args.clients, args.seconds, args.max_requests, pid))

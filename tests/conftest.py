@@ -121,7 +121,7 @@ def virtuoso(tmp_path_factory):
     A missing binary FAILS (CI installs virtuoso-opensource; a skip would hide that), unless
     CITYRDF_SKIP_VIRTUOSO=1.
     """
-    from virtuoso_server import VIRTUOSO_BINARY, VirtuosoServer
+    from tests.virtuoso_server import VIRTUOSO_BINARY, VirtuosoServer
 
     if os.environ.get("CITYRDF_SKIP_VIRTUOSO") == "1":
         pytest.skip("CITYRDF_SKIP_VIRTUOSO=1")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from bad_inputs.corpus import Case, build_corpus, write_corpus
+from .bad_inputs.corpus import Case, build_corpus, write_corpus
 
 from cityrdf import cli
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from importer.conftest import make_project
+from .importer.conftest import make_project
 
 # Runs the CLI with `module.function` delayed, so that the kill lands between staging and swap.
 HOOKED_CLI = """

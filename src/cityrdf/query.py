@@ -1,7 +1,9 @@
 """`cityrdf query` and `cityrdf queries`: run a stored question on the embedded store or an endpoint.
 
-Parameters are bound as RDF terms in a trailing VALUES clause (SPARQL 1.1 §10.2.2), built from
-validated rdflib terms, so a value can never change the query's text. Local and remote answers go
+Parameters are bound as RDF terms in a VALUES block at the start of the WHERE group (SPARQL 1.1
+§10.2.1), built from validated rdflib terms, so a value can never change the query's text. (A
+trailing VALUES clause would do in Oxigraph, but Virtuoso refuses one that names a variable the
+SELECT does not return.) Local and remote answers go
 through one representation (rdflib terms, integers normalised) and so print identically.
 """
 
@@ -189,7 +191,7 @@ def resolve_city(value: str, engine: Engine) -> URIRef:
 
 
 def bind_params(query: StoredQuery, raw: dict[str, str], engine: Engine) -> str:
-    """The query text with its parameters bound in a trailing VALUES clause."""
+    """The query text with its parameters bound in a VALUES block opening the WHERE group."""
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(raw) - set(declared))
     if unknown:
@@ -205,7 +207,31 @@ def bind_params(query: StoredQuery, raw: dict[str, str], engine: Engine) -> str:
     terms = {name: _term(declared[name], value, engine) for name, value in raw.items()}
     names = " ".join(f"?{n}" for n in terms)
     values = " ".join(t.n3() for t in terms.values())
-    return query.text.rstrip() + f"\nVALUES ({names}) {{ ({values}) }}\n"
+    brace = where_group_start(query.text)
+    return query.text[:brace] + f" VALUES ({names}) {{ ({values}) }}" + query.text[brace:]
+
+
+def where_group_start(text: str) -> int:
+    """The index just after the `{` that opens a SELECT query's WHERE group.
+
+    Skips comments, strings and IRIs of the prologue and select clause, where a `{` or `#` may
+    appear inside an IRI or a string; raises BadInput when the query has no group at all.
+    """
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            i = text.find("\n", i)
+            i = n if i < 0 else i
+        elif ch in "\"'":
+            end = text.find(ch, i + 1)
+            i = n if end < 0 else end
+        elif ch == "<" and re.match(r"<[^\s<>]*>", text[i:]):
+            i += re.match(r"<[^\s<>]*>", text[i:]).end() - 1
+        elif ch == "{":
+            return i + 1
+        i += 1
+    raise BadInput("the query has no WHERE group to bind parameters in")
 
 
 def _term(param: catalogue.Param, value: str, engine: Engine) -> Node:

@@ -8,6 +8,7 @@ import asyncio
 import os
 from dataclasses import dataclass
 from functools import cached_property
+from http import HTTPStatus
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -17,6 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from cityrdf import graph, publish
 from cityrdf.conneg import negotiate
@@ -24,7 +26,7 @@ from cityrdf.errors import BadInput
 from cityrdf.namespaces import ONTOLOGY_IRI
 from cityrdf.pages import STATIC_FILES, Pages, static_file
 from cityrdf.site_model import RDF_FORMATS, SiteModel, iri_for_path, serialize, stored_questions
-from cityrdf.sparql_protocol import STORE_LOCK, Answer, run_query
+from cityrdf.sparql_protocol import GRAPH_TYPES, RESULT_MEDIA, STORE_LOCK, Answer, run_query
 
 PAGE_TYPES = {
     "text/html": "html",
@@ -37,6 +39,30 @@ MEDIA_OF = {fmt: media for media, fmt in PAGE_TYPES.items()}
 INDEX_PAGES = ("cities", "pacts", "networks", "concepts", "resources")
 STATIC_MEDIA = {".css": "text/css", ".js": "text/javascript"}
 DUMP_MEDIA = {".ttl": "text/turtle", ".gz": "application/gzip", ".jsonld": "application/ld+json"}
+SPARQL_MEDIA = sorted({media.split(";")[0] for media in RESULT_MEDIA.values()} | set(GRAPH_TYPES))
+
+
+# The OpenAPI description (/openapi.json) says what each route really answers, so that clients and
+# schemathesis (tests/load/test_schemathesis.py) can rely on it.
+def openapi_ok(*media: str) -> dict:
+    return {200: {"description": "OK", "content": {m: {} for m in media}}}
+
+
+def openapi_errors(*codes: int) -> dict:
+    return {code: {"description": HTTPStatus(code).phrase, "content": {"text/plain": {}}} for code in codes}
+
+
+SPARQL_PARAMETERS = [
+    {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE); none gives the query page"},
+    {"name": "format", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "result format instead of Accept: json, xml, csv, tsv, ttl, nt, jsonld or rdf"},
+]
+SPARQL_BODY = {"required": True, "content": {
+    "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["query"],
+                                                     "properties": {"query": {"type": "string"}}}},
+    "application/sparql-query": {"schema": {"type": "string"}},
+}}
 
 
 @dataclass(frozen=True)
@@ -130,13 +156,19 @@ class RequestLimits:
 def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
     """The ASGI application; `store` defaults to the project graph with the build's entailments."""
     site = Site(graph.load_store() if store is None else store, settings)
-    app = FastAPI(title="cityrdf", version=publish.dataset_version(), docs_url=None, redoc_url=None)
+    app = FastAPI(title="cityrdf", version=publish.dataset_version(), docs_url=None, redoc_url=None,
+                  default_response_class=Response, responses=openapi_errors(400, 404, 405, 406, 413, 414))
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
                        allow_headers=["Accept", "Content-Type"], expose_headers=["Cityrdf-Truncated"])
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, err: HTTPException):
-        return short(err.status_code, str(err.detail), err.headers)  # e.g. 405's Allow (RFC 9110)
+        headers = err.headers
+        if err.status_code == 405:  # Starlette's Allow names only the first route with this path
+            methods = {m for route in app.router.routes if route.matches(request.scope)[0] is not Match.NONE
+                       for m in getattr(route, "methods", None) or ()}
+            headers = {"Allow": ", ".join(sorted(methods))}
+        return short(err.status_code, str(err.detail), headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, err: RequestValidationError):
@@ -180,15 +212,15 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
                 body, media = serialize(site.model.document(iri), fmt), MEDIA_OF[fmt]
         return Response(body, media_type=media, headers={"Vary": "Accept"})
 
-    @app.get("/id/{path:path}")
+    @app.get("/id/{path:path}", responses=openapi_ok(*PAGE_TYPES))
     def resource(request: Request, path: str, format: str | None = None) -> Response:
         return describe(request, "id/" + path, format)
 
-    @app.get("/ontology/term/{name}")
+    @app.get("/ontology/term/{name}", responses=openapi_ok(*PAGE_TYPES))
     def term(request: Request, name: str, format: str | None = None) -> Response:
         return describe(request, "ontology/term/" + name, format)
 
-    @app.get("/ontology{suffix:path}")
+    @app.get("/ontology{suffix:path}", responses=openapi_ok(*PAGE_TYPES))
     def ontology(request: Request, suffix: str, format: str | None = None) -> Response:
         fmt = {"": None, "/": "html", ".html": "html"}.get(suffix, suffix.lstrip(".") if suffix[1:] in RDF_FORMATS else "?")
         if fmt == "?":
@@ -200,7 +232,7 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
             body = serialize(site.model.ontology_triples(), fmt)
         return Response(body, media_type=MEDIA_OF[fmt], headers={"Vary": "Accept"})
 
-    @app.get("/shapes")
+    @app.get("/shapes", response_class=HTMLResponse)
     def shapes() -> HTMLResponse:
         return HTMLResponse(site.shapes_html)
 
@@ -212,29 +244,29 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
     def questions() -> HTMLResponse:
         return HTMLResponse(site.pages.questions(site.questions))
 
-    @app.get("/static/{name}")
+    @app.get("/static/{name}", responses=openapi_ok(*STATIC_MEDIA.values()))
     def static(name: str) -> Response:
         if name not in STATIC_FILES:
             raise HTTPException(404, f"no static file {name!r}")
         return Response(static_file(name), media_type=STATIC_MEDIA["." + name.rsplit(".", 1)[-1]])
 
-    @app.get("/dumps/{name}")
+    @app.get("/dumps/{name}", responses=openapi_ok(*DUMP_MEDIA.values(), "text/plain"))
     def dump(name: str) -> Response:
         if name not in site.dumps:
             raise HTTPException(404, f"no dump {name!r}")
         media = DUMP_MEDIA.get("." + name.rsplit(".", 1)[-1], "text/plain; charset=utf-8")
         return Response(site.dumps[name], media_type=media)
 
-    @app.get("/void.ttl")
-    @app.get("/.well-known/void")
+    @app.get("/void.ttl", responses=openapi_ok("text/turtle"))
+    @app.get("/.well-known/void", responses=openapi_ok("text/turtle"))
     def void(request: Request) -> Response:
         return Response(site.void(base_url(request)), media_type="text/turtle")
 
-    @app.get("/catalog.ttl")
+    @app.get("/catalog.ttl", responses=openapi_ok("text/turtle"))
     def catalog(request: Request) -> Response:
         return Response(site.catalog(base_url(request)), media_type="text/turtle")
 
-    @app.get("/CITATION.cff")
+    @app.get("/CITATION.cff", responses=openapi_ok("text/plain"))
     def citation() -> Response:
         return Response(publish.citation_cff(site.store), media_type="text/plain; charset=utf-8")
 
@@ -270,7 +302,8 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
         finally:
             query_slots.release()
 
-    @app.get("/sparql")
+    @app.get("/sparql", responses={**openapi_ok("text/html", *SPARQL_MEDIA), **openapi_errors(403, 408, 503)},
+             openapi_extra={"parameters": SPARQL_PARAMETERS})
     async def sparql_get(request: Request) -> Response:
         params = parse_qs(request.url.query, keep_blank_values=True)
         wants_page = negotiate(request.headers.get("accept"), ["text/html"])
@@ -278,7 +311,8 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
             return HTMLResponse(await run_in_threadpool(site.pages.query_page, site.questions))
         return await sparql_answer(request, params)
 
-    @app.post("/sparql")
+    @app.post("/sparql", responses={**openapi_ok(*SPARQL_MEDIA), **openapi_errors(403, 408, 415, 503)},
+              openapi_extra={"parameters": SPARQL_PARAMETERS[1:], "requestBody": SPARQL_BODY})
     async def sparql_post(request: Request) -> Response:
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body = await request.body()
@@ -297,7 +331,7 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
             raise HTTPException(415, "POST a form or application/sparql-query")
         return await sparql_answer(request, params)
 
-    @app.get("/{page}")
+    @app.get("/{page}", response_class=HTMLResponse)
     def index(page: str) -> HTMLResponse:
         name = page.removesuffix(".html")
         if name == "index":

@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 
 import pytest
-from conftest import FIXTURES
+from .conftest import FIXTURES
 
 from cityrdf import compare, export, link
 from cityrdf.errors import BadInput

@@ -16,9 +16,24 @@ from cityrdf.serve import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_STATUSES = {"200", "404"}  # 404: the mix asks for one resource that does not exist
-EXPECTED_MEDIA = {"text/html", "text/turtle", "text/plain", "text/csv", "application/sparql-results+json"}
-MIX = {"index page", "missing resource", "ontology", "resource html", "resource turtle",
-       "sparql GET csv", "sparql GET json", "sparql POST csv", "sparql POST json"}
+EXPECTED_MEDIA = {
+    "text/html",
+    "text/turtle",
+    "text/plain",
+    "text/csv",
+    "application/sparql-results+json",
+}
+MIX = {
+    "index page",
+    "missing resource",
+    "ontology",
+    "resource html",
+    "resource turtle",
+    "sparql GET csv",
+    "sparql GET json",
+    "sparql POST csv",
+    "sparql POST json",
+}
 # the product of five copies of the graph: far more than a 2 s deadline allows
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
@@ -59,8 +74,14 @@ def test_runaway_queries_are_capped_and_pages_still_answer(load):
 
         async def storm() -> tuple[list[int], list[float]]:
             async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-                queries = [asyncio.create_task(client.get("/sparql", params={"query": RUNAWAY},
-                                                          headers={"accept": "text/csv"})) for _ in range(45)]
+                queries = [
+                    asyncio.create_task(
+                        client.get(
+                            "/sparql", params={"query": RUNAWAY}, headers={"accept": "text/csv"}
+                        )
+                    )
+                    for _ in range(45)
+                ]
                 await asyncio.sleep(0.5)  # the storm is on
                 page_seconds = []
                 for _ in range(3):
@@ -77,7 +98,9 @@ def test_runaway_queries_are_capped_and_pages_still_answer(load):
         finally:
             done.set()
             watcher.join()
-        busy = httpx.get(url + "/sparql", params={"query": "ASK {}"}, headers={"accept": "application/json"})
+        busy = httpx.get(
+            url + "/sparql", params={"query": "ASK {}"}, headers={"accept": "application/json"}
+        )
     assert set(statuses) <= {408, 503} and 408 in statuses, statuses
     assert 1 <= peak[0] <= Settings().max_queries
     assert max(page_seconds) < 1.5, page_seconds  # pages do not queue behind the stuck queries

@@ -7,6 +7,7 @@ import pyoxigraph as ox
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 from cityrdf.serve import Settings, create_app
 
@@ -31,6 +32,9 @@ def test_the_description_tested_is_the_one_served(served_url):
 @schema.parametrize()
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_answers_within_its_description_never_5xx_nor_a_trace(case, served_url):
-    response = case.call_and_validate(base_url=served_url)
+    # A string is schema-valid SPARQL text only in JSON Schema's eyes: the grammar is not expressible
+    # there, so /sparql may rightly answer 400 to a "valid" request.
+    excluded = [positive_data_acceptance] if case.path == "/sparql" else []
+    response = case.call_and_validate(base_url=served_url, excluded_checks=excluded)
     assert response.status_code < 500
     assert not any(marker in response.text for marker in TRACE_MARKERS), response.text[:300]

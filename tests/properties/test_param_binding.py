@@ -59,7 +59,7 @@ def test_a_city_label_finds_exactly_the_city_with_that_label(value):
 def test_a_bound_literal_is_the_only_thing_the_values_clause_adds(value):
     probe = stored((Param("name", "literal", ""),), "SELECT ?name WHERE { }")
     text = query.bind_params(probe, {"name": value}, query.Engine(store=ox.Store()))
-    assert text.startswith(probe.text.rstrip() + "\nVALUES (?name) { (")
+    assert text.startswith("SELECT ?name WHERE { VALUES (?name) { (") and text.endswith(") } }")
     answer = query.Engine(store=ox.Store()).select(text)
     assert answer.columns == ["name"] and len(answer.rows) == 1
     (term,) = answer.rows[0]  # a plain string: RDF 1.1 gives it the datatype xsd:string
@@ -74,4 +74,11 @@ def test_a_city_parameter_binds_one_iri(value):
     probe = stored((Param("city", "city", ""),), "SELECT ?city WHERE { }")
     engine = query.Engine(store=store_with_cities({"probe": label, "tehran": "Tehran"}))
     text = query.bind_params(probe, {"city": value}, engine)
-    assert text == probe.text + f"\nVALUES (?city) {{ (<{CITY}probe>) }}\n"
+    assert text == f"SELECT ?city WHERE {{ VALUES (?city) {{ (<{CITY}probe>) }} }}"
+
+
+def test_values_open_the_where_group_even_after_braces_in_iris_strings_and_comments():
+    text = 'PREFIX x: <http://e/{a}#> # a comment with { a brace\nSELECT ("{" AS ?b) ?city WHERE { ?city ?p ?o }'
+    probe = stored((Param("city", "iri", ""),), text)
+    bound = query.bind_params(probe, {"city": CITY + "tehran"}, query.Engine(store=ox.Store()))
+    assert bound.endswith(f'WHERE {{ VALUES (?city) {{ (<{CITY}tehran>) }} ?city ?p ?o }}')

@@ -16,17 +16,6 @@ GRAPH = "https://w3id.org/cityrdf/graph/catalogue-test"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 QT = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-query#")
 CRT = rdflib.Namespace("https://w3id.org/cityrdf/test#")
-# Differences of Virtuoso 7.2.5 that a change to the query (or to query.py) would remove.
-TRAILING_VALUES = (
-    "query.py binds parameters in a trailing VALUES clause; Virtuoso 7.2 joins it after "
-    "projection ('SQ200: No column city'), so VALUES must go inside the WHERE group"
-)
-KNOWN_DIFFERENCES = {
-    "jalali-dates": "IF(?agrees, …) with ?signed unbound is an error (SPARQL §17.2) and leaves "
-    '?consistent unbound; Virtuoso answers "true": test BOUND(?signed) first',
-    "sister-cities": TRAILING_VALUES,
-    "source-of": TRAILING_VALUES,
-}
 
 
 def catalogue_calls() -> list:
@@ -48,9 +37,7 @@ def catalogue_calls() -> list:
         for params in bindings.get(name) or [[]]:
             if stored.params and not params:
                 continue  # a parameterised question the manifest gives no values for
-            known = KNOWN_DIFFERENCES.get(name)
-            marks = [pytest.mark.xfail(strict=True, reason=known)] if known else []
-            calls.append(pytest.param(name, params, marks=marks, id=" ".join([name, *params])))
+            calls.append(pytest.param(name, params, id=" ".join([name, *params])))
     return calls
 
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from .conftest import FIXTURES
 
 from cityrdf import catalogue, query
 from cityrdf.errors import BadInput

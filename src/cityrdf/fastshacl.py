@@ -1,0 +1,441 @@
+"""SHACL Core and SHACL-SPARQL evaluated as SPARQL on the embedded Oxigraph store.
+
+Every shape compiles to a graph pattern that matches exactly when a focus node violates it, so
+shapes nest (sh:or, sh:xone, sh:not, sh:node, qualified value shapes) by EXISTS. Each constraint
+of a targeted shape becomes one SELECT of `?this ?value` rows, one validation result per row.
+A shape using anything this compiler does not know is validated by pySHACL instead, never skipped.
+Why: docs/decisions/0004-fast-validation.md. Spec: https://www.w3.org/TR/shacl/.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.term import Node
+
+# SHACL §4: the parameters each constraint component reads; anything else with the sh: namespace
+# on a shape (except the ones in NOT_CONSTRAINTS) is a component this compiler does not know.
+NOT_CONSTRAINTS = {
+    SH[name]
+    for name in (
+        "path message severity name description order group deactivated targetClass targetNode "
+        "targetSubjectsOf targetObjectsOf qualifiedValueShape qualifiedValueShapesDisjoint flags "
+        "defaultValue "
+        "declare prefixes"
+    ).split()
+}
+VALUE_COMPONENTS = {  # parameter -> component, for constraints tested on each value node
+    SH[p]: SH[c + "ConstraintComponent"]
+    for p, c in [
+        ("class", "Class"), ("datatype", "Datatype"), ("nodeKind", "NodeKind"),
+        ("pattern", "Pattern"), ("languageIn", "LanguageIn"), ("in", "In"),
+        ("minInclusive", "MinInclusive"), ("maxInclusive", "MaxInclusive"),
+        ("minExclusive", "MinExclusive"), ("maxExclusive", "MaxExclusive"),
+        ("minLength", "MinLength"), ("maxLength", "MaxLength"), ("node", "Node"),
+        ("or", "Or"), ("and", "And"), ("not", "Not"), ("xone", "Xone"),
+        ("lessThan", "LessThan"), ("lessThanOrEquals", "LessThanOrEquals"),
+    ]
+}  # fmt: skip
+FOCUS_COMPONENTS = {  # parameter -> component, for constraints on the set of value nodes
+    SH.minCount: SH.MinCountConstraintComponent,
+    SH.maxCount: SH.MaxCountConstraintComponent,
+    SH.hasValue: SH.HasValueConstraintComponent,
+    SH.uniqueLang: SH.UniqueLangConstraintComponent,
+    SH.qualifiedMinCount: SH.QualifiedMinCountConstraintComponent,
+    SH.qualifiedMaxCount: SH.QualifiedMaxCountConstraintComponent,
+}
+COMPARISONS = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
+NODE_KINDS = {
+    SH.IRI: "isIRI({v})",
+    SH.BlankNode: "isBlank({v})",
+    SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))",
+    SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
+    SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
+}
+# Literals whose lexical form is not in their datatype's lexical space are not of that datatype
+# (SHACL §4.1.2); these are the checks rdflib (and so pySHACL) applies.
+_INTEGER = r"^[+-]?[0-9]+$"
+WELL_FORMED = {
+    XSD.integer: f'REGEX(STR({{v}}), "{_INTEGER}")',
+    XSD.positiveInteger: f'(REGEX(STR({{v}}), "{_INTEGER}") && xsd:integer(STR({{v}})) > 0)',
+    XSD.nonNegativeInteger: f'(REGEX(STR({{v}}), "{_INTEGER}") && xsd:integer(STR({{v}})) >= 0)',
+    XSD.decimal: r'REGEX(STR({v}), "^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$")',
+    XSD.boolean: 'REGEX(STR({v}), "^(true|false|1|0)$")',
+    XSD.date: "isLiteral(xsd:date(STR({v})))",
+    XSD.dateTime: "isLiteral(xsd:dateTime(STR({v})))",
+}
+PROLOGUE = f"PREFIX xsd: <{XSD}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
+
+
+class Unsupported(Exception):
+    """A shape uses a SHACL feature this compiler does not translate; pySHACL validates it."""
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One sh:ValidationResult, with rdflib terms (those of the shapes graph for shape and path)."""
+
+    focus_node: Node
+    result_path: Node | None
+    value: Node | None
+    component: URIRef
+    source_shape: Node
+    severity: URIRef
+    messages: tuple[Literal, ...] = ()
+
+    def key(self) -> tuple:
+        """What two validators must agree on (messages are free text)."""
+        return (self.focus_node, self.result_path, self.value, self.component, self.source_shape, self.severity)
+
+
+@dataclass
+class Check:
+    """One SELECT that returns a row per violation: ?this, and ?value (and ?path) where bound."""
+
+    shape: Node
+    component: URIRef
+    path: Node | None
+    query: str
+    severity: URIRef
+    messages: tuple[Literal, ...]
+
+
+@dataclass
+class Plan:
+    checks: list[Check] = field(default_factory=list)
+    fallback: dict[Node, str] = field(default_factory=dict)  # shape -> why pySHACL validates it
+
+
+class ShapeCompiler:
+    """Compiles the shapes of one rdflib shapes graph to SPARQL for Oxigraph."""
+
+    def __init__(self, shapes: rdflib.Graph):
+        self.g = shapes
+        self._fresh = itertools.count()
+
+    # --- the plan ---------------------------------------------------------------------------
+
+    def plan(self) -> Plan:
+        plan = Plan()
+        for shape in sorted(self.targeted_shapes(), key=str):
+            try:
+                plan.checks += self.checks(shape, self.target_pattern(shape, "?this"))
+            except Unsupported as why:
+                plan.fallback[shape] = str(why)
+        return plan
+
+    def targeted_shapes(self) -> set[Node]:
+        shapes = {
+            s
+            for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+            for s in self.g.subjects(p, None)
+        }
+        # SHACL §2.1.3.3: a shape that is also a class targets its instances.
+        for kind in (SH.NodeShape, SH.PropertyShape):
+            for s in self.g.subjects(RDF.type, kind):
+                if (s, RDF.type, RDFS.Class) in self.g or (s, RDF.type, OWL.Class) in self.g:
+                    shapes.add(s)
+        return {s for s in shapes if not self.deactivated(s)}
+
+    def target_pattern(self, shape: Node, focus: str) -> str:
+        classes = set(self.g.objects(shape, SH.targetClass))
+        if (shape, RDF.type, RDFS.Class) in self.g or (shape, RDF.type, OWL.Class) in self.g:
+            classes.add(shape)
+        parts = [f"{{ {focus} <{RDF.type}>/<{RDFS.subClassOf}>* {term(c)} }}" for c in sorted(classes)]
+        parts += [f"{{ VALUES {focus} {{ {term(n)} }} }}" for n in self.g.objects(shape, SH.targetNode)]
+        parts += [f"{{ {focus} {term(p)} [] }}" for p in self.g.objects(shape, SH.targetSubjectsOf)]
+        parts += [f"{{ [] {term(p)} {focus} }}" for p in self.g.objects(shape, SH.targetObjectsOf)]
+        return f"{{ SELECT DISTINCT {focus} WHERE {{ {' UNION '.join(parts)} }} }}"
+
+    def checks(self, shape: Node, targets: str) -> list[Check]:
+        """The top-level checks of `shape` on the focus nodes `targets` binds to ?this."""
+        if self.deactivated(shape):
+            return []
+        severity = self.g.value(shape, SH.severity) or SH.Violation
+        messages = tuple(self.g.objects(shape, SH.message))
+        path = self.g.value(shape, SH.path)
+        found = []
+        projection = "?this ?value" if path is not None else "?this (?this AS ?value)"
+        for pattern, component in self.components(shape, "?this", "?value"):
+            query = f"{PROLOGUE}SELECT DISTINCT {projection} WHERE {{ {targets} {pattern} }}"
+            found.append(Check(shape, component, path, query, severity, messages))
+        for constraint in self.g.objects(shape, SH.sparql):
+            found.append(self.sparql_check(shape, constraint, targets, path, severity, messages))
+        for prop in self.g.objects(shape, SH.property):
+            found += self.checks(prop, targets)
+        return found
+
+    # --- compositional violation patterns ---------------------------------------------------
+
+    def violation(self, shape: Node, focus: str) -> str:
+        """A group pattern that has a solution iff `focus` does not conform to `shape`."""
+        if self.deactivated(shape):
+            return "FILTER(false)"
+        if any(True for _ in self.g.objects(shape, SH.sparql)):
+            raise Unsupported(f"nested shape {shape} has sh:sparql")
+        branches = [pattern for pattern, _ in self.components(shape, focus, self.var())]
+        branches += [self.violation(prop, focus) for prop in self.g.objects(shape, SH.property)]
+        if not branches:
+            return "FILTER(false)"
+        return " UNION ".join(f"{{ {b} }}" for b in branches)
+
+    def conforms(self, shape: Node, focus: str) -> str:
+        """A SPARQL expression true iff `focus` conforms to `shape`."""
+        return f"NOT EXISTS {{ {self.violation(shape, focus)} }}"
+
+    def components(self, shape: Node, focus: str, value: str) -> list[tuple[str, URIRef]]:
+        """(pattern, component) for each constraint of `shape`: the pattern binds `focus` and,
+        for a value-node constraint, `value` to each violating value (the focus for node shapes)."""
+        path = self.g.value(shape, SH.path)
+        for p in set(self.g.predicates(shape, None)):
+            known = p in VALUE_COMPONENTS or p in FOCUS_COMPONENTS or p in NOT_CONSTRAINTS
+            if str(p).startswith(str(SH)) and not known and p not in (SH.property, SH.sparql):
+                raise Unsupported(f"{shape} uses {p}, which fastshacl does not compile")
+        # A node shape's only value node is the focus node itself (SHACL §2.1).
+        values, value = ("", focus) if path is None else (f"{focus} {self.path(path)} {value} .", value)
+        found = []
+        for p, component in VALUE_COMPONENTS.items():
+            for param in self.g.objects(shape, p):
+                found.append((f"{values} {self.value_violation(shape, p, param, focus, value)}", component))
+        for p, component in FOCUS_COMPONENTS.items():
+            for param in self.g.objects(shape, p):
+                if path is None:
+                    if p != SH.hasValue:
+                        raise Unsupported(f"{shape}: {p} on a node shape")
+                    found.append((f"FILTER(!sameTerm({focus}, {term(param)}))", component))
+                else:
+                    found.append((self.focus_violation(shape, p, param, focus, self.path(path)), component))
+        return found
+
+    def value_violation(self, shape: Node, p: URIRef, param: Node, focus: str, v: str) -> str:
+        if p == SH["class"]:
+            return f"FILTER NOT EXISTS {{ {v} rdf:type/rdfs:subClassOf* {term(param)} }}"
+        if p == SH.datatype:
+            ok = f"isLiteral({v}) && sameTerm(DATATYPE({v}), {term(param)})"
+            if param in WELL_FORMED:
+                ok += " && COALESCE(" + WELL_FORMED[param].format(v=v) + ", false)"
+            return f"FILTER(!({ok}))"
+        if p == SH.nodeKind:
+            if param not in NODE_KINDS:
+                raise Unsupported(f"{shape}: unknown sh:nodeKind {param}")
+            return f"FILTER(!{NODE_KINDS[param].format(v=v)})"
+        if p == SH.pattern:
+            flags = self.g.value(shape, SH.flags)
+            flag_arg = f", {string(str(flags))}" if flags else ""
+            return f"FILTER(isBlank({v}) || !REGEX(STR({v}), {string(str(param))}{flag_arg}))"
+        if p == SH.languageIn:
+            ranges = " || ".join(f"langMatches(LANG({v}), {string(str(r))})" for r in self.items(param))
+            return f"FILTER(!(isLiteral({v}) && ({ranges or 'false'})))"
+        if p == SH["in"]:
+            allowed = " || ".join(f"sameTerm({v}, {term(i)})" for i in self.items(param))
+            return f"FILTER(!({allowed or 'false'}))"
+        if p in COMPARISONS:
+            return f"FILTER(!COALESCE({v} {COMPARISONS[p]} {term(param)}, false))"
+        if p in (SH.minLength, SH.maxLength):
+            op = ">=" if p == SH.minLength else "<="
+            return f"FILTER(isBlank({v}) || !COALESCE(STRLEN(STR({v})) {op} {int(param)}, false))"
+        if p == SH.node:
+            return f"FILTER(!({self.conforms(param, v)}))"
+        if p == SH["not"]:
+            return f"FILTER({self.conforms(param, v)})"
+        if p == SH["or"]:
+            return f"FILTER(!({' || '.join(self.conforms(s, v) for s in self.items(param)) or 'false'}))"
+        if p == SH["and"]:
+            return f"FILTER(!({' && '.join(self.conforms(s, v) for s in self.items(param)) or 'true'}))"
+        if p == SH.xone:
+            count = " + ".join(f"IF({self.conforms(s, v)}, 1, 0)" for s in self.items(param))
+            return f"FILTER(({count or '0'}) != 1)"
+        if p in (SH.lessThan, SH.lessThanOrEquals):
+            other, op = self.var(), "<" if p == SH.lessThan else "<="
+            return f"{focus} {term(param)} {other} . FILTER(!COALESCE({v} {op} {other}, false))"
+        raise Unsupported(f"{shape}: {p}")  # pragma: no cover (VALUE_COMPONENTS lists the above)
+
+    def focus_violation(self, shape: Node, p: URIRef, param: Node, focus: str, path: str) -> str:
+        if p == SH.minCount:
+            return f"FILTER NOT EXISTS {{ {self.distinct_values(focus, path, int(param))} }}"
+        if p == SH.maxCount:
+            return f"FILTER EXISTS {{ {self.distinct_values(focus, path, int(param) + 1)} }}"
+        if p == SH.hasValue:
+            return f"FILTER NOT EXISTS {{ {focus} {path} {term(param)} }}"
+        if p == SH.uniqueLang:
+            if not (isinstance(param, Literal) and param.value is True):
+                return "FILTER(false)"
+            a, b = self.var(), self.var()
+            # pySHACL compares language tags case-insensitively, as BCP 47 says.
+            return (
+                f"{focus} {path} {a} , {b} . FILTER(!sameTerm({a}, {b}) && LANG({a}) != \"\" "
+                f"&& LCASE(LANG({a})) = LCASE(LANG({b})))"
+            )
+        if p in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
+            qualified = self.g.value(shape, SH.qualifiedValueShape)
+            if qualified is None or self.g.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
+                raise Unsupported(f"{shape}: sibling-disjoint or missing sh:qualifiedValueShape")
+            if p == SH.qualifiedMinCount:
+                return f"FILTER NOT EXISTS {{ {self.distinct_values(focus, path, int(param), qualified)} }}"
+            return f"FILTER EXISTS {{ {self.distinct_values(focus, path, int(param) + 1, qualified)} }}"
+        raise Unsupported(f"{shape}: {p}")  # pragma: no cover
+
+    def distinct_values(self, focus: str, path: str, n: int, qualified: Node | None = None) -> str:
+        """`n` pairwise different value nodes (each conforming to `qualified`, if given)."""
+        if n <= 0:
+            return ""
+        names = [self.var() for _ in range(n)]
+        parts = [f"{focus} {path} {x} ." for x in names]
+        if qualified is not None:
+            parts += [f"FILTER({self.conforms(qualified, x)})" for x in names]
+        different = [f"!sameTerm({a}, {b})" for a, b in itertools.combinations(names, 2)]
+        if different:
+            parts.append(f"FILTER({' && '.join(different)})")
+        return " ".join(parts)
+
+    # --- SHACL-SPARQL (§5) ------------------------------------------------------------------
+
+    def sparql_check(self, shape, constraint, targets, path, severity, messages) -> Check:
+        select = self.g.value(constraint, SH.select)
+        if select is None or self.deactivated(constraint):
+            raise Unsupported(f"{shape}: SPARQL constraint without sh:select")
+        text = str(select)
+        head, brace, body = text.partition("{")
+        if not brace or "$this" not in head and "?this" not in head:
+            raise Unsupported(f"{shape}: the SPARQL constraint does not select $this")
+        if any(word in text.upper() for word in ("$PATH", "$SHAPESGRAPH", "$CURRENTSHAPE")):
+            raise Unsupported(f"{shape}: SPARQL constraint uses $PATH or $shapesGraph")
+        # Binding $this to the focus nodes first in the WHERE group is the pre-binding of §5.3.1
+        # for these queries, in one query instead of one per focus node.
+        query = f"{self.prefixes(constraint)}{head}{brace} {targets} {body}"
+        own = tuple(self.g.objects(constraint, SH.message)) or messages
+        return Check(shape, SH.SPARQLConstraintComponent, path, query, severity, own)
+
+    def prefixes(self, constraint: Node) -> str:
+        lines = []
+        for ontology in self.g.objects(constraint, SH.prefixes):
+            for declaration in self.g.objects(ontology, SH.declare):
+                prefix = self.g.value(declaration, SH.prefix)
+                namespace = self.g.value(declaration, SH.namespace)
+                lines.append(f"PREFIX {prefix}: <{namespace}>\n")
+        return "".join(lines)
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def path(self, path: Node) -> str:
+        """A SHACL property path (§2.3.1) in SPARQL syntax."""
+        if isinstance(path, URIRef):
+            return term(path)
+        if (path, RDF.first, None) in self.g:
+            return "(" + "/".join(self.path(p) for p in self.items(path)) + ")"
+        for p, fmt in (
+            (SH.inversePath, "^({})"),
+            (SH.zeroOrMorePath, "({})*"),
+            (SH.oneOrMorePath, "({})+"),
+            (SH.zeroOrOnePath, "({})?"),
+        ):
+            inner = self.g.value(path, p)
+            if inner is not None:
+                return fmt.format(self.path(inner))
+        alternatives = self.g.value(path, SH.alternativePath)
+        if alternatives is not None:
+            return "(" + "|".join(self.path(p) for p in self.items(alternatives)) + ")"
+        raise Unsupported(f"unknown property path {path}")
+
+    def items(self, node: Node) -> list[Node]:
+        return list(Collection(self.g, node))
+
+    def deactivated(self, shape: Node) -> bool:
+        return self.g.value(shape, SH.deactivated) == Literal(True)
+
+    def var(self) -> str:
+        return f"?_v{next(self._fresh)}"
+
+
+def term(node: Node) -> str:
+    if isinstance(node, BNode):
+        raise Unsupported(f"a blank node ({node}) as a constraint parameter")
+    if isinstance(node, Literal) and not node.language and node.datatype is None:
+        return string(str(node))
+    if isinstance(node, Literal):
+        suffix = f"@{node.language}" if node.language else f"^^<{node.datatype}>"
+        return string(str(node)) + suffix
+    return f"<{node}>"
+
+
+def string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+def validate(store: ox.Store, shapes: rdflib.Graph) -> list[ValidationResult]:
+    """The validation results of `store`'s default graph against `shapes`, as pySHACL would
+    report them with inference "none" and advanced features on."""
+    plan = ShapeCompiler(shapes).plan()
+    results = [result for check in plan.checks for result in run_check(store, check)]
+    if plan.fallback:
+        results += pyshacl_results(store, shapes, only=set(plan.fallback))
+    return sorted(set(results), key=lambda r: tuple(str(x) for x in r.key()))
+
+
+def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
+    solutions = store.query(check.query)
+    variables = {v.value for v in solutions.variables}
+    found = []
+    for row in solutions:
+        path = to_rdflib(row["path"]) if "path" in variables and row["path"] is not None else check.path
+        value = to_rdflib(row["value"]) if "value" in variables else None
+        found.append(
+            ValidationResult(
+                to_rdflib(row["this"]), path, value, check.component, check.shape, check.severity, check.messages
+            )
+        )
+    return found
+
+
+def to_rdflib(node) -> Node | None:
+    if node is None:
+        return None
+    if isinstance(node, ox.NamedNode):
+        return URIRef(node.value)
+    if isinstance(node, ox.BlankNode):
+        return BNode(node.value)
+    if node.language:
+        return Literal(node.value, lang=node.language)
+    return Literal(node.value, datatype=URIRef(node.datatype.value))
+
+
+def pyshacl_results(
+    store: ox.Store, shapes: rdflib.Graph, only: set[Node] | None = None
+) -> list[ValidationResult]:
+    """pySHACL's results on the store; with `only`, the other shapes lose their targets first."""
+    import pyshacl
+
+    if only is not None:
+        kept = rdflib.Graph()
+        targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+        for s, p, o in shapes:
+            if p in targets and s not in only:
+                continue
+            kept.add((s, p, o))
+        shapes = kept
+    data = rdflib.Graph()
+    data.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt")
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    return [
+        ValidationResult(
+            report.value(r, SH.focusNode),
+            report.value(r, SH.resultPath),
+            report.value(r, SH.value),
+            report.value(r, SH.sourceConstraintComponent),
+            report.value(r, SH.sourceShape),
+            report.value(r, SH.resultSeverity),
+            tuple(report.objects(r, SH.resultMessage)),
+        )
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+    ]
