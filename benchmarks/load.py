@@ -138,6 +138,7 @@ class Tally:
 
     samples: list[tuple[str, float, int]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    unanswered: int = 0  # requests that got no response at all (refused, reset, timed out)
     media: Counter = field(default_factory=Counter)
 
 
@@ -156,13 +157,13 @@ async def client_loop(
         while time.monotonic() < deadline and budget[0] > 0:
             budget[0] -= 1
             turn += 1
-            probe = rng.choice(
-                pages if turn % 2 else questions
-            )  # half pages, half stored questions
+            # half pages, half stored questions
+            probe = rng.choice(pages if turn % 2 else questions)
             start = time.perf_counter()
             try:
                 response = await client.send(probe.request(client))
             except httpx.HTTPError as err:
+                tally.unanswered += 1
                 tally.errors.append(
                     f"{probe.method} {probe.path} ({probe.kind}): {type(err).__name__}: {err}"
                 )
@@ -212,7 +213,7 @@ def summary(
         "url": url,
         "clients": clients,
         "seconds": round(seconds, 2),
-        "requests": len(tally.samples) + sum("Error" in e for e in tally.errors),
+        "requests": len(tally.samples) + tally.unanswered,
         "rps": round(len(tally.samples) / seconds, 1),
         "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
         "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),

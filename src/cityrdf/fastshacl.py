@@ -407,6 +407,8 @@ def to_rdflib(node) -> Node | None:
         return BNode(node.value)
     if node.language:
         return Literal(node.value, lang=node.language)
+    if node.datatype.value == str(XSD.string):  # RDF 1.1 simple literal; rdflib leaves it untyped
+        return Literal(node.value)
     return Literal(node.value, datatype=URIRef(node.datatype.value))
 
 

@@ -1,0 +1,16 @@
+"""The project's own graph (ontology, the paper's data and the links) passes every check."""
+
+from cityrdf import graph, paths
+from cityrdf.validate import validate_files
+
+
+def test_project_graph_conforms_to_shapes_and_qc_and_is_consistent_under_hermit():
+    report = validate_files()
+    assert report.violations == [], report.to_text()
+    assert report.reasoner is not None and report.reasoner.consistent
+    assert report.reasoner.unsatisfiable == []
+
+
+def test_project_graph_includes_the_link_files():
+    files = graph.source_files()
+    assert paths.LINKS_DIR / "wikidata.ttl" in files and paths.LINKS_DIR / "geonames.ttl" in files
