@@ -316,7 +316,7 @@ def table(result: dict) -> str:
     lines.append(
         f"{result['clients']} clients, {result['seconds']} s, {result['rps']} requests/s, "
         f"{result['errors']} errors, {result['server_errors']} 5xx, "
-        f"peak query workers {result['peak_query_workers']}"
+        f"peak query workers {result['peak_query_workers'] or 'unknown (server not ours)'}"
     )
     return "\n".join(lines)
 

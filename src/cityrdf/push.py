@@ -21,13 +21,13 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
+from cityrdf.endpoints import IRI_FORBIDDEN, require_http_url
 from cityrdf import paths
 from cityrdf.errors import BadInput, CityrdfError, NotConforming
 from cityrdf.graph import parse_file
 
 PART_TRIPLES = 50_000
 TIMEOUT_SECONDS = 600.0
-IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
 IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
 # Virtuoso's own pragma: run the update with logging, as one transaction (not row by row).
 VIRTUOSO_TRANSACTIONAL = "DEFINE sql:log-enable 1\n"
@@ -50,9 +50,9 @@ class StoreEndpoints:
         authenticated: bool = False,
     ) -> StoreEndpoints:
         """Fill in what was not given from Virtuoso's layout (`/sparql`, `/sparql-auth`, …)."""
-        for url in (endpoint, graph_store, update):
+        for option, url in (("--endpoint", endpoint), ("--store-url", graph_store), ("--update-url", update)):
             if url is not None:
-                _require_http_url(url)
+                require_http_url(url, option)
         parts = urlsplit(endpoint)
         base_path = re.sub(r"/sparql(-auth)?/?$", "", parts.path)
         if (graph_store is None or update is None) and base_path == parts.path:
@@ -308,12 +308,6 @@ def split_into_parts(triples: list[ox.Triple], size: int) -> list[list[ox.Triple
 def staging_graph(graph: str) -> str:
     """The graph a push of `graph` loads into first; fixed, so a rerun replaces a crashed run's leftovers."""
     return "urn:x-cityrdf:push-staging:" + hashlib.sha256(graph.encode()).hexdigest()[:16]
-
-
-def _require_http_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or IRI_FORBIDDEN.search(url):
-        raise BadInput(f"{url!r} is not an http(s) URL of a SPARQL endpoint")
 
 
 def _require_iri(graph: str) -> None:
