@@ -9,12 +9,20 @@ datatype defined as `xsd:string` restricted to the XSD lexical pattern, and each
 lexical form as `xsd:string`. HermiT then still rejects a year where a full date is required or a
 number where a year is. Other unsupported datatypes remain ignored; their lexical forms are
 checked by SHACL (`sh:datatype`).
+
+HermiT's answer depends only on the graph, so when the caller names the files the store was loaded
+from, it is cached under `.cache/reasoner/`, keyed by the SHA-256 of those files' bytes: validating
+unchanged sources again does not start the JVM (a JVM start alone costs seconds). Without the files
+there is no cache: blank-node labels differ from one load to the next.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -23,7 +31,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import graph
+from cityrdf import graph, paths
 from cityrdf.errors import CityrdfError
 from cityrdf.namespaces import BASE
 
@@ -55,7 +63,27 @@ def check_consistency(files: Iterable[Path]) -> ReasonerReport:
     return check_store(graph.load_store(list(files), entail=False))
 
 
-def check_store(store: ox.Store) -> ReasonerReport:
+def check_store(store: ox.Store, sources: Iterable[Path] | None = None) -> ReasonerReport:
+    """HermiT's verdict on `store`; cached when `sources`, the files it was loaded from, are given."""
+    ntriples = ox.serialize(reasoner_triples(store), format=ox.RdfFormat.N_TRIPLES)
+    if sources is None:
+        return _run_hermit(ntriples)
+    digest = hashlib.sha256(__file__.encode())  # a change to this module invalidates the cache
+    for path in sorted(Path(p) for p in sources):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    cached = paths.ROOT / ".cache" / "reasoner" / f"{digest.hexdigest()}.json"
+    if cached.is_file():
+        return ReasonerReport(**json.loads(cached.read_text(encoding="utf-8")))
+    report = _run_hermit(ntriples)
+    if report.error is None:  # a failure to run says nothing about the graph: not cached
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(report.__dict__), encoding="utf-8")
+        os.replace(tmp, cached)
+    return report
+
+
+def _run_hermit(ntriples_bytes: bytes) -> ReasonerReport:
     import owlready2  # slow to import; only the reasoner needs it
 
     java = shutil.which(owlready2.JAVA_EXE) or shutil.which("java")
@@ -68,7 +96,7 @@ def check_store(store: ox.Store) -> ReasonerReport:
 
     with tempfile.TemporaryDirectory(prefix="cityrdf-reasoner-") as tmp:
         ntriples = Path(tmp) / "graph.nt"
-        ntriples.write_bytes(ox.serialize(reasoner_triples(store), format=ox.RdfFormat.N_TRIPLES))
+        ntriples.write_bytes(ntriples_bytes)
         world = owlready2.World()
         try:
             # owlready2 prints a warning for each punned property (e.g. qb:MeasureProperty and

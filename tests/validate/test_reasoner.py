@@ -70,3 +70,27 @@ def test_class_below_two_disjoint_classes_is_unsatisfiable(reason):
     assert report.consistent
     assert report.unsatisfiable == [str(CR.CityState)]
     assert not report.ok
+
+
+def test_verdict_on_unchanged_sources_comes_from_the_cache_and_a_change_reruns_hermit(
+    tmp_path, monkeypatch
+):
+    from cityrdf import graph, paths, reasoner
+
+    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    ontology, data = tmp_path / "ontology.ttl", tmp_path / "data.ttl"
+    ontology.write_text(ONTOLOGY)
+    data.write_text(PREFIXES + "city:tehran a cr:City .")
+    first = reasoner.check_store(graph.load_store([ontology, data], entail=False), [ontology, data])
+    assert first.ok and list((tmp_path / ".cache" / "reasoner").glob("*.json"))
+
+    def no_java(_):
+        raise AssertionError("HermiT ran although the sources did not change")
+
+    monkeypatch.setattr(reasoner, "_run_hermit", no_java)
+    again = reasoner.check_store(graph.load_store([ontology, data], entail=False), [ontology, data])
+    assert again == first
+
+    data.write_text(PREFIXES + "city:tehran a cr:City, cr:Country .")
+    with pytest.raises(AssertionError, match="HermiT ran"):
+        reasoner.check_store(graph.load_store([ontology, data], entail=False), [ontology, data])
