@@ -35,6 +35,7 @@ BROKEN = {
     "undeclared-term": (None, CR.sisterCityOf),
     "arabic-letters": (None, CRID["city/karaj"]),
     "agreement-duplicate": (None, CRID["agreement/yazd--isfahan"]),
+    "dangling-reference": (None, CRID["work/eskandaran-1319"]),
 }
 
 
