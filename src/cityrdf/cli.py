@@ -94,11 +94,14 @@ def validate(
         ReportFormat, typer.Option("--format", help="Report format.")
     ] = ReportFormat.text,
     no_reasoner: NoReasoner = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="SHACL engine: fastshacl (SPARQL on Oxigraph) or pyshacl.")
+    ] = "fastshacl",
 ) -> None:
     """Check the data against the SHACL shapes, the QC queries and the HermiT reasoner."""
     from cityrdf.validate import validate_files
 
-    report = validate_files(files or None, reason=not no_reasoner)
+    report = validate_files(files or None, reason=not no_reasoner, engine=engine)
     typer.echo(report.to_json() if fmt is ReportFormat.json else report.to_text())
     if not report.conforms:
         raise NotConforming(f"validation failed: {report.summary()}")
@@ -246,6 +249,27 @@ def push(
 
 
 # --- generate (cityrdf.generate) ---
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="N-Triples file to write (*.nt).")],
+    cities: Annotated[int, typer.Option("--cities", help="Number of cities.")] = 1000,
+    pacts: Annotated[int, typer.Option("--pacts", help="Number of twinning agreements.")] = 1500,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same graph).")] = 0,
+    pairs: Annotated[
+        Path | None, typer.Option("--pairs", help="A QID<TAB>QID pairs file to convert instead.")
+    ] = None,
+) -> None:
+    """Write a synthetic (or, with --pairs, a real) twinning network in cityrdf's ontology."""
+    from cityrdf import generate as generate_module
+
+    lines = (
+        generate_module.pairs_lines(generate_module.read_pairs(pairs), seed)
+        if pairs
+        else generate_module.synthetic_lines(cities, pacts, seed)
+    )
+    typer.echo(f"wrote {out}: {generate_module.write_lines(lines, out)} triples")
+
+
 # --- import (cityrdf.importer; `import` is a Python keyword) ---
 import_app = typer.Typer(help="Bring your own data into the graph.", no_args_is_help=True)
 app.add_typer(import_app, name="import")

@@ -23,12 +23,26 @@ from rdflib.term import Node
 # on a shape (except the ones in NOT_CONSTRAINTS) is a component this compiler does not know.
 NOT_CONSTRAINTS = {
     SH[name]
-    for name in (
-        "path message severity name description order group deactivated targetClass targetNode "
-        "targetSubjectsOf targetObjectsOf qualifiedValueShape qualifiedValueShapesDisjoint flags "
-        "defaultValue "
-        "declare prefixes"
-    ).split()
+    for name in [
+        "path",
+        "message",
+        "severity",
+        "name",
+        "description",
+        "order",
+        "group",
+        "deactivated",
+        "targetClass",
+        "targetNode",
+        "targetSubjectsOf",
+        "targetObjectsOf",
+        "qualifiedValueShape",
+        "qualifiedValueShapesDisjoint",
+        "flags",
+        "defaultValue",
+        "declare",
+        "prefixes",
+    ]
 }
 VALUE_COMPONENTS = {  # parameter -> component, for constraints tested on each value node
     SH[p]: SH[c + "ConstraintComponent"]
@@ -50,7 +64,12 @@ FOCUS_COMPONENTS = {  # parameter -> component, for constraints on the set of va
     SH.qualifiedMinCount: SH.QualifiedMinCountConstraintComponent,
     SH.qualifiedMaxCount: SH.QualifiedMaxCountConstraintComponent,
 }
-COMPARISONS = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
+COMPARISONS = {
+    SH.minInclusive: ">=",
+    SH.maxInclusive: "<=",
+    SH.minExclusive: ">",
+    SH.maxExclusive: "<",
+}
 NODE_KINDS = {
     SH.IRI: "isIRI({v})",
     SH.BlankNode: "isBlank({v})",
@@ -92,7 +111,14 @@ class ValidationResult:
 
     def key(self) -> tuple:
         """What two validators must agree on (messages are free text)."""
-        return (self.focus_node, self.result_path, self.value, self.component, self.source_shape, self.severity)
+        return (
+            self.focus_node,
+            self.result_path,
+            self.value,
+            self.component,
+            self.source_shape,
+            self.severity,
+        )
 
 
 @dataclass
@@ -148,8 +174,12 @@ class ShapeCompiler:
         classes = set(self.g.objects(shape, SH.targetClass))
         if (shape, RDF.type, RDFS.Class) in self.g or (shape, RDF.type, OWL.Class) in self.g:
             classes.add(shape)
-        parts = [f"{{ {focus} <{RDF.type}>/<{RDFS.subClassOf}>* {term(c)} }}" for c in sorted(classes)]
-        parts += [f"{{ VALUES {focus} {{ {term(n)} }} }}" for n in self.g.objects(shape, SH.targetNode)]
+        parts = [
+            f"{{ {focus} <{RDF.type}>/<{RDFS.subClassOf}>* {term(c)} }}" for c in sorted(classes)
+        ]
+        parts += [
+            f"{{ VALUES {focus} {{ {term(n)} }} }}" for n in self.g.objects(shape, SH.targetNode)
+        ]
         parts += [f"{{ {focus} {term(p)} [] }}" for p in self.g.objects(shape, SH.targetSubjectsOf)]
         parts += [f"{{ [] {term(p)} {focus} }}" for p in self.g.objects(shape, SH.targetObjectsOf)]
         return f"{{ SELECT DISTINCT {focus} WHERE {{ {' UNION '.join(parts)} }} }}"
@@ -199,11 +229,15 @@ class ShapeCompiler:
             if str(p).startswith(str(SH)) and not known and p not in (SH.property, SH.sparql):
                 raise Unsupported(f"{shape} uses {p}, which fastshacl does not compile")
         # A node shape's only value node is the focus node itself (SHACL §2.1).
-        values, value = ("", focus) if path is None else (f"{focus} {self.path(path)} {value} .", value)
+        values, value = (
+            ("", focus) if path is None else (f"{focus} {self.path(path)} {value} .", value)
+        )
         found = []
         for p, component in VALUE_COMPONENTS.items():
             for param in self.g.objects(shape, p):
-                found.append((f"{values} {self.value_violation(shape, p, param, focus, value)}", component))
+                found.append(
+                    (f"{values} {self.value_violation(shape, p, param, focus, value)}", component)
+                )
         for p, component in FOCUS_COMPONENTS.items():
             for param in self.g.objects(shape, p):
                 if path is None:
@@ -211,7 +245,9 @@ class ShapeCompiler:
                         raise Unsupported(f"{shape}: {p} on a node shape")
                     found.append((f"FILTER(!sameTerm({focus}, {term(param)}))", component))
                 else:
-                    found.append((self.focus_violation(shape, p, param, focus, self.path(path)), component))
+                    found.append(
+                        (self.focus_violation(shape, p, param, focus, self.path(path)), component)
+                    )
         return found
 
     def value_violation(self, shape: Node, p: URIRef, param: Node, focus: str, v: str) -> str:
@@ -231,7 +267,9 @@ class ShapeCompiler:
             flag_arg = f", {string(str(flags))}" if flags else ""
             return f"FILTER(isBlank({v}) || !REGEX(STR({v}), {string(str(param))}{flag_arg}))"
         if p == SH.languageIn:
-            ranges = " || ".join(f"langMatches(LANG({v}), {string(str(r))})" for r in self.items(param))
+            ranges = " || ".join(
+                f"langMatches(LANG({v}), {string(str(r))})" for r in self.items(param)
+            )
             return f"FILTER(!(isLiteral({v}) && ({ranges or 'false'})))"
         if p == SH["in"]:
             allowed = " || ".join(f"sameTerm({v}, {term(i)})" for i in self.items(param))
@@ -270,12 +308,14 @@ class ShapeCompiler:
             a, b = self.var(), self.var()
             # pySHACL compares language tags case-insensitively, as BCP 47 says.
             return (
-                f"{focus} {path} {a} , {b} . FILTER(!sameTerm({a}, {b}) && LANG({a}) != \"\" "
+                f'{focus} {path} {a} , {b} . FILTER(!sameTerm({a}, {b}) && LANG({a}) != "" '
                 f"&& LCASE(LANG({a})) = LCASE(LANG({b})))"
             )
         if p in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
             qualified = self.g.value(shape, SH.qualifiedValueShape)
-            if qualified is None or self.g.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
+            if qualified is None or self.g.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(
+                True
+            ):
                 raise Unsupported(f"{shape}: sibling-disjoint or missing sh:qualifiedValueShape")
             if p == SH.qualifiedMinCount:
                 return f"FILTER NOT EXISTS {{ {self.distinct_values(focus, path, int(param), qualified)} }}"
@@ -366,7 +406,9 @@ def term(node: Node) -> str:
 
 
 def string(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
     return f'"{escaped}"'
 
 
@@ -388,11 +430,21 @@ def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
     variables = {v.value for v in solutions.variables}
     found = []
     for row in solutions:
-        path = to_rdflib(row["path"]) if "path" in variables and row["path"] is not None else check.path
+        path = (
+            to_rdflib(row["path"])
+            if "path" in variables and row["path"] is not None
+            else check.path
+        )
         value = to_rdflib(row["value"]) if "value" in variables else None
         found.append(
             ValidationResult(
-                to_rdflib(row["this"]), path, value, check.component, check.shape, check.severity, check.messages
+                to_rdflib(row["this"]),
+                path,
+                value,
+                check.component,
+                check.shape,
+                check.severity,
+                check.messages,
             )
         )
     return found
@@ -427,8 +479,12 @@ def pyshacl_results(
             kept.add((s, p, o))
         shapes = kept
     data = rdflib.Graph()
-    data.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt")
-    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    data.parse(
+        data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt"
+    )
+    _, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
     return [
         ValidationResult(
             report.value(r, SH.focusNode),
@@ -439,5 +495,6 @@ def pyshacl_results(
             report.value(r, SH.resultSeverity),
             tuple(report.objects(r, SH.resultMessage)),
         )
-        for r in report.subjects(RDF.type, SH.ValidationResult)
+        # Only the report's own results: pySHACL also types the nested sh:detail results.
+        for r in report.objects(None, SH.result)
     ]

@@ -57,8 +57,8 @@ def _persian_name(rng: random.Random) -> str:
 def _source_lines(source: str) -> Iterator[str]:
     """The synthetic source every generated fact is derived from (shapes want a cr:PaperPart)."""
     work, part = _iri(f"work/{source}"), _iri(f"work/{source}/part/data")
-    yield _t(work, RDF_TYPE, "<http://purl.org/spar/fabio/Expression>")
-    yield _t(work, LABEL, _lit(f"Generated source {source}", "en"))
+    yield _t(work, RDF_TYPE, "<http://purl.org/spar/fabio/ResearchPaper>")
+    yield _t(work, "<http://purl.org/dc/terms/title>", _lit(f"Generated source {source}", "en"))
     yield _t(part, RDF_TYPE, _cr("PaperPart"))
     yield _t(part, LABEL, _lit("Generated data", "en"))
     yield _t(part, LABEL, _lit("داده‌های ساختگی", "fa"))

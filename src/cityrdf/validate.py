@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 
 from cityrdf import graph, paths
 from cityrdf.errors import BadInput
@@ -21,6 +21,7 @@ from cityrdf.reasoner import ReasonerReport, check_store
 
 VIOLATION = "Violation"
 QC_SUFFIX = "-violation.rq"
+ENGINES = ("fastshacl", "pyshacl")
 # ODK's QC queries name the offending resource ?entity; other names are accepted in this order.
 QC_FOCUS_VARIABLES = ("entity", "focus", "resource", "s", "subject", "term")
 
@@ -91,7 +92,9 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-def validate_files(files: list[Path] | None = None, reason: bool = True) -> ValidationReport:
+def validate_files(
+    files: list[Path] | None = None, reason: bool = True, engine: str = "fastshacl"
+) -> ValidationReport:
     """Validate the project graph, or `files` together with the ontology."""
     if files:
         ontology = graph.ontology_files()
@@ -102,17 +105,21 @@ def validate_files(files: list[Path] | None = None, reason: bool = True) -> Vali
         files = graph.source_files()
     described_in: dict[str, list[Path]] = {}
     store = graph.load_store(files, described_in=described_in)
-    return validate_store(store, files, described_in, reason=reason)
+    return validate_store(store, files, described_in, reason=reason, engine=engine)
 
 
 def validate_store(
-    store: ox.Store, files: list[Path], described_in: dict[str, list[Path]], reason: bool = True
+    store: ox.Store,
+    files: list[Path],
+    described_in: dict[str, list[Path]],
+    reason: bool = True,
+    engine: str = "fastshacl",
 ) -> ValidationReport:
     """Run every check on a loaded store (`described_in` as filled by graph.load_store)."""
     report = ValidationReport(files=list(files), triples=len(store))
-    findings = shacl_findings(graph.to_rdflib(store)) + qc_findings(store)
+    findings = shacl_findings(store, engine) + qc_findings(store)
     if reason:
-        report.reasoner = check_store(store)
+        report.reasoner = check_store(store, files)
         findings += reasoner_findings(report.reasoner)
 
     report.findings = [
@@ -122,37 +129,39 @@ def validate_store(
     return report
 
 
-def shacl_findings(data: rdflib.Graph) -> list[Finding]:
-    import pyshacl  # slow to import; stats and build's writers don't need it
+def shacl_findings(data: rdflib.Graph | ox.Store, engine: str = "fastshacl") -> list[Finding]:
+    """SHACL results on `data`: a store already holding the ontology (as graph.load_store makes it
+    for validate and build), or an rdflib graph, with which the ontology is mixed (pySHACL's ont_graph).
 
+    `fastshacl` compiles the shapes to SPARQL on Oxigraph (docs/decisions/0004-fast-validation.md);
+    `pyshacl` is the reference implementation it is tested against.
+    """
+    from cityrdf import fastshacl
+
+    if engine not in ENGINES:
+        raise BadInput(f"unknown SHACL engine {engine!r} (expected one of {', '.join(ENGINES)})")
     shape_files = graph.shape_files()
     if not shape_files:  # pyshacl would take the data graph as the shapes graph
         return []
     shapes = graph.load_graph(shape_files, entail=False)
-    ontology = graph.load_graph(graph.ontology_files(), entail=False)
-    _, results, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=ontology,
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-    )
-    findings = []
-    for result in results.subjects(RDF.type, SH.ValidationResult):
-        severity = results.value(result, SH.resultSeverity)
-        findings.append(
-            Finding(
-                check="shacl",
-                severity=str(severity).removeprefix(str(SH)) if severity else VIOLATION,
-                focus_node=_term(results.value(result, SH.focusNode)),
-                message=_english(results.objects(result, SH.resultMessage)),
-                component=_term(results.value(result, SH.sourceConstraintComponent)),
-                path=_term(results.value(result, SH.resultPath)),
-                value=_term(results.value(result, SH.value)),
-            )
+    store = data
+    if isinstance(data, rdflib.Graph):
+        store = graph.load_store(graph.ontology_files(), entail=False)
+        store.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    validate = fastshacl.validate if engine == "fastshacl" else fastshacl.pyshacl_results
+    findings = [
+        Finding(
+            check="shacl",
+            severity=str(r.severity).removeprefix(str(SH)) if r.severity else VIOLATION,
+            focus_node=_term(r.focus_node),
+            message=_english(r.messages),
+            component=_term(r.component),
+            path=_term(r.result_path),
+            value=_term(r.value),
         )
-    return sorted(findings, key=lambda f: (f.focus_node, f.component, f.path, f.value))
+        for r in validate(store, shapes)
+    ]
+    return sorted(set(findings), key=lambda f: (f.focus_node, f.component, f.path, f.value))
 
 
 def qc_findings(store: ox.Store) -> list[Finding]:

@@ -69,14 +69,14 @@ def test_papers_graph_results_equal_pyshacl(shapes):
 
 
 BROKEN = f"""
-<{ID}city/gen-1> <http://www.w3.org/2000/01/rdf-schema#label> "Ci\u064Aty one"@en .
+<{ID}city/gen-1> <http://www.w3.org/2000/01/rdf-schema#label> "Ci\u064aty one"@en .
 <{ID}city/gen-2> <{CR}country> <{ID}city/gen-3> .
-<{ID}agreement/gen-1--gen-2> <{CR}party> <{ID}city/gen-5> .
-<{ID}agreement/gen-1--gen-2> <{CR}signingDate> "1850"^^<http://www.w3.org/2001/XMLSchema#gYear> .
-<{ID}agreement/gen-1--gen-2> <{CR}status> <{ID}concept/agreement-status/maybe> .
+<{ID}agreement/gen-0--gen-1> <{CR}party> <{ID}city/gen-5> .
+<{ID}agreement/gen-0--gen-1> <{CR}signingDate> "1850"^^<http://www.w3.org/2001/XMLSchema#gYear> .
+<{ID}agreement/gen-0--gen-1> <{CR}status> <{ID}concept/agreement-status/maybe> .
 <{ID}city/gen-4> <{CR}twinnedWith> <{ID}city/gen-6> .
 <{ID}list/gen-0/gen-1> <{CR}position> "0"^^<http://www.w3.org/2001/XMLSchema#integer> .
-<{ID}list/gen-0/gen-2> <{CR}position> "abc"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<{ID}list/gen-0/gen-3> <{CR}position> "abc"^^<http://www.w3.org/2001/XMLSchema#integer> .
 """
 
 
@@ -119,7 +119,10 @@ def test_shape_it_cannot_compile_is_validated_by_pyshacl_not_skipped(tmp_path):
         encoding="utf-8",
     )
     store = graph.load_store([data], entail=False)
-    assert rdflib.URIRef("http://example.org/ThingShape") in fastshacl.ShapeCompiler(shapes).plan().fallback
+    assert (
+        rdflib.URIRef("http://example.org/ThingShape")
+        in fastshacl.ShapeCompiler(shapes).plan().fallback
+    )
     (result,) = fastshacl.validate(store, shapes)
     assert result.component == SH.ClosedConstraintComponent
     assert result.value == rdflib.Literal("red")
@@ -141,7 +144,10 @@ def test_targets_and_class_follow_subclasses():
     shapes = rdflib.Graph().parse(data=SUBCLASS, format="turtle")
     store = graph.load_store([], entail=False)
     store.load(SUBCLASS.encode(), format=graph.ox.RdfFormat.TURTLE)
-    found = {(str(r.focus_node), r.component.removeprefix(str(SH)), str(r.value)) for r in fastshacl.validate(store, shapes)}
+    found = {
+        (str(r.focus_node), r.component.removeprefix(str(SH)), str(r.value))
+        for r in fastshacl.validate(store, shapes)
+    }
     assert found == {
         ("http://example.org/tehran", "ClassConstraintComponent", "http://example.org/asia"),
         ("http://example.org/tehran", "MaxCountConstraintComponent", "None"),

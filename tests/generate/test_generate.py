@@ -1,0 +1,72 @@
+"""The generator and the pairs loader write N-Triples in cityrdf's ontology, deterministically."""
+
+import statistics
+
+import pytest
+import rdflib
+
+from cityrdf.errors import BadInput
+from cityrdf.generate import pairs_lines, read_pairs, synthetic_lines, write_lines
+
+CR = rdflib.Namespace("https://w3id.org/cityrdf/ontology#")
+
+
+def parse(lines) -> rdflib.Graph:
+    return rdflib.Graph().parse(data="".join(lines), format="nt")
+
+
+def test_same_seed_gives_the_same_graph_and_another_seed_another():
+    assert list(synthetic_lines(30, 40, seed=7)) == list(synthetic_lines(30, 40, seed=7))
+    assert list(synthetic_lines(30, 40, seed=7)) != list(synthetic_lines(30, 40, seed=8))
+
+
+def test_synthetic_graph_has_the_asked_cities_and_pacts_with_two_parties_each():
+    g = parse(synthetic_lines(30, 40, seed=1))
+    assert len(set(g.subjects(rdflib.RDF.type, CR.City))) == 30
+    agreements = set(g.subjects(rdflib.RDF.type, CR.TwinningAgreement))
+    assert len(agreements) == 40
+    assert all(len(set(g.objects(a, CR.party))) == 2 for a in agreements)
+
+
+def test_partner_counts_are_heavy_tailed():
+    g = parse(synthetic_lines(300, 600, seed=1))
+    degrees = sorted(
+        (len(list(g.subjects(CR.party, c))) for c in g.subjects(rdflib.RDF.type, CR.City)),
+        reverse=True,
+    )
+    # preferential attachment: the hub has several times the median city's partners
+    assert degrees[0] >= 3 * statistics.median(degrees)
+
+
+def test_pairs_become_one_agreement_per_unordered_pair(tmp_path):
+    pairs = tmp_path / "relations.tsv"
+    pairs.write_text("Q1\tQ2\nQ2\tQ1\nQ3\tQ1\n", encoding="utf-8")
+    g = parse(pairs_lines(read_pairs(pairs)))
+    agreements = {
+        str(a).rsplit("/", 1)[1] for a in g.subjects(rdflib.RDF.type, CR.TwinningAgreement)
+    }
+    assert agreements == {"q1--q2", "q1--q3"}
+    reciprocal = rdflib.URIRef("https://w3id.org/cityrdf/id/agreement/q1--q2")
+    assert len(list(g.objects(reciprocal, CR.attestedBy))) == 2
+
+
+def test_malformed_pairs_line_is_reported_with_file_and_line(tmp_path):
+    pairs = tmp_path / "relations.tsv"
+    pairs.write_text("Q1\tQ2\nQ1 Q2\n", encoding="utf-8")
+    with pytest.raises(BadInput, match=r"relations.tsv:2: expected QID<TAB>QID"):
+        read_pairs(pairs)
+
+
+def test_write_lines_refuses_other_suffixes_and_leaves_no_file(tmp_path):
+    with pytest.raises(BadInput, match=r"\.nt"):
+        write_lines(synthetic_lines(3, 2), tmp_path / "out.ttl")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_generate_writes_the_file_and_refuses_bad_counts(tmp_path, run_cityrdf):
+    out = tmp_path / "g.nt"
+    done = run_cityrdf("generate", "--cities", "20", "--pacts", "25", "--seed", "2", "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert len(parse(out.read_text(encoding="utf-8").splitlines(keepends=True))) > 0
+    bad = run_cityrdf("generate", "--cities", "1", "--pacts", "3", "--out", tmp_path / "x.nt")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
