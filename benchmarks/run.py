@@ -76,7 +76,7 @@ def bench_cityrdf(files: list[Path]) -> dict:
     from cityrdf import fastshacl, graph, query, validate
 
     load, store = once(lambda: graph.load_store(files))
-    checked, report = once(lambda: validate.validate_store(store, files, {}, reason=False))
+    checked, report = once(lambda: validate.validate_store(store, files, reason=False))
     dump, _ = once(
         lambda: store.dump(format=graph.ox.RdfFormat.N_TRIPLES, from_graph=graph.ox.DefaultGraph())
     )

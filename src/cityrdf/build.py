@@ -43,9 +43,8 @@ def build(out: Path | None = None, reason: bool = True) -> dict:
     files = graph.source_files()
     if not files:
         raise BadInput(f"{paths.ROOT}: no ontology/*.ttl or data/*.ttl to build from")
-    described_in: dict[str, list[Path]] = {}
-    store = graph.load_store(files, described_in=described_in)
-    report = validate_store(store, files, described_in, reason=reason)
+    store = graph.load_store(files)
+    report = validate_store(store, files, reason=reason)
     if not report.conforms:
         print(report.to_text(), file=sys.stderr)
         raise NotConforming(f"build: {report.summary()}; nothing written to {out}")

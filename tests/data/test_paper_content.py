@@ -18,7 +18,8 @@ CRID = "https://w3id.org/cityrdf/id/"
 
 @pytest.fixture(scope="module")
 def store():
-    return load_store(sorted(paths.DATA_DIR.glob("*.ttl")))
+    # the paper's parts (the locators) are described beside the ontology, in ontology/paper.ttl
+    return load_store(sorted(paths.ONTOLOGY_DIR.glob("*.ttl")) + sorted(paths.DATA_DIR.glob("*.ttl")))
 
 
 def select(store, query: str) -> list[tuple]:
