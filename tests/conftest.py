@@ -77,8 +77,14 @@ def mini_project() -> Path:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CITYRDF_HOME", str(MINI_PROJECT))
-        for name, sub in [("ONTOLOGY_DIR", "ontology"), ("SHAPES_DIR", "shapes"), ("DATA_DIR", "data"),
-                          ("LINKS_DIR", "data/links"), ("QUERIES_DIR", "queries"), ("QC_DIR", "queries/qc")]:
+        for name, sub in [
+            ("ONTOLOGY_DIR", "ontology"),
+            ("SHAPES_DIR", "shapes"),
+            ("DATA_DIR", "data"),
+            ("LINKS_DIR", "data/links"),
+            ("QUERIES_DIR", "queries"),
+            ("QC_DIR", "queries/qc"),
+        ]:
             patch.setattr(paths, name, MINI_PROJECT / sub)
         yield MINI_PROJECT
 
@@ -101,7 +107,9 @@ def start_loopback_server():
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        config = uvicorn.Config(serve.create_app(settings=settings), host="127.0.0.1", port=port, log_level="warning")
+        config = uvicorn.Config(
+            serve.create_app(settings=settings), host="127.0.0.1", port=port, log_level="warning"
+        )
         server = uvicorn.Server(config)
         threading.Thread(target=server.run, daemon=True).start()
         deadline = time.monotonic() + 20
@@ -126,8 +134,11 @@ def virtuoso(tmp_path_factory):
     if os.environ.get("CITYRDF_SKIP_VIRTUOSO") == "1":
         pytest.skip("CITYRDF_SKIP_VIRTUOSO=1")
     if not Path(VIRTUOSO_BINARY).is_file():
-        pytest.fail(f"{VIRTUOSO_BINARY} is missing: apt-get install virtuoso-opensource "
-                    "(or set CITYRDF_SKIP_VIRTUOSO=1 to skip the Virtuoso tests)", pytrace=False)
+        pytest.fail(
+            f"{VIRTUOSO_BINARY} is missing: apt-get install virtuoso-opensource "
+            "(or set CITYRDF_SKIP_VIRTUOSO=1 to skip the Virtuoso tests)",
+            pytrace=False,
+        )
     server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso")).start()
     yield server
     server.remove()

@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from .bad_inputs.corpus import Case, build_corpus, write_corpus
 
 from cityrdf import cli
+
+from .bad_inputs.corpus import Case, build_corpus, write_corpus
 
 CORPUS = build_corpus()
 CITYRDF = Path(sys.executable).with_name("cityrdf")
@@ -42,7 +43,9 @@ def check(case: Case, folder: Path, exit_code: int, stdout: str, stderr: str) ->
     assert (exit_code, case.reason in lines[0]) == (case.exit, True), lines[0][:500]
     if case.located:
         files = [arg for arg in argv_of(case, folder) if arg.startswith(str(folder))]
-        assert re.search(re.escape(files[0]) + r":\d+", lines[0]), f"no FILE:LINE in {lines[0][:300]!r}"
+        assert re.search(re.escape(files[0]) + r":\d+", lines[0]), (
+            f"no FILE:LINE in {lines[0][:300]!r}"
+        )
 
 
 def test_the_corpus_has_at_least_200_inputs():
@@ -58,15 +61,31 @@ def test_bad_input_gets_one_line_reason_and_exit_code(case, corpus_dir, capsys):
     assert not any((corpus_dir / "out").iterdir()), "a failed command wrote output"
 
 
-SAMPLE = ["validate-unclosed-iri.ttl", "validate-relative-iri.nt", "validate-not-json.jsonld",
-          "validate-mismatched-tag.rdf", "validate-huge-line.ttl", "validate-signing-date-impossible.ttl",
-          "import-latin1.csv", "import-row-jalali-month-13.csv", "query-unknown-0", "query-inject-city-0",
-          "query-inject-iri-0", "unknown-option"]
+SAMPLE = [
+    "validate-unclosed-iri.ttl",
+    "validate-relative-iri.nt",
+    "validate-not-json.jsonld",
+    "validate-mismatched-tag.rdf",
+    "validate-huge-line.ttl",
+    "validate-signing-date-impossible.ttl",
+    "import-latin1.csv",
+    "import-row-jalali-month-13.csv",
+    "query-unknown-0",
+    "query-inject-city-0",
+    "query-inject-iri-0",
+    "unknown-option",
+]
 
 
 @pytest.mark.parametrize("case_id", SAMPLE)
 def test_bad_input_as_a_real_process(case_id, corpus_dir):
     case = next(c for c in CORPUS.cases if c.id == case_id)
-    done = subprocess.run(check=False, args=[CITYRDF, *argv_of(case, corpus_dir)], capture_output=True, text=True,
-                          env={**os.environ, "CITYRDF_DEBUG": ""}, timeout=300)
+    done = subprocess.run(
+        check=False,
+        args=[CITYRDF, *argv_of(case, corpus_dir)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CITYRDF_DEBUG": ""},
+        timeout=300,
+    )
     check(case, corpus_dir, done.returncode, done.stdout, done.stderr)

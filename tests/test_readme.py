@@ -11,7 +11,9 @@ CITYRDF = str(Path(sys.executable).with_name("cityrdf"))
 
 def console_examples() -> list[tuple[list[str], list[str]]]:
     """(argv, shown output lines before the first '…') for each `$ …cityrdf query …` line."""
-    block = re.search(r"```console\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    block = re.search(
+        r"```console\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL
+    )
     examples, current = [], None
     for line in block.group(1).splitlines():
         if line.startswith("$ "):
@@ -30,5 +32,7 @@ def test_readme_query_example_prints_what_the_readme_shows():
     examples = console_examples()
     assert examples, "the README has a `cityrdf query` example"
     for argv, shown in examples:
-        done = subprocess.run([CITYRDF, *argv], capture_output=True, text=True, check=True, timeout=120)
+        done = subprocess.run(
+            [CITYRDF, *argv], capture_output=True, text=True, check=True, timeout=120
+        )
         assert done.stdout.splitlines()[: len(shown)] == shown

@@ -95,7 +95,8 @@ def validate(
     ] = ReportFormat.text,
     no_reasoner: NoReasoner = False,
     engine: Annotated[
-        str, typer.Option("--engine", help="SHACL engine: fastshacl (SPARQL on Oxigraph) or pyshacl.")
+        str,
+        typer.Option("--engine", help="SHACL engine: fastshacl (SPARQL on Oxigraph) or pyshacl."),
     ] = "fastshacl",
 ) -> None:
     """Check the data against the SHACL shapes, the QC queries and the HermiT reasoner."""
@@ -126,9 +127,13 @@ def stats(
 @app.command("query")
 def query_command(
     name: Annotated[str, typer.Argument(help="A stored question's name, or a .rq file.")],
-    param: Annotated[list[str] | None, typer.Option("--param", help="key=value, once per parameter.")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="key=value, once per parameter.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv or json.")] = "table",
-    endpoint: Annotated[str | None, typer.Option("--endpoint", help="A SPARQL 1.1 endpoint URL.")] = None,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="A SPARQL 1.1 endpoint URL.")
+    ] = None,
 ) -> None:
     """Run a stored research question on the project graph or on an endpoint."""
     from cityrdf import query
@@ -159,10 +164,22 @@ def plot_command(
 # --- link (cityrdf.link) ---
 @app.command()
 def link(
-    offline: Annotated[bool, typer.Option("--offline", help="Use the offline sources only; never the network.")] = False,
-    endpoint: Annotated[str, typer.Option("--endpoint", help="Wikidata SPARQL endpoint to ask too, e.g. https://query.wikidata.org/sparql.")] = None,
-    review: Annotated[Path, typer.Option("--review", help="Review CSV (default: data/links/review.csv).")] = None,
-    threshold: Annotated[float, typer.Option("--threshold", help="Score at which a candidate is accepted.")] = 0.8,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use the offline sources only; never the network.")
+    ] = False,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint",
+            help="Wikidata SPARQL endpoint to ask too, e.g. https://query.wikidata.org/sparql.",
+        ),
+    ] = None,
+    review: Annotated[
+        Path | None, typer.Option("--review", help="Review CSV (default: data/links/review.csv).")
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="Score at which a candidate is accepted.")
+    ] = 0.8,
 ) -> None:
     """Link cities and countries to Wikidata and GeoNames; write data/links/ and a review CSV."""
     from cityrdf import link as link_module
@@ -174,8 +191,12 @@ compare_app = typer.Typer(help="Compare the paper with other sources.", no_args_
 app.add_typer(compare_app, name="compare")
 export_app = typer.Typer(help="Export the graph for other tools.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
-PairsFile = Annotated[Path, typer.Option("--pairs", help="Wikidata P190 pairs, QID<TAB>QID[<TAB>start] per line.")]
-WikidataEndpoint = Annotated[str, typer.Option("--endpoint", help="A Wikidata SPARQL endpoint to ask for P190.")]
+PairsFile = Annotated[
+    Path, typer.Option("--pairs", help="Wikidata P190 pairs, QID<TAB>QID[<TAB>start] per line.")
+]
+WikidataEndpoint = Annotated[
+    str, typer.Option("--endpoint", help="A Wikidata SPARQL endpoint to ask for P190.")
+]
 
 
 # --- compare (cityrdf.compare) ---
@@ -183,7 +204,10 @@ WikidataEndpoint = Annotated[str, typer.Option("--endpoint", help="A Wikidata SP
 def compare_wikidata(
     pairs: PairsFile = None,
     endpoint: WikidataEndpoint = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for comparison.csv/.md (default: dist/compare/).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for comparison.csv/.md (default: dist/compare/)."),
+    ] = None,
 ) -> None:
     """The paper's pairs vs Wikidata's P190: in both, only in one, and signing years vs P580."""
     from cityrdf import compare as compare_module
@@ -197,19 +221,32 @@ def export_quickstatements(
     out: Annotated[Path, typer.Option("--out", help="QuickStatements V1 file to write.")],
     pairs: PairsFile = None,
     endpoint: WikidataEndpoint = None,
-    paper_qid: Annotated[str, typer.Option("--paper-qid", help="Wikidata item of the paper, for S248 references.")] = None,
-    include_unofficial: Annotated[bool, typer.Option("--include-unofficial", help="Also export pairs the paper marks unofficial, saying so in the edit summary.")] = False,
+    paper_qid: Annotated[
+        str | None,
+        typer.Option("--paper-qid", help="Wikidata item of the paper, for S248 references."),
+    ] = None,
+    include_unofficial: Annotated[
+        bool,
+        typer.Option(
+            "--include-unofficial",
+            help="Also export pairs the paper marks unofficial, saying so in the edit summary.",
+        ),
+    ] = False,
 ) -> None:
     """QuickStatements adding P190 (both directions, P580, reference) for pacts Wikidata lacks."""
     from cityrdf import export as export_module
 
     lines = export_module.run(out, pairs, endpoint, paper_qid, include_unofficial)
     typer.echo(f"wrote {out}: {len(lines)} statements")
+
+
 # --- publish (cityrdf.publish) ---
 @app.command()
 def publish(
-    out: Annotated[Path, typer.Option("--out", help="Site folder (default: site/).")] = None,
-    base_url: Annotated[str, typer.Option("--base-url", help="Absolute base for the site's links.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Site folder (default: site/).")] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Absolute base for the site's links.")
+    ] = None,
 ) -> None:
     """Write the static Linked Data site: pages, RDF per resource, dumps, VoID, DCAT, docs."""
     from cityrdf import publish as publish_module
@@ -222,8 +259,12 @@ def publish(
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a SPARQL query may run.")] = 10.0,
-    max_results: Annotated[int, typer.Option("--max-results", help="Rows a SPARQL answer may carry.")] = 10_000,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds a SPARQL query may run.")
+    ] = 10.0,
+    max_results: Annotated[
+        int, typer.Option("--max-results", help="Rows a SPARQL answer may carry.")
+    ] = 10_000,
 ) -> None:
     """Serve pages, RDF (content negotiation) and a read-only SPARQL endpoint over the graph."""
     from cityrdf import serve as serve_module
@@ -234,13 +275,29 @@ def serve(
 # --- push (cityrdf.push) ---
 @app.command()
 def push(
-    endpoint: Annotated[str, typer.Option("--endpoint", help="The store's SPARQL endpoint, e.g. http://localhost:8890/sparql.")],
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint", help="The store's SPARQL endpoint, e.g. http://localhost:8890/sparql."
+        ),
+    ],
     graph: Annotated[str, typer.Option("--graph", help="IRI of the named graph to replace.")],
-    user: Annotated[str, typer.Option("--user", help="User allowed to write (Virtuoso: dba).")] = None,
-    password: Annotated[str, typer.Option("--password", help="That user's password.")] = None,
-    file: Annotated[Path, typer.Option("--file", help="N-Triples to load (default: dist/cityrdf.nt).")] = None,
-    store_url: Annotated[str, typer.Option("--store-url", help="Graph Store Protocol endpoint, if not Virtuoso's.")] = None,
-    update_url: Annotated[str, typer.Option("--update-url", help="SPARQL Update endpoint, if not Virtuoso's.")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="User allowed to write (Virtuoso: dba).")
+    ] = None,
+    password: Annotated[
+        str | None, typer.Option("--password", help="That user's password.")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="N-Triples to load (default: dist/cityrdf.nt).")
+    ] = None,
+    store_url: Annotated[
+        str | None,
+        typer.Option("--store-url", help="Graph Store Protocol endpoint, if not Virtuoso's."),
+    ] = None,
+    update_url: Annotated[
+        str | None, typer.Option("--update-url", help="SPARQL Update endpoint, if not Virtuoso's.")
+    ] = None,
 ) -> None:
     """Replace a named graph of a SPARQL 1.1 store with the build, then verify its triple count."""
     from cityrdf import push as push_module
@@ -278,7 +335,9 @@ app.add_typer(import_app, name="import")
 @import_app.command("pacts")
 def import_pacts(
     table: Annotated[Path, typer.Argument(help="A CSV or XLSX table of twinning pacts.")],
-    out: Annotated[Path | None, typer.Option("--out", help="Data file (default: data/imported/<stem>.ttl).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Data file (default: data/imported/<stem>.ttl).")
+    ] = None,
 ) -> None:
     """Check a table of pacts row by row and write it as a data file; bad rows: FILE:ROW: column: reason."""
     from cityrdf import importer

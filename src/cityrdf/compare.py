@@ -76,18 +76,25 @@ def paper_pairs(store: ox.Store) -> list[PaperPair]:
     pairs = []
     for r in store.query(sparql_prologue() + PAPER_PAIRS_QUERY):
         date = r["date"]
-        pairs.append(PaperPair(
-            r["agreement"].value, (qid(r["qa"].value), qid(r["qb"].value)),
-            (_value(r["aLabel"]), _value(r["bLabel"])),
-            _value(r["status"]).rsplit("/", 1)[-1], _value(date),
-            date.datatype.value.rsplit("#", 1)[-1] if date is not None else ""))
+        pairs.append(
+            PaperPair(
+                r["agreement"].value,
+                (qid(r["qa"].value), qid(r["qb"].value)),
+                (_value(r["aLabel"]), _value(r["bLabel"])),
+                _value(r["status"]).rsplit("/", 1)[-1],
+                _value(date),
+                date.datatype.value.rsplit("#", 1)[-1] if date is not None else "",
+            )
+        )
     return sorted(pairs, key=lambda p: p.agreement)
 
 
 def linked_cities(store: ox.Store) -> dict[str, tuple[str, bool]]:
     """QID → (English label, is Iranian) for every city linked to Wikidata."""
-    return {qid(r["q"].value): (_value(r["label"]), r["iranian"].value == "true")
-            for r in store.query(sparql_prologue() + LINKED_CITIES_QUERY)}
+    return {
+        qid(r["q"].value): (_value(r["label"]), r["iranian"].value == "true")
+        for r in store.query(sparql_prologue() + LINKED_CITIES_QUERY)
+    }
 
 
 def _value(term) -> str:
@@ -111,7 +118,9 @@ def read_pairs_file(path: Path) -> dict[frozenset, str]:
     return pairs
 
 
-def endpoint_pairs(client: WikidataClient, qids: list[str]) -> tuple[dict[frozenset, str], dict[str, str]]:
+def endpoint_pairs(
+    client: WikidataClient, qids: list[str]
+) -> tuple[dict[frozenset, str], dict[str, str]]:
     """P190 pairs of `qids` from a live endpoint, with P580 start times and twin labels."""
     pairs: dict[frozenset, str] = {}
     labels: dict[str, str] = {}
@@ -124,30 +133,59 @@ def endpoint_pairs(client: WikidataClient, qids: list[str]) -> tuple[dict[frozen
     return pairs, labels
 
 
-def compare(paper: list[PaperPair], wikidata: dict[frozenset, str],
-            cities: dict[str, tuple[str, bool]], wikidata_labels: dict[str, str] | None = None) -> list[Row]:
+def compare(
+    paper: list[PaperPair],
+    wikidata: dict[frozenset, str],
+    cities: dict[str, tuple[str, bool]],
+    wikidata_labels: dict[str, str] | None = None,
+) -> list[Row]:
     rows = []
     seen: set[frozenset] = set()
     for p in paper:
         key = frozenset(p.qids)
         seen.add(key)
         verdict = "both" if key in wikidata else "paper only"
-        rows.append(Row(verdict, p.qids, p.labels, p.agreement, p.status, p.signing_date,
-                        wikidata.get(key, "")))
+        rows.append(
+            Row(
+                verdict,
+                p.qids,
+                p.labels,
+                p.agreement,
+                p.status,
+                p.signing_date,
+                wikidata.get(key, ""),
+            )
+        )
     iranian = {q for q, (_, is_iranian) in cities.items() if is_iranian}
     labels = {q: label for q, (label, _) in cities.items()} | (wikidata_labels or {})
     for key, start in sorted(wikidata.items(), key=lambda kv: sorted(kv[0])):
         if key in seen or not key & iranian or len(key) != 2:
             continue
         a, b = sorted(key, key=lambda q: (q not in iranian, q))
-        rows.append(Row("wikidata only", (a, b), (labels.get(a, ""), labels.get(b, "")),
-                        wikidata_start=start))
+        rows.append(
+            Row(
+                "wikidata only",
+                (a, b),
+                (labels.get(a, ""), labels.get(b, "")),
+                wikidata_start=start,
+            )
+        )
     order = {"both": 0, "paper only": 1, "wikidata only": 2}
     return sorted(rows, key=lambda r: (order[r.verdict], r.labels, r.qids))
 
 
-CSV_COLUMNS = ["verdict", "city_a", "qid_a", "city_b", "qid_b", "agreement", "status",
-               "paper_date", "wikidata_start", "year_check"]
+CSV_COLUMNS = [
+    "verdict",
+    "city_a",
+    "qid_a",
+    "city_b",
+    "qid_b",
+    "agreement",
+    "status",
+    "paper_date",
+    "wikidata_start",
+    "year_check",
+]
 
 
 def to_csv(rows: list[Row]) -> str:
@@ -155,33 +193,57 @@ def to_csv(rows: list[Row]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in rows:
-        writer.writerow([r.verdict, r.labels[0], r.qids[0], r.labels[1], r.qids[1], r.agreement,
-                         r.status, r.paper_date, r.wikidata_start, r.year_check])
+        writer.writerow(
+            [
+                r.verdict,
+                r.labels[0],
+                r.qids[0],
+                r.labels[1],
+                r.qids[1],
+                r.agreement,
+                r.status,
+                r.paper_date,
+                r.wikidata_start,
+                r.year_check,
+            ]
+        )
     return out.getvalue()
 
 
 def to_markdown(rows: list[Row], source: str) -> str:
-    count = {v: sum(1 for r in rows if r.verdict == v) for v in ("both", "paper only", "wikidata only")}
+    count = {
+        v: sum(1 for r in rows if r.verdict == v) for v in ("both", "paper only", "wikidata only")
+    }
     differ = [r for r in rows if r.year_check == "different year"]
     lines = [
-        "# The paper's sister cities vs Wikidata (P190)", "",
-        f"Wikidata side: {source}. Only pairs whose two cities are linked to Wikidata are compared.", "",
+        "# The paper's sister cities vs Wikidata (P190)",
+        "",
+        f"Wikidata side: {source}. Only pairs whose two cities are linked to Wikidata are compared.",
+        "",
         f"- in both: {count['both']}",
         f"- only in the paper: {count['paper only']}",
         f"- only in Wikidata (pairs of the paper's Iranian cities): {count['wikidata only']}",
-        f"- signing year differs from the P580 start time: {len(differ)}", "",
-        "| verdict | city | city | paper date | P580 start | years |", "|---|---|---|---|---|---|",
+        f"- signing year differs from the P580 start time: {len(differ)}",
+        "",
+        "| verdict | city | city | paper date | P580 start | years |",
+        "|---|---|---|---|---|---|",
     ]
     for r in rows:
         a = f"{r.labels[0] or r.qids[0]} ({r.qids[0]})"
         b = f"{r.labels[1] or r.qids[1]} ({r.qids[1]})"
         status = " (unofficial)" if r.status == "unofficial" else ""
-        lines.append(f"| {r.verdict}{status} | {a} | {b} | {r.paper_date} | {r.wikidata_start} | {r.year_check} |")
+        lines.append(
+            f"| {r.verdict}{status} | {a} | {b} | {r.paper_date} | {r.wikidata_start} | {r.year_check} |"
+        )
     return "\n".join(lines) + "\n"
 
 
-def comparison(pairs: Path | None = None, endpoint: str | None = None,
-               sources: list[Path] | None = None, client: WikidataClient | None = None):
+def comparison(
+    pairs: Path | None = None,
+    endpoint: str | None = None,
+    sources: list[Path] | None = None,
+    client: WikidataClient | None = None,
+):
     """(rows, paper pairs, description of the Wikidata side) for the project graph and its links."""
     if bool(pairs) == bool(endpoint or client):
         raise BadInput("give exactly one of --pairs FILE and --endpoint URL")
@@ -201,13 +263,19 @@ def comparison(pairs: Path | None = None, endpoint: str | None = None,
     return compare(paper, wikidata, cities, labels), paper, source
 
 
-def run(pairs: Path | None = None, endpoint: str | None = None, out: Path | None = None,
-        sources: list[Path] | None = None, client: WikidataClient | None = None) -> list[Row]:
+def run(
+    pairs: Path | None = None,
+    endpoint: str | None = None,
+    out: Path | None = None,
+    sources: list[Path] | None = None,
+    client: WikidataClient | None = None,
+) -> list[Row]:
     """Compare, print a table, and write comparison.csv and comparison.md into `out`."""
     rows, _, source = comparison(pairs, endpoint, sources, client)
     out = Path(out or paths.DIST_DIR / "compare")
-    write_files_atomically({out / "comparison.csv": to_csv(rows),
-                            out / "comparison.md": to_markdown(rows, source)})
+    write_files_atomically(
+        {out / "comparison.csv": to_csv(rows), out / "comparison.md": to_markdown(rows, source)}
+    )
     print_table(rows)
     return rows
 
@@ -220,6 +288,12 @@ def print_table(rows: list[Row]) -> None:
     for column in ("verdict", "city", "city", "paper date", "P580", "years"):
         table.add_column(column)
     for r in rows:
-        table.add_row(r.verdict, r.labels[0] or r.qids[0], r.labels[1] or r.qids[1],
-                      r.paper_date, r.wikidata_start, r.year_check)
+        table.add_row(
+            r.verdict,
+            r.labels[0] or r.qids[0],
+            r.labels[1] or r.qids[1],
+            r.paper_date,
+            r.wikidata_start,
+            r.year_check,
+        )
     Console().print(table)

@@ -38,9 +38,20 @@ def negotiate(accept: list[str] | str | None, offered: list[str]) -> str | None:
     best, best_q = None, 0.0
     for media in offered:
         kind, _, sub = media.partition("/")
-        matches = [(specificity, q) for k, s, q in ranges
-                   if (specificity := 2 if (k, s) == (kind, sub) else 1 if (k == kind and s == "*") else
-                       0 if (k, s) == ("*", "*") else -1) >= 0]
+        matches = [
+            (specificity, q)
+            for k, s, q in ranges
+            if (
+                specificity := 2
+                if (k, s) == (kind, sub)
+                else 1
+                if (k == kind and s == "*")
+                else 0
+                if (k, s) == ("*", "*")
+                else -1
+            )
+            >= 0
+        ]
         if not matches:
             continue
         q = max(matches)[1]

@@ -49,7 +49,9 @@ class StatedDate:
             if self.day:
                 return first, first
             if self.month:
-                return first, first.replace(day=gregorian_calendar.monthrange(self.year, self.month)[1])
+                return first, first.replace(
+                    day=gregorian_calendar.monthrange(self.year, self.month)[1]
+                )
             return first, dt.date(self.year, 12, 31)
         first = jdatetime.date(self.year, self.month or 1, self.day or 1)
         if self.day:
@@ -71,7 +73,10 @@ class StatedDate:
         if start == end:
             return Literal(start.isoformat(), datatype=XSD.date)
         month_end = gregorian_calendar.monthrange(end.year, end.month)[1]
-        if (start.year, start.month) == (end.year, end.month) and (start.day, end.day) == (1, month_end):
+        if (start.year, start.month) == (end.year, end.month) and (start.day, end.day) == (
+            1,
+            month_end,
+        ):
             return Literal(f"{start.year:04d}-{start.month:02d}", datatype=XSD.gYearMonth)
         if start.year == end.year:
             return Literal(f"{start.year:04d}", datatype=XSD.gYear)
@@ -107,7 +112,9 @@ def parse_date(text: str, calendar: str = GREGORIAN) -> StatedDate:
             else jalali_month_length(year, month)
         )
         if not 1 <= day <= last:
-            raise InvalidDate(f"{text.strip()}: day {day} does not exist in that month ({calendar}, 1..{last})")
+            raise InvalidDate(
+                f"{text.strip()}: day {day} does not exist in that month ({calendar}, 1..{last})"
+            )
     return StatedDate(calendar, year, month, day)
 
 

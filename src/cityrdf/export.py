@@ -35,8 +35,12 @@ def reference(row: Row, paper_qid: str | None, retrieved: dt.date) -> list[str]:
     return [*source, "S813", day]
 
 
-def commands(rows: list[Row], paper_qid: str | None = None, include_unofficial: bool = False,
-             retrieved: dt.date | None = None) -> list[str]:
+def commands(
+    rows: list[Row],
+    paper_qid: str | None = None,
+    include_unofficial: bool = False,
+    retrieved: dt.date | None = None,
+) -> list[str]:
     retrieved = retrieved or dt.date.today()
     lines = []
     for row in (r for r in rows if r.verdict == "paper only"):
@@ -45,17 +49,27 @@ def commands(rows: list[Row], paper_qid: str | None = None, include_unofficial: 
             continue
         qualifier = ["P580", quickstatements_time(row.paper_date)] if row.paper_date else []
         # QuickStatements reads a trailing /* … */ as the edit summary, which editors see.
-        note = f"/* {row.labels[0]} – {row.labels[1]}: the paper marks this pair unofficial */" if unofficial else ""
+        note = (
+            f"/* {row.labels[0]} – {row.labels[1]}: the paper marks this pair unofficial */"
+            if unofficial
+            else ""
+        )
         for a, b in (row.qids, row.qids[::-1]):
             fields = [a, "P190", b, *qualifier, *reference(row, paper_qid, retrieved)]
             lines.append("\t".join(fields) + (f" {note}" if note else ""))
     return lines
 
 
-def run(out: Path, pairs: Path | None = None, endpoint: str | None = None,
-        paper_qid: str | None = None, include_unofficial: bool = False,
-        sources: list[Path] | None = None, client: WikidataClient | None = None,
-        retrieved: dt.date | None = None) -> list[str]:
+def run(
+    out: Path,
+    pairs: Path | None = None,
+    endpoint: str | None = None,
+    paper_qid: str | None = None,
+    include_unofficial: bool = False,
+    sources: list[Path] | None = None,
+    client: WikidataClient | None = None,
+    retrieved: dt.date | None = None,
+) -> list[str]:
     """Write the QuickStatements file for the pacts the comparison finds only in the paper."""
     if paper_qid and not re.fullmatch(r"Q\d+", paper_qid):
         raise BadInput(f"--paper-qid must look like Q123, got {paper_qid!r}")

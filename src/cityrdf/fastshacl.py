@@ -9,9 +9,9 @@ Why: docs/decisions/0004-fast-validation.md. Spec: https://www.w3.org/TR/shacl/.
 
 from __future__ import annotations
 
+import itertools
 import os
 from concurrent.futures import ThreadPoolExecutor
-import itertools
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox

@@ -26,7 +26,24 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 ORG = "http://www.w3.org/ns/org#"
 STATUS = {"listed": 0.85, "unofficial": 0.1, "friendship": 0.05}
 # Persian syllables for city names that pass the shapes' Persian-script check.
-SYLLABLES = ["تا", "بر", "کو", "شی", "ران", "دا", "مه", "نو", "گل", "سا", "پر", "زا", "یا", "لو", "خو", "فر"]
+SYLLABLES = [
+    "تا",
+    "بر",
+    "کو",
+    "شی",
+    "ران",
+    "دا",
+    "مه",
+    "نو",
+    "گل",
+    "سا",
+    "پر",
+    "زا",
+    "یا",
+    "لو",
+    "خو",
+    "فر",
+]
 
 
 def _iri(path: str) -> str:
@@ -116,7 +133,9 @@ def synthetic_lines(cities: int, pacts: int, seed: int = 0) -> Iterator[str]:
     if cities < 2 or pacts < 1:
         raise BadInput("generate: need --cities ≥ 2 and --pacts ≥ 1")
     if pacts > cities * (cities - 1) // 2:
-        raise BadInput(f"generate: {cities} cities allow at most {cities * (cities - 1) // 2} pacts")
+        raise BadInput(
+            f"generate: {cities} cities allow at most {cities * (cities - 1) // 2} pacts"
+        )
     rng = random.Random(seed)
     part = _iri("work/generated/part/data")
     yield from _source_lines("generated")
@@ -124,7 +143,9 @@ def synthetic_lines(cities: int, pacts: int, seed: int = 0) -> Iterator[str]:
     for c in range(n_countries):
         yield from _country_lines(f"gen-{c}", f"Country {c}", _persian_name(rng))
     for c in range(cities):
-        yield from _city_lines(f"gen-{c}", f"City {c}", _persian_name(rng), f"gen-{rng.randrange(n_countries)}")
+        yield from _city_lines(
+            f"gen-{c}", f"City {c}", _persian_name(rng), f"gen-{rng.randrange(n_countries)}"
+        )
     # Preferential attachment: each new pact picks one end in proportion to its current degree.
     ends: list[int] = list(range(cities))
     seen: set[tuple[int, int]] = set()
@@ -141,7 +162,9 @@ def synthetic_lines(cities: int, pacts: int, seed: int = 0) -> Iterator[str]:
         # Mostly reciprocal: 90 % of pacts are listed by both cities, the rest by one.
         listed_by = [f"gen-{a}", f"gen-{b}"] if rng.random() < 0.9 else [f"gen-{a}"]
         status = rng.choices(statuses, weights)[0]
-        yield from _agreement_lines(f"gen-{a}", f"gen-{b}", status, year, listed_by, part, positions)
+        yield from _agreement_lines(
+            f"gen-{a}", f"gen-{b}", status, year, listed_by, part, positions
+        )
     yield from _list_lines(positions, part)
     n_networks = max(1, cities // 100)
     for n in range(n_networks):

@@ -146,7 +146,9 @@ def files_describing(files: Iterable[Path], iris: set[str]) -> dict[str, list[Pa
     if not iris:
         return found
     for path in files:
-        for subject in {t.subject.value for t in parse_file(path) if isinstance(t.subject, ox.NamedNode)}:
+        for subject in {
+            t.subject.value for t in parse_file(path) if isinstance(t.subject, ox.NamedNode)
+        }:
             if subject in iris:
                 found.setdefault(subject, []).append(Path(path))
     return found

@@ -84,7 +84,9 @@ def read_table(source: Path) -> list[tuple[int, dict[str, str]]]:
     try:
         header = next(records)
     except StopIteration:
-        raise BadInput(f"{source}:1: the file is empty (expected a header row: {', '.join(REQUIRED_COLUMNS)})") from None
+        raise BadInput(
+            f"{source}:1: the file is empty (expected a header row: {', '.join(REQUIRED_COLUMNS)})"
+        ) from None
     columns = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     extra = [c for c in columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
@@ -93,13 +95,17 @@ def read_table(source: Path) -> list[tuple[int, dict[str, str]]]:
         problems = [f"missing column(s) {', '.join(missing)}"] if missing else []
         problems += [f"unknown column(s) {', '.join(map(repr, extra))}"] if extra else []
         problems += [f"repeated column(s) {', '.join(doubled)}"] if doubled else []
-        raise BadInput(f"{source}:1: {'; '.join(problems)} (the columns are {', '.join(REQUIRED_COLUMNS)}, optionally {', '.join(OPTIONAL_COLUMNS)})")
+        raise BadInput(
+            f"{source}:1: {'; '.join(problems)} (the columns are {', '.join(REQUIRED_COLUMNS)}, optionally {', '.join(OPTIONAL_COLUMNS)})"
+        )
     rows = []
     for number, record in enumerate(records, start=2):
         if not any(cell.strip() for cell in record):
             continue  # blank lines at the end of a spreadsheet export
         if len(record) != len(columns):
-            raise BadInput(f"{source}:{number}: the row has {len(record)} fields, the header has {len(columns)}")
+            raise BadInput(
+                f"{source}:{number}: the row has {len(record)} fields, the header has {len(columns)}"
+            )
         rows.append((number, dict(zip(columns, (cell.strip() for cell in record)))))
     return rows
 
@@ -109,7 +115,9 @@ def _csv_records(source: Path) -> Iterator[list[str]]:
         text = source.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = source.read_bytes()[: err.start].count(b"\n") + 1
-        raise BadInput(f"{source}:{line}: not UTF-8 (byte 0x{err.object[err.start]:02x} at offset {err.start}); save the table as UTF-8") from None
+        raise BadInput(
+            f"{source}:{line}: not UTF-8 (byte 0x{err.object[err.start]:02x} at offset {err.start}); save the table as UTF-8"
+        ) from None
     if "\0" in text:
         line = text[: text.index("\0")].count("\n") + 1
         raise BadInput(f"{source}:{line}: NUL byte; this is not a CSV text file")
@@ -186,8 +194,13 @@ class ProjectIndex:
     @classmethod
     def load(cls, files: list[Path]) -> ProjectIndex:
         index = cls(graph.load_store(files, entail=False))
-        for kind, places, keys in (("City", index.cities, index.city_keys), ("Country", index.countries, index.country_keys)):
-            for row in index._select(f"SELECT ?p ?l ?pred WHERE {{ ?p a cr:{kind} ; ?pred ?l . FILTER(?pred IN (rdfs:label, skos:altLabel)) }}"):
+        for kind, places, keys in (
+            ("City", index.cities, index.city_keys),
+            ("Country", index.countries, index.country_keys),
+        ):
+            for row in index._select(
+                f"SELECT ?p ?l ?pred WHERE {{ ?p a cr:{kind} ; ?pred ?l . FILTER(?pred IN (rdfs:label, skos:altLabel)) }}"
+            ):
                 iri, label = URIRef(row["p"].value), row["l"]
                 place = places.setdefault(iri, Place(iri))
                 if row["pred"].value == str(RDFS.label) and label.language in ("en", "fa"):
@@ -196,9 +209,15 @@ class ProjectIndex:
             for place in places.values():
                 keys.setdefault(label_key(str(place.iri)), set()).add(place.iri)
         for row in index._select("SELECT ?c ?k WHERE { ?c a cr:City ; cr:country ?k }"):
-            index.cities.setdefault(URIRef(row["c"].value), Place(URIRef(row["c"].value))).country = URIRef(row["k"].value)
-        for row in index._select("SELECT ?a ?x ?y WHERE { ?a a cr:TwinningAgreement ; cr:party ?x, ?y . FILTER(STR(?x) < STR(?y)) }"):
-            index.agreements[frozenset((URIRef(row["x"].value), URIRef(row["y"].value)))] = URIRef(row["a"].value)
+            index.cities.setdefault(
+                URIRef(row["c"].value), Place(URIRef(row["c"].value))
+            ).country = URIRef(row["k"].value)
+        for row in index._select(
+            "SELECT ?a ?x ?y WHERE { ?a a cr:TwinningAgreement ; cr:party ?x, ?y . FILTER(STR(?x) < STR(?y)) }"
+        ):
+            index.agreements[frozenset((URIRef(row["x"].value), URIRef(row["y"].value)))] = URIRef(
+                row["a"].value
+            )
         index.iris = {q.subject.value for q in index.store if isinstance(q.subject, ox.NamedNode)}
         return index
 
@@ -261,7 +280,11 @@ class TableImport:
                 self.error(number, column, "required, but empty")
         status = row["status"].lower()
         if row["status"] and status not in STATUSES:
-            self.error(number, "status", f"unknown status {row['status']!r} (expected one of {', '.join(STATUSES)})")
+            self.error(
+                number,
+                "status",
+                f"unknown status {row['status']!r} (expected one of {', '.join(STATUSES)})",
+            )
         stated = self._check_date(number, row)
         if row["source"]:
             reason = source_problem(row["source"])
@@ -280,7 +303,11 @@ class TableImport:
     def _check_date(self, number: int, row: dict[str, str]) -> dates.StatedDate | None:
         if not row["date"]:
             if row["calendar"] and row["calendar"].lower() not in dates.CALENDARS:
-                self.error(number, "calendar", f"unknown calendar {row['calendar']!r} (expected gregorian or jalali)")
+                self.error(
+                    number,
+                    "calendar",
+                    f"unknown calendar {row['calendar']!r} (expected gregorian or jalali)",
+                )
             return None
         if not row["calendar"]:
             self.error(number, "calendar", "required when a date is given (gregorian or jalali)")
@@ -296,23 +323,39 @@ class TableImport:
         found = self.index.find(text, "country")
         if len(found) == 1:
             return next(iter(found))
-        reason = "matches several countries: " + ", ".join(sorted(found)) if found else (
-            f"no country called {text!r} in the project (give its English or Persian name or its IRI)"
+        reason = (
+            "matches several countries: " + ", ".join(sorted(found))
+            if found
+            else (
+                f"no country called {text!r} in the project (give its English or Persian name or its IRI)"
+            )
         )
         self.error(number, "partner_country", reason)
         return None
 
-    def _resolve_city(self, number: int, row: dict[str, str], column: str, country: URIRef | None) -> URIRef | None:
+    def _resolve_city(
+        self, number: int, row: dict[str, str], column: str, country: URIRef | None
+    ) -> URIRef | None:
         name, name_fa = row[column], row.get(f"{column}_fa", "")
-        found = self.index.find(name, "city") or (self.index.find(name_fa, "city") if name_fa else set())
+        found = self.index.find(name, "city") or (
+            self.index.find(name_fa, "city") if name_fa else set()
+        )
         if len(found) > 1:
-            self.error(number, column, f"{name!r} matches several cities: {', '.join(sorted(found))}; give the IRI")
+            self.error(
+                number,
+                column,
+                f"{name!r} matches several cities: {', '.join(sorted(found))}; give the IRI",
+            )
             return None
         if found:
             iri = next(iter(found))
             known = self.index.cities[iri].country
             if country is not None and known is not None and known != country:
-                self.error(number, "partner_country", f"{name} is in {_compact(known)} in the project, not {_compact(country)}")
+                self.error(
+                    number,
+                    "partner_country",
+                    f"{name} is in {_compact(known)} in the project, not {_compact(country)}",
+                )
                 return None
             return iri
         if name.startswith(("http://", "https://", "crid:")):
@@ -323,10 +366,16 @@ class TableImport:
             return None
         slug = slugify(name)
         if not slug:
-            self.error(number, column, f"{name!r} is a new city, and its English name gives no ASCII slug for its IRI")
+            self.error(
+                number,
+                column,
+                f"{name!r} is a new city, and its English name gives no ASCII slug for its IRI",
+            )
             return None
         iri, n = CRID[f"city/{slug}"], 1
-        while str(iri) in self.index.iris:  # the slug of another city: new cities never take over an IRI
+        while (
+            str(iri) in self.index.iris
+        ):  # the slug of another city: new cities never take over an IRI
             n += 1
             iri = CRID[f"city/{slug}-{n}"]
         place = Place(iri, name, name_fa.translate(ARABIC_TO_PERSIAN), country, new_from_row=number)
@@ -379,8 +428,16 @@ class TableImport:
             g.add((place.iri, CR.country, place.country))
         else:  # the table's first column has no country column of its own
             g.add((place.iri, CR.hasIssue, COUNTRY_NOT_STATED))
-            g.add((place.iri, SKOS.editorialNote, Literal(
-                f"Created by importing {self.source.name} (row {place.new_from_row}), which gives no country for it.", lang="en")))
+            g.add(
+                (
+                    place.iri,
+                    SKOS.editorialNote,
+                    Literal(
+                        f"Created by importing {self.source.name} (row {place.new_from_row}), which gives no country for it.",
+                        lang="en",
+                    ),
+                )
+            )
 
     def _add_entry(self, pact: Pact) -> URIRef:
         g = self.graph
@@ -389,7 +446,13 @@ class TableImport:
         if (sister_list, RDF.type, CR.SisterCityList) not in g:
             city = self.index.cities[pact.city]
             g.add((sister_list, RDF.type, CR.SisterCityList))
-            g.add((sister_list, RDFS.label, Literal(f"Sister cities of {city.label_en} in {self.source.name}", lang="en")))
+            g.add(
+                (
+                    sister_list,
+                    RDFS.label,
+                    Literal(f"Sister cities of {city.label_en} in {self.source.name}", lang="en"),
+                )
+            )
             g.add((sister_list, CR.listOf, pact.city))
             g.add((sister_list, PROV.wasDerivedFrom, self.file_entity))
             self.origin[sister_list] = (pact.row, "city")
@@ -408,7 +471,9 @@ class TableImport:
         a, b = (self.index.cities[p] for p in parties)
         g.add((agreement, RDF.type, CR.TwinningAgreement))
         g.add((agreement, RDFS.label, Literal(f"{a.label_en} – {b.label_en} twinning", lang="en")))
-        g.add((agreement, RDFS.label, Literal(f"خواهرخواندگی {a.label_fa} و {b.label_fa}", lang="fa")))
+        g.add(
+            (agreement, RDFS.label, Literal(f"خواهرخواندگی {a.label_fa} و {b.label_fa}", lang="fa"))
+        )
         for party in parties:
             g.add((agreement, CR.party, party))
         g.add((agreement, CR.status, CRID[f"concept/agreement-status/{pact.status}"]))
@@ -441,10 +506,18 @@ class TableImport:
     def _check_same_pact(self, first: Pact, again: Pact) -> None:
         """A pair named twice in one table is one agreement, so its rows must agree on what it is."""
         if first.status != again.status:
-            self.error(again.row, "status", f"{again.status!r}, but row {first.row} gives {first.status!r} for the same pair")
+            self.error(
+                again.row,
+                "status",
+                f"{again.status!r}, but row {first.row} gives {first.status!r} for the same pair",
+            )
         if first.date != again.date:
             stated = lambda p: p.date.text + " " + p.date.calendar if p.date else "no date"
-            self.error(again.row, "date", f"{stated(again)}, but row {first.row} gives {stated(first)} for the same pair")
+            self.error(
+                again.row,
+                "date",
+                f"{stated(again)}, but row {first.row} gives {stated(first)} for the same pair",
+            )
 
     # ---- the project's shapes
 
@@ -453,7 +526,9 @@ class TableImport:
         from cityrdf.validate import shacl_findings
 
         store = self.index.store
-        mentioned = {o for o in self.graph.objects() if isinstance(o, URIRef)} | set(self.graph.subjects())
+        mentioned = {o for o in self.graph.objects() if isinstance(o, URIRef)} | set(
+            self.graph.subjects()
+        )
         data = project_context(store, sorted(i for i in mentioned if str(i) in self.index.iris))
         data += self.graph
         _entail(data)
@@ -465,13 +540,17 @@ class TableImport:
             row, column = self.origin.get(focus, (self._row_of(focus), "city"))
             path = URIRef(finding.path) if finding.path else None
             if focus in self.origin and str(focus).startswith(str(CRID["city/"])):
-                column = self.origin[focus][1] + ("_fa" if "@fa" in finding.message or _is_persian(finding.value) else "")
+                column = self.origin[focus][1] + (
+                    "_fa" if "@fa" in finding.message or _is_persian(finding.value) else ""
+                )
             elif path in COLUMN_OF_PATH:
                 column = COLUMN_OF_PATH[path]
             self.error(row, column, f"{finding.message} ({_compact(str(focus))})")
 
     def _row_of(self, focus: URIRef) -> int:
-        rows = [self.origin[o][0] for o in self.graph.objects(focus, CR.attestedBy) if o in self.origin]
+        rows = [
+            self.origin[o][0] for o in self.graph.objects(focus, CR.attestedBy) if o in self.origin
+        ]
         return min(rows, default=1)
 
 
@@ -483,7 +562,9 @@ def project_context(store: ox.Store, iris: list[URIRef]) -> Graph:
         context.extend(quads)
         for quad in quads:
             if isinstance(quad.object, ox.NamedNode):
-                context.extend(store.quads_for_pattern(quad.object, ox.NamedNode(str(RDF.type)), None))
+                context.extend(
+                    store.quads_for_pattern(quad.object, ox.NamedNode(str(RDF.type)), None)
+                )
     return graph.to_rdflib(context)
 
 
@@ -514,7 +595,9 @@ def source_problem(text: str) -> str | None:
             return f"{text!r} is not a valid URL (host missing or spaces in it)"
         return None
     if len(text) < 8 or not any(ch.isalpha() for ch in text):
-        return f"{text!r} is neither a URL nor a citation (author, title, year or a publisher's page)"
+        return (
+            f"{text!r} is neither a URL nor a citation (author, title, year or a publisher's page)"
+        )
     return None
 
 
@@ -532,7 +615,9 @@ def import_pacts(source: Path, out: Path | None = None) -> ImportResult:
     rows = read_table(source)
     if not rows:
         raise BadInput(f"{source}:2: the table has a header but no rows")
-    out = Path(out) if out else paths.DATA_DIR / "imported" / f"{slugify(source.stem) or 'table'}.ttl"
+    out = (
+        Path(out) if out else paths.DATA_DIR / "imported" / f"{slugify(source.stem) or 'table'}.ttl"
+    )
     # The table's own earlier import is left out, so that importing it again gives the same file.
     project = [f for f in graph.source_files() if f.resolve() != out.resolve()]
     table = TableImport(source, ProjectIndex.load(project))

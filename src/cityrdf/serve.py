@@ -49,20 +49,41 @@ def openapi_ok(*media: str) -> dict:
 
 
 def openapi_errors(*codes: int) -> dict:
-    return {code: {"description": HTTPStatus(code).phrase, "content": {"text/plain": {}}} for code in codes}
+    return {
+        code: {"description": HTTPStatus(code).phrase, "content": {"text/plain": {}}}
+        for code in codes
+    }
 
 
 SPARQL_PARAMETERS = [
-    {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
-     "description": "a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE); none gives the query page"},
-    {"name": "format", "in": "query", "required": False, "schema": {"type": "string"},
-     "description": "result format instead of Accept: json, xml, csv, tsv, ttl, nt, jsonld or rdf"},
+    {
+        "name": "query",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE); none gives the query page",
+    },
+    {
+        "name": "format",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "result format instead of Accept: json, xml, csv, tsv, ttl, nt, jsonld or rdf",
+    },
 ]
-SPARQL_BODY = {"required": True, "content": {
-    "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["query"],
-                                                     "properties": {"query": {"type": "string"}}}},
-    "application/sparql-query": {"schema": {"type": "string"}},
-}}
+SPARQL_BODY = {
+    "required": True,
+    "content": {
+        "application/x-www-form-urlencoded": {
+            "schema": {
+                "type": "object",
+                "required": ["query"],
+                "properties": {"query": {"type": "string"}},
+            }
+        },
+        "application/sparql-query": {"schema": {"type": "string"}},
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -104,7 +125,10 @@ class Site:
         """The home page and the index pages by name, rendered once: the store does not change."""
         with STORE_LOCK:
             indexes = self.pages.index_pages()
-            return {"index": self.pages.home(indexes), **{page.name: self.pages.index(page) for page in indexes}}
+            return {
+                "index": self.pages.home(indexes),
+                **{page.name: self.pages.index(page) for page in indexes},
+            }
 
     @cached_property
     def dumps(self) -> dict[str, bytes]:
@@ -135,8 +159,13 @@ class RequestLimits:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         limit = self.settings.max_body
-        if len(scope.get("raw_path", b"")) + len(scope.get("query_string", b"")) > self.settings.max_url:
-            return await short(414, f"URL longer than {self.settings.max_url} bytes")(scope, receive, send)
+        if (
+            len(scope.get("raw_path", b"")) + len(scope.get("query_string", b""))
+            > self.settings.max_url
+        ):
+            return await short(414, f"URL longer than {self.settings.max_url} bytes")(
+                scope, receive, send
+            )
         length = dict(scope.get("headers", [])).get(b"content-length", b"0")
         if not length.isdigit() or int(length) > limit:
             return await short(413, f"request body larger than {limit} bytes")(scope, receive, send)
@@ -156,17 +185,32 @@ class RequestLimits:
 def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
     """The ASGI application; `store` defaults to the project graph with the build's entailments."""
     site = Site(graph.load_store() if store is None else store, settings)
-    app = FastAPI(title="cityrdf", version=publish.dataset_version(), docs_url=None, redoc_url=None,
-                  default_response_class=Response, responses=openapi_errors(400, 404, 405, 406, 413, 414))
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-                       allow_headers=["Accept", "Content-Type"], expose_headers=["Cityrdf-Truncated"])
+    app = FastAPI(
+        title="cityrdf",
+        version=publish.dataset_version(),
+        docs_url=None,
+        redoc_url=None,
+        default_response_class=Response,
+        responses=openapi_errors(400, 404, 405, 406, 413, 414),
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=["Cityrdf-Truncated"],
+    )
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, err: HTTPException):
         headers = err.headers
         if err.status_code == 405:  # Starlette's Allow names only the first route with this path
-            methods = {m for route in app.router.routes if route.matches(request.scope)[0] is not Match.NONE
-                       for m in getattr(route, "methods", None) or ()}
+            methods = {
+                m
+                for route in app.router.routes
+                if route.matches(request.scope)[0] is not Match.NONE
+                for m in getattr(route, "methods", None) or ()
+            }
             headers = {"Allow": ", ".join(sorted(methods))}
         return short(err.status_code, str(err.detail), headers)
 
@@ -222,7 +266,9 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
 
     @app.get("/ontology{suffix:path}", responses=openapi_ok(*PAGE_TYPES))
     def ontology(request: Request, suffix: str, format: str | None = None) -> Response:
-        fmt = {"": None, "/": "html", ".html": "html"}.get(suffix, suffix.lstrip(".") if suffix[1:] in RDF_FORMATS else "?")
+        fmt = {"": None, "/": "html", ".html": "html"}.get(
+            suffix, suffix.lstrip(".") if suffix[1:] in RDF_FORMATS else "?"
+        )
         if fmt == "?":
             raise HTTPException(404, f"no resource at /ontology{suffix}")
         fmt = fmt or negotiated(request, format)
@@ -274,7 +320,9 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
         headers = {"Vary": "Accept"}
         if result.truncated:
             headers["Cityrdf-Truncated"] = f"results capped at {settings.max_results}"
-        return Response(result.body, status_code=result.status, media_type=result.media_type, headers=headers)
+        return Response(
+            result.body, status_code=result.status, media_type=result.media_type, headers=headers
+        )
 
     # Queries beyond max_queries wait here, in the event loop, rather than each holding one of the
     # thread pool's workers (which pages need too) while it waits for a process slot.
@@ -294,16 +342,31 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
             async with asyncio.timeout(settings.timeout):
                 await query_slots.acquire()
         except TimeoutError:
-            return short(503, f"server busy: {settings.max_queries} queries are running; try again shortly",
-                         {"Retry-After": "1"})
+            return short(
+                503,
+                f"server busy: {settings.max_queries} queries are running; try again shortly",
+                {"Retry-After": "1"},
+            )
         try:
-            return answer(await run_in_threadpool(run_query, site.store, queries[0], [accept], fmt,
-                                                  settings.timeout, settings.max_results))
+            return answer(
+                await run_in_threadpool(
+                    run_query,
+                    site.store,
+                    queries[0],
+                    [accept],
+                    fmt,
+                    settings.timeout,
+                    settings.max_results,
+                )
+            )
         finally:
             query_slots.release()
 
-    @app.get("/sparql", responses={**openapi_ok("text/html", *SPARQL_MEDIA), **openapi_errors(403, 408, 503)},
-             openapi_extra={"parameters": SPARQL_PARAMETERS})
+    @app.get(
+        "/sparql",
+        responses={**openapi_ok("text/html", *SPARQL_MEDIA), **openapi_errors(403, 408, 503)},
+        openapi_extra={"parameters": SPARQL_PARAMETERS},
+    )
     async def sparql_get(request: Request) -> Response:
         params = parse_qs(request.url.query, keep_blank_values=True)
         wants_page = negotiate(request.headers.get("accept"), ["text/html"])
@@ -311,8 +374,11 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
             return HTMLResponse(await run_in_threadpool(site.pages.query_page, site.questions))
         return await sparql_answer(request, params)
 
-    @app.post("/sparql", responses={**openapi_ok(*SPARQL_MEDIA), **openapi_errors(403, 408, 415, 503)},
-              openapi_extra={"parameters": SPARQL_PARAMETERS[1:], "requestBody": SPARQL_BODY})
+    @app.post(
+        "/sparql",
+        responses={**openapi_ok(*SPARQL_MEDIA), **openapi_errors(403, 408, 415, 503)},
+        openapi_extra={"parameters": SPARQL_PARAMETERS[1:], "requestBody": SPARQL_BODY},
+    )
     async def sparql_post(request: Request) -> Response:
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body = await request.body()
@@ -346,7 +412,9 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
     return app
 
 
-def run(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_results: int = 10_000) -> None:
+def run(
+    host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_results: int = 10_000
+) -> None:
     """The CLI verb: serve the project graph until interrupted."""
     import uvicorn
 

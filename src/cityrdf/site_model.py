@@ -67,7 +67,7 @@ def iri_for_path(path: str) -> str | None:
 def prefixed(iri: str) -> str:
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -85,8 +85,11 @@ class Term:
     def label(self, lang: str) -> str:
         if self.is_literal:
             return self.value
-        return self.labels.get(lang) or self.labels.get("en") or self.labels.get("") or prefixed(
-            self.value
+        return (
+            self.labels.get(lang)
+            or self.labels.get("en")
+            or self.labels.get("")
+            or prefixed(self.value)
         )
 
     @property
@@ -149,11 +152,17 @@ class SiteModel:
 
     def term(self, node) -> Term:
         if isinstance(node, ox.Literal):
-            return Term(node.value, is_literal=True, lang=node.language, datatype=node.datatype.value)
+            return Term(
+                node.value, is_literal=True, lang=node.language, datatype=node.datatype.value
+            )
         if isinstance(node, ox.BlankNode):
             return Term("_:" + node.value, is_literal=True)
         # only resources that have a page of their own are linked to one
-        return Term(node.value, self.labels(node), site_path(node.value) if node.value in self.pages else None)
+        return Term(
+            node.value,
+            self.labels(node),
+            site_path(node.value) if node.value in self.pages else None,
+        )
 
     @cached_property
     def pages(self) -> frozenset[str]:
@@ -207,12 +216,20 @@ class SiteModel:
                         bucket.append(lit.value)
         outgoing, external = [], []
         for q in self.store.quads_for_pattern(node, None, None):
-            fact = Fact(self.term(q.predicate), self.term(q.object), self._sources(node, q.predicate, q.object))
+            fact = Fact(
+                self.term(q.predicate),
+                self.term(q.object),
+                self._sources(node, q.predicate, q.object),
+            )
             outgoing.append(fact)
             if q.predicate.value in EXTERNAL_MATCH and fact.other.external:
                 external.append(fact.other)
         incoming = [
-            Fact(self.term(q.predicate), self.term(q.subject), self._sources(q.subject, q.predicate, node))
+            Fact(
+                self.term(q.predicate),
+                self.term(q.subject),
+                self._sources(q.subject, q.predicate, node),
+            )
             for q in self.store.quads_for_pattern(None, None, node)
             # rdf:type lists every instance; a symmetric cr:twinnedWith already shows as outgoing
             if q.predicate not in (RDF_TYPE, TWINNED_WITH)
@@ -222,7 +239,9 @@ class SiteModel:
             iri=iri,
             path=site_path(iri) or "",
             labels={k: sorted(v) for k, v in labels.items()},
-            types=sorted((self.term(t) for t in self.objects(node, RDF_TYPE)), key=lambda t: t.value),
+            types=sorted(
+                (self.term(t) for t in self.objects(node, RDF_TYPE)), key=lambda t: t.value
+            ),
             outgoing=sorted(outgoing, key=order),
             incoming=sorted(incoming, key=order),
             external=sorted(external, key=lambda t: t.value),
@@ -287,4 +306,6 @@ def stored_questions(queries_dir: Path | None = None) -> list[dict]:
         }
         for q in catalogue.discover(queries_dir).values()
     ]
-    return sorted(found, key=lambda q: (bool(q["params"]), q["name"] != "tehran-sister-cities", q["name"]))
+    return sorted(
+        found, key=lambda q: (bool(q["params"]), q["name"] != "tehran-sister-cities", q["name"])
+    )

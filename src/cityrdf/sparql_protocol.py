@@ -31,19 +31,43 @@ RESULT_TYPES = {  # media type -> result format, in the order we prefer them
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
 }
-RESULT_MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8"}
-GRAPH_TYPES = {"text/turtle": "ttl", "application/n-triples": "nt", "application/ld+json": "jsonld",
-               "application/rdf+xml": "rdf"}
+RESULT_MEDIA = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+}
+GRAPH_TYPES = {
+    "text/turtle": "ttl",
+    "application/n-triples": "nt",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdf",
+}
 GRAPH_MEDIA = {fmt: media for media, fmt in GRAPH_TYPES.items()}
-FORMAT_PARAM = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "ttl", "ttl": "ttl",
-                "nt": "nt", "ntriples": "nt", "jsonld": "jsonld", "json-ld": "jsonld", "rdf": "rdf",
-                "rdfxml": "rdf", "rdf+xml": "rdf"}
+FORMAT_PARAM = {
+    "json": "json",
+    "xml": "xml",
+    "csv": "csv",
+    "tsv": "tsv",
+    "turtle": "ttl",
+    "ttl": "ttl",
+    "nt": "nt",
+    "ntriples": "nt",
+    "jsonld": "jsonld",
+    "json-ld": "jsonld",
+    "rdf": "rdf",
+    "rdfxml": "rdf",
+    "rdf+xml": "rdf",
+}
 # Strings, IRIs and comments are removed before looking for keywords, so `<http://x/SERVICE>` or
 # "LOAD" inside a literal never trips the checks.
-NOT_CODE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+NOT_CODE = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
 SERVICE = re.compile(r"(?<![\w?$:])SERVICE\b", re.IGNORECASE)
-UPDATE = re.compile(r"(?<![\w?$:])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+UPDATE = re.compile(
+    r"(?<![\w?$:])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
+)
 
 # Forking while another thread is inside the store could copy a held lock into the child; every
 # store access in the server takes this lock, and so does the fork.
@@ -70,8 +94,14 @@ def text(status: int, message: str) -> Answer:
     return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
 
 
-def run_query(store: ox.Store, query: str, accept: list[str], fmt: str | None,
-              timeout: float, max_results: int) -> Answer:
+def run_query(
+    store: ox.Store,
+    query: str,
+    accept: list[str],
+    fmt: str | None,
+    timeout: float,
+    max_results: int,
+) -> Answer:
     """Evaluate `query` in a child process; 408 if it does not finish within `timeout` seconds."""
     refused = refusal(query)
     if refused:
@@ -79,7 +109,9 @@ def run_query(store: ox.Store, query: str, accept: list[str], fmt: str | None,
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
     with STORE_LOCK:
-        child = ctx.Process(target=_child, args=(store, query, accept, fmt, max_results, sender), daemon=True)
+        child = ctx.Process(
+            target=_child, args=(store, query, accept, fmt, max_results, sender), daemon=True
+        )
         child.start()
     sender.close()
     try:
@@ -99,12 +131,17 @@ def _child(store, query, accept, fmt, max_results, sender) -> None:
     try:
         answer = evaluate(store, query, accept, fmt, max_results)
     except Exception as err:  # noqa: BLE001 -- a bug must still come back as a short 4xx, never a traceback
-        answer = text(400, f"query failed: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}")
+        answer = text(
+            400,
+            f"query failed: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}",
+        )
     sender.send(answer)
     sender.close()
 
 
-def evaluate(store: ox.Store, query: str, accept: list[str], fmt: str | None, max_results: int) -> Answer:
+def evaluate(
+    store: ox.Store, query: str, accept: list[str], fmt: str | None, max_results: int
+) -> Answer:
     try:
         result = store.query(query)
     except SyntaxError as err:
@@ -115,8 +152,18 @@ def evaluate(store: ox.Store, query: str, accept: list[str], fmt: str | None, ma
     except OSError as err:
         return text(400, f"query failed: {err}")
     if isinstance(result, ox.QueryBoolean):
-        chosen = pick(accept, fmt, ["application/sparql-results+json", "application/json",
-                                    "application/sparql-results+xml", "application/xml", "text/xml"], RESULT_TYPES)
+        chosen = pick(
+            accept,
+            fmt,
+            [
+                "application/sparql-results+json",
+                "application/json",
+                "application/sparql-results+xml",
+                "application/xml",
+                "text/xml",
+            ],
+            RESULT_TYPES,
+        )
         if not chosen:
             return text(406, "an ASK result is available as SPARQL JSON or XML")
         return Answer(200, RESULT_MEDIA[chosen], boolean_result(bool(result), chosen))
@@ -126,15 +173,21 @@ def evaluate(store: ox.Store, query: str, accept: list[str], fmt: str | None, ma
             return text(406, "SELECT results are available as " + ", ".join(RESULT_TYPES))
         variables = [v.value for v in result.variables]
         rows, truncated = capped(result, max_results)
-        return Answer(200, RESULT_MEDIA[chosen], SOLUTION_WRITERS[chosen](variables, rows), truncated)
+        return Answer(
+            200, RESULT_MEDIA[chosen], SOLUTION_WRITERS[chosen](variables, rows), truncated
+        )
     chosen = pick(accept, fmt, list(GRAPH_TYPES), GRAPH_TYPES)
     if not chosen:
-        return text(406, "CONSTRUCT and DESCRIBE results are available as " + ", ".join(GRAPH_TYPES))
+        return text(
+            406, "CONSTRUCT and DESCRIBE results are available as " + ", ".join(GRAPH_TYPES)
+        )
     triples, truncated = capped(result, max_results)
     return Answer(200, GRAPH_MEDIA[chosen], serialize(triples, chosen), truncated)
 
 
-def pick(accept: list[str], fmt: str | None, offered: list[str], formats: dict[str, str]) -> str | None:
+def pick(
+    accept: list[str], fmt: str | None, offered: list[str], formats: dict[str, str]
+) -> str | None:
     """The result format: `format=`/`output=` if it names one, else content negotiation on Accept."""
     if fmt and FORMAT_PARAM.get(fmt.lower()) in {formats[m] for m in offered}:
         return FORMAT_PARAM[fmt.lower()]
@@ -163,12 +216,17 @@ def json_term(term) -> dict:
         elif term.datatype.value != XSD_STRING:
             out["datatype"] = term.datatype.value
         return out
-    return {"type": "triple", "value": {k: json_term(getattr(term, k)) for k in ("subject", "predicate", "object")}}
+    return {
+        "type": "triple",
+        "value": {k: json_term(getattr(term, k)) for k in ("subject", "predicate", "object")},
+    }
 
 
 def json_results(variables: list[str], rows: list) -> bytes:
     bindings = [{v: json_term(row[v]) for v in variables if row[v] is not None} for row in rows]
-    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
+    return json.dumps(
+        {"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False
+    ).encode()
 
 
 def xml_term(term) -> str:
@@ -180,7 +238,9 @@ def xml_term(term) -> str:
         if term.language:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+            return (
+                f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+            )
         return f"<literal>{escape(term.value)}</literal>"
     return f"<literal>{escape(str(term))}</literal>"
 
@@ -191,7 +251,11 @@ def xml_results(variables: list[str], rows: list) -> bytes:
     out.append("</head>\n<results>")
     for row in rows:
         out.append("<result>")
-        out += [f"<binding name={quoteattr(v)}>{xml_term(row[v])}</binding>" for v in variables if row[v] is not None]
+        out += [
+            f"<binding name={quoteattr(v)}>{xml_term(row[v])}</binding>"
+            for v in variables
+            if row[v] is not None
+        ]
         out.append("</result>")
     out.append("</results>\n</sparql>\n")
     return "\n".join(out).encode()
@@ -202,9 +266,18 @@ def csv_results(variables: list[str], rows: list) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")  # SPARQL 1.1 CSV: RFC 4180 line ends
     writer.writerow(variables)
     for row in rows:
-        writer.writerow(["" if row[v] is None else ("_:" + row[v].value if isinstance(row[v], ox.BlankNode)
-                                                      else getattr(row[v], "value", str(row[v])))
-                         for v in variables])
+        writer.writerow(
+            [
+                ""
+                if row[v] is None
+                else (
+                    "_:" + row[v].value
+                    if isinstance(row[v], ox.BlankNode)
+                    else getattr(row[v], "value", str(row[v]))
+                )
+                for v in variables
+            ]
+        )
     return buffer.getvalue().encode()
 
 
@@ -212,16 +285,27 @@ def tsv_results(variables: list[str], rows: list) -> bytes:
     # SPARQL 1.1 TSV: terms in Turtle/N-Triples syntax, tabs and newlines escaped
     lines = ["\t".join("?" + v for v in variables)]
     for row in rows:
-        lines.append("\t".join("" if row[v] is None else str(row[v]).replace("\t", "\\t").replace("\n", "\\n")
-                               for v in variables))
+        lines.append(
+            "\t".join(
+                "" if row[v] is None else str(row[v]).replace("\t", "\\t").replace("\n", "\\n")
+                for v in variables
+            )
+        )
     return ("\n".join(lines) + "\n").encode()
 
 
 def boolean_result(value: bool, fmt: str) -> bytes:
     if fmt == "json":
         return json.dumps({"head": {}, "boolean": value}).encode()
-    return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-            f"<head/><boolean>{str(value).lower()}</boolean></sparql>\n").encode()
+    return (
+        f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+        f"<head/><boolean>{str(value).lower()}</boolean></sparql>\n"
+    ).encode()
 
 
-SOLUTION_WRITERS = {"json": json_results, "xml": xml_results, "csv": csv_results, "tsv": tsv_results}
+SOLUTION_WRITERS = {
+    "json": json_results,
+    "xml": xml_results,
+    "csv": csv_results,
+    "tsv": tsv_results,
+}

@@ -6,9 +6,9 @@ the file the focus node is described in, so the person who wrote the data knows 
 
 from __future__ import annotations
 
+import json
 import os
 from concurrent.futures import ThreadPoolExecutor
-import json
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 

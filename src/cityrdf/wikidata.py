@@ -21,8 +21,8 @@ from pathlib import Path
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
-from cityrdf.endpoints import require_http_url
 from cityrdf import paths
+from cityrdf.endpoints import require_http_url
 from cityrdf.errors import BadInput
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"

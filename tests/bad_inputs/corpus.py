@@ -21,12 +21,15 @@ PREFIXES = """@prefix cr: <https://w3id.org/cityrdf/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
-GOOD_TURTLE = PREFIXES + """
+GOOD_TURTLE = (
+    PREFIXES
+    + """
 crid:country\\/iran a cr:Country ; rdfs:label "Iran"@en, "ایران"@fa .
 <https://w3id.org/cityrdf/id/city/tehran> a cr:City ;
     rdfs:label "Tehran"@en, "تهران"@fa ;
     cr:country crid:country\\/iran .
 """
+)
 # Oxigraph's RDF/XML parser accepts these, so `validate` passes them with exit 0; graph.parse_file
 # could check well-formedness with expat first (it already does to find an error's line).
 CITY = "<https://w3id.org/cityrdf/id/city/x>"
@@ -53,16 +56,50 @@ class Corpus:
         self.files[name] = content.encode("utf-8") if isinstance(content, str) else content
         return "{dir}/" + name
 
-    def validate(self, name: str, content: str | bytes, exit: int = BAD_INPUT, reason: str = "", located: bool = True, xfail: str = "") -> None:
+    def validate(
+        self,
+        name: str,
+        content: str | bytes,
+        exit: int = BAD_INPUT,
+        reason: str = "",
+        located: bool = True,
+        xfail: str = "",
+    ) -> None:
         arg = self.file(name, content)
-        self.cases.append(Case(f"validate-{name}", ["validate", "--no-reasoner", arg], exit, reason or name, located, xfail))
+        self.cases.append(
+            Case(
+                f"validate-{name}",
+                ["validate", "--no-reasoner", arg],
+                exit,
+                reason or name,
+                located,
+                xfail,
+            )
+        )
 
-    def pacts(self, name: str, content: str | bytes, exit: int = BAD_INPUT, reason: str = "", located: bool = True) -> None:
+    def pacts(
+        self,
+        name: str,
+        content: str | bytes,
+        exit: int = BAD_INPUT,
+        reason: str = "",
+        located: bool = True,
+    ) -> None:
         arg = self.file(name, content)
         out = "{dir}/out/" + Path(name).stem + ".ttl"  # never the project's data/imported/
-        self.cases.append(Case(f"import-{name}", ["import", "pacts", arg, "--out", out], exit, reason or name, located))
+        self.cases.append(
+            Case(
+                f"import-{name}",
+                ["import", "pacts", arg, "--out", out],
+                exit,
+                reason or name,
+                located,
+            )
+        )
 
-    def command(self, id: str, argv: list[str], reason: str, exit: int = BAD_INPUT, xfail: str = "") -> None:
+    def command(
+        self, id: str, argv: list[str], reason: str, exit: int = BAD_INPUT, xfail: str = ""
+    ) -> None:
         self.cases.append(Case(id, argv, exit, reason, False, xfail))
 
 
@@ -76,29 +113,29 @@ def parses(text: str, fmt: ox.RdfFormat) -> bool:
 
 def broken_turtle(c: Corpus) -> None:
     snippets = {
-        "no-final-dot": f'{CITY} a cr:City',
-        "unclosed-iri": '<https://w3id.org/cityrdf/id/city/x a cr:City .',
+        "no-final-dot": f"{CITY} a cr:City",
+        "unclosed-iri": "<https://w3id.org/cityrdf/id/city/x a cr:City .",
         "unclosed-string": f'{CITY} rdfs:label "Tehran .',
         "unclosed-long-string": f'{CITY} rdfs:label """Tehran .',
         "undefined-prefix": f'{CITY} nope:label "x" .',
-        "prefix-without-colon": '@prefix cr <https://w3id.org/cityrdf/ontology#> .',
-        "prefix-without-iri": '@prefix zz: .',
+        "prefix-without-colon": "@prefix cr <https://w3id.org/cityrdf/ontology#> .",
+        "prefix-without-iri": "@prefix zz: .",
         "bad-escape": f'{CITY} rdfs:label "a\\qb" .',
         "bad-unicode-escape": f'{CITY} rdfs:label "a\\u12G4" .',
-        "missing-object": f'{CITY} rdfs:label .',
-        "missing-predicate": f'{CITY} .',
+        "missing-object": f"{CITY} rdfs:label .",
+        "missing-predicate": f"{CITY} .",
         "unclosed-bnode": f'{CITY} cr:country [ rdfs:label "x" .',
-        "unclosed-collection": f'{CITY} cr:names ( {CITY} .',
-        "stray-closing-bracket": f'{CITY} a cr:City ] .',
-        "double-semicolon-object": f'{CITY} a ; cr:City .',
+        "unclosed-collection": f"{CITY} cr:names ( {CITY} .",
+        "stray-closing-bracket": f"{CITY} a cr:City ] .",
+        "double-semicolon-object": f"{CITY} a ; cr:City .",
         "literal-as-subject": '"Tehran" a cr:City .',
         "literal-as-predicate": f'{CITY} "label" "x" .',
         "bnode-as-predicate": f'{CITY} _:p "x" .',
-        "iri-with-space": '<https://w3id.org/cityrdf/id/city/new york> a cr:City .',
-        "iri-with-angle": '<https://w3id.org/cityrdf/id/city/a>b> a cr:City .',
+        "iri-with-space": "<https://w3id.org/cityrdf/id/city/new york> a cr:City .",
+        "iri-with-angle": "<https://w3id.org/cityrdf/id/city/a>b> a cr:City .",
         "iri-with-quote": '<https://w3id.org/cityrdf/id/city/a"b> a cr:City .',
-        "iri-with-brace": '<https://w3id.org/cityrdf/id/city/a{b}> a cr:City .',
-        "iri-bad-escape": '<https://w3id.org/cityrdf/id/city/\\u00> a cr:City .',
+        "iri-with-brace": "<https://w3id.org/cityrdf/id/city/a{b}> a cr:City .",
+        "iri-bad-escape": "<https://w3id.org/cityrdf/id/city/\\u00> a cr:City .",
         "lang-tag-empty": f'{CITY} rdfs:label "x"@ .',
         "lang-tag-leading-dash": f'{CITY} rdfs:label "x"@-en .',
         "lang-tag-trailing-dash": f'{CITY} rdfs:label "x"@en- .',
@@ -107,25 +144,34 @@ def broken_turtle(c: Corpus) -> None:
         "datatype-missing": f'{CITY} cr:position "1"^^ .',
         "datatype-literal": f'{CITY} cr:position "1"^^"xsd:integer" .',
         "lang-and-datatype": f'{CITY} rdfs:label "x"@en^^xsd:string .',
-        "bad-number": f'{CITY} cr:position 1.2.3 .',
-        "base-without-iri": '@base .',
-        "sparql-in-turtle": 'DROP ALL ;',
-        "html-page": '<!doctype html><html><body>not turtle</body></html>',
+        "bad-number": f"{CITY} cr:position 1.2.3 .",
+        "base-without-iri": "@base .",
+        "sparql-in-turtle": "DROP ALL ;",
+        "html-page": "<!doctype html><html><body>not turtle</body></html>",
         "json-in-ttl": '{"@id": "x"}',
-        "control-char-in-iri": '<https://w3id.org/cityrdf/id/city/a\x01b> a cr:City .',
-        "keyword-typo": f'{CITY} A cr:City .',
-        "prefixed-name-bad-char": f'{CITY} a cr:Ci%ty .',
+        "control-char-in-iri": "<https://w3id.org/cityrdf/id/city/a\x01b> a cr:City .",
+        "keyword-typo": f"{CITY} A cr:City .",
+        "prefixed-name-bad-char": f"{CITY} a cr:Ci%ty .",
     }
     for name, snippet in snippets.items():
         text = PREFIXES + "\n" + snippet + "\n"
         assert not parses(text, ox.RdfFormat.TURTLE), name
         c.validate(f"{name}.ttl", text)
-    c.validate("latin1-bytes.ttl", (PREFIXES + f'{CITY} rdfs:label "Ia\xe8i"@en .\n').encode("latin-1"))
-    c.validate("utf16.ttl", (PREFIXES + f'{CITY} a cr:City .\n').encode("utf-16"), located=False)
+    c.validate(
+        "latin1-bytes.ttl", (PREFIXES + f'{CITY} rdfs:label "Ia\xe8i"@en .\n').encode("latin-1")
+    )
+    c.validate("utf16.ttl", (PREFIXES + f"{CITY} a cr:City .\n").encode("utf-16"), located=False)
     c.validate("huge-line.ttl", PREFIXES + f'{CITY} rdfs:label "' + "x" * 5_000_000 + "\n")
-    c.validate("huge-iri-line.ttl", PREFIXES + "<https://w3id.org/cityrdf/id/city/" + "y" * 5_000_000 + " a cr:City .\n")
+    c.validate(
+        "huge-iri-line.ttl",
+        PREFIXES + "<https://w3id.org/cityrdf/id/city/" + "y" * 5_000_000 + " a cr:City .\n",
+    )
     # Every cut of a good file that is no longer Turtle.
-    cuts = [n for n in range(len(PREFIXES) + 8, len(GOOD_TURTLE) - 2, 9) if not parses(GOOD_TURTLE[:n], ox.RdfFormat.TURTLE)]
+    cuts = [
+        n
+        for n in range(len(PREFIXES) + 8, len(GOOD_TURTLE) - 2, 9)
+        if not parses(GOOD_TURTLE[:n], ox.RdfFormat.TURTLE)
+    ]
     for n in cuts[:30]:
         c.validate(f"truncated-at-{n}.ttl", GOOD_TURTLE[:n])
 
@@ -138,7 +184,7 @@ def broken_ntriples(c: Corpus) -> None:
         "prefixed-name": f'crid:city/x {p} "x" .',
         "unclosed-literal": f'{s} {p} "x .',
         "turtle-abbreviation": f'{s} {p} "x" ; {p} "y" .',
-        "a-keyword": f'{s} a <https://w3id.org/cityrdf/ontology#City> .',
+        "a-keyword": f"{s} a <https://w3id.org/cityrdf/ontology#City> .",
         "literal-subject": f'"x" {p} "y" .',
         "bad-lang": f'{s} {p} "x"@en_US .',
         "bad-datatype": f'{s} {p} "x"^^xsd:string .',
@@ -169,28 +215,49 @@ def broken_jsonld(c: Corpus) -> None:
         "bom-middle": '{"@id": \ufeff"x"}',
     }
     for name, doc in docs.items():
-        c.validate(f"{name}.jsonld", doc, located=name not in ("id-not-string", "type-not-string", "context-number", "context-remote", "bad-language", "value-and-id"))
+        c.validate(
+            f"{name}.jsonld",
+            doc,
+            located=name
+            not in (
+                "id-not-string",
+                "type-not-string",
+                "context-number",
+                "context-remote",
+                "bad-language",
+                "value-and-id",
+            ),
+        )
 
 
 def broken_rdfxml(c: Corpus) -> None:
     head = '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'
     docs = {
         "not-xml": "plain text, not XML",
-        "unclosed-root": head + '<rdf:Description rdf:about="https://w3id.org/cityrdf/id/city/x"/>\n',
-        "mismatched-tag": head + '<rdf:Description rdf:about="https://w3id.org/cityrdf/id/city/x"></rdf:Descr>\n</rdf:RDF>\n',
+        "unclosed-root": head
+        + '<rdf:Description rdf:about="https://w3id.org/cityrdf/id/city/x"/>\n',
+        "mismatched-tag": head
+        + '<rdf:Description rdf:about="https://w3id.org/cityrdf/id/city/x"></rdf:Descr>\n</rdf:RDF>\n',
         "unquoted-attribute": head + "<rdf:Description rdf:about=x/>\n</rdf:RDF>\n",
-        "undeclared-namespace": head + '<rdf:Description rdf:about="https://w3id.org/cityrdf/id/city/x"><zz:p>x</zz:p></rdf:Description>\n</rdf:RDF>\n',
-        "bad-entity": head + '<rdf:Description rdf:about="https://w3id.org/cityrdf/id/city/x"><rdfs:label>&nope;</rdfs:label></rdf:Description>\n</rdf:RDF>\n',
+        "undeclared-namespace": head
+        + '<rdf:Description rdf:about="https://w3id.org/cityrdf/id/city/x"><zz:p>x</zz:p></rdf:Description>\n</rdf:RDF>\n',
+        "bad-entity": head
+        + '<rdf:Description rdf:about="https://w3id.org/cityrdf/id/city/x"><rdfs:label>&nope;</rdfs:label></rdf:Description>\n</rdf:RDF>\n',
         "two-roots": head + "</rdf:RDF>\n<rdf:RDF/>\n",
-        "bad-lang": head + '<rdf:Description rdf:about="https://w3id.org/cityrdf/id/city/x"><rdfs:label xml:lang="en_US!">x</rdfs:label></rdf:Description>\n</rdf:RDF>\n',
-        "iri-with-space": head + '<rdf:Description rdf:about="https://w3id.org/cityrdf/id/city/a b"/>\n</rdf:RDF>\n',
+        "bad-lang": head
+        + '<rdf:Description rdf:about="https://w3id.org/cityrdf/id/city/x"><rdfs:label xml:lang="en_US!">x</rdfs:label></rdf:Description>\n</rdf:RDF>\n',
+        "iri-with-space": head
+        + '<rdf:Description rdf:about="https://w3id.org/cityrdf/id/city/a b"/>\n</rdf:RDF>\n',
         "truncated": head + '<rdf:Description rdf:about="https://w3id.org/cityrdf/id/ci',
         "doctype-entity-bomb": '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="&c;&c;&c;&c;"/></rdf:RDF>\n',
         "nodeid-bad": head + '<rdf:Description rdf:nodeID="1 2"/>\n</rdf:RDF>\n',
     }
     for name, doc in docs.items():
-        c.validate(f"{name}.rdf", doc, located=name in ("not-xml", "mismatched-tag", "unquoted-attribute", "truncated"),
-                   )
+        c.validate(
+            f"{name}.rdf",
+            doc,
+            located=name in ("not-xml", "mismatched-tag", "unquoted-attribute", "truncated"),
+        )
 
 
 def not_conforming(c: Corpus) -> None:
@@ -204,11 +271,17 @@ def not_conforming(c: Corpus) -> None:
         "city-label-wrong-language-tag": f'{CITY} a cr:City ; rdfs:label "Tehran"@de, "تهران"@fa ; cr:country crid:country\\/iran .',
         "city-label-arabic-letters": f'{CITY} a cr:City ; rdfs:label "Kish"@en, "كيش"@fa ; cr:country crid:country\\/iran .',
         "city-without-country": f'{CITY} a cr:City ; rdfs:label "X"@en, "ایکس"@fa .',
-        "agreement-one-party": '<https://w3id.org/cityrdf/id/agreement/a--a> a cr:TwinningAgreement ; cr:party <https://w3id.org/cityrdf/id/city/a> .',
-        "status-unknown": '<https://w3id.org/cityrdf/id/agreement/a--b> a cr:TwinningAgreement ; cr:status <https://w3id.org/cityrdf/id/concept/agreement-status/married> .',
+        "agreement-one-party": "<https://w3id.org/cityrdf/id/agreement/a--a> a cr:TwinningAgreement ; cr:party <https://w3id.org/cityrdf/id/city/a> .",
+        "status-unknown": "<https://w3id.org/cityrdf/id/agreement/a--b> a cr:TwinningAgreement ; cr:status <https://w3id.org/cityrdf/id/concept/agreement-status/married> .",
     }
     for name, snippet in wrong.items():
-        c.validate(f"{name}.ttl", PREFIXES + snippet + "\n", exit=NOT_CONFORMING, reason="violation", located=False)
+        c.validate(
+            f"{name}.ttl",
+            PREFIXES + snippet + "\n",
+            exit=NOT_CONFORMING,
+            reason="violation",
+            located=False,
+        )
 
 
 def other_files(c: Corpus) -> None:
@@ -218,7 +291,11 @@ def other_files(c: Corpus) -> None:
     c.validate("empty.rdf", "", located=False)
     c.validate("unknown-suffix.txt", "hello", reason="unknown RDF file type", located=False)
     c.validate("no-suffix", "hello", reason="unknown RDF file type", located=False)
-    c.command("validate-missing-file", ["validate", "--no-reasoner", "{dir}/does-not-exist.ttl"], "does-not-exist.ttl")
+    c.command(
+        "validate-missing-file",
+        ["validate", "--no-reasoner", "{dir}/does-not-exist.ttl"],
+        "does-not-exist.ttl",
+    )
     c.command("validate-directory", ["validate", "--no-reasoner", "{dir}/out"], "out")
 
 
@@ -229,75 +306,256 @@ def broken_tables(c: Corpus) -> None:
         "missing-status.csv": (CSV_HEADER.replace("status,", ""), "missing column(s) status"),
         "missing-source.csv": (CSV_HEADER.replace("source,", ""), "missing column(s) source"),
         "missing-everything.csv": ("name\nTehran\n", "missing column(s)"),
-        "extra-column.csv": (CSV_HEADER.strip() + ",notes\n" + CSV_GOOD_ROW.strip() + ",x\n", "unknown column(s) 'notes'"),
+        "extra-column.csv": (
+            CSV_HEADER.strip() + ",notes\n" + CSV_GOOD_ROW.strip() + ",x\n",
+            "unknown column(s) 'notes'",
+        ),
         "repeated-column.csv": (CSV_HEADER.strip() + ",city\n", "repeated column(s) city"),
         "row-missing-fields.csv": (CSV_HEADER + "Tehran,Nantes\n", "the row has 2 fields"),
-        "row-extra-fields.csv": (CSV_HEADER + CSV_GOOD_ROW.strip() + ",extra,more\n", "the row has 10 fields"),
-        "row-fields-later.csv": (CSV_HEADER + CSV_GOOD_ROW * 3 + "Tehran\n", ":5: the row has 1 fields"),
-        "latin1.csv": ((CSV_HEADER + "Ia\xe8i,Nantes,France,2001,gregorian,listed,Nantes 2001,x\n").encode("latin-1"), ":2: not UTF-8"),
-        "cp1256.csv": ((CSV_HEADER + "تهران,Nantes,France,2001,gregorian,listed,Nantes 2001,نانت\n").encode("cp1256"), ":2: not UTF-8"),
+        "row-extra-fields.csv": (
+            CSV_HEADER + CSV_GOOD_ROW.strip() + ",extra,more\n",
+            "the row has 10 fields",
+        ),
+        "row-fields-later.csv": (
+            CSV_HEADER + CSV_GOOD_ROW * 3 + "Tehran\n",
+            ":5: the row has 1 fields",
+        ),
+        "latin1.csv": (
+            (CSV_HEADER + "Ia\xe8i,Nantes,France,2001,gregorian,listed,Nantes 2001,x\n").encode(
+                "latin-1"
+            ),
+            ":2: not UTF-8",
+        ),
+        "cp1256.csv": (
+            (CSV_HEADER + "تهران,Nantes,France,2001,gregorian,listed,Nantes 2001,نانت\n").encode(
+                "cp1256"
+            ),
+            ":2: not UTF-8",
+        ),
         "utf16.csv": ((CSV_HEADER + CSV_GOOD_ROW).encode("utf-16"), ":1: not UTF-8"),
-        "nul-byte.csv": (CSV_HEADER + "Teh\0ran,Nantes,France,2001,gregorian,listed,Nantes 2001,نانت\n", ":2: NUL byte"),
-        "unclosed-quote.csv": (CSV_HEADER + 'Tehran,"Nantes,France,2001,gregorian,listed,Nantes 2001,نانت\n', "not valid CSV"),
-        "text-after-quote.csv": (CSV_HEADER + '"Tehran"x,Nantes,France,2001,gregorian,listed,Nantes 2001,نانت\n', "not valid CSV"),
-        "huge-line.csv": (CSV_HEADER + "Tehran," + "N" * 5_000_000 + ",France,2001,gregorian,listed,Nantes 2001,نانت\n", "not valid CSV"),
+        "nul-byte.csv": (
+            CSV_HEADER + "Teh\0ran,Nantes,France,2001,gregorian,listed,Nantes 2001,نانت\n",
+            ":2: NUL byte",
+        ),
+        "unclosed-quote.csv": (
+            CSV_HEADER + 'Tehran,"Nantes,France,2001,gregorian,listed,Nantes 2001,نانت\n',
+            "not valid CSV",
+        ),
+        "text-after-quote.csv": (
+            CSV_HEADER + '"Tehran"x,Nantes,France,2001,gregorian,listed,Nantes 2001,نانت\n',
+            "not valid CSV",
+        ),
+        "huge-line.csv": (
+            CSV_HEADER
+            + "Tehran,"
+            + "N" * 5_000_000
+            + ",France,2001,gregorian,listed,Nantes 2001,نانت\n",
+            "not valid CSV",
+        ),
         "not-a-workbook.xlsx": (CSV_HEADER + CSV_GOOD_ROW, "not an XLSX workbook"),
         "zip-not-workbook.xlsx": (b"PK\x05\x06" + b"\0" * 18, "not an XLSX workbook"),
         "table.tsv": (CSV_HEADER.replace(",", "\t"), "unknown table type '.tsv'"),
     }
     for name, (content, reason) in tables.items():
         c.pacts(name, content, reason=reason, located=not name.endswith(("xlsx", "tsv")))
-    c.command("import-missing-table", ["import", "pacts", "{dir}/nope.csv", "--out", "{dir}/out/nope.ttl"], "nope.csv: no such file")
+    c.command(
+        "import-missing-table",
+        ["import", "pacts", "{dir}/nope.csv", "--out", "{dir}/out/nope.ttl"],
+        "nope.csv: no such file",
+    )
     # Well-formed tables whose rows break the rules: exit 1, FILE:ROW: column: reason.
     rows = {
-        "bad-status": ("Tehran,Nantes,France,2001,gregorian,twinned,Nantes city hall 2001,نانت", "2: status: unknown status"),
-        "gregorian-feb-30": ("Tehran,Nantes,France,2015-02-30,gregorian,listed,Nantes city hall 2001,نانت", "2: date: 2015-02-30: day 30 does not exist"),
-        "gregorian-month-13": ("Tehran,Nantes,France,2015-13,gregorian,listed,Nantes city hall 2001,نانت", "2: date: 2015-13: month 13"),
-        "jalali-month-13": ("Tehran,Nantes,France,1394-13-01,jalali,listed,Nantes city hall 2001,نانت", "2: date: 1394-13-01: month 13"),
-        "jalali-esfand-30-common-year": ("Tehran,Nantes,France,1398-12-30,jalali,listed,Nantes city hall 2001,نانت", "2: date: 1398-12-30: day 30"),
-        "jalali-esfand-31": ("Tehran,Nantes,France,1399-12-31,jalali,listed,Nantes city hall 2001,نانت", "2: date: 1399-12-31: day 31"),
-        "jalali-mehr-31": ("Tehran,Nantes,France,1394-07-31,jalali,listed,Nantes city hall 2001,نانت", "2: date: 1394-07-31: day 31"),
-        "date-slashes": ("Tehran,Nantes,France,2015/03/01,gregorian,listed,Nantes city hall 2001,نانت", "2: date: '2015/03/01' is not a date"),
-        "date-with-time": ("Tehran,Nantes,France,2015-03-01T10:00,gregorian,listed,Nantes city hall 2001,نانت", "2: date: '2015-03-01T10:00' is not a date"),
-        "year-too-early": ("Tehran,Nantes,France,1066,gregorian,listed,Nantes city hall 2001,نانت", "2: date: year 1066"),
-        "calendar-unknown": ("Tehran,Nantes,France,2001,julian,listed,Nantes city hall 2001,نانت", "2: calendar: unknown calendar 'julian'"),
-        "calendar-missing": ("Tehran,Nantes,France,2001,,listed,Nantes city hall 2001,نانت", "2: calendar: required"),
-        "source-missing": ("Tehran,Nantes,France,2001,gregorian,listed,,نانت", "2: source: required"),
-        "source-javascript": ("Tehran,Nantes,France,2001,gregorian,listed,javascript:alert(1),نانت", "2: source: a URL must be http"),
-        "source-file-url": ("Tehran,Nantes,France,2001,gregorian,listed,file:///etc/passwd,نانت", "2: source: a URL must be http"),
-        "source-number": ("Tehran,Nantes,France,2001,gregorian,listed,42,نانت", "2: source: '42' is neither"),
-        "city-empty": (",Nantes,France,2001,gregorian,listed,Nantes city hall 2001,نانت", "2: city: required"),
-        "partner-is-city": ("Tehran,Tehran,Iran,2001,gregorian,listed,Nantes city hall 2001,", "2: partner: the partner is the city itself"),
-        "country-unknown": ("Tehran,Nantes,Atlantis,2001,gregorian,listed,Nantes city hall 2001,نانت", "2: partner_country: no country called 'Atlantis'"),
-        "new-city-no-persian": ("Tehran,Nowhereville,France,2001,gregorian,listed,Nantes city hall 2001,", "2: partner_fa: 'Nowhereville' is a new city"),
-        "city-iri-unknown": ("https://w3id.org/cityrdf/id/city/nowhere,Nantes,France,2001,gregorian,listed,Nantes city hall 2001,نانت", "2: city: no city with the IRI"),
-        "sparql-in-city": ('"x"" } ; DROP ALL ; #",Nantes,France,2001,gregorian,listed,Nantes city hall 2001,', "2: city_fa"),
+        "bad-status": (
+            "Tehran,Nantes,France,2001,gregorian,twinned,Nantes city hall 2001,نانت",
+            "2: status: unknown status",
+        ),
+        "gregorian-feb-30": (
+            "Tehran,Nantes,France,2015-02-30,gregorian,listed,Nantes city hall 2001,نانت",
+            "2: date: 2015-02-30: day 30 does not exist",
+        ),
+        "gregorian-month-13": (
+            "Tehran,Nantes,France,2015-13,gregorian,listed,Nantes city hall 2001,نانت",
+            "2: date: 2015-13: month 13",
+        ),
+        "jalali-month-13": (
+            "Tehran,Nantes,France,1394-13-01,jalali,listed,Nantes city hall 2001,نانت",
+            "2: date: 1394-13-01: month 13",
+        ),
+        "jalali-esfand-30-common-year": (
+            "Tehran,Nantes,France,1398-12-30,jalali,listed,Nantes city hall 2001,نانت",
+            "2: date: 1398-12-30: day 30",
+        ),
+        "jalali-esfand-31": (
+            "Tehran,Nantes,France,1399-12-31,jalali,listed,Nantes city hall 2001,نانت",
+            "2: date: 1399-12-31: day 31",
+        ),
+        "jalali-mehr-31": (
+            "Tehran,Nantes,France,1394-07-31,jalali,listed,Nantes city hall 2001,نانت",
+            "2: date: 1394-07-31: day 31",
+        ),
+        "date-slashes": (
+            "Tehran,Nantes,France,2015/03/01,gregorian,listed,Nantes city hall 2001,نانت",
+            "2: date: '2015/03/01' is not a date",
+        ),
+        "date-with-time": (
+            "Tehran,Nantes,France,2015-03-01T10:00,gregorian,listed,Nantes city hall 2001,نانت",
+            "2: date: '2015-03-01T10:00' is not a date",
+        ),
+        "year-too-early": (
+            "Tehran,Nantes,France,1066,gregorian,listed,Nantes city hall 2001,نانت",
+            "2: date: year 1066",
+        ),
+        "calendar-unknown": (
+            "Tehran,Nantes,France,2001,julian,listed,Nantes city hall 2001,نانت",
+            "2: calendar: unknown calendar 'julian'",
+        ),
+        "calendar-missing": (
+            "Tehran,Nantes,France,2001,,listed,Nantes city hall 2001,نانت",
+            "2: calendar: required",
+        ),
+        "source-missing": (
+            "Tehran,Nantes,France,2001,gregorian,listed,,نانت",
+            "2: source: required",
+        ),
+        "source-javascript": (
+            "Tehran,Nantes,France,2001,gregorian,listed,javascript:alert(1),نانت",
+            "2: source: a URL must be http",
+        ),
+        "source-file-url": (
+            "Tehran,Nantes,France,2001,gregorian,listed,file:///etc/passwd,نانت",
+            "2: source: a URL must be http",
+        ),
+        "source-number": (
+            "Tehran,Nantes,France,2001,gregorian,listed,42,نانت",
+            "2: source: '42' is neither",
+        ),
+        "city-empty": (
+            ",Nantes,France,2001,gregorian,listed,Nantes city hall 2001,نانت",
+            "2: city: required",
+        ),
+        "partner-is-city": (
+            "Tehran,Tehran,Iran,2001,gregorian,listed,Nantes city hall 2001,",
+            "2: partner: the partner is the city itself",
+        ),
+        "country-unknown": (
+            "Tehran,Nantes,Atlantis,2001,gregorian,listed,Nantes city hall 2001,نانت",
+            "2: partner_country: no country called 'Atlantis'",
+        ),
+        "new-city-no-persian": (
+            "Tehran,Nowhereville,France,2001,gregorian,listed,Nantes city hall 2001,",
+            "2: partner_fa: 'Nowhereville' is a new city",
+        ),
+        "city-iri-unknown": (
+            "https://w3id.org/cityrdf/id/city/nowhere,Nantes,France,2001,gregorian,listed,Nantes city hall 2001,نانت",
+            "2: city: no city with the IRI",
+        ),
+        "sparql-in-city": (
+            '"x"" } ; DROP ALL ; #",Nantes,France,2001,gregorian,listed,Nantes city hall 2001,',
+            "2: city_fa",
+        ),
     }
     for name, (row, reason) in rows.items():
-        header = CSV_HEADER if "city_fa" not in reason else CSV_HEADER.replace("partner_fa", "city_fa")
-        c.pacts(f"row-{name}.csv", header + row + "\n", exit=NOT_CONFORMING, reason=f"row-{name}.csv:{reason}")
+        header = (
+            CSV_HEADER if "city_fa" not in reason else CSV_HEADER.replace("partner_fa", "city_fa")
+        )
+        c.pacts(
+            f"row-{name}.csv",
+            header + row + "\n",
+            exit=NOT_CONFORMING,
+            reason=f"row-{name}.csv:{reason}",
+        )
 
 
 def commands(c: Corpus) -> None:
-    for n, name in enumerate(("no-such-question", "sister_cities", "SISTER-CITIES", "../queries/sister-cities", "", " ", "sister-cities.rq.bak", "drop all", "qc/anything", "%00")):
-        c.command(f"query-unknown-{n}", ["query", name], "unknown query" if name.strip() else "query")
+    for n, name in enumerate(
+        (
+            "no-such-question",
+            "sister_cities",
+            "SISTER-CITIES",
+            "../queries/sister-cities",
+            "",
+            " ",
+            "sister-cities.rq.bak",
+            "drop all",
+            "qc/anything",
+            "%00",
+        )
+    ):
+        c.command(
+            f"query-unknown-{n}", ["query", name], "unknown query" if name.strip() else "query"
+        )
     c.command("query-missing-rq-file", ["query", "{dir}/nope.rq"], "nope.rq: no such query file")
     c.file("not-a-query.rq", "#+ summary: broken\nSELECT WHERE {\n")
     c.command("query-rq-does-not-parse", ["query", "{dir}/not-a-query.rq"], "does not parse")
     c.file("update.rq", "#+ summary: an update\nDELETE WHERE { ?s ?p ?o }\n")
     c.command("query-rq-is-an-update", ["query", "{dir}/update.rq"], "query")
-    hostile_labels = ['x" } ; DROP ALL ; #', "x' } ; CLEAR DEFAULT ; #", 'Tehran" . ?s ?p ?o . FILTER("1', "\\\" ) } #", "}} UNION {{ ?s ?p ?o }}", 'x"^^<http://evil> . #', "\n", "Tehran\u0000"]
+    hostile_labels = [
+        'x" } ; DROP ALL ; #',
+        "x' } ; CLEAR DEFAULT ; #",
+        'Tehran" . ?s ?p ?o . FILTER("1',
+        '\\" ) } #',
+        "}} UNION {{ ?s ?p ?o }}",
+        'x"^^<http://evil> . #',
+        "\n",
+        "Tehran\u0000",
+    ]
     for n, label in enumerate(hostile_labels):
-        c.command(f"query-inject-city-{n}", ["query", "sister-cities", "--param", f"city={label}"], "parameter city")
-    hostile_iris = ["<https://w3id.org/cityrdf/id/city/a b>", "<https://w3id.org/cityrdf/id/city/a>b>", "https://w3id.org/x> } ; DROP ALL ; #", "<>", "not an iri", 'http://x/"y', "crid:city/a b", "<http://x/{y}>"]
+        c.command(
+            f"query-inject-city-{n}",
+            ["query", "sister-cities", "--param", f"city={label}"],
+            "parameter city",
+        )
+    hostile_iris = [
+        "<https://w3id.org/cityrdf/id/city/a b>",
+        "<https://w3id.org/cityrdf/id/city/a>b>",
+        "https://w3id.org/x> } ; DROP ALL ; #",
+        "<>",
+        "not an iri",
+        'http://x/"y',
+        "crid:city/a b",
+        "<http://x/{y}>",
+    ]
     for n, iri in enumerate(hostile_iris):
-        c.command(f"query-inject-iri-{n}", ["query", "source-of", "--param", f"subject={iri}"], "parameter subject")
-    c.command("query-unknown-param", ["query", "sister-cities", "--param", "town=Tehran"], "has no parameter 'town'")
+        c.command(
+            f"query-inject-iri-{n}",
+            ["query", "source-of", "--param", f"subject={iri}"],
+            "parameter subject",
+        )
+    c.command(
+        "query-unknown-param",
+        ["query", "sister-cities", "--param", "town=Tehran"],
+        "has no parameter 'town'",
+    )
     c.command("query-missing-param", ["query", "sister-cities"], "needs --param city")
-    c.command("query-param-without-equals", ["query", "sister-cities", "--param", "Tehran"], "expected key=value")
-    c.command("query-bad-format", ["query", "sister-cities", "--param", "city=Tehran", "--format", "xml"], "unknown format 'xml'")
-    for n, endpoint in enumerate(["file:///etc/passwd", "ftp://127.0.0.1:9/sparql", "javascript:alert(1)", "not a url", "http://", "//127.0.0.1:9/sparql", "gopher://127.0.0.1:9/", "data:text/plain,hello", "http://[::1", ""]):
-        c.command(f"query-endpoint-{n}", ["query", "sister-cities", "--param", "city=Tehran", "--endpoint", endpoint], "endpoint")
+    c.command(
+        "query-param-without-equals",
+        ["query", "sister-cities", "--param", "Tehran"],
+        "expected key=value",
+    )
+    c.command(
+        "query-bad-format",
+        ["query", "sister-cities", "--param", "city=Tehran", "--format", "xml"],
+        "unknown format 'xml'",
+    )
+    for n, endpoint in enumerate(
+        [
+            "file:///etc/passwd",
+            "ftp://127.0.0.1:9/sparql",
+            "javascript:alert(1)",
+            "not a url",
+            "http://",
+            "//127.0.0.1:9/sparql",
+            "gopher://127.0.0.1:9/",
+            "data:text/plain,hello",
+            "http://[::1",
+            "",
+        ]
+    ):
+        c.command(
+            f"query-endpoint-{n}",
+            ["query", "sister-cities", "--param", "city=Tehran", "--endpoint", endpoint],
+            "endpoint",
+        )
     c.command("unknown-option", ["--frobnicate"], "No such option")
     c.command("unknown-command", ["frobnicate"], "No such command")
     c.command("validate-unknown-option", ["validate", "--strict-ish"], "No such option")
@@ -313,7 +571,16 @@ def commands(c: Corpus) -> None:
 def build_corpus() -> Corpus:
     """The cases and the contents of their files, in memory."""
     corpus = Corpus()
-    for family in (broken_turtle, broken_ntriples, broken_jsonld, broken_rdfxml, not_conforming, other_files, broken_tables, commands):
+    for family in (
+        broken_turtle,
+        broken_ntriples,
+        broken_jsonld,
+        broken_rdfxml,
+        not_conforming,
+        other_files,
+        broken_tables,
+        commands,
+    ):
         family(corpus)
     ids = [case.id for case in corpus.cases]
     assert len(ids) == len(set(ids)), "case ids must be unique"
@@ -326,7 +593,10 @@ def write_corpus(folder: Path, corpus: Corpus | None = None) -> list[Case]:
     (folder / "out").mkdir(parents=True, exist_ok=True)
     for name, content in corpus.files.items():
         (folder / name).write_bytes(content)
-    (folder / "manifest.json").write_text(json.dumps([asdict(c) for c in corpus.cases], ensure_ascii=False, indent=1), encoding="utf-8")
+    (folder / "manifest.json").write_text(
+        json.dumps([asdict(c) for c in corpus.cases], ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
     return corpus.cases
 
 

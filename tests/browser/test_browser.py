@@ -14,17 +14,37 @@ from cityrdf import serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium"
+    ),
+]
 
 
 def chromium(*args: str) -> str:
     with tempfile.TemporaryDirectory() as profile:
         done = subprocess.run(
-            [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}", "--window-size=1200,900", *args],
-            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, check=False)
+            [
+                str(CHROMIUM),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--window-size=1200,900",
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     assert done.returncode == 0, done.stderr[-500:]
     return done.stdout
 
@@ -59,4 +79,8 @@ def test_query_page_runs_the_example_and_shows_rows(base_url):
     rows = table.findall("./tbody/tr")
     assert len(rows) == 2, dom[-800:]
     assert "https://w3id.org/cityrdf/id/city/isfahan" in "".join(rows[0].itertext())
-    chromium("--virtual-time-budget=5000", f"--screenshot={ARTIFACTS / 'query-page.png'}", base_url + "/sparql")
+    chromium(
+        "--virtual-time-budget=5000",
+        f"--screenshot={ARTIFACTS / 'query-page.png'}",
+        base_url + "/sparql",
+    )

@@ -19,7 +19,9 @@ CRID = "https://w3id.org/cityrdf/id/"
 @pytest.fixture(scope="module")
 def store():
     # the paper's parts (the locators) are described beside the ontology, in ontology/paper.ttl
-    return load_store(sorted(paths.ONTOLOGY_DIR.glob("*.ttl")) + sorted(paths.DATA_DIR.glob("*.ttl")))
+    return load_store(
+        sorted(paths.ONTOLOGY_DIR.glob("*.ttl")) + sorted(paths.DATA_DIR.glob("*.ttl"))
+    )
 
 
 def select(store, query: str) -> list[tuple]:
@@ -29,24 +31,42 @@ def select(store, query: str) -> list[tuple]:
 
 def partners_of(store, list_slug: str) -> dict[str, str | None]:
     """English label of each partner named in a list -> signing date as printed (or None)."""
-    rows = select(store, f"""
+    rows = select(
+        store,
+        f"""
         SELECT ?label ?date WHERE {{
           ?entry cr:inList <{CRID}list/{list_slug}> ; cr:names ?partner .
           ?partner rdfs:label ?label . FILTER(lang(?label) = "en")
           ?agreement cr:attestedBy ?entry .
           OPTIONAL {{ ?agreement cr:signingDate ?date }}
-        }}""")
+        }}""",
+    )
     return dict(rows)
 
 
 TEHRAN_FOREIGN = {
-    "Seoul": "1963", "Los Angeles": "1972", "Bishkek": "1994-05-23", "Dushanbe": "1995-07-11",
-    "Havana": "2001-02-12", "Brasília": "1996-09-25", "Khartoum": "1996-10-21",
-    "Paris": "2000-08-17", "Jerusalem": "2000-11-17", "Caracas": "2001-03-07",
-    "Pretoria": "2002-03-14", "Sanaa": "2004-05-10", "Minsk": "2006-11-07", "Istanbul": "2006",
-    "Baghdad": "2008-02-26", "Hanoi": "2012-12-01", "Ankara": "2013-12-18",
-    "Beijing": "2014-02-27", "Budapest": "2015-05-04", "Tbilisi": "2015-05-20",
-    "Kabul": "2015-05-26", "Moscow": "2015-11-16",
+    "Seoul": "1963",
+    "Los Angeles": "1972",
+    "Bishkek": "1994-05-23",
+    "Dushanbe": "1995-07-11",
+    "Havana": "2001-02-12",
+    "Brasília": "1996-09-25",
+    "Khartoum": "1996-10-21",
+    "Paris": "2000-08-17",
+    "Jerusalem": "2000-11-17",
+    "Caracas": "2001-03-07",
+    "Pretoria": "2002-03-14",
+    "Sanaa": "2004-05-10",
+    "Minsk": "2006-11-07",
+    "Istanbul": "2006",
+    "Baghdad": "2008-02-26",
+    "Hanoi": "2012-12-01",
+    "Ankara": "2013-12-18",
+    "Beijing": "2014-02-27",
+    "Budapest": "2015-05-04",
+    "Tbilisi": "2015-05-20",
+    "Kabul": "2015-05-26",
+    "Moscow": "2015-11-16",
 }
 
 
@@ -55,79 +75,124 @@ def test_tehran_foreign_table_has_its_22_pacts_with_the_printed_dates(store):
 
 
 def test_tehran_has_three_domestic_sister_cities(store):
-    assert partners_of(store, "tehran-domestic") == {"Neyshabur": None, "Tabriz": None, "Yazd": None}
+    assert partners_of(store, "tehran-domestic") == {
+        "Neyshabur": None,
+        "Tabriz": None,
+        "Yazd": None,
+    }
 
 
 @pytest.mark.parametrize(
     "list_slug, entries, partners",
-    [("isfahan", 20, 20), ("tabriz", 16, 16), ("shiraz", 7, 7), ("yazd", 7, 7),
-     ("mashhad", 8, 9), ("arak", 4, 4), ("tehran-foreign", 22, 22), ("tehran-domestic", 3, 3)],
+    [
+        ("isfahan", 20, 20),
+        ("tabriz", 16, 16),
+        ("shiraz", 7, 7),
+        ("yazd", 7, 7),
+        ("mashhad", 8, 9),
+        ("arak", 4, 4),
+        ("tehran-foreign", 22, 22),
+        ("tehran-domestic", 3, 3),
+    ],
 )
 def test_each_list_has_the_printed_number_of_items(store, list_slug, entries, partners):
-    [(n_entries, n_partners, printed)] = select(store, f"""
+    [(n_entries, n_partners, printed)] = select(
+        store,
+        f"""
         SELECT (COUNT(DISTINCT ?e) AS ?ne) (COUNT(DISTINCT ?p) AS ?np) (SAMPLE(?count) AS ?c) WHERE {{
           ?e cr:inList <{CRID}list/{list_slug}> ; cr:names ?p .
           <{CRID}list/{list_slug}> cr:itemCount ?count .
-        }}""")
+        }}""",
+    )
     assert (int(n_entries), int(n_partners), int(printed)) == (entries, partners, entries)
 
 
 def test_isfahan_years_are_the_printed_ones(store):
     years = {k: v for k, v in partners_of(store, "isfahan").items() if v}
     assert years == {
-        "Xi'an": "1989", "Kuala Lumpur": "1997", "Florence": "1998", "Saint Petersburg": "2004",
-        "Iași": "1999", "Barcelona": "2000", "Yerevan": "2000", "Freiburg im Breisgau": "2000",
-        "Havana": "2001", "Lahore": "2004", "Dakar": "2009", "Baalbek": "2009",
+        "Xi'an": "1989",
+        "Kuala Lumpur": "1997",
+        "Florence": "1998",
+        "Saint Petersburg": "2004",
+        "Iași": "1999",
+        "Barcelona": "2000",
+        "Yerevan": "2000",
+        "Freiburg im Breisgau": "2000",
+        "Havana": "2001",
+        "Lahore": "2004",
+        "Dakar": "2009",
+        "Baalbek": "2009",
     }
 
 
 def test_arak_and_yazd_years_are_the_printed_ones(store):
     assert partners_of(store, "arak") == {
-        "Novi Sad": "2007", "Karaganda": "2008", "Batumi": "2013", "Tbilisi": None}
+        "Novi Sad": "2007",
+        "Karaganda": "2008",
+        "Batumi": "2013",
+        "Tbilisi": None,
+    }
     assert {k: v for k, v in partners_of(store, "yazd").items() if v} == {
-        "Jászberény": "1996", "Yeosu": "2013"}
+        "Jászberény": "1996",
+        "Yeosu": "2013",
+    }
 
 
 def test_only_yazds_three_marked_pacts_are_unofficial(store):
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?label WHERE {
           ?a cr:status <https://w3id.org/cityrdf/id/concept/agreement-status/unofficial> ;
              cr:party <https://w3id.org/cityrdf/id/city/yazd>, ?p .
           FILTER(?p != <https://w3id.org/cityrdf/id/city/yazd>)
-          ?p rdfs:label ?label FILTER(lang(?label) = "en") }""")
+          ?p rdfs:label ?label FILTER(lang(?label) = "en") }""",
+    )
     assert sorted(r[0] for r in rows) == ["Holguín", "Homs", "Jászberény"]
 
 
 def test_a_pair_named_in_two_lists_is_one_agreement(store):
-    [(n,)] = select(store, """
+    [(n,)] = select(
+        store,
+        """
         SELECT (COUNT(?a) AS ?n) WHERE {
           ?a a cr:TwinningAgreement ; cr:party <https://w3id.org/cityrdf/id/city/isfahan>,
-                                               <https://w3id.org/cityrdf/id/city/yazd> }""")
+                                               <https://w3id.org/cityrdf/id/city/yazd> }""",
+    )
     assert int(n) == 1
 
 
 def test_mashhads_item_seven_is_flagged_as_naming_two_towns(store):
-    [(names, flagged)] = select(store, """
+    [(names, flagged)] = select(
+        store,
+        """
         SELECT (COUNT(DISTINCT ?p) AS ?n) (COUNT(DISTINCT ?i) AS ?f) WHERE {
           <https://w3id.org/cityrdf/id/list/mashhad/7> cr:names ?p ;
-              cr:hasIssue ?i . }""")
+              cr:hasIssue ?i . }""",
+    )
     assert (int(names), int(flagged)) == (2, 1)
 
 
 def test_one_sided_listings_are_flagged(store):
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?a WHERE { ?a cr:hasIssue
-            <https://w3id.org/cityrdf/id/concept/data-issues/one-sided-listing> }""")
+            <https://w3id.org/cityrdf/id/concept/data-issues/one-sided-listing> }""",
+    )
     slugs = sorted(r[0].rsplit("/", 1)[1] for r in rows)
     assert slugs == ["mashhad--shiraz", "tabriz--tehran", "tehran--yazd"]
 
 
 def test_conflicting_figures_stay_separate_claims(store):
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?q (GROUP_CONCAT(STR(?v); separator=",") AS ?vs) WHERE {
           ?c a cr:Claim ; cr:quantity ?q ; cr:value ?v ;
              cr:hasIssue <https://w3id.org/cityrdf/id/concept/data-issues/conflicting-figures> }
-        GROUP BY ?q""")
+        GROUP BY ?q""",
+    )
     values = {q.rsplit("/", 1)[1]: sorted(int(float(v)) for v in vs.split(",")) for q, vs in rows}
     assert values == {
         "sister-city-relations-worldwide": [2400, 2500],
@@ -136,23 +201,36 @@ def test_conflicting_figures_stay_separate_claims(store):
 
 
 def test_regional_and_country_tables_match_the_paper(store):
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?slug ?n WHERE { ?o cr:partnerships ?n ; cr:refRegion|cr:refCountry ?r .
-                                BIND(STRAFTER(STR(?r), "/id/") AS ?slug) }""")
+                                BIND(STRAFTER(STR(?r), "/id/") AS ?slug) }""",
+    )
     assert {s: int(n) for s, n in rows} == {
-        "region/europe": 721, "region/asia": 672, "region/america": 452,
-        "region/sub-saharan-africa": 145, "region/middle-east-north-africa": 90,
-        "region/oceania": 39, "country/mexico": 202, "country/japan": 199,
-        "country/china": 164, "country/germany": 119, "country/france": 102,
+        "region/europe": 721,
+        "region/asia": 672,
+        "region/america": 452,
+        "region/sub-saharan-africa": 145,
+        "region/middle-east-north-africa": 90,
+        "region/oceania": 39,
+        "country/mexico": 202,
+        "country/japan": 199,
+        "country/china": 164,
+        "country/germany": 119,
+        "country/france": 102,
         "country/italy": 89,
     }
 
 
 def test_solar_hijri_dates_convert_as_jdatetime_does(store):
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?y ?m ?d ?start ?end WHERE { ?x a cr:SolarHijriDate ; cr:jalaliYear ?y ;
           cr:gregorianStart ?start ; cr:gregorianEnd ?end .
-          OPTIONAL { ?x cr:jalaliMonth ?m } OPTIONAL { ?x cr:jalaliDay ?d } }""")
+          OPTIONAL { ?x cr:jalaliMonth ?m } OPTIONAL { ?x cr:jalaliDay ?d } }""",
+    )
     assert len(rows) >= 4
     for y, m, d, start, end in rows:
         y = int(y)
@@ -162,20 +240,26 @@ def test_solar_hijri_dates_convert_as_jdatetime_does(store):
 
 
 def test_the_text_dates_of_tehrans_pacts_agree_with_the_table(store):
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?signed ?start ?end WHERE { ?a cr:statedDate ?d ; cr:signingDate ?signed .
-          ?d cr:gregorianStart ?start ; cr:gregorianEnd ?end }""")
+          ?d cr:gregorianStart ?start ; cr:gregorianEnd ?end }""",
+    )
     assert len(rows) == 2
     assert all(start <= signed <= end for signed, start, end in rows)
 
 
 def test_every_fact_points_to_a_part_of_the_paper(store):
-    rows = select(store, """
+    rows = select(
+        store,
+        """
         SELECT ?fact WHERE {
           VALUES ?class { cr:TwinningAgreement org:Membership cr:Designation cr:Claim
                           qb:Observation cr:ListEntry cr:HistoricalEvent }
           ?fact a ?class .
-          FILTER NOT EXISTS { ?fact prov:wasDerivedFrom ?part . ?part a cr:PaperPart } }""")
+          FILTER NOT EXISTS { ?fact prov:wasDerivedFrom ?part . ?part a cr:PaperPart } }""",
+    )
     assert rows == []
 
 

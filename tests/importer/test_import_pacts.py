@@ -14,8 +14,6 @@ from cityrdf import importer
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import CR, CRID
 
-from .conftest import REAL_ROOT
-
 HEADER = "city,partner,partner_country,date,calendar,status,source,partner_fa\n"
 GOOD_ROWS = (
     'Tehran,Seoul,South Korea,1963,gregorian,official,"Seoul Metropolitan Government, 2010",\n'
@@ -51,8 +49,13 @@ def test_good_csv_creates_agreements_cities_and_provenance(project, tmp_path):
     assert (nantes, RDF.type, CR.TwinningAgreement) in g
     assert set(g.objects(nantes, CR.party)) == {CRID["city/isfahan"], CRID["city/nantes"]}
     assert g.value(nantes, CR.status) == CRID["concept/agreement-status/friendship"]
-    assert g.value(nantes, URIRef("http://purl.org/dc/terms/source")) == URIRef("https://example.org/nantes")
-    assert g.value(nantes, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")) == CRID["dataset/import-pacts"]
+    assert g.value(nantes, URIRef("http://purl.org/dc/terms/source")) == URIRef(
+        "https://example.org/nantes"
+    )
+    assert (
+        g.value(nantes, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))
+        == CRID["dataset/import-pacts"]
+    )
     assert (CRID["dataset/import-pacts"], RDF.type, CR.ImportedFile) in g
     assert g.value(CRID["city/nantes"], CR.country) == CRID["country/france"]
 
@@ -80,7 +83,11 @@ def test_new_city_never_takes_the_iri_of_another(project, tmp_path):
     importer.import_pacts(write_csv(tmp_path, GOOD_ROWS))
     g = imported(project)
     assert g.value(CRID["agreement/paris-2--tehran"], CR.status) is not None
-    assert (CRID["city/paris-2"], URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("پاریس", lang="fa")) in g
+    assert (
+        CRID["city/paris-2"],
+        URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+        Literal("پاریس", lang="fa"),
+    ) in g
     assert (CRID["city/paris"], RDF.type, CR.City) not in g
 
 
@@ -94,7 +101,10 @@ def test_jalali_dates_are_converted_and_kept_as_stated(project, tmp_path):
     day = CRID["agreement/nantes--tehran"]
     assert g.value(day, CR.signingDate) == Literal("2015-05-05", datatype=XSD.date)
     stated = g.value(day, CR.statedDate)
-    assert (g.value(stated, CR.jalaliText), g.value(stated, CR.jalaliDay)) == (Literal("1394-02-15"), Literal(15))
+    assert (g.value(stated, CR.jalaliText), g.value(stated, CR.jalaliDay)) == (
+        Literal("1394-02-15"),
+        Literal(15),
+    )
     # A Jalali year runs from March to March: no Gregorian signing date, only its span.
     year = CRID["agreement/isfahan--nantes"]
     assert g.value(year, CR.signingDate) is None
@@ -114,14 +124,30 @@ def test_good_xlsx_is_read_like_csv(project, tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(HEADER.strip().split(","))
-    sheet.append(["Isfahan", "Nantes", "France", dt.datetime(2015, 5, 5), "gregorian", "official",
-                  "https://example.org/nantes", "نانت"])
-    sheet.append(["Tehran", "Nantes", "France", 2001, "gregorian", "listed", "Nantes city hall 2001", "نانت"])
+    sheet.append(
+        [
+            "Isfahan",
+            "Nantes",
+            "France",
+            dt.datetime(2015, 5, 5),
+            "gregorian",
+            "official",
+            "https://example.org/nantes",
+            "نانت",
+        ]
+    )
+    sheet.append(
+        ["Tehran", "Nantes", "France", 2001, "gregorian", "listed", "Nantes city hall 2001", "نانت"]
+    )
     book.save(tmp_path / "pacts.xlsx")
     importer.import_pacts(tmp_path / "pacts.xlsx")
     g = imported(project)
-    assert g.value(CRID["agreement/isfahan--nantes"], CR.signingDate) == Literal("2015-05-05", datatype=XSD.date)
-    assert g.value(CRID["agreement/nantes--tehran"], CR.signingDate) == Literal("2001", datatype=XSD.gYear)
+    assert g.value(CRID["agreement/isfahan--nantes"], CR.signingDate) == Literal(
+        "2015-05-05", datatype=XSD.date
+    )
+    assert g.value(CRID["agreement/nantes--tehran"], CR.signingDate) == Literal(
+        "2001", datatype=XSD.gYear
+    )
 
 
 def test_reimporting_the_same_table_changes_nothing(project, tmp_path):
@@ -138,26 +164,80 @@ def test_reimporting_the_same_table_changes_nothing(project, tmp_path):
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        (",Nantes,France,2001,gregorian,listed,Nantes city hall 2001,نانت", "2: city: required, but empty"),
-        ("Tehran,Nantes,France,2001,gregorian,twinned,Nantes city hall 2001,نانت", "2: status: unknown status 'twinned'"),
-        ("Tehran,Nantes,France,2015-02-30,gregorian,listed,Nantes city hall 2001,نانت", "2: date: 2015-02-30: day 30 does not exist"),
-        ("Tehran,Nantes,France,1394-13-01,jalali,listed,Nantes city hall 2001,نانت", "2: date: 1394-13-01: month 13 does not exist"),
-        ("Tehran,Nantes,France,1398-12-30,jalali,listed,Nantes city hall 2001,نانت", "2: date: 1398-12-30: day 30 does not exist"),
-        ("Tehran,Nantes,France,15/03/2015,gregorian,listed,Nantes city hall 2001,نانت", "2: date: '15/03/2015' is not a date"),
-        ("Tehran,Nantes,France,1850,gregorian,listed,Nantes city hall 2001,نانت", "2: date: year 1850 is outside 1900..2030"),
-        ("Tehran,Nantes,France,2001,,listed,Nantes city hall 2001,نانت", "2: calendar: required when a date is given"),
-        ("Tehran,Nantes,France,2001,hijri,listed,Nantes city hall 2001,نانت", "2: calendar: unknown calendar 'hijri'"),
+        (
+            ",Nantes,France,2001,gregorian,listed,Nantes city hall 2001,نانت",
+            "2: city: required, but empty",
+        ),
+        (
+            "Tehran,Nantes,France,2001,gregorian,twinned,Nantes city hall 2001,نانت",
+            "2: status: unknown status 'twinned'",
+        ),
+        (
+            "Tehran,Nantes,France,2015-02-30,gregorian,listed,Nantes city hall 2001,نانت",
+            "2: date: 2015-02-30: day 30 does not exist",
+        ),
+        (
+            "Tehran,Nantes,France,1394-13-01,jalali,listed,Nantes city hall 2001,نانت",
+            "2: date: 1394-13-01: month 13 does not exist",
+        ),
+        (
+            "Tehran,Nantes,France,1398-12-30,jalali,listed,Nantes city hall 2001,نانت",
+            "2: date: 1398-12-30: day 30 does not exist",
+        ),
+        (
+            "Tehran,Nantes,France,15/03/2015,gregorian,listed,Nantes city hall 2001,نانت",
+            "2: date: '15/03/2015' is not a date",
+        ),
+        (
+            "Tehran,Nantes,France,1850,gregorian,listed,Nantes city hall 2001,نانت",
+            "2: date: year 1850 is outside 1900..2030",
+        ),
+        (
+            "Tehran,Nantes,France,2001,,listed,Nantes city hall 2001,نانت",
+            "2: calendar: required when a date is given",
+        ),
+        (
+            "Tehran,Nantes,France,2001,hijri,listed,Nantes city hall 2001,نانت",
+            "2: calendar: unknown calendar 'hijri'",
+        ),
         ("Tehran,Nantes,France,2001,gregorian,listed,,نانت", "2: source: required, but empty"),
-        ("Tehran,Nantes,France,2001,gregorian,listed,javascript:alert(1),نانت", "2: source: a URL must be http:// or https://"),
-        ("Tehran,Nantes,France,2001,gregorian,listed,ftp://example.org/x,نانت", "2: source: a URL must be http:// or https://"),
-        ("Tehran,Nantes,France,2001,gregorian,listed,1234,نانت", "2: source: '1234' is neither a URL nor a citation"),
-        ("Tehran,Tehran,Iran,2001,gregorian,listed,Nantes city hall 2001,", "2: partner: the partner is the city itself"),
-        ("Tehran,Nantes,Atlantis,2001,gregorian,listed,Nantes city hall 2001,نانت", "2: partner_country: no country called 'Atlantis'"),
-        ("Tehran,Seoul,France,2001,gregorian,listed,Nantes city hall 2001,", "2: partner_country: Seoul is in crid:country/south-korea"),
-        ("Tehran,Nantes,France,2001,gregorian,listed,Nantes city hall 2001,", "2: partner_fa: 'Nantes' is a new city: give its Persian name"),
-        ("Tehran,https://w3id.org/cityrdf/id/city/nowhere,France,2001,gregorian,listed,Nantes city hall 2001,ناکجا", "2: partner: no city with the IRI"),
+        (
+            "Tehran,Nantes,France,2001,gregorian,listed,javascript:alert(1),نانت",
+            "2: source: a URL must be http:// or https://",
+        ),
+        (
+            "Tehran,Nantes,France,2001,gregorian,listed,ftp://example.org/x,نانت",
+            "2: source: a URL must be http:// or https://",
+        ),
+        (
+            "Tehran,Nantes,France,2001,gregorian,listed,1234,نانت",
+            "2: source: '1234' is neither a URL nor a citation",
+        ),
+        (
+            "Tehran,Tehran,Iran,2001,gregorian,listed,Nantes city hall 2001,",
+            "2: partner: the partner is the city itself",
+        ),
+        (
+            "Tehran,Nantes,Atlantis,2001,gregorian,listed,Nantes city hall 2001,نانت",
+            "2: partner_country: no country called 'Atlantis'",
+        ),
+        (
+            "Tehran,Seoul,France,2001,gregorian,listed,Nantes city hall 2001,",
+            "2: partner_country: Seoul is in crid:country/south-korea",
+        ),
+        (
+            "Tehran,Nantes,France,2001,gregorian,listed,Nantes city hall 2001,",
+            "2: partner_fa: 'Nantes' is a new city: give its Persian name",
+        ),
+        (
+            "Tehran,https://w3id.org/cityrdf/id/city/nowhere,France,2001,gregorian,listed,Nantes city hall 2001,ناکجا",
+            "2: partner: no city with the IRI",
+        ),
         # Caught by the project's shapes, not by a row rule: a Persian name with Latin letters.
-        ("Tehran,Nantes,France,2001,gregorian,listed,Nantes city hall 2001,Nantes نانت", "2: partner_fa: A label's script does not match"),
+        (
+            "Tehran,Nantes,France,2001,gregorian,listed,Nantes city hall 2001,Nantes نانت",
+            "2: partner_fa: A label's script does not match",
+        ),
     ],
 )
 def test_each_bad_row_is_named_with_its_column(project, tmp_path, row, expected):
@@ -173,7 +253,9 @@ def test_rows_of_one_pair_must_agree(project, tmp_path):
         "Nantes,Tehran,Iran,2001,gregorian,official,Nantes city hall 2001,\n"
     )
     table = write_csv(tmp_path, rows)
-    assert bad_rows(table) == [f"{table}:3: status: 'official', but row 2 gives 'listed' for the same pair"]
+    assert bad_rows(table) == [
+        f"{table}:3: status: 'official', but row 2 gives 'listed' for the same pair"
+    ]
 
 
 def test_one_bad_row_writes_nothing_and_keeps_the_previous_import(project, tmp_path):
@@ -181,7 +263,9 @@ def test_one_bad_row_writes_nothing_and_keeps_the_previous_import(project, tmp_p
     out = importer.import_pacts(table).out
     before = out.read_bytes()
     write_csv(tmp_path, GOOD_ROWS + "Tehran,Nantes,France,2001,gregorian,twinned,x y z 2001,نانت\n")
-    assert bad_rows(table) == [f"{table}:7: status: unknown status 'twinned' (expected one of listed, unofficial, official, friendship)"]
+    assert bad_rows(table) == [
+        f"{table}:7: status: unknown status 'twinned' (expected one of listed, unofficial, official, friendship)"
+    ]
     assert out.read_bytes() == before
     assert [p.name for p in out.parent.iterdir()] == [out.name]  # no temporary file left behind
 
@@ -191,11 +275,21 @@ def test_one_bad_row_writes_nothing_and_keeps_the_previous_import(project, tmp_p
     [
         (b"", "pacts.csv:1: the file is empty"),
         (HEADER.encode(), "pacts.csv:2: the table has a header but no rows"),
-        (b"city,partner,date,calendar,status,source\n", "pacts.csv:1: missing column(s) partner_country"),
+        (
+            b"city,partner,date,calendar,status,source\n",
+            "pacts.csv:1: missing column(s) partner_country",
+        ),
         (HEADER.strip().encode() + b",notes\n", "pacts.csv:1: unknown column(s) 'notes'"),
-        (HEADER.encode() + b"Tehran,Nantes,France\n", "pacts.csv:2: the row has 3 fields, the header has 8"),
-        (HEADER.encode() + "Tehran,Nantes,France,2001,gregorian,listed,Nantes 2001,نانت".encode("cp1256") + b"\n",
-         "pacts.csv:2: not UTF-8"),
+        (
+            HEADER.encode() + b"Tehran,Nantes,France\n",
+            "pacts.csv:2: the row has 3 fields, the header has 8",
+        ),
+        (
+            HEADER.encode()
+            + "Tehran,Nantes,France,2001,gregorian,listed,Nantes 2001,نانت".encode("cp1256")
+            + b"\n",
+            "pacts.csv:2: not UTF-8",
+        ),
         (HEADER.encode() + b'Tehran,"Nantes,France\n', "pacts.csv:2: not valid CSV"),
     ],
 )
@@ -213,9 +307,17 @@ def test_a_file_that_is_not_a_workbook_is_bad_input(project, tmp_path):
 
 
 def test_cli_prints_each_bad_row_and_exits_1(project, tmp_path):
-    table = write_csv(tmp_path, "Tehran,Nantes,France,2015-02-30,gregorian,twinned,Nantes 2001,نانت\n")
-    done = subprocess.run(check=False, args=[CITYRDF, "import", "pacts", str(table)], capture_output=True, text=True,
-                          env={**os.environ, "CITYRDF_HOME": str(project)}, timeout=120)
+    table = write_csv(
+        tmp_path, "Tehran,Nantes,France,2015-02-30,gregorian,twinned,Nantes 2001,نانت\n"
+    )
+    done = subprocess.run(
+        check=False,
+        args=[CITYRDF, "import", "pacts", str(table)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CITYRDF_HOME": str(project)},
+        timeout=120,
+    )
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
         f"{table}:2: date: 2015-02-30: day 30 does not exist in that month (gregorian, 1..28)",
@@ -224,5 +326,3 @@ def test_cli_prints_each_bad_row_and_exits_1(project, tmp_path):
     assert done.stderr.strip().splitlines() == [
         f"error: {table}:2: date: 2015-02-30: day 30 does not exist in that month (gregorian, 1..28) (and 1 more problems); nothing written"
     ]
-
-

@@ -34,7 +34,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
     server: Endpoint
 
     def do_GET(self) -> None:
-        self._answer(urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("query", [""])[0])
+        self._answer(
+            urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("query", [""])[0]
+        )
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode("utf-8")
@@ -62,7 +64,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return self._send(400, str(err).encode(), "text/plain")
         self._send(200, results.serialize(format=ox.QueryResultsFormat.JSON))
 
-    def _send(self, status: int, body: bytes, kind: str = "application/sparql-results+json") -> None:
+    def _send(
+        self, status: int, body: bytes, kind: str = "application/sparql-results+json"
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
@@ -103,5 +107,8 @@ def link_project(tmp_path) -> dict[str, Path]:
     """The small project's sources and an empty links folder in tmp_path."""
     links = tmp_path / "links"
     links.mkdir()
-    return {"sources": sorted((PROJECT / "data").glob("*.ttl")), "links": links,
-            "cache": tmp_path / "cache"}
+    return {
+        "sources": sorted((PROJECT / "data").glob("*.ttl")),
+        "links": links,
+        "cache": tmp_path / "cache",
+    }

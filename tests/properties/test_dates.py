@@ -36,7 +36,9 @@ def test_gregorian_day_round_trips_through_jalali(day):
 @settings(max_examples=300, deadline=None)
 @given(jalali_days())
 def test_jalali_day_round_trips_through_gregorian(ymd):
-    assert dates.gregorian_to_jalali(dates.jalali_to_gregorian(*ymd)) == dates.StatedDate("jalali", *ymd)
+    assert dates.gregorian_to_jalali(dates.jalali_to_gregorian(*ymd)) == dates.StatedDate(
+        "jalali", *ymd
+    )
 
 
 @settings(max_examples=100, deadline=None)
@@ -44,7 +46,9 @@ def test_jalali_day_round_trips_through_gregorian(ymd):
 def test_jalali_years_and_months_tile_the_gregorian_calendar(year):
     start, end = dates.parse_date(f"{year}", "jalali").gregorian_span()
     assert (end - start).days + 1 in (365, 366)
-    assert dates.parse_date(f"{year + 1}", "jalali").gregorian_span()[0] == end + dt.timedelta(days=1)
+    assert dates.parse_date(f"{year + 1}", "jalali").gregorian_span()[0] == end + dt.timedelta(
+        days=1
+    )
     months = [dates.parse_date(f"{year}-{m:02d}", "jalali").gregorian_span() for m in range(1, 13)]
     assert months[0][0] == start and months[-1][1] == end
     assert all(a[1] + dt.timedelta(days=1) == b[0] for a, b in itertools.pairwise(months))
@@ -74,7 +78,9 @@ def test_any_text_is_a_date_or_a_reason(text):
         assert stated.text == text.strip()
 
 
-@pytest.mark.parametrize("text", ["1394-13-01", "1398-12-30", "1394-00-10", "1394-07-31", "1278", "1410"])
+@pytest.mark.parametrize(
+    "text", ["1394-13-01", "1398-12-30", "1394-00-10", "1394-07-31", "1278", "1410"]
+)
 def test_impossible_jalali_dates_are_refused(text):
     with pytest.raises(dates.InvalidDate):
         dates.parse_date(text, "jalali")

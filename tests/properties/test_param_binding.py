@@ -14,7 +14,9 @@ CITY = "https://w3id.org/cityrdf/id/city/"
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CITY_CLASS = ox.NamedNode("https://w3id.org/cityrdf/ontology#City")
-HOSTILE = st.sampled_from(['x" } ; DROP ALL ; #', "x' }} UNION { ?s ?p ?o", '\\" ) } #', "}\n}\nSELECT * {", "\\u0022"])
+HOSTILE = st.sampled_from(
+    ['x" } ; DROP ALL ; #', "x' }} UNION { ?s ?p ?o", '\\" ) } #', "}\n}\nSELECT * {", "\\u0022"]
+)
 VALUES = st.one_of(st.text(min_size=1, max_size=40), HOSTILE)
 
 
@@ -81,4 +83,4 @@ def test_values_open_the_where_group_even_after_braces_in_iris_strings_and_comme
     text = 'PREFIX x: <http://e/{a}#> # a comment with { a brace\nSELECT ("{" AS ?b) ?city WHERE { ?city ?p ?o }'
     probe = stored((Param("city", "iri", ""),), text)
     bound = query.bind_params(probe, {"city": CITY + "tehran"}, query.Engine(store=ox.Store()))
-    assert bound.endswith(f'WHERE {{ VALUES (?city) {{ (<{CITY}tehran>) }} ?city ?p ?o }}')
+    assert bound.endswith(f"WHERE {{ VALUES (?city) {{ (<{CITY}tehran>) }} ?city ?p ?o }}")

@@ -33,14 +33,18 @@ def site(mini_project, tmp_path_factory) -> Path:
 
 def html_links(page: Path) -> list[str]:
     tree = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
-    return [el.get("href") or el.get("src") for el in tree.iter() if el.get("href") or el.get("src")]
+    return [
+        el.get("href") or el.get("src") for el in tree.iter() if el.get("href") or el.get("src")
+    ]
 
 
 def check_site(root: Path) -> int:
     """Parse every page (strictly, for ours) and RDF file, and resolve every internal link to a file."""
     checked = 0
     for page in root.rglob("*.html"):
-        strict = page.parent.name not in ("ontology", "shapes") or page.name != "index.html"  # pyLODE's
+        strict = (
+            page.parent.name not in ("ontology", "shapes") or page.name != "index.html"
+        )  # pyLODE's
         html5lib.HTMLParser(strict=strict).parse(page.read_bytes())
         for href in html_links(page):
             parts = urlsplit(href)
@@ -88,7 +92,8 @@ def test_city_page_shows_both_names_partners_sources_and_external_links(site):
 
 def test_resource_document_is_its_description_plus_the_labels_it_links_to(site):
     got = rdflib.Graph().parse(site / "id/agreement/isfahan--tehran.ttl")
-    expected = rdflib.Graph().parse(data="""
+    expected = rdflib.Graph().parse(
+        data="""
         @prefix cr: <https://w3id.org/cityrdf/ontology#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
         @prefix prov: <http://www.w3.org/ns/prov#> .
         <https://w3id.org/cityrdf/id/agreement/isfahan--tehran> a cr:TwinningAgreement ;
@@ -102,15 +107,21 @@ def test_resource_document_is_its_description_plus_the_labels_it_links_to(site):
         <https://w3id.org/cityrdf/id/work/zahrani-rajaei/part/tehran-partners>
             rdfs:label "Tehran's sister cities"@en, "خواهرخوانده‌های تهران"@fa .
         cr:TwinningAgreement rdfs:label "twinning agreement"@en, "پیمان خواهرخواندگی"@fa .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     assert isomorphic(got, expected)
     for suffix, fmt in RDF_PARSERS.items():
-        assert isomorphic(rdflib.Graph().parse(site / f"id/agreement/isfahan--tehran{suffix}", format=fmt), got)
+        assert isomorphic(
+            rdflib.Graph().parse(site / f"id/agreement/isfahan--tehran{suffix}", format=fmt), got
+        )
 
 
 def test_dumps_hold_the_whole_graph_and_match_their_checksums(site, mini_project):
     whole = graph.load_graph()
-    sums = dict(reversed(line.split("  ")) for line in (site / "dumps/SHA256SUMS").read_text().splitlines())
+    sums = dict(
+        reversed(line.split("  ")) for line in (site / "dumps/SHA256SUMS").read_text().splitlines()
+    )
     assert set(sums) == {"cityrdf.ttl", "cityrdf.nt.gz", "cityrdf.jsonld"}
     for name, digest in sums.items():
         assert hashlib.sha256((site / "dumps" / name).read_bytes()).hexdigest() == digest
@@ -130,8 +141,13 @@ def test_dcat_record_has_licence_version_coverage_checksums_and_endpoint(site):
     # the fixture's history runs from a 1920 event to a claim about 2015
     assert g.value(period, DCAT.startDate) == Literal("1920", datatype=XSD.gYear)
     assert g.value(period, DCAT.endDate) == Literal("2015", datatype=XSD.gYear)
-    assert set(g.objects(dataset, DCTERMS.spatial)) == {URIRef(CRID + "country/iran"), URIRef(CRID + "country/south-korea")}
-    sums = dict(reversed(line.split("  ")) for line in (site / "dumps/SHA256SUMS").read_text().splitlines())
+    assert set(g.objects(dataset, DCTERMS.spatial)) == {
+        URIRef(CRID + "country/iran"),
+        URIRef(CRID + "country/south-korea"),
+    }
+    sums = dict(
+        reversed(line.split("  ")) for line in (site / "dumps/SHA256SUMS").read_text().splitlines()
+    )
     for dist in g.objects(dataset, DCAT.distribution):
         name = str(g.value(dist, DCAT.downloadURL)).rsplit("/", 1)[-1]
         assert str(g.value(g.value(dist, SPDX.checksum), SPDX.checksumValue)) == sums[name]
@@ -155,7 +171,10 @@ def test_citation_names_the_paper(site):
 
 def test_questions_page_lists_the_stored_questions(site):
     page = (site / "questions.html").read_text(encoding="utf-8")
-    assert "Which cities are twinned with Tehran?" in page and "کدام شهرها خواهرخواندهٔ تهران‌اند؟" in page
+    assert (
+        "Which cities are twinned with Tehran?" in page
+        and "کدام شهرها خواهرخواندهٔ تهران‌اند؟" in page
+    )
 
 
 def test_base_url_makes_internal_links_absolute(mini_project, tmp_path):
@@ -184,7 +203,9 @@ def test_failed_publish_leaves_the_previous_site_intact(mini_project, tmp_path, 
         publish.publish(out)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], "staging folders were left behind"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], (
+        "staging folders were left behind"
+    )
 
 
 def test_broken_data_fails_before_touching_the_site(mini_project, tmp_path, run_cityrdf):
@@ -198,12 +219,19 @@ def test_broken_data_fails_before_touching_the_site(mini_project, tmp_path, run_
     assert (out / "index.html").read_bytes() == marker
 
 
-@pytest.mark.skipif(not any(Path(__file__).parents[2].joinpath("data").glob("*.ttl")), reason="no project data yet")
+@pytest.mark.skipif(
+    not any(Path(__file__).parents[2].joinpath("data").glob("*.ttl")), reason="no project data yet"
+)
 def test_the_real_project_publishes_and_every_link_resolves(project_root, tmp_path, monkeypatch):
     from cityrdf import paths
 
-    for name, sub in [("ONTOLOGY_DIR", "ontology"), ("SHAPES_DIR", "shapes"), ("DATA_DIR", "data"),
-                      ("LINKS_DIR", "data/links"), ("QUERIES_DIR", "queries")]:
+    for name, sub in [
+        ("ONTOLOGY_DIR", "ontology"),
+        ("SHAPES_DIR", "shapes"),
+        ("DATA_DIR", "data"),
+        ("LINKS_DIR", "data/links"),
+        ("QUERIES_DIR", "queries"),
+    ]:
         monkeypatch.setattr(paths, name, project_root / sub)
     report = publish.publish(tmp_path / "site")
     assert report.pages > 500

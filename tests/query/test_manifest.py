@@ -7,11 +7,12 @@ import re
 from collections import Counter
 
 import pytest
-from .conftest import ManifestEntry, read_manifest
 
 from cityrdf import catalogue, paths
 from cityrdf.graph import load_store
 from cityrdf.query import Answer, cell_text, run
+
+from .conftest import ManifestEntry, read_manifest
 
 MANIFEST = paths.QUERIES_DIR / "manifest.ttl"
 ENTRIES = read_manifest(MANIFEST)

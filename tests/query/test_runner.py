@@ -10,11 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from .conftest import FIXTURES
 
 from cityrdf import catalogue, query
 from cityrdf.errors import BadInput
 from cityrdf.graph import load_store
+
+from .conftest import FIXTURES
 
 SEOUL = "https://w3id.org/cityrdf/id/city/seoul"
 

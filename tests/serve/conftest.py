@@ -8,6 +8,8 @@ from cityrdf import serve
 @pytest.fixture(scope="module")
 def base_url(mini_project, start_loopback_server):
     # a small result cap and a short deadline so the tests can reach both
-    server, url = start_loopback_server(serve.Settings(timeout=3.0, max_results=5, max_body=4096, max_url=2048))
+    server, url = start_loopback_server(
+        serve.Settings(timeout=3.0, max_results=5, max_body=4096, max_url=2048)
+    )
     yield url
     server.should_exit = True
