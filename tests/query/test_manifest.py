@@ -60,6 +60,21 @@ def test_stored_question_gives_the_same_answer_on_an_endpoint(entry, project_end
     assert_answer(entry, run(str(entry.query), entry.params, endpoint=project_endpoint))
 
 
+@pytest.fixture(scope="module")
+def cityrdf_endpoint(start_loopback_server) -> str:
+    """`cityrdf serve`'s own SPARQL endpoint over the project graph."""
+    from cityrdf import serve
+
+    server, url = start_loopback_server(serve.Settings(timeout=30.0))
+    yield f"{url}/sparql"
+    server.should_exit = True
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_stored_question_gives_the_same_answer_through_cityrdf_serve(entry, cityrdf_endpoint):
+    assert_answer(entry, run(str(entry.query), entry.params, endpoint=cityrdf_endpoint))
+
+
 def test_every_stored_question_has_a_manifest_entry():
     tested = {e.query.resolve() for e in ENTRIES}
     untested = [q.name for q in catalogue.discover().values() if q.path.resolve() not in tested]
