@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +22,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from cityrdf import dates, graph, paths
+from cityrdf import atomic, dates, graph, paths
 from cityrdf.errors import BadInput, NotConforming
 from cityrdf.namespaces import CR, CRID, PREFIXES, sparql_prologue
 
@@ -647,19 +645,9 @@ class BadRows(NotConforming):
 
 def write_atomically(path: Path, content: bytes) -> bool:
     """Replace `path` with `content` through a temporary file in the same folder; False if unchanged."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_file() and path.read_bytes() == content:
         return False
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic.write_bytes(path, content)
     return True
 
 

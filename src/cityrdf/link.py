@@ -12,12 +12,11 @@ import csv
 import datetime as dt
 import io
 import math
-import os
 import re
-import tempfile
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,7 +25,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from cityrdf import graph, paths
+from cityrdf import atomic, graph, paths
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import CR, DBO, GEO, PREFIXES, WD, sparql_prologue
 from cityrdf.wikidata import WikidataClient, qid
@@ -678,20 +677,9 @@ def review_table(decisions: Iterable[Decision]) -> str:
 
 def write_files_atomically(files: dict[Path, str]) -> None:
     """Write every file to a temporary sibling first, then rename them all: all or nothing."""
-    staged: list[tuple[str, Path]] = []
-    try:
+    with ExitStack() as renames:  # the renames run only once every file is written
         for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            staged.append((tmp, path))
-    except BaseException:
-        for tmp, _ in staged:
-            os.unlink(tmp)
-        raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
+            renames.enter_context(atomic.replacing(path)).write_text(text, encoding="utf-8")
 
 
 # -- the verb --------------------------------------------------------------------------------

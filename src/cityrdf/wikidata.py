@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
-import os
-import tempfile
 import time
 import urllib.error
 from collections.abc import Iterable, Iterator
@@ -21,7 +19,7 @@ from pathlib import Path
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
-from cityrdf import paths
+from cityrdf import atomic, paths
 from cityrdf.endpoints import require_http_url
 from cityrdf.errors import BadInput
 
@@ -182,8 +180,4 @@ def _retry_after(err: urllib.error.HTTPError) -> float:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    atomic.write_text(path, text)
