@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import math
 import re
@@ -538,7 +539,10 @@ def links_graph(decisions: Iterable[Decision], kb: str, today: dt.date) -> rdfli
         c = d.accepted
         subject, target = rdflib.URIRef(d.place.iri), rdflib.URIRef(c.target)
         g.add((subject, LINK, target))
-        axiom = rdflib.BNode()
+        # a blank node named by the pair, so that a rerun writes the same file (reviewable diffs)
+        axiom = rdflib.BNode(
+            "mapping-" + hashlib.sha256(f"{subject} {target}".encode()).hexdigest()[:16]
+        )
         g.add((axiom, RDF.type, OWL.Axiom))
         g.add((axiom, OWL.annotatedSource, subject))
         g.add((axiom, OWL.annotatedProperty, LINK))

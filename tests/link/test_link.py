@@ -248,3 +248,12 @@ def test_automatic_matching_agrees_with_every_verified_identifier_of_the_paper()
     assert (
         len(set(verified) & set(made)) >= len(verified) - 1
     )  # Jerusalem: GeoNames says IL, the paper Palestine
+
+
+def test_a_rerun_on_the_same_day_writes_byte_identical_link_files(link_project):
+    out = link_project["links"]
+    link.run(sources=link_project["sources"], out_dir=out, today=TODAY)
+    first = {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+    link.run(sources=link_project["sources"], out_dir=out, today=TODAY)
+    again = {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+    assert first and again == first
