@@ -21,3 +21,4 @@ QUERIES_DIR = ROOT / "queries"
 QC_DIR = QUERIES_DIR / "qc"
 DIST_DIR = ROOT / "dist"
 SITE_DIR = ROOT / "site"
+WORLD_DIR = ROOT / "world"  # the world layer (`cityrdf world import`), built from outside sources
