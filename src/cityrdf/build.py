@@ -1,7 +1,8 @@
 """`cityrdf build`: validate the project graph, then write it as Turtle, N-Triples, JSON-LD and RDF/XML.
 
-The output directory is filled in a temporary sibling and swapped in only when every file is
-written, so a failed build leaves the previous `dist/` as it was.
+The output directory is filled in a staging sibling and exchanged with the old one in one step only
+when every file is written (`atomic.swap_dir`), so a failed or killed build leaves the previous
+`dist/` as it was, and never no `dist/` at all.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ import hashlib
 import json
 import shutil
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
 
-from cityrdf import __version__, graph, paths
+from cityrdf import __version__, atomic, graph, paths
 from cityrdf.errors import BadInput, NotConforming
 from cityrdf.namespaces import CRID, PREFIXES
 from cityrdf.validate import validate_store
@@ -52,16 +52,14 @@ def build(out: Path | None = None, reason: bool = True) -> dict:
 
 
 def write_dist(store: ox.Store, out: Path) -> dict:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    staging = atomic.staging_dir(out)
     try:
         if out.is_dir():  # other verbs' artefacts in dist/ survive a rebuild
             shutil.copytree(
                 out, staging, dirs_exist_ok=True, ignore=lambda _, names: BUILD_FILES & set(names)
             )
-        staging.chmod(0o755)  # mkdtemp makes it private; dist/ is meant to be published
         manifest = write_serialisations(store, staging)
-        _swap(staging, out)
+        atomic.swap_dir(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest
@@ -99,22 +97,6 @@ def _jsonld_context(rdf: rdflib.Graph) -> dict[str, str]:
     """Only the prefixes the graph uses, so the context stays readable."""
     used = {str(term) for triple in rdf for term in triple if isinstance(term, rdflib.URIRef)}
     return {p: ns for p, ns in OUTPUT_PREFIXES.items() if any(iri.startswith(ns) for iri in used)}
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging` with two renames; the old tree is removed only after both."""
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-        out.rename(old / out.name)
-    try:
-        staging.rename(out)
-    except OSError:
-        if old is not None:
-            (old / out.name).rename(out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def _sha256(path: Path) -> str:

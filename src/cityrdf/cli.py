@@ -134,11 +134,14 @@ def query_command(
     endpoint: Annotated[
         str | None, typer.Option("--endpoint", help="A SPARQL 1.1 endpoint URL.")
     ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds the endpoint's whole answer may take.")
+    ] = 60.0,
 ) -> None:
     """Run a stored research question on the project graph or on an endpoint."""
     from cityrdf import query
 
-    typer.echo(query.main(name, param, fmt, endpoint), nl=False)
+    typer.echo(query.main(name, param, fmt, endpoint, timeout), nl=False)
 
 
 @app.command("queries")

@@ -10,7 +10,6 @@ import gzip
 import hashlib
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
@@ -21,7 +20,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
-from cityrdf import graph, paths
+from cityrdf import atomic, graph, paths
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
 from cityrdf.pages import STATIC_FILES, Pages, static_file
@@ -80,26 +79,15 @@ def publish(
         base_url += "/"
     store = graph.load_store() if store is None else store
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    staging = atomic.staging_dir(out)
     try:
         pages = write_site(staging, store, base_url)
-        swap_into_place(staging, out)
+        atomic.swap_dir(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     files = [p for p in out.rglob("*") if p.is_file()]
     return PublishReport(out, pages, len(files), sum(p.stat().st_size for p in files))
-
-
-def swap_into_place(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging` with renames only; the old site is removed after the swap."""
-    retired = None
-    if out.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        out.rename(retired / out.name)
-    staging.rename(out)
-    if retired:
-        shutil.rmtree(retired, ignore_errors=True)
 
 
 def write(path: Path, data: str | bytes) -> int:

@@ -19,15 +19,15 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from cityrdf import catalogue
+from cityrdf import catalogue, remote
 from cityrdf.catalogue import StoredQuery
 from cityrdf.endpoints import require_http_url
-from cityrdf.errors import BadInput, CityrdfError
+from cityrdf.errors import BadInput
 from cityrdf.namespaces import PREFIXES
 
 FORMATS = ("table", "csv", "tsv", "json")
 # RFC 3987 forbids these in an IRI; a value holding them is refused rather than escaped.
-IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`]')
+IRI_FORBIDDEN = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`]')
 IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 PREFIXED_NAME = re.compile(r"^([A-Za-z][\w-]*):(\S*)$")
 INTEGER = re.compile(r"^[+-]?\d+$")
@@ -46,9 +46,17 @@ class Answer:
 class Engine:
     """Where queries run: the embedded Oxigraph store (default: the project graph) or an endpoint."""
 
-    def __init__(self, endpoint: str | None = None, store: ox.Store | None = None):
+    def __init__(
+        self,
+        endpoint: str | None = None,
+        store: ox.Store | None = None,
+        timeout: float = remote.DEADLINE_SECONDS,
+    ):
         self.endpoint = None if endpoint is None else require_http_url(endpoint)
         self._store = store
+        if not timeout > 0:
+            raise BadInput(f"--timeout {timeout}: expected a number of seconds above 0")
+        self.timeout = timeout  # for the whole answer of an endpoint, not each read
 
     def select(self, text: str) -> Answer:
         return self._remote(text) if self.endpoint else self._local(text)
@@ -81,25 +89,20 @@ class Engine:
         return Answer(columns, rows)
 
     def _remote(self, text: str) -> Answer:
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+        document = remote.select(self.endpoint, text, self.timeout)
+        columns = document["head"]["vars"]
+        seen: dict = {}
 
-        client = SPARQLWrapper(self.endpoint, agent="cityrdf (https://w3id.org/cityrdf)")
-        client.setQuery(text)
-        client.setMethod(POST)
-        client.setReturnFormat(JSON)
-        client.setTimeout(60)
-        try:
-            data = client.query().convert()
-        except Exception as err:  # noqa: BLE001 -- SPARQLWrapper raises urllib, socket and its own errors alike
-            reason = " ".join(str(err).split())[:300]
-            raise CityrdfError(
-                f"{self.endpoint}: query failed: {type(err).__name__}: {reason}"
-            ) from None
-        if not isinstance(data, dict) or "head" not in data:
-            raise CityrdfError(f"{self.endpoint}: the answer is not SPARQL results JSON")
-        columns = data["head"].get("vars", [])
-        bindings = data.get("results", {}).get("bindings", [])
-        rows = [tuple(_from_json(b.get(c)) for c in columns) for b in bindings]
+        def term(cell):
+            key = json.dumps(cell, sort_keys=True)
+            if key not in seen:
+                seen[key] = _from_oxigraph(remote.term(cell))
+            return seen[key]
+
+        rows = [
+            tuple(None if b.get(c) is None else term(b[c]) for c in columns)
+            for b in document["results"]["bindings"]
+        ]
         return Answer(columns, rows)
 
 
@@ -113,19 +116,6 @@ def _from_oxigraph(term) -> Node | None:
     if term.language:
         return Literal(term.value, lang=term.language)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def _from_json(cell: dict | None) -> Node | None:
-    if cell is None:
-        return None
-    kind, value = cell["type"], cell["value"]
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    if "xml:lang" in cell:
-        return Literal(value, lang=cell["xml:lang"])
-    return Literal(value, datatype=URIRef(cell.get("datatype", str(_XSD_STRING))))
 
 
 _XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
@@ -158,9 +148,15 @@ def to_iri(value: str, name: str) -> URIRef:
             and not raw.startswith(prefixed.group(1) + "://")
         ):
             raw = PREFIXES[prefixed.group(1)] + prefixed.group(2)
-    if not raw or IRI_FORBIDDEN.search(raw) or not IRI_SCHEME.match(raw):
+    # Judged on its parsed form (Oxigraph parses RFC 3987 IRIs: control characters, spaces and
+    # `<>"{}|\\^`` are refused), with the character and scheme checks as a second wall.
+    try:
+        parsed = ox.NamedNode(raw).value
+    except ValueError:
+        parsed = ""
+    if not parsed or IRI_FORBIDDEN.search(parsed) or not IRI_SCHEME.match(parsed):
         raise BadInput(f"parameter {name}: {value!r} is not an absolute IRI")
-    return URIRef(raw)
+    return URIRef(parsed)
 
 
 def looks_like_iri(value: str) -> bool:
@@ -350,10 +346,11 @@ def run(
     params: dict[str, str] | None = None,
     endpoint: str | None = None,
     store: ox.Store | None = None,
+    timeout: float = remote.DEADLINE_SECONDS,
 ) -> Answer:
     """Run a stored question (by name) or a `.rq` file, with its parameters bound."""
     query = query if isinstance(query, StoredQuery) else catalogue.find(query)
-    engine = Engine(endpoint, store)
+    engine = Engine(endpoint, store, timeout)
     return engine.select(bind_params(query, params or {}, engine))
 
 
@@ -362,12 +359,13 @@ def main(
     param: list[str] | None = None,
     fmt: str = "table",
     endpoint: str | None = None,
+    timeout: float = remote.DEADLINE_SECONDS,
 ) -> str:
     """`cityrdf query`: the answer rendered in `fmt`."""
     if fmt not in FORMATS:
         raise BadInput(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
     query = catalogue.find(name_or_file)
-    answer = run(query, parse_params(param or []), endpoint)
+    answer = run(query, parse_params(param or []), endpoint, timeout=timeout)
     return render(answer, fmt, query.title.get("en", query.name))
 
 

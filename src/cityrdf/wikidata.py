@@ -1,5 +1,8 @@
 """A polite Wikidata SPARQL client: batched VALUES queries, retries with back-off, an on-disk cache.
 
+The HTTP exchange is `cityrdf.remote`'s: one deadline for the whole answer, no redirect to another
+origin, the answer's structure checked before it is cached.
+
 Wikidata's query service asks clients for a descriptive User-Agent and to back off on 429
 (https://www.mediawiki.org/wiki/Wikidata_Query_Service/User_Manual#Query_limits); a rerun after a
 failure resumes from the cache instead of asking again.
@@ -8,23 +11,18 @@ failure resumes from the cache instead of asking again.
 from __future__ import annotations
 
 import hashlib
-import http.client
 import json
 import time
-import urllib.error
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
-
-from cityrdf import atomic, paths
+from cityrdf import atomic, paths, remote
 from cityrdf.endpoints import require_http_url
 from cityrdf.errors import BadInput
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
-USER_AGENT = "cityrdf/0.1 (sister-city knowledge graph; https://w3id.org/cityrdf/) SPARQLWrapper"
+USER_AGENT = "cityrdf/0.1 (sister-city knowledge graph; https://w3id.org/cityrdf/) httpx"
 WD_PROLOGUE = """PREFIX wd: <http://www.wikidata.org/entity/>
 PREFIX wdt: <http://www.wikidata.org/prop/direct/>
 PREFIX p: <http://www.wikidata.org/prop/>
@@ -76,42 +74,15 @@ class WikidataClient:
         for attempt in range(1, self.attempts + 1):
             wait = self.backoff * 2 ** (attempt - 1)
             try:
-                return self._request(query)
-            except urllib.error.HTTPError as err:
-                if err.code not in RETRYABLE_STATUS:
-                    raise EndpointFailed(f"{self.endpoint}: HTTP {err.code} {err.reason}") from None
-                reason = f"HTTP {err.code}"
-                wait = max(wait, _retry_after(err))
-            except EndPointInternalError:  # SPARQLWrapper's name for HTTP 500
-                reason = "HTTP 500"
-            except SPARQLWrapperException as err:  # 400, 401, 404, 414: asking again will not help
-                raise EndpointFailed(f"{self.endpoint}: {str(err).splitlines()[0]}") from None
-            except TimeoutError:
-                reason = f"no answer within {self.timeout:g} s"
-            except urllib.error.URLError as err:
-                reason = f"cannot connect ({err.reason})"
-            except (OSError, http.client.HTTPException) as err:  # connection reset mid-answer
-                reason = f"connection failed ({type(err).__name__})"
-            except ValueError as err:  # json.JSONDecodeError and results without bindings
-                reason = f"malformed SPARQL JSON results ({str(err).splitlines()[0]})"
+                return remote.select(self.endpoint, query, self.timeout, USER_AGENT)
+            except remote.EndpointError as err:
+                if not err.retryable:  # a 4xx, a redirect elsewhere: asking again will not help
+                    raise EndpointFailed(str(err)) from None
+                reason = str(err).removeprefix(f"{self.endpoint}: ")
+                wait = max(wait, err.retry_after)
             if attempt < self.attempts:
                 time.sleep(min(wait, self.max_wait))
         raise EndpointFailed(f"{self.endpoint}: {reason} after {self.attempts} attempts; giving up")
-
-    def _request(self, query: str) -> dict:
-        client = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
-        client.setMethod(POST)
-        client.setReturnFormat(JSON)
-        client.setTimeout(int(max(1, self.timeout)))
-        client.setQuery(query)
-        response = client.query().response
-        try:
-            document = json.loads(response.read().decode("utf-8"))
-        finally:
-            response.close()
-        if not isinstance(document, dict) or "bindings" not in document.get("results", {}):
-            raise ValueError("no results.bindings")
-        return document
 
     def _cache_path(self, query: str) -> Path:
         key = hashlib.sha256(f"{self.endpoint}\n{query}".encode()).hexdigest()
@@ -170,13 +141,6 @@ def _literal(text: str) -> str:
 def _batches(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _retry_after(err: urllib.error.HTTPError) -> float:
-    try:
-        return float(err.headers.get("Retry-After", 0))
-    except (TypeError, ValueError):
-        return 0.0
 
 
 def _write_atomically(path: Path, text: str) -> None:
