@@ -302,7 +302,7 @@ def push(
         str | None, typer.Option("--update-url", help="SPARQL Update endpoint, if not Virtuoso's.")
     ] = None,
 ) -> None:
-    """Replace a named graph of a SPARQL 1.1 store with the build, then verify its triple count."""
+    """Replace a named graph of a SPARQL 1.1 store with the build, then verify its count and content."""
     from cityrdf import push as push_module
 
     typer.echo(push_module.run(endpoint, graph, user, password, file, store_url, update_url))

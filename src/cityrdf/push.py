@@ -1,5 +1,9 @@
 """`cityrdf push`: replace a named graph of an external SPARQL 1.1 store with the build, then verify it.
 
+Verified means more than a count: the graph is read back (Graph Store GET) and its content checksum
+(SHA-256 of the canonical N-Triples, blank nodes named by RDF canonicalisation) must equal the
+build's, before the move into place and after it.
+
 The build travels through the Graph Store HTTP Protocol into a staging graph, in parts small enough for
 the store (Virtuoso 7 stalls on very large requests), and one SPARQL Update `MOVE` then replaces the
 target graph. A Graph Store request is not atomic in Virtuoso (a crash mid-PUT keeps the triples
@@ -10,7 +14,6 @@ with `DEFINE sql:log-enable 1`), so the target is always its old or its complete
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 import time
 from collections.abc import Callable, Generator, Iterable
@@ -21,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from cityrdf import paths
+from cityrdf import paths, remote
 from cityrdf.endpoints import IRI_FORBIDDEN, require_http_url
 from cityrdf.errors import BadInput, CityrdfError, NotConforming
 from cityrdf.graph import parse_file
@@ -82,11 +85,13 @@ class PushReport:
     triples: int
     parts: int
     seconds: float
+    checksum: str
 
     def summary(self, endpoint: str) -> str:
         return (
             f"pushed {self.triples} triples to <{self.graph}> at {endpoint} "
-            f"in {self.parts} part(s), {self.seconds:.1f} s; triple count verified"
+            f"in {self.parts} part(s), {self.seconds:.1f} s; triple count and content "
+            f"verified (sha256 {self.checksum[:16]}…)"
         )
 
 
@@ -125,9 +130,10 @@ class StoreClient:
         self.endpoints = endpoints
         self.user = user
         auth = ChallengeAuth(user, password) if user is not None else None
-        self.http = httpx.Client(
+        self.deadline = remote.Deadline(timeout)  # for each request's whole exchange
+        self.http = remote.client(
+            self.deadline,
             auth=auth,
-            timeout=httpx.Timeout(timeout, connect=10.0),
             headers={"User-Agent": "cityrdf-push (https://w3id.org/cityrdf)"},
         )
         self.is_virtuoso = False
@@ -138,11 +144,24 @@ class StoreClient:
     def send(
         self, doing: str, method: str, url: str, ok: Iterable[int] = (), **kwargs
     ) -> httpx.Response:
+        self.deadline.restart()
         try:
             response = self.http.request(method, url, **kwargs)
+        except httpx.TimeoutException:
+            raise CityrdfError(
+                f"{doing}: the store at {url} gave no complete answer within "
+                f"{self.deadline.seconds:g} s"
+            ) from None
         except httpx.TransportError as err:
             reason = str(err) or type(err).__name__
             raise CityrdfError(f"{doing}: the store at {url} did not answer ({reason})") from None
+        if 300 <= response.status_code < 400:  # never followed: the request carries data and credentials
+            where = response.headers.get("location", "")[:200] or "nowhere"
+            raise CityrdfError(
+                f"{doing}: the store at {url} redirects (HTTP {response.status_code}) to {where!r}; "
+                "push does not follow redirects: give the store's own URLs "
+                "(--endpoint, --store-url, --update-url)"
+            )
         self.is_virtuoso |= response.headers.get("server", "").startswith("Virtuoso")
         if response.status_code in (401, 403):
             who = (
@@ -153,7 +172,8 @@ class StoreClient:
             )
         if response.status_code >= 400 and response.status_code not in ok:
             raise CityrdfError(
-                f"{doing}: HTTP {response.status_code} from {url}: {_error_text(response)}"
+                f"{doing}: HTTP {response.status_code} from {url}: "
+                f"{remote.error_text(response.content, response)}"
             )
         return response
 
@@ -173,6 +193,28 @@ class StoreClient:
     def update(self, text: str, doing: str) -> None:
         pragma = VIRTUOSO_TRANSACTIONAL if self.is_virtuoso else ""
         self.send(doing, "POST", self.endpoints.update, data={"update": pragma + text})
+
+    def read_back(self, graph: str, doing: str) -> list[ox.Triple]:
+        """The triples the store holds in `graph`, as it sends them back (Graph Store GET)."""
+        response = self.send(
+            doing,
+            "GET",
+            self.endpoints.graph_store,
+            params={"graph": graph},
+            headers={"Accept": "application/n-triples, text/turtle;q=0.9"},
+        )
+        media = response.headers.get("content-type", "").split(";")[0].strip()
+        fmt = ox.RdfFormat.from_media_type(media) if media else None
+        if fmt not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE):
+            raise CityrdfError(
+                f"{doing}: {self.endpoints.graph_store} sent {media or 'no Content-Type'}, "
+                "not N-Triples or Turtle"
+            )
+        try:
+            return list(ox.parse(response.content, format=fmt))
+        except (SyntaxError, ValueError) as err:
+            reason = " ".join(str(err).split())[:200]
+            raise CityrdfError(f"{doing}: the store's copy does not parse ({reason})") from None
 
     def count(self, graph: str, doing: str) -> int:
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
@@ -222,6 +264,7 @@ def push(
     untouched = f"<{graph}> is unchanged"
     retry = f"{untouched}; run the push again"
 
+    expected = content_checksum(triples)
     client = StoreClient(endpoints, user, password)
     try:
         client.drop_graph(staging, f"clearing the staging graph <{staging}>")
@@ -237,19 +280,21 @@ def push(
                 f'graph <{staging}> (a store that keeps literals by value merges "01" and "1" '
                 f"as xsd:integer); {untouched}"
             )
+        verify(client, staging, triples, expected, f"reading the staging graph back ({retry})")
         client.update(
             f"MOVE <{staging}> TO <{graph}>",
             f"replacing <{graph}> with the staging graph (the store applies an update request "
             "whole or not at all, so the graph is its old or its new self; run the push again)",
         )
         stored = client.count(graph, f"counting <{graph}> after the move")
+        if stored != len(triples):
+            raise NotConforming(
+                f"<{graph}> at {endpoint} holds {stored} triples but the build has {len(triples)}"
+            )
+        verify(client, graph, triples, expected, f"reading <{graph}> back after the move")
     finally:
         client.close()
-    if stored != len(triples):
-        raise NotConforming(
-            f"<{graph}> at {endpoint} holds {stored} triples but the build has {len(triples)}"
-        )
-    return PushReport(graph, len(triples), len(parts), time.monotonic() - began)
+    return PushReport(graph, len(triples), len(parts), time.monotonic() - began, expected)
 
 
 def run(
@@ -276,6 +321,31 @@ def read_build(build_file: Path | None = None) -> list[ox.Triple]:
     if not triples:
         raise BadInput(f"{build_file}: holds no triples; nothing to push")
     return triples
+
+
+def content_checksum(triples: Iterable[ox.Triple]) -> str:
+    """SHA-256 of the graph's canonical N-Triples (RDF canonicalisation names the blank nodes, so
+    two graphs get one checksum exactly when they are isomorphic), lines sorted."""
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)  # one process: stable enough
+    lines = sorted(ox.serialize(dataset, format=ox.RdfFormat.N_QUADS).splitlines())
+    return hashlib.sha256(b"\n".join(lines)).hexdigest()
+
+
+def verify(
+    client: StoreClient, graph: str, triples: list[ox.Triple], expected: str, doing: str
+) -> None:
+    """NotConforming unless the store sends back exactly the build's graph (up to blank node names)."""
+    held = client.read_back(graph, doing)
+    if content_checksum(held) == expected:
+        return
+    built, sent = set(map(str, triples)), set(map(str, held))
+    missing = sorted(t for t in built - sent if "_:" not in t) or sorted(built - sent)
+    example = f"; e.g. it lacks {missing[0][:200]}" if missing else ""
+    raise NotConforming(
+        f"{doing}: the store holds other data than the build ({len(held)} triples sent back, "
+        f"{len(triples)} built; content checksums differ{example})"
+    )
 
 
 def split_into_parts(triples: list[ox.Triple], size: int) -> list[list[ox.Triple]]:
@@ -319,11 +389,3 @@ def _require_iri(graph: str) -> None:
         raise BadInput(
             f"--graph {graph!r} is not an absolute IRI (e.g. https://w3id.org/cityrdf/graph)"
         )
-
-
-def _error_text(response: httpx.Response) -> str:
-    """The store's reason in one short line (Virtuoso wraps it in HTML, inside <xmp>)."""
-    body = response.text
-    found = re.search(r"<xmp>(.*?)</xmp>", body, re.DOTALL)
-    text = found.group(1) if found else re.sub(r"<[^>]+>", " ", body)
-    return " ".join(html.unescape(text).split())[:300] or response.reason_phrase
