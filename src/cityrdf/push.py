@@ -155,7 +155,9 @@ class StoreClient:
         except httpx.TransportError as err:
             reason = str(err) or type(err).__name__
             raise CityrdfError(f"{doing}: the store at {url} did not answer ({reason})") from None
-        if 300 <= response.status_code < 400:  # never followed: the request carries data and credentials
+        if (
+            300 <= response.status_code < 400
+        ):  # never followed: the request carries data and credentials
             where = response.headers.get("location", "")[:200] or "nowhere"
             raise CityrdfError(
                 f"{doing}: the store at {url} redirects (HTTP {response.status_code}) to {where!r}; "

@@ -127,8 +127,9 @@ def client(deadline: Deadline, **options) -> httpx.Client:
     )
 
 
-def read_body(response: httpx.Response, url: str, limit: int = MAX_ANSWER_BYTES) -> bytes:
+def read_body(response: httpx.Response, url: str, limit: int | None = None) -> bytes:
     """The whole (decoded) body of a streamed response, refused beyond `limit` bytes."""
+    limit = MAX_ANSWER_BYTES if limit is None else limit
     body = bytearray()
     for chunk in response.iter_bytes():
         body += chunk
@@ -159,7 +160,7 @@ def select(
         with client(deadline, headers=headers) as http:
             for _ in range(MAX_REDIRECTS + 1):
                 with http.stream(method, url, data=form) as response:
-                    if not response.is_redirect:
+                    if not 300 <= response.status_code < 400:
                         body = read_body(response, endpoint)
                         break
                     url, method, form = _redirected(endpoint, url, response, method, form)
@@ -174,7 +175,9 @@ def select(
         raise EndpointError(f"{endpoint}: cannot connect ({reason})", retryable=True) from None
     except httpx.HTTPError as err:  # reset, a broken chunked body, a bad header
         reason = " ".join(str(err).split())[:200] or type(err).__name__
-        raise EndpointError(f"{endpoint}: the connection failed ({reason})", retryable=True) from None
+        raise EndpointError(
+            f"{endpoint}: the connection failed ({reason})", retryable=True
+        ) from None
     if response.status_code >= 400:
         raise EndpointError(
             f"{endpoint}: HTTP {response.status_code}: {error_text(body, response)}",
@@ -189,6 +192,8 @@ def select(
 def _redirected(endpoint: str, url: str, response: httpx.Response, method: str, form):
     """Where a redirect leads and how to ask there, or EndpointError when it leaves the origin."""
     code = response.status_code
+    if not response.headers.get("location"):
+        raise EndpointError(f"{endpoint}: answered HTTP {code} without a Location to go to")
     try:
         target = str(response.url.join(response.headers.get("location", "")))
     except (httpx.InvalidURL, ValueError):
@@ -243,21 +248,21 @@ def results_json(body: bytes, content_type: str, endpoint: str) -> dict:
             raise EndpointError(f"{endpoint}: result {number} is not a JSON object")
         for column, cell in binding.items():
             if column not in columns:
-                raise EndpointError(f"{endpoint}: result {number} binds ?{column}, not in head.vars")
+                raise EndpointError(
+                    f"{endpoint}: result {number} binds ?{column}, not in head.vars"
+                )
             try:
                 term(cell)
             except (TypeError, ValueError, SyntaxError) as err:
                 reason = " ".join(str(err).split())[:200]
-                raise EndpointError(
-                    f"{endpoint}: result {number}, ?{column}: {reason}"
-                ) from None
+                raise EndpointError(f"{endpoint}: result {number}, ?{column}: {reason}") from None
     return document
 
 
 def term(cell) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """The RDF term of a results-JSON cell, built (and so checked) by Oxigraph."""
     if not isinstance(cell, dict) or not isinstance(cell.get("value"), str):
-        raise ValueError("a term without a string value")
+        raise TypeError("a term without a string value")
     kind, value = cell.get("type"), cell["value"]
     if kind == "uri":
         return ox.NamedNode(value)
@@ -268,11 +273,11 @@ def term(cell) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     lang, datatype = cell.get("xml:lang"), cell.get("datatype")
     if lang is not None:
         if not isinstance(lang, str):
-            raise ValueError("xml:lang is not a string")
+            raise TypeError("xml:lang is not a string")
         return ox.Literal(value, language=lang)
     if datatype is not None:
         if not isinstance(datatype, str):
-            raise ValueError("datatype is not a string")
+            raise TypeError("datatype is not a string")
         return ox.Literal(value, datatype=ox.NamedNode(datatype))
     return ox.Literal(value)
 

@@ -1,0 +1,132 @@
+"""`query --endpoint` against endpoints that misbehave (tests/misbehaving_endpoint.py, real HTTP on
+loopback): redirects, slow answers, malformed answers. Each is exit 2 with one line, never exit 3."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from cityrdf import query, remote
+from cityrdf.errors import BadInput
+from tests.misbehaving_endpoint import FAULTS, MALFORMED, MisbehavingEndpoint
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    server = MisbehavingEndpoint().start()
+    yield server
+    server.stop()
+
+
+def ask(endpoint: MisbehavingEndpoint, path: str, timeout: float = 2.0) -> query.Answer:
+    return query.run("pacts-per-decade", endpoint=endpoint.url(path), timeout=timeout)
+
+
+def test_a_well_formed_answer_is_read(endpoint):
+    answer = ask(endpoint, "/ok")
+    assert answer.columns == ["x"] and [str(t) for (t,) in answer.rows] == [
+        "https://example.org/ok"
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", ["/redirect-other-host", "/redirect-ftp", "/redirect-https", "/redirect-other-port"]
+)
+def test_a_redirect_off_origin_is_refused_and_nothing_connects_there(endpoint, path):
+    before = endpoint.trap.connections + endpoint.other_host_trap.connections
+    with pytest.raises(BadInput, match="outside http://127.0.0.1") as failure:
+        ask(endpoint, path)
+    assert "does not follow a redirect" in str(failure.value) and "\n" not in str(failure.value)
+    time.sleep(0.2)
+    assert endpoint.trap.connections + endpoint.other_host_trap.connections == before
+
+
+def test_a_redirect_to_a_file_url_is_refused(endpoint):
+    with pytest.raises(BadInput, match="'file:///etc/passwd', outside"):
+        ask(endpoint, "/redirect-file")
+
+
+@pytest.mark.parametrize("code", [301, 302, 307, 308])
+def test_a_same_origin_redirect_resends_the_query_unchanged(endpoint, code):
+    sent = query.bind_params(query.catalogue.find("pacts-per-decade"), {}, query.Engine())
+    answer = ask(endpoint, f"/redirect-same/{code}")
+    assert [str(t) for (t,) in answer.rows] == [sent]
+    assert endpoint.requests[-1] == ("POST", "/echo", sent)
+
+
+def test_a_303_is_fetched_with_get_as_see_other_means(endpoint):
+    answer = ask(endpoint, "/redirect-same/303")
+    assert [str(t) for (t,) in answer.rows] == ["https://example.org/ok"]
+    assert endpoint.requests[-1][:2] == ("GET", "/ok")
+
+
+@pytest.mark.parametrize("path", ["/drip-body", "/drip-headers", "/silent"])
+def test_the_deadline_bounds_the_whole_answer_not_each_read(endpoint, path):
+    began = time.monotonic()
+    with pytest.raises(BadInput, match="no complete answer within 1.5 s"):
+        ask(endpoint, path, timeout=1.5)
+    # a byte every 0.3 s would keep per-read timeouts happy for the ~40 s the answer takes
+    assert time.monotonic() - began < 5
+
+
+def test_an_answer_over_the_size_cap_is_refused(endpoint, monkeypatch):
+    monkeypatch.setattr(remote, "MAX_ANSWER_BYTES", 1 << 20)
+    with pytest.raises(BadInput, match="larger than 1 MiB"):
+        ask(endpoint, "/huge", timeout=20)
+
+
+@pytest.mark.parametrize("path", sorted(MALFORMED))
+def test_a_malformed_answer_is_bad_input_in_one_line(endpoint, path):
+    with pytest.raises(BadInput) as failure:
+        ask(endpoint, path)
+    message = str(failure.value)
+    assert message.startswith(endpoint.url(path) + ": ") and "\n" not in message
+    assert failure.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/no-type", "type None is none of uri, literal, bnode"),
+        ("/deep-array", "nested too deeply"),
+        ("/html", "answered text/html, not SPARQL results JSON"),
+        ("/truncated-json", "not JSON"),
+        ("/truncated-xml", "answered application/xml"),
+        ("/relative-iri", "?x"),
+        ("/bad-language", "language"),
+        ("/undeclared-variable", "binds ?y, not in head.vars"),
+        ("/ask", "only SELECT"),
+        ("/server-error", "HTTP 500: Virtuoso 37000 Error SP030"),
+        ("/no-content", "HTTP 204 is not an answer"),
+        ("/not-utf8", "not UTF-8"),
+    ],
+)
+def test_the_reason_names_what_is_wrong(endpoint, path, reason):
+    with pytest.raises(BadInput, match=None) as failure:
+        ask(endpoint, path)
+    assert reason in str(failure.value)
+
+
+@pytest.mark.parametrize("path", sorted(FAULTS))
+def test_every_fault_gets_its_reason(endpoint, path, monkeypatch):
+    monkeypatch.setattr(remote, "MAX_ANSWER_BYTES", 1 << 20)
+    with pytest.raises(BadInput) as failure:
+        ask(endpoint, path, timeout=1.5)
+    assert FAULTS[path] in str(failure.value) and "\n" not in str(failure.value)
+
+
+@pytest.mark.parametrize("path", ["/redirect-ftp", "/no-type", "/deep-array", "/drip-body"])
+def test_the_cli_says_it_in_one_line_with_exit_2(endpoint, path, run_cityrdf):
+    done = run_cityrdf(
+        "query", "pacts-per-decade", "--endpoint", endpoint.url(path), "--timeout", "1.5"
+    )
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("error: " + endpoint.url(path))
+    assert done.stdout == ""
+
+
+def test_a_timeout_that_is_not_positive_is_bad_input():
+    with pytest.raises(BadInput, match="--timeout 0"):
+        query.Engine("http://127.0.0.1:9/sparql", timeout=0)
