@@ -109,7 +109,7 @@ def test_blank_nodes_survive_a_push_in_many_parts(virtuoso, tmp_path):
     assert int(chains[0]["n"]["value"]) == 10
 
 
-def test_cli_push_reports_the_verified_count(virtuoso, tmp_path, run_cityrdf):
+def test_cli_push_reports_the_verified_count_and_content(virtuoso, tmp_path, run_cityrdf):
     build = write_ntriples(tmp_path / "build.nt", 30, "cli")
     done = run_cityrdf(
         "push",
@@ -125,7 +125,7 @@ def test_cli_push_reports_the_verified_count(virtuoso, tmp_path, run_cityrdf):
         build,
     )
     assert done.returncode == 0, done.stderr
-    assert "pushed 30 triples" in done.stdout and "verified" in done.stdout
+    assert "pushed 30 triples" in done.stdout and "count and content verified" in done.stdout
 
 
 def test_wrong_password_is_refused_with_exit_2_and_graph_untouched(virtuoso, tmp_path, run_cityrdf):
@@ -200,3 +200,48 @@ def test_store_that_merges_triples_fails_the_count_check_with_exit_1(virtuoso, t
         push.push(virtuoso.sparql_url, graph, virtuoso.user, virtuoso.password, build)
     assert failure.value.exit_code == 1
     assert triples_in(virtuoso, graph) == 0
+
+
+def test_staging_graph_changed_behind_the_push_is_caught_by_the_checksum(virtuoso, tmp_path):
+    """Virtuoso holds the right number of triples, but one is not the build's: exit 1, target kept."""
+    import httpx
+
+    graph = EX + "graph/tampered"
+    push.push(
+        virtuoso.sparql_url,
+        graph,
+        virtuoso.user,
+        virtuoso.password,
+        write_ntriples(tmp_path / "old.nt", 10, "before-tamper"),
+    )
+    build = write_ntriples(tmp_path / "build.nt", 40, "tamper")
+    staging = push.staging_graph(graph)
+
+    def swap_one_triple(number: int, total: int) -> None:
+        if number == total:  # the earlier parts are in the staging graph
+            update = (
+                f'DELETE DATA {{ GRAPH <{staging}> {{ <{EX}tamper/s0> <{EX}p0> "tamper 0 {PERSIAN}"@fa }} }} ;\n'
+                f'INSERT DATA {{ GRAPH <{staging}> {{ <{EX}tamper/s0> <{EX}p0> "forged"@fa }} }}'
+            )
+            answer = httpx.post(
+                virtuoso.update_url,
+                data={"update": update},
+                auth=httpx.DigestAuth(virtuoso.user, virtuoso.password),
+            )
+            assert answer.status_code == 200, answer.text
+
+    with pytest.raises(NotConforming, match="holds other data than the build") as failure:
+        push.push(
+            virtuoso.sparql_url,
+            graph,
+            virtuoso.user,
+            virtuoso.password,
+            build,
+            part_triples=20,
+            on_part=swap_one_triple,
+        )
+    assert "40 triples sent back, 40 built" in str(failure.value)
+    assert triples_in(virtuoso, graph) == 10  # the old graph, untouched
+    assert sparql_ask(
+        virtuoso, f'ASK {{ GRAPH <{graph}> {{ ?s ?p "before-tamper 0 {PERSIAN}"@fa }} }}'
+    )
