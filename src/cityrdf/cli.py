@@ -7,6 +7,7 @@ CITYRDF_DEBUG=1 shows its traceback.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sys
@@ -21,6 +22,7 @@ from cityrdf import __version__
 from cityrdf.errors import CityrdfError, NotConforming
 
 BUG = 3
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)  # the device or the user's quota is full
 # Typer ≥ 0.29 vendors click and raises its own exceptions; older typer raises click's.
 USAGE_ERRORS = (click.ClickException, getattr(typer, "TyperException", click.ClickException))
 ABORTS = (click.Abort, typer.Abort)
@@ -54,6 +56,10 @@ def _show_version(value: bool) -> None:
 def cityrdf(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", help="Also show the libraries' log lines and warnings."),
     ] = False,
     version: Annotated[
         bool,
@@ -356,29 +362,49 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     # --debug is accepted anywhere on the line, so it can be added to a failing command as it stands.
     debug = "--debug" in args or os.environ.get("CITYRDF_DEBUG", "") not in ("", "0")
-    args = [a for a in args if a != "--debug"]
-    if not debug:
-        # rdflib logs its own warnings (e.g. an ill-typed literal) on stderr; the one-line reason
-        # we print is the user's answer, so libraries stay quiet unless --debug is given.
-        logging.getLogger("rdflib").addHandler(logging.NullHandler())
-        logging.getLogger("rdflib").propagate = False
+    verbose = "--verbose" in args or debug
+    args = [a for a in args if a not in ("--debug", "--verbose")]
+    configure_logging(verbose)
     try:
         code = app(args=args, prog_name="cityrdf", standalone_mode=False)
     except CityrdfError as err:
         _fail(str(err), err.exit_code)
+    except OSError as err:
+        if err.errno not in DISK_FULL:
+            _internal_error(err, debug)
+        where = f" writing {err.filename}" if err.filename else ""
+        _fail(f"no space left on the device{where} ({err.strerror}); nothing was replaced", 2)
     except USAGE_ERRORS as err:  # unknown option or command, bad value
         where = f" (see `{err.ctx.command_path} --help`)" if getattr(err, "ctx", None) else ""
         _fail(err.format_message() + where, err.exit_code)
     except ABORTS:
         _fail("interrupted", 130)
     except Exception as err:  # a bug: say so in one line unless asked for the traceback
-        if debug:
-            raise
-        _fail(
-            f"internal error: {type(err).__name__}: {err} (rerun with --debug for the traceback)",
-            BUG,
-        )
+        _internal_error(err, debug)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def configure_logging(verbose: bool) -> None:
+    """One handler on stderr for every logger, set before any library is imported: a library's own
+    `logging.basicConfig(level=DEBUG)` (pyLODE calls it on import) then finds it configured and
+    does nothing. Without --verbose only cityrdf's loggers get through, and Python warnings, which
+    go through logging, stay quiet too."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    if not verbose:
+        handler.addFilter(lambda record: record.name.split(".")[0] == "cityrdf")
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler], force=True
+    )
+    logging.captureWarnings(True)
+
+
+def _internal_error(err: Exception, debug: bool) -> None:
+    if debug:
+        raise err
+    _fail(
+        f"internal error: {type(err).__name__}: {err} (rerun with --debug for the traceback)", BUG
+    )
 
 
 def _fail(reason: str, exit_code: int) -> None:
