@@ -17,10 +17,10 @@ import pytest
 
 from .importer.conftest import make_project
 
-# Runs the CLI with `module.function` delayed, so that the kill lands between staging and swap.
 # Runs the CLI with `module.function` delayed, so that the kill lands at that call. With AFTER set,
 # the delay applies only once `after` has been called (e.g. rmtree after the exchange), and SKIP
-# calls later still (the second rename of two); with NO_EXCHANGE the kernel's renameat2 is taken away (the two-rename fallback).
+# calls later still (the second rename of two); with NO_EXCHANGE the kernel's renameat2 is taken
+# away (the two-rename fallback).
 HOOKED_CLI = """
 import sys, time, importlib
 hook, after, skip, no_exchange = sys.argv[1:5]

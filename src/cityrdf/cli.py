@@ -379,7 +379,7 @@ def main(argv: list[str] | None = None) -> None:
         _fail(err.format_message() + where, err.exit_code)
     except ABORTS:
         _fail("interrupted", 130)
-    except Exception as err:  # a bug: say so in one line unless asked for the traceback
+    except Exception as err:  # noqa: BLE001 -- a bug: one line unless asked for the traceback
         _internal_error(err, debug)
     sys.exit(code if isinstance(code, int) else 0)
 
