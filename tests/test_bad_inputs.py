@@ -15,6 +15,7 @@ import pytest
 from cityrdf import cli
 
 from .bad_inputs.corpus import Case, build_corpus, write_corpus
+from .misbehaving_endpoint import MisbehavingEndpoint
 
 CORPUS = build_corpus()
 CITYRDF = Path(sys.executable).with_name("cityrdf")
@@ -32,8 +33,16 @@ def corpus_dir(tmp_path_factory) -> Path:
     return folder
 
 
-def argv_of(case: Case, folder: Path) -> list[str]:
-    return [arg.replace("{dir}", str(folder)) for arg in case.argv]
+@pytest.fixture(scope="module")
+def endpoint() -> str:
+    """The misbehaving endpoint of the `query --endpoint` cases, on loopback."""
+    server = MisbehavingEndpoint().start()
+    yield server.base
+    server.stop()
+
+
+def argv_of(case: Case, folder: Path, endpoint: str = "") -> list[str]:
+    return [arg.replace("{dir}", str(folder)).replace("{endpoint}", endpoint) for arg in case.argv]
 
 
 def check(case: Case, folder: Path, exit_code: int, stdout: str, stderr: str) -> None:
@@ -53,9 +62,9 @@ def test_the_corpus_has_at_least_200_inputs():
 
 
 @pytest.mark.parametrize("case", [as_param(c) for c in CORPUS.cases])
-def test_bad_input_gets_one_line_reason_and_exit_code(case, corpus_dir, capsys):
+def test_bad_input_gets_one_line_reason_and_exit_code(case, corpus_dir, endpoint, capsys):
     with pytest.raises(SystemExit) as stop:
-        cli.main(argv_of(case, corpus_dir))
+        cli.main(argv_of(case, corpus_dir, endpoint))
     out, err = capsys.readouterr()
     check(case, corpus_dir, stop.value.code, out, err)
     assert not any((corpus_dir / "out").iterdir()), "a failed command wrote output"
@@ -74,15 +83,19 @@ SAMPLE = [
     "query-inject-city-0",
     "query-inject-iri-0",
     "unknown-option",
+    "query-param-iri-parse-0",
+    "query-endpoint-fault-redirect-other-host",
+    "query-endpoint-fault-no-type",
+    "query-endpoint-fault-drip-body",
 ]
 
 
 @pytest.mark.parametrize("case_id", SAMPLE)
-def test_bad_input_as_a_real_process(case_id, corpus_dir):
+def test_bad_input_as_a_real_process(case_id, corpus_dir, endpoint):
     case = next(c for c in CORPUS.cases if c.id == case_id)
     done = subprocess.run(
         check=False,
-        args=[CITYRDF, *argv_of(case, corpus_dir)],
+        args=[CITYRDF, *argv_of(case, corpus_dir, endpoint)],
         capture_output=True,
         text=True,
         env={**os.environ, "CITYRDF_DEBUG": ""},

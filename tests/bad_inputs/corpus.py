@@ -568,6 +568,53 @@ def commands(c: Corpus) -> None:
     c.command("build-unknown-option", ["build", "--fast"], "No such option")
 
 
+def hostile_iri_parameters(c: Corpus) -> None:
+    """IRIs that pass a character pattern but not an IRI parser (judged on the parsed form)."""
+    for n, iri in enumerate(
+        [
+            "crid:city/teh\x01ran",
+            "crid:city/teh\x7fran",
+            "crid:city/teh\x1b[31mran",
+            "<https://w3id.org/cityrdf/id/city/a\x0bb>",
+            "crid:city/teh%ZZran",
+            "crid:city/a#b#c",
+            "http://[::1/x",
+            "https://w3id.org/cityrdf/id/city/a\u0085b",
+        ]
+    ):
+        c.command(
+            f"query-param-iri-parse-{n}",
+            ["query", "source-of", "--param", f"subject={iri}"],
+            "parameter subject: ",
+        )
+
+
+def misbehaving_endpoints(c: Corpus) -> None:
+    """`query --endpoint` on tests/misbehaving_endpoint.py ({endpoint} is its base URL): each fault
+    is exit 2 and one line naming the endpoint."""
+    from tests.misbehaving_endpoint import FAULTS, MALFORMED
+
+    reasons = {
+        **{path: path + ": " for path in MALFORMED},
+        **FAULTS,
+        "/no-type": "type None is none of uri, literal, bnode",
+        "/deep-array": "nested too deeply",
+        "/deep-object": "nested too deeply",
+        "/html": "answered text/html, not SPARQL results JSON",
+        "/truncated-json": "not JSON",
+        "/truncated-xml": "answered application/xml",
+        "/xml-results": "answered application/sparql-results+xml",
+        "/redirect-ftp": "does not follow a redirect to another scheme",
+    }
+    reasons.pop("/huge")  # needs a small size cap: tests/query/test_remote.py
+    for path, reason in sorted(reasons.items()):
+        c.command(
+            "query-endpoint-fault-" + path.strip("/"),
+            ["query", "pacts-per-decade", "--endpoint", "{endpoint}" + path, "--timeout", "1.5"],
+            reason,
+        )
+
+
 def build_corpus() -> Corpus:
     """The cases and the contents of their files, in memory."""
     corpus = Corpus()
@@ -580,6 +627,8 @@ def build_corpus() -> Corpus:
         other_files,
         broken_tables,
         commands,
+        hostile_iri_parameters,
+        misbehaving_endpoints,
     ):
         family(corpus)
     ids = [case.id for case in corpus.cases]
@@ -601,5 +650,6 @@ def write_corpus(folder: Path, corpus: Corpus | None = None) -> list[Case]:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # for tests.misbehaving_endpoint
     cases = write_corpus(Path(sys.argv[1]))
     print(f"{len(cases)} bad inputs written to {sys.argv[1]}")
