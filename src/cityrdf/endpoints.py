@@ -1,7 +1,8 @@
 """What counts as a SPARQL endpoint URL, for every verb that takes `--endpoint` (query, link, push …).
 
-Only absolute http(s) URLs with a host are accepted: a `file:` or `ftp:` URL would make
-SPARQLWrapper read local files or dial other protocols on the user's behalf.
+Only absolute http(s) URLs with a host are accepted: a `file:` or `ftp:` URL would make an HTTP
+client read local files or dial other protocols on the user's behalf. What is done with an accepted
+URL (one deadline, no redirect to another origin, answers checked) is `cityrdf.remote`'s.
 """
 
 import re

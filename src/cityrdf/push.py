@@ -227,11 +227,15 @@ class StoreClient:
             data={"query": query},
             headers={"Accept": "application/sparql-results+json"},
         )
-        try:
-            return int(response.json()["results"]["bindings"][0]["n"]["value"])
-        except (ValueError, KeyError, IndexError, TypeError):
+        kind = response.headers.get("content-type", "")
+        try:  # the answer's structure is checked (depth, shape, terms) before it is read
+            document = remote.results_json(response.content, kind, self.endpoints.query)
+            return int(document["results"]["bindings"][0]["n"]["value"])
+        except remote.EndpointError as err:
+            raise CityrdfError(f"{doing}: {err}") from None
+        except (ValueError, KeyError, IndexError):
             raise CityrdfError(
-                f"{doing}: {self.endpoints.query} did not answer with SPARQL JSON results"
+                f"{doing}: {self.endpoints.query} did not answer with a count"
             ) from None
 
 

@@ -24,6 +24,8 @@ FAULTS = (
     "redirect-update",  # the MOVE answers 301
     "html-readback",  # GET of a graph answers an HTML page
     "broken-readback",  # GET of a graph answers N-Triples cut in the middle
+    "deep-count",  # the COUNT query answers a 100,000-deep JSON array
+    "count-without-type",  # the COUNT query answers a binding without its `type`
 )
 
 
@@ -96,9 +98,14 @@ class Handler(BaseHTTPRequestHandler):
         if "query" in form:
             if fault == "redirect-count":
                 return self._redirect(307, "/elsewhere/sparql")
+            if fault == "deep-count":
+                deep = b"[" * 100_000 + b"]" * 100_000
+                return self._send(200, deep, "application/sparql-results+json")
             graph = re.search(r"GRAPH <([^>]+)>", form["query"][0]).group(1)
             n = len(self.server.graphs.get(graph, ()))
             answer = f'{{"head":{{"vars":["n"]}},"results":{{"bindings":[{{"n":{{"type":"literal","value":"{n}"}}}}]}}}}'
+            if fault == "count-without-type":
+                answer = answer.replace('"type":"literal",', "")
             return self._send(200, answer.encode(), "application/sparql-results+json")
         if fault == "redirect-update":
             return self._redirect(301, "/sparql/")
