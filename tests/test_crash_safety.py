@@ -1,8 +1,10 @@
-"""`build`, `publish` and `import pacts` write atomically: a process killed mid-write leaves the previous output.
+"""`build`, `publish` and `import pacts` write atomically: a process killed at any point leaves the
+previous output or the new one, whole, and the next run cleans up what the killed one left.
 
 Each command runs in a subprocess on a throw-away project (CITYRDF_HOME). A hook makes it stop for a
-minute at its worst moment (new output fully staged, not yet swapped into place); the test waits for
-the staging to appear, SIGKILLs the process, and checks the previous output is intact.
+minute at one moment (the new output staged but not swapped; just after the one-step exchange; between
+the two renames of the fallback used where the kernel cannot exchange); the test waits for the
+process to reach it, SIGKILLs it, and checks what is on disk.
 """
 
 import hashlib
