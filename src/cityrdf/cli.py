@@ -389,7 +389,7 @@ def configure_logging(verbose: bool) -> None:
     `logging.basicConfig(level=DEBUG)` (pyLODE calls it on import) then finds it configured and
     does nothing. Without --verbose only cityrdf's loggers get through, and Python warnings, which
     go through logging, stay quiet too."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     if not verbose:
         handler.addFilter(lambda record: record.name.split(".")[0] == "cityrdf")
@@ -397,6 +397,18 @@ def configure_logging(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler], force=True
     )
     logging.captureWarnings(True)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes (a test that runs `main` swaps it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
 
 
 def _internal_error(err: Exception, debug: bool) -> None:

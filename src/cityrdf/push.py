@@ -249,10 +249,12 @@ def push(
     update_url: str | None = None,
     part_triples: int = PART_TRIPLES,
     on_part: Callable[[int, int], None] | None = None,
+    timeout: float = TIMEOUT_SECONDS,
 ) -> PushReport:
     """Replace `graph` at the store with the build's triples and check the store holds all of them.
 
-    `on_part(i, n)` is called before part i of n is uploaded (progress, or a fault test's trigger).
+    `on_part(i, n)` is called before part i of n is uploaded (progress, or a fault test's trigger);
+    `timeout` bounds each request's whole exchange.
     """
     began = time.monotonic()
     _require_iri(graph)
@@ -271,7 +273,7 @@ def push(
     retry = f"{untouched}; run the push again"
 
     expected = content_checksum(triples)
-    client = StoreClient(endpoints, user, password)
+    client = StoreClient(endpoints, user, password, timeout)
     try:
         client.drop_graph(staging, f"clearing the staging graph <{staging}>")
         for number, part in enumerate(parts, start=1):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -26,6 +27,7 @@ FAULTS = (
     "broken-readback",  # GET of a graph answers N-Triples cut in the middle
     "deep-count",  # the COUNT query answers a 100,000-deep JSON array
     "count-without-type",  # the COUNT query answers a binding without its `type`
+    "drip-readback",  # GET of a graph answers one byte every 0.3 s
 )
 
 
@@ -88,6 +90,8 @@ class Handler(BaseHTTPRequestHandler):
             body = re.sub(rb"_:(\w+)", rb"_:renamed\1", body)
         if fault == "broken-readback":
             body = body[: len(body) // 2]
+        if fault == "drip-readback":
+            return self._drip(body)
         self._send(200, body, "application/n-triples")
 
     def do_POST(self) -> None:
@@ -124,6 +128,20 @@ class Handler(BaseHTTPRequestHandler):
                 set() if replace else self.server.graphs.get(graph, set())
             )
         self._send(201, b"")
+
+    def _drip(self, body: bytes) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/n-triples")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.close_connection = True
+        try:
+            for byte in body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.3)
+        except OSError:  # the client gave up: that is the point
+            pass
 
     def _redirect(self, code: int, location: str) -> None:
         self.send_response(code)

@@ -4,6 +4,7 @@ data that reads back identical."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,12 @@ def test_the_checksum_is_blind_to_blank_node_names_only():
 
     assert push.content_checksum(graph("a", "1")) == push.content_checksum(graph("zz", "1"))
     assert push.content_checksum(graph("a", "1")) != push.content_checksum(graph("a", "2"))
+
+
+@pytest.mark.parametrize("store", ["drip-readback"], indirect=True)
+def test_a_store_dripping_its_answer_is_cut_off_at_the_deadline(store, build):
+    began = time.monotonic()
+    with pytest.raises(CityrdfError, match="no complete answer within 1.5 s") as failure:
+        push_to(store, build, timeout=1.5)
+    assert time.monotonic() - began < 6 and failure.value.exit_code == 2
+    assert GRAPH not in store.graphs
