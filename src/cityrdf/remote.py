@@ -142,8 +142,17 @@ def read_body(response: httpx.Response, url: str, limit: int | None = None) -> b
 
 
 def same_origin(first: str, second: str) -> bool:
-    a, b = urlsplit(first), urlsplit(second)
-    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+    """RFC 6454 origins: scheme, host and port (a scheme's default port spelt out or not) agree."""
+
+    def origin(url: str) -> tuple:
+        parts = urlsplit(url)
+        default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+        return parts.scheme.lower(), parts.hostname, parts.port or default
+
+    try:
+        return origin(first) == origin(second)
+    except ValueError:  # a port that is not a number
+        return False
 
 
 def select(

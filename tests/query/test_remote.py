@@ -130,3 +130,18 @@ def test_the_cli_says_it_in_one_line_with_exit_2(endpoint, path, run_cityrdf):
 def test_a_timeout_that_is_not_positive_is_bad_input():
     with pytest.raises(BadInput, match="--timeout 0"):
         query.Engine("http://127.0.0.1:9/sparql", timeout=0)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("http://h/sparql", "http://h:80/other", True),
+        ("https://H/sparql", "https://h:443/x", True),
+        ("http://h/sparql", "https://h/sparql", False),
+        ("http://h/sparql", "http://h:8080/sparql", False),
+        ("http://h/sparql", "http://h.evil/sparql", False),
+        ("http://h/sparql", "http://h:99999999/x", False),
+    ],
+)
+def test_an_origin_is_scheme_host_and_port(first, second, same):
+    assert remote.same_origin(first, second) is same
