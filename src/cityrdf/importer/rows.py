@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -25,19 +26,41 @@ def iri(term) -> ox.NamedNode:
     return ox.NamedNode(str(term))
 
 
+# Terms made once: an import makes millions of triples from a few dozen predicates and classes.
 A = iri(RDF.type)
 LABEL, NOTE = iri(RDFS.label), iri(SKOS.editorialNote)
 DERIVED_FROM, SOURCE, TITLE = iri(PROV.wasDerivedFrom), iri(DCTERMS.source), iri(DCTERMS.title)
-CITY, COUNTRY, AGREEMENT = iri(CR.City), iri(CR.country), iri(CR.TwinningAgreement)
 COUNTRY_NOT_STATED = iri(CRID["concept/data-issues/country-not-stated"])
+C = {
+    name: iri(CR[name])
+    for name in (
+        "City", "country", "TwinningAgreement", "ImportedFile", "SisterCityList", "listOf",
+        "ListEntry", "inList", "position", "names", "attestedBy", "party", "status",
+        "signingDate", "statedDate", "SolarHijriDate", "jalaliText", "jalaliYear",
+        "jalaliMonth", "jalaliDay", "gregorianStart", "gregorianEnd", "dateOf", "hasIssue",
+    )
+}  # fmt: skip
+XSD_DATE, XSD_INTEGER, XSD_POSITIVE = iri(XSD.date), iri(XSD.integer), iri(XSD.positiveInteger)
+STATUS = {s: iri(CRID[f"concept/agreement-status/{s}"]) for s in STATUSES}
+
+
+@functools.lru_cache(maxsize=100_000)
+def node(text: str) -> ox.NamedNode:
+    """The term of a city, list or country: each is named by many rows."""
+    return ox.NamedNode(text)
+
+
+# A table repeats a few hundred dates: each converts once.
+span_of = functools.lru_cache(maxsize=10_000)(dates.StatedDate.gregorian_span)
+gregorian_of = functools.lru_cache(maxsize=10_000)(dates.StatedDate.gregorian_literal)
 
 
 def literal(value: Literal) -> ox.Literal:
     return ox.Literal(str(value), datatype=iri(value.datatype))
 
 
-def integer(value: int, datatype=XSD.integer) -> ox.Literal:
-    return ox.Literal(str(value), datatype=iri(datatype))
+def integer(value: int, datatype: ox.NamedNode = XSD_INTEGER) -> ox.Literal:
+    return ox.Literal(str(value), datatype=datatype)
 
 
 @dataclass(frozen=True)
@@ -348,7 +371,7 @@ class TableImport:
         yield from _about(
             entity,
             (A, iri(PROV.Entity)),
-            (A, iri(CR.ImportedFile)),
+            (A, C["ImportedFile"]),
             (LABEL, ox.Literal(f"Imported table {self.source.name}", language="en")),
             (TITLE, ox.Literal(self.source.name)),
         )
@@ -362,10 +385,10 @@ class TableImport:
                 yield from self._list(sister_list, pact, entity)
             yield from _about(
                 ox.NamedNode(self.entry_of(pact)),
-                (A, iri(CR.ListEntry)),
-                (iri(CR.inList), ox.NamedNode(sister_list)),
-                (iri(CR.position), integer(pact.row, XSD.positiveInteger)),
-                (iri(CR.names), ox.NamedNode(pact.partner)),
+                (A, C["ListEntry"]),
+                (C["inList"], node(sister_list)),
+                (C["position"], integer(pact.row, XSD_POSITIVE)),
+                (C["names"], node(pact.partner)),
                 (DERIVED_FROM, entity),
                 (SOURCE, source_term(pact.source)),
             )
@@ -374,16 +397,16 @@ class TableImport:
 
     def _city(self, place: Place, entity: ox.NamedNode) -> Iterator[ox.Triple]:
         facts = [
-            (A, CITY),
+            (A, C["City"]),
             (LABEL, ox.Literal(place.label_en, language="en")),
             (LABEL, ox.Literal(place.label_fa, language="fa")),
             (DERIVED_FROM, entity),
         ]
         if place.country is not None:
-            facts.append((COUNTRY, ox.NamedNode(place.country)))
+            facts.append((C["country"], node(place.country)))
         else:  # the table's first column has no country column of its own
             note = f"Created by importing {self.source.name} (row {place.new_from_row}), which gives no country for it."
-            facts += [(iri(CR.hasIssue), COUNTRY_NOT_STATED), (NOTE, ox.Literal(note, language="en"))]
+            facts += [(C["hasIssue"], COUNTRY_NOT_STATED), (NOTE, ox.Literal(note, language="en"))]
         yield from _about(ox.NamedNode(place.iri), *facts)
 
     def _list(self, sister_list: str, pact: Pact, entity: ox.NamedNode) -> Iterator[ox.Triple]:
@@ -392,15 +415,15 @@ class TableImport:
         label = f"Sister cities of {city.label_en} in {self.source.name}"
         yield from _about(
             ox.NamedNode(sister_list),
-            (A, iri(CR.SisterCityList)),
+            (A, C["SisterCityList"]),
             (LABEL, ox.Literal(label, language="en")),
-            (iri(CR.listOf), ox.NamedNode(pact.city)),
+            (C["listOf"], node(pact.city)),
             (DERIVED_FROM, entity),
         )
 
     def _agreement(self, agreement: Agreement, entity: ox.NamedNode) -> Iterator[ox.Triple]:
         subject, pact = ox.NamedNode(agreement.iri), agreement.first
-        facts = [(iri(CR.attestedBy), ox.NamedNode(entry)) for entry, _ in agreement.entries]
+        facts = [(C["attestedBy"], ox.NamedNode(entry)) for entry, _ in agreement.entries]
         sources = {source: None for _, source in agreement.entries}  # once each, in row order
         facts += [(SOURCE, source_term(source)) for source in sources]
         if not agreement.existing:
@@ -413,20 +436,20 @@ class TableImport:
         pact = agreement.first
         a, b = (self.index.cities[p] for p in sorted((pact.city, pact.partner)))
         facts = [
-            (A, AGREEMENT),
+            (A, C["TwinningAgreement"]),
             (LABEL, ox.Literal(f"{a.label_en} – {b.label_en} twinning", language="en")),
             (LABEL, ox.Literal(f"خواهرخواندگی {a.label_fa} و {b.label_fa}", language="fa")),
-            (iri(CR.party), ox.NamedNode(a.iri)),
-            (iri(CR.party), ox.NamedNode(b.iri)),
-            (iri(CR.status), iri(CRID[f"concept/agreement-status/{pact.status}"])),
+            (C["party"], node(a.iri)),
+            (C["party"], node(b.iri)),
+            (C["status"], STATUS[pact.status]),
             (DERIVED_FROM, entity),
         ]
         if pact.date is not None:
-            signing = pact.date.gregorian_literal()
+            signing = gregorian_of(pact.date)
             if signing is not None:
-                facts.append((iri(CR.signingDate), literal(signing)))
+                facts.append((C["signingDate"], literal(signing)))
             if pact.date.calendar == dates.JALALI:
-                facts.append((iri(CR.statedDate), ox.NamedNode(self._date_iri(agreement.iri, pact))))
+                facts.append((C["statedDate"], ox.NamedNode(self._date_iri(agreement.iri, pact))))
         return facts
 
     def _date_iri(self, agreement: str, pact: Pact) -> str:
@@ -434,21 +457,21 @@ class TableImport:
 
     def _solar_hijri_date(self, agreement: str, pact: Pact) -> Iterator[ox.Triple]:
         stated, node = pact.date, self._date_iri(agreement, pact)
-        start, end = stated.gregorian_span()
+        start, end = span_of(stated)
         self.origin[node] = (pact.row, "date")
         facts = [
-            (A, iri(CR.SolarHijriDate)),
+            (A, C["SolarHijriDate"]),
             (LABEL, ox.Literal(f"{stated.text} (Solar Hijri)", language="en")),
-            (iri(CR.jalaliText), ox.Literal(stated.text)),
-            (iri(CR.jalaliYear), integer(stated.year)),
+            (C["jalaliText"], ox.Literal(stated.text)),
+            (C["jalaliYear"], integer(stated.year)),
         ]
-        for prop, value in ((CR.jalaliMonth, stated.month), (CR.jalaliDay, stated.day)):
+        for prop, value in (("jalaliMonth", stated.month), ("jalaliDay", stated.day)):
             if value is not None:
-                facts.append((iri(prop), integer(value)))
+                facts.append((C[prop], integer(value)))
         facts += [
-            (iri(CR.gregorianStart), ox.Literal(start.isoformat(), datatype=iri(XSD.date))),
-            (iri(CR.gregorianEnd), ox.Literal(end.isoformat(), datatype=iri(XSD.date))),
-            (iri(CR.dateOf), ox.NamedNode(agreement)),
+            (C["gregorianStart"], ox.Literal(start.isoformat(), datatype=XSD_DATE)),
+            (C["gregorianEnd"], ox.Literal(end.isoformat(), datatype=XSD_DATE)),
+            (C["dateOf"], ox.NamedNode(agreement)),
         ]
         yield from _about(ox.NamedNode(node), *facts)
 

@@ -146,6 +146,8 @@ def text_problem(text: str) -> str | None:
     reader sees, and text a spreadsheet would run as a formula."""
     if is_formula(text):
         return f"{text!r} would run as a formula in a spreadsheet (it starts with {text.lstrip()[:1]!r}); write the name without it"
+    if text.isprintable():  # no C* or Z* character but the space: the common case, checked in C
+        return None
     for i, ch in enumerate(text):
         where = f"U+{ord(ch):04X} at character {i + 1}"
         if ch in JOINERS:
