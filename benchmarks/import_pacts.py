@@ -47,7 +47,16 @@ def write_table(path: Path, rows: int) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(
-            ["city", "partner", "partner_country", "date", "calendar", "status", "source", "partner_fa"]
+            [
+                "city",
+                "partner",
+                "partner_country",
+                "date",
+                "calendar",
+                "status",
+                "source",
+                "partner_fa",
+            ]
         )
         for i in range(rows):
             partner = i // len(IRANIAN)
@@ -56,7 +65,9 @@ def write_table(path: Path, rows: int) -> None:
             else:
                 date, calendar = f"{1990 + i % 30}", "gregorian"
             source = (
-                f"https://example.org/pacts/{i}" if i % 2 else f"City archive yearbook {2000 + i % 20}"
+                f"https://example.org/pacts/{i}"
+                if i % 2
+                else f"City archive yearbook {2000 + i % 20}"
             )
             writer.writerow(
                 [

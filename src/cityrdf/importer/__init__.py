@@ -132,11 +132,15 @@ def check_project(table: TableImport, store: ox.Store, files: list[Path]) -> Non
             continue
         row, column = origin
         if finding.focus_node in table.origin and "/city/" in finding.focus_node:
-            persian = "@fa" in finding.message or any("\u0600" <= c <= "\u06ff" for c in finding.value)
+            persian = "@fa" in finding.message or any(
+                "\u0600" <= c <= "\u06ff" for c in finding.value
+            )
             column += "_fa" if persian else ""
         elif finding.path in COLUMN_OF_PATH:
             column = COLUMN_OF_PATH[finding.path]
-        row_errors.append(RowError(row, column, f"{finding.message} ({compact(finding.focus_node)})"))
+        row_errors.append(
+            RowError(row, column, f"{finding.message} ({compact(finding.focus_node)})")
+        )
     if row_errors:
         raise BadRows(table.source, row_errors)
     if elsewhere:

@@ -302,10 +302,14 @@ class TableImport:
             )
             return None
         city, n = str(CRID[f"city/{slug}"]), 1
-        while city in self.index.iris:  # the slug of another city: new cities never take over an IRI
+        while (
+            city in self.index.iris
+        ):  # the slug of another city: new cities never take over an IRI
             n += 1
             city = str(CRID[f"city/{slug}-{n}"])
-        place = Place(city, name, name_fa.translate(ARABIC_TO_PERSIAN), country, new_from_row=number)
+        place = Place(
+            city, name, name_fa.translate(ARABIC_TO_PERSIAN), country, new_from_row=number
+        )
         self.index.add_city(place)
         self.origin[city] = (number, column)
         return city

@@ -151,7 +151,11 @@ def text_problem(text: str) -> str | None:
     for i, ch in enumerate(text):
         where = f"U+{ord(ch):04X} at character {i + 1}"
         if ch in JOINERS:
-            if 0 < i < len(text) - 1 and _arabic_letter(text[i - 1]) and _arabic_letter(text[i + 1]):
+            if (
+                0 < i < len(text) - 1
+                and _arabic_letter(text[i - 1])
+                and _arabic_letter(text[i + 1])
+            ):
                 continue
             return f"{JOINERS[ch]} ({where}) is allowed only between two Persian letters"
         category = unicodedata.category(ch)
