@@ -7,6 +7,7 @@ Injection"); `'` in front makes it text. Plain numbers such as `-3` or `+98` sta
 
 from __future__ import annotations
 
+import csv
 import re
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -29,3 +30,22 @@ def cell(value: object) -> str:
 
 def row(values) -> list[str]:
     return [cell(v) for v in values]
+
+
+class SafeWriter:
+    """csv.writer whose every cell goes through `cell` first."""
+
+    def __init__(self, stream, **options):
+        self._writer = csv.writer(stream, **options)
+
+    def writerow(self, values) -> None:
+        self._writer.writerow(row(values))
+
+    def writerows(self, rows) -> None:
+        for values in rows:
+            self.writerow(values)
+
+
+def writer(stream, **options) -> SafeWriter:
+    """A drop-in for `csv.writer(stream, **options)` that writes no formula."""
+    return SafeWriter(stream, **options)
