@@ -6,7 +6,6 @@ Only agreements whose two cities are linked to Wikidata (data/links/wikidata.ttl
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import graph, paths
+from cityrdf import csvsafe, graph, paths
 from cityrdf.errors import BadInput
 from cityrdf.link import write_files_atomically
 from cityrdf.namespaces import CRID, sparql_prologue
@@ -190,7 +189,7 @@ CSV_COLUMNS = [
 
 def to_csv(rows: list[Row]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         writer.writerow(

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from cityrdf import atomic, graph, paths
+from cityrdf import atomic, csvsafe, graph, paths
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import CR, DBO, GEO, PREFIXES, WD, sparql_prologue
 from cityrdf.wikidata import WikidataClient, qid
@@ -620,14 +620,14 @@ def sssom_table(decisions: Iterable[Decision], today: dt.date) -> str:
         rows.append(
             {
                 "subject_id": "crid:" + d.place.iri[len(PREFIXES["crid"]) :],
-                "subject_label": d.place.label_en,
+                "subject_label": csvsafe.cell(d.place.label_en),
                 "predicate_id": "skos:exactMatch",
                 "object_id": object_id,
-                "object_label": c.label,
+                "object_label": csvsafe.cell(c.label),
                 "mapping_justification": c.justification,
                 "confidence": round(c.score, 2),
                 "mapping_tool": TOOL,
-                "comment": "; ".join(c.evidence),
+                "comment": csvsafe.cell("; ".join(c.evidence)),
             }
         )
     rows.sort(key=lambda r: (r["subject_id"], r["object_id"]))
@@ -659,7 +659,7 @@ REVIEW_COLUMNS = [
 
 def review_table(decisions: Iterable[Decision]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(REVIEW_COLUMNS)
     for d in (d for d in decisions if not d.accepted):
         for c in d.candidates or [None]:

@@ -9,7 +9,6 @@ through one representation (rdflib terms, integers normalised) and so print iden
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -19,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from cityrdf import catalogue, remote
+from cityrdf import catalogue, csvsafe, remote
 from cityrdf.catalogue import StoredQuery
 from cityrdf.endpoints import require_http_url
 from cityrdf.errors import BadInput
@@ -264,7 +263,7 @@ def cell_text(term: Node | None) -> str:
 
 def to_csv(answer: Answer, delimiter: str = ",") -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer = csvsafe.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(answer.columns)
     writer.writerows([cell_text(t) for t in row] for row in answer.rows)
     return out.getvalue()

@@ -466,6 +466,75 @@ def broken_tables(c: Corpus) -> None:
         )
 
 
+def unsafe_tables(c: Corpus) -> None:
+    """Cells that cannot be read as what their column holds (issue G §3): exit 2, FILE:ROW: column."""
+    for n, char in enumerate('><"{}|^`\\'):
+        source = f"https://example.org/pact{char}1"
+        row = f'Tehran,Nantes,France,2001,gregorian,listed,"{source.replace(chr(34), chr(34) * 2)}",نانت'
+        c.pacts(
+            f"row-source-iri-{n}.csv",
+            CSV_HEADER + row + "\n",
+            reason=f"row-source-iri-{n}.csv:2: source: {source!r} is not a valid IRI",
+        )
+    names = {
+        "control": ("partner", "Nan\x07tes", "a control character"),
+        "escape": ("partner", "Nan\x1b[31mtes", "a control character"),
+        "rlo": ("partner", "Nantes\u202etxt.exe", "a bidirectional control character"),
+        "rli": ("city", "Teh\u2067ran", "a bidirectional control character"),
+        "lrm": ("partner_fa", "\u200eنانت", "a bidirectional control character"),
+        "alm": ("partner_fa", "نا\u061cنت", "a bidirectional control character"),
+        "zwsp": ("partner", "Nan\u200btes", "an invisible formatting character"),
+        "bom-inside": ("partner", "Nan\ufefftes", "an invisible formatting character"),
+        "soft-hyphen": ("partner", "Nan\u00adtes", "an invisible formatting character"),
+        "line-separator": ("partner", "Nan\u2028tes", "a line separator"),
+        "private-use": ("partner_country", "Fra\ue000nce", "a private-use character"),
+        "zwnj-latin": ("partner", "Nan\u200ctes", "ZWNJ"),
+        "zwnj-edge": ("partner_fa", "نانت\u200c", "ZWNJ"),
+        "zwj-edge": ("partner_fa", "\u200dنانت", "ZWJ"),
+        "formula-equals": ("partner", '=HYPERLINK("http://x";"Nantes")', "formula"),
+        "formula-plus": ("partner", "+Nantes", "formula"),
+        "formula-minus": ("partner", "-1+2", "formula"),
+        "formula-at": ("partner", "@SUM(1)", "formula"),
+        "formula-after-space": ("city", "  =Tehran", "formula"),
+        "formula-after-tab": ("city", "\t=Tehran", "formula"),
+        "formula-persian": ("partner_fa", "=نانت", "formula"),
+        "formula-country": ("partner_country", "=France", "formula"),
+        "formula-source": ("source", '=IMPORTXML("http://x";"//a")', "formula"),
+        "formula-source-at": ("source", "@Nantes city hall 2001", "formula"),
+    }
+    columns = CSV_HEADER.strip().split(",")
+    good = dict(zip(columns, CSV_GOOD_ROW.strip().split(",")))
+    for name, (column, text, reason) in names.items():
+        cells = {**good, column: text}
+        row = ",".join('"' + v.replace('"', '""') + '"' for v in cells.values())
+        if reason == "formula":
+            reason = f"{text.strip()!r} would run as a formula in a spreadsheet"
+        elif reason not in ("ZWNJ", "ZWJ"):
+            reason = f"contains {reason}"
+        c.pacts(
+            f"row-name-{name}.csv",
+            CSV_HEADER + row + "\n",
+            reason=f"row-name-{name}.csv:2: {column}: {reason}",
+        )
+    # --out never the input, never anything but Turtle, never a file no import wrote.
+    table = c.file("out-table.csv", CSV_HEADER + CSV_GOOD_ROW)
+    c.command(
+        "import-out-is-input", ["import", "pacts", table, "--out", table], "that is the input table"
+    )
+    for n, name in enumerate(("x.nt", "x.csv", "x.ttl.bak", "x", "x.jsonld")):
+        c.command(
+            f"import-out-not-turtle-{n}",
+            ["import", "pacts", table, "--out", "{dir}/out/" + name],
+            "must be Turtle",
+        )
+    notes = c.file("notes.ttl", GOOD_TURTLE)
+    c.command(
+        "import-out-not-an-import",
+        ["import", "pacts", table, "--out", notes],
+        "was not written by `cityrdf import pacts`",
+    )
+
+
 def commands(c: Corpus) -> None:
     for n, name in enumerate(
         (
@@ -626,6 +695,7 @@ def build_corpus() -> Corpus:
         not_conforming,
         other_files,
         broken_tables,
+        unsafe_tables,
         commands,
         hostile_iri_parameters,
         misbehaving_endpoints,

@@ -36,6 +36,10 @@ BROKEN = {
     "arabic-letters": (None, CRID["city/karaj"]),
     "agreement-duplicate": (None, CRID["agreement/yazd--isfahan"]),
     "dangling-reference": (None, CRID["work/eskandaran-1319"]),
+    "printed-count": (None, CRID["work/p/part/table"]),
+    "list-entry-count": (None, CRID["list/isfahan"]),
+    "entry-unattested": (None, CRID["list/isfahan/2"]),
+    "reference-uncited": (None, CRID["work/nye-2008"]),
 }
 
 

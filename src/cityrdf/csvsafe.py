@@ -1,0 +1,51 @@
+"""Cells a spreadsheet will not run: every CSV/TSV the project writes passes its cells through here.
+
+A cell whose text starts with `=`, `+`, `-` or `@` (after any leading spaces, tabs or line
+breaks), or with a tab or carriage return, is a formula to Excel and LibreOffice (OWASP "CSV
+Injection"); `'` in front makes it text. Plain numbers such as `-3` or `+98` stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet opening `text` as a cell would evaluate it."""
+    if text[:1] in ("\t", "\r"):
+        return True
+    stripped = text.lstrip(" \t\r\n")
+    return stripped[:1] in FORMULA_STARTS and not NUMBER.fullmatch(stripped)
+
+
+def cell(value: object) -> str:
+    """`value` as the text of a CSV cell that a spreadsheet shows and does not run."""
+    text = "" if value is None else str(value)
+    return "'" + text if is_formula(text) else text
+
+
+def row(values) -> list[str]:
+    return [cell(v) for v in values]
+
+
+class SafeWriter:
+    """csv.writer whose every cell goes through `cell` first."""
+
+    def __init__(self, stream, **options):
+        self._writer = csv.writer(stream, **options)
+
+    def writerow(self, values) -> None:
+        self._writer.writerow(row(values))
+
+    def writerows(self, rows) -> None:
+        for values in rows:
+            self.writerow(values)
+
+
+def writer(stream, **options) -> SafeWriter:
+    """A drop-in for `csv.writer(stream, **options)` that writes no formula."""
+    return SafeWriter(stream, **options)

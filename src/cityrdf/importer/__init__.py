@@ -1,0 +1,168 @@
+"""`cityrdf import pacts FILE.csv|FILE.xlsx`: a researcher's own table of twinning pacts, as project data.
+
+Every row is checked as it is read; then the whole project with the new data file must pass the
+SHACL shapes and the QC queries, exactly as `cityrdf validate` runs them (the reasoner aside), before
+anything is written. Any failure writes nothing and reports each bad row as
+`FILE:ROW: column: reason` (ROW counts the header as row 1, as spreadsheets do), or says what in the
+rest of the project would break. One import at a time holds the project's lock (cityrdf.lock) from
+reading the project to renaming the new file into place. A good table becomes
+`data/imported/<stem>.ttl`, written by Oxigraph's Turtle serializer; re-importing the same table
+rewrites the same bytes. docs/decisions/0003-imported-dates.md says how dates are kept.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cityrdf import atomic, graph
+from cityrdf.errors import BadInput, NotConforming
+from cityrdf.importer import output
+from cityrdf.importer.rows import ProjectIndex, RowError, TableImport, compact
+from cityrdf.importer.table import read_table
+from cityrdf.lock import project_lock
+from cityrdf.namespaces import PREFIXES
+
+__all__ = ["BadRows", "ImportResult", "ProjectWouldBreak", "import_pacts", "run"]
+
+# Which column a SHACL finding on an agreement is about, by the property that fired.
+COLUMN_OF_PATH = {
+    PREFIXES["cr"] + "party": "partner",
+    PREFIXES["cr"] + "status": "status",
+    PREFIXES["cr"] + "signingDate": "date",
+    PREFIXES["cr"] + "statedDate": "date",
+    PREFIXES["cr"] + "attestedBy": "partner",
+    PREFIXES["cr"] + "country": "partner_country",
+    PREFIXES["dcterms"] + "source": "source",
+}
+
+
+@dataclass
+class ImportResult:
+    out: Path
+    rows: int
+    agreements_new: int
+    attestations_existing: int
+    cities_new: int
+    changed: bool
+
+
+class BadRows(NotConforming):
+    """Rows that break the rules; `lines` has one `FILE:ROW: column: reason` each. Exit 2 when a
+    cell cannot be read at all (a malformed IRI, a control character), else 1."""
+
+    def __init__(self, source: Path, errors: list[RowError]):
+        errors = sorted(set(errors), key=lambda e: (e.row, e.column, e.reason))
+        self.lines = [e.line(source) for e in errors]
+        if any(e.malformed for e in errors):
+            self.exit_code = BadInput.exit_code
+        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        super().__init__(f"{self.lines[0]}{more}; nothing written")
+
+
+class ProjectWouldBreak(NotConforming):
+    """The rows are good, but the project with them would not validate (e.g. another imported
+    table names a city this one no longer creates)."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        more = f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else ""
+        super().__init__(
+            f"the project would not validate with this import: {lines[0]}{more}; nothing written"
+        )
+
+
+OUTPUT_PREFIXES = {p: PREFIXES[p] for p in ("cr", "crid", "rdfs", "xsd", "skos", "dcterms", "prov")}
+HEADER = "# Imported with `cityrdf import pacts {name}`; edit the table and import it again.\n"
+
+
+def import_pacts(
+    source: Path, out: Path | None = None, lock_wait: float | None = None
+) -> ImportResult:
+    """Check every row of `source` and the whole project with them; write only if all is good."""
+    source = Path(source)
+    target = output.output_path(source, out)
+    with project_lock(lock_wait):
+        output.check_replaceable(target)
+        files = [f for f in graph.source_files() if f.resolve() != target]
+        store = graph.load_store(files, entail=False)
+        table = TableImport(source, ProjectIndex.of_store(store))
+        rows = 0
+        for number, row in read_table(source):
+            table.check_row(number, row)
+            rows += 1
+        if not rows:
+            raise BadInput(f"{source}:2: the table has a header but no rows")
+        if table.errors:
+            raise BadRows(source, table.errors)
+        content = serialize(table)
+        # The second wall: the project is checked on what the file says once parsed again.
+        store.load(content, format=ox.RdfFormat.TURTLE)
+        graph.apply_entailments(store)
+        check_project(table, store, files)
+        changed = not (target.is_file() and target.read_bytes() == content)
+        if changed:
+            atomic.write_bytes(target, content)
+    new = sum(1 for a in table.agreements.values() if not a.existing)
+    attested = sum(len(a.entries) for a in table.agreements.values() if a.existing)
+    return ImportResult(target, rows, new, attested, len(table.cities_new), changed)
+
+
+def serialize(table: TableImport) -> bytes:
+    buffer = io.BytesIO()
+    buffer.write(HEADER.format(name=table.source.name).encode("utf-8"))
+    ox.serialize(table.triples(), buffer, ox.RdfFormat.TURTLE, prefixes=OUTPUT_PREFIXES)
+    return buffer.getvalue()
+
+
+def check_project(table: TableImport, store: ox.Store, files: list[Path]) -> None:
+    """The shapes and QC queries on the whole project with the new triples: findings on the
+    table's own resources become row errors, any other finding refuses the import as a whole."""
+    from cityrdf.validate import VIOLATION, qc_findings, shacl_findings
+
+    findings = [f for f in shacl_findings(store) + qc_findings(store) if f.severity == VIOLATION]
+    row_errors, elsewhere = [], []
+    for finding in findings:
+        origin = table.row_of(finding.focus_node)
+        if origin is None:
+            elsewhere.append(finding)
+            continue
+        row, column = origin
+        if finding.focus_node in table.origin and "/city/" in finding.focus_node:
+            persian = "@fa" in finding.message or any(
+                "\u0600" <= c <= "\u06ff" for c in finding.value
+            )
+            column += "_fa" if persian else ""
+        elif finding.path in COLUMN_OF_PATH:
+            column = COLUMN_OF_PATH[finding.path]
+        row_errors.append(
+            RowError(row, column, f"{finding.message} ({compact(finding.focus_node)})")
+        )
+    if row_errors:
+        raise BadRows(table.source, row_errors)
+    if elsewhere:
+        described_in = graph.files_describing(files, {f.focus_node for f in elsewhere})
+        lines = []
+        for f in elsewhere:
+            where = ", ".join(map(str, described_in.get(f.focus_node, [])))
+            lines.append(f"{where + ': ' if where else ''}{compact(f.focus_node)}: {f.message}")
+        raise ProjectWouldBreak(sorted(set(lines)))
+
+
+def run(source: Path, out: Path | None = None, echo=print) -> ImportResult:
+    """The CLI's `import pacts`: bad rows are echoed one per line before the error is raised."""
+    try:
+        result = import_pacts(source, out)
+    except (BadRows, ProjectWouldBreak) as err:
+        for line in err.lines:
+            echo(line)
+        raise
+    echo(
+        f"{'wrote' if result.changed else 'unchanged'} {result.out}: {result.rows} rows, "
+        f"{result.agreements_new} new agreements, {result.attestations_existing} attestations of known ones, "
+        f"{result.cities_new} new cities"
+    )
+    return result

@@ -1,0 +1,80 @@
+"""Where `import pacts` may write: never the input, never a source it did not create, only Turtle.
+
+Judged on the resolved path (symlinks and `..` followed, hard links compared by inode), so a link
+that points into data/ is data/. The one place inside the sources an import writes is
+data/imported/*.ttl, and an existing file there (or anywhere) is replaced only if it parses as a
+file an import wrote (it declares a cr:ImportedFile).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cityrdf import paths
+from cityrdf.errors import BadInput
+from cityrdf.importer.rows import slugify
+from cityrdf.namespaces import CR, CRID
+
+TURTLE_SUFFIX = ".ttl"
+# Folders of the checkout no import may write into (data/imported/ aside): the sources and the code.
+PROTECTED_FOLDERS = ("ontology", "data", "shapes", "queries", "src", "tests", ".git")
+
+
+def imported_dir() -> Path:
+    return paths.DATA_DIR / "imported"
+
+
+def output_path(source: Path, out: Path | None) -> Path:
+    """The resolved file to write for `source`, or BadInput saying why `out` is refused."""
+    if out is None:
+        out = imported_dir() / f"{slugify(Path(source).stem) or 'table'}.ttl"
+    target = Path(out).resolve()
+    given = f"--out {out}" + (f" (that is {target})" if str(target) != str(out) else "")
+    if Path(source).exists() and target.exists() and os.path.samefile(source, target):
+        raise BadInput(f"{given}: that is the input table; write the data file elsewhere")
+    for name in (Path(out).name, target.name):
+        if not name.lower().endswith(TURTLE_SUFFIX):
+            raise BadInput(f"{given}: the data file must be Turtle, named *{TURTLE_SUFFIX}")
+    if target.is_dir():
+        raise BadInput(f"{given}: is a folder; give a file name ending in {TURTLE_SUFFIX}")
+    root = paths.ROOT.resolve()
+    if target.parent != imported_dir().resolve():
+        for folder in PROTECTED_FOLDERS:
+            if target.is_relative_to(root / folder):
+                raise BadInput(
+                    f"{given}: is in the project's {folder}/, which import never writes; "
+                    "imports go to data/imported/ (the default) or outside the project"
+                )
+    return target
+
+
+def check_replaceable(target: Path) -> None:
+    """BadInput unless `target` is new or a file an earlier import wrote."""
+    if not target.exists() and not target.is_symlink():
+        return
+    if target.is_symlink() or not target.is_file() or not written_by_import(target):
+        raise BadInput(
+            f"--out {target}: exists and was not written by `cityrdf import pacts`; "
+            "refusing to replace it (remove it yourself or choose another file)"
+        )
+
+
+def written_by_import(path: Path) -> bool:
+    """Whether `path` parses as Turtle and declares an imported table (crid:dataset/import-…)."""
+    try:
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            if (
+                quad.predicate.value == str(_RDF_TYPE)
+                and quad.object.value == str(CR.ImportedFile)
+                and quad.subject.value.startswith(str(CRID["dataset/import-"]))
+            ):
+                return True
+    except (SyntaxError, ValueError, OSError):
+        return False
+    return False
+
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

