@@ -1,0 +1,188 @@
+"""Where a SPARQL query from outside is evaluated: a forked, walled-off worker process.
+
+Each query runs in a child forked from the server, sharing its in-memory store copy-on-write. The
+child first walls itself off (cityrdf.sandbox: no network sockets, RLIMIT_AS), then evaluates and
+sends back the serialised answer. A query past its deadline is killed with its process (a thread
+could only be abandoned), and one that needs more memory than allowed dies alone: the server lives.
+Callers check the query first (cityrdf.sparql_guard); the walls hold even if that check misses.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from cityrdf import sandbox
+from cityrdf.conneg import negotiate
+from cityrdf.site_model import serialize
+from cityrdf.web.results import SOLUTION_WRITERS, boolean_result
+
+RESULT_TYPES = {  # media type -> result format, in the order we prefer them
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+BOOLEAN_TYPES = [m for m, fmt in RESULT_TYPES.items() if fmt in ("json", "xml")]
+RESULT_MEDIA = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+}
+GRAPH_TYPES = {
+    "text/turtle": "ttl",
+    "application/n-triples": "nt",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdf",
+}
+GRAPH_MEDIA = {fmt: media for media, fmt in GRAPH_TYPES.items()}
+FORMAT_PARAM = {
+    **{name: name for name in ("json", "xml", "csv", "tsv", "ttl", "nt", "jsonld", "rdf")},
+    "turtle": "ttl",
+    "ntriples": "nt",
+    "json-ld": "jsonld",
+    "rdfxml": "rdf",
+    "rdf+xml": "rdf",
+}
+MB = 2**20
+
+# Forking while another thread is inside the store could copy a held lock into the child; every
+# store access in the server takes this lock, and so does the fork.
+STORE_LOCK = threading.Lock()
+
+
+@dataclass
+class Answer:
+    status: int
+    media_type: str
+    body: bytes
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float  # seconds
+    max_results: int  # rows or triples
+    max_answer_bytes: int
+    memory: int  # bytes the worker may allocate
+
+
+@dataclass(frozen=True)
+class Job:
+    query: str
+    accept: str
+    fmt: str | None
+    options: dict = field(default_factory=dict)  # default_graph / named_graphs for store.query
+
+
+def text(status: int, message: str) -> Answer:
+    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+
+
+def run_query(store: ox.Store, job: Job, limits: Limits) -> Answer:
+    """Evaluate a checked query in a walled-off child; 408 past the deadline, 503 over memory."""
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    with STORE_LOCK:
+        child = ctx.Process(target=_child, args=(store, job, limits, sender), daemon=True)
+        child.start()
+    sender.close()
+    try:
+        if receiver.poll(limits.timeout):
+            return receiver.recv()
+        return text(408, f"query stopped: it ran longer than the {limits.timeout:g} s limit")
+    except EOFError:  # the worker died without answering: over its memory, or killed
+        child.join(1)
+        if child.exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS):
+            return over_memory(limits)
+        return text(503, "query stopped: its worker ended without an answer")
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+
+
+def over_memory(limits: Limits) -> Answer:
+    return text(
+        503, f"query stopped: it needed more than the {limits.memory // MB} MB a query may use"
+    )
+
+
+def _child(store: ox.Store, job: Job, limits: Limits, sender) -> None:
+    try:
+        sandbox.enter(limits.memory, keep_fds=(sender.fileno(),))
+    except sandbox.SandboxUnavailable:
+        answer = text(503, "queries cannot be evaluated on this server (no sandbox)")
+    else:
+        try:
+            answer = evaluate(store, job, limits)
+        except MemoryError:
+            answer = over_memory(limits)
+        except Exception as err:  # noqa: BLE001 -- a bug must still come back as a short 4xx
+            answer = text(400, f"query failed: {type(err).__name__}")
+    sender.send(answer)
+    sender.close()
+
+
+def evaluate(store: ox.Store, job: Job, limits: Limits) -> Answer:
+    try:
+        result = store.query(job.query, **job.options)
+    except SyntaxError as err:
+        return text(400, f"query syntax error: {(str(err).splitlines() or ['?'])[0]}")
+    except OSError:  # never say what the network or the file system answered
+        return text(400, "query failed: it asks for something this endpoint does not do")
+    if isinstance(result, ox.QueryBoolean):
+        chosen = pick(job, BOOLEAN_TYPES, RESULT_TYPES)
+        if not chosen:
+            return text(406, "an ASK result is available as SPARQL JSON or XML")
+        return Answer(200, RESULT_MEDIA[chosen], boolean_result(bool(result), chosen))
+    try:
+        if isinstance(result, ox.QuerySolutions):
+            chosen = pick(job, list(RESULT_TYPES), RESULT_TYPES)
+            if not chosen:
+                return text(406, "SELECT results are available as " + ", ".join(RESULT_TYPES))
+            variables = [v.value for v in result.variables]
+            rows, truncated = capped(result, limits.max_results)
+            body, media = SOLUTION_WRITERS[chosen](variables, rows), RESULT_MEDIA[chosen]
+        else:
+            chosen = pick(job, list(GRAPH_TYPES), GRAPH_TYPES)
+            if not chosen:
+                return text(
+                    406, "CONSTRUCT and DESCRIBE results are available as " + ", ".join(GRAPH_TYPES)
+                )
+            triples, truncated = capped(result, limits.max_results)
+            body, media = serialize(triples, chosen), GRAPH_MEDIA[chosen]
+    except OSError:
+        return text(400, "query failed: it asks for something this endpoint does not do")
+    if len(body) > limits.max_answer_bytes:
+        return text(
+            503,
+            f"query stopped: its answer is larger than the {limits.max_answer_bytes // MB} MB limit",
+        )
+    return Answer(200, media, body, truncated)
+
+
+def pick(job: Job, offered: list[str], formats: dict[str, str]) -> str | None:
+    """The result format: `format=`/`output=` if it names one, else content negotiation on Accept."""
+    if job.fmt and FORMAT_PARAM.get(job.fmt.lower()) in {formats[m] for m in offered}:
+        return FORMAT_PARAM[job.fmt.lower()]
+    media = negotiate(job.accept, offered)
+    return formats[media] if media else None
+
+
+def capped(iterator, limit: int) -> tuple[list, bool]:
+    items = []
+    for item in iterator:
+        if len(items) == limit:
+            return items, True
+        items.append(item)
+    return items, False
