@@ -49,17 +49,28 @@ class Engine:
     def __init__(self, endpoint: str | None = None, store: ox.Store | None = None):
         self.endpoint = None if endpoint is None else require_http_url(endpoint)
         self._store = store
+        self._default_graph = None  # None: the store's own default graph
 
     def select(self, text: str) -> Answer:
         return self._remote(text) if self.endpoint else self._local(text)
 
     def _local(self, text: str) -> Answer:
-        if self._store is None:
-            from cityrdf.graph import load_store
+        from cityrdf import dataset
+        from cityrdf.sparql_guard import QueryRefused, check_query
 
-            self._store = load_store()
+        if self._store is None:  # the project dataset; a store given by the caller is used as is
+            self._store, self._default_graph = dataset.load_dataset(), dataset.PROJECT_GRAPHS
+        try:  # judged on its parsed form: a query file of unknown origin never calls other hosts
+            names_dataset = check_query(text).names_dataset
+        except QueryRefused as refused:
+            raise BadInput(str(refused)) from None
+        options = (
+            {}
+            if names_dataset or not self._default_graph
+            else {"default_graph": self._default_graph}
+        )
         try:
-            solutions = self._store.query(text)
+            solutions = self._store.query(text, **options)
         except SyntaxError as err:
             raise BadInput(f"query does not parse: {err}") from None
         if not isinstance(solutions, ox.QuerySolutions):

@@ -35,8 +35,8 @@ class CheckedQuery:
     names_dataset: bool  # it has FROM or FROM NAMED
 
 
-SERVICE_REFUSED = "SERVICE is refused: this endpoint never calls other hosts"
-UPDATE_REFUSED = "SPARQL Update is refused: this endpoint is read-only"
+SERVICE_REFUSED = "SERVICE is refused: queries here never call other hosts"
+UPDATE_REFUSED = "SPARQL Update is refused: only read-only queries run here"
 
 
 def check_query(text: str) -> CheckedQuery:
@@ -53,9 +53,13 @@ def _check(text: str) -> CheckedQuery:
     except ParseBaseException as err:
         if _is_update(text):
             raise QueryRefused(403, UPDATE_REFUSED) from None
-        raise QueryRefused(400, f"query syntax error: {_parse_reason(err)}") from None
+        raise QueryRefused(
+            400, f"query does not parse (SPARQL 1.1 syntax): {_parse_reason(err)}"
+        ) from None
     except Exception as err:  # noqa: BLE001 -- the parser raises plain Exceptions for some inputs
-        raise QueryRefused(400, f"query syntax error: {_first_line(err)}") from None
+        raise QueryRefused(
+            400, f"query does not parse (SPARQL 1.1 syntax): {_first_line(err)}"
+        ) from None
     if _holds_service(tree):
         raise QueryRefused(403, SERVICE_REFUSED)
     try:
