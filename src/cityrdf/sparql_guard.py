@@ -36,7 +36,7 @@ class CheckedQuery:
 
 
 SERVICE_REFUSED = "SERVICE is refused: queries here never call other hosts"
-UPDATE_REFUSED = "SPARQL Update is refused: only read-only queries run here"
+UPDATE_REFUSED = "SPARQL Update is refused: only a read-only query may run here"
 
 
 def check_query(text: str) -> CheckedQuery:
