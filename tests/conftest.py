@@ -95,7 +95,8 @@ def mini_project() -> Path:
 def start_loopback_server():
     """A function that starts `cityrdf serve`'s app in uvicorn on a free 127.0.0.1 port (in a thread).
 
-    It returns (server, base URL); set `server.should_exit = True` to stop it.
+    It returns (server, base URL); set `server.should_exit = True` to stop it. With `store`, the
+    app serves that store instead of the project.
     """
     import dataclasses
     import socket
@@ -106,12 +107,12 @@ def start_loopback_server():
 
     from cityrdf import serve
 
-    def start(settings: "serve.Settings") -> tuple[uvicorn.Server, str]:
+    def start(settings: "serve.Settings", store=None) -> tuple[uvicorn.Server, str]:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         settings = dataclasses.replace(settings, host="127.0.0.1", port=port)
-        server = uvicorn.Server(serve.server_config(settings))
+        server = uvicorn.Server(serve.server_config(settings, store))
         threading.Thread(target=server.run, daemon=True).start()
         deadline = time.monotonic() + 20
         while not server.started:

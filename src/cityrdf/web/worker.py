@@ -87,6 +87,9 @@ def text(status: int, message: str) -> Answer:
     return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
 
 
+UNDOABLE = text(400, "query failed: it asks for something this endpoint does not do")
+
+
 def run_query(store: ox.Store, job: Job, limits: Limits) -> Answer:
     """Evaluate a checked query in a walled-off child; 408 past the deadline, 503 over memory."""
     ctx = multiprocessing.get_context("fork")
@@ -127,8 +130,10 @@ def _child(store: ox.Store, job: Job, limits: Limits, sender) -> None:
             answer = evaluate(store, job, limits)
         except MemoryError:
             answer = over_memory(limits)
-        except Exception as err:  # noqa: BLE001 -- a bug must still come back as a short 4xx
-            answer = text(400, f"query failed: {type(err).__name__}")
+        except (OSError, RuntimeError):  # Oxigraph's evaluation errors: never say what the
+            answer = UNDOABLE  # network or the file system answered
+        except Exception:  # noqa: BLE001 -- a bug must still come back as a short answer
+            answer = text(500, "internal error while evaluating the query")
     sender.send(answer)
     sender.close()
 
@@ -138,8 +143,8 @@ def evaluate(store: ox.Store, job: Job, limits: Limits) -> Answer:
         result = store.query(job.query, **job.options)
     except SyntaxError as err:
         return text(400, f"query syntax error: {(str(err).splitlines() or ['?'])[0]}")
-    except OSError:  # never say what the network or the file system answered
-        return text(400, "query failed: it asks for something this endpoint does not do")
+    except (OSError, RuntimeError):
+        return UNDOABLE
     if isinstance(result, ox.QueryBoolean):
         chosen = pick(job, BOOLEAN_TYPES, RESULT_TYPES)
         if not chosen:
@@ -161,8 +166,8 @@ def evaluate(store: ox.Store, job: Job, limits: Limits) -> Answer:
                 )
             triples, truncated = capped(result, limits.max_results)
             body, media = serialize(triples, chosen), GRAPH_MEDIA[chosen]
-    except OSError:
-        return text(400, "query failed: it asks for something this endpoint does not do")
+    except (OSError, RuntimeError):
+        return UNDOABLE
     if len(body) > limits.max_answer_bytes:
         return text(
             503,
