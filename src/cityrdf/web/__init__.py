@@ -39,9 +39,10 @@ def create_app(store: ox.Store | None = None, settings: Settings | None = None) 
         allow_headers=["Accept", "Content-Type"],
         expose_headers=["Cityrdf-Truncated"],
     )
-    install_error_handlers(app)
-    for router in (documents, files, sparql, pages):  # pages last: it has the catch-all /{page}
-        app.include_router(router.routes(site))
+    routers = [part.routes(site) for part in (documents, files, sparql, pages)]
+    for router in routers:  # pages last: it has the catch-all /{page}
+        app.include_router(router)
+    install_error_handlers(app, [route for router in routers for route in router.routes])
     app.add_middleware(RequestLimits, max_url=settings.max_url, max_body=settings.max_body)
     app.add_middleware(EveryAnswer)
     return app

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 from starlette.exceptions import HTTPException
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match
 
 from cityrdf.conneg import negotiate
 
@@ -52,8 +52,9 @@ def openapi_errors(*codes: int) -> dict:
     }
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Every error is one short line of plain text, never a stack trace."""
+def install_error_handlers(app: FastAPI, routes: list[BaseRoute]) -> None:
+    """Every error is one short line of plain text, never a stack trace; a 405 lists the methods
+    `routes` allow at that path."""
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, err: HTTPException):
@@ -61,7 +62,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if err.status_code == 405:  # Starlette's Allow names only the first route with this path
             methods = {
                 m
-                for route in app.router.routes
+                for route in routes
                 if route.matches({**request.scope, "method": "GET"})[0] is not Match.NONE
                 for m in getattr(route, "methods", None) or ()
             }

@@ -20,13 +20,13 @@ from cityrdf.conneg import negotiate
 from cityrdf.errors import BadInput
 from cityrdf.query import to_iri
 from cityrdf.service_description import service_graph
-from cityrdf.site_model import serialize
 from cityrdf.sparql_guard import UPDATE_REFUSED, QueryRefused, check_query
 from cityrdf.web.common import MEDIA_OF, PAGE_TYPES, openapi_errors, openapi_ok, short
 from cityrdf.web.site import Site
 from cityrdf.web.worker import GRAPH_TYPES, RESULT_MEDIA, Answer, Job, Limits, run_query
 
 SPARQL_MEDIA = sorted({media.split(";")[0] for media in RESULT_MEDIA.values()} | set(GRAPH_TYPES))
+RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 SPARQL_PARAMETERS = [
     {
@@ -144,7 +144,8 @@ def routes(site: Site) -> APIRouter:
         if fmt == "html":
             return HTMLResponse(site.pages.query_page(site.questions))
         endpoint = str(request.url_for("sparql_get"))
-        body = serialize(service_graph(site.dataset, endpoint, site.default_graph), fmt)
+        described = service_graph(site.dataset, endpoint, site.default_graph)
+        body = described.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
         return Response(body, media_type=MEDIA_OF[fmt], headers={"Vary": "Accept"})
 
     @router.get(

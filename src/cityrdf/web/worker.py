@@ -114,9 +114,13 @@ def run_query(store: ox.Store, job: Job, limits: Limits) -> Answer:
         receiver.close()
 
 
+def size(n: int) -> str:
+    return f"{n // MB} MB" if n >= MB else f"{n // 1024} KB"
+
+
 def over_memory(limits: Limits) -> Answer:
     return text(
-        503, f"query stopped: it needed more than the {limits.memory // MB} MB a query may use"
+        503, f"query stopped: it needed more than the {size(limits.memory)} a query may use"
     )
 
 
@@ -171,7 +175,7 @@ def evaluate(store: ox.Store, job: Job, limits: Limits) -> Answer:
     if len(body) > limits.max_answer_bytes:
         return text(
             503,
-            f"query stopped: its answer is larger than the {limits.max_answer_bytes // MB} MB limit",
+            f"query stopped: its answer is larger than the {size(limits.max_answer_bytes)} limit",
         )
     return Answer(200, media, body, truncated)
 
