@@ -8,7 +8,7 @@ import rdflib
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
 
-from cityrdf.dataset import PROJECT_GRAPHS
+from cityrdf.dataset import PROJECT_GRAPHS, load_dataset
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -67,3 +67,9 @@ def _count(dataset: ox.Store, graphs: list[ox.NamedNode] | None) -> int:
     options = {} if graphs is None else {"default_graph": graphs}
     rows = dataset.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **options)
     return int(next(iter(rows))["n"].value)
+
+
+def published_turtle(base_url: str) -> str:
+    """The description for the published site (`sparql-service.ttl`): the endpoint that
+    `cityrdf serve` gives at `{base_url}sparql`, over the project's dataset."""
+    return service_graph(load_dataset(), base_url + "sparql").serialize(format="turtle")

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib import URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from cityrdf import dataset, graph, paths, serve
@@ -303,3 +304,12 @@ def test_triple_terms_in_csv_are_written_in_n_triples_syntax(triple_term_url):
 
 def test_paths_of_the_dataset_module_are_the_projects(mini_project):
     assert paths.WORLD_DIR == mini_project / "world" and not paths.WORLD_DIR.exists()
+
+
+def test_the_published_site_carries_the_same_service_description(base_url, tmp_path):
+    from cityrdf import publish
+
+    publish.publish(tmp_path / "site", base_url=base_url + "/")
+    published = rdflib.Graph().parse(tmp_path / "site" / "sparql-service.ttl", format="turtle")
+    served = httpx.get(base_url + "/sparql", headers={"accept": "text/turtle"}, timeout=30)
+    assert isomorphic(published, rdflib.Graph().parse(data=served.text, format="turtle"))
