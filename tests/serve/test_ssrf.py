@@ -15,7 +15,7 @@ import pytest
 
 from cityrdf import sandbox
 from cityrdf.sparql_guard import QueryRefused, check_query
-from cityrdf.web.worker import Job, Limits, run_query
+from cityrdf.web.worker import UNDOABLE, Job, Limits, WorkerPool, run_query
 
 
 class Listener:
@@ -249,3 +249,51 @@ def test_the_fallback_wall_holds_where_seccomp_is_unavailable(listener, monkeypa
 def test_the_worker_can_still_answer_ordinary_queries():
     answer = run_query(one_triple(), Job("SELECT ?o WHERE { ?s ?p ?o }", "text/csv", None), LIMITS)
     assert (answer.status, answer.body) == (200, b"o\r\nc\r\n")
+
+
+# --- the pre-forked pool the server uses: the same walls, workers replaced when they overrun --
+
+
+def worker_pid(pool: WorkerPool) -> int:
+    worker = pool.idle.get()
+    pool.idle.put(worker)
+    return worker.process.pid
+
+
+def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listener):
+    limits = Limits(timeout=2, max_results=10, max_answer_bytes=2**20, memory=64 * 2**20)
+    store = one_triple()
+    for i in range(29):
+        store.add(ox.Quad(ox.NamedNode(f"urn:x{i}"), ox.NamedNode("urn:y"), ox.Literal(str(i))))
+    pool = WorkerPool(store, limits, size=1)
+    ordinary = Job("SELECT ?o WHERE { <urn:a> ?p ?o }", "text/csv", None)
+    try:
+        first = worker_pid(pool)
+        bypass = variants(listener.url)["escaped-quote-before-service (the known bypass)"]
+        assert pool.run(Job(bypass, "*/*", None)) == UNDOABLE
+        assert listener.settled() == []
+        assert pool.run(ordinary).body == b"o\r\nc\r\n"
+        assert worker_pid(pool) == first  # the same process answered both: no fork per query
+        # 30 triples joined six times over: 729 million rows, far past the 2 s deadline
+        runaway = (
+            "SELECT (COUNT(*) AS ?n) WHERE { "
+            + " ".join(f"?a{i} ?b{i} ?c{i} ." for i in range(6))
+            + " }"
+        )
+        assert pool.run(Job(runaway, "text/csv", None)).status == 408
+        second = worker_pid(pool)
+        assert second != first  # killed and replaced
+        assert pool.run(ordinary).body == b"o\r\nc\r\n"  # and the replacement works
+        huge = doubling("x" * 64, 30)
+        over = pool.run(Job(huge, "text/csv", None))
+        assert over.status == 503 and b"64 MB" in over.body
+        assert worker_pid(pool) != second
+        assert pool.run(ordinary).body == b"o\r\nc\r\n"
+        assert listener.settled() == []
+    finally:
+        pool.close()
+
+
+def doubling(start: str, doublings: int) -> str:
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(doublings))
+    return f'SELECT (STRLEN(?v{doublings}) AS ?n) WHERE {{ BIND("{start}" AS ?v0) {binds} }}'

@@ -39,7 +39,14 @@ def create_app(store: ox.Store | None = None, settings: Settings | None = None) 
         allow_headers=["Accept", "Content-Type"],
         expose_headers=["Cityrdf-Truncated"],
     )
-    routers = [part.routes(site) for part in (documents, files, sparql, pages)]
+    pool = sparql.worker_pool(site)
+    app.router.on_shutdown.append(pool.close)
+    routers = [
+        documents.routes(site),
+        files.routes(site),
+        sparql.routes(site, pool),
+        pages.routes(site),
+    ]
     for router in routers:  # pages last: it has the catch-all /{page}
         app.include_router(router)
     install_error_handlers(app, [route for router in routers for route in router.routes])

@@ -29,7 +29,7 @@ def routes(site: Site) -> APIRouter:
         iri = iri_for_path(path)
         if iri is None or iri == ONTOLOGY_IRI:
             raise HTTPException(404, f"no resource at /{path}")
-        with STORE_LOCK:
+        with STORE_LOCK.reading():
             if not site.model.exists(iri):
                 raise HTTPException(404, f"no resource <{iri}>")
             fmt = suffix or negotiated(request, format)
@@ -57,7 +57,7 @@ def routes(site: Site) -> APIRouter:
         fmt = fmt or negotiated(request, format)
         if fmt == "html":
             return HTMLResponse(site.ontology_html, headers={"Vary": "Accept"})
-        with STORE_LOCK:
+        with STORE_LOCK.reading():
             body = serialize(site.model.ontology_triples(), fmt)
         return Response(body, media_type=MEDIA_OF[fmt], headers={"Vary": "Accept"})
 

@@ -70,7 +70,7 @@ class Site:
     @cached_property
     def index_html(self) -> dict[str, str]:
         """The home page and the index pages by name, rendered once: the store does not change."""
-        with STORE_LOCK:
+        with STORE_LOCK.reading():
             indexes = self.pages.index_pages()
             return {
                 "index": self.pages.home(indexes),

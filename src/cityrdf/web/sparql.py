@@ -23,7 +23,7 @@ from cityrdf.service_description import service_graph
 from cityrdf.sparql_guard import UPDATE_REFUSED, QueryRefused, check_query
 from cityrdf.web.common import MEDIA_OF, PAGE_TYPES, openapi_errors, openapi_ok, short
 from cityrdf.web.site import Site
-from cityrdf.web.worker import GRAPH_TYPES, RESULT_MEDIA, Answer, Job, Limits, run_query
+from cityrdf.web.worker import GRAPH_TYPES, RESULT_MEDIA, Answer, Job, Limits, WorkerPool
 
 SPARQL_MEDIA = sorted({media.split(";")[0] for media in RESULT_MEDIA.values()} | set(GRAPH_TYPES))
 RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
@@ -92,12 +92,9 @@ def dataset_options(params: dict[str, list[str]], site: Site, names_dataset: boo
     return {"default_graph": site.default_graph}
 
 
-def routes(site: Site) -> APIRouter:
+def routes(site: Site, pool: WorkerPool) -> APIRouter:
     router = APIRouter()
     settings = site.settings
-    limits = Limits(
-        settings.timeout, settings.max_results, settings.max_answer_bytes, settings.query_memory
-    )
     # Queries beyond max_queries wait here, in the event loop, rather than each holding one of the
     # thread pool's workers (which pages need too) while it waits for a process slot.
     query_slots = asyncio.Semaphore(settings.max_queries)
@@ -136,7 +133,7 @@ def routes(site: Site) -> APIRouter:
                 {"Retry-After": "1"},
             )
         try:
-            return answer(await run_in_threadpool(run_query, site.dataset, job, limits))
+            return answer(await run_in_threadpool(pool.run, job))
         finally:
             query_slots.release()
 
@@ -187,3 +184,12 @@ def routes(site: Site) -> APIRouter:
         return await sparql_answer(request, params)
 
     return router
+
+
+def worker_pool(site: Site) -> WorkerPool:
+    """The query workers, forked now from the server with the dataset loaded."""
+    settings = site.settings
+    limits = Limits(
+        settings.timeout, settings.max_results, settings.max_answer_bytes, settings.query_memory
+    )
+    return WorkerPool(site.dataset, limits, settings.max_queries)

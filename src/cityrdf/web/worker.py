@@ -10,8 +10,10 @@ Callers check the query first (cityrdf.sparql_guard); the walls hold even if tha
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import signal
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -53,10 +55,49 @@ FORMAT_PARAM = {
     "rdf+xml": "rdf",
 }
 MB = 2**20
+# how a worker over its RLIMIT_AS dies: Rust aborts when an allocation fails
+DIED_OF_MEMORY = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS)
 
-# Forking while another thread is inside the store could copy a held lock into the child; every
-# store access in the server takes this lock, and so does the fork.
-STORE_LOCK = threading.Lock()
+
+class ForkLock:
+    """Readers of the store share it; a fork waits until no thread is inside the store (a fork
+    could otherwise copy a lock held mid-read into the child) and holds new readers off."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._readers = 0
+        self._forking = False
+
+    @contextmanager
+    def reading(self):
+        with self._changed:
+            while self._forking:
+                self._changed.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._readers -= 1
+                self._changed.notify_all()
+
+    @contextmanager
+    def forking(self):
+        with self._changed:
+            while self._forking:
+                self._changed.wait()
+            self._forking = True
+            while self._readers:
+                self._changed.wait()
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._forking = False
+                self._changed.notify_all()
+
+
+STORE_LOCK = ForkLock()
 
 
 @dataclass
@@ -90,28 +131,75 @@ def text(status: int, message: str) -> Answer:
 UNDOABLE = text(400, "query failed: it asks for something this endpoint does not do")
 
 
+class Worker:
+    """One forked, walled-off process that evaluates jobs sent over a socket pair, one at a time."""
+
+    def __init__(self, store: ox.Store, limits: Limits):
+        ctx = multiprocessing.get_context("fork")
+        self.conn, child_end = ctx.Pipe(duplex=True)
+        with STORE_LOCK.forking():
+            self.process = ctx.Process(
+                target=_serve_jobs, args=(store, limits, child_end), daemon=True
+            )
+            self.process.start()
+        child_end.close()
+        self.jobs = 0
+
+    def run(self, job: Job, limits: Limits) -> tuple[Answer, bool]:
+        """The answer, and whether this worker may take another job."""
+        self.jobs += 1
+        try:
+            self.conn.send(job)
+            if self.conn.poll(limits.timeout):
+                return self.conn.recv(), True
+            return text(
+                408, f"query stopped: it ran longer than the {limits.timeout:g} s limit"
+            ), False
+        except (EOFError, OSError):  # the worker died without answering: over its memory
+            self.process.join(1)
+            if self.process.exitcode in DIED_OF_MEMORY:
+                return over_memory(limits), False
+            return text(503, "query stopped: its worker ended without an answer"), False
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+class WorkerPool:
+    """`size` workers forked ahead of time; a worker that overran its deadline or memory is
+    killed and replaced, and each is replaced after `max_jobs` jobs (memory it kept)."""
+
+    def __init__(self, store: ox.Store, limits: Limits, size: int, max_jobs: int = 500):
+        self.store, self.limits, self.max_jobs = store, limits, max_jobs
+        self.idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+        for _ in range(size):
+            self.idle.put(Worker(store, limits))
+
+    def run(self, job: Job) -> Answer:
+        """Blocks while every worker is busy: callers bound how many jobs wait (a semaphore)."""
+        worker = self.idle.get()
+        answer, reusable = worker.run(job, self.limits)
+        if not reusable or worker.jobs >= self.max_jobs:
+            worker.stop()
+            worker = Worker(self.store, self.limits)
+        self.idle.put(worker)
+        return answer
+
+    def close(self) -> None:
+        while not self.idle.empty():
+            self.idle.get().stop()
+
+
 def run_query(store: ox.Store, job: Job, limits: Limits) -> Answer:
-    """Evaluate a checked query in a walled-off child; 408 past the deadline, 503 over memory."""
-    ctx = multiprocessing.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    with STORE_LOCK:
-        child = ctx.Process(target=_child, args=(store, job, limits, sender), daemon=True)
-        child.start()
-    sender.close()
+    """Evaluate one checked job in a worker of its own, then stop it."""
+    worker = Worker(store, limits)
     try:
-        if receiver.poll(limits.timeout):
-            return receiver.recv()
-        return text(408, f"query stopped: it ran longer than the {limits.timeout:g} s limit")
-    except EOFError:  # the worker died without answering: over its memory, or killed
-        child.join(1)
-        if child.exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS):
-            return over_memory(limits)
-        return text(503, "query stopped: its worker ended without an answer")
+        return worker.run(job, limits)[0]
     finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
-        receiver.close()
+        worker.stop()
 
 
 def size(n: int) -> str:
@@ -124,22 +212,30 @@ def over_memory(limits: Limits) -> Answer:
     )
 
 
-def _child(store: ox.Store, job: Job, limits: Limits, sender) -> None:
+def _serve_jobs(store: ox.Store, limits: Limits, conn) -> None:
+    """The worker's life: wall itself off, then answer jobs until the server hangs up."""
     try:
-        sandbox.enter(limits.memory, keep_fds=(sender.fileno(),))
+        sandbox.enter(limits.memory, keep_fds=(conn.fileno(),))
+        walled = True
     except sandbox.SandboxUnavailable:
-        answer = text(503, "queries cannot be evaluated on this server (no sandbox)")
-    else:
+        walled = False
+    while True:
         try:
-            answer = evaluate(store, job, limits)
-        except MemoryError:
-            answer = over_memory(limits)
-        except (OSError, RuntimeError):  # Oxigraph's evaluation errors: never say what the
-            answer = UNDOABLE  # network or the file system answered
-        except Exception:  # noqa: BLE001 -- a bug must still come back as a short answer
-            answer = text(500, "internal error while evaluating the query")
-    sender.send(answer)
-    sender.close()
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if not walled:
+            answer = text(503, "queries cannot be evaluated on this server (no sandbox)")
+        else:
+            try:
+                answer = evaluate(store, job, limits)
+            except MemoryError:
+                answer = over_memory(limits)
+            except (OSError, RuntimeError):  # Oxigraph's evaluation errors: never say what the
+                answer = UNDOABLE  # network or the file system answered
+            except Exception:  # noqa: BLE001 -- a bug must still come back as a short answer
+                answer = text(500, "internal error while evaluating the query")
+        conn.send(answer)
 
 
 def evaluate(store: ox.Store, job: Job, limits: Limits) -> Answer:
