@@ -59,9 +59,15 @@ def enter(memory_budget: int, keep_fds: tuple[int, ...] = ()) -> str:
             ) from None
 
 
+def _libseccomp() -> ctypes.CDLL:
+    try:
+        return ctypes.CDLL("libseccomp.so.2", use_errno=True)
+    except OSError:  # another soname: ask the linker cache
+        return ctypes.CDLL(ctypes.util.find_library("seccomp") or "libseccomp.so", use_errno=True)
+
+
 def _deny_network_sockets() -> None:
-    name = ctypes.util.find_library("seccomp") or "libseccomp.so.2"
-    lib = ctypes.CDLL(name, use_errno=True)
+    lib = _libseccomp()
     lib.seccomp_init.restype = ctypes.c_void_p
     lib.seccomp_init.argtypes = [ctypes.c_uint32]
     lib.seccomp_rule_add_array.argtypes = [

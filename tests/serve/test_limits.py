@@ -191,3 +191,57 @@ def test_405_names_head_among_the_allowed_methods(base_url):
     assert set(answer.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
     answer = httpx.delete(base_url + "/id/city/tehran", timeout=30)
     assert set(answer.headers["allow"].split(", ")) == {"GET", "HEAD"}
+
+
+# --- revalidation and compression (issue L) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path, accept",
+    [
+        ("/id/city/tehran", "text/html"),
+        ("/id/city/tehran", "text/turtle"),
+        ("/ontology", "application/ld+json"),
+        ("/cities", None),
+        ("/static/sparql.js", None),
+        ("/dumps/SHA256SUMS", None),
+        ("/void.ttl", None),
+    ],
+)
+def test_pages_and_documents_revalidate_with_etag_and_last_modified(base_url, path, accept):
+    headers = {"accept": accept} if accept else {}
+    first = httpx.get(base_url + path, headers=headers, timeout=30)
+    assert first.status_code == 200
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    again = httpx.get(base_url + path, headers={**headers, "if-none-match": etag}, timeout=30)
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    since = httpx.get(
+        base_url + path, headers={**headers, "if-modified-since": modified}, timeout=30
+    )
+    assert since.status_code == 304
+    other = httpx.get(
+        base_url + path, headers={**headers, "if-none-match": 'W/"other"'}, timeout=30
+    )
+    assert other.status_code == 200 and other.content == first.content
+    old = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert (
+        httpx.get(base_url + path, headers={**headers, "if-modified-since": old}).status_code == 200
+    )
+
+
+def test_each_representation_has_its_own_etag(base_url):
+    tags = {
+        httpx.get(base_url + "/id/city/tehran", headers={"accept": media}).headers["etag"]
+        for media in ("text/html", "text/turtle", "application/n-triples")
+    }
+    assert len(tags) == 3
+
+
+def test_large_answers_are_gzipped_for_clients_that_accept_it(base_url):
+    plain = httpx.get(base_url + "/ontology.ttl", headers={"accept-encoding": "identity"})
+    zipped = httpx.get(base_url + "/ontology.ttl", headers={"accept-encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert int(zipped.headers["content-length"]) < len(plain.content) / 2
+    assert zipped.content == plain.content  # httpx decodes it: the same document
+    assert "accept-encoding" in zipped.headers["vary"].lower()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
 
 from cityrdf import dataset, graph, publish
@@ -14,6 +15,7 @@ from cityrdf.web.common import EveryAnswer, RequestLimits, install_error_handler
 from cityrdf.web.site import Settings, Site
 
 __all__ = ["Settings", "create_app"]
+GZIP_FROM = 2048  # bytes: answers smaller than this gain too little from compression
 
 
 def create_app(store: ox.Store | None = None, settings: Settings | None = None) -> FastAPI:
@@ -50,6 +52,7 @@ def create_app(store: ox.Store | None = None, settings: Settings | None = None) 
     for router in routers:  # pages last: it has the catch-all /{page}
         app.include_router(router)
     install_error_handlers(app, [route for router in routers for route in router.routes])
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_FROM, compresslevel=6)
     app.add_middleware(RequestLimits, max_url=settings.max_url, max_body=settings.max_body)
     app.add_middleware(EveryAnswer)
     return app

@@ -3,11 +3,13 @@ the headers every answer carries, HEAD, and the OpenAPI helpers."""
 
 from __future__ import annotations
 
+import hashlib
+from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match
 
@@ -135,3 +137,34 @@ class EveryAnswer:
             await send(message)
 
         return await self.app(scope, receive, sending)
+
+
+class Rendered:
+    """A body rendered once, with the validators that let clients revalidate it (RFC 9110 §13)."""
+
+    def __init__(self, body: bytes, media_type: str, modified: float):
+        self.body, self.media_type = body, media_type
+        # weak: the same representation may travel gzip-encoded or not
+        self.etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        self.last_modified = formatdate(modified, usegmt=True)
+        self.modified = int(modified)
+
+    def response(self, request: Request, headers: dict[str, str] | None = None) -> Response:
+        validators = {"ETag": self.etag, "Last-Modified": self.last_modified, **(headers or {})}
+        if self.unchanged_for(request):
+            return Response(status_code=304, headers=validators)
+        return Response(self.body, media_type=self.media_type, headers=validators)
+
+    def unchanged_for(self, request: Request) -> bool:
+        """If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2); tags compare weakly."""
+        match = request.headers.get("if-none-match")
+        if match is not None:
+            tags = {tag.strip().removeprefix("W/") for tag in match.split(",")}
+            return "*" in tags or self.etag.removeprefix("W/") in tags
+        since = request.headers.get("if-modified-since")
+        if since:
+            try:
+                return parsedate_to_datetime(since).timestamp() >= self.modified
+            except (TypeError, ValueError):
+                return False
+        return False

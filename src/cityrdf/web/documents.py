@@ -4,7 +4,7 @@ as HTML or any RDF format, by content negotiation, `?format=` or a suffix."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from cityrdf.namespaces import ONTOLOGY_IRI
@@ -29,15 +29,17 @@ def routes(site: Site) -> APIRouter:
         iri = iri_for_path(path)
         if iri is None or iri == ONTOLOGY_IRI:
             raise HTTPException(404, f"no resource at /{path}")
-        with STORE_LOCK.reading():
-            if not site.model.exists(iri):
-                raise HTTPException(404, f"no resource <{iri}>")
-            fmt = suffix or negotiated(request, format)
-            if fmt == "html":
-                body, media = site.pages.resource(iri).encode(), "text/html; charset=utf-8"
-            else:
-                body, media = serialize(site.model.document(iri), fmt), MEDIA_OF[fmt]
-        return Response(body, media_type=media, headers={"Vary": "Accept"})
+        if not site.exists(iri):
+            raise HTTPException(404, f"no resource <{iri}>")
+        fmt = suffix or negotiated(request, format)
+
+        def render() -> tuple[bytes, str]:
+            with STORE_LOCK.reading():
+                if fmt == "html":
+                    return site.pages.resource(iri).encode(), "text/html; charset=utf-8"
+                return serialize(site.model.document(iri), fmt), MEDIA_OF[fmt]
+
+        return site.rendered((iri, fmt), render).response(request, {"Vary": "Accept"})
 
     @router.get("/id/{path:path}", responses=openapi_ok(*PAGE_TYPES))
     def resource(request: Request, path: str, format: str | None = None) -> Response:
@@ -55,10 +57,13 @@ def routes(site: Site) -> APIRouter:
         if fmt == "?":
             raise HTTPException(404, f"no resource at /ontology{suffix}")
         fmt = fmt or negotiated(request, format)
-        if fmt == "html":
-            return HTMLResponse(site.ontology_html, headers={"Vary": "Accept"})
-        with STORE_LOCK.reading():
-            body = serialize(site.model.ontology_triples(), fmt)
-        return Response(body, media_type=MEDIA_OF[fmt], headers={"Vary": "Accept"})
+
+        def render() -> tuple[bytes, str]:
+            if fmt == "html":
+                return site.ontology_html.encode(), "text/html; charset=utf-8"
+            with STORE_LOCK.reading():
+                return serialize(site.model.ontology_triples(), fmt), MEDIA_OF[fmt]
+
+        return site.rendered((ONTOLOGY_IRI, fmt), render).response(request, {"Vary": "Accept"})
 
     return router

@@ -11,6 +11,7 @@ from cityrdf.pages import STATIC_FILES, static_file
 from cityrdf.web.common import openapi_ok
 from cityrdf.web.site import Site
 
+TURTLE = "text/turtle"
 STATIC_MEDIA = {".css": "text/css", ".js": "text/javascript"}
 DUMP_MEDIA = {".ttl": "text/turtle", ".gz": "application/gzip", ".jsonld": "application/ld+json"}
 
@@ -19,29 +20,38 @@ def routes(site: Site) -> APIRouter:
     router = APIRouter()
 
     @router.get("/static/{name}", responses=openapi_ok(*STATIC_MEDIA.values()))
-    def static(name: str) -> Response:
+    def static(request: Request, name: str) -> Response:
         if name not in STATIC_FILES:
             raise HTTPException(404, f"no static file {name!r}")
-        return Response(static_file(name), media_type=STATIC_MEDIA["." + name.rsplit(".", 1)[-1]])
+        media = STATIC_MEDIA["." + name.rsplit(".", 1)[-1]]
+        return site.rendered(("static", name), lambda: (static_file(name), media)).response(request)
 
     @router.get("/dumps/{name}", responses=openapi_ok(*DUMP_MEDIA.values(), "text/plain"))
-    def dump(name: str) -> Response:
+    def dump(request: Request, name: str) -> Response:
         if name not in site.dumps:
             raise HTTPException(404, f"no dump {name!r}")
         media = DUMP_MEDIA.get("." + name.rsplit(".", 1)[-1], "text/plain; charset=utf-8")
-        return Response(site.dumps[name], media_type=media)
+        return site.rendered(("dump", name), lambda: (site.dumps[name], media)).response(request)
 
     @router.get("/void.ttl", responses=openapi_ok("text/turtle"))
     @router.get("/.well-known/void", responses=openapi_ok("text/turtle"))
     def void(request: Request) -> Response:
-        return Response(site.void(str(request.base_url)), media_type="text/turtle")
+        base = str(request.base_url)
+        return site.for_base(("void", base), base, lambda: (site.void(base), TURTLE)).response(
+            request
+        )
 
     @router.get("/catalog.ttl", responses=openapi_ok("text/turtle"))
     def catalog(request: Request) -> Response:
-        return Response(site.catalog(str(request.base_url)), media_type="text/turtle")
+        base = str(request.base_url)
+        rendered = site.for_base(("catalog", base), base, lambda: (site.catalog(base), TURTLE))
+        return rendered.response(request)
 
     @router.get("/CITATION.cff", responses=openapi_ok("text/plain"))
-    def citation() -> Response:
-        return Response(publish.citation_cff(site.store), media_type="text/plain; charset=utf-8")
+    def citation(request: Request) -> Response:
+        def render() -> tuple[bytes, str]:
+            return publish.citation_cff(site.store).encode(), "text/plain; charset=utf-8"
+
+        return site.rendered("CITATION.cff", render).response(request)
 
     return router

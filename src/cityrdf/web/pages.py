@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
 from cityrdf.web.site import Site
 
+HTML = "text/html; charset=utf-8"
 INDEX_PAGES = ("cities", "pacts", "networks", "concepts", "resources")
 
 
@@ -15,27 +16,31 @@ def routes(site: Site) -> APIRouter:
     """Registered last: `/{page}` would otherwise take the paths of the other routers."""
     router = APIRouter()
 
+    def page(request: Request, name: str, render) -> Response:
+        html = site.rendered(("page", name), lambda: (render().encode(), HTML))
+        return html.response(request)
+
     @router.get("/shapes", response_class=HTMLResponse)
-    def shapes() -> HTMLResponse:
-        return HTMLResponse(site.shapes_html)
+    def shapes(request: Request) -> Response:
+        return page(request, "shapes", lambda: site.shapes_html)
 
     @router.get("/", response_class=HTMLResponse)
-    def home() -> HTMLResponse:
-        return HTMLResponse(site.index_html["index"])
+    def home(request: Request) -> Response:
+        return page(request, "index", lambda: site.index_html["index"])
 
     @router.get("/questions", response_class=HTMLResponse)
-    def questions() -> HTMLResponse:
-        return HTMLResponse(site.pages.questions(site.questions))
+    def questions(request: Request) -> Response:
+        return page(request, "questions", lambda: site.pages.questions(site.questions))
 
-    @router.get("/{page}", response_class=HTMLResponse)
-    def index(page: str) -> HTMLResponse:
-        name = page.removesuffix(".html")
-        if name == "index":
-            return home()
-        if name == "questions":
-            return questions()
-        if name not in INDEX_PAGES:
-            raise HTTPException(404, f"no page /{page}")
-        return HTMLResponse(site.index_html[name])
+    @router.get("/{name}", response_class=HTMLResponse)
+    def index(request: Request, name: str) -> Response:
+        stem = name.removesuffix(".html")
+        if stem == "index":
+            return home(request)
+        if stem == "questions":
+            return questions(request)
+        if stem not in INDEX_PAGES:
+            raise HTTPException(404, f"no page /{name}")
+        return page(request, stem, lambda: site.index_html[stem])
 
     return router

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -11,7 +13,11 @@ import pyoxigraph as ox
 from cityrdf import graph, publish
 from cityrdf.pages import Pages
 from cityrdf.site_model import SiteModel, stored_questions
+from cityrdf.web.common import Rendered
 from cityrdf.web.worker import STORE_LOCK
+
+MAX_RENDERED = 100_000  # bodies kept in memory; past that, render on each request
+MAX_BASES = 8  # base URLs (Host headers) whose VoID and DCAT documents are kept
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,40 @@ class Site:
         # read now: the sources are the ones the server started with, even if files change later
         self.ontology_files = graph.ontology_files()
         self.shape_files = graph.shape_files()
+        # what the server renders, rendered once: the store does not change while it runs
+        self.started = time.time()
+        self._rendered: dict[Hashable, Rendered] = {}
+        self._bases: set[str] = set()
+        self._exists: dict[str, bool] = {}  # (a dict: safe to read while another thread adds)
+
+    def rendered(self, key: Hashable, render: Callable[[], tuple[bytes, str]]) -> Rendered:
+        """The body `render()` gives (bytes, media type), rendered on first use and kept."""
+        found = self._rendered.get(key)
+        if found is None:
+            body, media = render()
+            found = Rendered(body, media, self.started)
+            if len(self._rendered) < MAX_RENDERED:
+                self._rendered[key] = found
+        return found
+
+    def for_base(self, key: Hashable, base_url: str, render) -> Rendered:
+        """As `rendered`, for a body that names the request's base URL: kept for the first few
+        base URLs only, as any client may send another Host."""
+        if base_url in self._bases or len(self._bases) < MAX_BASES:
+            self._bases.add(base_url)
+            return self.rendered(key, render)
+        body, media = render()
+        return Rendered(body, media, self.started)
+
+    def exists(self, iri: str) -> bool:
+        """Whether the store describes `iri`; only resources that exist are remembered."""
+        if iri in self._exists:
+            return True
+        with STORE_LOCK.reading():
+            found = self.model.exists(iri)
+        if found and len(self._exists) < MAX_RENDERED:
+            self._exists[iri] = True
+        return found
 
     @cached_property
     def ontology_html(self) -> str:
