@@ -10,6 +10,7 @@ is one such case. The process that evaluates a query cannot open network sockets
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,7 +42,12 @@ UPDATE_REFUSED = "SPARQL Update is refused: only a read-only query may run here"
 
 def check_query(text: str) -> CheckedQuery:
     """The query's form if it may run; QueryRefused (400 or 403) otherwise."""
-    return _check(text)
+    with _PARSER:
+        return _check(text)
+
+
+# pyparsing's parsers keep state while they parse: two threads at once can fail a valid query
+_PARSER = threading.Lock()
 
 
 @lru_cache(maxsize=512)  # a public endpoint sees the same few queries again and again

@@ -297,3 +297,27 @@ def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listene
 def doubling(start: str, doublings: int) -> str:
     binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(doublings))
     return f'SELECT (STRLEN(?v{doublings}) AS ?n) WHERE {{ BIND("{start}" AS ?v0) {binds} }}'
+
+
+def test_the_checker_reads_many_queries_at_once_correctly():
+    """rdflib's parser (pyparsing) is not thread-safe: the server's threads take turns."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cityrdf import sparql_guard
+
+    queries = [
+        f"SELECT (COUNT(*) AS ?n{i}) {{ ?a ?b ?c . ?d ?e ?f FILTER(?a != <urn:x{i}>) }}"
+        for i in range(200)
+    ]
+    sparql_guard._check.cache_clear()
+    start = threading.Barrier(40)
+
+    def check(query: str) -> str:
+        try:
+            start.wait(timeout=5)
+        except threading.BrokenBarrierError:
+            pass
+        return check_query(query).form
+
+    with ThreadPoolExecutor(40) as pool:
+        assert set(pool.map(check, queries)) == {"SelectQuery"}
