@@ -38,6 +38,7 @@ def tiny_project(tmp_path, monkeypatch) -> Path:
         ("QC_DIR", "queries/qc"),
         ("DIST_DIR", "dist"),
         ("SITE_DIR", "site"),
+        ("WORLD_DIR", "world"),
     ]:
         monkeypatch.setattr(paths, name, root / sub)
     monkeypatch.setattr(paths, "ROOT", root)
@@ -84,6 +85,7 @@ def mini_project() -> Path:
             ("LINKS_DIR", "data/links"),
             ("QUERIES_DIR", "queries"),
             ("QC_DIR", "queries/qc"),
+            ("WORLD_DIR", "world"),
         ]:
             patch.setattr(paths, name, MINI_PROJECT / sub)
         yield MINI_PROJECT
@@ -93,8 +95,10 @@ def mini_project() -> Path:
 def start_loopback_server():
     """A function that starts `cityrdf serve`'s app in uvicorn on a free 127.0.0.1 port (in a thread).
 
-    It returns (server, base URL); set `server.should_exit = True` to stop it.
+    It returns (server, base URL); set `server.should_exit = True` to stop it. With `store`, the
+    app serves that store instead of the project.
     """
+    import dataclasses
     import socket
     import threading
     import time
@@ -103,14 +107,12 @@ def start_loopback_server():
 
     from cityrdf import serve
 
-    def start(settings: "serve.Settings") -> tuple[uvicorn.Server, str]:
+    def start(settings: "serve.Settings", store=None) -> tuple[uvicorn.Server, str]:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        config = uvicorn.Config(
-            serve.create_app(settings=settings), host="127.0.0.1", port=port, log_level="warning"
-        )
-        server = uvicorn.Server(config)
+        settings = dataclasses.replace(settings, host="127.0.0.1", port=port)
+        server = uvicorn.Server(serve.server_config(settings, store))
         threading.Thread(target=server.run, daemon=True).start()
         deadline = time.monotonic() + 20
         while not server.started:

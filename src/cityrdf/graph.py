@@ -113,15 +113,16 @@ def load_store(files: Iterable[Path] | None = None, entail: bool = True) -> ox.S
     """An in-memory Oxigraph store holding `files` (default: the project graph) in its default graph."""
     store = ox.Store()
     for path in source_files() if files is None else files:
-        _load_file(store, Path(path))
+        load_file(store, Path(path))
     if entail:
         apply_entailments(store)
     return store
 
 
-def _load_file(store: ox.Store, path: Path) -> None:
+def load_file(store: ox.Store, path: Path, to_graph: ox.NamedNode | None = None) -> None:
     """Parse `path` straight into `store` (Oxigraph's own loader: no Python object per triple,
-    a third faster than parse_file at 1 M triples), with parse_file's errors."""
+    a third faster than parse_file at 1 M triples), with parse_file's errors. Triples go to
+    `to_graph` (default: the default graph); the quads of an N-Quads file keep their graph."""
     if not path.is_file():
         raise BadInput(f"{path}: no such file")
     fmt = rdf_format(path)
@@ -129,7 +130,7 @@ def _load_file(store: ox.Store, path: Path) -> None:
         parse_file(path)  # its checks (well-formed XML, positions) are the slow path's anyway
     before = len(store)
     try:
-        store.load(path=str(path), format=fmt)
+        store.load(path=str(path), format=fmt, to_graph=to_graph)
     except SyntaxError as err:
         parse_file(path)  # reports the error with its FILE:LINE:COLUMN
         raise BadInput(f"{path}: {err}") from None  # (only if the two parsers disagree)

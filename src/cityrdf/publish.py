@@ -20,7 +20,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
-from cityrdf import atomic, graph, paths
+from cityrdf import atomic, graph, paths, service_description
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
 from cityrdf.pages import STATIC_FILES, Pages, static_file
@@ -373,6 +373,7 @@ def write_catalogue(root: Path, store: ox.Store, base_url: str) -> None:
     write(root / ".well-known" / "void", void)
     write(root / "catalog.ttl", dcat_graph(store, base_url, sums).serialize(format="turtle"))
     write(root / "CITATION.cff", citation_cff(store))
+    write(root / "sparql-service.ttl", service_description.published_turtle(base_url))
 
 
 def run(out: Path | None = None, base_url: str | None = None) -> PublishReport:

@@ -56,17 +56,28 @@ class Engine:
         if not timeout > 0:
             raise BadInput(f"--timeout {timeout}: expected a number of seconds above 0")
         self.timeout = timeout  # for the whole answer of an endpoint, not each read
+        self._default_graph = None  # None: the store's own default graph
 
     def select(self, text: str) -> Answer:
         return self._remote(text) if self.endpoint else self._local(text)
 
     def _local(self, text: str) -> Answer:
-        if self._store is None:
-            from cityrdf.graph import load_store
+        from cityrdf import dataset
+        from cityrdf.sparql_guard import QueryRefused, check_query
 
-            self._store = load_store()
+        if self._store is None:  # the project dataset; a store given by the caller is used as is
+            self._store, self._default_graph = dataset.load_dataset(), dataset.PROJECT_GRAPHS
+        try:  # judged on its parsed form: a query file of unknown origin never calls other hosts
+            names_dataset = check_query(text).names_dataset
+        except QueryRefused as refused:
+            raise BadInput(str(refused)) from None
+        options = (
+            {}
+            if names_dataset or not self._default_graph
+            else {"default_graph": self._default_graph}
+        )
         try:
-            solutions = self._store.query(text)
+            solutions = self._store.query(text, **options)
         except SyntaxError as err:
             raise BadInput(f"query does not parse: {err}") from None
         if not isinstance(solutions, ox.QuerySolutions):

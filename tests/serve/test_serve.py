@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
-from cityrdf.serve import PAGE_TYPES
+from cityrdf.web.common import PAGE_TYPES
 
 TEHRAN = "https://w3id.org/cityrdf/id/city/tehran"
 PARTNERS = f"SELECT ?p WHERE {{ <{TEHRAN}> <https://w3id.org/cityrdf/ontology#twinnedWith> ?p }} ORDER BY ?p"

@@ -1,0 +1,132 @@
+"""The walls around a process that evaluates queries from outside: no network, bounded memory.
+
+`enter()` is called first thing in a forked query worker:
+- network: a seccomp filter (libseccomp, through ctypes) makes `socket()` fail with EACCES for
+  every address family but AF_UNIX, and refuses io_uring (which can open sockets without
+  `socket()`). It needs no privilege (libseccomp sets no_new_privs). Where seccomp is not
+  available, the fallback is a new, empty network namespace (`unshare(CLONE_NEWUSER |
+  CLONE_NEWNET)`: only a loopback device that is down); where neither works the worker refuses
+  to evaluate anything (fail closed). Sockets inherited from the server are closed.
+- memory: RLIMIT_AS at the worker's current size plus `memory_budget` bytes; an evaluation that
+  needs more fails to allocate and the worker dies, not the server.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import resource
+import socket
+
+SCMP_ACT_ALLOW = 0x7FFF0000
+SCMP_ACT_ERRNO = 0x00050000  # | errno
+SCMP_CMP_NE = 1
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+
+
+class SandboxUnavailable(Exception):
+    """Neither seccomp nor a network namespace could be set up: nothing may be evaluated."""
+
+
+class _ArgCmp(ctypes.Structure):  # struct scmp_arg_cmp
+    _fields_ = [
+        ("arg", ctypes.c_uint),
+        ("op", ctypes.c_int),
+        ("datum_a", ctypes.c_uint64),
+        ("datum_b", ctypes.c_uint64),
+    ]
+
+
+def enter(memory_budget: int, keep_fds: tuple[int, ...] = ()) -> str:
+    """Wall this process off; returns how the network wall was made ("seccomp" or "netns")."""
+    _close_inherited_sockets(keep_fds)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    limit = _address_space() + memory_budget
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        _deny_network_sockets()
+        return "seccomp"
+    except OSError as seccomp_error:
+        try:
+            _unshare_network()
+            return "netns"
+        except OSError as netns_error:
+            raise SandboxUnavailable(
+                f"no network wall: seccomp ({seccomp_error}), namespace ({netns_error})"
+            ) from None
+
+
+def _libseccomp() -> ctypes.CDLL:
+    try:
+        return ctypes.CDLL("libseccomp.so.2", use_errno=True)
+    except OSError:  # another soname: ask the linker cache
+        return ctypes.CDLL(ctypes.util.find_library("seccomp") or "libseccomp.so", use_errno=True)
+
+
+def _deny_network_sockets() -> None:
+    lib = _libseccomp()
+    lib.seccomp_init.restype = ctypes.c_void_p
+    lib.seccomp_init.argtypes = [ctypes.c_uint32]
+    lib.seccomp_rule_add_array.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_uint32,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.POINTER(_ArgCmp),
+    ]
+    lib.seccomp_load.argtypes = [ctypes.c_void_p]
+    lib.seccomp_release.argtypes = [ctypes.c_void_p]
+    lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
+    ctx = lib.seccomp_init(SCMP_ACT_ALLOW)
+    if not ctx:
+        raise OSError("seccomp_init failed")
+    try:
+        not_unix = (_ArgCmp * 1)(_ArgCmp(0, SCMP_CMP_NE, socket.AF_UNIX, 0))
+        rules = [("socket", not_unix, errno.EACCES)]
+        rules += [(name, None, errno.EPERM) for name in ("io_uring_setup", "io_uring_enter")]
+        for syscall_name, args, code in rules:
+            number = lib.seccomp_syscall_resolve_name(syscall_name.encode())
+            if number < 0:
+                continue  # an architecture without this system call
+            status = lib.seccomp_rule_add_array(
+                ctx, SCMP_ACT_ERRNO | code, number, len(args) if args else 0, args
+            )
+            if status < 0:
+                raise OSError(-status, f"seccomp rule for {syscall_name}: {os.strerror(-status)}")
+        status = lib.seccomp_load(ctx)
+        if status < 0:
+            raise OSError(-status, f"seccomp_load: {os.strerror(-status)}")
+    finally:
+        lib.seccomp_release(ctx)
+
+
+def _unshare_network() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, f"unshare: {os.strerror(code)}")
+
+
+def _address_space() -> int:
+    """This process's virtual size in bytes (it shares the server's pages copy-on-write)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    raise SandboxUnavailable("no VmSize in /proc/self/status")
+
+
+def _close_inherited_sockets(keep: tuple[int, ...]) -> None:
+    """Close the server's sockets (listening and client connections) in this forked child."""
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd in keep:
+            continue
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
+                os.close(fd)
+        except OSError:
+            pass  # the listing's own descriptor, already gone

@@ -1,0 +1,58 @@
+"""`cityrdf serve`'s web application, by concern: pages, RDF documents, the SPARQL protocol, and
+static files and dumps; the pieces every route shares (negotiation, limits, errors) in `common`."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import Response
+
+from cityrdf import dataset, graph, publish
+from cityrdf.web import documents, files, pages, sparql
+from cityrdf.web.common import EveryAnswer, RequestLimits, install_error_handlers, openapi_errors
+from cityrdf.web.site import Settings, Site
+
+__all__ = ["Settings", "create_app"]
+GZIP_FROM = 2048  # bytes: answers smaller than this gain too little from compression
+
+
+def create_app(store: ox.Store | None = None, settings: Settings | None = None) -> FastAPI:
+    """The ASGI application. Without `store`: pages from the project graph (with the build's
+    entailments) and SPARQL over the project dataset (cityrdf.dataset); with `store`: both from it."""
+    settings = settings or Settings()
+    if store is None:
+        site = Site(graph.load_store(), settings, dataset.load_dataset(), dataset.PROJECT_GRAPHS)
+    else:
+        site = Site(store, settings)
+    app = FastAPI(
+        title="cityrdf",
+        version=publish.dataset_version(),
+        docs_url=None,
+        redoc_url=None,
+        default_response_class=Response,
+        responses=openapi_errors(400, 404, 405, 406, 413, 414),
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=["Cityrdf-Truncated"],
+    )
+    pool = sparql.worker_pool(site)
+    app.router.on_shutdown.append(pool.close)
+    routers = [
+        documents.routes(site),
+        files.routes(site),
+        sparql.routes(site, pool),
+        pages.routes(site),
+    ]
+    for router in routers:  # pages last: it has the catch-all /{page}
+        app.include_router(router)
+    install_error_handlers(app, [route for router in routers for route in router.routes])
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_FROM, compresslevel=6)
+    app.add_middleware(RequestLimits, max_url=settings.max_url, max_body=settings.max_body)
+    app.add_middleware(EveryAnswer)
+    return app

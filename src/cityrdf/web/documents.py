@@ -1,0 +1,69 @@
+"""The RDF documents at the IRIs' own paths: resources (/id/…), ontology terms and the ontology,
+as HTML or any RDF format, by content negotiation, `?format=` or a suffix."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from cityrdf.namespaces import ONTOLOGY_IRI
+from cityrdf.site_model import RDF_FORMATS, iri_for_path, serialize
+from cityrdf.web.common import MEDIA_OF, PAGE_TYPES, negotiated, openapi_ok
+from cityrdf.web.site import Site
+from cityrdf.web.worker import STORE_LOCK
+
+
+def split_suffix(path: str) -> tuple[str, str | None]:
+    stem, dot, suffix = path.rpartition(".")
+    if dot and (suffix in RDF_FORMATS or suffix == "html") and "/" not in suffix:
+        return stem, suffix
+    return path, None
+
+
+def routes(site: Site) -> APIRouter:
+    router = APIRouter()
+
+    def describe(request: Request, path: str, format: str | None) -> Response:
+        path, suffix = split_suffix(path)
+        iri = iri_for_path(path)
+        if iri is None or iri == ONTOLOGY_IRI:
+            raise HTTPException(404, f"no resource at /{path}")
+        if not site.exists(iri):
+            raise HTTPException(404, f"no resource <{iri}>")
+        fmt = suffix or negotiated(request, format)
+
+        def render() -> tuple[bytes, str]:
+            with STORE_LOCK.reading():
+                if fmt == "html":
+                    return site.pages.resource(iri).encode(), "text/html; charset=utf-8"
+                return serialize(site.model.document(iri), fmt), MEDIA_OF[fmt]
+
+        return site.rendered((iri, fmt), render).response(request, {"Vary": "Accept"})
+
+    @router.get("/id/{path:path}", responses=openapi_ok(*PAGE_TYPES))
+    def resource(request: Request, path: str, format: str | None = None) -> Response:
+        return describe(request, "id/" + path, format)
+
+    @router.get("/ontology/term/{name}", responses=openapi_ok(*PAGE_TYPES))
+    def term(request: Request, name: str, format: str | None = None) -> Response:
+        return describe(request, "ontology/term/" + name, format)
+
+    @router.get("/ontology{suffix:path}", responses=openapi_ok(*PAGE_TYPES))
+    def ontology(request: Request, suffix: str, format: str | None = None) -> Response:
+        fmt = {"": None, "/": "html", ".html": "html"}.get(
+            suffix, suffix.lstrip(".") if suffix[1:] in RDF_FORMATS else "?"
+        )
+        if fmt == "?":
+            raise HTTPException(404, f"no resource at /ontology{suffix}")
+        fmt = fmt or negotiated(request, format)
+
+        def render() -> tuple[bytes, str]:
+            if fmt == "html":
+                return site.ontology_html.encode(), "text/html; charset=utf-8"
+            with STORE_LOCK.reading():
+                return serialize(site.model.ontology_triples(), fmt), MEDIA_OF[fmt]
+
+        return site.rendered((ONTOLOGY_IRI, fmt), render).response(request, {"Vary": "Accept"})
+
+    return router

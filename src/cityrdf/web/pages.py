@@ -1,0 +1,46 @@
+"""The HTML pages that are not resource documents: home, index pages, questions, shapes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.exceptions import HTTPException
+
+from cityrdf.web.site import Site
+
+HTML = "text/html; charset=utf-8"
+INDEX_PAGES = ("cities", "pacts", "networks", "concepts", "resources")
+
+
+def routes(site: Site) -> APIRouter:
+    """Registered last: `/{page}` would otherwise take the paths of the other routers."""
+    router = APIRouter()
+
+    def page(request: Request, name: str, render) -> Response:
+        html = site.rendered(("page", name), lambda: (render().encode(), HTML))
+        return html.response(request)
+
+    @router.get("/shapes", response_class=HTMLResponse)
+    def shapes(request: Request) -> Response:
+        return page(request, "shapes", lambda: site.shapes_html)
+
+    @router.get("/", response_class=HTMLResponse)
+    def home(request: Request) -> Response:
+        return page(request, "index", lambda: site.index_html["index"])
+
+    @router.get("/questions", response_class=HTMLResponse)
+    def questions(request: Request) -> Response:
+        return page(request, "questions", lambda: site.pages.questions(site.questions))
+
+    @router.get("/{name}", response_class=HTMLResponse)
+    def index(request: Request, name: str) -> Response:
+        stem = name.removesuffix(".html")
+        if stem == "index":
+            return home(request)
+        if stem == "questions":
+            return questions(request)
+        if stem not in INDEX_PAGES:
+            raise HTTPException(404, f"no page /{name}")
+        return page(request, stem, lambda: site.index_html[stem])
+
+    return router

@@ -1,0 +1,195 @@
+"""The read-only SPARQL 1.1 Protocol endpoint at /sparql: query via GET, POST form or POST direct,
+the protocol's dataset parameters, and a Service Description for a GET without a query.
+
+Every query is checked on its parsed form (cityrdf.sparql_guard) and evaluated in a walled-off
+worker (cityrdf.web.worker): no network, bounded time, memory, rows and bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from cityrdf.conneg import negotiate
+from cityrdf.errors import BadInput
+from cityrdf.query import to_iri
+from cityrdf.service_description import service_graph
+from cityrdf.sparql_guard import UPDATE_REFUSED, QueryRefused, check_query
+from cityrdf.web.common import MEDIA_OF, PAGE_TYPES, openapi_errors, openapi_ok, short
+from cityrdf.web.site import Site
+from cityrdf.web.worker import GRAPH_TYPES, RESULT_MEDIA, Answer, Job, Limits, WorkerPool
+
+SPARQL_MEDIA = sorted({media.split(";")[0] for media in RESULT_MEDIA.values()} | set(GRAPH_TYPES))
+RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
+DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
+SPARQL_PARAMETERS = [
+    {
+        "name": "query",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "a SPARQL 1.1 query (SELECT, ASK, CONSTRUCT or DESCRIBE); none gives the "
+        "query page (HTML) or the service description (RDF)",
+    },
+    {
+        "name": "format",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "result format instead of Accept: json, xml, csv, tsv, ttl, nt, jsonld or rdf",
+    },
+    *(
+        {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+        for name in DATASET_PARAMS
+    ),
+]
+SPARQL_BODY = {
+    "required": True,
+    "content": {
+        "application/x-www-form-urlencoded": {
+            "schema": {
+                "type": "object",
+                "required": ["query"],
+                "properties": {"query": {"type": "string"}},
+            }
+        },
+        "application/sparql-query": {"schema": {"type": "string"}},
+    },
+}
+
+
+def form_fields(encoded: str, where: str) -> dict[str, list[str]]:
+    """`a=1&b=2` as a dict of lists; 400 if a %-escape does not decode as UTF-8 (not U+FFFD)."""
+    try:
+        return parse_qs(encoded, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise HTTPException(400, f"the {where} holds a %-escape that is not UTF-8") from None
+
+
+def dataset_options(params: dict[str, list[str]], site: Site, names_dataset: bool) -> dict:
+    """store.query's dataset arguments: the protocol's parameters override the query's FROM and
+    FROM NAMED; without either, the default graph is the site's (the project graphs' union)."""
+    if any(name in params for name in DATASET_PARAMS):
+        try:
+            graphs = {
+                name: [ox.NamedNode(str(to_iri(v, name))) for v in params.get(name, [])]
+                for name in DATASET_PARAMS
+            }
+        except BadInput as err:
+            raise HTTPException(400, str(err)) from None
+        return {
+            "default_graph": graphs["default-graph-uri"],
+            "named_graphs": graphs["named-graph-uri"],
+        }
+    if names_dataset or site.default_graph is None:
+        return {}
+    return {"default_graph": site.default_graph}
+
+
+def routes(site: Site, pool: WorkerPool) -> APIRouter:
+    router = APIRouter()
+    settings = site.settings
+    # Queries beyond max_queries wait here, in the event loop, rather than each holding one of the
+    # thread pool's workers (which pages need too) while it waits for a process slot.
+    query_slots = asyncio.Semaphore(settings.max_queries)
+
+    def answer(result: Answer) -> Response:
+        headers = {"Vary": "Accept"}
+        if result.truncated:
+            headers["Cityrdf-Truncated"] = f"results capped at {settings.max_results}"
+        return Response(
+            result.body, status_code=result.status, media_type=result.media_type, headers=headers
+        )
+
+    async def sparql_answer(request: Request, params: dict[str, list[str]]) -> Response:
+        if "update" in params:
+            raise HTTPException(403, UPDATE_REFUSED)
+        queries = params.get("query", [])
+        if len(queries) != 1 or not queries[0].strip():
+            raise HTTPException(400, "expected exactly one non-empty 'query' parameter")
+        try:
+            checked = await run_in_threadpool(check_query, queries[0])
+        except QueryRefused as refused:
+            return short(refused.status, str(refused))
+        job = Job(
+            query=queries[0],
+            accept=request.headers.get("accept") or "*/*",
+            fmt=(params.get("format") or params.get("output") or [None])[0],
+            options=dataset_options(params, site, checked.names_dataset),
+        )
+        try:
+            async with asyncio.timeout(settings.timeout):
+                await query_slots.acquire()
+        except TimeoutError:
+            return short(
+                503,
+                f"server busy: {settings.max_queries} queries are running; try again shortly",
+                {"Retry-After": "1"},
+            )
+        try:
+            return answer(await run_in_threadpool(pool.run, job))
+        finally:
+            query_slots.release()
+
+    def description(request: Request, fmt: str) -> Response:
+        if fmt == "html":
+            return HTMLResponse(site.pages.query_page(site.questions))
+        endpoint = str(request.url_for("sparql_get"))
+        described = service_graph(site.dataset, endpoint, site.default_graph)
+        body = described.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+        return Response(body, media_type=MEDIA_OF[fmt], headers={"Vary": "Accept"})
+
+    @router.get(
+        "/sparql",
+        responses={
+            **openapi_ok(*PAGE_TYPES, *SPARQL_MEDIA),
+            **openapi_errors(403, 408, 503),
+        },
+        openapi_extra={"parameters": SPARQL_PARAMETERS},
+    )
+    async def sparql_get(request: Request) -> Response:
+        params = form_fields(request.scope["query_string"].decode("latin-1"), "query string")
+        wanted = negotiate(request.headers.get("accept"), list(PAGE_TYPES))
+        if not params.get("query") and "update" not in params and wanted:
+            return await run_in_threadpool(description, request, PAGE_TYPES[wanted])
+        return await sparql_answer(request, params)
+
+    @router.post(
+        "/sparql",
+        responses={**openapi_ok(*SPARQL_MEDIA), **openapi_errors(403, 408, 415, 503)},
+        openapi_extra={"parameters": SPARQL_PARAMETERS[1:], "requestBody": SPARQL_BODY},
+    )
+    async def sparql_post(request: Request) -> Response:
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = await request.body()
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise HTTPException(400, "request body is not UTF-8") from None
+        params = form_fields(request.scope["query_string"].decode("latin-1"), "query string")
+        if media == "application/x-www-form-urlencoded":
+            params.update(form_fields(text, "form body"))
+        elif media == "application/sparql-query":
+            params["query"] = [text]
+        elif media == "application/sparql-update":
+            raise HTTPException(403, UPDATE_REFUSED)
+        else:
+            raise HTTPException(415, "POST a form or application/sparql-query")
+        return await sparql_answer(request, params)
+
+    return router
+
+
+def worker_pool(site: Site) -> WorkerPool:
+    """The query workers, forked now from the server with the dataset loaded."""
+    settings = site.settings
+    limits = Limits(
+        settings.timeout, settings.max_results, settings.max_answer_bytes, settings.query_memory
+    )
+    return WorkerPool(site.dataset, limits, settings.max_queries)

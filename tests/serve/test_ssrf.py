@@ -1,0 +1,323 @@
+"""The SPARQL endpoint never calls out (issue G §1): SERVICE is refused on the parsed query, and
+the worker that evaluates queries cannot open a network socket even when a query gets past that.
+
+A loopback listener that records every connection stands in for the hosts a query names."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from cityrdf import sandbox
+from cityrdf.sparql_guard import QueryRefused, check_query
+from cityrdf.web.worker import UNDOABLE, Job, Limits, WorkerPool, run_query
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that accepts, records and closes every connection."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.connections: list[tuple] = []
+        self.running = True
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while self.running:
+            try:
+                conn, peer = self.sock.accept()
+            except OSError:
+                continue
+            self.connections.append(peer)
+            conn.close()
+
+    def settled(self) -> list[tuple]:
+        time.sleep(0.3)  # a connection attempt in flight has landed by now
+        return self.connections
+
+    def close(self):
+        self.running = False
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def listener():
+    server = Listener()
+    yield server
+    server.close()
+
+
+def variants(url: str) -> dict[str, str]:
+    """The known bypass and its siblings: each one's algebra holds a SERVICE pattern."""
+    host_iri = url.rsplit("/", 1)[0] + "/"
+    escaped_url = url.replace(":", "\\u003A", 1)
+    return {
+        "escaped-quote-before-service (the known bypass)": (
+            f'SELECT * WHERE {{ BIND("a\\"b" AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} }}'
+        ),
+        "escaped-single-quote": f"SELECT * WHERE {{ BIND('it\\'s' AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "escaped-backslash-then-quote": f'SELECT * WHERE {{ BIND("a\\\\" AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} }}',
+        "long-string-with-escapes": (
+            f'SELECT * WHERE {{ BIND("""x \\""" "" \\n SERVICE <{url}>""" AS ?x) '
+            f"SERVICE <{url}> {{ ?s ?p ?o }} }}"
+        ),
+        "long-single-quoted-string": (
+            f"SELECT * WHERE {{ BIND('''it\\'s ''long'' \\n''' AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} }}"
+        ),
+        "lower-case": f"select * where {{ service <{url}> {{ ?s ?p ?o }} }}",
+        "mixed-case": f"SeLeCt * WhErE {{ sErViCe <{url}> {{ ?s ?p ?o }} }}",
+        "silent": f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}",
+        "prefixed-name": f"PREFIX remote: <{host_iri}> SELECT * WHERE {{ SERVICE remote:sparql {{ ?s ?p ?o }} }}",
+        "relative-iri-against-base": f"BASE <{host_iri}> SELECT * WHERE {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+        "variable": f"SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        "dollar-variable": f"SELECT * WHERE {{ VALUES $e {{ <{url}> }} SERVICE $e {{ ?s ?p ?o }} }}",
+        "nested-groups": f"SELECT * WHERE {{ {{ {{ {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }} }}",
+        "optional": f"SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        "union": f"SELECT * WHERE {{ {{ ?a ?b ?c }} UNION {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        "minus": f"SELECT * WHERE {{ ?a ?b ?c MINUS {{ SERVICE <{url}> {{ ?a ?p ?o }} }} }}",
+        "subquery": f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        "filter-exists": f"SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        "filter-not-exists": f"SELECT * WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ SERVICE <{url}> {{ }} }} }}",
+        "inside-graph": f"SELECT * WHERE {{ GRAPH ?g {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        "unicode-escaped-keyword": f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "unicode-escape-mid-keyword": f"SELECT * WHERE {{ SERV\\u0049CE <{url}> {{ ?s ?p ?o }} }}",
+        "long-unicode-escape": f"SELECT * WHERE {{ \\U00000053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "unicode-escaped-iri": f"SELECT * WHERE {{ SERVICE <{escaped_url}> {{ ?s ?p ?o }} }}",
+        "comment-with-quote": f'SELECT * WHERE {{ # a comment with a " quote\n SERVICE <{url}> {{ ?s ?p ?o }} }}',
+        "comment-with-brace-and-iri": (
+            f"SELECT * WHERE {{ ?s ?p ?o # }} <x> 'y\n SERVICE <{url}> {{ ?s ?p ?o }} }}"
+        ),
+        "service-in-iri-and-string-too": (
+            f'SELECT * WHERE {{ BIND(<urn:SERVICE> AS ?i) BIND("SERVICE" AS ?t) '
+            f"SERVICE <{url}> {{ ?s ?p ?o }} }}"
+        ),
+        "ask": f"ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "construct": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "describe": f"DESCRIBE ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "newlines-and-tabs": f"SELECT *\nWHERE\t{{\n\tSERVICE\n<{url}>\n{{ ?s ?p ?o }} }}",
+    }
+
+
+VARIANT_NAMES = list(variants("http://127.0.0.1:1/sparql"))
+
+
+@pytest.mark.parametrize("name", VARIANT_NAMES)
+def test_service_variants_are_refused_over_get_and_post_and_nothing_connects(
+    base_url, listener, name
+):
+    query = variants(listener.url)[name]
+    answers = [
+        httpx.get(base_url + "/sparql", params={"query": query}, timeout=30),
+        httpx.post(base_url + "/sparql", data={"query": query}, timeout=30),
+        httpx.post(
+            base_url + "/sparql",
+            content=query.encode(),
+            headers={"content-type": "application/sparql-query"},
+            timeout=30,
+        ),
+    ]
+    for answer in answers:
+        assert answer.status_code == 403, (name, answer.status_code, answer.text)
+        assert answer.text == "SERVICE is refused: queries here never call other hosts\n"
+    assert listener.settled() == []
+
+
+def test_there_are_at_least_twenty_variants():
+    assert len(VARIANT_NAMES) >= 21
+
+
+def test_a_quote_the_spec_unescapes_before_parsing_is_refused_and_nothing_connects(
+    base_url, listener
+):
+    # SPARQL 1.1 §19.2: \u escapes are processed before parsing, so `"\u0022"` opens a long
+    # string; Oxigraph reads it as a one-quote string followed by SERVICE. The checker follows the
+    # spec and cannot read the query: it is refused (400), never run.
+    query = f'SELECT * WHERE {{ BIND("\\u0022" AS ?x) SERVICE <{listener.url}> {{ ?s ?p ?o }} }}'
+    answer = httpx.get(base_url + "/sparql", params={"query": query}, timeout=30)
+    assert answer.status_code == 400 and "does not parse" in answer.text
+    assert listener.settled() == []
+
+
+def test_rdf_1_2_query_syntax_the_checker_cannot_read_is_refused_not_run(base_url):
+    query = 'SELECT ?t WHERE { BIND(<<( <urn:a> <urn:b> "c" )>> AS ?t) }'
+    answer = httpx.get(base_url + "/sparql", params={"query": query}, timeout=30)
+    assert answer.status_code == 400 and "SPARQL 1.1 syntax" in answer.text
+
+
+def test_the_checker_accepts_queries_that_only_mention_service_in_text():
+    for query in [
+        'SELECT * WHERE { BIND("SERVICE <http://x/> {}" AS ?x) }',
+        "SELECT * WHERE { <urn:SERVICE> ?p ?o }",
+        "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://x/> { }",
+        "PREFIX service: <urn:x#> SELECT * WHERE { ?s service:p ?o }",
+    ]:
+        assert check_query(query).form == "SelectQuery"
+
+
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", 403),
+        ("LOAD <http://127.0.0.1:1/x.ttl>", 403),
+        ("SELEKT nothing", 400),
+        ("SELECT * WHERE { ?s undeclared:p ?o }", 400),
+        ("SELECT * WHERE { " + "{ " * 3000 + "} " * 3000 + "}", 400),
+    ],
+)
+def test_updates_and_unreadable_queries_are_refused(query, status):
+    with pytest.raises(QueryRefused) as refused:
+        check_query(query)
+    assert refused.value.status == status and "\n" not in str(refused.value)
+
+
+# --- the second wall: a query that reaches the worker without the check ----------------------
+
+
+def test_the_listener_records_what_an_unwalled_oxigraph_does(listener):
+    """The control: without the wall, Oxigraph really dials the host a SERVICE names."""
+    before = len(listener.connections)
+    with pytest.raises(OSError):
+        list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"))
+    assert len(listener.settled()) == before + 1
+    listener.connections.clear()
+
+
+def one_triple() -> ox.Store:
+    """A store where `?s ?p ?o` matches, so every pattern beside a SERVICE is evaluated."""
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c")))
+    return store
+
+
+LIMITS = Limits(timeout=20, max_results=10, max_answer_bytes=2**20, memory=256 * 2**20)
+
+
+# Oxigraph does not apply §19.2's \\u escapes outside strings and IRIs: to it these do not parse.
+# SERVICE SILENT, and Oxigraph inside MINUS and (NOT) EXISTS, turn the failed call into no rows.
+SWALLOWED = {"silent", "minus", "filter-exists", "filter-not-exists"}
+OXIGRAPH_CANNOT_READ = {
+    "unicode-escaped-keyword",
+    "unicode-escape-mid-keyword",
+    "long-unicode-escape",
+}
+
+
+@pytest.mark.parametrize("name", VARIANT_NAMES)
+def test_the_worker_cannot_connect_even_when_the_check_is_bypassed(listener, name):
+    """Each variant sent straight to the worker: Oxigraph reads it as a SERVICE call (it fails
+    where the network would be), yet nothing reaches the listener."""
+    query = variants(listener.url)[name]
+    answer = run_query(one_triple(), Job(query, "*/*", None), LIMITS)
+    assert listener.settled() == []
+    if name in OXIGRAPH_CANNOT_READ:
+        assert answer.status == 400 and answer.body.startswith(b"query syntax error")
+    elif name in SWALLOWED:
+        assert answer.status == 200
+    else:
+        # what went wrong on the network is never told: no errno, no "refused", no host or port
+        assert (answer.status, answer.body) == (
+            400,
+            b"query failed: it asks for something this endpoint does not do\n",
+        ), name
+
+
+def test_the_fallback_wall_holds_where_seccomp_is_unavailable(listener, monkeypatch):
+    """Without seccomp the worker falls back to an empty network namespace, or refuses to run."""
+
+    def no_seccomp():
+        raise OSError("seccomp disabled for this test")
+
+    monkeypatch.setattr(sandbox, "_deny_network_sockets", no_seccomp)  # copied into the fork
+    query = variants(listener.url)["variable"]
+    answer = run_query(ox.Store(), Job(query, "*/*", None), LIMITS)
+    assert listener.settled() == []
+    assert answer.status in (400, 503), answer
+    if answer.status == 503:
+        assert b"no sandbox" in answer.body
+
+
+def test_the_worker_can_still_answer_ordinary_queries():
+    answer = run_query(one_triple(), Job("SELECT ?o WHERE { ?s ?p ?o }", "text/csv", None), LIMITS)
+    assert (answer.status, answer.body) == (200, b"o\r\nc\r\n")
+
+
+# --- the pre-forked pool the server uses: the same walls, workers replaced when they overrun --
+
+
+def worker_pid(pool: WorkerPool) -> int:
+    worker = pool.idle.get()
+    pool.idle.put(worker)
+    return worker.process.pid
+
+
+def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listener):
+    limits = Limits(timeout=2, max_results=10, max_answer_bytes=2**20, memory=64 * 2**20)
+    store = one_triple()
+    for i in range(29):
+        store.add(ox.Quad(ox.NamedNode(f"urn:x{i}"), ox.NamedNode("urn:y"), ox.Literal(str(i))))
+    pool = WorkerPool(store, limits, size=1)
+    ordinary = Job("SELECT ?o WHERE { <urn:a> ?p ?o }", "text/csv", None)
+    try:
+        first = worker_pid(pool)
+        bypass = variants(listener.url)["escaped-quote-before-service (the known bypass)"]
+        assert pool.run(Job(bypass, "*/*", None)) == UNDOABLE
+        assert listener.settled() == []
+        assert pool.run(ordinary).body == b"o\r\nc\r\n"
+        assert worker_pid(pool) == first  # the same process answered both: no fork per query
+        # 30 triples joined six times over: 729 million rows, far past the 2 s deadline
+        runaway = (
+            "SELECT (COUNT(*) AS ?n) WHERE { "
+            + " ".join(f"?a{i} ?b{i} ?c{i} ." for i in range(6))
+            + " }"
+        )
+        assert pool.run(Job(runaway, "text/csv", None)).status == 408
+        second = worker_pid(pool)
+        assert second != first  # killed and replaced
+        assert pool.run(ordinary).body == b"o\r\nc\r\n"  # and the replacement works
+        huge = doubling("x" * 64, 30)
+        over = pool.run(Job(huge, "text/csv", None))
+        assert over.status == 503 and b"64 MB" in over.body
+        assert worker_pid(pool) != second
+        assert pool.run(ordinary).body == b"o\r\nc\r\n"
+        assert listener.settled() == []
+    finally:
+        pool.close()
+
+
+def doubling(start: str, doublings: int) -> str:
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(doublings))
+    return f'SELECT (STRLEN(?v{doublings}) AS ?n) WHERE {{ BIND("{start}" AS ?v0) {binds} }}'
+
+
+def test_the_checker_reads_many_queries_at_once_correctly():
+    """rdflib's parser (pyparsing) is not thread-safe: the server's threads take turns."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cityrdf import sparql_guard
+
+    queries = [
+        f"SELECT (COUNT(*) AS ?n{i}) {{ ?a ?b ?c . ?d ?e ?f FILTER(?a != <urn:x{i}>) }}"
+        for i in range(200)
+    ]
+    sparql_guard._check.cache_clear()
+    start = threading.Barrier(40)
+
+    def check(query: str) -> str:
+        try:
+            start.wait(timeout=5)
+        except threading.BrokenBarrierError:
+            pass
+        return check_query(query).form
+
+    with ThreadPoolExecutor(40) as pool:
+        assert set(pool.map(check, queries)) == {"SelectQuery"}
