@@ -116,7 +116,7 @@ def write_site(root: Path, store: ox.Store, base_url: str | None) -> int:
     count = 0
     for iri in model.resources():
         path = model.view(iri).path if iri != ONTOLOGY_IRI else "ontology"
-        triples = model.ontology_triples() if iri == ONTOLOGY_IRI else model.document(iri)
+        triples = model.ontology_document if iri == ONTOLOGY_IRI else model.document(iri)
         for fmt in RDF_FORMATS:
             write(root / f"{path}.{fmt}", serialize(triples, fmt))
         if iri != ONTOLOGY_IRI:  # the ontology's HTML is pyLODE's (below)

@@ -275,7 +275,7 @@ def create_app(store: ox.Store | None = None, settings: Settings = Settings()):
         if fmt == "html":
             return HTMLResponse(site.ontology_html, headers={"Vary": "Accept"})
         with STORE_LOCK:
-            body = serialize(site.model.ontology_triples(), fmt)
+            body = serialize(site.model.ontology_document, fmt)
         return Response(body, media_type=MEDIA_OF[fmt], headers={"Vary": "Accept"})
 
     @app.get("/shapes", response_class=HTMLResponse)
