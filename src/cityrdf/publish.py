@@ -119,9 +119,13 @@ def write_site(root: Path, store: ox.Store, base_url: str | None) -> int:
         triples = model.ontology_document if iri == ONTOLOGY_IRI else model.document(iri)
         for fmt in RDF_FORMATS:
             write(root / f"{path}.{fmt}", serialize(triples, fmt))
-        if iri != ONTOLOGY_IRI:  # the ontology's HTML is pyLODE's (below)
+        if iri != ONTOLOGY_IRI:  # the ontology's page is written below
             write(root / f"{path}.html", pages.resource(iri))
             count += 1
+    write(root / "ontology.html", pages.ontology(model.ontology_document))
+    # the same page for /ontology/ (a folder, as it holds the terms), and Apache's type map
+    write(root / "ontology" / "index.html", pages.ontology(model.ontology_document, "ontology/index"))
+    write(root / "ontology.var", type_map("ontology"))
     indexes = pages.index_pages()
     for page in indexes:
         write(root / f"{page.name}.html", pages.index(page))
@@ -129,32 +133,32 @@ def write_site(root: Path, store: ox.Store, base_url: str | None) -> int:
     write(root / "index.html", pages.home(indexes))
     for name in STATIC_FILES:
         write(root / "static" / name, static_file(name))
-    write_documentation(root)
-    write_catalogue(root, store, base_url or BASE)
-    return count + len(indexes) + 2
-
-
-def pylode_html(files: list[Path], what: str) -> str:
-    """pyLODE's documentation of the given Turtle files (pyLODE 3.3.4, `OntPub`)."""
-    from pylode import OntPub
-
-    doc = rdflib.Graph()
-    for path in files:
-        doc.parse(path, format="turtle")
-    if not len(doc):
-        return f"<!DOCTYPE html><html><head><title>{what}</title></head><body><p>No {what} yet.</p></body></html>"
-    try:
-        return str(OntPub(ontology=doc).make_html())
-    except Exception as err:  # noqa: BLE001 -- pyLODE raises bare exceptions (e.g. no owl:Ontology)
-        raise BadInput(f"pyLODE could not document the {what}: {err}") from None
-
-
-def write_documentation(root: Path) -> None:
-    write(root / "ontology" / "index.html", pylode_html(graph.ontology_files(), "ontology"))
-    shapes = graph.shape_files()
-    write(root / "shapes" / "index.html", pylode_html(shapes, "shapes"))
-    shape_triples = [t for path in shapes for t in graph.parse_file(path)]
+    shape_triples = [t for path in graph.shape_files() for t in graph.parse_file(path)]
+    write(root / "shapes" / "index.html", pages.shapes(shape_triples))
     write(root / "shapes.ttl", serialize(shape_triples, "ttl"))
+    write_catalogue(root, store, base_url or BASE)
+    return count + len(indexes) + 4
+
+
+# Apache negotiates /ontology through this type map (deploy/.htaccess): `ontology/` is a folder, so
+# MultiViews cannot. The qs values give serve's order on ties (the .htaccess AddType lines too).
+SOURCE_QUALITY = {"html": 1, "ttl": 0.9999, "jsonld": 0.9998, "rdf": 0.9997, "nt": 0.9996}
+MEDIA_TYPES = {
+    "html": "text/html",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "nt": "application/n-triples",
+}
+
+
+def type_map(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    records = [f"URI: {name}\n"] + [
+        f"URI: {name}.{fmt}\nContent-Type: {MEDIA_TYPES[fmt]}; qs={SOURCE_QUALITY[fmt]}\n"
+        for fmt in SOURCE_QUALITY
+    ]
+    return "\n".join(records)
 
 
 def temporal_coverage(store: ox.Store) -> tuple[int, int] | None:

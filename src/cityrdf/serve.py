@@ -114,11 +114,11 @@ class Site:
 
     @cached_property
     def ontology_html(self) -> str:
-        return publish.pylode_html(self.ontology_files, "ontology")
+        return self.pages.ontology(self.model.ontology_document)
 
     @cached_property
     def shapes_html(self) -> str:
-        return publish.pylode_html(self.shape_files, "shapes")
+        return self.pages.shapes([t for path in self.shape_files for t in graph.parse_file(path)])
 
     @cached_property
     def index_html(self) -> dict[str, str]:
