@@ -25,7 +25,7 @@ from cityrdf import graph, paths
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
 from cityrdf.pages import STATIC_FILES, Pages, static_file
-from cityrdf.site_model import RDF_FORMATS, SiteModel, serialize, stored_questions
+from cityrdf.site_model import RDF_FORMATS, SiteModel, serialize, site_path, stored_questions
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
@@ -81,6 +81,7 @@ def publish(
     store = graph.load_store() if store is None else store
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the web server's user must read the site
     try:
         pages = write_site(staging, store, base_url)
         swap_into_place(staging, out)
@@ -115,7 +116,7 @@ def write_site(root: Path, store: ox.Store, base_url: str | None) -> int:
     pages = Pages(model, mode="absolute" if base_url else "relative", base_url=base_url or "")
     count = 0
     for iri in model.resources():
-        path = model.view(iri).path if iri != ONTOLOGY_IRI else "ontology"
+        path = site_path(iri)
         triples = model.ontology_document if iri == ONTOLOGY_IRI else model.document(iri)
         for fmt in RDF_FORMATS:
             write(root / f"{path}.{fmt}", serialize(triples, fmt))
@@ -125,7 +126,10 @@ def write_site(root: Path, store: ox.Store, base_url: str | None) -> int:
     write(root / "ontology.html", pages.ontology(model.ontology_document))
     # the same page for /ontology/ (a folder, as it holds the terms), and Apache's type map
     write(root / "ontology" / "index.html", pages.ontology(model.ontology_document, "ontology/index"))
-    write(root / "ontology.var", type_map("ontology"))
+    for iri in model.resources():  # Apache's type maps for resources that are also folders
+        path = site_path(iri)
+        if (root / path).is_dir():
+            write(root / f"{path}.var", type_map(path))
     indexes = pages.index_pages()
     for page in indexes:
         write(root / f"{page.name}.html", pages.index(page))
@@ -140,9 +144,9 @@ def write_site(root: Path, store: ox.Store, base_url: str | None) -> int:
     return count + len(indexes) + 4
 
 
-# Apache negotiates /ontology through this type map (deploy/.htaccess): `ontology/` is a folder, so
-# MultiViews cannot. The qs values give serve's order on ties (the .htaccess AddType lines too).
-SOURCE_QUALITY = {"html": 1, "ttl": 0.9999, "jsonld": 0.9998, "rdf": 0.9997, "nt": 0.9996}
+# Apache negotiates a resource that is also a folder (/ontology, a work with parts) through a type
+# map (deploy/.htaccess): MultiViews only sees paths that are not files or folders. The qs values give serve's order on ties (the .htaccess AddType lines too).
+SOURCE_QUALITY = {"html": 1, "ttl": 0.999, "jsonld": 0.998, "rdf": 0.997, "nt": 0.996}
 MEDIA_TYPES = {
     "html": "text/html",
     "ttl": "text/turtle",
