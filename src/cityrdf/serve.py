@@ -137,11 +137,13 @@ class Site:
         return blobs
 
     def void(self, base_url: str) -> bytes:
-        return publish.void_graph(self.store, base_url).serialize(format="turtle").encode()
+        void = publish.void_graph(self.store, base_url, endpoint=base_url + "sparql")
+        return void.serialize(format="turtle").encode()
 
     def catalog(self, base_url: str) -> bytes:
         sums = publish.checksums({k: v for k, v in self.dumps.items() if k != "SHA256SUMS"})
-        return publish.dcat_graph(self.store, base_url, sums).serialize(format="turtle").encode()
+        catalog = publish.dcat_graph(self.store, base_url, sums, endpoint=base_url + "sparql")
+        return catalog.serialize(format="turtle").encode()
 
 
 def short(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
