@@ -256,11 +256,15 @@ def publish(
     base_url: Annotated[
         str | None, typer.Option("--base-url", help="Absolute base for the site's links.")
     ] = None,
+    sparql_endpoint: Annotated[
+        str | None,
+        typer.Option("--sparql-endpoint", help="A SPARQL endpoint with this data, for VoID/DCAT."),
+    ] = None,
 ) -> None:
     """Write the static Linked Data site: pages, RDF per resource, dumps, VoID, DCAT, docs."""
     from cityrdf import publish as publish_module
 
-    typer.echo(str(publish_module.run(out, base_url)))
+    typer.echo(str(publish_module.run(out, base_url, sparql_endpoint)))
 
 
 # --- serve (cityrdf.serve) ---

@@ -7,18 +7,29 @@ root-relative links; `Linker` is the only difference between the two.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from importlib.resources import files
 
 import jinja2
 import pyoxigraph as ox
+from markupsafe import Markup, escape
 
-from cityrdf.namespaces import CR, ORG, RDF, SKOS
+from cityrdf.document_view import DocumentPage
+from cityrdf.namespaces import CR, ONTOLOGY_IRI, ORG, RDF, SKOS
 from cityrdf.site_model import RDF_FORMATS, SiteModel, Term
 
 STATIC_FILES = ("style.css", "filter.js", "sparql.js")
-# Sections documented by pyLODE, not by our templates: their HTML is `{section}/index.html`.
-PYLODE_SECTIONS = ("ontology", "shapes")
+# Pages that are a folder's index: their HTML is `{section}/index.html`.
+FOLDER_PAGES = ("shapes", "ontology/index")
+SHAPES_NS = "https://w3id.org/cityrdf/shapes#"
+# Said on the ontology page and in docs/model.md.
+DATATYPE_NOTE = (
+    "Dates use xsd:date, xsd:gYearMonth and xsd:gYear, the precisions the paper prints. These three "
+    "are not in OWL 2's datatype map, so an OWL 2 DL profile checker reports them (and only them); "
+    "reasoners must be told to accept them (HermiT: --ignoreUnsupportedDatatypes), and the SHACL "
+    "shapes check their lexical forms."
+)
 
 
 @dataclass
@@ -35,8 +46,8 @@ class Linker:
     base_url: str = ""
 
     def file_for(self, path: str, suffix: str = ".html") -> str:
-        if suffix == ".html" and path in PYLODE_SECTIONS:
-            return f"{path}/index.html"
+        if suffix == ".html" and path in FOLDER_PAGES:
+            return f"{path.removesuffix('/index')}/index.html"
         return path + suffix
 
     def __call__(self, path: str, suffix: str = ".html") -> str:
@@ -63,6 +74,20 @@ class IndexPage:
     rows: list[list]
 
 
+# Arabic-script letters (Persian included); a run is letters joined by spaces, ZWNJ, digits and the
+# punctuation Persian text uses, so «پیمان‌های خواهرخواندگی، ۱۳۹۴» is one run.
+PERSIAN_LETTER = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
+PERSIAN_RUN = re.compile(
+    f"[{PERSIAN_LETTER}](?:[{PERSIAN_LETTER}\u200c\u200f\\s0-9()«».,:!?\\-–]*[{PERSIAN_LETTER}])?"
+)
+
+
+def fa_runs(text) -> Markup:
+    """`text`, escaped, with every Persian run in <span lang="fa" dir="rtl">."""
+    escaped = str(escape(text))
+    return Markup(PERSIAN_RUN.sub(lambda m: f'<span lang="fa" dir="rtl">{m.group(0)}</span>', escaped))
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(files("cityrdf") / "templates")),
@@ -71,6 +96,8 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["fa_runs"] = fa_runs
+    env.tests["persian"] = lambda text: bool(PERSIAN_RUN.search(str(text)))
     return env
 
 
@@ -104,6 +131,23 @@ class Pages:
 
     def questions(self, questions: list[dict[str, str]]) -> str:
         return self._render("questions.html", "questions", questions=questions)
+
+    def ontology(self, triples: list[ox.Triple], current: str = "ontology") -> str:
+        """The ontology page (at `ontology.html`, and at `ontology/index.html` with current
+        "ontology/index"): every term with its labels, notes and axioms, anchored by local name."""
+        doc = DocumentPage(triples).view(ONTOLOGY_IRI)
+        return self._render(
+            "document.html", current, doc=doc, title="Ontology", formats_path="ontology",
+            term_pages=True, extra_notes=[DATATYPE_NOTE],
+        )  # fmt: skip
+
+    def shapes(self, triples: list[ox.Triple]) -> str:
+        page = DocumentPage(triples)
+        page.anchors = {str(s) for s in page.g.subjects() if str(s).startswith(SHAPES_NS)}
+        return self._render(
+            "document.html", "shapes", doc=page.view(None), title="SHACL shapes",
+            formats_path=None, term_pages=False, extra_notes=[],
+        )  # fmt: skip
 
     def query_page(self, questions: list[dict[str, str]]) -> str:
         return self._render("sparql.html", "sparql", questions=questions)

@@ -24,7 +24,7 @@ from cityrdf import atomic, graph, paths, service_description
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
 from cityrdf.pages import STATIC_FILES, Pages, static_file
-from cityrdf.site_model import RDF_FORMATS, SiteModel, serialize, stored_questions
+from cityrdf.site_model import RDF_FORMATS, SiteModel, serialize, site_path, stored_questions
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
@@ -69,19 +69,27 @@ def dataset_version() -> str:
 
 
 def publish(
-    out: Path | None = None, base_url: str | None = None, store: ox.Store | None = None
+    out: Path | None = None,
+    base_url: str | None = None,
+    store: ox.Store | None = None,
+    endpoint: str | None = None,
 ) -> PublishReport:
-    """Build the whole site into a temporary folder beside `out`, then swap it into place."""
+    """Build the whole site into a temporary folder beside `out`, then swap it into place.
+
+    A static site has no SPARQL endpoint; `endpoint` names one that serves the same data (a
+    `cityrdf serve` or a store loaded with `cityrdf push`) for VoID and DCAT to advertise."""
     out = Path(out or paths.SITE_DIR).resolve()
     if base_url is not None and not re.fullmatch(r"(https?|file)://\S+", base_url):
         raise BadInput(f"--base-url {base_url!r}: expected an http(s):// or file:// URL")
     if base_url is not None and not base_url.endswith("/"):
         base_url += "/"
+    if endpoint is not None and not re.fullmatch(r"https?://\S+", endpoint):
+        raise BadInput(f"--sparql-endpoint {endpoint!r}: expected an http(s):// URL")
     store = graph.load_store() if store is None else store
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = atomic.staging_dir(out)
     try:
-        pages = write_site(staging, store, base_url)
+        pages = write_site(staging, store, base_url, endpoint)
         atomic.swap_dir(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -98,18 +106,27 @@ def write(path: Path, data: str | bytes) -> int:
     return len(data)
 
 
-def write_site(root: Path, store: ox.Store, base_url: str | None) -> int:
+def write_site(
+    root: Path, store: ox.Store, base_url: str | None, endpoint: str | None = None
+) -> int:
     model = SiteModel(store)
     pages = Pages(model, mode="absolute" if base_url else "relative", base_url=base_url or "")
     count = 0
     for iri in model.resources():
-        path = model.view(iri).path if iri != ONTOLOGY_IRI else "ontology"
-        triples = model.ontology_triples() if iri == ONTOLOGY_IRI else model.document(iri)
+        path = site_path(iri)
+        triples = model.ontology_document if iri == ONTOLOGY_IRI else model.document(iri)
         for fmt in RDF_FORMATS:
             write(root / f"{path}.{fmt}", serialize(triples, fmt))
-        if iri != ONTOLOGY_IRI:  # the ontology's HTML is pyLODE's (below)
+        if iri != ONTOLOGY_IRI:  # the ontology's page is written below
             write(root / f"{path}.html", pages.resource(iri))
             count += 1
+    write(root / "ontology.html", pages.ontology(model.ontology_document))
+    # the same page for /ontology/ (a folder, as it holds the terms), and Apache's type map
+    write(root / "ontology" / "index.html", pages.ontology(model.ontology_document, "ontology/index"))
+    for iri in model.resources():  # Apache's type maps for resources that are also folders
+        path = site_path(iri)
+        if (root / path).is_dir():
+            write(root / f"{path}.var", type_map(path))
     indexes = pages.index_pages()
     for page in indexes:
         write(root / f"{page.name}.html", pages.index(page))
@@ -117,32 +134,32 @@ def write_site(root: Path, store: ox.Store, base_url: str | None) -> int:
     write(root / "index.html", pages.home(indexes))
     for name in STATIC_FILES:
         write(root / "static" / name, static_file(name))
-    write_documentation(root)
-    write_catalogue(root, store, base_url or BASE)
-    return count + len(indexes) + 2
-
-
-def pylode_html(files: list[Path], what: str) -> str:
-    """pyLODE's documentation of the given Turtle files (pyLODE 3.3.4, `OntPub`)."""
-    from pylode import OntPub
-
-    doc = rdflib.Graph()
-    for path in files:
-        doc.parse(path, format="turtle")
-    if not len(doc):
-        return f"<!DOCTYPE html><html><head><title>{what}</title></head><body><p>No {what} yet.</p></body></html>"
-    try:
-        return str(OntPub(ontology=doc).make_html())
-    except Exception as err:  # noqa: BLE001 -- pyLODE raises bare exceptions (e.g. no owl:Ontology)
-        raise BadInput(f"pyLODE could not document the {what}: {err}") from None
-
-
-def write_documentation(root: Path) -> None:
-    write(root / "ontology" / "index.html", pylode_html(graph.ontology_files(), "ontology"))
-    shapes = graph.shape_files()
-    write(root / "shapes" / "index.html", pylode_html(shapes, "shapes"))
-    shape_triples = [t for path in shapes for t in graph.parse_file(path)]
+    shape_triples = [t for path in graph.shape_files() for t in graph.parse_file(path)]
+    write(root / "shapes" / "index.html", pages.shapes(shape_triples))
     write(root / "shapes.ttl", serialize(shape_triples, "ttl"))
+    write_catalogue(root, store, base_url or BASE, endpoint)
+    return count + len(indexes) + 4
+
+
+# Apache negotiates a resource that is also a folder (/ontology, a work with parts) through a type
+# map (deploy/.htaccess): MultiViews only sees paths that are not files or folders. The qs values give serve's order on ties (the .htaccess AddType lines too).
+SOURCE_QUALITY = {"html": 1, "ttl": 0.999, "jsonld": 0.998, "rdf": 0.997, "nt": 0.996}
+MEDIA_TYPES = {
+    "html": "text/html",
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "nt": "application/n-triples",
+}
+
+
+def type_map(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    records = [f"URI: {name}\n"] + [
+        f"URI: {name}.{fmt}\nContent-Type: {MEDIA_TYPES[fmt]}; qs={SOURCE_QUALITY[fmt]}\n"
+        for fmt in SOURCE_QUALITY
+    ]
+    return "\n".join(records)
 
 
 def temporal_coverage(store: ox.Store) -> tuple[int, int] | None:
@@ -184,56 +201,65 @@ def write_dumps(root: Path, store: ox.Store) -> dict[str, tuple[str, int]]:
     return sums
 
 
-def void_graph(store: ox.Store, base_url: str) -> rdflib.Graph:
-    """VoID: size, partitions by class, the URI space, example resources, dumps and endpoint."""
+def void_graph(store: ox.Store, base_url: str, endpoint: str | None = None) -> rdflib.Graph:
+    """VoID: size, partitions by class, the URI space, example resources, dumps, and the SPARQL
+    endpoint when there is one (`cityrdf serve`'s, or one named with --sparql-endpoint).
+
+    An entity is an IRI of the URI space (`https://w3id.org/cityrdf/`: resources and ontology
+    terms) that the data describes; void:entities counts them, and each class partition counts
+    the entities of its class, so neither counts blank nodes or other sites' IRIs."""
     g = rdflib.Graph()
     g.bind("void", VOID)
     g.bind("dcterms", DCTERMS)
     d = DATASET
     triples = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     subjects = {q.subject for q in triples}
+    entities = {s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(BASE)}
     g.add((d, RDF.type, VOID.Dataset))
     g.add((d, DCTERMS.title, Literal("cityrdf: sister cities and city diplomacy", lang="en")))
     g.add((d, DCTERMS.title, Literal("شهرهای خواهرخوانده و دیپلماسی شهری", lang="fa")))
     g.add((d, DCTERMS.license, LICENSE))
     g.add((d, VOID.triples, Literal(len(triples))))
     g.add((d, VOID.distinctSubjects, Literal(len(subjects))))
-    g.add((d, VOID.entities, Literal(sum(1 for s in subjects if s.value.startswith(str(CRID))))))
+    g.add((d, VOID.entities, Literal(len(entities))))
     g.add((d, VOID.properties, Literal(len({q.predicate for q in triples}))))
-    g.add((d, VOID.uriSpace, Literal(str(CRID))))
-    g.add((d, VOID.sparqlEndpoint, URIRef(base_url + "sparql")))
+    g.add((d, VOID.uriSpace, Literal(BASE)))
+    if endpoint:
+        g.add((d, VOID.sparqlEndpoint, URIRef(endpoint)))
     g.add((d, VOID.rootResource, URIRef(CRID["city/tehran"])))
     g.add((d, VOID.exampleResource, URIRef(CRID["city/tehran"])))
     g.add((d, VOID.vocabulary, URIRef(str(CR))))
     for name, *_ in DUMPS:
         g.add((d, VOID.dataDump, URIRef(base_url + "dumps/" + name)))
-    classes: dict[str, int] = {}
+    classes: dict[str, set] = {}
     for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None, ox.DefaultGraph()):
-        classes[q.object.value] = classes.get(q.object.value, 0) + 1
+        members = classes.setdefault(q.object.value, set())
+        if q.subject in entities:
+            members.add(q.subject)
     g.add((d, VOID.classes, Literal(len(classes))))
-    for cls, n in sorted(classes.items()):
+    for cls, members in sorted(classes.items()):
+        if not members:  # a class with only blank-node or foreign instances (owl:Axiom, …)
+            continue
         part = BNode()
         g.add((d, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(cls)))
-        g.add((part, VOID.entities, Literal(n)))
+        g.add((part, VOID.entities, Literal(len(members))))
     return g
 
 
-def dcat_graph(store: ox.Store, base_url: str, sums: dict[str, tuple[str, int]]) -> rdflib.Graph:
-    """A DCAT 3 catalogue record: licence, publisher, version, coverage, distributions, endpoint."""
+def dcat_graph(
+    store: ox.Store, base_url: str, sums: dict[str, tuple[str, int]], endpoint: str | None = None
+) -> rdflib.Graph:
+    """A DCAT 3 catalogue record: licence, publisher, version, coverage, distributions, and the
+    SPARQL endpoint as a data service when there is one."""
     g = rdflib.Graph()
     for prefix in ("dcat", "dcterms", "foaf", "xsd"):
         g.bind(prefix, {"dcat": DCAT, "dcterms": DCTERMS, "foaf": FOAF, "xsd": XSD}[prefix])
     g.bind("spdx", SPDX)
-    d, publisher, service = (
-        DATASET,
-        URIRef(BASE + "catalog.ttl#publisher"),
-        URIRef(base_url + "sparql"),
-    )
+    d, publisher = DATASET, URIRef(BASE + "catalog.ttl#publisher")
     g.add((CATALOG, RDF.type, DCAT.Catalog))
     g.add((CATALOG, DCTERMS.title, Literal("cityrdf catalogue", lang="en")))
     g.add((CATALOG, DCAT.dataset, d))
-    g.add((CATALOG, DCAT.service, service))
     g.add((CATALOG, DCTERMS.publisher, publisher))
     g.add((publisher, RDF.type, FOAF.Organization))
     g.add((publisher, FOAF.name, Literal("cityrdf project")))
@@ -287,6 +313,10 @@ def dcat_graph(store: ox.Store, base_url: str, sums: dict[str, tuple[str, int]])
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
+    if not endpoint:
+        return g
+    service = URIRef(endpoint)
+    g.add((CATALOG, DCAT.service, service))
     g.add((service, RDF.type, DCAT.DataService))
     g.add((service, DCTERMS.title, Literal("cityrdf SPARQL endpoint", lang="en")))
     g.add((service, DCAT.endpointURL, service))
@@ -366,19 +396,22 @@ def quote_yaml(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_catalogue(root: Path, store: ox.Store, base_url: str) -> None:
+def write_catalogue(root: Path, store: ox.Store, base_url: str, endpoint: str | None) -> None:
     sums = write_dumps(root, store)
-    void = void_graph(store, base_url).serialize(format="turtle")
+    void = void_graph(store, base_url, endpoint).serialize(format="turtle")
     write(root / "void.ttl", void)
     write(root / ".well-known" / "void", void)
-    write(root / "catalog.ttl", dcat_graph(store, base_url, sums).serialize(format="turtle"))
+    catalog = dcat_graph(store, base_url, sums, endpoint).serialize(format="turtle")
+    write(root / "catalog.ttl", catalog)
     write(root / "CITATION.cff", citation_cff(store))
     write(root / "sparql-service.ttl", service_description.published_turtle(base_url))
 
 
-def run(out: Path | None = None, base_url: str | None = None) -> PublishReport:
+def run(
+    out: Path | None = None, base_url: str | None = None, endpoint: str | None = None
+) -> PublishReport:
     """The CLI verb: publish the project graph; raises CityrdfError with a one-line reason."""
     try:
-        return publish(out, base_url)
+        return publish(out, base_url, endpoint=endpoint)
     except OSError as err:
         raise BadInput(f"publish: {err.filename or out}: {err.strerror}") from None

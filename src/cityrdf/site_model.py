@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
+from cityrdf import graph
 from cityrdf.namespaces import BASE, CITO, CR, CRID, ONTOLOGY_IRI, PREFIXES
 
 RDF_TYPE = ox.NamedNode(str(RDF.type))
@@ -24,6 +25,9 @@ EVIDENCE = ox.NamedNode(str(CITO.citesAsEvidence))
 TWINNED_WITH = ox.NamedNode(str(CR.twinnedWith))
 PARTY = ox.NamedNode(str(CR.party))
 EXTERNAL_MATCH = {str(SKOS.exactMatch), str(SKOS.closeMatch), str(OWL.sameAs)}
+ONTOLOGY_DECLARATION = ox.Triple(
+    ox.NamedNode(ONTOLOGY_IRI), RDF_TYPE, ox.NamedNode(str(OWL.Ontology))
+)
 LANGS = ("en", "fa")
 TERM_DIR = "ontology/term/"
 
@@ -132,9 +136,11 @@ class ResourceView:
 class SiteModel:
     """Reads pages out of an Oxigraph store; label look-ups are cached because every page repeats them."""
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, ontology_files: list[Path] | None = None):
         self.store = store
         self._labels: dict[str, dict[str, str]] = {}
+        # read now: the ontology document is the one the site (or server) started with
+        self.ontology_files = graph.ontology_files() if ontology_files is None else ontology_files
 
     def objects(self, subject: ox.NamedNode, predicate: ox.NamedNode) -> list:
         return [q.object for q in self.store.quads_for_pattern(subject, predicate, None)]
@@ -249,7 +255,9 @@ class SiteModel:
         )
 
     def document(self, iri: str) -> list[ox.Triple]:
-        """The resource's concise bounded description plus the labels of the resources it links to."""
+        """The resource's concise bounded description (every triple about it, and recursively every
+        triple about the blank nodes those reach: unions, restrictions, lists, text anchors) plus
+        the labels of the resources it links to."""
         triples: list[ox.Triple] = []
         todo, seen = [ox.NamedNode(iri)], set()
         while todo:
@@ -266,14 +274,10 @@ class SiteModel:
             triples += [q.triple for q in self.store.quads_for_pattern(other, LABEL, None)]
         return triples
 
-    def ontology_triples(self) -> list[ox.Triple]:
-        """The ontology document: every triple about the ontology IRI or a cr: term."""
-        return [
-            q.triple
-            for q in self.store.quads_for_pattern(None, None, None)
-            if isinstance(q.subject, ox.NamedNode)
-            and (q.subject.value == ONTOLOGY_IRI or q.subject.value.startswith(str(CR)))
-        ]
+    @cached_property
+    def ontology_document(self) -> list[ox.Triple]:
+        """The document at the ontology IRI: the whole ontology as built (ontology_document)."""
+        return ontology_document(self.ontology_files)
 
     def instances(self, cls: str) -> list[str]:
         return sorted(
@@ -281,6 +285,16 @@ class SiteModel:
             for q in self.store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(cls))
             if isinstance(q.subject, ox.NamedNode)
         )
+
+
+def ontology_document(files: list[Path]) -> list[ox.Triple]:
+    """The whole ontology as the build loads it: every file of `files` that declares
+    `<ONTOLOGY_IRI> a owl:Ontology`, with its blank-node structures (unions, restrictions,
+    owl:AllDisjointClasses) and the declarations of the terms it reuses. The schemes and
+    vocabularies beside it in ontology/ are resources with documents of their own."""
+    own = [path for path in files if ONTOLOGY_DECLARATION in graph.parse_file(path)]
+    store = graph.load_store(own) if own else ox.Store()
+    return [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
 
 
 def serialize(triples: list[ox.Triple], fmt: str) -> bytes:

@@ -39,13 +39,10 @@ def html_links(page: Path) -> list[str]:
 
 
 def check_site(root: Path) -> int:
-    """Parse every page (strictly, for ours) and RDF file, and resolve every internal link to a file."""
+    """Parse every page strictly and every RDF file, and resolve every internal link to a file."""
     checked = 0
     for page in root.rglob("*.html"):
-        strict = (
-            page.parent.name not in ("ontology", "shapes") or page.name != "index.html"
-        )  # pyLODE's
-        html5lib.HTMLParser(strict=strict).parse(page.read_bytes())
+        html5lib.HTMLParser(strict=True).parse(page.read_bytes())
         for href in html_links(page):
             parts = urlsplit(href)
             if parts.scheme or href.startswith(("#", "mailto:")):
@@ -131,7 +128,7 @@ def test_dumps_hold_the_whole_graph_and_match_their_checksums(site, mini_project
     assert isomorphic(rdflib.Graph().parse(site / "dumps/cityrdf.jsonld", format="json-ld"), whole)
 
 
-def test_dcat_record_has_licence_version_coverage_checksums_and_endpoint(site):
+def test_dcat_record_has_licence_version_coverage_and_checksums(site):
     g = rdflib.Graph().parse(site / "catalog.ttl")
     dataset = publish.DATASET
     assert (None, DCAT.dataset, dataset) in g
@@ -152,8 +149,42 @@ def test_dcat_record_has_licence_version_coverage_checksums_and_endpoint(site):
         name = str(g.value(dist, DCAT.downloadURL)).rsplit("/", 1)[-1]
         assert str(g.value(g.value(dist, SPDX.checksum), SPDX.checksumValue)) == sums[name]
         assert g.value(dist, DCAT.mediaType) is not None
-    service = g.value(None, DCAT.servesDataset, dataset)
-    assert g.value(service, DCAT.endpointURL) == URIRef("https://w3id.org/cityrdf/sparql")
+
+
+def test_a_static_site_advertises_a_sparql_endpoint_only_when_told_of_one(site, mini_project, tmp_path):
+    """A static site has no endpoint: neither VoID nor DCAT names one unless --sparql-endpoint does."""
+    void = rdflib.Graph().parse(site / "void.ttl")
+    catalog = rdflib.Graph().parse(site / "catalog.ttl")
+    assert (None, publish.VOID.sparqlEndpoint, None) not in void
+    assert (None, DCAT.servesDataset, None) not in catalog and (None, DCAT.service, None) not in catalog
+    endpoint = "https://example.org/sparql"
+    publish.publish(tmp_path / "site", endpoint=endpoint)
+    void = rdflib.Graph().parse(tmp_path / "site/void.ttl")
+    catalog = rdflib.Graph().parse(tmp_path / "site/catalog.ttl")
+    assert void.value(publish.DATASET, publish.VOID.sparqlEndpoint) == URIRef(endpoint)
+    service = catalog.value(None, DCAT.servesDataset, publish.DATASET)
+    assert catalog.value(service, DCAT.endpointURL) == URIRef(endpoint)
+    with pytest.raises(BadInput, match="--sparql-endpoint"):
+        publish.publish(tmp_path / "other", endpoint="file:///etc/passwd")
+
+
+def test_void_entities_and_class_partitions_count_the_same_things(site, mini_project):
+    """Both count IRIs of the URI space; blank nodes and other sites' IRIs count in neither."""
+    void = rdflib.Graph().parse(site / "void.ttl")
+    data = graph.load_graph()
+    space = str(void.value(publish.DATASET, publish.VOID.uriSpace))
+    ours = {s for s in data.subjects() if isinstance(s, URIRef) and str(s).startswith(space)}
+    assert void.value(publish.DATASET, publish.VOID.entities).toPython() == len(ours)
+    partitions = {
+        void.value(p, publish.VOID["class"]): void.value(p, publish.VOID.entities).toPython()
+        for p in void.objects(publish.DATASET, publish.VOID.classPartition)
+    }
+    for cls, count in partitions.items():
+        assert count == len(set(data.subjects(rdflib.RDF.type, cls)) & ours), cls
+    # the mini ontology's restriction and disjointness axiom are blank nodes: not entities
+    assert rdflib.OWL.Restriction not in partitions and rdflib.OWL.AllDisjointClasses not in partitions
+    assert partitions[rdflib.OWL.Class] == len(set(data.subjects(rdflib.RDF.type, rdflib.OWL.Class)) & ours)
+    assert partitions[URIRef("https://w3id.org/cityrdf/ontology#City")] == 3
 
 
 def test_void_is_also_at_well_known_and_counts_the_triples(site, mini_project):

@@ -79,3 +79,14 @@ def test_cli_query_against_virtuoso_prints_the_embedded_answer(pushed_project, r
         query.run(catalogue.find(name), query.parse_params(params), store=store), "csv"
     )
     assert rows_of(done.stdout) == rows_of(embedded)
+
+
+def test_group_concat_answers_the_same_terms_on_virtuoso_and_embedded(pushed_project):
+    """TSV keeps each term's language tag and datatype (CSV does not): the concatenated labels of
+    shared-partners are plain strings on both stores."""
+    store, endpoint = pushed_project
+    stored = catalogue.find("shared-partners")
+    embedded = query.render(query.run(stored, store=store), "tsv")
+    remote = query.main("shared-partners", [], "tsv", endpoint)
+    assert rows_of(remote) == rows_of(embedded)
+    assert '"Isfahan; Tehran; Yazd"^^<http://www.w3.org/2001/XMLSchema#string>' in embedded

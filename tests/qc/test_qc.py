@@ -87,3 +87,24 @@ def test_arabic_letters_query_ignores_persian_letters_and_other_languages():
     store.add(ox.Quad(subject, label, ox.Literal("یزد", language="fa")))
     store.add(ox.Quad(subject, label, ox.Literal("يزد", language="ar")))
     assert list(store.query((paths.QC_DIR / "arabic-letters-violation.rq").read_text())) == []
+
+
+def test_undeclared_term_query_checks_every_namespace_not_only_cr():
+    """geo:lat and a foreign class used in data without declarations are named; rdfs:label and
+    owl:sameAs (OWL 2's reserved vocabulary) are not."""
+    query = paths.QC_DIR / "undeclared-term-violation.rq"
+    store = ox.Store()
+    store.load(
+        b"""@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        <https://w3id.org/cityrdf/id/city/yazd> a <https://schema.org/City> ; geo:lat 31.9 ;
+            rdfs:label "Yazd"@en ; owl:sameAs <http://www.wikidata.org/entity/Q181702> .
+        """,
+        format=ox.RdfFormat.TURTLE,
+    )
+    found = {(s["entity"].value, s["problem"].value) for s in store.query(query.read_text())}
+    assert {e for e, _ in found} == {
+        "http://www.w3.org/2003/01/geo/wgs84_pos#lat",
+        "https://schema.org/City",
+    }

@@ -62,7 +62,7 @@ def routes(site: Site) -> APIRouter:
             if fmt == "html":
                 return site.ontology_html.encode(), "text/html; charset=utf-8"
             with STORE_LOCK.reading():
-                return serialize(site.model.ontology_triples(), fmt), MEDIA_OF[fmt]
+                return serialize(site.model.ontology_document, fmt), MEDIA_OF[fmt]
 
         return site.rendered((ONTOLOGY_IRI, fmt), render).response(request, {"Vary": "Accept"})
 

@@ -101,11 +101,11 @@ class Site:
 
     @cached_property
     def ontology_html(self) -> str:
-        return publish.pylode_html(self.ontology_files, "ontology")
+        return self.pages.ontology(self.model.ontology_document)
 
     @cached_property
     def shapes_html(self) -> str:
-        return publish.pylode_html(self.shape_files, "shapes")
+        return self.pages.shapes([t for path in self.shape_files for t in graph.parse_file(path)])
 
     @cached_property
     def index_html(self) -> dict[str, str]:
@@ -131,8 +131,10 @@ class Site:
         )
 
     def void(self, base_url: str) -> bytes:
-        return publish.void_graph(self.store, base_url).serialize(format="turtle").encode()
+        void = publish.void_graph(self.store, base_url, endpoint=base_url + "sparql")
+        return void.serialize(format="turtle").encode()
 
     def catalog(self, base_url: str) -> bytes:
         sums = publish.checksums({k: v for k, v in self.dumps.items() if k != "SHA256SUMS"})
-        return publish.dcat_graph(self.store, base_url, sums).serialize(format="turtle").encode()
+        catalog = publish.dcat_graph(self.store, base_url, sums, endpoint=base_url + "sparql")
+        return catalog.serialize(format="turtle").encode()

@@ -1,0 +1,64 @@
+// Content negotiation for nginx (njs), the same rule as `cityrdf serve` (src/cityrdf/conneg.py,
+// RFC 9110 §12.5.1): each offered type takes the q of the most specific media range that matches it,
+// q=0 means "not acceptable", the highest q wins and ties go to the order below. No Accept header
+// means anything. The result is the file suffix to serve, or "" when nothing is acceptable (406).
+var OFFERED = [
+    ["text", "html", "html"],
+    ["text", "turtle", "ttl"],
+    ["application", "ld+json", "jsonld"],
+    ["application", "rdf+xml", "rdf"],
+    ["application", "n-triples", "nt"],
+];
+
+function ranges(header) {
+    var found = [];
+    header.split(",").forEach(function (part) {
+        var params = part.split(";").map(function (p) { return p.trim(); });
+        var media = params[0].toLowerCase();
+        var slash = media.indexOf("/");
+        var kind = media.slice(0, slash), sub = media.slice(slash + 1);
+        if (slash < 1 || !sub || (kind === "*" && sub !== "*")) {
+            return;  // malformed: ignored
+        }
+        var q = 1;
+        params.slice(1).forEach(function (p) {
+            var eq = p.indexOf("=");
+            if (eq > 0 && p.slice(0, eq).trim().toLowerCase() === "q") {
+                var value = p.slice(eq + 1).trim();
+                q = /^\d+(\.\d*)?$|^\.\d+$/.test(value) ? parseFloat(value) : -1;
+            }
+        });
+        if (q >= 0 && q <= 1) {
+            found.push([kind, sub, q]);
+        }
+    });
+    return found;
+}
+
+function suffix(r) {
+    var header = r.headersIn["Accept"];
+    if (header === undefined || header.trim() === "") {
+        return OFFERED[0][2];
+    }
+    var accepted = ranges(header);
+    var best = "", bestQ = 0;
+    OFFERED.forEach(function (offer) {
+        var specificity = -1, q = 0;
+        accepted.forEach(function (range) {
+            var s = range[0] === offer[0] && range[1] === offer[1] ? 2
+                : range[0] === offer[0] && range[1] === "*" ? 1
+                : range[0] === "*" && range[1] === "*" ? 0 : -1;
+            if (s > specificity || (s === specificity && s >= 0 && range[2] > q)) {
+                specificity = s;
+                q = range[2];
+            }
+        });
+        if (specificity >= 0 && q > bestQ) {
+            best = offer[2];
+            bestQ = q;
+        }
+    });
+    return best;
+}
+
+export default { suffix };

@@ -1,0 +1,197 @@
+"""The ontology and shapes pages: a whole RDF document shown term by term with the site's templates.
+
+(pyLODE, used before, gave the ontology page a scheme's IRI, ran titles of two languages together,
+left Persian unmarked and repeated IDs.) Each IRI subject is one entry; blank nodes are shown
+inline where they are used: `owl:unionOf` as "A or B", restrictions as "property exactly 2 Class",
+lists in order, anything else as nested `[ property value ; … ]`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
+
+from cityrdf.namespaces import CR, ONTOLOGY_IRI
+from cityrdf.site_model import prefixed, site_path
+
+LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title, SH.name)
+NOTES = (RDFS.comment, SKOS.definition, DCTERMS.description, SKOS.scopeNote, SH.message)
+RESTRICTIONS = {
+    OWL.qualifiedCardinality: "exactly",
+    OWL.cardinality: "exactly",
+    OWL.minQualifiedCardinality: "at least",
+    OWL.minCardinality: "at least",
+    OWL.maxQualifiedCardinality: "at most",
+    OWL.maxCardinality: "at most",
+    OWL.someValuesFrom: "some",
+    OWL.allValuesFrom: "only",
+    OWL.hasValue: "value",
+}
+# (section title, what an entry's rdf:type must include); the first that matches takes the entry
+SECTIONS = (
+    ("Classes", (OWL.Class, RDFS.Class)),
+    ("Object properties", (OWL.ObjectProperty,)),
+    ("Datatype properties", (OWL.DatatypeProperty,)),
+    ("Annotation properties", (OWL.AnnotationProperty,)),
+    ("Datatypes", (RDFS.Datatype,)),
+    ("Node shapes", (SH.NodeShape,)),
+    ("Property shapes", (SH.PropertyShape,)),
+)
+
+
+@dataclass
+class Value:
+    """One object as the page shows it: a link (with an in-page anchor for our own terms), a
+    literal with its language, or a sequence of values joined by a word ("or", "and", "exactly")."""
+
+    text: str = ""
+    href: str | None = None  # a site path (`ontology/term/City`) or an external IRI
+    anchor: str | None = None  # an entry on this page
+    lang: str | None = None
+    parts: list[Value | str] = field(default_factory=list)
+
+
+@dataclass
+class Entry:
+    iri: str
+    anchor: str | None
+    labels: dict[str, str]
+    notes: dict[str, list[str]]
+    rows: list[tuple[Value, list[Value]]]
+
+
+@dataclass
+class DocumentView:
+    iri: str | None
+    labels: dict[str, str]
+    notes: dict[str, list[str]]
+    header: list[tuple[Value, list[Value]]]
+    sections: list[tuple[str, list[Entry]]]
+
+
+def as_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
+    g = rdflib.Graph()
+    g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return g
+
+
+class DocumentPage:
+    def __init__(self, triples: list[ox.Triple], anchors: set[str] | None = None):
+        self.g = as_rdflib(triples)
+        # in-page anchors: our own terms (hash IRIs: cr:City is …/ontology#City, and #City here)
+        self.anchors = anchors if anchors is not None else self._own_terms()
+
+    def _own_terms(self) -> set[str]:
+        return {str(s) for s in self.g.subjects() if isinstance(s, URIRef) and s.startswith(CR)}
+
+    def by_lang(self, node, predicates) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for p in predicates:
+            for o in sorted(self.g.objects(node, p)):
+                if isinstance(o, Literal):
+                    found.setdefault(o.language or "", []).append(str(o))
+        return found
+
+    def link(self, node: URIRef) -> Value:
+        iri = str(node)
+        labels = {k: v[0] for k, v in self.by_lang(node, LABELS).items()}
+        text = labels.get("en") or labels.get("") or prefixed(iri)
+        if iri in self.anchors:
+            return Value(text, anchor=iri.rsplit("#", 1)[-1])
+        path = site_path(iri)
+        return Value(text, href=path, lang=None) if path else Value(prefixed(iri), href=iri)
+
+    def value(self, node, depth: int = 0) -> Value:
+        if isinstance(node, Literal):
+            return Value(str(node), lang=node.language)
+        if isinstance(node, URIRef):
+            return self.link(node)
+        if depth > 8:  # a cycle through blank nodes; the RDF documents carry the whole structure
+            return Value("[…]")
+        members = self.g.value(node, OWL.unionOf) or self.g.value(node, OWL.members)
+        if members is not None:
+            word = "or" if self.g.value(node, OWL.unionOf) is not None else "and"
+            return self.joined([self.value(m, depth + 1) for m in Collection(self.g, members)], word)
+        if self.g.value(node, RDF.first) is not None:
+            return self.joined([self.value(m, depth + 1) for m in Collection(self.g, node)], ",")
+        on = self.g.value(node, OWL.onProperty)
+        for predicate, word in RESTRICTIONS.items():
+            amount = self.g.value(node, predicate)
+            if on is not None and amount is not None:
+                parts = [self.value(on, depth + 1), word, self.value(amount, depth + 1)]
+                target = self.g.value(node, OWL.onClass) or self.g.value(node, OWL.onDataRange)
+                if target is not None:
+                    parts.append(self.value(target, depth + 1))
+                return Value(parts=parts)
+        nested: list[Value | str] = ["["]
+        for p, o in sorted(self.g.predicate_objects(node)):
+            nested += [self.link(p), self.value(o, depth + 1), ";"]
+        if nested[-1] == ";":
+            nested[-1] = "]"
+        else:
+            nested.append("]")
+        return Value(parts=nested)
+
+    @staticmethod
+    def joined(values: list[Value], word: str) -> Value:
+        parts: list[Value | str] = []
+        for i, v in enumerate(values):
+            if i:
+                parts.append(word)
+            parts.append(v)
+        return Value(parts=parts)
+
+    def rows(self, node, skip=()) -> list[tuple[Value, list[Value]]]:
+        found: dict[URIRef, list[Value]] = {}
+        for p, o in sorted(self.g.predicate_objects(node)):
+            if p in skip:
+                continue
+            found.setdefault(p, []).append(self.value(o))
+        return [(self.link(p), values) for p, values in found.items()]
+
+    def entry(self, node: URIRef) -> Entry:
+        iri = str(node)
+        return Entry(
+            iri=iri,
+            anchor=iri.rsplit("#", 1)[-1] if iri in self.anchors else None,
+            labels={k: v[0] for k, v in self.by_lang(node, LABELS).items()},
+            notes=self.by_lang(node, NOTES),
+            rows=self.rows(node, skip=(*LABELS, *NOTES)),
+        )
+
+    def view(self, iri: str | None = ONTOLOGY_IRI) -> DocumentView:
+        top = URIRef(iri) if iri else None
+        subjects = sorted(
+            {s for s in self.g.subjects() if isinstance(s, URIRef) and s != top},
+            key=lambda s: (not str(s) in self.anchors, prefixed(str(s)).lower()),
+        )
+        sections: dict[str, list[Entry]] = {title: [] for title, _ in SECTIONS}
+        others: list[Entry] = []
+        for s in subjects:
+            types = set(self.g.objects(s, RDF.type))
+            title = next((t for t, wanted in SECTIONS if types & set(wanted)), None)
+            (sections[title] if title else others).append(self.entry(s))
+        ordered = [(t, entries) for t, entries in sections.items() if entries]
+        if others:
+            ordered.append(("Other resources", others))
+        # blank-node subjects that no IRI owns (owl:AllDisjointClasses, …)
+        free = [
+            b
+            for b in self.g.subjects()
+            if isinstance(b, BNode) and not any(True for _ in self.g.subjects(None, b))
+        ]
+        if free:
+            axioms = [Entry("", None, {}, {}, [(Value("axiom"), [self.value(b)])]) for b in set(free)]
+            ordered.append(("Axioms", sorted(axioms, key=lambda e: repr(e.rows))))
+        return DocumentView(
+            iri=iri,
+            labels={k: v[0] for k, v in self.by_lang(top, LABELS).items()} if top else {},
+            notes=self.by_lang(top, NOTES) if top else {},
+            header=self.rows(top, skip=(*LABELS, *NOTES)) if top else [],
+            sections=ordered,
+        )
