@@ -111,7 +111,7 @@ def _looks_like_heading(line: str, next_line: str | None) -> bool:
     stripped = line.strip()
     if "\t" in line or stripped.startswith(("-", "<")) or _FOOTNOTE.match(stripped):
         return False
-    if any(ch in stripped for ch in ".،؛:؟?!()«»\"") or len(stripped.split()) > _SHORT:
+    if any(ch in stripped for ch in '.،؛:؟?!()«»"') or len(stripped.split()) > _SHORT:
         return False
     if _NUMBERED.match(stripped):
         return next_line is not None and not _is_list_start(next_line) and "\t" not in next_line

@@ -36,6 +36,8 @@ BROKEN = {
     "arabic-letters": (None, CRID["city/karaj"]),
     "agreement-duplicate": (None, CRID["agreement/yazd--isfahan"]),
     "dangling-reference": (None, CRID["work/eskandaran-1319"]),
+    "persian-orthography": (None, CRID["designation/isfahan--capital-2006"]),
+    "anchor-missing": (None, CRID["list/isfahan/1"]),
 }
 
 
@@ -83,3 +85,21 @@ def test_arabic_letters_query_ignores_persian_letters_and_other_languages():
     store.add(ox.Quad(subject, label, ox.Literal("یزد", language="fa")))
     store.add(ox.Quad(subject, label, ox.Literal("يزد", language="ar")))
     assert list(store.query((paths.QC_DIR / "arabic-letters-violation.rq").read_text())) == []
+
+
+def test_persian_orthography_query_names_each_rule():
+    found = rows(
+        CLEAN + ["broken.persian-orthography.ttl"],
+        paths.QC_DIR / "persian-orthography-violation.rq",
+    )
+    problems = {entity.rsplit("/", 1)[-1]: problem for entity, problem in found}
+    assert problems["isfahan--capital-2006"].startswith("Latin or Arabic-Indic digits")
+    assert problems["tehran"].startswith("a suffix ها/های or a prefix می cut off")
+    assert problems["yazd"].startswith("the prefix می joined without a ZWNJ")
+
+
+def test_anchor_missing_query_spares_the_anchored_entry():
+    found = rows(
+        CLEAN + ["broken.anchor-missing.ttl"], paths.QC_DIR / "anchor-missing-violation.rq"
+    )
+    assert [entity for entity, _ in found] == [str(CRID["list/isfahan/1"])]
