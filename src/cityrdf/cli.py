@@ -339,11 +339,17 @@ def coverage(
     fmt: Annotated[
         CoverageFormat, typer.Option("--format", help="Report format.")
     ] = CoverageFormat.text,
+    graph_files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--graph", help="Read the anchors from these RDF files, not the project graph."
+        ),
+    ] = None,
 ) -> None:
-    """Report, unit by unit, what of the paper's text the graph anchors; bad quotes: LINE: quote: reason."""
+    """Report, unit by unit, what of the paper's text the graph anchors; bad quotes: FILE:LINE: quote: reason."""
     from cityrdf import coverage as coverage_module
 
-    report = coverage_module.coverage(paper)
+    report = coverage_module.coverage(paper, graph_files or None)
     for error in report.errors:
         typer.echo(error, err=True)
     coverage_module.check(report)
