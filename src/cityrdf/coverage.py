@@ -181,16 +181,18 @@ class Anchor:
     prefix: str
     suffix: str
     no_facts: bool
+    reason: bool = True  # a no-facts unit says why (skos:editorialNote @en)
 
 
 ANCHORS_QUERY = """
-SELECT ?resource ?source ?exact ?prefix ?suffix ?noFacts WHERE {
+SELECT ?resource ?source ?exact ?prefix ?suffix ?noFacts ?reason WHERE {
   ?resource cr:textAnchor ?anchor .
   ?anchor oa:hasSource ?source ; oa:hasSelector ?selector .
   ?selector oa:exact ?exact .
   OPTIONAL { ?selector oa:prefix ?prefix }
   OPTIONAL { ?selector oa:suffix ?suffix }
   BIND(EXISTS { ?resource a cr:NoFactsUnit } AS ?noFacts)
+  BIND(EXISTS { ?resource skos:editorialNote ?why . FILTER(langMatches(lang(?why), "en")) } AS ?reason)
 }
 """
 
@@ -207,6 +209,7 @@ def anchors(store: ox.Store) -> list[Anchor]:
                 prefix=row["prefix"].value if row["prefix"] is not None else "",
                 suffix=row["suffix"].value if row["suffix"] is not None else "",
                 no_facts=row["noFacts"].value == "true",
+                reason=row["reason"].value == "true",
             )
         )
     return sorted(found, key=lambda a: (a.resource, a.exact, a.prefix, a.suffix))
@@ -274,6 +277,12 @@ def cover(lines: list[str], found: Iterable[Anchor], quote_origin=None) -> Cover
         needle = normalise(anchor.prefix) + normalise(anchor.exact) + normalise(anchor.suffix)
         hits = text.find_all(needle) if normalise(anchor.exact) else []
         where = quote_origin(anchor) if quote_origin else anchor.resource
+        if anchor.no_facts and not anchor.reason:
+            errors.append(
+                f"{where}: «{anchor.exact}»: a cr:NoFactsUnit without a skos:editorialNote @en"
+                f" saying why ({anchor.resource})"
+            )
+            continue
         if not hits:
             errors.append(f"{where}: «{anchor.exact}»: not found in the paper ({anchor.resource})")
             continue

@@ -49,10 +49,9 @@ TEXT = """
 """
 
 
-def anchor(resource: str, exact: str, prefix: str = "", suffix: str = "", no_facts: bool = False):
-    return Anchor(
-        f"https://w3id.org/cityrdf/id/{resource}", "part", exact, prefix, suffix, no_facts
-    )
+def anchor(resource, exact, prefix="", suffix="", no_facts=False, reason=True) -> Anchor:
+    iri = f"https://w3id.org/cityrdf/id/{resource}"
+    return Anchor(iri, "part", exact, prefix, suffix, no_facts, reason)
 
 
 def ttl_anchor(resource: str, exact: str, extra: str = "") -> str:
@@ -152,6 +151,17 @@ def test_no_facts_only_where_the_graph_says_so():
     statuses = {u.line: u.status for u in report.units}
     assert statuses[15] == "no-facts" and statuses[16] == "covered" and statuses[4] == "uncovered"
     assert report.summary() == "1 of 10 units covered, 1 marked no-facts, 8 uncovered"
+
+
+def test_a_no_facts_unit_without_a_reason_is_an_error_not_a_cover():
+    report = cover(
+        TEXT.splitlines(), [anchor("no-facts/h", "شهر کشور سال", no_facts=True, reason=False)]
+    )
+    assert {u.line: u.status for u in report.units}[15] == "uncovered"
+    assert report.errors[0].endswith(
+        "«شهر کشور سال»: a cr:NoFactsUnit without a skos:editorialNote @en saying why"
+        " (https://w3id.org/cityrdf/id/no-facts/h)"
+    )
 
 
 # --- the command -----------------------------------------------------------------------------
