@@ -340,6 +340,37 @@ def generate(
     typer.echo(f"wrote {out}: {generate_module.write_lines(lines, out)} triples")
 
 
+# --- coverage (cityrdf.coverage) ---
+class CoverageFormat(str, Enum):
+    text = "text"
+    csv = "csv"
+
+
+@app.command()
+def coverage(
+    paper: Annotated[Path, typer.Argument(help="The paper's plain text (UTF-8).")],
+    fmt: Annotated[
+        CoverageFormat, typer.Option("--format", help="Report format.")
+    ] = CoverageFormat.text,
+    graph_files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--graph", help="Read the anchors from these RDF files, not the project graph."
+        ),
+    ] = None,
+) -> None:
+    """Report, unit by unit, what of the paper's text the graph anchors; bad quotes: FILE:LINE: quote: reason."""
+    from cityrdf import coverage as coverage_module
+
+    report = coverage_module.coverage(paper, graph_files or None)
+    for error in report.errors:
+        typer.echo(error, err=True)
+    coverage_module.check(report)
+    typer.echo(report.to_csv() if fmt is CoverageFormat.csv else report.to_text())
+    if fmt is CoverageFormat.csv:
+        typer.echo(report.summary(), err=True)
+
+
 # --- import (cityrdf.importer; `import` is a Python keyword) ---
 import_app = typer.Typer(help="Bring your own data into the graph.", no_args_is_help=True)
 app.add_typer(import_app, name="import")

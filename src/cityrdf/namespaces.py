@@ -18,6 +18,7 @@ WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 TIME = Namespace("http://www.w3.org/2006/time#")
+OA = Namespace("http://www.w3.org/ns/oa#")
 
 PREFIXES: dict[str, str] = {
     "cr": str(CR),
@@ -42,6 +43,7 @@ PREFIXES: dict[str, str] = {
     "wdt": str(WDT),
     "sh": str(SH),
     "time": str(TIME),
+    "oa": str(OA),
 }
 
 

@@ -9,7 +9,14 @@ from rdflib.namespace import SKOS
 from cityrdf.namespaces import CRID
 
 SCHEMES = {
-    "agreement-status": {"listed", "unofficial", "official", "friendship"},
+    "agreement-status": {
+        "listed",
+        "unofficial",
+        "official",
+        "friendship",
+        "concluded",
+        "memorandum-signed",
+    },
     "titles": {
         "cultural-capital-of-the-islamic-world",
         "tourism-capital-of-the-islamic-world",

@@ -40,6 +40,8 @@ BROKEN = {
     "list-entry-count": (None, CRID["list/isfahan"]),
     "entry-unattested": (None, CRID["list/isfahan/2"]),
     "reference-uncited": (None, CRID["work/nye-2008"]),
+    "persian-orthography": (None, CRID["designation/isfahan--capital-2006"]),
+    "anchor-missing": (None, CRID["list/isfahan/1"]),
 }
 
 
@@ -108,3 +110,21 @@ def test_undeclared_term_query_checks_every_namespace_not_only_cr():
         "http://www.w3.org/2003/01/geo/wgs84_pos#lat",
         "https://schema.org/City",
     }
+
+
+def test_persian_orthography_query_names_each_rule():
+    found = rows(
+        CLEAN + ["broken.persian-orthography.ttl"],
+        paths.QC_DIR / "persian-orthography-violation.rq",
+    )
+    problems = {entity.rsplit("/", 1)[-1]: problem for entity, problem in found}
+    assert problems["isfahan--capital-2006"].startswith("Latin or Arabic-Indic digits")
+    assert problems["tehran"].startswith("a suffix ها/های or a prefix می cut off")
+    assert problems["yazd"].startswith("the prefix می joined without a ZWNJ")
+
+
+def test_anchor_missing_query_spares_the_anchored_entry():
+    found = rows(
+        CLEAN + ["broken.anchor-missing.ttl"], paths.QC_DIR / "anchor-missing-violation.rq"
+    )
+    assert [entity for entity, _ in found] == [str(CRID["list/isfahan/1"])]
