@@ -64,7 +64,8 @@ SCHEME_SIZES = {
     "twinning-impact-domains": 5,  # 230
     "iranian-city-strengths": 4,  # 232
     "iran-public-diplomacy-assets": 5,  # 232
-    "propositions": 44,
+    "social-production-outcomes": 7,  # 51
+    "propositions": 47,
 }
 # Where the paper says how many there are, in words.
 STATED_COUNTS = {
@@ -86,6 +87,7 @@ VERBATIM_SCHEMES = [
     "paradiplomacy-partners",
     "iran-public-diplomacy-assets",
     "global-threats",
+    "social-production-outcomes",
 ]
 # First line of each part of the paper, and the heading printed there (None: no heading).
 PART_STARTS = [
