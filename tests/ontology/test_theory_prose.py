@@ -27,7 +27,8 @@ PROSE_FILES = [
 ]
 PAPER = Path(
     os.environ.get(
-        "CITYRDF_PAPER", paths.ROOT.parent / "shared" / "paper" / "zahrani-rajaei-sister-cities.fa.txt"
+        "CITYRDF_PAPER",
+        paths.ROOT.parent / "shared" / "paper" / "zahrani-rajaei-sister-cities.fa.txt",
     )
 )
 
@@ -118,7 +119,14 @@ PART_STARTS = [
 ]
 
 _FOLD = str.maketrans(
-    {"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9", "\u0654": None, "\u200c": None, "\u200d": None}
+    {
+        "\u064a": "\u06cc",
+        "\u0649": "\u06cc",
+        "\u0643": "\u06a9",
+        "\u0654": None,
+        "\u200c": None,
+        "\u200d": None,
+    }
 )
 _DIGITS = str.maketrans(
     {**{chr(0x06F0 + i): str(i) for i in range(10)}, **{chr(0x0660 + i): str(i) for i in range(10)}}
@@ -134,7 +142,9 @@ def normalise(text: str) -> str:
 def prose() -> rdflib.Graph:
     # From the parser, not a store: the store rewrites xsd:positiveInteger to xsd:integer.
     triples = [t for f in PROSE_FILES for t in parse_file(f)]
-    return rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return rdflib.Graph().parse(
+        data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +190,8 @@ def occurrences(lines: list[str], text: str) -> list[int]:
 
 def test_prose_holds_exactly_the_schemes_counted_in_the_paper(prose):
     schemes = {
-        str(s).removeprefix(str(CRID) + "scheme/") for s in prose.subjects(RDF.type, SKOS.ConceptScheme)
+        str(s).removeprefix(str(CRID) + "scheme/")
+        for s in prose.subjects(RDF.type, SKOS.ConceptScheme)
     }
     assert schemes == set(SCHEME_SIZES)
 
@@ -210,7 +221,11 @@ def test_every_new_resource_is_anchored_and_traced_to_the_parts_it_quotes(prose)
     resources = set(prose.subjects(RDF.type, SKOS.ConceptScheme)) | set(
         prose.subjects(RDF.type, CR.HistoricalEvent)
     )
-    resources |= {c for c in prose.subjects(RDF.type, SKOS.Concept) if (c, SKOS.inScheme, CRID["scheme/data-issues"]) not in prose}
+    resources |= {
+        c
+        for c in prose.subjects(RDF.type, SKOS.Concept)
+        if (c, SKOS.inScheme, CRID["scheme/data-issues"]) not in prose
+    }
     problems = []
     for r in resources:
         sources = set()
@@ -253,7 +268,9 @@ def test_part_starts_are_the_papers_headings(paper_lines):
 def test_quotes_keep_standard_persian_orthography(prose):
     # The plain text lost its ZWNJs; a quote restores them (e.g. «پیمان‌های», not «پیمانهای»).
     # «می» glued to a verb, or «ها» glued to a letter that joins the next one
-    lost = re.compile(r"^(می[اآبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی]\S*|\S*[بپتثجچحخسشصضطظعغفقکگلمنهی]ها(ی|یی)?)$")
+    lost = re.compile(
+        r"^(می[اآبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی]\S*|\S*[بپتثجچحخسشصضطظعغفقکگلمنهی]ها(ی|یی)?)$"
+    )
     exceptions = {"میان", "میزان", "میلادی"}
     problems = []
     for resource, _, exact, prefix, suffix in anchors(prose):
@@ -306,7 +323,9 @@ def test_the_two_sets_of_success_conditions_are_linked_where_they_agree(prose):
     second = CRID["concept/success-conditions-mojtahedzadeh/clear-goals"]
     first = CRID["concept/success-conditions/clear-goals"]
     assert (second, SKOS.exactMatch, first) in prose
-    close = set(prose.subjects(SKOS.closeMatch, CRID["concept/success-conditions/municipal-support"]))
+    close = set(
+        prose.subjects(SKOS.closeMatch, CRID["concept/success-conditions/municipal-support"])
+    )
     assert close == {
         CRID["concept/success-conditions-mojtahedzadeh/city-council-support"],
         CRID["concept/success-conditions-mojtahedzadeh/direct-participation-of-departments"],
@@ -326,7 +345,9 @@ def test_ambiguous_list_boundaries_are_flagged_with_the_printed_words(prose):
 
 def test_dated_examples_carry_the_year_the_paper_prints(prose):
     nye = CRID["event/nye-soft-power-theory-1990"]
-    assert prose.value(nye, CR.year) == Literal("1990", datatype=URIRef("http://www.w3.org/2001/XMLSchema#gYear"))
+    assert prose.value(nye, CR.year) == Literal(
+        "1990", datatype=URIRef("http://www.w3.org/2001/XMLSchema#gYear")
+    )
     assert (nye, PROV.generated, CRID["work/nye-1990"]) in prose
     # a decade, not a year: no cr:year, said in the note
     decade = CRID["event/us-racial-discrimination-1950s"]
