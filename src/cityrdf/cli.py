@@ -241,6 +241,36 @@ def export_quickstatements(
 
 
 # --- publish (cityrdf.publish) ---
+world_app = typer.Typer(help="The world layer: other sources of sister-city pairs.", no_args_is_help=True)
+app.add_typer(world_app, name="world")
+
+
+@world_app.command("import")
+def world_import(
+    wikidata_pairs: Annotated[
+        Path | None, typer.Option("--wikidata-pairs", help="Wikidata P190 pairs, QID<TAB>QID per line.")
+    ] = None,
+    wikidata_labels: Annotated[
+        Path | None, typer.Option("--wikidata-labels", help="Their labels, QID<TAB>label per line.")
+    ] = None,
+    wikipedia: Annotated[
+        Path | None, typer.Option("--wikipedia", help="A table city1,country1,city2,country2.")
+    ] = None,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="A Wikidata SPARQL endpoint to read P190 from.")
+    ] = None,
+    places: Annotated[
+        Path | None,
+        typer.Option("--places", help="Natural Earth populated places CSV (default: ../shared's)."),
+    ] = None,
+) -> None:
+    """Import outside sources into world/{source}.nq, one named graph each."""
+    from cityrdf.world import run as world_run
+
+    report = world_run.run(wikidata_pairs, wikidata_labels, wikipedia, endpoint, places)
+    world_run.print_summary(report)
+
+
 @app.command()
 def publish(
     out: Annotated[Path | None, typer.Option("--out", help="Site folder (default: site/).")] = None,
