@@ -55,9 +55,7 @@ class Engine:
 
     def _local(self, text: str) -> Answer:
         if self._store is None:
-            from cityrdf.graph import load_store
-
-            self._store = load_store()
+            self._store = _embedded_store()
         try:
             solutions = self._store.query(text)
         except SyntaxError as err:
@@ -101,6 +99,19 @@ class Engine:
         bindings = data.get("results", {}).get("bindings", [])
         rows = [tuple(_from_json(b.get(c)) for c in columns) for b in bindings]
         return Answer(columns, rows)
+
+
+def _embedded_store() -> ox.Store:
+    """The project graph as the default graph, and the world layer's named graphs beside it
+    (world/*.nq, quads keep their graph), so GRAPH patterns reach the world layer.
+    (dataset.load_dataset takes this over when it arrives.)"""
+    from cityrdf import paths
+    from cityrdf.graph import load_store
+
+    store = load_store()
+    for path in sorted(paths.WORLD_DIR.glob("*.nq")):
+        store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    return store
 
 
 def _from_oxigraph(term) -> Node | None:
