@@ -241,14 +241,17 @@ def export_quickstatements(
 
 
 # --- publish (cityrdf.publish) ---
-world_app = typer.Typer(help="The world layer: other sources of sister-city pairs.", no_args_is_help=True)
+world_app = typer.Typer(
+    help="The world layer: other sources of sister-city pairs.", no_args_is_help=True
+)
 app.add_typer(world_app, name="world")
 
 
 @world_app.command("import")
 def world_import(
     wikidata_pairs: Annotated[
-        Path | None, typer.Option("--wikidata-pairs", help="Wikidata P190 pairs, QID<TAB>QID per line.")
+        Path | None,
+        typer.Option("--wikidata-pairs", help="Wikidata P190 pairs, QID<TAB>QID per line."),
     ] = None,
     wikidata_labels: Annotated[
         Path | None, typer.Option("--wikidata-labels", help="Their labels, QID<TAB>label per line.")
@@ -263,11 +266,14 @@ def world_import(
         Path | None,
         typer.Option("--places", help="Natural Earth populated places CSV (default: ../shared's)."),
     ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the N-Quads files (default: world/).")
+    ] = None,
 ) -> None:
     """Import outside sources into world/{source}.nq, one named graph each."""
     from cityrdf.world import run as world_run
 
-    report = world_run.run(wikidata_pairs, wikidata_labels, wikipedia, endpoint, places)
+    report = world_run.run(wikidata_pairs, wikidata_labels, wikipedia, endpoint, places, out)
     world_run.print_summary(report)
 
 

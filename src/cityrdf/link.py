@@ -573,7 +573,9 @@ def link_places(
     live = wikidata_candidates(places, client, points, country_qids) if client else {}
     notes = curated_notes(curated_path)
     for place in places:
-        decision = decide(place, "wikidata", curated[place.iri] + live.get(place.iri, []), threshold)
+        decision = decide(
+            place, "wikidata", curated[place.iri] + live.get(place.iri, []), threshold
+        )
         if decision.reason == "no candidate" and notes.get(place.iri):
             decision.reason = notes[place.iri]
         decisions.append(decision)

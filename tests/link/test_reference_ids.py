@@ -44,9 +44,12 @@ def city_links(store) -> dict[str, str]:
 
 
 def country_links(store) -> dict[str, str]:
-    query = sparql_prologue() + """SELECT ?label ?q WHERE {
+    query = (
+        sparql_prologue()
+        + """SELECT ?label ?q WHERE {
       ?c a cr:Country ; rdfs:label ?label FILTER(lang(?label) = "en")
       OPTIONAL { ?c skos:exactMatch ?q FILTER(STRSTARTS(STR(?q), STR(wd:))) } }"""
+    )
     return {
         r["label"].value: (r["q"].value.removeprefix(WD) if r["q"] else "")
         for r in store.query(query)
@@ -79,8 +82,11 @@ def test_every_confirmed_qid_is_linked_and_none_contradicts(folder, project_stor
 
 
 def test_every_country_is_linked_to_wikidata_and_geonames(project_store):
-    query = sparql_prologue() + """SELECT ?c (COUNT(DISTINCT ?q) AS ?n) WHERE {
+    query = (
+        sparql_prologue()
+        + """SELECT ?c (COUNT(DISTINCT ?q) AS ?n) WHERE {
       ?c a cr:Country . OPTIONAL { ?c skos:exactMatch ?q } } GROUP BY ?c"""
+    )
     counts = {r["c"].value: int(r["n"].value) for r in project_store.query(query)}
     assert counts and all(n == 2 for n in counts.values()), counts
 
