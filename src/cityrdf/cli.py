@@ -277,6 +277,28 @@ def world_import(
     world_run.print_summary(report)
 
 
+@world_app.command("validate")
+def world_validate(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="World N-Quads files (default: world/*.nq).")
+    ] = None,
+) -> None:
+    """Check each world graph against shapes/world/ (exit 1 on a violation)."""
+    from cityrdf.errors import NotConforming
+    from cityrdf.world.validate import validate_world
+
+    found = validate_world(files or None)
+    violations = 0
+    for graph, findings in found.items():
+        errors = [f for f in findings if f.severity == "Violation"]
+        violations += len(errors)
+        typer.echo(f"{graph}: {len(errors)} violations, {len(findings) - len(errors)} warnings")
+        for f in errors[:20]:
+            typer.echo(f"  {f.focus_node} {f.path} {f.component}: {f.message}")
+    if violations:
+        raise NotConforming(f"{violations} violations in the world graphs")
+
+
 @app.command()
 def publish(
     out: Annotated[Path | None, typer.Option("--out", help="Site folder (default: site/).")] = None,
