@@ -152,13 +152,20 @@ def queries_command() -> None:
 # --- plot (cityrdf.plot) ---
 @app.command("plot")
 def plot_command(
-    kind: Annotated[str, typer.Argument(help="timeline, regions, network or map.")],
+    kind: Annotated[str, typer.Argument(help="timeline, regions, network, map or tables.")],
     out: Annotated[Path, typer.Option("--out", help="The picture to write (.png or .svg).")],
+    source: Annotated[
+        str | None, typer.Option("--source", help="map: a world source (wikipedia, ...).")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="map --source: a country's ISO code (IR).")
+    ] = None,
 ) -> None:
-    """Draw a picture of the graph: pacts per year, the paper's tables, the network, a world map."""
+    """Draw a picture of the graph: pacts per year, the paper's tables, the network, a world map,
+    the paper's tables against the open data (tables)."""
     from cityrdf import plot
 
-    typer.echo(f"wrote {plot.plot(kind, out)}")
+    typer.echo(f"wrote {plot.plot(kind, out, source=source, country=country)}")
 
 
 # --- link (cityrdf.link) ---
