@@ -131,6 +131,10 @@ def write_site(root: Path, store: ox.Store, base_url: str | None) -> int:
         write(root / "static" / name, static_file(name))
     write_documentation(root)
     write_catalogue(root, store, base_url or BASE)
+    # the world layer (world/*.nq, if imported) as its own dataset, under its sources' licences
+    from cityrdf.world.publish import write_world
+
+    write_world(root, base_url or BASE, DATASET, store)
     return count + len(indexes) + 2
 
 
