@@ -161,13 +161,20 @@ def queries_command() -> None:
 # --- plot (cityrdf.plot) ---
 @app.command("plot")
 def plot_command(
-    kind: Annotated[str, typer.Argument(help="timeline, regions, network or map.")],
+    kind: Annotated[str, typer.Argument(help="timeline, regions, network, map or tables.")],
     out: Annotated[Path, typer.Option("--out", help="The picture to write (.png or .svg).")],
+    source: Annotated[
+        str | None, typer.Option("--source", help="map: a world source (wikipedia, ...).")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="map --source: a country's ISO code (IR).")
+    ] = None,
 ) -> None:
-    """Draw a picture of the graph: pacts per year, the paper's tables, the network, a world map."""
+    """Draw a picture of the graph: pacts per year, the paper's tables, the network, a world map,
+    the paper's tables against the open data (tables)."""
     from cityrdf import plot
 
-    typer.echo(f"wrote {plot.plot(kind, out)}")
+    typer.echo(f"wrote {plot.plot(kind, out, source=source, country=country)}")
 
 
 # --- link (cityrdf.link) ---
@@ -250,6 +257,64 @@ def export_quickstatements(
 
 
 # --- publish (cityrdf.publish) ---
+world_app = typer.Typer(
+    help="The world layer: other sources of sister-city pairs.", no_args_is_help=True
+)
+app.add_typer(world_app, name="world")
+
+
+@world_app.command("import")
+def world_import(
+    wikidata_pairs: Annotated[
+        Path | None,
+        typer.Option("--wikidata-pairs", help="Wikidata P190 pairs, QID<TAB>QID per line."),
+    ] = None,
+    wikidata_labels: Annotated[
+        Path | None, typer.Option("--wikidata-labels", help="Their labels, QID<TAB>label per line.")
+    ] = None,
+    wikipedia: Annotated[
+        Path | None, typer.Option("--wikipedia", help="A table city1,country1,city2,country2.")
+    ] = None,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="A Wikidata SPARQL endpoint to read P190 from.")
+    ] = None,
+    places: Annotated[
+        Path | None,
+        typer.Option("--places", help="Natural Earth populated places CSV (default: ../shared's)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the N-Quads files (default: world/).")
+    ] = None,
+) -> None:
+    """Import outside sources into world/{source}.nq, one named graph each."""
+    from cityrdf.world import run as world_run
+
+    report = world_run.run(wikidata_pairs, wikidata_labels, wikipedia, endpoint, places, out)
+    world_run.print_summary(report)
+
+
+@world_app.command("validate")
+def world_validate(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="World N-Quads files (default: world/*.nq).")
+    ] = None,
+) -> None:
+    """Check each world graph against shapes/world/ (exit 1 on a violation)."""
+    from cityrdf.errors import NotConforming
+    from cityrdf.world.validate import validate_world
+
+    found = validate_world(files or None)
+    violations = 0
+    for graph, findings in found.items():
+        errors = [f for f in findings if f.severity == "Violation"]
+        violations += len(errors)
+        typer.echo(f"{graph}: {len(errors)} violations, {len(findings) - len(errors)} warnings")
+        for f in errors[:20]:
+            typer.echo(f"  {f.focus_node} {f.path} {f.component}: {f.message}")
+    if violations:
+        raise NotConforming(f"{violations} violations in the world graphs")
+
+
 @app.command()
 def publish(
     out: Annotated[Path | None, typer.Option("--out", help="Site folder (default: site/).")] = None,

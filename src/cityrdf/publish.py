@@ -138,6 +138,10 @@ def write_site(
     write(root / "shapes" / "index.html", pages.shapes(shape_triples))
     write(root / "shapes.ttl", serialize(shape_triples, "ttl"))
     write_catalogue(root, store, base_url or BASE, endpoint)
+    # the world layer (world/*.nq, if imported) as its own dataset, under its sources' licences
+    from cityrdf.world.publish import write_world
+
+    write_world(root, base_url or BASE, DATASET, store)
     return count + len(indexes) + 4
 
 

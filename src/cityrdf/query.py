@@ -116,6 +116,7 @@ class Engine:
         return Answer(columns, rows)
 
 
+
 def _from_oxigraph(term) -> Node | None:
     if term is None:
         return None

@@ -28,6 +28,9 @@ class ManifestEntry:
     query: Path
     params: dict[str, str]
     result: Path | None
+    # qt:graphData: an N-Quads file of named graphs (the world layer) the question needs beside
+    # the project graph
+    graph_data: Path | None = None
 
 
 def read_manifest(path: Path) -> list[ManifestEntry]:
@@ -42,12 +45,14 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
             for b in graph.objects(action, CRT.binding)
         }
         result = graph.value(test, MF.result)
+        graph_data = graph.value(action, QT.graphData)
         entries.append(
             ManifestEntry(
                 name=str(graph.value(test, MF.name)),
                 query=Path(rdflib.URIRef(graph.value(action, QT.query)).removeprefix("file://")),
                 params=params,
                 result=Path(str(result).removeprefix("file://")) if result else None,
+                graph_data=Path(str(graph_data).removeprefix("file://")) if graph_data else None,
             )
         )
     return entries

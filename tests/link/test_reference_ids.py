@@ -1,0 +1,125 @@
+"""The project's Wikidata links agree with the reference folder of confirmed QIDs: a QID for every
+city and country it confirms, none contradicting it, no link for an unconfirmed one.
+
+Run against a small fixture in the repo (facts from the reference folder), and against
+../shared/reference-data/wikidata-ids/ itself when that folder is beside the checkout.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from cityrdf import link, paths
+from cityrdf.errors import BadInput
+from cityrdf.graph import load_store
+from cityrdf.namespaces import sparql_prologue
+from cityrdf.query import cell_text, run
+
+FIXTURE = Path(__file__).parent / "fixtures" / "reference"
+SHARED = paths.ROOT.parent / "shared" / "reference-data" / "wikidata-ids"
+WD = "http://www.wikidata.org/entity/"
+
+
+@pytest.fixture(scope="module")
+def project_store():
+    return load_store()
+
+
+def reference(folder: Path, name: str) -> dict[str, str]:
+    """English name -> confirmed QID ("" when the folder confirms none)."""
+    with (folder / name).open(encoding="utf-8", newline="") as f:
+        return {row["name_en"]: row["wikidata_qid"] for row in csv.DictReader(f)}
+
+
+def city_links(store) -> dict[str, str]:
+    answer = run("external-links", store=store)
+    column = {c: i for i, c in enumerate(answer.columns)}
+    return {
+        cell_text(row[column["cityLabel"]]): cell_text(row[column["wikidata"]]).removeprefix(WD)
+        for row in answer.rows
+    }
+
+
+def country_links(store) -> dict[str, str]:
+    query = (
+        sparql_prologue()
+        + """SELECT ?label ?q WHERE {
+      ?c a cr:Country ; rdfs:label ?label FILTER(lang(?label) = "en")
+      OPTIONAL { ?c skos:exactMatch ?q FILTER(STRSTARTS(STR(?q), STR(wd:))) } }"""
+    )
+    return {
+        r["label"].value: (r["q"].value.removeprefix(WD) if r["q"] else "")
+        for r in store.query(query)
+    }
+
+
+def assert_agrees(links: dict[str, str], confirmed: dict[str, str]) -> None:
+    missing = sorted(name for name in confirmed if name not in links)
+    assert not missing, f"the reference names places the project lacks: {missing}"
+    wrong = {n: (links[n], q) for n, q in confirmed.items() if links[n] != q}
+    assert not wrong, f"project QID vs reference QID: {wrong}"
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [
+        FIXTURE,
+        pytest.param(
+            SHARED,
+            marks=pytest.mark.skipif(
+                not SHARED.is_dir(), reason=f"{SHARED} is not beside this checkout"
+            ),
+        ),
+    ],
+    ids=["fixture", "shared-reference"],
+)
+def test_every_confirmed_qid_is_linked_and_none_contradicts(folder, project_store):
+    assert_agrees(city_links(project_store), reference(folder, "cities.csv"))
+    assert_agrees(country_links(project_store), reference(folder, "countries.csv"))
+
+
+def test_every_country_is_linked_to_wikidata_and_geonames(project_store):
+    query = (
+        sparql_prologue()
+        + """SELECT ?c (COUNT(DISTINCT ?q) AS ?n) WHERE {
+      ?c a cr:Country . OPTIONAL { ?c skos:exactMatch ?q } } GROUP BY ?c"""
+    )
+    counts = {r["c"].value: int(r["n"].value) for r in project_store.query(query)}
+    assert counts and all(n == 2 for n in counts.values()), counts
+
+
+def test_unconfirmed_candidates_go_to_review_never_to_the_links(tmp_path):
+    table = tmp_path / link.CURATED_IDS
+    table.write_text(
+        "iri,label,wikidata,geonames,justification,confidence,evidence,candidates\n"
+        "https://w3id.org/cityrdf/id/city/bam,Bam,,,,,one source only,Q106636 Q604576\n",
+        encoding="utf-8",
+    )
+    place = link.Place("https://w3id.org/cityrdf/id/city/bam", "city", "Bam")
+    candidates = link.curated_candidates(table)[place.iri]
+    decision = link.decide(place, "wikidata", candidates, link.DEFAULT_THRESHOLD)
+    assert decision.accepted is None
+    assert decision.reason == "candidates only: one source only"
+    assert {c.target for c in decision.candidates} == {WD + "Q106636", WD + "Q604576"}
+
+
+def test_a_candidate_that_is_not_a_qid_is_refused_with_its_line(tmp_path):
+    table = tmp_path / link.CURATED_IDS
+    table.write_text(
+        "iri,label,wikidata,geonames,justification,confidence,evidence,candidates\n"
+        "https://w3id.org/cityrdf/id/city/bam,Bam,,,,,x,Q1 P17\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BadInput, match=r"curated-ids.csv:2: candidate 'P17'"):
+        link.curated_candidates(table)
+
+
+def test_networks_without_a_confirmed_qid_are_in_the_review_table_with_the_reason():
+    with (paths.LINKS_DIR / "review.csv").open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if "/network/" in r["place"]]
+    networks = {r["place"] for r in rows}
+    assert len(networks) == 9
+    assert all(r["reason"].startswith(("QID not confirmed", "candidates only")) for r in rows)
