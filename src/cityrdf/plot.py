@@ -349,9 +349,13 @@ def plot(
     if source is not None and not (country and len(country) == 2 and country.isalpha()):
         raise BadInput("--source needs --country, a two-letter ISO code such as IR")
     if store is None:
-        from cityrdf.query import _embedded_store  # the project graph and the world graphs
+        from cityrdf import dataset, graph
 
-        store = _embedded_store()
+        # the project graph as the default graph (what the plots' queries read) and the world
+        # layer's named graphs beside it, which the world maps reach with GRAPH
+        store = graph.load_store()
+        for path in dataset.world_files():
+            graph.load_file(store, path)
     plt.rcParams["font.family"] = FONT
     if source is not None:
         figure, ax = plt.subplots(figsize=(14, 7))
