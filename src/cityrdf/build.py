@@ -17,10 +17,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from cityrdf import __version__, atomic, graph, paths
+from cityrdf import __version__, atomic, graph, paths, validate
 from cityrdf.errors import BadInput, NotConforming
 from cityrdf.namespaces import CRID, PREFIXES
-from cityrdf.validate import validate_store
 
 BASENAME = "cityrdf"
 # Plain "xml": rdflib's "pretty-xml" drops triples on rdf:List nodes (it warns and writes a Collection).
@@ -44,25 +43,46 @@ def build(out: Path | None = None, reason: bool = True) -> dict:
     if not files:
         raise BadInput(f"{paths.ROOT}: no ontology/*.ttl or data/*.ttl to build from")
     store = graph.load_store(files)
-    report = validate_store(store, files, reason=reason)
-    if not report.conforms:
-        print(report.to_text(), file=sys.stderr)
-        raise NotConforming(f"build: {report.summary()}; nothing written to {out}")
-    return write_dist(store, out)
+    # HermiT runs in its own process while this one checks and writes: the build waits for the
+    # longer of the two. The files go to a staging folder that replaces `out` only if all passed.
+    staged = None
+    try:
+        with validate.start_reasoner(store, files, reason) as verdict:
+            report = validate.validate_store(store, files, reason=False)
+            staged = stage_dist(store, out) if report.conforms else None
+            report = validate.add_reasoner(report, verdict)
+        if not report.conforms:
+            print(report.to_text(), file=sys.stderr)
+            raise NotConforming(f"build: {report.summary()}; nothing written to {out}")
+        staging, manifest = staged
+        atomic.swap_dir(staging, out)
+        return manifest
+    finally:
+        if staged:
+            shutil.rmtree(staged[0], ignore_errors=True)
 
 
 def write_dist(store: ox.Store, out: Path) -> dict:
+    staging, manifest = stage_dist(store, out)
+    try:
+        atomic.swap_dir(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return manifest
+
+
+def stage_dist(store: ox.Store, out: Path) -> tuple[Path, dict]:
+    """A staging sibling of `out` holding the new build (and other verbs' artefacts from `out`)."""
     staging = atomic.staging_dir(out)
     try:
         if out.is_dir():  # other verbs' artefacts in dist/ survive a rebuild
             shutil.copytree(
                 out, staging, dirs_exist_ok=True, ignore=lambda _, names: BUILD_FILES & set(names)
             )
-        manifest = write_serialisations(store, staging)
-        atomic.swap_dir(staging, out)
-    finally:
+        return staging, write_serialisations(store, staging)
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-    return manifest
+        raise
 
 
 def write_serialisations(store: ox.Store, directory: Path) -> dict:

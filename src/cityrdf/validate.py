@@ -6,6 +6,7 @@ the file the focus node is described in, so the person who wrote the data knows 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -16,10 +17,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
-from cityrdf import graph, paths
+from cityrdf import graph, paths, reasoner
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import PREFIXES, sparql_prologue
-from cityrdf.reasoner import ReasonerReport, check_store
+from cityrdf.reasoner import ReasonerReport, Verdict
 
 VIOLATION = "Violation"
 QC_SUFFIX = "-violation.rq"
@@ -115,19 +116,32 @@ def validate_store(
     reason: bool = True,
     engine: str = "fastshacl",
 ) -> ValidationReport:
-    """Run every check on a store loaded from `files`."""
-    report = ValidationReport(files=list(files), triples=len(store))
-    findings = shacl_findings(store, engine) + qc_findings(store)
-    if reason:
-        report.reasoner = check_store(store, files)
-        findings += reasoner_findings(report.reasoner)
+    """Run every check on a store loaded from `files`; HermiT works in its own process meanwhile."""
+    with start_reasoner(store, files, reason) as verdict:
+        report = ValidationReport(files=list(files), triples=len(store))
+        report.findings = _with_sources(shacl_findings(store, engine) + qc_findings(store), files)
+        return add_reasoner(report, verdict)
 
+
+def start_reasoner(store: ox.Store, files: list[Path], reason: bool = True):
+    """HermiT started on `store` (a context manager giving its Verdict), or None when not asked."""
+    return reasoner.start(store, files) if reason else contextlib.nullcontext()
+
+
+def add_reasoner(report: ValidationReport, verdict: Verdict | None) -> ValidationReport:
+    """`report` with HermiT's verdict and its findings, once it is in (unchanged for None)."""
+    if verdict is not None:
+        report.reasoner = verdict.result()
+        report.findings += _with_sources(reasoner_findings(report.reasoner), report.files)
+    return report
+
+
+def _with_sources(findings: list[Finding], files: list[Path]) -> list[Finding]:
     described_in = graph.files_describing(files, {f.focus_node for f in findings})
-    report.findings = [
+    return [
         replace(f, source=", ".join(_display(p) for p in described_in.get(f.focus_node, [])))
         for f in findings
     ]
-    return report
 
 
 def shacl_findings(data: rdflib.Graph | ox.Store, engine: str = "fastshacl") -> list[Finding]:

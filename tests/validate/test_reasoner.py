@@ -1,4 +1,4 @@
-"""HermiT through owlready2: consistency, unsatisfiable classes, and XSD date datatypes it lacks."""
+"""HermiT's command line: consistency, unsatisfiable classes, XSD dates it lacks, and its failures."""
 
 import pytest
 
@@ -84,13 +84,83 @@ def test_verdict_on_unchanged_sources_comes_from_the_cache_and_a_change_reruns_h
     first = reasoner.check_store(graph.load_store([ontology, data], entail=False), [ontology, data])
     assert first.ok and list((tmp_path / ".cache" / "reasoner").glob("*.json"))
 
-    def no_java(_):
+    def no_java(self, ntriples):
         raise AssertionError("HermiT ran although the sources did not change")
 
-    monkeypatch.setattr(reasoner, "_run_hermit", no_java)
+    monkeypatch.setattr(reasoner.Verdict, "_launch", no_java)
     again = reasoner.check_store(graph.load_store([ontology, data], entail=False), [ontology, data])
     assert again == first
 
     data.write_text(PREFIXES + "city:tehran a cr:City, cr:Country .")
     with pytest.raises(AssertionError, match="HermiT ran"):
         reasoner.check_store(graph.load_store([ontology, data], entail=False), [ontology, data])
+
+
+def test_a_string_where_a_year_is_required_is_inconsistent(reason):
+    # xsd:gYear's values are not strings (XSD value spaces are disjoint), even one spelled "1994"
+    assert not reason('city:tehran cr:year "1994" .').consistent
+
+
+def test_a_year_where_a_string_is_required_is_inconsistent(reason):
+    report = reason(
+        "cr:jalaliText a owl:DatatypeProperty ; rdfs:range xsd:string .\n"
+        'city:tehran cr:jalaliText "1994"^^xsd:gYear .'
+    )
+    assert not report.consistent and report.error is None
+
+
+def test_one_date_in_two_time_zone_spellings_is_one_value(reason):
+    report = reason(
+        "cr:gregorianStart a owl:FunctionalProperty .\n"
+        'city:tehran cr:gregorianStart "2015-04-21Z"^^xsd:date, "2015-04-21+00:00"^^xsd:date .'
+    )
+    assert report.ok, report
+
+
+def test_two_dates_of_a_functional_property_are_inconsistent(reason):
+    report = reason(
+        "cr:gregorianStart a owl:FunctionalProperty .\n"
+        'city:tehran cr:gregorianStart "2015-04-21"^^xsd:date, "2015-04-22"^^xsd:date .'
+    )
+    assert not report.consistent and report.error is None
+
+
+def test_a_graph_hermit_refuses_is_an_error_not_a_verdict(reason):
+    # An owl:AllDisjointClasses of one class is not OWL 2 DL: HermiT's parser throws.
+    report = reason("[] a owl:AllDisjointClasses ; owl:members ( cr:City ) .")
+    assert report.error and "DisjointClasses" in report.error, report
+    assert not report.consistent and not report.ok
+
+
+def test_a_java_that_cannot_start_hermit_is_an_error(reason, monkeypatch):
+    from cityrdf import reasoner
+
+    real = reasoner.hermit_command
+    monkeypatch.setattr(
+        reasoner,
+        "hermit_command",
+        lambda nt: [a if a != "-cp" else "-XX:NoSuchOption" for a in real(nt)],
+    )
+    report = reason("city:tehran a cr:City .")
+    assert report.error and not report.ok, report
+
+
+@pytest.mark.parametrize(
+    "returncode, stdout, stderr",
+    [
+        (0, b"", b"It all went pear-shaped: could not parse\n"),  # HermiT exits 0 on OWLException
+        (0, b"", b"invalid option -- x\nUsage: hermit [OPTION]... IRI...\n"),
+        (1, b"", b'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n'),
+        (0, b"Classes equivalent to 'owl:Nothing':\n\towl:Nothing\n", b""),  # not -N output
+    ],
+)
+def test_output_that_is_not_a_verdict_is_an_error(returncode, stdout, stderr):
+    from cityrdf.reasoner import read_answer
+
+    report = read_answer(returncode, stdout, stderr)
+    assert report.error and not report.consistent, report
+
+
+def test_a_graph_using_hex_binary_is_refused_not_reasoned(reason):
+    report = reason('city:tehran cr:code "FF"^^xsd:hexBinary .')
+    assert report.error and "hexBinary" in report.error and not report.ok
