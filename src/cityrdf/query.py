@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -34,12 +33,53 @@ INTEGER = re.compile(r"^[+-]?\d+$")
 Row = tuple[Node | None, ...]
 
 
-@dataclass
 class Answer:
-    """The result of a SELECT query: its variables and rows of rdflib terms (None = unbound)."""
+    """The result of a SELECT query: its variables and rows of rdflib terms (None = unbound).
 
-    columns: list[str]
-    rows: list[Row]
+    The embedded store's answer keeps Oxigraph's solutions as they come and makes them rdflib
+    terms on the first read of `rows` (each distinct term once): running a question costs what
+    Oxigraph's evaluation costs, and only a caller that reads the rows pays for the conversion.
+    """
+
+    def __init__(
+        self,
+        columns: list[str],
+        rows: list[Row] | None = None,
+        solutions: list[ox.QuerySolution] | None = None,
+    ):
+        self.columns = columns
+        self._rows = rows if rows is not None or solutions is not None else []
+        self._solutions = solutions
+
+    @property
+    def rows(self) -> list[Row]:
+        if self._rows is None:
+            self._rows = _rows_from_oxigraph(self.columns, self._solutions)
+            self._solutions = None
+        return self._rows
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Answer):
+            return NotImplemented
+        return (self.columns, self.rows) == (other.columns, other.rows)
+
+    def __repr__(self) -> str:
+        return f"Answer(columns={self.columns!r}, rows={self.rows!r})"
+
+
+def _rows_from_oxigraph(columns: list[str], solutions: list[ox.QuerySolution]) -> list[Row]:
+    # Answers repeat their terms (a city in many rows): each is converted once.
+    seen: dict = {}
+
+    def term(value):
+        if value is None:
+            return None
+        found = seen.get(value)
+        if found is None:
+            found = seen[value] = _from_oxigraph(value)
+        return found
+
+    return [tuple(term(s[c]) for c in columns) for s in solutions]
 
 
 class Engine:
@@ -82,21 +122,7 @@ class Engine:
             raise BadInput(f"query does not parse: {err}") from None
         if not isinstance(solutions, ox.QuerySolutions):
             raise BadInput("only SELECT queries can be run here")
-        columns = [v.value for v in solutions.variables]
-        # Answers repeat their terms (a city in many rows); converting each once keeps the
-        # embedded path within a few per cent of raw Oxigraph on large results.
-        seen: dict = {}
-
-        def term(value):
-            if value is None:
-                return None
-            found = seen.get(value)
-            if found is None:
-                found = seen[value] = _from_oxigraph(value)
-            return found
-
-        rows = [tuple(term(s[c]) for c in columns) for s in solutions]
-        return Answer(columns, rows)
+        return Answer([v.value for v in solutions.variables], solutions=list(solutions))
 
     def _remote(self, text: str) -> Answer:
         document = remote.select(self.endpoint, text, self.timeout)
@@ -114,7 +140,6 @@ class Engine:
             for b in document["results"]["bindings"]
         ]
         return Answer(columns, rows)
-
 
 
 def _from_oxigraph(term) -> Node | None:
