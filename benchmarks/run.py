@@ -114,14 +114,31 @@ def bench_cityrdf(files: list[Path]) -> dict:
         result["validate_pyshacl"] = (
             load + once(lambda: fastshacl.pyshacl_results(store, shapes))[0]
         )
-    queries = {}
+    queries, cpu = {}, {"cityrdf": 0.0, "raw": 0.0}
     chosen = parameters(store)
-    for name in stored_questions(store):
+    for name, text in stored_questions(store).items():
         stored = query.catalogue.find(name)
         params = {p.name: chosen.get(p.type, "1") for p in stored.params}
-        queries[name] = median_time(lambda q=stored, b=params: query.run(q, b, store=store))
+        ours = lambda q=stored, b=params: query.run(q, b, store=store)
+        queries[name] = median_time(ours)
+        for backend, seconds in interleaved_cpu(ours, lambda t=text: list(store.query(t))).items():
+            cpu[backend] += seconds
     result["queries"] = queries
+    result["suite_cpu"] = cpu
     return result
+
+
+def interleaved_cpu(ours, raw, runs: int = RUNS) -> dict[str, float]:
+    """Median CPU seconds of cityrdf's run and raw Oxigraph's on the same store, alternated run by
+    run: on a machine shared with other work, wall times of two separate processes drift apart."""
+    ours(), raw()
+    times = {"cityrdf": [], "raw": []}
+    for _ in range(runs):
+        for backend, action in (("cityrdf", ours), ("raw", raw)):
+            start = time.process_time()
+            action()
+            times[backend].append(time.process_time() - start)
+    return {backend: statistics.median(t) for backend, t in times.items()}
 
 
 def bench_pyoxigraph(files: list[Path]) -> dict:
@@ -278,21 +295,35 @@ def paper_targets() -> dict:
 
     from cityrdf import catalogue, graph, paths, query
 
-    def build() -> float:
+    status = []
+
+    def build() -> tuple[float, float]:
+        """Wall seconds and CPU seconds (user + sys, HermiT's JVM included) of one build."""
         with tempfile.TemporaryDirectory(prefix="cityrdf-bench-build-") as out:
             command = [str(Path(sys.executable).with_name("cityrdf")), "build", "--out", out]
-            return once(lambda: subprocess.run(command, check=True, capture_output=True))[0]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            seconds, done = once(lambda: subprocess.run(command, check=False, capture_output=True))
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            status.append(done.returncode)
+            cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+            return seconds, cpu
 
     shutil.rmtree(paths.ROOT / ".cache" / "reasoner", ignore_errors=True)
-    cold = build()
-    warm = statistics.median(build() for _ in range(3))
+    cold, cold_cpu = build()
+    warm = statistics.median(build()[0] for _ in range(3))
     store = graph.load_store()
     chosen = parameters(store)  # Tehran
     questions = {}
     for name, stored in catalogue.discover().items():
         bound = {p.name: chosen.get(p.type, "1") for p in stored.params}
         questions[name] = median_time(lambda q=stored, b=bound: query.run(q, b, store=store))
-    return {"build_cold": cold, "build_warm": warm, "questions": questions}
+    return {
+        "build_cold": cold,
+        "build_cold_cpu": cold_cpu,
+        "build_warm": warm,
+        "build_status": max(status),
+        "questions": questions,
+    }
 
 
 def suite(result: dict) -> float | None:
@@ -312,7 +343,7 @@ def rdflib_suite(runs: list[dict], run: dict) -> tuple[float | None, str]:
     return suite(base["results"]["rdflib"]) * run["triples"] / base["triples"], "≥ (extrapolated) "
 
 
-def table(runs: list[dict], paper: dict) -> str:
+def table(runs: list[dict]) -> str:
     import os
 
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -344,57 +375,63 @@ def table(runs: list[dict], paper: dict) -> str:
             f"| {fmt(city.get('build'))} | {suites} | {ratio(suite(city), suite(raw))} "
             f"| {note}{ratio(rdf_suite, suite(city))} | {city.get('peak_mb', 0):.0f} |"
         )
-    lines += ["", targets(runs, paper)]
     return "\n".join(lines) + "\n"
 
 
-def targets(runs: list[dict], paper: dict) -> str:
-    """Each target of issue E, met or the measured distance to it."""
+def targets(runs: list[dict], paper: dict | None, goals: list[str]) -> str:
+    """Each goal of issues E and L, met or the measured distance to it."""
+    from goals import build, verdict
+
     million = next((r for r in runs if r["size"] == "1000000"), None)
+    largest = max(runs, key=lambda r: r["triples"], default=None)
     rows = []
-
-    def add(what: str, measured: float | None, limit: float, unit: str, at_most: bool = True):
-        if measured is None:
-            rows.append(f"| {what} | not measured | – |")
-            return
-        met = measured <= limit if at_most else measured >= limit
-        verdict = "met" if met else f"missed by {abs(measured - limit):.2f}{unit}"
-        rows.append(f"| {what} | {measured:.2f}{unit} | {verdict} |")
-
-    if million:
-        r = million["results"]
+    for run in [r for r in (million or largest,) if r]:
+        r, at = run["results"], f"{run['triples']:,} triples"
         city, raw = suite(r.get("cityrdf", {})), suite(r.get("pyoxigraph", {}))
-        rdf, note = rdflib_suite(runs, million)
-        add(
-            "1 M: question suite, cityrdf / raw pyoxigraph ≤ 1.25×",
-            city / raw if city and raw else None,
-            1.25,
-            "×",
+        cpu = r.get("cityrdf", {}).get("suite_cpu", {})
+        rdf, note = rdflib_suite(runs, run)
+        rows += [
+            verdict(
+                f"{at}: question suite, cityrdf / raw pyoxigraph ≤ 1.10× (CPU, alternated in one process)",
+                cpu["cityrdf"] / cpu["raw"] if cpu.get("raw") else None,
+                1.10,
+                "×",
+            ),
+            verdict(
+                f"{at}: the same, wall time of separate processes (drifts on a shared machine)",
+                city / raw if city and raw else None,
+                1.10,
+                "×",
+            ),
+            verdict(
+                f"{at}: question suite, rdflib / cityrdf ≥ 30× {note.strip()}",
+                rdf / city if rdf and city else None,
+                30,
+                "×",
+                at_most=False,
+            ),
+            verdict(
+                f"{at}: SHACL validation, load included ≤ 15 s",
+                r.get("cityrdf", {}).get("validate"),
+                15,
+                " s",
+            ),
+            verdict(
+                f"{at}: peak memory ≤ 1536 MB", r.get("cityrdf", {}).get("peak_mb"), 1536, " MB"
+            ),
+        ]
+    if paper:
+        rows += build(paper)
+        slowest = max(paper["questions"], key=paper["questions"].get)
+        rows.append(
+            verdict(
+                f"paper: slowest stored question ({slowest}) ≤ 50 ms",
+                paper["questions"][slowest] * 1000,
+                50,
+                " ms",
+            )
         )
-        add(
-            f"1 M: question suite, rdflib / cityrdf ≥ 30× {note.strip()}",
-            rdf / city if rdf and city else None,
-            30,
-            "×",
-            at_most=False,
-        )
-        add(
-            "1 M: SHACL validation, load included ≤ 15 s",
-            r.get("cityrdf", {}).get("validate"),
-            15,
-            " s",
-        )
-        add("1 M: peak memory ≤ 1536 MB", r.get("cityrdf", {}).get("peak_mb"), 1536, " MB")
-    add("paper: `cityrdf build`, warm (HermiT verdict cached) ≤ 3 s", paper["build_warm"], 3, " s")
-    add("paper: `cityrdf build`, cold (HermiT runs) ≤ 3 s", paper["build_cold"], 3, " s")
-    slowest = max(paper["questions"], key=paper["questions"].get)
-    add(
-        f"paper: slowest stored question ({slowest}) ≤ 50 ms",
-        paper["questions"][slowest] * 1000,
-        50,
-        " ms",
-    )
-    return "\n".join(["| target | measured | verdict |", "|---|---|---|", *rows])
+    return "\n".join(["| goal | measured | verdict |", "|---|---|---|", *goals, *rows])
 
 
 def plot(runs: list[dict], out: Path) -> None:
@@ -426,6 +463,9 @@ def plot(runs: list[dict], out: Path) -> None:
     figure.savefig(out, dpi=120, bbox_inches="tight")
 
 
+PARTS = ("load", "suite", "build", "import", "world", "opportunities")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--triples", type=int, help="run one generated size only (about N triples)")
@@ -434,6 +474,10 @@ def main() -> None:
         "--backend", choices=BACKENDS, help="(internal) one backend, in this process"
     )
     parser.add_argument("--json", type=Path, help="write the results of --triples here")
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=PARTS, help="what to measure")
+    parser.add_argument("--sizes", nargs="+", default=SIZES, help="generated sizes for the suite")
+    parser.add_argument("--load-seconds", type=float, default=60, help="server load test length")
+    parser.add_argument("--import-rows", type=int, default=200_000, help="rows of the import")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     size = args.size or (str(args.triples) if args.triples else None)
@@ -443,21 +487,7 @@ def main() -> None:
         measured = measure(size)
         result = {"triples": measured["triples"], "results": measured["results"]}
     else:
-        sizes = list(SIZES)
-        if PAIRS.exists():
-            sizes.append(P190)
-        else:
-            print(f"  {PAIRS} is absent: only generated graphs are measured", file=sys.stderr)
-        runs = [measure(n) for n in sizes]
-        print("  the paper's graph: build and stored questions …", file=sys.stderr, flush=True)
-        paper = paper_targets()
-        markdown = table(runs, paper)
-        (RESULTS / "results.md").write_text(markdown, encoding="utf-8")
-        (RESULTS / "results.json").write_text(
-            json.dumps({"runs": runs, "paper": paper}, indent=1), encoding="utf-8"
-        )
-        plot(runs, RESULTS / "scaling.png")
-        print(markdown)
+        report_all(args)
         return
     if args.json:
         tmp = args.json.with_suffix(".tmp")
@@ -465,6 +495,44 @@ def main() -> None:
         tmp.replace(args.json)
     else:
         print(json.dumps(result, indent=1))
+
+
+def report_all(args) -> None:
+    """Every part asked for, then one table of goals (results.md) and the raw numbers."""
+    import goals
+
+    rows, notes, runs, paper = [], [], [], None
+    if "load" in args.parts:
+        found, note = goals.server(args.load_seconds)
+        rows += found
+        notes.append(note)
+    if "suite" in args.parts:
+        sizes = list(args.sizes)
+        if PAIRS.exists():
+            sizes.append(P190)
+        else:
+            print(f"  {PAIRS} is absent: only generated graphs are measured", file=sys.stderr)
+        runs = [measure(n) for n in sizes]
+    if "build" in args.parts:
+        print("  the paper's graph: build and stored questions …", file=sys.stderr, flush=True)
+        paper = paper_targets()
+    if "import" in args.parts:
+        rows += goals.import_rows(args.import_rows)
+    if "world" in args.parts:
+        rows += goals.world()
+    if "opportunities" in args.parts:
+        found, note = goals.opportunities()
+        rows += found
+        notes.append(note)
+    markdown = (table(runs) if runs else "") + "\n" + targets(runs, paper, rows) + "\n"
+    markdown += "".join(f"\n```\n{n}\n```\n" for n in notes if n)
+    (RESULTS / "results.md").write_text(markdown, encoding="utf-8")
+    (RESULTS / "results.json").write_text(
+        json.dumps({"runs": runs, "paper": paper, "goals": rows}, indent=1), encoding="utf-8"
+    )
+    if runs:
+        plot(runs, RESULTS / "scaling.png")
+    print(markdown)
 
 
 if __name__ == "__main__":
