@@ -45,8 +45,9 @@ def run_script(name: str, *args: str, out: Path) -> tuple[dict | None, str]:
 
 
 def server(seconds: float) -> tuple[list[str], str]:
+    out = RESULTS / "load.json"
     result, note = run_script(
-        "load.py", "--clients", "50", "--seconds", str(seconds), out=RESULTS / "load.json"
+        "load.py", "--clients", "50", "--seconds", str(seconds), "--out", str(out), out=out
     )
     if result is None:
         return [row("server: load test", None, note)], note
