@@ -167,7 +167,7 @@ def bench_rdflib(files: list[Path]) -> dict:
     from cityrdf import graph
 
     def load():
-        rdf = rdflib.Graph()
+        rdf = rdflib.Dataset()  # a dataset: the world questions name graphs (`GRAPH ?g {…}`)
         for path in files:
             rdf.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
         for rule in graph.ENTAILMENT_RULES.values():
