@@ -98,9 +98,14 @@ class Verdict:
         (folder / "graph.nt").write_bytes(ntriples)
         self._out = (folder / "stdout").open("w+b")
         self._err = (folder / "stderr").open("w+b")
-        self._process = subprocess.Popen(
-            hermit_command(folder / "graph.nt"), stdout=self._out, stderr=self._err, cwd=folder
-        )
+        try:
+            command = hermit_command(folder / "graph.nt")
+            self._process = subprocess.Popen(
+                command, stdout=self._out, stderr=self._err, cwd=folder
+            )
+        except BaseException:
+            self.close()
+            raise
 
     def result(self) -> ReasonerReport:
         if self._report is None:

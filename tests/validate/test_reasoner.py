@@ -1,5 +1,7 @@
 """HermiT's command line: consistency, unsatisfiable classes, XSD dates it lacks, and its failures."""
 
+from pathlib import Path
+
 import pytest
 
 from cityrdf.namespaces import CR
@@ -164,3 +166,14 @@ def test_output_that_is_not_a_verdict_is_an_error(returncode, stdout, stderr):
 def test_a_graph_using_hex_binary_is_refused_not_reasoned(reason):
     report = reason('city:tehran cr:code "FF"^^xsd:hexBinary .')
     assert report.error and "hexBinary" in report.error and not report.ok
+
+
+def test_a_verdict_given_up_stops_hermit_and_removes_its_files(tmp_path):
+    from cityrdf import graph, reasoner
+
+    (tmp_path / "ontology.ttl").write_text(ONTOLOGY)
+    store = graph.load_store([tmp_path / "ontology.ttl"], entail=False)
+    with reasoner.start(store) as verdict:
+        process, folder = verdict._process, Path(verdict._tmp.name)
+        assert folder.is_dir()
+    assert process.poll() is not None and not folder.exists()
