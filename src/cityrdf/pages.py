@@ -7,10 +7,9 @@ root-relative links; `Linker` is the only difference between the two.
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 from importlib.resources import files
-
-import re
 
 import jinja2
 import pyoxigraph as ox
@@ -86,7 +85,9 @@ PERSIAN_RUN = re.compile(
 def fa_runs(text) -> Markup:
     """`text`, escaped, with every Persian run in <span lang="fa" dir="rtl">."""
     escaped = str(escape(text))
-    return Markup(PERSIAN_RUN.sub(lambda m: f'<span lang="fa" dir="rtl">{m.group(0)}</span>', escaped))
+    return Markup(
+        PERSIAN_RUN.sub(lambda m: f'<span lang="fa" dir="rtl">{m.group(0)}</span>', escaped)
+    )
 
 
 def environment() -> jinja2.Environment:
