@@ -125,3 +125,10 @@ def test_ontology_page_names_the_ontology_iri_and_each_term_once(project_site):
     for term in ("City", "TwinningAgreement", "signingDate", "party"):
         assert term in ids
     assert "OWL 2" in html and "xsd:gYear" in html  # the datatype note
+    # titles of two languages each in an element of its own, not run together
+    h1 = tree.find(".//h1")
+    assert "".join(h1.itertext()) == "cityrdf: sister cities and city diplomacy"
+    persian = [e for e in tree.iter() if isinstance(e.tag, str) and e.get("class") == "title-fa"]
+    assert [(e.get("lang"), e.get("dir"), e.text) for e in persian] == [
+        ("fa", "rtl", "cityrdf: شهرهای خواهرخوانده و دیپلماسی شهری")
+    ]
