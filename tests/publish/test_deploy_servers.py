@@ -187,3 +187,16 @@ def test_pages_keep_their_media_types(servers):
                 path,
                 headers["content-type"],
             )
+
+
+def test_only_the_server_with_an_endpoint_advertises_one(servers):
+    """VoID from the static site (Apache, nginx) names no SPARQL endpoint; serve's names its own."""
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    for server in SERVERS:
+        status, _, body = fetch(f"{servers[server]}/void.ttl", None)
+        assert status == 200
+        endpoints = set(
+            rdflib.Graph().parse(data=body, format="turtle").objects(None, void.sparqlEndpoint)
+        )
+        expected = {rdflib.URIRef(servers[server] + "/sparql")} if server == "serve" else set()
+        assert endpoints == expected, server
