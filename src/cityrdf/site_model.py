@@ -24,6 +24,7 @@ DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
 EVIDENCE = ox.NamedNode(str(CITO.citesAsEvidence))
 TWINNED_WITH = ox.NamedNode(str(CR.twinnedWith))
 PARTY = ox.NamedNode(str(CR.party))
+ANNOTATED_SOURCE = ox.NamedNode(str(OWL.annotatedSource))
 EXTERNAL_MATCH = {str(SKOS.exactMatch), str(SKOS.closeMatch), str(OWL.sameAs)}
 ONTOLOGY_DECLARATION = ox.Triple(
     ox.NamedNode(ONTOLOGY_IRI), RDF_TYPE, ox.NamedNode(str(OWL.Ontology))
@@ -257,9 +258,16 @@ class SiteModel:
     def document(self, iri: str) -> list[ox.Triple]:
         """The resource's concise bounded description (every triple about it, and recursively every
         triple about the blank nodes those reach: unions, restrictions, lists, text anchors) plus
-        the labels of the resources it links to."""
+        the labels of the resources it links to. The blank-node axioms that annotate one of its
+        statements (`owl:annotatedSource` it: the evidence of a mapping) are its own too."""
+        node = ox.NamedNode(iri)
         triples: list[ox.Triple] = []
-        todo, seen = [ox.NamedNode(iri)], set()
+        annotations = [
+            q.subject
+            for q in self.store.quads_for_pattern(None, ANNOTATED_SOURCE, node)
+            if isinstance(q.subject, ox.BlankNode)
+        ]
+        todo, seen = [node, *annotations], set()
         while todo:
             subject = todo.pop()
             if subject in seen:
