@@ -173,13 +173,22 @@ class WorkerPool:
     killed and replaced, and each is replaced after `max_jobs` jobs (memory it kept)."""
 
     def __init__(self, store: ox.Store, limits: Limits, size: int, max_jobs: int = 500):
-        self.store, self.limits, self.max_jobs = store, limits, max_jobs
+        self.store, self.limits, self.size, self.max_jobs = store, limits, size, max_jobs
         self.idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
-        for _ in range(size):
-            self.idle.put(Worker(store, limits))
+        self._started = threading.Lock()
+        self.started = False
+
+    def start(self) -> None:
+        """Fork the workers (the server calls this as it starts; `run` does if it has not)."""
+        with self._started:
+            if not self.started:
+                for _ in range(self.size):
+                    self.idle.put(Worker(self.store, self.limits))
+                self.started = True
 
     def run(self, job: Job) -> Answer:
         """Blocks while every worker is busy: callers bound how many jobs wait (a semaphore)."""
+        self.start()
         worker = self.idle.get()
         answer, reusable = worker.run(job, self.limits)
         if not reusable or worker.jobs >= self.max_jobs:
