@@ -100,6 +100,26 @@ def test_a_client_that_drips_its_headers_is_dropped(impatient_url):
     assert dropped and time.monotonic() - started < 4
 
 
+def test_a_client_that_drips_its_body_is_dropped(impatient_url):
+    conn = connect(impatient_url)
+    conn.sendall(
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 100\r\n\r\nASK"
+    )
+    started, dropped = time.monotonic(), False
+    while time.monotonic() - started < 8:
+        try:
+            conn.sendall(b" ")  # a byte every half second: 100 bytes would take 50 s
+        except (BrokenPipeError, ConnectionResetError):
+            dropped = True
+            break
+        if closed_by_server(conn):
+            dropped = True
+            break
+    conn.close()
+    assert dropped and time.monotonic() - started < 4
+
+
 def test_a_silent_connection_is_dropped(impatient_url):
     conn = connect(impatient_url)
     started = time.monotonic()
