@@ -164,10 +164,10 @@ def plot_command(
     kind: Annotated[str, typer.Argument(help="timeline, regions, network, map or tables.")],
     out: Annotated[Path, typer.Option("--out", help="The picture to write (.png or .svg).")],
     source: Annotated[
-        str | None, typer.Option("--source", help="map: a world source (wikipedia, ...).")
+        str | None, typer.Option("--source", help="map, network: a world source (wikipedia, ...).")
     ] = None,
     country: Annotated[
-        str | None, typer.Option("--country", help="map --source: a country's ISO code (IR).")
+        str | None, typer.Option("--country", help="with --source: a country's ISO code (IR).")
     ] = None,
 ) -> None:
     """Draw a picture of the graph: pacts per year, the paper's tables, the network, a world map,

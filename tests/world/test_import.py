@@ -266,6 +266,9 @@ def test_the_world_map_and_the_tables_plot_draw_from_the_world_graphs(tmp_path):
     drawn = plot.plot("map", tmp_path / "ir.png", store, source="wikipedia", country="IR")
     assert drawn.read_bytes().startswith(b"\x89PNG")
     assert plot.plot("tables", tmp_path / "t.svg", store).read_text().startswith("<?xml")
+    network = plot.plot("network", tmp_path / "n.svg", store, source="wikipedia", country="IR")
+    # the Iranian cities of the Wikipedia fixture and their partners are the drawn labels
+    assert all(name in network.read_text() for name in ("Isfahan", "Kazan", "Baalbek"))
     with pytest.raises(BadInput, match="no pact of a city in JP"):
         plot.plot("map", tmp_path / "jp.png", store, source="wikidata-2016", country="JP")
     with pytest.raises(BadInput, match="--source needs --country"):
