@@ -18,7 +18,7 @@ from cityrdf.namespaces import CRID, WD
 from cityrdf.opportunities import record, store
 from cityrdf.opportunities.criteria import UNMEASURED
 from cityrdf.opportunities.model import World
-from cityrdf.opportunities.ranker import Ranker
+from cityrdf.opportunities.ranker import KINDS, Ranker
 from cityrdf.opportunities.reference import fold
 from cityrdf.opportunities.suggest import Suggestion, suggest
 
@@ -37,12 +37,18 @@ def find_city(world: World, name: str) -> str:
         by_qid = [k for k in world.keys if world.city(k).qid == qid]
         if by_qid:
             return by_qid[0]
-    by_label = sorted(k for k in world.keys if world.city(k).label and fold(world.city(k).label) == fold(wanted))
+    by_label = sorted(
+        k for k in world.keys if world.city(k).label and fold(world.city(k).label) == fold(wanted)
+    )
     if len(by_label) == 1:
         return by_label[0]
     if len(by_label) > 1:
-        raise BadInput(f"{name!r} names {len(by_label)} cities; give one IRI: {', '.join(by_label[:5])}")
-    raise BadInput(f"unknown city {name!r}: give a slug (tehran), a QID (Q3616), an IRI or an English label")
+        raise BadInput(
+            f"{name!r} names {len(by_label)} cities; give one IRI: {', '.join(by_label[:5])}"
+        )
+    raise BadInput(
+        f"unknown city {name!r}: give a slug (tehran), a QID (Q3616), an IRI or an English label"
+    )
 
 
 def run(
@@ -57,6 +63,8 @@ def run(
 ) -> str:
     if fmt not in FORMATS:
         raise BadInput(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    if model not in KINDS:
+        raise BadInput(f"unknown model {model!r} (expected one of {', '.join(KINDS)})")
     if top < 1:
         raise BadInput(f"--top must be at least 1, not {top}")
     loaded = store.load(world_dir)
@@ -67,7 +75,9 @@ def run(
     weights = ranker.criterion_weights(world)
     found = suggest(world, ranker, key, top, country_key, exclude_existing)
     folder = paths.WORLD_DIR if world_dir is None else world_dir
-    record.write(out or folder / "suggestions.nq", key, found, ranker, weights, store.world_files(world_dir))
+    record.write(
+        out or folder / "suggestions.nq", key, found, ranker, weights, store.world_files(world_dir)
+    )
     return render(found, fmt, world.city(key).label, weights)
 
 
@@ -101,11 +111,19 @@ def render(found: list[Suggestion], fmt: str, city_label: str, weights: dict[str
     table = rows(found)
     notes = [f"not measured: {reason}" for _, reason in UNMEASURED]
     if fmt == "json":
-        return json.dumps(
-            {"city": city_label, "suggestions": table, "criterionWeights": weights, "notes": notes},
-            ensure_ascii=False,
-            indent=2,
-        ) + "\n"
+        return (
+            json.dumps(
+                {
+                    "city": city_label,
+                    "suggestions": table,
+                    "criterionWeights": weights,
+                    "notes": notes,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")

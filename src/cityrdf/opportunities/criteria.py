@@ -50,12 +50,21 @@ CRITERIA = (
         "country-ties",
         "ties between the two countries' cities",
         "پیوندهای شهرهای دو کشور",
-        ("country_affinity", "partners_in_country", "candidate_partners_in_country", "same_country"),
+        (
+            "country_affinity",
+            "partners_in_country",
+            "candidate_partners_in_country",
+            "same_country",
+        ),
         (HISTORICAL_GEOGRAPHIC, COMMONALITIES),
     ),
     Criterion("distance", "distance", "فاصله", ("distance",), (HISTORICAL_GEOGRAPHIC,)),
     Criterion(
-        "population", "similar population", "جمعیت مشابه", ("population_similarity",), (COMMONALITIES,)
+        "population",
+        "similar population",
+        "جمعیت مشابه",
+        ("population_similarity",),
+        (COMMONALITIES,),
     ),
     Criterion(
         "shared-networks",

@@ -39,8 +39,10 @@ def evaluate(
     rankers: dict[str, Ranker],
     candidates: set[str] | None = None,
     seed: int = 0,
+    sample: int | None = None,
 ) -> CityScores:
-    """Rank, for every city with an answer, all candidates that are not already its partners."""
+    """Rank, for every city with an answer (or a seeded sample of `sample` of them), all candidates
+    that are not already its partners."""
     table = PairFeatures(then)
     universe = set(then.keys) if candidates is None else candidates
     later: dict[str, set[str]] = {}
@@ -50,9 +52,11 @@ def evaluate(
             later.setdefault(a, set()).add(b)
             later.setdefault(b, set()).add(a)
     cities = sorted(later)
+    rng = np.random.default_rng(seed)
+    if sample is not None and sample < len(cities):
+        cities = sorted(rng.choice(cities, size=sample, replace=False))
     in_universe = np.array([k in universe for k in then.keys])
     methods = {name: [] for name in [*rankers, *BASELINES]}
-    rng = np.random.default_rng(seed)
     for city in cities:
         i = table.index[city]
         allowed = in_universe.copy()
@@ -90,7 +94,10 @@ def ablation_rankers(base: Ranker) -> dict[str, Ranker]:
     """One ranker per criterion, fitted without that criterion's features."""
     return {
         f"without {c.slug}": Ranker(
-            kind=base.kind, seed=base.seed, holdout=base.holdout, negatives=base.negatives,
+            kind=base.kind,
+            seed=base.seed,
+            holdout=base.holdout,
+            negatives=base.negatives,
             dropped=c.features,
         )
         for c in CRITERIA

@@ -40,7 +40,9 @@ def one_hot(rows: list[frozenset[str] | str | None]) -> sparse.csr_matrix:
     values = sorted({v for r in rows for v in ([r] if isinstance(r, str) else (r or ()))})
     column = {v: j for j, v in enumerate(values)}
     entries = [
-        (i, column[v]) for i, r in enumerate(rows) for v in ([r] if isinstance(r, str) else (r or ()))
+        (i, column[v])
+        for i, r in enumerate(rows)
+        for v in ([r] if isinstance(r, str) else (r or ()))
     ]
     data = np.ones(len(entries))
     ij = np.array(entries, dtype=int).reshape(-1, 2).T

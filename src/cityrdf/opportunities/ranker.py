@@ -7,6 +7,7 @@ features foretell a pact the graph does not show yet. Nothing else goes into tra
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,10 +17,18 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from cityrdf.opportunities.criteria import CRITERIA
 from cityrdf.opportunities.features import FEATURES, PairFeatures
 from cityrdf.opportunities.model import World
+
+
+def single_thread() -> threadpool_limits:
+    """One OpenMP/BLAS thread: on a shared machine the boosted trees' threads wait on each other
+    far longer than the work takes."""
+    return threadpool_limits(limits=1)
+
 
 BASELINES = ("random", "preferential_attachment", "common_neighbours", "adamic_adar", "distance")
 KINDS = ("boosted", "logistic")
@@ -71,7 +80,11 @@ def training_set(
         matrix = table.for_city(i)
         excluded = visible.partners(source) | {source}
         positives = [table.index[k] for k in sorted(hidden_partners[source])]
-        pool = [j for j, k in enumerate(visible.keys) if k not in excluded and k not in hidden_partners[source]]
+        pool = [
+            j
+            for j, k in enumerate(visible.keys)
+            if k not in excluded and k not in hidden_partners[source]
+        ]
         drawn = rng.choice(pool, size=min(negatives, len(pool)), replace=False) if pool else []
         rows += [matrix[positives], matrix[np.asarray(drawn, dtype=int)]]
         labels += [1] * len(positives) + [0] * len(drawn)
@@ -89,6 +102,7 @@ class Ranker:
     dropped: tuple[str, ...] = ()
     estimator: object = None
     training_pacts: int = 0
+    training_digest: str = ""  # SHA-256 of the training examples: what, exactly, it learned from
     hidden_pacts: set[frozenset[str]] = field(default_factory=set)
 
     @property
@@ -103,6 +117,9 @@ class Ranker:
             "holdout": self.holdout,
             "negatives": self.negatives,
             "features": [FEATURES[j] for j in self.used],
+            "trainingPacts": self.training_pacts,
+            "hiddenPacts": len(self.hidden_pacts),
+            "trainingDigest": self.training_digest,
         }
 
     def fit(self, world: World) -> Ranker:
@@ -116,6 +133,9 @@ class Ranker:
         self.hidden_pacts = data.hidden
         self.training_pacts = world.graph.number_of_edges() - len(data.hidden)
         x = data.features[:, self.used]
+        digest = hashlib.sha256(np.ascontiguousarray(data.features).tobytes())
+        digest.update(data.labels.tobytes())
+        self.training_digest = digest.hexdigest()
         if self.kind == "boosted":
             self.estimator = HistGradientBoostingClassifier(
                 max_iter=200, learning_rate=0.05, max_leaf_nodes=15, random_state=self.seed
@@ -126,11 +146,13 @@ class Ranker:
                 StandardScaler(),
                 LogisticRegression(max_iter=1000),
             )
-        self.estimator.fit(x, data.labels)
+        with single_thread():
+            self.estimator.fit(x, data.labels)
         return self
 
     def score(self, features: np.ndarray) -> np.ndarray:
-        return self.estimator.predict_proba(features[:, self.used])[:, 1]
+        with single_thread():
+            return self.estimator.predict_proba(features[:, self.used])[:, 1]
 
     def criterion_weights(self, world: World) -> dict[str, float]:
         """Per criterion, the share of the model's average precision lost when that criterion's

@@ -34,7 +34,11 @@ def criterion_iri(slug: str) -> str:
 def slug_of(city: str) -> str:
     """The part of a city IRI after …/id/city/, safe as one path segment (`wd/Q42` → `wd-q42`)."""
     local = city.removeprefix(f"{CRID}city/")
-    return local.replace("/", "-").lower() if local != city else hashlib.sha1(city.encode()).hexdigest()[:12]
+    return (
+        local.replace("/", "-").lower()
+        if local != city
+        else hashlib.sha1(city.encode()).hexdigest()[:12]
+    )
 
 
 def write(
@@ -55,7 +59,9 @@ def write(
     activity = f"{CRID}activity/opportunities/{slug_of(city)}-{now:%Y%m%dT%H%M%SZ}"
     quads = []
 
-    def add(s: str | ox.BlankNode, p: str, o: ox.NamedNode | ox.Literal | ox.BlankNode | str) -> None:
+    def add(
+        s: str | ox.BlankNode, p: str, o: ox.NamedNode | ox.Literal | ox.BlankNode | str
+    ) -> None:
         subject = s if isinstance(s, ox.BlankNode) else ox.NamedNode(s)
         obj = ox.NamedNode(o) if isinstance(o, str) else o
         quads.append(ox.Quad(subject, ox.NamedNode(p), obj, graph))
@@ -64,7 +70,11 @@ def write(
         return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
 
     add(activity, RDF_TYPE.value, PROV + "Activity")
-    add(activity, RDFS + "label", ox.Literal(f"cityrdf opportunities for {slug_of(city)}", language="en"))
+    add(
+        activity,
+        RDFS + "label",
+        ox.Literal(f"cityrdf opportunities for {slug_of(city)}", language="en"),
+    )
     add(activity, PROV + "startedAtTime", literal(now.isoformat(), "dateTime"))
     versions = {f.name: "sha256:" + hashlib.sha256(f.read_bytes()).hexdigest() for f in inputs}
     parameters = {**ranker.parameters(), "inputs": versions}

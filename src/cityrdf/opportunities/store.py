@@ -23,12 +23,12 @@ SUGGESTIONS_GRAPH = "https://w3id.org/cityrdf/graph/suggestions"
 WORLD_CITIES = """
 SELECT ?city ?country ?countryLabel ?lat ?long ?population ?qid WHERE {
   GRAPH ?g { ?city a cr:City ; cr:country ?country . }
-  FILTER(STRSTARTS(STR(?g), "%s"))
+  FILTER(STRSTARTS(STR(?g), "WORLD_GRAPH"))
   OPTIONAL { ?country rdfs:label ?countryLabel FILTER(LANGMATCHES(LANG(?countryLabel), "en")) }
   OPTIONAL { ?city geo:lat ?lat ; geo:long ?long }
   OPTIONAL { ?city dbo:populationTotal ?population }
   OPTIONAL { ?city owl:sameAs ?qid FILTER(STRSTARTS(STR(?qid), STR(wd:))) }
-}""" % WORLD_GRAPH
+}""".replace("WORLD_GRAPH", WORLD_GRAPH)
 
 PAPER_CITIES = """
 SELECT ?city ?country ?countryLabel WHERE {

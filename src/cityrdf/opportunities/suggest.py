@@ -55,8 +55,14 @@ def suggest(
         other = world.city(candidate)
         found.append(
             Suggestion(
-                rank, candidate, other.label, other.country, other.country_label,
-                float(scores[np.flatnonzero(pool == j)[0]]), criteria, evidence,
+                rank,
+                candidate,
+                other.label,
+                other.country,
+                other.country_label,
+                float(scores[np.flatnonzero(pool == j)[0]]),
+                criteria,
+                evidence,
             )
         )
     return found
@@ -95,14 +101,18 @@ def explain(
     if not math.isnan(value["distance"]):
         said["distance"] = f"{math.expm1(value['distance']):,.0f} km"
     if own.population and other.population and abs(value["population_similarity"]) <= math.log10(2):
-        said["population"] = f"population {millions(other.population)} vs {millions(own.population)}"
+        said["population"] = (
+            f"population {millions(other.population)} vs {millions(own.population)}"
+        )
     for slug, kind, names in (
         ("shared-networks", "memberships", world.network_labels),
         ("shared-titles", "titles", world.title_labels),
     ):
         common = sorted(names.get(k, k) for k in getattr(own, kind) & getattr(other, kind))
         if common:
-            said[slug] = ("both members of " if kind == "memberships" else "both hold ") + ", ".join(common)
+            said[slug] = (
+                "both members of " if kind == "memberships" else "both hold "
+            ) + ", ".join(common)
     if value["same_name"]:
         said["same-name"] = "same name"
     criteria = [c for c in CRITERIA if c.slug in said]
