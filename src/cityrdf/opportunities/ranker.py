@@ -151,7 +151,10 @@ class Ranker:
         data = training_set(world, self.seed, self.holdout, self.negatives)
         self.hidden_pacts = data.hidden
         self.training_pacts = world.graph.number_of_edges() - len(data.hidden)
-        x = data.features[:, self.used]
+        # A feature no city has (no populations in the graph) is all NaN; the trees need a value.
+        x = np.where(
+            np.isnan(data.features[:, self.used]).all(axis=0), 0.0, data.features[:, self.used]
+        )
         digest = hashlib.sha256(np.ascontiguousarray(data.features).tobytes())
         digest.update(data.labels.tobytes())
         self.training_digest = digest.hexdigest()

@@ -9,6 +9,7 @@ helper's importer is the general-purpose reader; these are the benchmark's own, 
 from __future__ import annotations
 
 import csv
+import functools
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ def read_natural_earth(path: Path) -> dict[str, dict[str, str]]:
         return {row["wikidata"]: row for row in csv.DictReader(f) if row["wikidata"]}
 
 
+@functools.cache
 def geonames_by_name() -> dict[str, list[dict]]:
     """GeoNames' cities (≥ 15,000 inhabitants) by every folded name and alternate name."""
     index: dict[str, list[dict]] = defaultdict(list)
