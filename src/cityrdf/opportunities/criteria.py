@@ -36,7 +36,7 @@ CRITERIA = (
         "shared-partners",
         "shared partners",
         "خواهرشهرهای مشترک",
-        ("common_neighbours", "adamic_adar", "jaccard"),
+        ("common_neighbours", "adamic_adar", "adamic_adar_relative", "jaccard"),
         (EXISTING_RELATIONS,),
     ),
     Criterion(
@@ -52,6 +52,7 @@ CRITERIA = (
         "پیوندهای شهرهای دو کشور",
         (
             "country_affinity",
+            "country_affinity_relative",
             "partners_in_country",
             "candidate_partners_in_country",
             "same_country",

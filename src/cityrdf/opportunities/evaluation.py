@@ -98,7 +98,7 @@ def ablation_rankers(base: Ranker) -> dict[str, Ranker]:
             seed=base.seed,
             holdout=base.holdout,
             negatives=base.negatives,
-            dropped=c.features,
+            dropped=tuple({*base.dropped, *c.features}),
         )
         for c in CRITERIA
     }

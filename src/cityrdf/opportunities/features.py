@@ -19,10 +19,12 @@ from cityrdf.opportunities.model import World
 FEATURES = (
     "common_neighbours",  # partners the two already share
     "adamic_adar",  # shared partners, the rarer ones weighing more
+    "adamic_adar_relative",  # Adamic–Adar over the city's best candidate's: rank context
     "jaccard",  # shared partners over all partners
     "preferential_attachment",  # log(1 + deg(city) × deg(candidate)): how active both are
     "candidate_degree",  # log(1 + deg(candidate))
     "country_affinity",  # log(1 + pacts between the two countries' cities)
+    "country_affinity_relative",  # pacts between the countries over the city's busiest country pair
     "partners_in_country",  # log(1 + the city's partners in the candidate's country)
     "candidate_partners_in_country",  # log(1 + the candidate's partners in the city's country)
     "same_country",
@@ -33,6 +35,13 @@ FEATURES = (
     "same_name",
 )
 EARTH_RADIUS_KM = 6371.0
+
+
+def relative(values: np.ndarray) -> np.ndarray:
+    """Values over their maximum (0 where all are 0): how a candidate compares with the city's
+    others, which a model scoring one pair at a time cannot see otherwise."""
+    top = values.max(initial=0.0)
+    return values / top if top > 0 else np.zeros_like(values)
 
 
 def one_hot(rows: list[frozenset[str] | str | None]) -> sparse.csr_matrix:
@@ -106,10 +115,12 @@ class PairFeatures:
         columns = [
             common,
             adamic_adar,
+            relative(adamic_adar),
             jaccard,
             np.log1p(self.degree[i] * self.degree),
             np.log1p(self.degree),
             np.log1p(affinity),
+            relative(affinity),
             np.log1p(partners_in_country),
             np.log1p(candidate_partners),
             (known & (self.country_of == country)).astype(float),

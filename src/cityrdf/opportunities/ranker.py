@@ -60,7 +60,7 @@ def training_set(
     world: World, seed: int = 0, holdout: float = 0.2, negatives: int = 100, max_cities: int = 1000
 ) -> TrainingSet:
     """Hide `holdout` of the world's pacts; for cities with a hidden pact, the hidden partners are
-    positives and `negatives` non-partners (`negatives_for`) are negatives, with features of the rest."""
+    positives and `negatives` random non-partners are negatives, with features of the rest."""
     rng = np.random.default_rng(seed)
     pacts = sorted(tuple(sorted(e)) for e in world.graph.edges)
     chosen = rng.choice(len(pacts), size=max(1, round(holdout * len(pacts))), replace=False)
@@ -89,25 +89,10 @@ def training_set(
             ],
             dtype=int,
         )
-        drawn = negatives_for(matrix, pool, negatives, rng)
+        drawn = rng.choice(pool, size=min(negatives, len(pool)), replace=False)
         rows += [matrix[positives], matrix[drawn]]
         labels += [1] * len(positives) + [0] * len(drawn)
     return TrainingSet(np.vstack(rows), np.asarray(labels), hidden)
-
-
-def negatives_for(
-    matrix: np.ndarray, pool: np.ndarray, count: int, rng: np.random.Generator
-) -> np.ndarray:
-    """Half drawn at random, half the strongest non-partners by shared partners (Adamic–Adar) and by
-    ties with the candidate's country: a ranking is won or lost among the plausible ones."""
-    if len(pool) == 0:
-        return np.zeros(0, dtype=int)
-    hard = count // 4
-    by_partners = pool[np.argsort(-matrix[pool, FEATURES.index("adamic_adar")])[:hard]]
-    by_country = pool[np.argsort(-matrix[pool, FEATURES.index("partners_in_country")])[:hard]]
-    rest = np.setdiff1d(pool, np.concatenate([by_partners, by_country]))
-    drawn = rng.choice(rest, size=min(count - 2 * hard, len(rest)), replace=False)
-    return np.unique(np.concatenate([by_partners, by_country, drawn]))
 
 
 @dataclass
