@@ -40,9 +40,10 @@ def evaluate(
     candidates: set[str] | None = None,
     seed: int = 0,
     sample: int | None = None,
+    only: set[str] | None = None,
 ) -> CityScores:
-    """Rank, for every city with an answer (or a seeded sample of `sample` of them), all candidates
-    that are not already its partners."""
+    """Rank, for every city with an answer (or those of `only`, or a seeded sample of `sample` of
+    them), all candidates that are not already its partners."""
     table = PairFeatures(then)
     universe = set(then.keys) if candidates is None else candidates
     later: dict[str, set[str]] = {}
@@ -51,7 +52,7 @@ def evaluate(
         if a in universe and b in universe and not then.graph.has_edge(a, b):
             later.setdefault(a, set()).add(b)
             later.setdefault(b, set()).add(a)
-    cities = sorted(later)
+    cities = sorted(later if only is None else set(later) & only)
     rng = np.random.default_rng(seed)
     if sample is not None and sample < len(cities):
         cities = sorted(rng.choice(cities, size=sample, replace=False))
