@@ -18,6 +18,7 @@ def test_each_feature_belongs_to_exactly_one_criterion():
 
 def test_every_cited_concept_has_english_and_persian_labels_in_the_ontology():
     theory = rdflib.Graph().parse(paths.ONTOLOGY_DIR / "theory.ttl")
+    theory.parse(paths.ONTOLOGY_DIR / "theory-prose.ttl")
     for iri in concept_iris():
         languages = {label.language for label in theory.objects(rdflib.URIRef(iri), SKOS.prefLabel)}
         assert {"en", "fa"} <= languages, iri

@@ -1,7 +1,8 @@
 """Which of the paper's concepts each feature speaks for, and which concepts no data can measure.
 
-Concept IRIs are those of `ontology/theory.ttl` (formation routes, success conditions); their labels
-are read from the ontology, never repeated here. A test checks that every IRI below exists there.
+Concept IRIs are those of `ontology/theory.ttl` (formation routes, success conditions) and
+`ontology/theory-prose.ttl` (the similarity criteria); their labels are read from the ontology,
+never repeated here. A test checks that every IRI below exists there.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ HISTORICAL_GEOGRAPHIC = f"{ROUTE}historical-or-ancestral-ties"
 PERSONAL_EXPERIENCE = f"{ROUTE}personal-experience"
 IMMIGRANTS = f"{ROUTE}immigrant-communities"
 COMMONALITIES = f"{CONDITION}shared-ties"
+SIMILARITY = CRID["concept/similarity-criteria/"]
+SIMILAR_GEOGRAPHY = f"{SIMILARITY}geography"
+SIMILAR_POPULATION = f"{SIMILARITY}population"
+SAME_NAME = f"{SIMILARITY}same-name"
+SIMILAR_FESTIVALS = f"{SIMILARITY}similar-festivals"
 
 
 @dataclass(frozen=True)
@@ -59,13 +65,15 @@ CRITERIA = (
         ),
         (HISTORICAL_GEOGRAPHIC, COMMONALITIES),
     ),
-    Criterion("distance", "distance", "فاصله", ("distance",), (HISTORICAL_GEOGRAPHIC,)),
+    Criterion(
+        "distance", "distance", "فاصله", ("distance",), (HISTORICAL_GEOGRAPHIC, SIMILAR_GEOGRAPHY)
+    ),
     Criterion(
         "population",
         "similar population",
         "جمعیت مشابه",
         ("population_similarity",),
-        (COMMONALITIES,),
+        (SIMILAR_POPULATION, COMMONALITIES),
     ),
     Criterion(
         "shared-networks",
@@ -77,7 +85,7 @@ CRITERIA = (
     Criterion(
         "shared-titles", "the same titles", "عنوان‌های مشترک", ("shared_titles",), (COMMONALITIES,)
     ),
-    Criterion("same-name", "the same name", "هم‌نامی", ("same_name",), ()),
+    Criterion("same-name", "the same name", "هم‌نامی", ("same_name",), (SAME_NAME,)),
 )
 
 # What the paper names that no source of the graph measures: said in the output, never guessed.
@@ -85,7 +93,7 @@ UNMEASURED = (
     (PERSONAL_EXPERIENCE, "no data on study, work abroad or marriage between two cities"),
     (IMMIGRANTS, "no data on immigrant communities"),
     (TRADE, "no data on trade between cities"),
-    (None, "similar festivals (the paper's «جشن و جشنواره مشابه»): no data on festivals"),
+    (SIMILAR_FESTIVALS, "no data on festivals"),
 )
 
 
