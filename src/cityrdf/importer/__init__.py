@@ -105,7 +105,12 @@ def import_pacts(
         check_project(table, store, files)
         changed = not (target.is_file() and target.read_bytes() == content)
         if changed:
-            atomic.write_bytes(target, content)
+            try:
+                atomic.write_bytes(target, content)
+            except OSError as err:  # disk full, read-only folder: nothing was replaced
+                raise BadInput(
+                    f"{target}: cannot write the data file ({err.strerror}); nothing written"
+                ) from None
     new = sum(1 for a in table.agreements.values() if not a.existing)
     attested = sum(len(a.entries) for a in table.agreements.values() if a.existing)
     return ImportResult(target, rows, new, attested, len(table.cities_new), changed)
