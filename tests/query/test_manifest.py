@@ -118,3 +118,21 @@ def test_stored_question_header_is_complete(name):
     # the paper's text lost its ZWNJs and some copies use Arabic letters: the catalogue must not
     persian = query.title["fa"] + query.question["fa"]
     assert not re.search("[\u064a\u0643]", persian), "Persian uses ی and ک, not Arabic ي and ك"
+
+
+# `cityrdf query` reads the dataset of cityrdf.dataset: the paper is a named graph there too, so a
+# world question that reads `GRAPH ?g` must name the world's graphs. Asked that way, with the
+# entry's N-Quads as the project's world/ folder, each gives the manifest's answer.
+WORLD_ENTRIES = [
+    e for e in ENTRIES if e.graph_data and all(p.suffix == ".nq" for p in e.graph_data)
+]
+
+
+@pytest.mark.parametrize("entry", WORLD_ENTRIES, ids=[e.name for e in WORLD_ENTRIES])
+def test_world_question_gives_the_same_answer_on_cityrdfs_dataset(entry, tmp_path, monkeypatch):
+    world = tmp_path / "world"
+    world.mkdir()
+    for path in entry.graph_data:
+        (world / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(paths, "WORLD_DIR", world)
+    assert_answer(entry, run(str(entry.query), entry.params))
