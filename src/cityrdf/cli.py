@@ -164,10 +164,10 @@ def plot_command(
     kind: Annotated[str, typer.Argument(help="timeline, regions, network, map or tables.")],
     out: Annotated[Path, typer.Option("--out", help="The picture to write (.png or .svg).")],
     source: Annotated[
-        str | None, typer.Option("--source", help="map: a world source (wikipedia, ...).")
+        str | None, typer.Option("--source", help="map, network: a world source (wikipedia, ...).")
     ] = None,
     country: Annotated[
-        str | None, typer.Option("--country", help="map --source: a country's ISO code (IR).")
+        str | None, typer.Option("--country", help="with --source: a country's ISO code (IR).")
     ] = None,
 ) -> None:
     """Draw a picture of the graph: pacts per year, the paper's tables, the network, a world map,
@@ -452,6 +452,29 @@ def import_pacts(
     from cityrdf import importer
 
     importer.run(table, out, echo=typer.echo)
+
+
+# --- opportunities (cityrdf.opportunities.command) ---
+@app.command("opportunities")
+def opportunities_command(
+    city: Annotated[str, typer.Argument(help="A city: slug (tehran), QID, IRI or English label.")],
+    top: Annotated[int, typer.Option("--top", help="How many suggestions.")] = 10,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    country: Annotated[
+        str | None, typer.Option("--country", help="Only candidates in this country.")
+    ] = None,
+    exclude_existing: Annotated[
+        bool,
+        typer.Option(
+            "--exclude-existing/--include-existing", help="Leave out the city's current partners."
+        ),
+    ] = True,
+    model: Annotated[str, typer.Option("--model", help="boosted or logistic.")] = "boosted",
+) -> None:
+    """Suggest partner cities from the world layer, explained by the paper's criteria."""
+    from cityrdf.opportunities import command
+
+    typer.echo(command.run(city, top, fmt, country, exclude_existing, model), nl=False)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -116,7 +116,9 @@ class DocumentPage:
         members = self.g.value(node, OWL.unionOf) or self.g.value(node, OWL.members)
         if members is not None:
             word = "or" if self.g.value(node, OWL.unionOf) is not None else "and"
-            return self.joined([self.value(m, depth + 1) for m in Collection(self.g, members)], word)
+            return self.joined(
+                [self.value(m, depth + 1) for m in Collection(self.g, members)], word
+            )
         if self.g.value(node, RDF.first) is not None:
             return self.joined([self.value(m, depth + 1) for m in Collection(self.g, node)], ",")
         on = self.g.value(node, OWL.onProperty)
@@ -186,7 +188,9 @@ class DocumentPage:
             if isinstance(b, BNode) and not any(True for _ in self.g.subjects(None, b))
         ]
         if free:
-            axioms = [Entry("", None, {}, {}, [(Value("axiom"), [self.value(b)])]) for b in set(free)]
+            axioms = [
+                Entry("", None, {}, {}, [(Value("axiom"), [self.value(b)])]) for b in set(free)
+            ]
             ordered.append(("Axioms", sorted(axioms, key=lambda e: repr(e.rows))))
         return DocumentView(
             iri=iri,

@@ -254,7 +254,13 @@ class ShapeCompiler:
 
     def value_violation(self, shape: Node, p: URIRef, param: Node, focus: str, v: str) -> str:
         if p == SH["class"]:
-            return f"FILTER NOT EXISTS {{ {v} rdf:type/rdfs:subClassOf* {term(param)} }}"
+            # OPTIONAL/!BOUND, not FILTER NOT EXISTS (same meaning): Oxigraph runs a NOT EXISTS
+            # once per row, 60 times slower on a 200 k-row import's parties.
+            typed = self.var()
+            return (
+                f"OPTIONAL {{ {v} rdf:type/rdfs:subClassOf* {term(param)} . BIND(true AS {typed}) }} "
+                f"FILTER(!BOUND({typed}))"
+            )
         if p == SH.datatype:
             ok = f"isLiteral({v}) && sameTerm(DATATYPE({v}), {term(param)})"
             if param in WELL_FORMED:

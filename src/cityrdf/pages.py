@@ -85,7 +85,9 @@ PERSIAN_RUN = re.compile(
 def fa_runs(text) -> Markup:
     """`text`, escaped, with every Persian run in <span lang="fa" dir="rtl">."""
     escaped = str(escape(text))
-    return Markup(PERSIAN_RUN.sub(lambda m: f'<span lang="fa" dir="rtl">{m.group(0)}</span>', escaped))
+    return Markup(
+        PERSIAN_RUN.sub(lambda m: f'<span lang="fa" dir="rtl">{m.group(0)}</span>', escaped)
+    )
 
 
 def environment() -> jinja2.Environment:

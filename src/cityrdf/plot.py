@@ -276,19 +276,50 @@ def world_map(store: ox.Store, ax) -> None:
 # --- the world layer (cityrdf.world) --------------------------------------------------------------
 
 
-def world_source_map(store: ox.Store, ax, source: str, country: str) -> None:
-    """The pacts one world source gives the cities of one country (ISO code), on the coastlines."""
+def _world_pacts(store: ox.Store, source: str, country: str) -> list[dict[str, str]]:
+    """The pacts one world source gives the cities of one country (ISO code), with labels and
+    coordinates where the world graph has them."""
     graph = f"https://w3id.org/cityrdf/graph/world/{source}"
     rows = _rows(
         store,
-        f"""SELECT ?city ?la1 ?lo1 ?la2 ?lo2 WHERE {{ GRAPH <{graph}> {{
+        f"""SELECT ?city ?partner ?cityEn ?partnerEn ?la1 ?lo1 ?la2 ?lo2 WHERE {{ GRAPH <{graph}> {{
           ?country cr:iso3166Alpha2 "{country}" . ?city cr:country ?country .
           ?agreement cr:party ?city, ?partner . FILTER(?city != ?partner)
+          OPTIONAL {{ ?city rdfs:label ?cityEn FILTER(lang(?cityEn) IN ("en", "de")) }}
+          OPTIONAL {{ ?partner rdfs:label ?partnerEn FILTER(lang(?partnerEn) IN ("en", "de")) }}
           OPTIONAL {{ ?city geo:lat ?la1 ; geo:long ?lo1 }}
           OPTIONAL {{ ?partner geo:lat ?la2 ; geo:long ?lo2 }} }} }}""",
     )
     if not rows:
         raise BadInput(f"the world graph {source!r} has no pact of a city in {country}")
+    return rows
+
+
+def world_source_network(store: ox.Store, ax, source: str, country: str) -> None:
+    """The network of one world source's pacts of one country's cities (the country's in red)."""
+    import networkx as nx
+
+    graph = nx.Graph()
+    for r in _world_pacts(store, source, country):
+        graph.add_edge(r["city"], r["partner"])
+        graph.nodes[r["city"]].update(label=r["cityEn"], kind="owner")
+        graph.nodes[r["partner"]].setdefault("kind", "foreign")
+        graph.nodes[r["partner"]].setdefault("label", r["partnerEn"])
+    layout = nx.spring_layout(graph, seed=7, k=0.35, iterations=100)
+    nx.draw_networkx_edges(graph, layout, ax=ax, edge_color="#bbbbbb", width=0.6)
+    for kind, size in (("foreign", 30), ("owner", 120)):
+        nodes = [n for n, d in graph.nodes(data=True) if d["kind"] == kind]
+        nx.draw_networkx_nodes(graph, layout, nodelist=nodes, node_color=COLOURS[kind],
+                               node_size=size, ax=ax)  # fmt: skip
+    labels = {n: d.get("label") or "" for n, d in graph.nodes(data=True)}
+    nx.draw_networkx_labels(graph, layout, labels=labels, font_size=5, font_family=FONT, ax=ax)
+    ax.set_title(f"Pacts of cities in {country} according to {source}")
+    ax.axis("off")
+
+
+def world_source_map(store: ox.Store, ax, source: str, country: str) -> None:
+    """The pacts one world source gives the cities of one country (ISO code), on the coastlines."""
+    rows = _world_pacts(store, source, country)
     for outline in coastlines():
         ax.fill(outline[:, 0], outline[:, 1], color="#eeeeee", edgecolor="#999999", linewidth=0.4)
     placed = [r for r in rows if r["la1"] and r["la2"]]
@@ -344,8 +375,8 @@ def plot(
         raise BadInput(f"unknown picture {kind!r} (expected one of {', '.join(KINDS)})")
     if out.suffix.lower() not in SUFFIXES:
         raise BadInput(f"{out}: the picture must be a .png or .svg file")
-    if source is not None and (kind != "map" or source not in WORLD_SOURCES):
-        raise BadInput(f"--source is for `map`, one of {', '.join(WORLD_SOURCES)}")
+    if source is not None and (kind not in ("map", "network") or source not in WORLD_SOURCES):
+        raise BadInput(f"--source is for `map` and `network`, one of {', '.join(WORLD_SOURCES)}")
     if source is not None and not (country and len(country) == 2 and country.isalpha()):
         raise BadInput("--source needs --country, a two-letter ISO code such as IR")
     if store is None:
@@ -358,8 +389,9 @@ def plot(
             graph.load_file(store, path)
     plt.rcParams["font.family"] = FONT
     if source is not None:
-        figure, ax = plt.subplots(figsize=(14, 7))
-        world_source_map(store, ax, source, country.upper())
+        figure, ax = plt.subplots(figsize=(14, 7) if kind == "map" else (14, 12))
+        draw = world_source_map if kind == "map" else world_source_network
+        draw(store, ax, source, country.upper())
     elif kind == "tables":
         figure, axes = plt.subplots(1, 2, figsize=(14, 5))
         tables_vs_open_data(store, axes)

@@ -122,7 +122,9 @@ def write_site(
             count += 1
     write(root / "ontology.html", pages.ontology(model.ontology_document))
     # the same page for /ontology/ (a folder, as it holds the terms), and Apache's type map
-    write(root / "ontology" / "index.html", pages.ontology(model.ontology_document, "ontology/index"))
+    write(
+        root / "ontology" / "index.html", pages.ontology(model.ontology_document, "ontology/index")
+    )
     for iri in model.resources():  # Apache's type maps for resources that are also folders
         path = site_path(iri)
         if (root / path).is_dir():

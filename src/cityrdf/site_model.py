@@ -24,6 +24,7 @@ DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
 EVIDENCE = ox.NamedNode(str(CITO.citesAsEvidence))
 TWINNED_WITH = ox.NamedNode(str(CR.twinnedWith))
 PARTY = ox.NamedNode(str(CR.party))
+ANNOTATED_SOURCE = ox.NamedNode(str(OWL.annotatedSource))
 EXTERNAL_MATCH = {str(SKOS.exactMatch), str(SKOS.closeMatch), str(OWL.sameAs)}
 ONTOLOGY_DECLARATION = ox.Triple(
     ox.NamedNode(ONTOLOGY_IRI), RDF_TYPE, ox.NamedNode(str(OWL.Ontology))
@@ -118,6 +119,21 @@ class Fact:
 
 
 @dataclass
+class Suggested:
+    """A partner `cityrdf opportunities` suggests (graph …/graph/suggestions): not a fact."""
+
+    rank: int
+    candidate: Term
+    score: str
+    criteria: list[Term]
+    evidence: list[str]
+
+
+SUGGESTIONS_GRAPH = ox.NamedNode("https://w3id.org/cityrdf/graph/suggestions")
+SUGGESTED_FOR = ox.NamedNode(str(CR.suggestedFor))
+
+
+@dataclass
 class ResourceView:
     iri: str
     path: str
@@ -127,6 +143,7 @@ class ResourceView:
     incoming: list[Fact]
     external: list[Term]
     own_source: Source
+    suggestions: list[Suggested] = field(default_factory=list)  # predictions, shown apart
 
     def label(self, lang: str) -> str:
         names = self.labels.get(lang) or self.labels.get("en") or self.labels.get("")
@@ -237,8 +254,9 @@ class SiteModel:
                 self._sources(q.subject, q.predicate, node),
             )
             for q in self.store.quads_for_pattern(None, None, node)
-            # rdf:type lists every instance; a symmetric cr:twinnedWith already shows as outgoing
-            if q.predicate not in (RDF_TYPE, TWINNED_WITH)
+            # rdf:type lists every instance; a symmetric cr:twinnedWith already shows as outgoing;
+            # suggestions are predictions and have their own section
+            if q.predicate not in (RDF_TYPE, TWINNED_WITH) and q.graph_name != SUGGESTIONS_GRAPH
         ]
         order = lambda f: (f.predicate.label("en"), f.other.label("en"))
         return ResourceView(
@@ -252,14 +270,41 @@ class SiteModel:
             incoming=sorted(incoming, key=order),
             external=sorted(external, key=lambda t: t.value),
             own_source=self.source_of(node),
+            suggestions=self.suggestions(node),
         )
+
+    def suggestions(self, city: ox.NamedNode) -> list[Suggested]:
+        """The partners suggested for `city`, best first (empty without a suggestions graph)."""
+        found = []
+        for q in self.store.quads_for_pattern(None, SUGGESTED_FOR, city, SUGGESTIONS_GRAPH):
+            values = {
+                name: self.objects(q.subject, ox.NamedNode(str(CR[name])))
+                for name in ("rank", "candidate", "score", "restsOn", "evidence")
+            }
+            found.append(
+                Suggested(
+                    rank=int(values["rank"][0].value),
+                    candidate=self.term(values["candidate"][0]),
+                    score=values["score"][0].value,
+                    criteria=[self.term(c) for c in values["restsOn"]],
+                    evidence=sorted(e.value for e in values["evidence"]),
+                )
+            )
+        return sorted(found, key=lambda s: s.rank)
 
     def document(self, iri: str) -> list[ox.Triple]:
         """The resource's concise bounded description (every triple about it, and recursively every
         triple about the blank nodes those reach: unions, restrictions, lists, text anchors) plus
-        the labels of the resources it links to."""
+        the labels of the resources it links to. The blank-node axioms that annotate one of its
+        statements (`owl:annotatedSource` it: the evidence of a mapping) are its own too."""
+        node = ox.NamedNode(iri)
         triples: list[ox.Triple] = []
-        todo, seen = [ox.NamedNode(iri)], set()
+        annotations = [
+            q.subject
+            for q in self.store.quads_for_pattern(None, ANNOTATED_SOURCE, node)
+            if isinstance(q.subject, ox.BlankNode)
+        ]
+        todo, seen = [node, *annotations], set()
         while todo:
             subject = todo.pop()
             if subject in seen:

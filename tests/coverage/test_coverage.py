@@ -14,10 +14,6 @@ from cityrdf.coverage import Anchor, cover, normalise, split_units
 
 PAPER = paths.project_root().parent / "shared" / "paper" / "zahrani-rajaei-sister-cities.fa.txt"
 
-# Paragraphs whose statements are not modelled yet (issue 12 §3, the prose lists and claims that
-# helper "prose" adds). The set may only shrink: a unit that becomes uncovered fails the suite.
-AWAITING_PROSE = {23, 25, 29, 163, 230, 232}
-
 PREFIXES = """@prefix cr: <https://w3id.org/cityrdf/ontology#> .
 @prefix oa: <http://www.w3.org/ns/oa#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
@@ -219,13 +215,6 @@ def test_every_anchor_of_the_project_graph_is_found_once_in_the_paper(real_repor
 
 
 @needs_paper
-def test_no_unit_of_the_paper_becomes_uncovered(real_report):
-    uncovered = {u.line for u in real_report.units if u.status == "uncovered"}
-    assert uncovered <= AWAITING_PROSE, sorted(uncovered - AWAITING_PROSE)
-
-
-@needs_paper
-@pytest.mark.xfail(strict=True, reason="six paragraphs of prose await modelling (issue 12 §3)")
 def test_every_unit_of_the_paper_is_covered_or_marked_no_facts(real_report):
     assert [u.line for u in real_report.units if u.status == "uncovered"] == []
 

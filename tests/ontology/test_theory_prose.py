@@ -252,8 +252,8 @@ def test_every_quote_is_found_once_in_the_part_it_names(prose, paper_lines):
         if len(found) != 1:
             problems.append((resource, exact, "found at lines", found))
             continue
-        if (prefix or suffix) and len(occurrences(paper_lines, normalise(exact))) == 1:
-            problems.append((resource, exact, "unique quote with a prefix or suffix"))
+        # whether a prefix or suffix is needed is `cityrdf coverage`'s call: it also sees a quote
+        # that a page break splits over two lines (tests/coverage)
         if source != CRID[f"work/zahrani-rajaei/part/{part_of_line(found[0])}"]:
             problems.append((resource, exact, "in part", part_of_line(found[0]), "not", source))
     assert problems == []

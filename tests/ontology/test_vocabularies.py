@@ -40,7 +40,7 @@ def test_scheme_holds_the_concepts_of_the_model(vocabularies, scheme, expected):
 
 
 def test_data_issues_are_exactly_those_the_model_lists(vocabularies, model_md):
-    listed = model_md.split("## Flags", 1)[1].split("Issues:", 1)[1]
+    listed = model_md.split("## Flags", 1)[1].split("Issues:", 1)[1].split("\n\n", 1)[0]
     assert slugs(vocabularies, "data-issues") == set(re.findall(r"`([a-z-]+)`", listed))
 
 

@@ -57,7 +57,10 @@ ACCEPT_CASES = [
     ("text/html;q=0.5, application/n-triples;q=0.501", "nt"),
     ("image/png", 406),
     ("text/html;q=0", 406),
-    ("text/turtle;q=0, application/ld+json;q=0, application/rdf+xml;q=0, application/n-triples;q=0, text/html;q=0", 406),
+    (
+        "text/turtle;q=0, application/ld+json;q=0, application/rdf+xml;q=0, application/n-triples;q=0, text/html;q=0",
+        406,
+    ),
 ]
 CLOSE_Q = (
     "mod_negotiation multiplies q by the source quality (qs, 3 decimals) that makes ties go to "
@@ -122,7 +125,11 @@ def fetch(url: str, accept: str | None) -> tuple[int, dict[str, str], bytes]:
     # urllib adds no Accept header of its own, so None really sends none
     try:
         with urllib.request.urlopen(request, timeout=20) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                response.read(),
+            )
     except urllib.error.HTTPError as err:
         return err.code, {k.lower(): v for k, v in err.headers.items()}, err.read()
 
@@ -175,4 +182,21 @@ def test_pages_keep_their_media_types(servers):
         ]:
             status, headers, _ = fetch(f"{servers[server]}/{path}", None)
             assert status == 200, (server, path)
-            assert headers["content-type"].split(";")[0] == media, (server, path, headers["content-type"])
+            assert headers["content-type"].split(";")[0] == media, (
+                server,
+                path,
+                headers["content-type"],
+            )
+
+
+def test_only_the_server_with_an_endpoint_advertises_one(servers):
+    """VoID from the static site (Apache, nginx) names no SPARQL endpoint; serve's names its own."""
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    for server in SERVERS:
+        status, _, body = fetch(f"{servers[server]}/void.ttl", None)
+        assert status == 200
+        endpoints = set(
+            rdflib.Graph().parse(data=body, format="turtle").objects(None, void.sparqlEndpoint)
+        )
+        expected = {rdflib.URIRef(servers[server] + "/sparql")} if server == "serve" else set()
+        assert endpoints == expected, server

@@ -105,4 +105,30 @@ def test_the_description_follows_blank_nodes_all_the_way(tmp_path):
     assert len(document) == 6
     back = parsed(site_model.serialize(document, "ttl"), "ttl")
     assert not dangling(back)
-    assert all("city/b" not in t.subject.value for t in document if isinstance(t.subject, ox.NamedNode))
+    assert all(
+        "city/b" not in t.subject.value for t in document if isinstance(t.subject, ox.NamedNode)
+    )
+
+
+def test_a_mapping_axiom_about_a_resource_is_in_its_document():
+    """The SSSOM evidence of a link (an owl:Axiom blank node annotating the city's skos:exactMatch)
+    travels with the city's description; another city's axiom does not."""
+    store = ox.Store()
+    store.load(
+        b"""@prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix sssom: <https://w3id.org/sssom/> .
+        @prefix crid: <https://w3id.org/cityrdf/id/> .
+        crid:city\\/a skos:exactMatch <http://www.wikidata.org/entity/Q1> .
+        [] a owl:Axiom ; owl:annotatedSource crid:city\\/a ; owl:annotatedProperty skos:exactMatch ;
+           owl:annotatedTarget <http://www.wikidata.org/entity/Q1> ; sssom:confidence 0.9 .
+        [] a owl:Axiom ; owl:annotatedSource crid:city\\/b ; sssom:confidence 0.5 .
+        """,
+        format=ox.RdfFormat.TURTLE,
+    )
+    document = site_model.SiteModel(store, ontology_files=[]).document(
+        "https://w3id.org/cityrdf/id/city/a"
+    )
+    assert len(document) == 6
+    confidences = {t.object.value for t in document if t.predicate.value.endswith("confidence")}
+    assert confidences == {"0.9"}

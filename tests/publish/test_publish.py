@@ -151,12 +151,18 @@ def test_dcat_record_has_licence_version_coverage_and_checksums(site):
         assert g.value(dist, DCAT.mediaType) is not None
 
 
-def test_a_static_site_advertises_a_sparql_endpoint_only_when_told_of_one(site, mini_project, tmp_path):
+def test_a_static_site_advertises_a_sparql_endpoint_only_when_told_of_one(
+    site, mini_project, tmp_path
+):
     """A static site has no endpoint: neither VoID nor DCAT names one unless --sparql-endpoint does."""
     void = rdflib.Graph().parse(site / "void.ttl")
     catalog = rdflib.Graph().parse(site / "catalog.ttl")
     assert (None, publish.VOID.sparqlEndpoint, None) not in void
-    assert (None, DCAT.servesDataset, None) not in catalog and (None, DCAT.service, None) not in catalog
+    assert (None, DCAT.servesDataset, None) not in catalog and (
+        None,
+        DCAT.service,
+        None,
+    ) not in catalog
     endpoint = "https://example.org/sparql"
     publish.publish(tmp_path / "site", endpoint=endpoint)
     void = rdflib.Graph().parse(tmp_path / "site/void.ttl")
@@ -182,8 +188,12 @@ def test_void_entities_and_class_partitions_count_the_same_things(site, mini_pro
     for cls, count in partitions.items():
         assert count == len(set(data.subjects(rdflib.RDF.type, cls)) & ours), cls
     # the mini ontology's restriction and disjointness axiom are blank nodes: not entities
-    assert rdflib.OWL.Restriction not in partitions and rdflib.OWL.AllDisjointClasses not in partitions
-    assert partitions[rdflib.OWL.Class] == len(set(data.subjects(rdflib.RDF.type, rdflib.OWL.Class)) & ours)
+    assert (
+        rdflib.OWL.Restriction not in partitions and rdflib.OWL.AllDisjointClasses not in partitions
+    )
+    assert partitions[rdflib.OWL.Class] == len(
+        set(data.subjects(rdflib.RDF.type, rdflib.OWL.Class)) & ours
+    )
     assert partitions[URIRef("https://w3id.org/cityrdf/ontology#City")] == 3
 
 

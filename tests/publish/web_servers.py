@@ -25,7 +25,9 @@ def free_port() -> int:
 
 
 def missing(binary: str) -> str:
-    return f"{binary} is missing: run .ci/install-system-deps (apache2, nginx, libnginx-mod-http-js)"
+    return (
+        f"{binary} is missing: run .ci/install-system-deps (apache2, nginx, libnginx-mod-http-js)"
+    )
 
 
 class WebServer:
@@ -99,7 +101,8 @@ def start_nginx(site: Path, work: Path) -> WebServer:
     http_part = (DEPLOY / "nginx-cityrdf-http.conf").read_text()
     http_part = http_part.replace("/etc/nginx/cityrdf-conneg.js", str(DEPLOY / "cityrdf-conneg.js"))
     temp = " ".join(
-        f"{kind}_temp_path {work}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        f"{kind}_temp_path {work}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
     config = work / "nginx.conf"
     config.write_text(
@@ -124,5 +127,7 @@ http {{
 """
     )
     return WebServer(
-        [NGINX, "-c", str(config), "-e", str(work / "error.log"), "-p", str(work)], port, work / "error.log"
+        [NGINX, "-c", str(config), "-e", str(work / "error.log"), "-p", str(work)],
+        port,
+        work / "error.log",
     )

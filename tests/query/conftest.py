@@ -28,9 +28,7 @@ class ManifestEntry:
     query: Path
     params: dict[str, str]
     result: Path | None
-    # qt:graphData: an N-Quads file of named graphs (the world layer) the question needs beside
-    # the project graph
-    graph_data: Path | None = None
+    graph_data: tuple[Path, ...] = ()  # qt:graphData: TriG files whose named graphs join the store
 
 
 def read_manifest(path: Path) -> list[ManifestEntry]:
@@ -52,7 +50,10 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
                 query=Path(rdflib.URIRef(graph.value(action, QT.query)).removeprefix("file://")),
                 params=params,
                 result=Path(str(result).removeprefix("file://")) if result else None,
-                graph_data=Path(str(graph_data).removeprefix("file://")) if graph_data else None,
+                graph_data=tuple(
+                    Path(str(d).removeprefix("file://"))
+                    for d in sorted(graph.objects(action, QT.graphData))
+                ),
             )
         )
     return entries

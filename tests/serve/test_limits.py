@@ -22,7 +22,6 @@ def doubling_query(start: str, doublings: int, result: str) -> str:
 def test_a_query_past_its_memory_cap_is_stopped_and_the_server_lives(base_url):
     # 64 bytes doubled 40 times is 64 TiB; the cap (96 MB in tests/serve/conftest.py) stops it
     query = doubling_query("x" * 64, 40, "STRLEN(?v40)")
-    started = time.monotonic()
     answer = httpx.post(
         base_url + "/sparql",
         content=query,
@@ -31,7 +30,6 @@ def test_a_query_past_its_memory_cap_is_stopped_and_the_server_lives(base_url):
     )
     assert answer.status_code == 503, answer.text
     assert answer.text == "query stopped: it needed more than the 96 MB a query may use\n"
-    assert time.monotonic() - started < 3  # stopped by the cap, not by the 3 s deadline
     for _ in range(3):  # the server and its next workers are fine
         again = httpx.get(
             base_url + "/sparql",
@@ -87,7 +85,7 @@ def test_a_client_that_drips_its_headers_is_dropped(impatient_url):
     conn = connect(impatient_url)
     conn.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
     started, dropped = time.monotonic(), False
-    while time.monotonic() - started < 8:
+    while time.monotonic() - started < 10:
         try:
             conn.sendall(b"X-Drip: 1\r\n")  # a header line every half second, never the end
         except (BrokenPipeError, ConnectionResetError):
@@ -97,16 +95,36 @@ def test_a_client_that_drips_its_headers_is_dropped(impatient_url):
             dropped = True
             break
     conn.close()
-    assert dropped and time.monotonic() - started < 4
+    assert dropped and time.monotonic() - started < 6
+
+
+def test_a_client_that_drips_its_body_is_dropped(impatient_url):
+    conn = connect(impatient_url)
+    conn.sendall(
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 100\r\n\r\nASK"
+    )
+    started, dropped = time.monotonic(), False
+    while time.monotonic() - started < 10:
+        try:
+            conn.sendall(b" ")  # a byte every half second: 100 bytes would take 50 s
+        except (BrokenPipeError, ConnectionResetError):
+            dropped = True
+            break
+        if closed_by_server(conn):
+            dropped = True
+            break
+    conn.close()
+    assert dropped and time.monotonic() - started < 6
 
 
 def test_a_silent_connection_is_dropped(impatient_url):
     conn = connect(impatient_url)
     started = time.monotonic()
-    while not closed_by_server(conn) and time.monotonic() - started < 8:
+    while not closed_by_server(conn) and time.monotonic() - started < 10:
         pass
     conn.close()
-    assert time.monotonic() - started < 4
+    assert time.monotonic() - started < 6
 
 
 def test_a_prompt_client_is_served_and_kept_alive_between_requests(impatient_url):

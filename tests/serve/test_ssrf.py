@@ -266,6 +266,7 @@ def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listene
     for i in range(29):
         store.add(ox.Quad(ox.NamedNode(f"urn:x{i}"), ox.NamedNode("urn:y"), ox.Literal(str(i))))
     pool = WorkerPool(store, limits, size=1)
+    pool.start()
     ordinary = Job("SELECT ?o WHERE { <urn:a> ?p ?o }", "text/csv", None)
     try:
         first = worker_pid(pool)

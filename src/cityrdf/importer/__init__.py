@@ -12,7 +12,7 @@ rewrites the same bytes. docs/decisions/0003-imported-dates.md says how dates ar
 
 from __future__ import annotations
 
-import io
+import filecmp
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,24 +98,43 @@ def import_pacts(
             raise BadInput(f"{source}:2: the table has a header but no rows")
         if table.errors:
             raise BadRows(source, table.errors)
-        content = serialize(table)
-        # The second wall: the project is checked on what the file says once parsed again.
-        store.load(content, format=ox.RdfFormat.TURTLE)
-        graph.apply_entailments(store)
-        check_project(table, store, files)
-        changed = not (target.is_file() and target.read_bytes() == content)
-        if changed:
-            atomic.write_bytes(target, content)
+        try:
+            changed = write_checked(table, target, store, files)
+        except OSError as err:  # disk full, read-only folder: nothing was replaced
+            raise BadInput(
+                f"{target}: cannot write the data file ({err.strerror}); nothing written"
+            ) from None
     new = sum(1 for a in table.agreements.values() if not a.existing)
     attested = sum(len(a.entries) for a in table.agreements.values() if a.existing)
     return ImportResult(target, rows, new, attested, len(table.cities_new), changed)
 
 
-def serialize(table: TableImport) -> bytes:
-    buffer = io.BytesIO()
-    buffer.write(HEADER.format(name=table.source.name).encode("utf-8"))
-    ox.serialize(table.triples(), buffer, ox.RdfFormat.TURTLE, prefixes=OUTPUT_PREFIXES)
-    return buffer.getvalue()
+class _Unchanged(Exception):
+    """The checked file is the one already in place: keep that one (and its mtime)."""
+
+
+def write_checked(table: TableImport, target: Path, store: ox.Store, files: list[Path]) -> bool:
+    """Serialize the table's triples into a temporary file beside `target`, check the whole project
+    with that file, and rename it into place; False if `target` already held the same bytes."""
+    new_folder = not target.parent.exists()
+    try:
+        with atomic.replacing(target) as temporary:
+            with temporary.open("wb") as handle:
+                handle.write(HEADER.format(name=table.source.name).encode("utf-8"))
+                ox.serialize(table.triples(), handle, ox.RdfFormat.TURTLE, prefixes=OUTPUT_PREFIXES)
+            # The second wall: the project is checked on what the file says once parsed again.
+            store.load(path=str(temporary), format=ox.RdfFormat.TURTLE)
+            graph.apply_entailments(store)
+            check_project(table, store, files)
+            if target.is_file() and filecmp.cmp(temporary, target, shallow=False):
+                raise _Unchanged
+    except _Unchanged:
+        return False
+    except BaseException:
+        if new_folder and not any(target.parent.iterdir()):
+            target.parent.rmdir()  # a refused import leaves no trace, not even data/imported/
+        raise
+    return True
 
 
 def check_project(table: TableImport, store: ox.Store, files: list[Path]) -> None:

@@ -42,6 +42,7 @@ def create_app(store: ox.Store | None = None, settings: Settings | None = None) 
         expose_headers=["Cityrdf-Truncated"],
     )
     pool = sparql.worker_pool(site)
+    app.router.on_startup.append(pool.start)  # not before: building the app alone forks nothing
     app.router.on_shutdown.append(pool.close)
     routers = [
         documents.routes(site),

@@ -24,12 +24,12 @@ def split_suffix(path: str) -> tuple[str, str | None]:
 def routes(site: Site) -> APIRouter:
     router = APIRouter()
 
-    def describe(request: Request, path: str, format: str | None) -> Response:
+    async def describe(request: Request, path: str, format: str | None) -> Response:
         path, suffix = split_suffix(path)
         iri = iri_for_path(path)
         if iri is None or iri == ONTOLOGY_IRI:
             raise HTTPException(404, f"no resource at /{path}")
-        if not site.exists(iri):
+        if not await site.exists_async(iri):
             raise HTTPException(404, f"no resource <{iri}>")
         fmt = suffix or negotiated(request, format)
 
@@ -39,18 +39,18 @@ def routes(site: Site) -> APIRouter:
                     return site.pages.resource(iri).encode(), "text/html; charset=utf-8"
                 return serialize(site.model.document(iri), fmt), MEDIA_OF[fmt]
 
-        return site.rendered((iri, fmt), render).response(request, {"Vary": "Accept"})
+        return (await site.kept((iri, fmt), render)).response(request, {"Vary": "Accept"})
 
     @router.get("/id/{path:path}", responses=openapi_ok(*PAGE_TYPES))
-    def resource(request: Request, path: str, format: str | None = None) -> Response:
-        return describe(request, "id/" + path, format)
+    async def resource(request: Request, path: str, format: str | None = None) -> Response:
+        return await describe(request, "id/" + path, format)
 
     @router.get("/ontology/term/{name}", responses=openapi_ok(*PAGE_TYPES))
-    def term(request: Request, name: str, format: str | None = None) -> Response:
-        return describe(request, "ontology/term/" + name, format)
+    async def term(request: Request, name: str, format: str | None = None) -> Response:
+        return await describe(request, "ontology/term/" + name, format)
 
     @router.get("/ontology{suffix:path}", responses=openapi_ok(*PAGE_TYPES))
-    def ontology(request: Request, suffix: str, format: str | None = None) -> Response:
+    async def ontology(request: Request, suffix: str, format: str | None = None) -> Response:
         fmt = {"": None, "/": "html", ".html": "html"}.get(
             suffix, suffix.lstrip(".") if suffix[1:] in RDF_FORMATS else "?"
         )
@@ -64,6 +64,6 @@ def routes(site: Site) -> APIRouter:
             with STORE_LOCK.reading():
                 return serialize(site.model.ontology_document, fmt), MEDIA_OF[fmt]
 
-        return site.rendered((ONTOLOGY_IRI, fmt), render).response(request, {"Vary": "Accept"})
+        return (await site.kept((ONTOLOGY_IRI, fmt), render)).response(request, {"Vary": "Accept"})
 
     return router

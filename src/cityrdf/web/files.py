@@ -20,11 +20,13 @@ def routes(site: Site) -> APIRouter:
     router = APIRouter()
 
     @router.get("/static/{name}", responses=openapi_ok(*STATIC_MEDIA.values()))
-    def static(request: Request, name: str) -> Response:
+    async def static(request: Request, name: str) -> Response:
         if name not in STATIC_FILES:
             raise HTTPException(404, f"no static file {name!r}")
         media = STATIC_MEDIA["." + name.rsplit(".", 1)[-1]]
-        return site.rendered(("static", name), lambda: (static_file(name), media)).response(request)
+        return (await site.kept(("static", name), lambda: (static_file(name), media))).response(
+            request
+        )
 
     @router.get("/dumps/{name}", responses=openapi_ok(*DUMP_MEDIA.values(), "text/plain"))
     def dump(request: Request, name: str) -> Response:

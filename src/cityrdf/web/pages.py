@@ -16,31 +16,31 @@ def routes(site: Site) -> APIRouter:
     """Registered last: `/{page}` would otherwise take the paths of the other routers."""
     router = APIRouter()
 
-    def page(request: Request, name: str, render) -> Response:
-        html = site.rendered(("page", name), lambda: (render().encode(), HTML))
+    async def page(request: Request, name: str, render) -> Response:
+        html = await site.kept(("page", name), lambda: (render().encode(), HTML))
         return html.response(request)
 
     @router.get("/shapes", response_class=HTMLResponse)
-    def shapes(request: Request) -> Response:
-        return page(request, "shapes", lambda: site.shapes_html)
+    async def shapes(request: Request) -> Response:
+        return await page(request, "shapes", lambda: site.shapes_html)
 
     @router.get("/", response_class=HTMLResponse)
-    def home(request: Request) -> Response:
-        return page(request, "index", lambda: site.index_html["index"])
+    async def home(request: Request) -> Response:
+        return await page(request, "index", lambda: site.index_html["index"])
 
     @router.get("/questions", response_class=HTMLResponse)
-    def questions(request: Request) -> Response:
-        return page(request, "questions", lambda: site.pages.questions(site.questions))
+    async def questions(request: Request) -> Response:
+        return await page(request, "questions", lambda: site.pages.questions(site.questions))
 
     @router.get("/{name}", response_class=HTMLResponse)
-    def index(request: Request, name: str) -> Response:
+    async def index(request: Request, name: str) -> Response:
         stem = name.removesuffix(".html")
         if stem == "index":
-            return home(request)
+            return await home(request)
         if stem == "questions":
-            return questions(request)
+            return await questions(request)
         if stem not in INDEX_PAGES:
             raise HTTPException(404, f"no page /{name}")
-        return page(request, stem, lambda: site.index_html[stem])
+        return await page(request, stem, lambda: site.index_html[stem])
 
     return router

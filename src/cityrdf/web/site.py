@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
 
 from cityrdf import graph, publish
 from cityrdf.pages import Pages
@@ -79,6 +80,17 @@ class Site:
             if len(self._rendered) < MAX_RENDERED:
                 self._rendered[key] = found
         return found
+
+    async def kept(self, key: Hashable, render: Callable[[], tuple[bytes, str]]) -> Rendered:
+        """`rendered` for async routes: a body already kept is served without leaving the event
+        loop; rendering (which reads the store) runs in the thread pool."""
+        found = self._rendered.get(key)
+        if found is None:
+            found = await run_in_threadpool(self.rendered, key, render)
+        return found
+
+    async def exists_async(self, iri: str) -> bool:
+        return iri in self._exists or await run_in_threadpool(self.exists, iri)
 
     def for_base(self, key: Hashable, base_url: str, render) -> Rendered:
         """As `rendered`, for a body that names the request's base URL: kept for the first few

@@ -22,8 +22,9 @@ from cityrdf.query import to_iri
 from cityrdf.service_description import service_graph
 from cityrdf.sparql_guard import UPDATE_REFUSED, QueryRefused, check_query
 from cityrdf.web.common import MEDIA_OF, PAGE_TYPES, openapi_errors, openapi_ok, short
+from cityrdf.web.evaluate import GRAPH_TYPES, RESULT_MEDIA, Answer, Job, Limits
 from cityrdf.web.site import Site
-from cityrdf.web.worker import GRAPH_TYPES, RESULT_MEDIA, Answer, Job, Limits, WorkerPool
+from cityrdf.web.worker import WorkerPool
 
 SPARQL_MEDIA = sorted({media.split(";")[0] for media in RESULT_MEDIA.values()} | set(GRAPH_TYPES))
 RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}

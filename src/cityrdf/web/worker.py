@@ -1,10 +1,11 @@
-"""Where a SPARQL query from outside is evaluated: a forked, walled-off worker process.
+"""Where a SPARQL query from outside is evaluated: forked, walled-off worker processes.
 
-Each query runs in a child forked from the server, sharing its in-memory store copy-on-write. The
-child first walls itself off (cityrdf.sandbox: no network sockets, RLIMIT_AS), then evaluates and
-sends back the serialised answer. A query past its deadline is killed with its process (a thread
-could only be abandoned), and one that needs more memory than allowed dies alone: the server lives.
-Callers check the query first (cityrdf.sparql_guard); the walls hold even if that check misses.
+The workers are forked from the server as it starts, sharing its in-memory store copy-on-write.
+Each first walls itself off (cityrdf.sandbox: no network sockets, RLIMIT_AS), then evaluates the
+jobs it is sent (cityrdf.web.evaluate) one at a time. A query past its deadline is killed with its
+worker (a thread could only be abandoned), and one that needs more memory than allowed kills only
+its worker: the server lives, and replaces the worker. Callers check the query first
+(cityrdf.sparql_guard); the walls hold even if that check misses.
 """
 
 from __future__ import annotations
@@ -14,47 +15,14 @@ import queue
 import signal
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from cityrdf import sandbox
-from cityrdf.conneg import negotiate
-from cityrdf.site_model import serialize
-from cityrdf.web.results import SOLUTION_WRITERS, boolean_result
+from cityrdf.web.evaluate import UNDOABLE, Answer, Job, Limits, evaluate, over_memory, text
 
-RESULT_TYPES = {  # media type -> result format, in the order we prefer them
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-BOOLEAN_TYPES = [m for m, fmt in RESULT_TYPES.items() if fmt in ("json", "xml")]
-RESULT_MEDIA = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-}
-GRAPH_TYPES = {
-    "text/turtle": "ttl",
-    "application/n-triples": "nt",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdf",
-}
-GRAPH_MEDIA = {fmt: media for media, fmt in GRAPH_TYPES.items()}
-FORMAT_PARAM = {
-    **{name: name for name in ("json", "xml", "csv", "tsv", "ttl", "nt", "jsonld", "rdf")},
-    "turtle": "ttl",
-    "ntriples": "nt",
-    "json-ld": "jsonld",
-    "rdfxml": "rdf",
-    "rdf+xml": "rdf",
-}
-MB = 2**20
+__all__ = ["STORE_LOCK", "UNDOABLE", "Answer", "Job", "Limits", "WorkerPool", "run_query"]
+
 # how a worker over its RLIMIT_AS dies: Rust aborts when an allocation fails
 DIED_OF_MEMORY = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS)
 
@@ -100,37 +68,6 @@ class ForkLock:
 STORE_LOCK = ForkLock()
 
 
-@dataclass
-class Answer:
-    status: int
-    media_type: str
-    body: bytes
-    truncated: bool = False
-
-
-@dataclass(frozen=True)
-class Limits:
-    timeout: float  # seconds
-    max_results: int  # rows or triples
-    max_answer_bytes: int
-    memory: int  # bytes the worker may allocate
-
-
-@dataclass(frozen=True)
-class Job:
-    query: str
-    accept: str
-    fmt: str | None
-    options: dict = field(default_factory=dict)  # default_graph / named_graphs for store.query
-
-
-def text(status: int, message: str) -> Answer:
-    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
-
-
-UNDOABLE = text(400, "query failed: it asks for something this endpoint does not do")
-
-
 class Worker:
     """One forked, walled-off process that evaluates jobs sent over a socket pair, one at a time."""
 
@@ -173,13 +110,22 @@ class WorkerPool:
     killed and replaced, and each is replaced after `max_jobs` jobs (memory it kept)."""
 
     def __init__(self, store: ox.Store, limits: Limits, size: int, max_jobs: int = 500):
-        self.store, self.limits, self.max_jobs = store, limits, max_jobs
+        self.store, self.limits, self.size, self.max_jobs = store, limits, size, max_jobs
         self.idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
-        for _ in range(size):
-            self.idle.put(Worker(store, limits))
+        self._started = threading.Lock()
+        self.started = False
+
+    def start(self) -> None:
+        """Fork the workers (the server calls this as it starts; `run` does if it has not)."""
+        with self._started:
+            if not self.started:
+                for _ in range(self.size):
+                    self.idle.put(Worker(self.store, self.limits))
+                self.started = True
 
     def run(self, job: Job) -> Answer:
         """Blocks while every worker is busy: callers bound how many jobs wait (a semaphore)."""
+        self.start()
         worker = self.idle.get()
         answer, reusable = worker.run(job, self.limits)
         if not reusable or worker.jobs >= self.max_jobs:
@@ -200,16 +146,6 @@ def run_query(store: ox.Store, job: Job, limits: Limits) -> Answer:
         return worker.run(job, limits)[0]
     finally:
         worker.stop()
-
-
-def size(n: int) -> str:
-    return f"{n // MB} MB" if n >= MB else f"{n // 1024} KB"
-
-
-def over_memory(limits: Limits) -> Answer:
-    return text(
-        503, f"query stopped: it needed more than the {size(limits.memory)} a query may use"
-    )
 
 
 def _serve_jobs(store: ox.Store, limits: Limits, conn) -> None:
@@ -236,58 +172,3 @@ def _serve_jobs(store: ox.Store, limits: Limits, conn) -> None:
             except Exception:  # noqa: BLE001 -- a bug must still come back as a short answer
                 answer = text(500, "internal error while evaluating the query")
         conn.send(answer)
-
-
-def evaluate(store: ox.Store, job: Job, limits: Limits) -> Answer:
-    try:
-        result = store.query(job.query, **job.options)
-    except SyntaxError as err:
-        return text(400, f"query syntax error: {(str(err).splitlines() or ['?'])[0]}")
-    except (OSError, RuntimeError):
-        return UNDOABLE
-    if isinstance(result, ox.QueryBoolean):
-        chosen = pick(job, BOOLEAN_TYPES, RESULT_TYPES)
-        if not chosen:
-            return text(406, "an ASK result is available as SPARQL JSON or XML")
-        return Answer(200, RESULT_MEDIA[chosen], boolean_result(bool(result), chosen))
-    try:
-        if isinstance(result, ox.QuerySolutions):
-            chosen = pick(job, list(RESULT_TYPES), RESULT_TYPES)
-            if not chosen:
-                return text(406, "SELECT results are available as " + ", ".join(RESULT_TYPES))
-            variables = [v.value for v in result.variables]
-            rows, truncated = capped(result, limits.max_results)
-            body, media = SOLUTION_WRITERS[chosen](variables, rows), RESULT_MEDIA[chosen]
-        else:
-            chosen = pick(job, list(GRAPH_TYPES), GRAPH_TYPES)
-            if not chosen:
-                return text(
-                    406, "CONSTRUCT and DESCRIBE results are available as " + ", ".join(GRAPH_TYPES)
-                )
-            triples, truncated = capped(result, limits.max_results)
-            body, media = serialize(triples, chosen), GRAPH_MEDIA[chosen]
-    except (OSError, RuntimeError):
-        return UNDOABLE
-    if len(body) > limits.max_answer_bytes:
-        return text(
-            503,
-            f"query stopped: its answer is larger than the {size(limits.max_answer_bytes)} limit",
-        )
-    return Answer(200, media, body, truncated)
-
-
-def pick(job: Job, offered: list[str], formats: dict[str, str]) -> str | None:
-    """The result format: `format=`/`output=` if it names one, else content negotiation on Accept."""
-    if job.fmt and FORMAT_PARAM.get(job.fmt.lower()) in {formats[m] for m in offered}:
-        return FORMAT_PARAM[job.fmt.lower()]
-    media = negotiate(job.accept, offered)
-    return formats[media] if media else None
-
-
-def capped(iterator, limit: int) -> tuple[list, bool]:
-    items = []
-    for item in iterator:
-        if len(items) == limit:
-            return items, True
-        items.append(item)
-    return items, False

@@ -1,0 +1,134 @@
+"""Suggestions as RDF: `world/suggestions.nq`, graph …/graph/suggestions, each suggestion
+`prov:wasGeneratedBy` an activity that records the model, its parameters, its criterion weights and
+the world files (with their SHA-256) it read. A new run for a city replaces that city's suggestions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cityrdf import atomic
+from cityrdf.namespaces import CR, CRID, sparql_prologue
+from cityrdf.opportunities.criteria import CRITERIA, UNMEASURED
+from cityrdf.opportunities.ranker import Ranker
+from cityrdf.opportunities.store import SUGGESTIONS_GRAPH
+from cityrdf.opportunities.suggest import Suggestion
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+CRITERION_SCHEME = f"{CRID}scheme/opportunity-criteria"
+
+
+def criterion_iri(slug: str) -> str:
+    return f"{CRID}concept/opportunity-criteria/{slug}"
+
+
+def slug_of(city: str) -> str:
+    """The part of a city IRI after …/id/city/, safe as one path segment (`wd/Q42` → `wd-q42`)."""
+    local = city.removeprefix(f"{CRID}city/")
+    return (
+        local.replace("/", "-").lower()
+        if local != city
+        else hashlib.sha1(city.encode()).hexdigest()[:12]
+    )
+
+
+def write(
+    path: Path,
+    city: str,
+    suggestions: list[Suggestion],
+    ranker: Ranker,
+    weights: dict[str, float],
+    inputs: list[Path],
+) -> str:
+    """Write (or replace) `city`'s suggestions in `path`; returns the activity's IRI."""
+    graph = ox.NamedNode(SUGGESTIONS_GRAPH)
+    store = ox.Store()
+    if path.is_file():
+        store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    _forget(store, city)
+    now = datetime.now(UTC).replace(microsecond=0)
+    activity = f"{CRID}activity/opportunities/{slug_of(city)}-{now:%Y%m%dT%H%M%SZ}"
+    quads = []
+
+    def add(
+        s: str | ox.BlankNode, p: str, o: ox.NamedNode | ox.Literal | ox.BlankNode | str
+    ) -> None:
+        subject = s if isinstance(s, ox.BlankNode) else ox.NamedNode(s)
+        obj = ox.NamedNode(o) if isinstance(o, str) else o
+        quads.append(ox.Quad(subject, ox.NamedNode(p), obj, graph))
+
+    def literal(value: object, datatype: str) -> ox.Literal:
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
+
+    add(activity, RDF_TYPE.value, PROV + "Activity")
+    add(
+        activity,
+        RDFS + "label",
+        ox.Literal(f"cityrdf opportunities for {slug_of(city)}", language="en"),
+    )
+    add(activity, PROV + "startedAtTime", literal(now.isoformat(), "dateTime"))
+    versions = {f.name: "sha256:" + hashlib.sha256(f.read_bytes()).hexdigest() for f in inputs}
+    parameters = {**ranker.parameters(), "inputs": versions}
+    add(activity, str(CR.modelParameters), ox.Literal(json.dumps(parameters, sort_keys=True)))
+    for file in inputs:  # world/{source}.nq holds the dataset crid:dataset/world/{source}
+        add(activity, PROV + "used", f"{CRID}dataset/world/{file.stem}")
+    for slug, weight in sorted(weights.items()):
+        node = ox.BlankNode()
+        add(activity, str(CR.criterionWeight), node)
+        add(node, RDF_TYPE.value, str(CR.CriterionWeight))
+        add(node, str(CR.restsOn), criterion_iri(slug))
+        add(node, str(CR.weight), literal(f"{weight:.4f}", "decimal"))
+    for concept, reason in UNMEASURED:
+        add(activity, SKOS + "editorialNote", ox.Literal(f"not measured: {reason}", language="en"))
+        if concept:
+            add(activity, SKOS + "related", concept)
+    for criterion in CRITERIA:
+        iri = criterion_iri(criterion.slug)
+        add(iri, RDF_TYPE.value, SKOS + "Concept")
+        add(iri, SKOS + "inScheme", CRITERION_SCHEME)
+        add(iri, SKOS + "prefLabel", ox.Literal(criterion.label_en, language="en"))
+        add(iri, SKOS + "prefLabel", ox.Literal(criterion.label_fa, language="fa"))
+        for concept in criterion.concepts:
+            add(iri, SKOS + "related", concept)
+    add(CRITERION_SCHEME, RDF_TYPE.value, SKOS + "ConceptScheme")
+    for s in suggestions:
+        iri = f"{CRID}suggestion/{slug_of(city)}--{slug_of(s.candidate)}"
+        add(iri, RDF_TYPE.value, str(CR.PartnerSuggestion))
+        add(iri, str(CR.suggestedFor), city)
+        add(iri, str(CR.candidate), s.candidate)
+        add(iri, str(CR.rank), literal(s.rank, "positiveInteger"))
+        add(iri, str(CR.score), literal(f"{s.score:.6f}", "decimal"))
+        for criterion in s.criteria:
+            add(iri, str(CR.restsOn), criterion_iri(criterion.slug))
+        for fact in s.evidence:
+            add(iri, str(CR.evidence), ox.Literal(fact, language="en"))
+        add(iri, PROV + "wasGeneratedBy", activity)
+    store.extend(quads)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic.replacing(path) as temporary:
+        store.dump(str(temporary), ox.RdfFormat.N_QUADS)
+    return activity
+
+
+def _forget(store: ox.Store, city: str) -> None:
+    """Remove the city's earlier suggestions and the activities nothing points to any more."""
+    store.update(
+        sparql_prologue()
+        + f"""
+        DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s cr:suggestedFor <{city}> ; ?p ?o }} }};
+        DELETE {{ GRAPH ?g {{ ?w ?p ?o }} }} WHERE {{ GRAPH ?g {{
+          ?a a prov:Activity ; cr:criterionWeight ?w . ?w ?p ?o
+          FILTER NOT EXISTS {{ ?s prov:wasGeneratedBy ?a }} }} }};
+        DELETE {{ GRAPH ?g {{ ?a ?p ?o }} }} WHERE {{ GRAPH ?g {{
+          ?a a prov:Activity ; ?p ?o FILTER NOT EXISTS {{ ?s prov:wasGeneratedBy ?a }} }} }}
+        """
+    )

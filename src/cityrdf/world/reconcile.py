@@ -1,0 +1,171 @@
+"""Pacts reconciled across sources: one `cr:TwinningAgreement` per pair of cities, `cr:attestedBy`
+one `cr:SourceRecord` per statement of a source, in that source's own graph.
+
+A pair the paper has keeps the paper's agreement IRI, so "which sources say so" is one query; the
+paper's graph itself is never written to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from cityrdf.namespaces import CR, CRID, DBO, GEO, PREFIXES, sparql_prologue
+from cityrdf.world import metadata
+from cityrdf.world.names import region_of, short_name
+from cityrdf.world.resolve import City, Resolver, slug
+from cityrdf.world.sources import Statement
+
+XSD = PREFIXES["xsd"]
+RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
+OWL_SAME_AS = ox.NamedNode(PREFIXES["owl"] + "sameAs")
+PROV_DERIVED = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
+DCTERMS_DATE = ox.NamedNode(PREFIXES["dcterms"] + "date")
+WD = PREFIXES["wd"]
+# Terms made once: an import writes half a million quads (rdflib's namespace lookups cost seconds).
+RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+AGREEMENT, CITY, COUNTRY = (ox.NamedNode(CR[c]) for c in ("TwinningAgreement", "City", "Country"))
+SOURCE_RECORD = ox.NamedNode(CR.SourceRecord)
+PARTY, ATTESTED_BY = ox.NamedNode(CR.party), ox.NamedNode(CR.attestedBy)
+COUNTRY_OF, ISO2, WORLD_REGION = (
+    ox.NamedNode(CR[p]) for p in ("country", "iso3166Alpha2", "worldRegion")
+)
+LAT, LONG, POPULATION = (
+    ox.NamedNode(GEO.lat),
+    ox.NamedNode(GEO.long),
+    ox.NamedNode(DBO.populationTotal),
+)
+DECIMAL, INTEGER = ox.NamedNode(XSD + "decimal"), ox.NamedNode(XSD + "integer")
+PAPER_AGREEMENTS = """SELECT ?agreement ?a ?b WHERE {
+  ?agreement a cr:TwinningAgreement ; cr:party ?a, ?b . FILTER(STR(?a) < STR(?b)) }"""
+PAPER_COUNTRY_LINKS = """SELECT ?country ?q WHERE {
+  ?country a cr:Country ; skos:exactMatch ?q FILTER(STRSTARTS(STR(?q), STR(wd:))) }"""
+
+
+def n(term: str) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
+
+
+@dataclass
+class Pair:
+    statement: Statement
+    a: City
+    b: City
+
+
+def city_slug(iri: str) -> str:
+    """`tehran` for crid:city/tehran, `wd-q90` for crid:city/wd/Q90, `world-de-x` for world/de/x."""
+    rest = iri[len(str(CRID["city/"])) :]
+    return rest.replace("/", "-").lower()
+
+
+class Writer:
+    def __init__(self, resolver: Resolver, store: ox.Store) -> None:
+        self.resolver = resolver
+        self.paper_agreements = {
+            frozenset((r["a"].value, r["b"].value)): r["agreement"].value
+            for r in store.query(sparql_prologue() + PAPER_AGREEMENTS)
+        }
+        self.country_qids = {
+            r["country"].value: r["q"].value
+            for r in store.query(sparql_prologue() + PAPER_COUNTRY_LINKS)
+        }
+
+    def agreement_iri(self, a: City, b: City) -> str:
+        known = self.paper_agreements.get(frozenset((a.iri, b.iri)))
+        if known:
+            return known
+        first, second = sorted((city_slug(a.iri), city_slug(b.iri)))
+        return str(CRID[f"agreement/{first}--{second}"])
+
+    def country_iri(self, iso2: str) -> str:
+        return self.resolver.country_iri.get(iso2) or str(CRID[f"country/{slug(short_name(iso2))}"])
+
+    def quads(self, source: str, pairs: list[Pair], origin: str, retrieved, extra_qids=None):
+        """Every quad of one source's graph; returns (quads, agreements, cities)."""
+        g = metadata.graph_iri(source)
+        dataset = metadata.dataset_iri(source)
+        out = metadata.describe(source, origin, retrieved, len(pairs))
+        cities: dict[str, City] = {}
+        agreements: set[str] = set()
+        records = str(CRID[f"record/world/{source}/"])
+        for pair in pairs:
+            agreement = n(self.agreement_iri(pair.a, pair.b))
+            if agreement.value not in agreements:
+                agreements.add(agreement.value)
+                out += [
+                    ox.Quad(agreement, RDF_TYPE, AGREEMENT, g),
+                    ox.Quad(agreement, PARTY, n(pair.a.iri), g),
+                    ox.Quad(agreement, PARTY, n(pair.b.iri), g),
+                ]
+            record = n(f"{records}{pair.statement.line}")
+            out += [
+                ox.Quad(agreement, ATTESTED_BY, record, g),
+                ox.Quad(record, RDF_TYPE, SOURCE_RECORD, g),
+                ox.Quad(record, PROV_DERIVED, dataset, g),
+                ox.Quad(record, RDFS_LABEL, ox.Literal(_record_label(pair)), g),
+            ]
+            start = _date_literal(pair.statement.start)
+            if start is not None:
+                out.append(ox.Quad(record, DCTERMS_DATE, start, g))
+            cities[pair.a.iri], cities[pair.b.iri] = pair.a, pair.b
+        countries: dict[str, str] = {}
+        for city in cities.values():
+            out += self._city(city, g, countries)
+        for iso2, iri in countries.items():
+            out += self._country(iso2, iri, g, (extra_qids or {}).get(iso2))
+        return out, agreements, cities
+
+    def _city(self, city: City, g, countries) -> list[ox.Quad]:
+        s = n(city.iri)
+        out = [ox.Quad(s, RDF_TYPE, CITY, g)]
+        for lang, text in sorted(city.labels.items()):
+            out.append(ox.Quad(s, RDFS_LABEL, ox.Literal(text, language=lang), g))
+        if city.iso2:
+            countries[city.iso2] = self.country_iri(city.iso2)
+            out.append(ox.Quad(s, COUNTRY_OF, n(countries[city.iso2]), g))
+        if city.qid:
+            out.append(ox.Quad(s, OWL_SAME_AS, n(WD + city.qid), g))
+        if city.lat is not None:
+            out.append(ox.Quad(s, LAT, _decimal(city.lat), g))
+            out.append(ox.Quad(s, LONG, _decimal(city.long), g))
+        if city.population:
+            population = ox.Literal(str(city.population), datatype=INTEGER)
+            out.append(ox.Quad(s, POPULATION, population, g))
+        return out
+
+    def _country(self, iso2: str, iri: str, g, live_qid: str | None) -> list[ox.Quad]:
+        s = n(iri)
+        out = [
+            ox.Quad(s, RDF_TYPE, COUNTRY, g),
+            ox.Quad(s, RDFS_LABEL, ox.Literal(short_name(iso2), language="en"), g),
+            ox.Quad(s, ISO2, ox.Literal(iso2), g),
+        ]
+        qid = self.country_qids.get(iri) or (WD + live_qid if live_qid else None)
+        if qid:
+            out.append(ox.Quad(s, OWL_SAME_AS, n(qid), g))
+        region = region_of(iso2)
+        if region:
+            out.append(ox.Quad(s, WORLD_REGION, n(CRID[f"region/{region}"]), g))
+        return out
+
+
+def _record_label(pair: Pair) -> str:
+    s = pair.statement
+    names = [ref.name or ref.qid or "" for ref in (s.a, s.b)]
+    countries = [f" ({ref.country})" if ref.country else "" for ref in (s.a, s.b)]
+    return f"{s.source} line {s.line}: {names[0]}{countries[0]} – {names[1]}{countries[1]}"
+
+
+def _decimal(value: float) -> ox.Literal:
+    return ox.Literal(f"{value:.5f}", datatype=DECIMAL)
+
+
+def _date_literal(text: str) -> ox.Literal | None:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text or ""):
+        return ox.Literal(text, datatype=n(XSD + "date"))
+    if re.fullmatch(r"\d{4}", text or ""):
+        return ox.Literal(text, datatype=n(XSD + "gYear"))
+    return None

@@ -1,0 +1,265 @@
+"""`cityrdf world import`: read the sources, resolve their cities, reconcile their pacts and write
+`world/{source}.nq` (one named graph each), `world/resolution.sssom.tsv` and `world/review.csv`,
+all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gc
+import io
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cityrdf import atomic, graph, paths
+from cityrdf.errors import BadInput
+from cityrdf.wikidata import WikidataClient
+from cityrdf.world.names import Index, add_geonames, read_natural_earth
+from cityrdf.world.reconcile import Pair, Writer
+from cityrdf.world.resolve import Resolver, Review
+from cityrdf.world.sources import Source, read_wikidata_pairs, read_wikipedia
+
+# Natural Earth's populated places, where ../shared keeps them (read, never copied).
+DEFAULT_PLACES = (
+    paths.ROOT.parent / "shared/reference-data/natural-earth-places/populated-places.csv"
+)
+
+
+@dataclass
+class SourceReport:
+    source: str
+    statements: int
+    pairs: int  # agreements
+    cities: int
+    cities_with_qid: int  # a QID or a city of the paper
+    triples: int
+    skipped: int = 0  # statements whose two places resolved to one city
+
+
+@dataclass
+class Report:
+    sources: list[SourceReport] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    review: int = 0
+    seconds: float = 0.0
+
+
+def run(
+    wikidata_pairs: Path | None = None,
+    wikidata_labels: Path | None = None,
+    wikipedia: Path | None = None,
+    endpoint: str | None = None,
+    places: Path | None = None,
+    out_dir: Path | None = None,
+    sources: list[Path] | None = None,
+    cache_dir: Path | None = None,
+    client: WikidataClient | None = None,
+    now: dt.datetime | None = None,
+) -> Report:
+    # Building the gazetteer index makes millions of small lists; the cyclic collector would scan
+    # them again and again (2-3x the time) and there are no cycles to find: paused meanwhile.
+    gc.disable()
+    try:
+        return _run(
+            wikidata_pairs,
+            wikidata_labels,
+            wikipedia,
+            endpoint,
+            places,
+            out_dir,
+            sources,
+            cache_dir,
+            client,
+            now,
+        )
+    finally:
+        gc.enable()
+
+
+def _run(
+    wikidata_pairs,
+    wikidata_labels,
+    wikipedia,
+    endpoint,
+    places,
+    out_dir,
+    sources,
+    cache_dir,
+    client,
+    now,
+) -> Report:
+    started = time.perf_counter()
+    if wikidata_labels and not wikidata_pairs:
+        raise BadInput("--wikidata-labels needs --wikidata-pairs")
+    if not (wikidata_pairs or wikipedia or endpoint or client):
+        raise BadInput("give at least one of --wikidata-pairs, --wikipedia, --endpoint")
+    now = now or dt.datetime.now(dt.UTC)
+    read: list[Source] = []
+    if wikidata_pairs:
+        read.append(
+            read_wikidata_pairs(Path(wikidata_pairs), wikidata_labels and Path(wikidata_labels))
+        )
+    if wikipedia:
+        read.append(read_wikipedia(Path(wikipedia)))
+    if endpoint or client:
+        from cityrdf.world.live import read_live
+
+        read.append(read_live(client or WikidataClient(endpoint=endpoint, cache_dir=cache_dir)))
+
+    store = graph.load_store(sources)
+    index = Index()
+    default = paths.ROOT.parent / DEFAULT_PLACES
+    places = Path(places) if places else (default if default.is_file() else None)
+    if places:
+        read_natural_earth(places, index)
+    add_geonames(index)
+    resolver = Resolver(index, store)
+    # sources that give QIDs first: their cities, once given a country, help resolve names
+    resolved = {s.name: _resolve(s, resolver) for s in read if s.name != "wikipedia"}
+    resolver.country_from_labels()
+    resolver.index_labelled_cities()
+    resolved |= {s.name: _resolve(s, resolver) for s in read if s.name == "wikipedia"}
+    for source in read:
+        resolver.review += [
+            Review(source.name, text, "", f"line {line} not stated: {reason}", "")
+            for line, reason, text in source.incomplete
+        ]
+
+    writer = Writer(resolver, store)
+    report = Report()
+    files: dict[Path, bytes] = {}
+    out_dir = Path(out_dir or paths.WORLD_DIR)
+    for source in read:
+        pairs, skipped = resolved[source.name]
+        live_countries = {
+            ref.iso2: ref.country_qid
+            for s in source.statements
+            for ref in (s.a, s.b)
+            if ref.iso2 and ref.country_qid
+        }
+        quads, agreements, cities = writer.quads(
+            source.name, pairs, _origin(source.origin), now, live_countries
+        )
+        files[out_dir / f"{source.name}.nq"] = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        with_qid = sum(1 for c in cities.values() if c.qid or c.paper)
+        report.sources.append(
+            SourceReport(
+                source.name,
+                len(source.statements),
+                len(agreements),
+                len(cities),
+                with_qid,
+                len(set(quads)),
+                skipped,
+            )
+        )
+    files[out_dir / "resolution.sssom.tsv"] = _sssom(resolver).encode("utf-8")
+    files[out_dir / "review.csv"] = _review(resolver).encode("utf-8")
+    with ExitStack() as renames:  # the renames run only once every file is written
+        for path, content in files.items():
+            renames.enter_context(atomic.replacing(path)).write_bytes(content)
+    report.files, report.review = list(files), len(resolver.review)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _resolve(source: Source, resolver: Resolver) -> tuple[list[Pair], int]:
+    pairs, skipped = [], 0
+    for statement in source.statements:
+        a, b = (
+            resolver.by_qid(ref, source.labels.get(ref.qid, {}), source.coordinates.get(ref.qid))
+            if ref.qid
+            else resolver.by_name(source.name, ref)
+            for ref in (statement.a, statement.b)
+        )
+        if a.iri == b.iri:
+            skipped += 1  # e.g. two districts of one city, or a namesake resolved twice
+            continue
+        pairs.append(Pair(statement, a, b))
+    return pairs, skipped
+
+
+def _origin(origin: str) -> str:
+    """A file's name (never the local path) or an endpoint's URL."""
+    return origin if "://" in origin else Path(origin).name
+
+
+SSSOM_HEADER = """# curie_map:
+#   crid: https://w3id.org/cityrdf/id/
+#   semapv: https://w3id.org/semapv/vocab/
+#   skos: http://www.w3.org/2004/02/skos/core#
+#   wikidata: http://www.wikidata.org/entity/
+# license: https://creativecommons.org/licenses/by-sa/4.0/
+# mapping_set_id: https://w3id.org/cityrdf/id/mappings/world-names
+# mapping_tool: cityrdf world import
+"""
+SSSOM_COLUMNS = [
+    "subject_id",
+    "subject_label",
+    "predicate_id",
+    "object_id",
+    "object_label",
+    "mapping_justification",
+    "confidence",
+    "subject_source",
+    "comment",
+]
+
+
+def _sssom(resolver: Resolver) -> str:
+    """The name resolutions that reached a QID, as an SSSOM/TSV mapping set."""
+    out = io.StringIO()
+    out.write(SSSOM_HEADER)
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer.writerow(SSSOM_COLUMNS)
+    crid = "https://w3id.org/cityrdf/id/"
+    for m in sorted(resolver.mappings, key=lambda m: (m.source, m.target, m.name)):
+        if not m.qid:
+            continue
+        writer.writerow(
+            [
+                "crid:" + m.target[len(crid) :],
+                f"{m.name} ({m.country})",
+                "skos:exactMatch",
+                f"wikidata:{m.qid}",
+                "",
+                m.justification,
+                m.confidence,
+                m.source,
+                m.evidence,
+            ]
+        )
+    return out.getvalue()
+
+
+def _review(resolver: Resolver) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["source", "name", "country", "reason", "candidates"])
+    for r in sorted(resolver.review, key=lambda r: (r.source, r.country, r.name)):
+        writer.writerow([r.source, r.name, r.country, r.reason, r.candidates])
+    return out.getvalue()
+
+
+def print_summary(report: Report) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"cityrdf world import ({report.seconds:.1f} s)")
+    for column in ("source", "statements", "pacts", "cities", "with QID", "triples", "self-pairs"):
+        table.add_column(column)
+    for s in report.sources:
+        table.add_row(
+            s.source,
+            *(
+                f"{v:,}"
+                for v in (s.statements, s.pairs, s.cities, s.cities_with_qid, s.triples, s.skipped)
+            ),
+        )
+    console = Console()
+    console.print(table)
+    console.print(f"names to review: {report.review}; wrote " + ", ".join(map(str, report.files)))

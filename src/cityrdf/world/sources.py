@@ -1,0 +1,124 @@
+"""Readers of the world layer's sources: each turns a file or an endpoint into `Statement`s.
+
+A statement is one line (or one answer row) of a source saying that two places are twinned, with
+what the source says about each place: a Wikidata QID, a name, a country name. Readers judge a file
+by its parsed fields (QIDs by pattern, CSV by its header) and name the file and line they refuse.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cityrdf.errors import BadInput
+
+QID = re.compile(r"Q[1-9]\d*")
+WIKIPEDIA_COLUMNS = ["city1", "country1", "city2", "country2"]
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    """A place as one source names it."""
+
+    qid: str | None = None
+    name: str = ""
+    country: str = ""  # the country's name as the source prints it
+    country_qid: str | None = None
+    iso2: str | None = None
+
+
+@dataclass
+class Statement:
+    source: str  # wikidata-2016, wikipedia or wikidata-live
+    line: int  # line of the file (or row of the answer) it comes from, for its record IRI
+    a: PlaceRef
+    b: PlaceRef
+    start: str = ""  # P580 as the source gives it (YYYY, YYYY-MM-DD), if any
+
+
+@dataclass
+class Source:
+    name: str
+    statements: list[Statement]
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # QID -> lang -> label
+    coordinates: dict[str, tuple[float, float]] = field(default_factory=dict)  # QID -> (lat, long)
+    origin: str = ""  # the file or endpoint read
+    # rows read but not stated: (line, reason, the row's text), for the review queue
+    incomplete: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def _lines(path: Path):
+    if not path.is_file():
+        raise BadInput(f"{path}: no such file")
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            yield from enumerate(handle, start=1)
+    except UnicodeDecodeError as err:
+        raise BadInput(f"{path}: not UTF-8 text ({err.reason})") from None
+
+
+def read_wikidata_pairs(pairs: Path, labels: Path | None = None) -> Source:
+    """`QID<TAB>QID[<TAB>start]` statements (the 2016 crawl) and `QID<TAB>label` names."""
+    statements = []
+    for number, line in _lines(Path(pairs)):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.rstrip("\r\n").split("\t")
+        if len(fields) not in (2, 3) or not all(QID.fullmatch(f) for f in fields[:2]):
+            raise BadInput(f"{pairs}:{number}: expected QID<TAB>QID[<TAB>start time]")
+        if fields[0] == fields[1]:
+            raise BadInput(f"{pairs}:{number}: {fields[0]} is twinned with itself")
+        start = fields[2].strip() if len(fields) == 3 else ""
+        statements.append(
+            Statement("wikidata-2016", number, PlaceRef(fields[0]), PlaceRef(fields[1]), start)
+        )
+    names: dict[str, dict[str, str]] = {}
+    if labels is not None:
+        for number, line in _lines(Path(labels)):
+            if not line.strip():
+                continue
+            fields = line.rstrip("\r\n").split("\t")
+            if len(fields) != 2 or not QID.fullmatch(fields[0]) or not fields[1].strip():
+                raise BadInput(f"{labels}:{number}: expected QID<TAB>label")
+            # The 2016 crawl's labels are mostly German (Teheran, Täbris): tagged "de" for that
+            # reason, and never used as English labels.
+            names[fields[0]] = {"de": fields[1].strip()}
+    return Source("wikidata-2016", statements, names, origin=str(pairs))
+
+
+def read_wikipedia(path: Path) -> Source:
+    """A table `city1,country1,city2,country2` (English Wikipedia's lists of twin towns)."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"{path}: no such file")
+    statements, incomplete = [], []
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle)
+            if next(reader, None) != WIKIPEDIA_COLUMNS:
+                raise BadInput(f"{path}:1: the header must be {','.join(WIKIPEDIA_COLUMNS)}")
+            for fields in reader:
+                if not fields:
+                    continue
+                if len(fields) != 4:
+                    raise BadInput(
+                        f"{path}:{reader.line_num}: expected 4 fields, got {len(fields)}"
+                    )
+                if not all(f.strip() for f in fields):
+                    # the scraped lists have a few rows with a place but no country: kept for review
+                    incomplete.append((reader.line_num, "an empty field", ",".join(fields)))
+                    continue
+                city1, country1, city2, country2 = (f.strip() for f in fields)
+                statements.append(
+                    Statement(
+                        "wikipedia",
+                        reader.line_num,
+                        PlaceRef(name=city1, country=country1),
+                        PlaceRef(name=city2, country=country2),
+                    )
+                )
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise BadInput(f"{path}: {err}") from None
+    return Source("wikipedia", statements, origin=str(path), incomplete=incomplete)

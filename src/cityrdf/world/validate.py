@@ -1,0 +1,59 @@
+"""`cityrdf world validate`: each world graph alone against shapes/world/*.ttl (fastshacl).
+
+The world graphs are validated one by one in a store of their own, so a source's city or country
+must be described in that source's graph; the project graph's validation is `cityrdf validate`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from cityrdf import fastshacl, paths
+from cityrdf.errors import BadInput
+from cityrdf.validate import Finding, compact
+
+
+def shapes() -> rdflib.Graph:
+    """shapes/world/*.ttl (looked up at call time: tests point paths at small projects)."""
+    graph = rdflib.Graph()
+    for path in sorted((paths.SHAPES_DIR / "world").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def validate_world(files: list[Path] | None = None) -> dict[str, list[Finding]]:
+    """Findings per world graph IRI (an empty list when the graph conforms)."""
+    files = sorted(paths.WORLD_DIR.glob("*.nq")) if files is None else files
+    if not files:
+        raise BadInput(f"no world graphs: {paths.WORLD_DIR}/*.nq (run `cityrdf world import`)")
+    shape_graph = shapes()
+    found: dict[str, list[Finding]] = {}
+    for path in files:
+        dataset = ox.Store()
+        try:
+            dataset.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        except (SyntaxError, ValueError, OSError) as err:
+            raise BadInput(f"{path}: {err}") from None
+        for graph in dataset.named_graphs():
+            alone = ox.Store()
+            alone.extend(
+                ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                for q in dataset.quads_for_pattern(None, None, None, graph)
+            )
+            found[graph.value] = [
+                Finding(
+                    "shacl",
+                    str(r.severity).rsplit("#", 1)[-1],
+                    str(r.focus_node),
+                    " ".join(str(m) for m in r.messages),
+                    compact(str(r.component)),
+                    compact(str(r.result_path)) if r.result_path is not None else "",
+                    str(r.value) if r.value is not None else "",
+                    path.name,
+                )
+                for r in fastshacl.validate(alone, shape_graph)
+            ]
+    return found

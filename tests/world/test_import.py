@@ -1,0 +1,306 @@
+"""`cityrdf world import` on the small fixture: named graphs, the world vocabulary, one agreement
+per pair with one record per statement, the paper untouched, bad input refused whole."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pyoxigraph as ox
+import pytest
+
+from cityrdf import paths
+from cityrdf.errors import BadInput
+from cityrdf.world import run as world_run
+
+from .conftest import FIXTURES, NOW
+
+CR = "https://w3id.org/cityrdf/ontology#"
+CRID = "https://w3id.org/cityrdf/id/"
+GRAPH = "https://w3id.org/cityrdf/graph/world/"
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    out = tmp_path_factory.mktemp("world")
+    report = world_run.run(
+        FIXTURES / "p190-pairs.tsv",
+        FIXTURES / "p190-labels.tsv",
+        FIXTURES / "twin-cities.csv",
+        places=FIXTURES / "populated-places.csv",
+        out_dir=out,
+        now=NOW,
+    )
+    store = ox.Store()
+    for path in sorted(out.glob("*.nq")):
+        store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    return out, report, store
+
+
+def rows(store, query: str) -> list[tuple]:
+    prologue = f"PREFIX cr: <{CR}> PREFIX prov: <http://www.w3.org/ns/prov#> "
+    result = store.query(prologue + query)
+    names = [v.value for v in result.variables]
+    return [tuple(None if r[n] is None else r[n].value for n in names) for r in result]
+
+
+def test_the_import_is_the_committed_world_fixture(imported):
+    """world.nq (which the manifest's world questions run on) is what the import makes."""
+    out, _, _ = imported
+    made = ox.Dataset(ox.parse(path=str(out / "wikidata-2016.nq"), format=ox.RdfFormat.N_QUADS))
+    for quad in ox.parse(path=str(out / "wikipedia.nq"), format=ox.RdfFormat.N_QUADS):
+        made.add(quad)
+    committed = ox.Dataset(ox.parse(path=str(FIXTURES / "world.nq"), format=ox.RdfFormat.N_QUADS))
+    made.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    committed.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    assert set(made) == set(committed)
+
+
+def test_each_source_is_its_own_named_graph_and_nothing_is_in_the_default_graph(imported):
+    _, report, store = imported
+    graphs = {g.value for g in store.named_graphs()}
+    assert graphs == {GRAPH + "wikidata-2016", GRAPH + "wikipedia"}
+    assert not list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert [s.source for s in report.sources] == ["wikidata-2016", "wikipedia"]
+
+
+def test_one_agreement_per_pair_with_one_record_per_statement(imported):
+    _, _, store = imported
+    found = rows(
+        store,
+        "SELECT ?agreement (COUNT(DISTINCT ?record) AS ?records) WHERE { "
+        f"GRAPH <{GRAPH}wikidata-2016> {{ ?agreement cr:attestedBy ?record }} }} GROUP BY ?agreement",
+    )
+    counts = {a.removeprefix(CRID): int(n) for a, n in found}
+    # the crawl states Isfahan - Venice and Los Angeles - Mexico City in both directions
+    assert counts == {
+        "agreement/baalbek--isfahan": 1,
+        "agreement/isfahan--wd-q641": 2,
+        "agreement/baku--tabriz": 2,
+        "agreement/los-angeles--tehran": 1,
+        "agreement/los-angeles--wd-q1489": 2,
+    }
+    parties = rows(
+        store,
+        "SELECT ?a (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?a cr:party ?c } } GROUP BY ?a",
+    )
+    assert parties and all(int(n) == 2 for _, n in parties)
+
+
+def test_cities_are_one_resource_across_sources_and_the_papers_keep_their_iri(imported):
+    _, _, store = imported
+    graphs_of = {}
+    for city, graph in rows(store, "SELECT ?c ?g WHERE { GRAPH ?g { ?c a cr:City } }"):
+        graphs_of.setdefault(city.removeprefix(CRID), set()).add(graph.removeprefix(GRAPH))
+    # "Kazan, Russia" (Wikipedia) is the paper's Kazan; Mexico City is one item in both sources
+    assert graphs_of["city/kazan"] == {"wikipedia"}
+    assert graphs_of["city/wd/Q1489"] == {"wikidata-2016", "wikipedia"}
+    assert graphs_of["city/isfahan"] == {"wikidata-2016", "wikipedia"}
+    same_as = rows(
+        store,
+        f"SELECT ?q WHERE {{ GRAPH ?g {{ <{CRID}city/wd/Q1489> "
+        "<http://www.w3.org/2002/07/owl#sameAs> ?q } }",
+    )
+    assert {q for (q,) in same_as} == {"http://www.wikidata.org/entity/Q1489"}
+
+
+def test_countries_carry_their_iso_code_and_world_region(imported):
+    _, _, store = imported
+    found = set(
+        rows(
+            store,
+            """SELECT ?c ?iso ?region WHERE { GRAPH ?g { ?c a cr:Country ;
+               cr:iso3166Alpha2 ?iso . OPTIONAL { ?c cr:worldRegion ?region } } }""",
+        )
+    )
+    assert (CRID + "country/mexico", "MX", CRID + "region/america") in found
+    assert (CRID + "country/iran", "IR", CRID + "region/middle-east-north-africa") in found
+    assert (CRID + "country/japan", "JP", CRID + "region/asia") in found
+
+
+def test_every_record_names_its_dataset_with_licence_and_retrieval_time(imported):
+    _, _, store = imported
+    found = set(
+        rows(
+            store,
+            """SELECT ?dataset ?licence ?when WHERE { GRAPH ?g { ?record a cr:SourceRecord ;
+            prov:wasDerivedFrom ?dataset . ?dataset <http://purl.org/dc/terms/license> ?licence ;
+            prov:generatedAtTime ?when } }""",
+        )
+    )
+    assert found == {
+        (
+            CRID + "dataset/world/wikidata-2016",
+            "https://creativecommons.org/publicdomain/zero/1.0/",
+            "2026-12-01T00:00:00Z",
+        ),
+        (
+            CRID + "dataset/world/wikipedia",
+            "https://creativecommons.org/licenses/by-sa/4.0/",
+            "2026-12-01T00:00:00Z",
+        ),
+    }
+
+
+def test_ambiguous_and_unreadable_names_go_to_the_review_queue(imported):
+    out, _, _ = imported
+    review = (out / "review.csv").read_text(encoding="utf-8")
+    assert "Springfield,United States,ambiguous" in review
+    assert "Nowhere,Grece,country not recognised" in review
+    assert "line 7 not stated: an empty field" in review
+    sssom = (out / "resolution.sssom.tsv").read_text(encoding="utf-8")
+    assert "crid:city/wd/Q1489\tMexico City (Mexico)\tskos:exactMatch\twikidata:Q1489" in sssom
+
+
+def test_the_project_sources_are_never_written(tmp_path, fixture_sources):
+    def digest():
+        return {
+            p: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(paths.DATA_DIR.rglob("*"))
+            if p.is_file()
+        }
+
+    before = digest()
+    world_run.run(**fixture_sources, out_dir=tmp_path, now=NOW)
+    assert digest() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("pairs.tsv", "Q1\tQ2\nQ1\tP17\n", r"pairs.tsv:2: expected QID<TAB>QID"),
+        ("pairs.tsv", "Q5\tQ5\n", r"pairs.tsv:1: Q5 is twinned with itself"),
+        (
+            "twins.csv",
+            "a,b,c,d\nx,y,z,w\n",
+            r"twins.csv:1: the header must be city1,country1,city2,country2",
+        ),
+        (
+            "twins.csv",
+            "city1,country1,city2,country2\nx,y,z\n",
+            r"twins.csv:2: expected 4 fields, got 3",
+        ),
+    ],
+)
+def test_bad_input_is_refused_with_its_line_and_nothing_is_written(
+    tmp_path, name, content, message
+):
+    bad = tmp_path / name
+    bad.write_text(content, encoding="utf-8")
+    out = tmp_path / "world"
+    kind = {"wikidata_pairs": bad} if name.endswith(".tsv") else {"wikipedia": bad}
+    good = (
+        {"wikipedia": FIXTURES / "twin-cities.csv"}
+        if name.endswith(".tsv")
+        else {"wikidata_pairs": FIXTURES / "p190-pairs.tsv"}
+    )
+    with pytest.raises(BadInput, match=message):
+        world_run.run(**kind, **good, places=FIXTURES / "populated-places.csv", out_dir=out)
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_no_source_and_labels_without_pairs_are_refused():
+    with pytest.raises(BadInput, match="at least one of"):
+        world_run.run()
+    with pytest.raises(BadInput, match="--wikidata-labels needs --wikidata-pairs"):
+        world_run.run(wikidata_labels=FIXTURES / "p190-labels.tsv")
+
+
+def test_the_command_writes_the_graphs_and_refuses_bad_input_with_exit_2(run_cityrdf, tmp_path):
+    out = tmp_path / "world"
+    done = run_cityrdf(
+        "world",
+        "import",
+        "--wikipedia",
+        FIXTURES / "twin-cities.csv",
+        "--places",
+        FIXTURES / "populated-places.csv",
+        "--out",
+        out,
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "resolution.sssom.tsv",
+        "review.csv",
+        "wikipedia.nq",
+    ]
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("Q1 Q2\n", encoding="utf-8")
+    refused = run_cityrdf("world", "import", "--wikidata-pairs", bad, "--out", tmp_path / "x")
+    assert refused.returncode == 2
+    assert refused.stderr == f"error: {bad}:1: expected QID<TAB>QID[<TAB>start time]\n"
+
+
+def test_the_world_graphs_conform_to_the_world_shapes():
+    from cityrdf.world.validate import validate_world
+
+    found = validate_world([FIXTURES / "world.nq"])
+    assert set(found) == {GRAPH + "wikidata-2016", GRAPH + "wikipedia"}
+    violations = [f for findings in found.values() for f in findings if f.severity == "Violation"]
+    assert violations == []
+    # the one city no source gives a country: a warning, named
+    warnings = [(f.focus_node, f.component) for f in found[GRAPH + "wikipedia"]]
+    assert warnings == [(CRID + "city/world/xx/nowhere", "sh:MinCountConstraintComponent")]
+
+
+def test_an_agreement_with_one_party_violates_the_world_shapes(tmp_path):
+    from cityrdf.world.validate import validate_world
+
+    broken = tmp_path / "broken.nq"
+    party = f"<{CRID}agreement/baku--tabriz> <{CR}party> <{CRID}city/baku>"
+    lines = (FIXTURES / "world.nq").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith(party)]
+    assert len(kept) == len(lines) - 1
+    broken.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    found = validate_world([broken])[GRAPH + "wikidata-2016"]
+    assert [(f.severity, f.focus_node, f.path, f.component) for f in found] == [
+        ("Violation", CRID + "agreement/baku--tabriz", "cr:party", "sh:MinCountConstraintComponent")
+    ]
+
+
+def test_the_world_map_and_the_tables_plot_draw_from_the_world_graphs(tmp_path):
+    from cityrdf import plot
+    from cityrdf.graph import load_store
+
+    store = load_store()
+    store.load(path=str(FIXTURES / "world.nq"), format=ox.RdfFormat.N_QUADS)
+    drawn = plot.plot("map", tmp_path / "ir.png", store, source="wikipedia", country="IR")
+    assert drawn.read_bytes().startswith(b"\x89PNG")
+    assert plot.plot("tables", tmp_path / "t.svg", store).read_text().startswith("<?xml")
+    network = plot.plot("network", tmp_path / "n.svg", store, source="wikipedia", country="IR")
+    # the Iranian cities of the Wikipedia fixture and their partners are the drawn labels
+    assert all(name in network.read_text() for name in ("Isfahan", "Kazan", "Baalbek"))
+    with pytest.raises(BadInput, match="no pact of a city in JP"):
+        plot.plot("map", tmp_path / "jp.png", store, source="wikidata-2016", country="JP")
+    with pytest.raises(BadInput, match="--source needs --country"):
+        plot.plot("map", tmp_path / "x.png", store, source="wikipedia")
+
+
+def test_the_world_layer_is_published_as_its_own_dataset_with_each_sources_licence(tmp_path):
+    import shutil
+
+    import rdflib
+
+    from cityrdf.graph import load_store
+    from cityrdf.publish import DATASET
+    from cityrdf.world.publish import write_world
+
+    world = tmp_path / "world"
+    world.mkdir()
+    shutil.copyfile(FIXTURES / "world.nq", world / "wikipedia.nq")  # both graphs, one file
+    site = tmp_path / "site"
+    write_world(site, "https://example.org/", DATASET, load_store(), world)
+    assert (site / "ontology" / "cityrdf-wikidata.sssom.tsv").is_file()
+    assert (site / "dumps" / "world" / "wikipedia.nq").read_bytes() == (
+        FIXTURES / "world.nq"
+    ).read_bytes()
+    void = rdflib.Graph().parse(site / "world" / "void.ttl")
+    ns = "http://rdfs.org/ns/void#"
+    subset = rdflib.URIRef("https://example.org/world/void.ttl#wikipedia")
+    licence = void.value(subset, rdflib.URIRef("http://purl.org/dc/terms/license"))
+    assert str(licence) == "https://creativecommons.org/licenses/by-sa/4.0/"
+    linkset = rdflib.URIRef("https://example.org/world/void.ttl#wikipedia--paper")
+    assert void.value(linkset, rdflib.URIRef(ns + "subjectsTarget")) == DATASET
+    # records of the paper's agreements in the fixture (both graphs, as the file holds both):
+    # crawl: Isfahan-Baalbek 1, Tabriz-Baku 2, Tehran-Los Angeles 1; Wikipedia: Isfahan-Baalbek 1,
+    # Tabriz-Kazan 1
+    assert int(void.value(linkset, rdflib.URIRef(ns + "triples"))) == 6
