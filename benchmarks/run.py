@@ -475,7 +475,11 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, help="write the results of --triples here")
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=PARTS, help="what to measure")
-    parser.add_argument("--sizes", nargs="+", default=SIZES, help="generated sizes for the suite")
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        help="sizes for the suite (default: 10 k, 100 k, 1 M and wikidata-p190)",
+    )
     parser.add_argument("--load-seconds", type=float, default=60, help="server load test length")
     parser.add_argument("--import-rows", type=int, default=200_000, help="rows of the import")
     args = parser.parse_args()
@@ -507,10 +511,10 @@ def report_all(args) -> None:
         rows += found
         notes.append(note)
     if "suite" in args.parts:
-        sizes = list(args.sizes)
-        if PAIRS.exists():
+        sizes = list(args.sizes or SIZES)
+        if args.sizes is None and PAIRS.exists():
             sizes.append(P190)
-        else:
+        elif args.sizes is None:
             print(f"  {PAIRS} is absent: only generated graphs are measured", file=sys.stderr)
         runs = [measure(n) for n in sizes]
     if "build" in args.parts:
