@@ -18,6 +18,20 @@ QT = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-query#")
 CRT = rdflib.Namespace("https://w3id.org/cityrdf/test#")
 
 
+def questions_on_fixture_graphs() -> set[str]:
+    """The questions whose manifest answers need qt:graphData (world layer, suggestions): the
+    pushed project alone gives them no rows, on Virtuoso as on the embedded store."""
+    manifest = paths.QUERIES_DIR / "manifest.ttl"
+    if not manifest.is_file():
+        return set()
+    tests = rdflib.Graph().parse(manifest, publicID=manifest.resolve().as_uri())
+    return {
+        Path(str(tests.value(action, QT.query))).stem
+        for action in tests.objects(None, MF.action)
+        if (action, QT.graphData, None) in tests
+    }
+
+
 def catalogue_calls() -> list:
     """(query name, ["key=value", …]) for every stored question: the manifest's bindings, if any."""
     manifest = paths.QUERIES_DIR / "manifest.ttl"
@@ -66,7 +80,8 @@ def test_stored_question_answers_alike_on_virtuoso_and_embedded(pushed_project, 
     embedded = query.render(query.run(stored, query.parse_params(params), store=store), "csv")
     remote = query.main(name, params, "csv", endpoint)
     assert rows_of(remote) == rows_of(embedded)
-    assert rows_of(embedded)[1] or not stored.params, f"{name} {params}: no rows to compare"
+    expect_rows = stored.params and name not in questions_on_fixture_graphs()
+    assert rows_of(embedded)[1] or not expect_rows, f"{name} {params}: no rows to compare"
 
 
 def test_cli_query_against_virtuoso_prints_the_embedded_answer(pushed_project, run_cityrdf):
