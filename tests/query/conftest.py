@@ -43,7 +43,6 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
             for b in graph.objects(action, CRT.binding)
         }
         result = graph.value(test, MF.result)
-        graph_data = graph.value(action, QT.graphData)
         entries.append(
             ManifestEntry(
                 name=str(graph.value(test, MF.name)),
