@@ -259,6 +259,20 @@ def test_every_quote_is_found_once_in_the_part_it_names(prose, paper_lines):
     assert problems == []
 
 
+def test_quotes_differ_from_the_printed_text_only_by_restored_zwnj(prose):
+    # Any reader's normalisation that drops ZWNJ finds them: spaces, letters and digits as printed.
+    if not PAPER.is_file():
+        pytest.skip(f"the paper's text is not at {PAPER} (set CITYRDF_PAPER)")
+    printed = PAPER.read_text(encoding="utf-8")
+    problems = [
+        (resource, text)
+        for resource, _, exact, prefix, suffix in anchors(prose)
+        for text in (exact, prefix, suffix)
+        if text.replace("\u200c", "") not in printed
+    ]
+    assert problems == []
+
+
 def test_part_starts_are_the_papers_headings(paper_lines):
     for line, _, heading in PART_STARTS:
         if heading is not None:
