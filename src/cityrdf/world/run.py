@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import gc
 import io
 import time
@@ -48,6 +49,22 @@ class Report:
     seconds: float = 0.0
 
 
+def _collector_paused(function):
+    """Building the gazetteer index makes millions of small lists; the cyclic collector would scan
+    them again and again (2-3x the time) and there are no cycles to find: paused meanwhile."""
+
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return paused
+
+
+@_collector_paused
 def run(
     wikidata_pairs: Path | None = None,
     wikidata_labels: Path | None = None,
@@ -59,38 +76,6 @@ def run(
     cache_dir: Path | None = None,
     client: WikidataClient | None = None,
     now: dt.datetime | None = None,
-) -> Report:
-    # Building the gazetteer index makes millions of small lists; the cyclic collector would scan
-    # them again and again (2-3x the time) and there are no cycles to find: paused meanwhile.
-    gc.disable()
-    try:
-        return _run(
-            wikidata_pairs,
-            wikidata_labels,
-            wikipedia,
-            endpoint,
-            places,
-            out_dir,
-            sources,
-            cache_dir,
-            client,
-            now,
-        )
-    finally:
-        gc.enable()
-
-
-def _run(
-    wikidata_pairs,
-    wikidata_labels,
-    wikipedia,
-    endpoint,
-    places,
-    out_dir,
-    sources,
-    cache_dir,
-    client,
-    now,
 ) -> Report:
     started = time.perf_counter()
     if wikidata_labels and not wikidata_pairs:
