@@ -15,7 +15,7 @@ NUMBERED = {
     "success-conditions": 6,
     "capacities": 2,
     "tehran-advantages": 11,
-    "tehran-recommendations": 6,
+    "tehran-recommendations": 7,
     "tourism-measures": 4,
 }
 UNNUMBERED = [

@@ -66,7 +66,7 @@ SCHEME_SIZES = {
     "iranian-city-strengths": 4,  # 232
     "iran-public-diplomacy-assets": 5,  # 232
     "social-production-outcomes": 7,  # 51
-    "propositions": 47,
+    "propositions": 66,
 }
 # Where the paper says how many there are, in words.
 STATED_COUNTS = {
