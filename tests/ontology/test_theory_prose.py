@@ -477,6 +477,18 @@ def unit_of_line(printed: list[str], line: int):
         ),
         ("propositions/cultural-planning-promotes-values", "گیلبوآ، ۱۳۸۸: ۵۶", "gilboa-1388"),
         ("propositions/local-governments-use-paradiplomacy", "Sassen, 2010:10", "sassen-2010"),
+        ("propositions/tehran-has-many-advantages", "YIC,1394", "yjc-1394"),
+        (
+            "power-kinds/hard-power",
+            "خاشعی و امازاده جعفر، ۱۳۹۰: ۵۶",
+            "khashei-emamzadeh-jafar-1390",
+        ),
+        ("power-kinds/soft-power", "صدرپور و همکاران، ۱۳۹۵: ۱۷۱", "sadrpour-1395"),
+        ("diplomacy-kinds/formal", "کوهکن، نزاکتی، ۲۰۱۳:۱۳۹۳", "kouhkan-nezakati-1393"),
+        ("diplomacy-kinds/informal", "کوهکن، نزاکتی، ۲۰۱۳:۱۳۹۳", "kouhkan-nezakati-1393"),
+        ("diplomacy-kinds/media-and-digital", "بصیرت و جلیلی، ۱۳۹۳: ۵۵", "basirat-jalili-1393"),
+        ("benefits/understanding-friendship-trust", "زینلی، ۱۳۸۷: ۱۱۰", "zeinali-1387"),
+        ("benefits/humanitarian-aims-and-peace", "قورچی و امانی، ۱۳۸۸: ۷۵", "ghourchi-amani-1388"),
     ],
 )
 def test_a_statement_cites_the_next_citation_of_its_paragraph(
