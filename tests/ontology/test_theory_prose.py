@@ -14,8 +14,8 @@ import rdflib
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import PROV, SKOS
 
-from cityrdf import paths
-from cityrdf.graph import parse_file
+from cityrdf import coverage, paths
+from cityrdf.graph import load_store, parse_file
 from cityrdf.namespaces import CR, CRID
 
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
@@ -380,8 +380,6 @@ ANNOUNCEMENTS = {
 
 @pytest.fixture(scope="module")
 def project():
-    from cityrdf.graph import load_store
-
     return load_store()
 
 
@@ -393,8 +391,6 @@ def printed() -> list[str]:
 
 
 def test_every_sentence_of_the_prose_holds_an_anchor(project, printed):
-    from cityrdf import coverage
-
     text = coverage.NormalisedText(printed)
     spans = []
     for a in coverage.anchors(project):
@@ -430,8 +426,6 @@ def test_every_sentence_of_the_prose_holds_an_anchor(project, printed):
 
 
 def unit_of_line(printed: list[str], line: int):
-    from cityrdf import coverage
-
     [unit] = [u for u in coverage.split_units(printed) if line in (u.lines or [u.line])]
     return unit
 
@@ -494,8 +488,6 @@ def unit_of_line(printed: list[str], line: int):
 def test_a_statement_cites_the_next_citation_of_its_paragraph(
     project, printed, resource, printed_citation, work
 ):
-    from cityrdf import coverage
-
     iri = CRID[f"concept/{resource}"]
     ask = f"ASK {{ <{iri}> <{CITO.citesAsEvidence}> <{CRID[f'work/{work}']}> }}"
     assert project.query(ask)
