@@ -32,6 +32,7 @@ LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 PAPER = CRID + "work/zahrani-rajaei"
 PUBLISHER = BASE + "catalog.ttl#publisher"  # the project, as the DCAT record names it
 DUMP_NAME = "cityrdf-nanopubs.trig"
+SITE_DIR = "np"  # the published site's folder of nanopublications, as the IRIs' np/
 CLAIM_SCHEMES = ("findings", "propositions", "tehran-recommendations")
 # Stands where the artefact code will be while the code is computed; the trustyuri library reads
 # it as a regular expression and normalises it to a space, as the Trusty URI specification does.
@@ -342,6 +343,11 @@ def verify(trig: bytes | str) -> str:
     if trusty_code(quads, code) != code:
         raise BadInput(f"{heads[0]}: the content does not hash to its Trusty URI")
     return heads[0]
+
+
+def site_paths(store: ox.Store) -> dict[str, str]:
+    """Item IRI -> where its nanopublication lives in the published site, without `.trig`."""
+    return {item: f"{SITE_DIR}/{item[len(CRID) :]}" for item in items(store)}
 
 
 def build_all(store: ox.Store, created: str) -> list[Nanopub]:

@@ -20,7 +20,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
-from cityrdf import atomic, graph, paths, service_description
+from cityrdf import atomic, graph, nanopubs, paths, service_description
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
 from cityrdf.pages import STATIC_FILES, Pages, static_file
@@ -110,6 +110,7 @@ def write_site(
     root: Path, store: ox.Store, base_url: str | None, endpoint: str | None = None
 ) -> int:
     model = SiteModel(store)
+    model.nanopub_paths = nanopubs.site_paths(store)  # written by write_dumps
     pages = Pages(model, mode="absolute" if base_url else "relative", base_url=base_url or "")
     count = 0
     for iri in model.resources():
@@ -200,6 +201,11 @@ def sha256sums_file(sums: dict[str, tuple[str, int]]) -> str:
 
 def write_dumps(root: Path, store: ox.Store) -> dict[str, tuple[str, int]]:
     blobs = dump_blobs(store)
+    # each claim and pact as a nanopublication under np/, and all of them as one dump
+    written = nanopubs.files(nanopubs.build_all(store, nanopubs.creation_time()))
+    blobs[nanopubs.DUMP_NAME] = written.pop(nanopubs.DUMP_NAME)
+    for name, data in written.items():
+        write(root / nanopubs.SITE_DIR / name, data)
     for name, data in blobs.items():
         write(root / "dumps" / name, data)
     sums = checksums(blobs)
