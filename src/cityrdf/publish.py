@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, XSD
 
 from cityrdf import atomic, graph, nanopubs, paths, service_description
 from cityrdf.errors import BadInput
@@ -307,11 +307,23 @@ def dcat_graph(
         None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(CR.Country))
     ):
         g.add((d, DCTERMS.spatial, URIRef(q.subject.value)))
-    for name, media_type, compression in DUMPS:
+    datasets = [(d, dump) for dump in DUMPS]
+    # the claims and pacts as nanopublications (cityrdf.nanopubs): a data set of its own
+    if nanopubs.DUMP_NAME in sums:
+        claims = URIRef(BASE + "catalog.ttl#nanopubs")
+        g.add((CATALOG, DCAT.dataset, claims))
+        g.add((claims, RDF.type, DCAT.Dataset))
+        title = "cityrdf: the paper's claims and pacts as nanopublications"
+        g.add((claims, DCTERMS.title, Literal(title, lang="en")))
+        g.add((claims, DCTERMS.license, LICENSE))
+        g.add((claims, DCTERMS.publisher, publisher))
+        g.add((claims, PROV.wasDerivedFrom, d))
+        datasets.append((claims, (nanopubs.DUMP_NAME, "application/trig", None)))
+    for dataset, (name, media_type, compression) in datasets:
         dist = URIRef(base_url + "dumps/" + name + "#distribution")
         digest, size = sums[name]
         checksum = BNode()
-        g.add((d, DCAT.distribution, dist))
+        g.add((dataset, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(f"cityrdf dump ({name})")))
         g.add((dist, DCAT.downloadURL, URIRef(base_url + "dumps/" + name)))

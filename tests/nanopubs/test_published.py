@@ -8,8 +8,14 @@ from pathlib import Path
 
 import html5lib
 import pytest
+import rdflib
+from rdflib import URIRef
+from rdflib.namespace import DCAT, PROV
 
 from cityrdf import graph, nanopubs, publish
+from cityrdf.namespaces import BASE
+
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +58,15 @@ def test_the_nanopub_dump_is_in_sha256sums_and_dated_by_source_date_epoch(site):
     dump = (site / "dumps" / nanopubs.DUMP_NAME).read_bytes()
     assert sums[nanopubs.DUMP_NAME] == hashlib.sha256(dump).hexdigest()
     assert b'"2026-12-01T00:00:00Z"^^' in dump
+
+
+def test_the_catalogue_lists_the_nanopub_dump_as_a_data_set_of_its_own(site):
+    catalog = rdflib.Graph().parse(site / "catalog.ttl")
+    dist = catalog.value(None, DCAT.downloadURL, URIRef(BASE + "dumps/" + nanopubs.DUMP_NAME))
+    claims = catalog.value(None, DCAT.distribution, dist)
+    assert claims is not None and claims != publish.DATASET
+    assert (publish.CATALOG, DCAT.dataset, claims) in catalog
+    assert catalog.value(claims, PROV.wasDerivedFrom) == publish.DATASET
+    digest = catalog.value(catalog.value(dist, SPDX.checksum), SPDX.checksumValue)
+    dump = (site / "dumps" / nanopubs.DUMP_NAME).read_bytes()
+    assert str(digest) == hashlib.sha256(dump).hexdigest()

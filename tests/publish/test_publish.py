@@ -122,7 +122,6 @@ def test_dumps_hold_the_whole_graph_and_match_their_checksums(site, mini_project
     assert set(sums) == {"cityrdf.ttl", "cityrdf.nt.gz", "cityrdf.jsonld", "cityrdf-nanopubs.trig"}
     for name, digest in sums.items():
         assert hashlib.sha256((site / "dumps" / name).read_bytes()).hexdigest() == digest
-    # the nanopublications' dump is checked in tests/nanopubs
     assert isomorphic(rdflib.Graph().parse(site / "dumps/cityrdf.ttl"), whole)
     nt = gzip.decompress((site / "dumps/cityrdf.nt.gz").read_bytes()).decode()
     assert isomorphic(rdflib.Graph().parse(data=nt, format="nt"), whole)
