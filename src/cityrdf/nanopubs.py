@@ -45,6 +45,9 @@ TRUSTY_IRI = re.compile(
 PROVENANCE_PREDICATES = {str(PROV.wasDerivedFrom), str(CR.textAnchor)}
 # Ties of support between claims, and citations: kept in the assertion of the claim they point at.
 SUPPORT_NAMESPACES = (MP, str(CITO))
+# The argument layer's qualified tie between a claim and what it rests on, answers or addresses
+# (cr:linkFrom / cr:linkTo, its kind and its anchor; docs/decisions/0012-claims-and-evidence.md).
+TIE_CLASSES = {str(CR.ArgumentLink)}
 
 SCHEME_IRIS = " ".join(f"<{CRID}scheme/{s}>" for s in CLAIM_SCHEMES)
 ITEMS = f"""
@@ -146,14 +149,16 @@ class NanopubBuilder:
         return found
 
     def support_nodes(self, item: ox.NamedNode) -> list[ox.NamedNode]:
-        """Qualified ties that point at `item` and are typed in the Micropublications namespace
-        (a support or challenge node with its own anchor), other than claims themselves."""
+        """The qualified ties that point at `item`: nodes of their own (with their anchor) typed as a
+        tie (TIE_CLASSES, or any Micropublications class but mp:Claim), not claims themselves."""
         found = set()
         for q in self.store.quads_for_pattern(None, None, item, ox.DefaultGraph()):
             if not isinstance(q.subject, ox.NamedNode) or q.subject == item:
                 continue
             kinds = {t.object.value for t in self.store.quads_for_pattern(q.subject, TYPE, None)}
-            if any(k.startswith(MP) for k in kinds) and MP + "Claim" not in kinds:
+            if MP + "Claim" not in kinds and any(
+                k in TIE_CLASSES or k.startswith(MP) for k in kinds
+            ):
                 found.add(q.subject)
         return sorted(found, key=lambda n: n.value)
 
