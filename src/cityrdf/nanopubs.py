@@ -324,14 +324,32 @@ def spaces_in_iris_allowed() -> Iterator[None]:
 
 def trusty_code(quads: list[ox.Quad], artefact: str) -> str:
     """The Trusty URI artefact code (`RA…`, RDF module) of `quads`, in which `artefact` stands where
-    the code goes: the `nanopub` library's RdfHasher over the quads as rdflib reads them."""
+    the code goes: the `nanopub` library's RdfHasher over the quads as rdflib terms."""
     from nanopub.trustyuri.rdf import RdfHasher
 
-    dataset = rdflib.Dataset()
-    dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
-    rows = [(g, s, p, o) for s, p, o, g in dataset.quads((None, None, None, None)) if g is not None]
+    rows = [
+        (
+            rdflib_term(q.graph_name),
+            rdflib_term(q.subject),
+            rdflib_term(q.predicate),
+            rdflib_term(q.object),
+        )
+        for q in quads
+    ]
     with spaces_in_iris_allowed():
         return RdfHasher.make_hash(rows, hashstr=artefact)
+
+
+def rdflib_term(node) -> rdflib.term.Identifier:
+    """The rdflib term for a pyoxigraph IRI or literal, built as rdflib's own N-Quads parser builds it
+    (a plain literal without datatype; the hasher reads that as xsd:string), without a text round trip."""
+    if isinstance(node, ox.NamedNode):
+        return rdflib.URIRef(node.value)
+    if node.language:
+        return rdflib.Literal(node.value, lang=node.language)
+    if node.datatype.value == str(XSD.string):
+        return rdflib.Literal(node.value)
+    return rdflib.Literal(node.value, datatype=rdflib.URIRef(node.datatype.value))
 
 
 def verify(trig: bytes | str) -> str:
