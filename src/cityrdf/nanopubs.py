@@ -37,9 +37,7 @@ CLAIM_SCHEMES = ("findings", "propositions", "tehran-recommendations")
 # Stands where the artefact code will be while the code is computed; the trustyuri library reads
 # it as a regular expression and normalises it to a space, as the Trusty URI specification does.
 PLACEHOLDER = "TRUSTYARTEFACTCODEPLACEHOLDER"
-TRUSTY_IRI = re.compile(
-    re.escape(NP_BASE) + r"(?P<path>[a-z0-9/-]+)\.(?P<code>RA[A-Za-z0-9_-]{43})"
-)
+TRUSTY_IRI = re.compile(re.escape(NP_BASE) + r"(?P<path>.+)\.(?P<code>RA[A-Za-z0-9_-]{43})")
 
 # What the paper says about where a claim comes from goes to the provenance graph, not the assertion.
 PROVENANCE_PREDICATES = {str(PROV.wasDerivedFrom), str(CR.textAnchor)}
@@ -116,7 +114,7 @@ def items(store: ox.Store) -> list[str]:
 
 
 class NanopubBuilder:
-    """Builds the nanopublications of one store; the paper's authors and the software are read once."""
+    """Builds the nanopublications of one store; the paper's authors are read once."""
 
     def __init__(self, store: ox.Store, created: str):
         self.store = store
@@ -169,13 +167,13 @@ class NanopubBuilder:
         provenance = [
             t for t in own if t.subject == node and t.predicate.value in PROVENANCE_PREDICATES
         ]
-        anchors = {t.object for t in provenance if isinstance(t.object, ox.BlankNode)}
+        anchors = reachable(
+            own, {t.object for t in provenance if isinstance(t.object, ox.BlankNode)}
+        )
         assertion = [
-            t
-            for t in own
-            if t not in provenance and t.subject not in reachable(own, anchors) and self.keeps(t)
+            t for t in own if t not in provenance and t.subject not in anchors and self.keeps(t)
         ]
-        provenance += [t for t in own if t.subject in reachable(own, anchors)]
+        provenance += [t for t in own if t.subject in anchors]
         # what other claims say of this one: mp:supports / mp:challenges / cito: links to it
         for q in self.store.quads_for_pattern(None, None, node, ox.DefaultGraph()):
             if q.predicate.value.startswith(SUPPORT_NAMESPACES) and isinstance(
@@ -341,8 +339,8 @@ def trusty_code(quads: list[ox.Quad], artefact: str) -> str:
 
 
 def rdflib_term(node) -> rdflib.term.Identifier:
-    """The rdflib term for a pyoxigraph IRI or literal, built as rdflib's own N-Quads parser builds it
-    (a plain literal without datatype; the hasher reads that as xsd:string), without a text round trip."""
+    """The rdflib term for a pyoxigraph IRI or literal, as rdflib's own N-Quads parser builds it (a
+    plain literal without datatype; the hasher reads that as xsd:string)."""
     if isinstance(node, ox.NamedNode):
         return rdflib.URIRef(node.value)
     if node.language:
@@ -382,9 +380,7 @@ def files(nanopubs: list[Nanopub]) -> dict[str, bytes]:
     """Relative path → content: one TriG file per nanopublication and the combined dump."""
     found = {f"{np.path}.trig": np.trig() for np in nanopubs}
     quads = [q for np in nanopubs for q in np.quads]
-    found[DUMP_NAME] = ox.serialize(
-        quads, format=ox.RdfFormat.TRIG, prefixes={**PREFIX_LINES, "np-base": NP_BASE}
-    )
+    found[DUMP_NAME] = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIX_LINES)
     return found
 
 
@@ -402,10 +398,10 @@ def run(out: Path | None, created: str | None = None) -> list[Nanopub]:
             "give a new or empty folder"
         )
     stamp = creation_time(created)
-    nanopubs = build_all(graph.load_store(), stamp)
+    built = build_all(graph.load_store(), stamp)
     staging = atomic.staging_dir(out)
     try:
-        for name, data in files(nanopubs).items():
+        for name, data in files(built).items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -413,4 +409,4 @@ def run(out: Path | None, created: str | None = None) -> list[Nanopub]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return nanopubs
+    return built
