@@ -279,3 +279,17 @@ def test_a_bad_date_or_a_foreign_folder_is_one_line_and_exit_2(run_cityrdf, tmp_
     assert result.returncode == 2 and "not an earlier nanopub export" in result.stderr
     assert (tmp_path / "notes" / "keep.txt").read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]  # no staging folder left
+
+
+def test_a_second_export_replaces_the_first_whole(run_cityrdf, tmp_path):
+    out = tmp_path / "np"
+    first = run_cityrdf("export", "nanopubs", "--out", out, "--created", CREATED)
+    assert first.returncode == 0, first.stderr
+    (out / "agreement" / "stale.trig").write_text("left from an older graph")
+    before = (out / nanopubs.DUMP_NAME).read_bytes()
+    again = run_cityrdf("export", "nanopubs", "--out", out, "--created", "2026-12-08T09:00:00Z")
+    assert again.returncode == 0, again.stderr
+    assert not (out / "agreement" / "stale.trig").exists()
+    after = (out / nanopubs.DUMP_NAME).read_bytes()
+    assert after != before and b'"2026-12-08T09:00:00Z"^^' in after
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["np"]
