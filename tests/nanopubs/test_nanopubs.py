@@ -118,6 +118,19 @@ def test_each_claim_and_each_pact_gets_one_nanopub_and_nothing_else_does(written
     ]
 
 
+def test_each_file_reads_back_as_the_quads_that_were_built_in_both_libraries(
+    fixture_store, written
+):
+    for built in nanopubs.build_all(fixture_store, CREATED):
+        path = written / f"{built.path}.trig"
+        assert set(ox.parse(path=str(path), format=ox.RdfFormat.TRIG)) == set(built.quads)
+        as_built = rdflib.Dataset().parse(
+            data=ox.serialize(built.quads, format=ox.RdfFormat.N_QUADS), format="nquads"
+        )
+        as_read = rdflib.Dataset().parse(path, format="trig")
+        assert set(as_read.quads()) == set(as_built.quads())
+
+
 def test_every_file_parses_as_four_graphs_in_both_libraries_and_its_trusty_uri_verifies(written):
     for path in written.rglob("*.trig"):
         if path.name == nanopubs.DUMP_NAME:
