@@ -256,6 +256,24 @@ def export_quickstatements(
     typer.echo(f"wrote {out}: {len(lines)} statements")
 
 
+@export_app.command("nanopubs")
+def export_nanopubs(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write (replaced whole).")],
+    created: Annotated[
+        str | None,
+        typer.Option(
+            "--created",
+            help="Creation time of the nanopubs, ISO 8601 (default: $SOURCE_DATE_EPOCH, else now).",
+        ),
+    ] = None,
+) -> None:
+    """Each claim and pact as a nanopublication (TriG, Trusty URI), plus a combined dump."""
+    from cityrdf import nanopubs
+
+    written = nanopubs.run(out, created)
+    typer.echo(f"wrote {out}: {len(written)} nanopublications and {nanopubs.DUMP_NAME}")
+
+
 # --- publish (cityrdf.publish) ---
 world_app = typer.Typer(
     help="The world layer: other sources of sister-city pairs.", no_args_is_help=True

@@ -144,6 +144,7 @@ class ResourceView:
     external: list[Term]
     own_source: Source
     suggestions: list[Suggested] = field(default_factory=list)  # predictions, shown apart
+    nanopub: str | None = None  # site path of its nanopublication (claims and pacts; publish sets)
 
     def label(self, lang: str) -> str:
         names = self.labels.get(lang) or self.labels.get("en") or self.labels.get("")
@@ -158,6 +159,8 @@ class SiteModel:
         self._labels: dict[str, dict[str, str]] = {}
         # read now: the ontology document is the one the site (or server) started with
         self.ontology_files = graph.ontology_files() if ontology_files is None else ontology_files
+        # resource IRI -> site path of its nanopublication, filled by `cityrdf publish` (cityrdf.nanopubs)
+        self.nanopub_paths: dict[str, str] = {}
 
     def objects(self, subject: ox.NamedNode, predicate: ox.NamedNode) -> list:
         return [q.object for q in self.store.quads_for_pattern(subject, predicate, None)]
@@ -271,6 +274,7 @@ class SiteModel:
             external=sorted(external, key=lambda t: t.value),
             own_source=self.source_of(node),
             suggestions=self.suggestions(node),
+            nanopub=self.nanopub_paths.get(iri),
         )
 
     def suggestions(self, city: ox.NamedNode) -> list[Suggested]:

@@ -119,7 +119,7 @@ def test_dumps_hold_the_whole_graph_and_match_their_checksums(site, mini_project
     sums = dict(
         reversed(line.split("  ")) for line in (site / "dumps/SHA256SUMS").read_text().splitlines()
     )
-    assert set(sums) == {"cityrdf.ttl", "cityrdf.nt.gz", "cityrdf.jsonld"}
+    assert set(sums) == {"cityrdf.ttl", "cityrdf.nt.gz", "cityrdf.jsonld", "cityrdf-nanopubs.trig"}
     for name, digest in sums.items():
         assert hashlib.sha256((site / "dumps" / name).read_bytes()).hexdigest() == digest
     assert isomorphic(rdflib.Graph().parse(site / "dumps/cityrdf.ttl"), whole)
