@@ -1,12 +1,12 @@
-"""Every CSV/TSV the project writes shows a formula-looking cell as text (issue G §3): the shared
+"""Every CSV/TSV the project writes shows a formula-looking cell as text: the shared
 rule (cityrdf.csvsafe) and each writer that uses it."""
 
 import csv
 import datetime as dt
 import io
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
 
 from cityrdf import compare, csvsafe, link, query
 
@@ -40,16 +40,23 @@ def cells(text: str, delimiter: str = ",") -> list[list[str]]:
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
+def answer_of(*rows: tuple[str, ox.Literal]) -> query.Answer:
+    """The answer of the embedded store to a query over `rows` (subject IRI, label)."""
+    store = ox.Store()
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    for iri, literal in rows:
+        store.add(ox.Quad(ox.NamedNode(iri), label, literal))
+    return query.Answer.of(
+        store.query(
+            f"SELECT ?partner ?label WHERE {{ ?partner <{label.value}> ?label }} ORDER BY ?partner"
+        )
+    )
+
+
 def test_query_csv_answers_escape_formula_cells():
-    answer = query.Answer(
-        ["partner", "label"],
-        [
-            (
-                URIRef("https://w3id.org/cityrdf/id/city/x"),
-                Literal("=cmd|' /C calc'!A0", lang="en"),
-            ),
-            (URIRef("https://w3id.org/cityrdf/id/city/y"), Literal("-3")),
-        ],
+    answer = answer_of(
+        ("https://w3id.org/cityrdf/id/city/x", ox.Literal("=cmd|' /C calc'!A0", language="en")),
+        ("https://w3id.org/cityrdf/id/city/y", ox.Literal("-3")),
     )
     rows = cells(query.to_csv(answer))
     assert rows[1] == ["https://w3id.org/cityrdf/id/city/x", "'=cmd|' /C calc'!A0"]
