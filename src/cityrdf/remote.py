@@ -213,7 +213,7 @@ ACCEPT_ENCODING = "gzip, deflate"
 
 
 def _size(n: int) -> str:
-    return f"{n / 2**20:g} MiB" if n >= 2**20 else f"{n / 1024:g} KiB"
+    return f"{round(n / 2**20, 1):g} MiB" if n >= 2**20 else f"{round(n / 1024)} KiB"
 
 
 # --- asking a SELECT query ----------------------------------------------------------------------
