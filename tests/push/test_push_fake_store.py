@@ -82,6 +82,7 @@ def test_other_data_in_the_target_after_the_move_is_caught(store, build):
         ("broken-readback", "the store's copy does not parse"),
         ("deep-count", "must be an object"),
         ("count-without-type", "must have a 'type' key"),
+        ("gzip-bomb-readback", "larger than 64 MiB once inflated"),
     ],
     indirect=["store"],
 )
