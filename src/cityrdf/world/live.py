@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cityrdf.errors import BadInput
+from cityrdf.importer.table import text_problem
 from cityrdf.link import _wkt_point
 from cityrdf.wikidata import WD_PROLOGUE, WikidataClient, qid
 from cityrdf.world.sources import QID, PlaceRef, Source, Statement
@@ -103,7 +104,7 @@ def read_live(
             item = qid(_value(row, "item"))
             labels = source.labels.setdefault(item, {})
             for lang, key in (("en", "labelEn"), ("fa", "labelFa")):
-                if key in row:
+                if key in row and not text_problem(_value(row, key)):  # the rules of any name
                     labels.setdefault(lang, _value(row, key))
             if "country" in row and item not in countries:
                 countries[item] = (qid(_value(row, "country")), _value(row, "iso") or None)
