@@ -112,3 +112,40 @@ def test_comparison_csv_escapes_formula_cells():
     row = compare.Row("paper only", ("Q1", "Q2"), ("=1+1", "-Berlin"), agreement="@x")
     rows = cells(compare.to_csv([row]))
     assert rows[1][1] == "'=1+1" and rows[1][3] == "'-Berlin" and rows[1][5] == "'@x"
+
+
+def hostile_suggestion():
+    from cityrdf.opportunities.suggest import Suggestion
+
+    return Suggestion(
+        1,
+        "http://www.wikidata.org/entity/Q1",
+        '=HYPERLINK("http://evil.example")\x1b]0;owned\x07',
+        None,
+        "@SUM(1)\u202e",
+        0.5,
+        [],
+        ["-2+3"],
+    )
+
+
+def test_opportunities_csv_escapes_formula_cells():
+    from cityrdf.opportunities.command import render
+
+    rows = cells(render([hostile_suggestion()], "csv", "Tehran", {}))
+    row = dict(zip(rows[0], rows[1]))
+    assert row["candidateLabel"].startswith("'=HYPERLINK")
+    assert row["country"].startswith("'@SUM") and row["evidence"] == "'-2+3"
+
+
+def test_opportunities_text_shows_escape_sequences_and_bidi_overrides_escaped():
+    from cityrdf.opportunities.command import render
+
+    text = render([hostile_suggestion()], "text", "Teh\x1b[2Jran", {})
+    assert not any(ch in text for ch in "\x1b\x07\u202e")
+    assert "\\x1b]0;owned\\x07" in text and "\\u202e" in text and "Teh\\x1b[2Jran" in text
+
+
+def test_a_dict_writer_refuses_a_field_it_was_not_given():
+    with pytest.raises(ValueError, match="not in fieldnames: b"):
+        csvsafe.dict_writer(io.StringIO(), ["a"]).writerow({"a": 1, "b": 2})
