@@ -116,6 +116,8 @@ def evaluate(store: ox.Store, job: Job, limits: Limits) -> Answer:
             body, media = serialize(triples, chosen), GRAPH_MEDIA[chosen]
     except results.UncarriableText as refused:
         return text(422, f"query refused: {refused}")
+    except results.NotInFormat as refused:
+        return text(406, str(refused))
     except results.TooLarge:
         return too_large(limits)
     except (OSError, RuntimeError):
