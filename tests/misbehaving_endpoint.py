@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 import threading
 import time
 import urllib.parse
@@ -164,6 +165,10 @@ class MisbehavingEndpoint(ThreadingHTTPServer):
         self.trap = Trap()  # another port on this host
         self.other_host_trap = Trap("127.0.0.2")  # another host (all of 127/8 is loopback)
         self.requests: list[tuple[str, str, str]] = []  # method, path, query received
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that gave up: expected
+            super().handle_error(request, client_address)
 
     @property
     def base(self) -> str:

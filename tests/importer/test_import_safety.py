@@ -431,3 +431,11 @@ def test_a_killed_imports_temporary_file_is_removed_by_the_next_import(project, 
     importer.import_pacts(table)
     assert not list(imported.glob(".*.tmp"))
     assert (imported / "pacts.ttl").is_file()
+
+
+def test_a_table_file_past_the_size_cap_is_refused_unread(project, tmp_path):
+    table = write_csv(tmp_path, "")
+    with table.open("r+b") as handle:  # sparse: 65 MiB on paper, nothing on the disk
+        handle.truncate(65 * 2**20)
+    with pytest.raises(BadInput, match=r"pacts\.csv: the file is larger than 64 MiB"):
+        importer.import_pacts(table)
