@@ -356,7 +356,9 @@ def parse_results(
     except SyntaxError as err:
         reason = " ".join(str(err).split())[:200]
         raise EndpointError(
-            f"{endpoint}: the answer is not SPARQL results JSON ({reason})"
+            f"{endpoint}: the answer is not SPARQL results JSON ({reason})",
+            # broken JSON may be an answer cut short, worth asking again; a wrong shape is not
+            retryable=reason.startswith("Parser error"),
         ) from None
     if captured.truncated:
         raise EndpointError(f"{endpoint}: the answer has more than {max_rows:,} rows")
