@@ -244,17 +244,13 @@ def select(
     `seconds` bounds everything from the first connection to the last solution parsed; a
     `Deadline` given instead is shared with the caller's other steps (one deadline per command).
     """
-    return parse_results(*fetch_results(endpoint, query, seconds, user_agent))
-
-
-def fetch_results(
-    endpoint: str,
-    query: str,
-    seconds: float | Deadline = DEADLINE_SECONDS,
-    user_agent: str = USER_AGENT,
-) -> tuple[bytes, str, str, Deadline]:
-    """The SPARQL results JSON `endpoint` answers to `query` (body, content type), before parsing."""
     deadline = seconds if isinstance(seconds, Deadline) else Deadline(seconds)
+    body, content_type = _ask(endpoint, query, deadline, user_agent)
+    return parse_results(body, content_type, endpoint, deadline)
+
+
+def _ask(endpoint: str, query: str, deadline: Deadline, user_agent: str) -> tuple[bytes, str]:
+    """The body and content type of a 200 answer to `query`, read within the caps and deadline."""
     headers = {
         "User-Agent": user_agent,
         "Accept": ", ".join(RESULTS_JSON),
@@ -291,7 +287,7 @@ def fetch_results(
         )
     if response.status_code != 200:
         raise EndpointError(f"{endpoint}: HTTP {response.status_code} is not an answer")
-    return body, response.headers.get("content-type", ""), endpoint, deadline
+    return body, response.headers.get("content-type", "")
 
 
 def _redirected(endpoint: str, url: str, response: httpx.Response, method: str, form):
