@@ -117,6 +117,11 @@ MALFORMED: dict[str, tuple[int, str, bytes]] = {
         b"<html><body><xmp>Virtuoso 37000 Error SP030</xmp></body></html>",
     ),
     "/not-found": (404, "text/plain", b"no such endpoint\n"),
+    "/error-with-escapes": (
+        500,
+        "text/plain",
+        "down\x1b]0;owned\x07 for \u202emaintenance\x1b[2J".encode(),
+    ),
     "/no-content": (204, "", b""),
 }
 # Faults that need more than a fixed answer; the value is what a test expects in the one line.

@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from cityrdf import results
 from cityrdf.errors import BadInput
+from cityrdf.terminal import shown
 
 DEADLINE_SECONDS = 60.0
 # An answer's bytes, on the wire and again once inflated; a SELECT answer's rows once parsed.
@@ -373,4 +374,5 @@ def error_text(body: bytes, response: httpx.Response) -> str:
     text = body.decode("utf-8", errors="replace")
     found = re.search(r"<xmp>(.*?)</xmp>", text, re.DOTALL)
     text = found.group(1) if found else re.sub(r"<[^>]+>", " ", text)
-    return " ".join(html.unescape(text).split())[:300] or response.reason_phrase
+    # the server's words reach a terminal: no escape sequence or bidi override acts there
+    return shown(" ".join(html.unescape(text).split())[:300]) or response.reason_phrase

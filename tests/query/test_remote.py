@@ -211,3 +211,11 @@ def test_more_rows_than_the_cap_are_refused(endpoint, monkeypatch):
     monkeypatch.setattr(remote, "MAX_ROWS", 3)
     with pytest.raises(BadInput, match="more than 3 rows"):
         ask(endpoint, "/ten-rows")
+
+
+def test_a_servers_error_text_reaches_the_terminal_escaped(endpoint):
+    with pytest.raises(BadInput) as failure:
+        ask(endpoint, "/error-with-escapes")
+    message = str(failure.value)
+    assert not any(ch in message for ch in "\x1b\x07\u202e")
+    assert "HTTP 500: down\\x1b]0;owned\\x07 for \\u202emaintenance" in message
