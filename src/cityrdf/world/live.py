@@ -21,7 +21,7 @@ PAGE_SIZE = 10_000
 # Far more than Wikidata's P190 statements take (a few pages), yet an end for an endpoint that
 # never stops sending full pages.
 MAX_PAGES = 50
-MAX_BYTES = 256 * 2**20
+MAX_BYTES = 64 * 2**20
 
 STATEMENTS_QUERY = """SELECT ?statement ?city ?twin ?start WHERE {
   ?city p:P190 ?statement . ?statement ps:P190 ?twin .
