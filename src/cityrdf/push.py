@@ -9,6 +9,10 @@ the store (Virtuoso 7 stalls on very large requests), and one SPARQL Update `MOV
 target graph. A Graph Store request is not atomic in Virtuoso (a crash mid-PUT keeps the triples
 loaded so far), but an update request is (SPARQL 1.1 Update §2.2: "treated atomically"; on Virtuoso
 with `DEFINE sql:log-enable 1`), so the target is always its old or its complete new self.
+
+Every answer of the store is read within its request's deadline and a byte cap, counted on the wire
+and once inflated (cityrdf.remote.read_body): a graph read back may be four times the build's
+N-Triples (at least 64 MiB), any other answer 64 MiB.
 """
 
 from __future__ import annotations

@@ -97,8 +97,9 @@ class Engine:
         self._store = store
         if not timeout > 0:
             raise BadInput(f"--timeout {timeout}: expected a number of seconds above 0")
-        self.timeout = timeout  # for the whole answer of an endpoint, not each read
-        self.deadline = remote.Deadline(timeout)  # one for the whole command, however many asks
+        self.timeout = timeout
+        # one deadline for the whole command: every ask of the endpoint and the parsing share it
+        self.deadline = remote.Deadline(timeout)
         self._default_graph = None  # None: the store's own default graph
 
     def select(self, text: str) -> Answer:
@@ -319,9 +320,8 @@ def to_table(answer: Answer, title: str = "") -> str:
     table = Table(title=title or None)
     for column in answer.columns:
         table.add_column(column)
-    for (
-        row
-    ) in answer.rows:  # outside text: no escape sequence or bidi override reaches the terminal
+    # outside text: no escape sequence, bidi override or Rich markup acts on the terminal
+    for row in answer.rows:
         table.add_row(*(terminal.cell(_short(t)) for t in row))
     console = Console(file=io.StringIO(), width=200, color_system=None)
     console.print(table)
