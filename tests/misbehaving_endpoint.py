@@ -209,6 +209,9 @@ class Handler(BaseHTTPRequestHandler):
         self.server.requests.append((method, path, query))
         if path == "/ok":
             return self._send(200, RESULTS_JSON, _json(OK))
+        if path == "/virtuoso-bnode":  # how Virtuoso writes a blank node in results JSON
+            body = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"bnode","value":"nodeID://b10006"}}]}}'
+            return self._send(200, RESULTS_JSON, body)
         if path == "/ten-rows":
             rows = OK["results"]["bindings"] * 10
             return self._send(200, RESULTS_JSON, _json({**OK, "results": {"bindings": rows}}))

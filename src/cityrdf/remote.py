@@ -40,6 +40,7 @@ DEADLINE_SECONDS = 60.0
 MAX_ANSWER_BYTES = 64 * 2**20
 MAX_ROWS = 1_000_000
 MAX_REDIRECTS = 5
+VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 RESULTS_JSON = ("application/sparql-results+json", "application/json")
 USER_AGENT = "cityrdf (https://w3id.org/cityrdf)"
 
@@ -339,6 +340,9 @@ def parse_results(
         if deadline is not None:
             deadline.left(None, TimeoutError)
 
+    # Virtuoso labels blank nodes `nodeID://b1`, which is no blank node label in RDF: the label
+    # means one node within this answer only, so its tail alone names it as well.
+    body = VIRTUOSO_BNODE.sub(rb"\1", body)
     try:
         parsed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
         if isinstance(parsed, ox.QueryBoolean):

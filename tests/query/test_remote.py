@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import pyoxigraph as ox
 import pytest
 
 from cityrdf import query, remote
@@ -219,3 +220,9 @@ def test_a_servers_error_text_reaches_the_terminal_escaped(endpoint):
     message = str(failure.value)
     assert not any(ch in message for ch in "\x1b\x07\u202e")
     assert "HTTP 500: down\\x1b]0;owned\\x07 for \\u202emaintenance" in message
+
+
+def test_virtuosos_blank_node_labels_are_read_as_blank_nodes(endpoint):
+    answer = ask(endpoint, "/virtuoso-bnode")
+    assert [type(t).__name__ for (t,) in answer.rows] == ["BNode"]
+    assert answer.captured.solutions()[0]["x"] == ox.BlankNode("b10006")
