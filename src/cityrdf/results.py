@@ -12,7 +12,7 @@ is written by parsing that TSV again (`parse_query_results`) and serializing it
 Control characters: XML 1.0 cannot carry U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+FFFE or
 U+FFFF, not even as character references, and a terminal obeys them. An answer whose literal holds
 one is refused in *every* format (`UncarriableText`), so a client never gets a different answer,
-or a broken XML document, depending on the format it asked for; docs/decisions/0012-result-formats.md.
+or a broken XML document, depending on the format it asked for; docs/decisions/0015-result-formats-and-outside-text.md.
 The project's own readers keep such text out of its data (`import pacts`, `world import`).
 """
 
