@@ -16,7 +16,8 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from cityrdf import graph, publish, serve
+from cityrdf import publish, serve
+from tests.publish.expected import ontology_as_written
 from tests.publish.web_servers import start_apache, start_nginx
 
 MEDIA = {
@@ -137,7 +138,7 @@ def fetch(url: str, accept: str | None) -> tuple[int, dict[str, str], bytes]:
 def expected_graph(site: Path, path: str, fmt: str, mini_project: Path) -> rdflib.Graph:
     stem = path.rsplit(".", 1)[0] if path.endswith(tuple("." + f for f in MEDIA)) else path
     if stem == "ontology":
-        return graph.load_graph([mini_project / "ontology" / "cityrdf.ttl"])
+        return ontology_as_written(mini_project / "ontology" / "cityrdf.ttl")
     return rdflib.Graph().parse(site / f"{stem}.ttl", format="turtle")
 
 
