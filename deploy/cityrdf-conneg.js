@@ -25,7 +25,8 @@ function ranges(header) {
             var eq = p.indexOf("=");
             if (eq > 0 && p.slice(0, eq).trim().toLowerCase() === "q") {
                 var value = p.slice(eq + 1).trim();
-                q = /^\d+(\.\d*)?$|^\.\d+$/.test(value) ? parseFloat(value) : -1;
+                // RFC 9110 §12.4.2: at most three decimals (Apache reads q=0.0001 as 0)
+                q = /^(0(\.[0-9]{0,3})?|1(\.0{0,3})?)$/.test(value) ? parseFloat(value) : -1;
             }
         });
         if (q >= 0 && q <= 1) {

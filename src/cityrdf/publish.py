@@ -129,6 +129,8 @@ def write_site(
         for fmt in RDF_FORMATS:
             write(root / f"{version}.{fmt}", serialize(model.ontology_document, fmt))
         write(root / f"{version}.html", pages.ontology(model.ontology_document, version))
+        # MultiViews skips `0.1.0.ttl` (it reads `1` and `0` as unknown extensions): a type map
+        write(root / f"{version}.var", type_map(version))
     write(root / "ontology.html", pages.ontology(model.ontology_document))
     # the same page for /ontology/ (a folder, as it holds the terms), and Apache's type map
     write(
