@@ -5,6 +5,7 @@ case says so (a strict xfail with the reason), rather than leaving the case out.
 
 from __future__ import annotations
 
+import http.client
 import re
 import shutil
 import tempfile
@@ -20,7 +21,7 @@ from rdflib.compare import isomorphic
 
 from cityrdf import publish, serve
 from tests.publish.expected import ontology_as_written
-from tests.publish.web_servers import start_apache, start_nginx
+from tests.publish.web_servers import start_apache, start_nginx, start_w3id
 
 MEDIA = {
     "html": "text/html",
@@ -265,3 +266,46 @@ def test_static_site_has_no_service_description(servers):
     for server in ("apache", "nginx"):
         status, _, _ = fetch(f"{servers[server]}/sparql-service.ttl", None)
         assert status == 404, server
+
+
+@pytest.fixture(scope="module")
+def w3id(tmp_path_factory):
+    server = start_w3id("data.example.org", tmp_path_factory.mktemp("w3id"))
+    yield server.url
+    server.stop()
+
+
+def unfollowed(url: str, accept: str) -> tuple[int, dict[str, str]]:
+    """One request, its redirect not followed."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
+    try:
+        connection.request(
+            "GET", parts.path, headers={"Accept": accept, "Origin": "https://a.example"}
+        )
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "path, status, location",
+    [
+        ("id/city/tehran", 303, "https://data.example.org/cityrdf/id/city/tehran"),
+        ("ontology", 303, "https://data.example.org/cityrdf/ontology"),
+        ("ontology/0.1.0", 303, "https://data.example.org/cityrdf/ontology/0.1.0"),
+        (
+            "incoming/id/work/w.ttl",
+            302,
+            "https://data.example.org/cityrdf/incoming/id/work/w.ttl",
+        ),
+        ("dumps/cityrdf.ttl", 302, "https://data.example.org/cityrdf/dumps/cityrdf.ttl"),
+    ],
+)
+def test_w3id_redirects_carry_cors(w3id, path, status, location):
+    """deploy/w3id.htaccess on real Apache: a browser script may follow every redirect (mod_headers
+    leaves `Header set` out of 3xx answers; `always` puts it in)."""
+    got, headers = unfollowed(f"{w3id}/cityrdf/{path}", "text/turtle")
+    assert (got, headers.get("location")) == (status, location)
+    assert headers.get("access-control-allow-origin") == "*"
