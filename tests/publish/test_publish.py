@@ -159,6 +159,7 @@ def test_a_static_site_advertises_a_sparql_endpoint_only_when_told_of_one(
     void = rdflib.Graph().parse(site / "void.ttl")
     catalog = rdflib.Graph().parse(site / "catalog.ttl")
     assert (None, publish.VOID.sparqlEndpoint, None) not in void
+    assert not (site / "sparql-service.ttl").exists()  # no endpoint to describe
     assert (None, DCAT.servesDataset, None) not in catalog and (
         None,
         DCAT.service,
@@ -171,6 +172,9 @@ def test_a_static_site_advertises_a_sparql_endpoint_only_when_told_of_one(
     assert void.value(publish.DATASET, publish.VOID.sparqlEndpoint) == URIRef(endpoint)
     service = catalog.value(None, DCAT.servesDataset, publish.DATASET)
     assert catalog.value(service, DCAT.endpointURL) == URIRef(endpoint)
+    description = rdflib.Graph().parse(tmp_path / "site/sparql-service.ttl")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    assert set(description.objects(None, sd.endpoint)) == {URIRef(endpoint)}
     with pytest.raises(BadInput, match="--sparql-endpoint"):
         publish.publish(tmp_path / "other", endpoint="file:///etc/passwd")
 
