@@ -139,18 +139,11 @@ def resource_document(
             triples[q.triple] = None
             if isinstance(q.object, ox.BlankNode):
                 todo.append(q.object)
-    # a blank node pointing at the resource is part of another IRI's description (a text anchor's
-    # oa:hasSource, a list cell), which that IRI's document carries whole
-    incoming: dict[ox.NamedNode, set[ox.NamedNode]] = {}
-    for q in store.quads_for_pattern(None, None, node):
-        if isinstance(q.subject, ox.NamedNode):
-            incoming.setdefault(q.predicate, set()).add(q.subject)
     more = False
-    for predicate, subjects in sorted(incoming.items(), key=lambda item: item[0].value):
-        ordered = sorted(subjects, key=lambda n: n.value)
-        if limit is not None and len(ordered) > limit:
-            ordered, more = ordered[:limit], True
-        for subject in ordered:
+    for predicate, subjects in backlinks(store, node).items():
+        if limit is not None and len(subjects) > limit:
+            subjects, more = subjects[:limit], True
+        for subject in subjects:
             triples[ox.Triple(subject, predicate, node)] = None
     if more and (elsewhere := incoming_iri(iri)):
         triples[ox.Triple(node, SEE_ALSO, ox.NamedNode(elsewhere))] = None
@@ -162,14 +155,27 @@ def resource_document(
     return list(triples)
 
 
+def backlinks(store: ox.Store, node: ox.NamedNode) -> dict[ox.NamedNode, list[ox.NamedNode]]:
+    """The IRIs that point at `node`, by predicate, in IRI order. A blank node pointing at it is
+    part of another IRI's description (a text anchor's oa:hasSource, a list cell), which that
+    IRI's document carries whole."""
+    found: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    for q in store.quads_for_pattern(None, None, node):
+        if isinstance(q.subject, ox.NamedNode):
+            found.setdefault(q.predicate, set()).add(q.subject)
+    return {
+        predicate: sorted(subjects, key=lambda n: n.value)
+        for predicate, subjects in sorted(found.items(), key=lambda item: item[0].value)
+    }
+
+
 def incoming_document(store: ox.Store, iri: str) -> list[ox.Triple]:
     """Every triple from another IRI that points at `iri`, with the labels of their subjects."""
     node = ox.NamedNode(iri)
-    triples = {
-        q.triple: None
-        for q in store.quads_for_pattern(None, None, node)
-        if isinstance(q.subject, ox.NamedNode)
-    }
+    triples: dict[ox.Triple, None] = {}
+    for predicate, subjects in backlinks(store, node).items():
+        for subject in subjects:
+            triples[ox.Triple(subject, predicate, node)] = None
     for subject in sorted({t.subject for t in triples}, key=lambda n: n.value):
         for q in store.quads_for_pattern(subject, LABEL, None):
             triples[q.triple] = None
@@ -178,11 +184,7 @@ def incoming_document(store: ox.Store, iri: str) -> list[ox.Triple]:
 
 def has_full_incoming(store: ox.Store, iri: str, limit: int = INCOMING_LIMIT) -> bool:
     """Whether some predicate points at `iri` from more IRIs than its document carries."""
-    counts: dict[ox.NamedNode, set[ox.NamedNode]] = {}
-    for q in store.quads_for_pattern(None, None, ox.NamedNode(iri)):
-        if isinstance(q.subject, ox.NamedNode):
-            counts.setdefault(q.predicate, set()).add(q.subject)
-    return any(len(subjects) > limit for subjects in counts.values())
+    return any(len(s) > limit for s in backlinks(store, ox.NamedNode(iri)).values())
 
 
 def document_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:

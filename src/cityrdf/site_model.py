@@ -34,7 +34,6 @@ TERM_DIR = "ontology/term/"
 
 # Which resources get an RDF document of their own, and under which suffix (docs/decisions/0001).
 RDF_FORMATS = rdf_documents.RDF_FORMATS
-
 PATH_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
