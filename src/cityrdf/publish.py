@@ -121,8 +121,8 @@ def write_site(
             write(root / f"{path}.html", pages.resource(iri))
             count += 1
         if rdf_documents.has_full_incoming(store, iri):  # the rest of its backlinks
-            incoming = model.source_datatypes.restore(rdf_documents.incoming_document(store, iri))
-            write(root / f"{rdf_documents.INCOMING_DIR}{path}.ttl", serialize(incoming, "ttl"))
+            incoming = serialize(model.incoming_document(iri), "ttl")
+            write(root / f"{rdf_documents.INCOMING_DIR}{path}.ttl", incoming)
     # the versionIRI serves the version this site holds (the ontology IRI's document and page)
     version = rdf_documents.version_path(model.ontology_document)
     if version:

@@ -292,6 +292,10 @@ class SiteModel:
         datatypes the sources wrote."""
         return self.source_datatypes.restore(rdf_documents.resource_document(self.store, iri))
 
+    def incoming_document(self, iri: str) -> list[ox.Triple]:
+        """Every backlink of a hub whose document carries only the first of them."""
+        return self.source_datatypes.restore(rdf_documents.incoming_document(self.store, iri))
+
     @cached_property
     def source_datatypes(self) -> SourceDatatypes:
         return SourceDatatypes(graph.source_files())

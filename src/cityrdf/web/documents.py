@@ -78,10 +78,7 @@ def routes(site: Site) -> APIRouter:
             with STORE_LOCK.reading():
                 if not rdf_documents.has_full_incoming(site.model.store, iri):
                     return b"", ""
-                triples = rdf_documents.incoming_document(site.model.store, iri)
-                return serialize(site.model.source_datatypes.restore(triples), "ttl"), MEDIA_OF[
-                    "ttl"
-                ]
+                return serialize(site.model.incoming_document(iri), "ttl"), MEDIA_OF["ttl"]
 
         rendered = await site.kept(("incoming", iri), render)
         if not rendered.media_type:  # its own document holds all of them
@@ -90,9 +87,12 @@ def routes(site: Site) -> APIRouter:
 
     @router.get("/ontology{suffix:path}", responses=openapi_ok(*PAGE_TYPES))
     async def ontology(request: Request, suffix: str, format: str | None = None) -> Response:
-        version = rdf_documents.version_path(site.model.ontology_document)
-        if version and suffix.startswith(version.removeprefix("ontology")):
-            suffix = suffix[len(version.removeprefix("ontology")) :] or ""
+        # the versionIRI (`/ontology/0.1.0`) is the ontology this server holds
+        version = (rdf_documents.version_path(site.model.ontology_document) or "").removeprefix(
+            "ontology"
+        )
+        if version and suffix.startswith(version):
+            suffix = suffix[len(version) :]
         fmt = {"": None, "/": "html", ".html": "html"}.get(
             suffix, suffix.lstrip(".") if suffix[1:] in RDF_FORMATS else "?"
         )
