@@ -165,7 +165,7 @@ def test_turtle_needs_no_escapes_and_rapper_reads_every_document(site):
             timeout=60,
             check=False,
         )
-        assert result.returncode == 0 and "warning" not in result.stderr.lower(), (
+        assert result.returncode == 0 and "rapper: warning" not in result.stderr.lower(), (
             path,
             result.stderr[-500:],
         )
