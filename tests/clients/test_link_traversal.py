@@ -1,6 +1,6 @@
 """Comunica (link traversal, pinned in tests/clients/package-lock.json) walks the documents of
-`cityrdf serve` and of the published site on nginx (deploy/ configs) from Tehran's IRI, and finds
-its pacts and what only the pacts' own documents say.
+`cityrdf serve` and of the published site on Apache and nginx (deploy/ configs) from Tehran's IRI,
+and finds its pacts and what only the pacts' own documents say.
 
 The IRIs are w3id.org's; a loopback proxy stands in for w3id (it answers
 `/https://w3id.org/cityrdf/{path}` from the server, anything else 404), so nothing leaves the host."""
@@ -20,7 +20,7 @@ import pytest
 
 from cityrdf import graph, publish, serve
 from cityrdf.namespaces import BASE, sparql_prologue
-from tests.publish.web_servers import start_nginx
+from tests.publish.web_servers import start_apache, start_nginx
 
 CLIENTS = Path(__file__).resolve().parent
 COMUNICA = CLIENTS / "node_modules" / ".bin" / "comunica-sparql-link-traversal"
@@ -67,18 +67,23 @@ def w3id_stand_in(upstream: str) -> ThreadingHTTPServer:
 
 @pytest.fixture(scope="module")
 def hosts(mini_project, start_loopback_server, tmp_path_factory):
-    """`cityrdf serve` and nginx serving the published site, by name: their base URLs."""
+    """`cityrdf serve`, and Apache and nginx serving the published site, by name: their URLs."""
     server, url = start_loopback_server(serve.Settings())
     folder = tmp_path_factory.mktemp("published")
     folder.chmod(0o755)
     publish.publish(folder / "site")
-    nginx = start_nginx(folder / "site", tmp_path_factory.mktemp("nginx"))
-    yield {"serve": url, "nginx": nginx.url}
-    nginx.stop()
-    server.should_exit = True
+    static = {}
+    try:
+        static["apache"] = start_apache(folder / "site", tmp_path_factory.mktemp("apache"))
+        static["nginx"] = start_nginx(folder / "site", tmp_path_factory.mktemp("nginx"))
+        yield {"serve": url} | {name: s.url for name, s in static.items()}
+    finally:
+        for s in static.values():
+            s.stop()
+        server.should_exit = True
 
 
-@pytest.fixture(params=["serve", "nginx"])
+@pytest.fixture(params=["serve", "apache", "nginx"])
 def proxy_url(request, hosts):
     proxy = w3id_stand_in(hosts[request.param])
     yield f"http://127.0.0.1:{proxy.server_address[1]}/"
