@@ -249,29 +249,32 @@ def test_every_etag_is_well_formed_and_answers_revalidate(servers, server, path,
         connection.close()
 
 
-def test_serve_takes_format_names_and_media_types(servers, site, mini_project):
-    """`?format=` takes a suffix, a format's name (`turtle`, `json-ld`, …) or a media type."""
+@pytest.mark.parametrize("server", SERVERS)
+def test_format_parameter_takes_suffixes_names_and_media_types(servers, site, mini_project, server):
+    """`?format=` takes a suffix, a format's name (`turtle`, `json-ld`, …) or a media type, and
+    wins over Accept; any other value is 406."""
     for name, fmt in [
         ("ttl", "ttl"),
         ("turtle", "ttl"),
         ("Turtle", "ttl"),
         ("text/turtle", "ttl"),
         ("json-ld", "jsonld"),
+        ("application/ld+json", "jsonld"),
         ("rdfxml", "rdf"),
         ("ntriples", "nt"),
         ("n-triples", "nt"),
         ("html", "html"),
     ]:
         for path in ("id/city/tehran", "ontology", RESOURCES["versionIRI"]):
-            url = f"{servers['serve']}/{path}?format={urllib.parse.quote(name, safe='')}"
+            url = f"{servers[server]}/{path}?format={urllib.parse.quote(name, safe='')}"
             status, headers, body = fetch(url, "text/html")
-            assert status == 200, (name, path, status)
-            assert headers["content-type"].split(";")[0] == MEDIA[fmt], (name, path)
+            assert status == 200, (server, name, path, status)
+            assert headers["content-type"].split(";")[0] == MEDIA[fmt], (server, name, path)
             if fmt != "html":
                 got = rdflib.Graph().parse(data=body, format=PARSERS[fmt])
                 assert isomorphic(got, expected_graph(site, path, fmt, mini_project))
-    status, _, _ = fetch(f"{servers['serve']}/id/city/tehran?format=yaml", None)
-    assert status == 406
+    status, _, _ = fetch(f"{servers[server]}/id/city/tehran?format=yaml", None)
+    assert status == 406, server
 
 
 def test_static_site_has_no_service_description(servers):
