@@ -20,6 +20,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from cityrdf import graph, publish, rdf_documents, serve
 from cityrdf.namespaces import BASE, CR, CRID, OA
+from cityrdf.site_model import SiteModel, serialize
 
 TEHRAN = CRID["city/tehran"]
 IRAN = CRID["country/iran"]
@@ -224,8 +225,6 @@ def test_the_owl_api_reads_the_published_project_whole(project_root, tmp_path, m
     store = graph.load_store()
     ontology = tmp_path / "ontology.ttl"
     whole = tmp_path / "cityrdf.ttl"
-    from cityrdf.site_model import SiteModel, serialize
-
     ontology.write_bytes(serialize(SiteModel(store).ontology_document, "ttl"))
     whole.write_bytes(publish.dump_blobs(store)["cityrdf.ttl"])
     found = owl_api(ontology, whole)
