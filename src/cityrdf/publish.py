@@ -20,7 +20,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, XSD
 
-from cityrdf import atomic, graph, nanopubs, paths, service_description
+from cityrdf import atomic, graph, nanopubs, paths, rdf_documents, service_description
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
 from cityrdf.pages import STATIC_FILES, Pages, static_file
@@ -121,6 +121,17 @@ def write_site(
         if iri != ONTOLOGY_IRI:  # the ontology's page is written below
             write(root / f"{path}.html", pages.resource(iri))
             count += 1
+        if rdf_documents.has_full_incoming(store, iri):  # the rest of its backlinks
+            incoming = serialize(model.incoming_document(iri), "ttl")
+            write(root / f"{rdf_documents.INCOMING_DIR}{path}.ttl", incoming)
+    # the versionIRI serves the version this site holds (the ontology IRI's document and page)
+    version = rdf_documents.version_path(model.ontology_document)
+    if version:
+        for fmt in RDF_FORMATS:
+            write(root / f"{version}.{fmt}", serialize(model.ontology_document, fmt))
+        write(root / f"{version}.html", pages.ontology(model.ontology_document, version))
+        # MultiViews skips `0.1.0.ttl` (it reads `1` and `0` as unknown extensions): a type map
+        write(root / f"{version}.var", type_map(version))
     write(root / "ontology.html", pages.ontology(model.ontology_document))
     # the same page for /ontology/ (a folder, as it holds the terms), and Apache's type map
     write(
@@ -182,6 +193,7 @@ def temporal_coverage(store: ox.Store) -> tuple[int, int] | None:
 def dump_blobs(store: ox.Store) -> dict[str, bytes]:
     """The whole graph as Turtle, gzipped N-Triples and JSON-LD, by file name."""
     triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    triples = rdf_documents.SourceDatatypes(graph.source_files()).restore(triples)
     return {
         "cityrdf.ttl": serialize(triples, "ttl"),
         # mtime=0 so the same graph always gives the same bytes and the same checksum
@@ -428,7 +440,8 @@ def write_catalogue(root: Path, store: ox.Store, base_url: str, endpoint: str | 
     catalog = dcat_graph(store, base_url, sums, endpoint).serialize(format="turtle")
     write(root / "catalog.ttl", catalog)
     write(root / "CITATION.cff", citation_cff(store))
-    write(root / "sparql-service.ttl", service_description.published_turtle(base_url))
+    if endpoint:  # a static site has no endpoint of its own to describe
+        write(root / "sparql-service.ttl", service_description.published_turtle(endpoint))
 
 
 def run(

@@ -304,7 +304,7 @@ def test_paths_of_the_dataset_module_are_the_projects(mini_project):
 def test_the_published_site_carries_the_same_service_description(base_url, tmp_path):
     from cityrdf import publish
 
-    publish.publish(tmp_path / "site", base_url=base_url + "/")
+    publish.publish(tmp_path / "site", base_url=base_url + "/", endpoint=base_url + "/sparql")
     published = rdflib.Graph().parse(tmp_path / "site" / "sparql-service.ttl", format="turtle")
     served = httpx.get(base_url + "/sparql", headers={"accept": "text/turtle"}, timeout=30)
     assert isomorphic(published, rdflib.Graph().parse(data=served.text, format="turtle"))
