@@ -188,3 +188,33 @@ def test_opportunities_gather_the_five_kinds_the_paper_presents_and_irans_positi
         "tehran-advantages": 11,
         "recommendations": 11,  # six, the tourism bullet and its four measures
     }
+
+
+LINK_TO_A_CITY = """
+@base <https://w3id.org/cityrdf/id/> .
+@prefix cr: <https://w3id.org/cityrdf/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<city/qom> a cr:City ; rdfs:label "Qom"@en , "قم"@fa .
+<concept/findings/f> skos:prefLabel "a finding"@en .
+<argument/a> a cr:ArgumentLink ; cr:linkFrom <concept/findings/f> ;
+    cr:linkKind <concept/argument-link-kinds/attributed-to> ; cr:linkTo <city/qom> .
+<argument/b> a cr:ArgumentLink ; cr:linkFrom <concept/findings/f> ;
+    cr:linkKind <concept/argument-link-kinds/answers> ; cr:linkTo <city/qom> .
+"""
+
+
+def test_the_build_names_a_link_by_its_kind_and_the_current_label_it_names(tmp_path):
+    data = tmp_path / "link.ttl"
+    data.write_text(LINK_TO_A_CITY, encoding="utf-8")
+    store = load_store([paths.ONTOLOGY_DIR / "argument.ttl", data])
+    labels = select(
+        store,
+        f"SELECT ?l ?label {{ VALUES ?l {{ <{CRID}argument/a> <{CRID}argument/b> }} ?l rdfs:label ?label }}",
+    )
+    assert labels == {
+        (CRID + "argument/a", "attributed to: Qom"),
+        (CRID + "argument/a", "منسوب به: قم"),
+        # the kind names the research question: the label names the claim (English only here)
+        (CRID + "argument/b", "answers the research question: a finding"),
+    }
