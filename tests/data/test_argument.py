@@ -11,13 +11,14 @@ import pytest
 import rdflib
 
 from cityrdf import paths
-from cityrdf.graph import load_store, parse_file
+from cityrdf.graph import load_store, to_rdflib
 from cityrdf.namespaces import sparql_prologue
 from tests.ontology.test_theory_prose import (
     PAPER,
     anchors,
     normalise,
     occurrences,
+    paper_lines,  # noqa: F401 (a fixture: the paper's lines, normalised)
     part_of_line,
 )
 
@@ -45,17 +46,7 @@ def store() -> ox.Store:
 
 @pytest.fixture(scope="module")
 def argument() -> rdflib.Graph:
-    triples = [t for f in ARGUMENT_FILES for t in parse_file(f)]
-    return rdflib.Graph().parse(
-        data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt"
-    )
-
-
-@pytest.fixture(scope="module")
-def paper_lines() -> list[str]:
-    if not PAPER.is_file():
-        pytest.skip(f"the paper's text is not at {PAPER} (set CITYRDF_PAPER)")
-    return [normalise(line) for line in PAPER.read_text(encoding="utf-8").split("\n")]
+    return to_rdflib(load_store(ARGUMENT_FILES, entail=False))
 
 
 def select(store: ox.Store, query: str) -> set[tuple]:
@@ -139,7 +130,7 @@ def test_every_finding_answers_the_research_question(store):
     assert unanswered == set()
 
 
-def test_every_quote_is_found_once_in_the_part_it_names(argument, paper_lines):
+def test_every_quote_is_found_once_in_the_part_it_names(argument, paper_lines):  # noqa: F811
     problems = []
     found_any = 0
     for resource, source, exact, prefix, suffix in anchors(argument):
