@@ -63,22 +63,33 @@ def test_every_concept_of_a_claim_scheme_is_a_typed_claim(store):
         assert untyped == set(), scheme
 
 
-def test_every_claim_says_where_it_comes_from_once_cited_or_own(store):
+def test_every_claim_says_where_it_comes_from_once_per_passage_cited_or_own(store):
+    """One source link per claim, or one per passage where the paper states a claim twice (each
+    passage with its own citation); a claim is either the authors' own or cited, never both."""
     sources = select(
         store,
-        f"""SELECT ?claim (COUNT(?link) AS ?n) WHERE {{
-              ?claim a mp:Claim .
+        f"""SELECT ?claim (COUNT(DISTINCT ?link) AS ?n) (COUNT(DISTINCT ?part) AS ?passages)
+                   (COUNT(DISTINCT ?kind) AS ?kinds) WHERE {{
+              ?claim a mp:Claim ; prov:wasDerivedFrom ?part .
               OPTIONAL {{ ?link cr:linkFrom ?claim ; cr:linkKind ?kind .
                          FILTER(?kind IN (<{KIND}cites>, <{KIND}authors-own>)) }}
             }} GROUP BY ?claim""",
     )
-    assert len(sources) == 65  # 5 findings, 47 propositions, 10 recommendations, 3 conclusions
-    assert {n for _, n in sources} == {"1"}
+    claims = select(store, "SELECT ?c WHERE { ?c a mp:Claim }")
+    in_claim_schemes = select(
+        store,
+        f"""SELECT ?c WHERE {{ ?c skos:inScheme ?scheme
+              VALUES ?scheme {{ {" ".join(f"<{CRID}scheme/{s}>" for s in CLAIM_SCHEMES)} }} }}""",
+    )
+    conclusions = select(store, "SELECT ?c WHERE { ?c a cr:Conclusion }")
+    assert claims == in_claim_schemes | conclusions
+    assert len(sources) == len(claims)
+    assert [row for row in sources if row[1] != row[2] or row[3] != "1"] == []
 
 
 def test_cited_links_are_the_citations_the_prose_records(store):
-    """The links of kind cites agree with cito:citesAsEvidence of the prose; the only addition is
-    Nye's 1990 book, which the paper names in the sentence instead of citing it in parentheses."""
+    """The links of kind cites agree with cito:citesAsEvidence of the prose; the only additions are
+    to Nye's 1990 book, which the paper names in its paragraph instead of citing it in parentheses."""
     links = select(
         store,
         f"SELECT ?c ?w WHERE {{ ?l cr:linkFrom ?c ; cr:linkKind <{KIND}cites> ; cr:linkTo ?w }}",
@@ -88,7 +99,8 @@ def test_cited_links_are_the_citations_the_prose_records(store):
         """SELECT ?c ?w WHERE { ?c a mp:Claim ; cito:citesAsEvidence ?w }""",
     )
     assert links - citations == {
-        (CRID + "concept/propositions/soft-power-in-us-foreign-policy", CRID + "work/nye-1990")
+        (CRID + "concept/propositions/soft-power-in-us-foreign-policy", CRID + "work/nye-1990"),
+        (CRID + "concept/propositions/nye-theorist-of-soft-power", CRID + "work/nye-1990"),
     }
     assert citations - links == set()
 
