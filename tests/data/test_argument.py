@@ -189,7 +189,7 @@ def test_opportunities_gather_the_five_kinds_the_paper_presents_and_irans_positi
         "cooperation-forms": 2,
         "iran-position": 1,
         "tehran-advantages": 11,
-        "recommendations": 11,  # six, the tourism bullet and its four measures
+        "recommendations": 11,  # seven, the seventh on tourism, and its four measures
     }
 
 
