@@ -30,7 +30,7 @@ MANIFEST = "manifest.json"
 RESOURCE_KINDS = (
     *("city", "country", "region", "agreement", "list", "membership", "network", "designation"),
     *("dataset", "dsd", "observation", "claim", "event", "date", "work", "person", "org"),
-    *("scheme", "concept"),
+    *("scheme", "concept", "collection", "conclusion", "argument"),
 )
 OUTPUT_PREFIXES = PREFIXES | {k: f"{CRID}{k}/" for k in RESOURCE_KINDS if k not in PREFIXES}
 BUILD_FILES = {f"{BASENAME}.{ext}" for ext in [*RDFLIB_FORMATS, "nt"]} | {MANIFEST}

@@ -121,7 +121,7 @@ def stats(
         TableFormat, typer.Option("--format", help="Output format.")
     ] = TableFormat.table,
 ) -> None:
-    """Count the cities, countries, agreements, memberships, claims, concepts, works and triples."""
+    """Count the cities, countries, agreements, memberships, claims, figures, table cells, concepts, works and triples."""
     from cityrdf import stats as stats_module
 
     typer.echo(stats_module.render(stats_module.stats(), fmt.value))

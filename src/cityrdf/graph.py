@@ -37,6 +37,20 @@ ENTAILMENT_RULES = {
     "pref-label-is-label": """
         INSERT { ?c rdfs:label ?l } WHERE { ?c skos:prefLabel ?l }
     """,
+    # docs/decisions/0012: a link of the paper's argument is named by its kind and the resource it
+    # names (the claim, where the kind names the question or hypothesis), from their current labels.
+    "argument-link-label": """
+        INSERT { ?link rdfs:label ?label } WHERE {
+          ?link a cr:ArgumentLink ; cr:linkKind ?kind ; cr:linkFrom ?from ; cr:linkTo ?to .
+          ?kind skos:prefLabel ?kindLabel .
+          BIND(IF(?kind IN (<https://w3id.org/cityrdf/id/concept/argument-link-kinds/answers>,
+                            <https://w3id.org/cityrdf/id/concept/argument-link-kinds/bears-out>),
+                  ?from, ?to) AS ?named)
+          ?named rdfs:label ?namedLabel .
+          FILTER(lang(?namedLabel) = lang(?kindLabel))
+          BIND(STRLANG(CONCAT(STR(?kindLabel), ": ", STR(?namedLabel)), lang(?kindLabel)) AS ?label)
+        }
+    """,
 }
 
 

@@ -19,6 +19,7 @@ WDT = Namespace("http://www.wikidata.org/prop/direct/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 TIME = Namespace("http://www.w3.org/2006/time#")
 OA = Namespace("http://www.w3.org/ns/oa#")
+MP = Namespace("http://purl.org/mp/")  # Micropublications: the paper's claims
 
 PREFIXES: dict[str, str] = {
     "cr": str(CR),
@@ -44,6 +45,7 @@ PREFIXES: dict[str, str] = {
     "sh": str(SH),
     "time": str(TIME),
     "oa": str(OA),
+    "mp": str(MP),
 }
 
 

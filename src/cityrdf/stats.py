@@ -15,8 +15,11 @@ COUNTED = {
     "countries": "?x a cr:Country",
     "agreements": "?x a cr:TwinningAgreement",
     "memberships": "?x a org:Membership",
-    # cr:Claim ⊑ qb:Observation, but the store holds no RDFS closure: name both.
-    "claims": "{ ?x a cr:Claim } UNION { ?x a qb:Observation }",
+    # the paper's claims (findings, propositions, recommendations, conclusions: data/claims.ttl)
+    "claims": "?x a mp:Claim",
+    # the numbers the text states (cr:Claim ⊑ qb:Observation) and the cells of its two tables
+    "figures": "?x a cr:Claim",
+    "table-cells": "?x a qb:Observation FILTER NOT EXISTS { ?x a cr:Claim }",
     "concepts": "?x a skos:Concept",
     "works": """?x a ?type .
         VALUES ?type { fabio:ResearchPaper bibo:Book bibo:Thesis bibo:AcademicArticle

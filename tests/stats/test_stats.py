@@ -19,6 +19,7 @@ NUMBERS = """
 
 claim:relations-worldwide a cr:Claim, qb:Observation .
 claim:iranian-pacts a cr:Claim .
+concept:findings\\/capacity a <http://purl.org/mp/Claim>, skos:Concept .
 observation:europe a qb:Observation .
 concept:soft-power-sources\\/culture a skos:Concept .
 work:zahrani-rajaei a fabio:ResearchPaper .
@@ -36,8 +37,10 @@ def test_counts_on_the_tiny_project(tiny_project):
         "countries": 2,
         "agreements": 2,
         "memberships": 1,
-        "claims": 3,  # two cr:Claim (one also typed qb:Observation) and one table observation
-        "concepts": 1,
+        "claims": 1,  # the paper's claims (mp:Claim), not its numbers
+        "figures": 2,  # two cr:Claim, one also typed qb:Observation
+        "table-cells": 1,  # a table observation that is not a figure of the text
+        "concepts": 2,
         "works": 2,  # paper parts are not works
         "triples": len(graph.load_store()),
     }
