@@ -37,7 +37,7 @@ run: venv ## Build, validate, count, and list Tehran's sister cities
 test: venv system-deps ## Run the test suite
 	$(BIN)/pytest -q
 
-bench: venv ## Every goal of issue L, measured, with a verdict (benchmarks/results/results.md)
+bench: venv ## Every performance goal, measured, with a verdict (benchmarks/results/results.md)
 	$(BIN)/python benchmarks/run.py
 
 load: venv ## Load-test `cityrdf serve`: 50 clients for 60 s (report in benchmarks/results/)

@@ -379,7 +379,7 @@ def table(runs: list[dict]) -> str:
 
 
 def targets(runs: list[dict], paper: dict | None, goals: list[str]) -> str:
-    """Each goal of issues E and L, met or the measured distance to it."""
+    """Each performance goal, met or the measured distance to it."""
     from goals import build, verdict
 
     million = next((r for r in runs if r["size"] == "1000000"), None)

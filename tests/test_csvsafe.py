@@ -1,4 +1,4 @@
-"""Every CSV/TSV the project writes shows a formula-looking cell as text (issue G §3): the shared
+"""Every CSV/TSV the project writes shows a formula-looking cell as text: the shared
 rule (cityrdf.csvsafe) and each writer that uses it."""
 
 import csv

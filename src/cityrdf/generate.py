@@ -1,4 +1,4 @@
-"""Synthetic graphs in cityrdf's own ontology, for benchmarks at world scale (issue E).
+"""Synthetic graphs in cityrdf's own ontology, for benchmarks at world scale.
 
 `synthetic_lines` draws a twinning network with heavy-tailed partner counts (preferential
 attachment, as real twinning networks have a few hubs: Tehran, Beijing, Saint Petersburg …)

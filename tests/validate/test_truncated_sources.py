@@ -1,4 +1,4 @@
-"""A data file cut short never passes `validate` (issue G §3): either it no longer parses, or the
+"""A data file cut short never passes `validate`: either it no longer parses, or the
 QC queries find what the paper prints and the project lost (printed counts, list entries, the
 agreements they attest, dangling references)."""
 

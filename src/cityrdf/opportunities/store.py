@@ -1,5 +1,5 @@
 """The adapter from the store to the model: world graphs' cities and pacts, the paper's pacts,
-memberships and titles (docs/model.md; the world-layer vocabulary of issue J).
+memberships and titles (docs/model.md, the world layer's vocabulary).
 
 Queries run over the union of every graph, so the same code reads the project loaded in the
 default graph or in its named graphs; the suggestions graph holds no cities or pacts.
