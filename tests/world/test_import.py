@@ -304,3 +304,23 @@ def test_the_world_layer_is_published_as_its_own_dataset_with_each_sources_licen
     # crawl: Isfahan-Baalbek 1, Tabriz-Baku 2, Tehran-Los Angeles 1; Wikipedia: Isfahan-Baalbek 1,
     # Tabriz-Kazan 1
     assert int(void.value(linkset, rdflib.URIRef(ns + "triples"))) == 6
+
+
+def test_an_import_without_natural_earth_says_so(tmp_path, monkeypatch, capsys):
+    missing = tmp_path / "shared" / "populated-places.csv"
+    monkeypatch.setattr(world_run, "DEFAULT_PLACES", missing)
+    report = world_run.run(
+        wikipedia=FIXTURES / "twin-cities.csv", out_dir=tmp_path / "world", now=NOW
+    )
+    world_run.print_summary(report)
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"warning: no Natural Earth populated places at {missing} (give --places)"
+    )
+    with_places = world_run.run(
+        wikipedia=FIXTURES / "twin-cities.csv",
+        places=FIXTURES / "populated-places.csv",
+        out_dir=tmp_path / "world",
+        now=NOW,
+    )
+    assert with_places.notes == []

@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 import gc
 import io
+import sys
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ class Report:
     files: list[Path] = field(default_factory=list)
     review: int = 0
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what the import did without, said to the user
 
 
 def _collector_paused(function):
@@ -99,8 +101,14 @@ def run(
     index = Index()
     default = paths.ROOT.parent / DEFAULT_PLACES
     places = Path(places) if places else (default if default.is_file() else None)
+    notes = []
     if places:
         read_natural_earth(places, index)
+    else:
+        notes.append(
+            f"no Natural Earth populated places at {default} (give --places): names are matched "
+            "through GeoNames only, without Natural Earth's QIDs and names in six languages"
+        )
     add_geonames(index)
     resolver = Resolver(index, store)
     # sources that give QIDs first: their cities, once given a country, help resolve names
@@ -115,7 +123,7 @@ def run(
         ]
 
     writer = Writer(resolver, store)
-    report = Report()
+    report = Report(notes=notes)
     files: dict[Path, bytes] = {}
     out_dir = Path(out_dir or paths.WORLD_DIR)
     for source in read:
@@ -248,3 +256,5 @@ def print_summary(report: Report) -> None:
     console = Console()
     console.print(table)
     console.print(f"names to review: {report.review}; wrote " + ", ".join(map(str, report.files)))
+    for note in report.notes:
+        print(f"warning: {note}", file=sys.stderr)
