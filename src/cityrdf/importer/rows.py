@@ -165,15 +165,21 @@ class ProjectIndex:
                 by_iso.setdefault(code, place.iri)
         return by_iso
 
-    def near_cities(self, name: str) -> list[str]:
-        """The cities whose English or Persian label is spelled almost like `name` (a likely typo:
-        "Teheran" for Tehran), closest first."""
+    @functools.cached_property
+    def project_city_keys(self) -> dict[str, str]:
+        """The project's own cities (none a table adds) by the key of each English or Persian label."""
         by_key: dict[str, str] = {}
         for place in self.cities.values():
             if place.new_from_row is None:
                 for label in (place.label_en, place.label_fa):
                     if label:
                         by_key.setdefault(label_key(label), place.iri)
+        return by_key
+
+    def near_cities(self, name: str) -> list[str]:
+        """The project's cities whose English or Persian label is spelled almost like `name` (a
+        likely typo: "Teheran" for Tehran), closest first."""
+        by_key = self.project_city_keys
         close = difflib.get_close_matches(label_key(name), by_key, n=3, cutoff=0.8)
         return list(dict.fromkeys(by_key[k] for k in close))
 
