@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 # Reinstalls when pyproject.toml changes (new dependency, new entry point).
 VENV_STAMP := $(VENV)/.installed
 
-.PHONY: help venv system-deps run test bench load lint clean
+.PHONY: help venv system-deps run test test-fast bench load lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,7 +37,10 @@ run: venv ## Build, validate, count, and list Tehran's sister cities
 test: venv system-deps ## Run the test suite
 	$(BIN)/pytest -q
 
-bench: venv ## Every goal of issue L, measured, with a verdict (benchmarks/results/results.md)
+test-fast: venv ## Run a quick subset touching every layer (under a minute)
+	$(BIN)/pytest -q --fast
+
+bench: venv ## Every performance goal, measured, with a verdict (benchmarks/results/results.md)
 	$(BIN)/python benchmarks/run.py
 
 load: venv ## Load-test `cityrdf serve`: 50 clients for 60 s (report in benchmarks/results/)

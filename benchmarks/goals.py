@@ -1,4 +1,4 @@
-"""Issue L's goals, each with its measured value and a met/missed verdict, for `make bench`.
+"""The performance goals, each with its measured value and a met/missed verdict, for `make bench`.
 
 The parts that have their own script run it as a subprocess and read its JSON: the server load test
 (`load.py`), the import of 200 k rows (`import_pacts.py`), the world layer (`world.py`) and, when
@@ -139,8 +139,8 @@ def opportunities() -> tuple[list[str], str]:
         out=RESULTS / "opportunities.json",
     )
     if result is None:
-        return [row("opportunities (issue K evaluation)", None, note)], ""
-    return [row("opportunities (issue K evaluation)", None, "reported below; no time goal")], note
+        return [row("opportunities (temporal evaluation)", None, note)], ""
+    return [row("opportunities (temporal evaluation)", None, "reported below; no time goal")], note
 
 
 def verdict(

@@ -1,4 +1,4 @@
-"""`cityrdf import pacts` on a generated table of N rows: wall time and peak memory (issue L §3).
+"""`cityrdf import pacts` on a generated table of N rows: wall time and peak memory.
 
     .venv/bin/python benchmarks/import_pacts.py --rows 2000 20000 [--json FILE]
 

@@ -1,4 +1,4 @@
-"""Temporal evaluation of `cityrdf opportunities` (issue K): rank with the 2016 Wikidata P190 crawl,
+"""Temporal evaluation of `cityrdf opportunities`: rank with the 2016 Wikidata P190 crawl,
 score against the pairs English Wikipedia lists in 2026 that the crawl lacks.
 
     .venv/bin/python benchmarks/opportunities.py [--reference DIR] [--json FILE] [--cities N]

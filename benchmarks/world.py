@@ -1,7 +1,7 @@
 """The world layer at full size: `cityrdf world import` of the 2016 Wikidata crawl and Wikipedia's
 lists (../shared/reference-data/), `cityrdf world validate`, then each world stored question on
 the project graph with the world graphs beside it. Each step runs in its own subprocess, so its
-peak memory (ru_maxrss) is its own. Targets (issue J §3 / issue L): import ≤ 30 s, validation
+peak memory (ru_maxrss) is its own. Targets: import ≤ 30 s, validation
 ≤ 15 s, each question ≤ 1 s, peak ≤ 1.5 GB.
 
     .venv/bin/python benchmarks/world.py [--out benchmarks/results/world.json]

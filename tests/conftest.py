@@ -15,6 +15,15 @@ def project_root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="session")
+def project_store():
+    """The project graph as `cityrdf validate` loads it, once per session: only for tests that read
+    it (a test that adds or removes a quad loads its own)."""
+    from cityrdf import graph
+
+    return graph.load_store()
+
+
 TINY_PROJECT = ROOT / "tests" / "fixtures" / "tiny_project"
 
 
@@ -144,3 +153,96 @@ def virtuoso(tmp_path_factory):
     server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso")).start()
     yield server
     server.remove()
+
+
+# `make test-fast` (pytest --fast): the tests a developer runs after every change. One or a few
+# cheap tests per layer, each a claim that fails when its layer breaks: text, ontology, data,
+# shapes, SHACL engine, QC, validation, dates, queries, linking, import, world layer, suggestions,
+# generator, stats, publishing, serving, the endpoint's check, push, CLI. A file names all its
+# tests, a test all its cases. They carry the `fast` marker in every run; with --fast the other
+# test files are not even imported, and a name here that no longer exists stops the run, so a
+# renamed test cannot silently leave its layer untested.
+FAST_TESTS = (
+    "tests/test_text.py",
+    "tests/test_cli.py::test_usage_errors_exit_2_with_one_line",
+    "tests/test_cli.py::test_cityrdf_error_prints_its_reason_and_exit_code",
+    "tests/test_cli.py::test_a_bug_exits_3_with_one_line_and_no_traceback",
+    "tests/test_cli.py::test_push_reads_the_password_from_the_environment",
+    "tests/test_csvsafe.py",
+    "tests/ontology/test_persian.py",
+    "tests/ontology/test_vocabularies.py",
+    "tests/ontology/test_core_ontology.py::test_every_cr_term_has_one_english_and_one_persian",
+    "tests/data/test_paper_content.py::test_each_list_has_the_printed_number_of_items",
+    "tests/data/test_paper_content.py::test_a_pair_named_in_two_lists_is_one_agreement",
+    "tests/shapes/test_shapes.py::test_every_fixture_file_is_in_the_manifest",
+    "tests/shapes/test_shapes.py::test_every_shape_has_one_english_and_one_persian_message",
+    "tests/fastshacl/test_fastshacl.py::test_every_shape_of_the_project_compiles",
+    "tests/fastshacl/test_fastshacl.py::test_generated_graph_conforms",
+    "tests/fastshacl/test_fastshacl.py::test_targets_and_class_follow_subclasses",
+    "tests/qc/test_qc.py::test_every_qc_query_has_a_broken_fixture",
+    "tests/qc/test_qc.py::test_broken_fixture_names_the_offending_entity",
+    "tests/validate/test_validate.py::test_agreement_with_one_party_is_reported_with_focus_node_path_component_and_file",
+    "tests/validate/test_validate.py::test_every_row_of_a_qc_violation_query_is_a_violation",
+    "tests/properties/test_dates.py::test_leap_esfand_has_30_days",
+    "tests/properties/test_dates.py::test_impossible_jalali_dates_are_refused",
+    "tests/query/test_runner.py::test_city_parameter_takes_a_label_in_any_case_or_an_iri",
+    "tests/query/test_runner.py::test_csv_is_rfc4180_with_the_contract_header",
+    "tests/query/test_manifest.py::test_every_stored_question_has_a_manifest_entry",
+    "tests/link/test_link.py::test_offline_gazetteer_picks_the_verified_geonames_features",
+    "tests/importer/test_import_pacts.py::test_good_csv_creates_agreements_cities_and_provenance",
+    "tests/importer/test_import_pacts.py::test_a_near_miss_of_a_known_city_is_refused_unless_asked_for",
+    "tests/coverage/test_coverage.py::test_quotes_in_standard_orthography_find_the_paper_as_printed",
+    "tests/world/test_import.py::test_each_source_is_its_own_named_graph_and_nothing_is_in_the_default_graph",
+    "tests/opportunities/test_features.py::test_link_prediction_measures_equal_networkx",
+    "tests/opportunities/test_criteria.py",
+    "tests/generate/test_generate.py::test_same_seed_gives_the_same_graph_and_another_seed_another",
+    "tests/stats/test_stats.py::test_counts_on_the_tiny_project",
+    "tests/publish/test_publish.py::test_city_page_shows_both_names_partners_sources_and_external_links",
+    "tests/serve/test_serve.py::test_resource_content_negotiation_honours_accept_and_q_values",
+    "tests/serve/test_ssrf.py::test_the_checker_accepts_queries_that_only_mention_service_in_text",
+    "tests/push/test_push_offline.py::test_virtuoso_layout_gives_the_update_and_graph_store_endpoints",
+    "tests/push/test_push_offline.py::test_parts_keep_triples_that_share_a_blank_node_together",
+)
+
+
+FAST_FILES = {entry.split("::")[0] for entry in FAST_TESTS}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--fast",
+        action="store_true",
+        help="run only the quick subset of tests/conftest.py FAST_TESTS (make test-fast)",
+    )
+
+
+def pytest_ignore_collect(collection_path, config):
+    """With --fast, test files without a fast test are not imported (collecting them all takes
+    longer than running the subset)."""
+    if config.getoption("fast") and collection_path.name.startswith("test_"):
+        return collection_path.relative_to(ROOT).as_posix() not in FAST_FILES
+    return None
+
+
+def _is_fast(nodeid: str, entry: str) -> bool:
+    return nodeid == entry or nodeid.startswith((entry + "::", entry + "["))
+
+
+def pytest_collection_modifyitems(config, items):
+    matched = set()
+    for item in items:
+        for entry in FAST_TESTS:
+            if _is_fast(item.nodeid, entry):
+                item.add_marker(pytest.mark.fast)
+                matched.add(entry)
+    if not config.getoption("fast"):
+        return
+    missing = [e for e in FAST_TESTS if e not in matched]
+    if missing:
+        raise pytest.UsageError(
+            "tests/conftest.py FAST_TESTS names tests that do not exist: " + ", ".join(missing)
+        )
+    others = [item for item in items if item.get_closest_marker("fast") is None]
+    if others:
+        config.hook.pytest_deselected(items=others)
+        items[:] = [item for item in items if item.get_closest_marker("fast") is not None]

@@ -68,3 +68,108 @@ def test_debug_shows_the_traceback_of_a_bug(how, monkeypatch):
         monkeypatch.setenv("CITYRDF_DEBUG", "1")
     with pytest.raises(KeyError):
         cli.main(args)
+
+
+def test_no_arguments_prints_the_help_and_no_empty_error(run_cityrdf):
+    done = run_cityrdf()
+    assert done.returncode == 0
+    assert "Usage: cityrdf" in done.stdout and "import" in done.stdout
+    assert done.stderr == ""
+
+
+def test_a_group_without_its_command_prints_its_help_and_no_empty_error(run_cityrdf):
+    done = run_cityrdf("import")
+    assert "Usage: cityrdf import" in done.stdout and "pacts" in done.stdout
+    assert "error" not in done.stderr
+
+
+def test_python_dash_m_cityrdf_is_the_command():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "cityrdf", "--version"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("cityrdf ")
+
+
+def test_import_pacts_help_lists_every_column(run_cityrdf):
+    from cityrdf.importer.table import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+
+    help_text = run_cityrdf("import", "pacts", "--help").stdout
+    assert [c for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if c not in help_text] == []
+    assert "--new-city" in help_text
+
+
+def test_push_reads_the_password_from_the_environment(monkeypatch, capsys):
+    from cityrdf import push
+
+    given = {}
+
+    def fake_run(endpoint, graph, user, password, *rest):
+        given.update(user=user, password=password)
+        return "pushed"
+
+    monkeypatch.setattr(push, "run", fake_run)
+    monkeypatch.setenv("CITYRDF_PUSH_PASSWORD", "from-the-environment")
+    code, out, _ = run_main(
+        ["push", "--endpoint", "http://127.0.0.1:1/sparql", "--graph", "urn:g", "--user", "dba"],
+        capsys,
+    )
+    assert (code, out, given) == (
+        0,
+        "pushed\n",
+        {"user": "dba", "password": "from-the-environment"},
+    )
+    on_the_line = ["--password", "on-the-line"]
+    run_main(
+        ["push", "--endpoint", "http://127.0.0.1:1/sparql", "--graph", "urn:g", *on_the_line],
+        capsys,
+    )
+    assert given["password"] == "on-the-line"  # the option still wins
+
+
+def test_world_validate_counts_warnings_and_lists_them_on_request(project_root, capsys):
+    world = project_root / "tests" / "fixtures" / "world" / "world.nq"
+    code, out, _ = run_main(["world", "validate", str(world)], capsys)
+    assert code == 0
+    assert "0 violations, 1 warning (--warnings lists them)" in out
+    assert "city/world/xx/nowhere" not in out
+    code, out, _ = run_main(["world", "validate", "--warnings", str(world)], capsys)
+    assert code == 0
+    [listed] = [line for line in out.splitlines() if line.startswith("  ")]
+    assert "Warning" in listed and "city/world/xx/nowhere" in listed and "MinCount" in listed
+
+
+def test_serve_prints_the_address_it_listens_on(mini_project):
+    import os
+    import select
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cityrdf", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CITYRDF_HOME": str(mini_project)},
+    )
+    try:
+        ready, _, _ = select.select([server.stdout], [], [], 120)
+        first_line = server.stdout.readline() if ready else "(nothing within 120 s)"
+        assert first_line == f"serving http://127.0.0.1:{port}/ (Ctrl+C stops)\n"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as answer:
+            assert answer.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

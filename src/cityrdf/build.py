@@ -62,15 +62,6 @@ def build(out: Path | None = None, reason: bool = True) -> dict:
             shutil.rmtree(staged[0], ignore_errors=True)
 
 
-def write_dist(store: ox.Store, out: Path) -> dict:
-    staging, manifest = stage_dist(store, out)
-    try:
-        atomic.swap_dir(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return manifest
-
-
 def stage_dist(store: ox.Store, out: Path) -> tuple[Path, dict]:
     """A staging sibling of `out` holding the new build (and other verbs' artefacts from `out`)."""
     staging = atomic.staging_dir(out)

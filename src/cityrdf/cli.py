@@ -322,9 +322,13 @@ def world_validate(
     files: Annotated[
         list[Path] | None, typer.Argument(help="World N-Quads files (default: world/*.nq).")
     ] = None,
+    warnings: Annotated[
+        bool, typer.Option("--warnings", help="List every warning too, not only violations.")
+    ] = False,
 ) -> None:
     """Check each world graph against shapes/world/ (exit 1 on a violation)."""
     from cityrdf.errors import NotConforming
+    from cityrdf.text import plural
     from cityrdf.world.validate import validate_world
 
     found = validate_world(files or None)
@@ -332,11 +336,15 @@ def world_validate(
     for graph, findings in found.items():
         errors = [f for f in findings if f.severity == "Violation"]
         violations += len(errors)
-        typer.echo(f"{graph}: {len(errors)} violations, {len(findings) - len(errors)} warnings")
-        for f in errors[:20]:
-            typer.echo(f"  {f.focus_node} {f.path} {f.component}: {f.message}")
+        others = [f for f in findings if f.severity != "Violation"]
+        typer.echo(
+            f"{graph}: {plural(len(errors), 'violation')}, {plural(len(others), 'warning')}"
+            + ("" if warnings or not others else " (--warnings lists them)")
+        )
+        for f in errors[:20] + (others if warnings else []):
+            typer.echo(f"  {f.severity} {f.focus_node} {f.path} {f.component}: {f.message}")
     if violations:
-        raise NotConforming(f"{violations} violations in the world graphs")
+        raise NotConforming(f"{plural(violations, 'violation')} in the world graphs")
 
 
 @app.command()
@@ -388,7 +396,14 @@ def push(
         str | None, typer.Option("--user", help="User allowed to write (Virtuoso: dba).")
     ] = None,
     password: Annotated[
-        str | None, typer.Option("--password", help="That user's password.")
+        str | None,
+        typer.Option(
+            "--password",
+            envvar="CITYRDF_PUSH_PASSWORD",
+            show_envvar=True,
+            help="That user's password (better in the environment: not in the shell's history "
+            "or the process list).",
+        ),
     ] = None,
     file: Annotated[
         Path | None, typer.Option("--file", help="N-Triples to load (default: dist/cityrdf.nt).")
@@ -471,11 +486,25 @@ def import_pacts(
     out: Annotated[
         Path | None, typer.Option("--out", help="Data file (default: data/imported/<stem>.ttl).")
     ] = None,
+    new_city: Annotated[
+        bool,
+        typer.Option(
+            "--new-city",
+            help="Accept a name spelled almost like a known city's as a new city (else refused "
+            "as a likely typo, e.g. Teheran).",
+        ),
+    ] = False,
 ) -> None:
-    """Check a table of pacts row by row and write it as a data file; bad rows: FILE:ROW: column: reason."""
+    """Check a table of pacts row by row and write it as a data file; bad rows: FILE:ROW: column: reason.
+
+    Columns (header row, any order): city, partner, partner_country (a name or ISO code), date
+    (YYYY, YYYY-MM or YYYY-MM-DD), calendar (gregorian or jalali), status (listed, unofficial,
+    official or friendship), source (a citation or an http(s) URL); optional: city_fa, partner_fa
+    (Persian names, required for a new city), partner_country_fa (required for a new country).
+    """
     from cityrdf import importer
 
-    importer.run(table, out, echo=typer.echo)
+    importer.run(table, out, echo=typer.echo, new_city=new_city)
 
 
 # --- opportunities (cityrdf.opportunities.command) ---
@@ -510,7 +539,7 @@ def main(argv: list[str] | None = None) -> None:
     # --debug is accepted anywhere on the line, so it can be added to a failing command as it stands.
     debug = "--debug" in args or os.environ.get("CITYRDF_DEBUG", "") not in ("", "0")
     verbose = "--verbose" in args or debug
-    args = [a for a in args if a not in ("--debug", "--verbose")]
+    args = [a for a in args if a not in ("--debug", "--verbose")] or ["--help"]
     configure_logging(verbose)
     try:
         code = app(args=args, prog_name="cityrdf", standalone_mode=False)
@@ -522,6 +551,8 @@ def main(argv: list[str] | None = None) -> None:
         where = f" writing {err.filename}" if err.filename else ""
         _fail(f"no space left on the device{where} ({err.strerror}); nothing was replaced", 2)
     except USAGE_ERRORS as err:  # unknown option or command, bad value
+        if not err.format_message():  # a group called without its command: the help is shown
+            sys.exit(err.exit_code)
         where = f" (see `{err.ctx.command_path} --help`)" if getattr(err, "ctx", None) else ""
         _fail(err.format_message() + where, err.exit_code)
     except ABORTS:

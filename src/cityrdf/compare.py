@@ -19,7 +19,6 @@ from cityrdf.link import write_files_atomically
 from cityrdf.namespaces import CRID, sparql_prologue
 from cityrdf.wikidata import WikidataClient, qid
 
-UNOFFICIAL = str(CRID["concept/agreement-status/unofficial"])
 IRAN = str(CRID["country/iran"])
 
 PAPER_PAIRS_QUERY = """

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,34 +20,21 @@ import pyoxigraph as ox
 from cityrdf import csvsafe, graph
 from cityrdf.errors import BadInput, NotConforming
 from cityrdf.namespaces import sparql_prologue
+from cityrdf.text import quote_key
 
 KINDS = ("heading", "paragraph", "list-item", "table-row", "reference", "other")
 
 # --- normalisation -------------------------------------------------------------------------------
 
 # The plain text lost its ZWNJs and mixes spellings; quotes are written in standard orthography.
-# Matching therefore ignores every kind of space (ZWNJ, ZWJ, NBSP, line breaks), Arabic diacritics
-# and tatweel, folds Arabic yeh/kaf to Persian, and Persian/Arabic-Indic digits to ASCII.
-_FOLD = str.maketrans(
-    {
-        "\u064a": "\u06cc",  # ARABIC LETTER YEH → FARSI YEH
-        "\u0649": "\u06cc",  # ALEF MAKSURA → FARSI YEH
-        "\u0643": "\u06a9",  # ARABIC LETTER KAF → KEHEH
-        "\u0629": "\u0647",  # TEH MARBUTA → HEH
-        "\u06c0": "\u0647",  # HEH WITH YEH ABOVE → HEH (ezafe hamza written as one letter)
-        **{chr(0x06F0 + d): str(d) for d in range(10)},  # Persian digits
-        **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
-    }
-)
-_DROPPED = re.compile(r"[\s\u200c\u200d\u200e\u200f\u00a0\u0640\u064b-\u065f\u0670]")
+# Matching therefore compares both in cityrdf.text's quote_key form.
 # The tables of the plain text keep some of their HTML paragraph tags.
 _TAGS = re.compile(r"</?p>")
 
 
 def normalise(text: str) -> str:
     """The form in which quotes and the paper's text are compared."""
-    text = _TAGS.sub(" ", unicodedata.normalize("NFC", text))
-    return _DROPPED.sub("", text.translate(_FOLD))
+    return quote_key(_TAGS.sub(" ", text))
 
 
 class NormalisedText:

@@ -1,15 +1,17 @@
-"""Synthetic graphs in cityrdf's own ontology, for benchmarks at world scale (issue E).
+"""Synthetic graphs in cityrdf's own ontology, for benchmarks at world scale.
 
 `synthetic_lines` draws a twinning network with heavy-tailed partner counts (preferential
 attachment, as real twinning networks have a few hubs: Tehran, Beijing, Saint Petersburg …)
 and mostly reciprocal listings. `pairs_lines` turns a real `QID<TAB>QID` pairs file (the
 Wikidata P190 crawl's shape) into the same ontology. Both write N-Triples lines that conform
-to shapes/ so that `cityrdf validate` measures the real work.
+to shapes/ and pass the QC queries, as the paper's data does (every resource derived from a part
+carries a text anchor into it), so that `cityrdf validate` measures the real work.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import random
 from collections.abc import Iterable, Iterator
@@ -24,6 +26,15 @@ LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
 DERIVED = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 ORG = "http://www.w3.org/ns/org#"
+OA = "http://www.w3.org/ns/oa#"
+# The words a generated resource's text anchor quotes from the generated part, by kind.
+QUOTES = {
+    "agreement": "پیمان خواهرخواندگی",
+    "list": "فهرست شهرهای خواهرخوانده",
+    "entry": "شهر خواهرخوانده",
+    "network": "شبکه شهرها",
+    "membership": "عضو شبکه",
+}
 STATUS = {"listed": 0.85, "unofficial": 0.1, "friendship": 0.05}
 # Persian syllables for city names that pass the shapes' Persian-script check.
 SYLLABLES = [
@@ -71,6 +82,18 @@ def _persian_name(rng: random.Random) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3)))
 
 
+def _anchor_lines(subject: str, part: str, kind: str) -> Iterator[str]:
+    """A text anchor (docs/decisions/0005) from `subject` into the generated part."""
+    label = hashlib.sha1(subject.encode()).hexdigest()[:16]
+    anchor, selector = f"_:a{label}", f"_:s{label}"
+    yield _t(subject, _cr("textAnchor"), anchor)
+    yield _t(anchor, RDF_TYPE, f"<{OA}SpecificResource>")
+    yield _t(anchor, f"<{OA}hasSource>", part)
+    yield _t(anchor, f"<{OA}hasSelector>", selector)
+    yield _t(selector, RDF_TYPE, f"<{OA}TextQuoteSelector>")
+    yield _t(selector, f"<{OA}exact>", _lit(QUOTES[kind]))
+
+
 def _source_lines(source: str) -> Iterator[str]:
     """The synthetic source every generated fact is derived from (shapes want a cr:PaperPart)."""
     work, part = _iri(f"work/{source}"), _iri(f"work/{source}/part/data")
@@ -116,6 +139,7 @@ def _agreement_lines(
     if year:
         yield _t(agreement, _cr("signingDate"), _lit(str(year), datatype="gYear"))
     yield _t(agreement, DERIVED, part)
+    yield from _anchor_lines(agreement, part, "agreement")
     for lister in listed_by:
         other = b if lister == a else a
         entry = _iri(f"list/{lister}/{other}")
@@ -126,6 +150,7 @@ def _agreement_lines(
         positions[lister] = positions.get(lister, 0) + 1
         yield _t(entry, _cr("position"), _lit(str(positions[lister]), datatype="positiveInteger"))
         yield _t(entry, DERIVED, part)
+        yield from _anchor_lines(entry, part, "entry")
 
 
 def synthetic_lines(cities: int, pacts: int, seed: int = 0) -> Iterator[str]:
@@ -173,6 +198,7 @@ def synthetic_lines(cities: int, pacts: int, seed: int = 0) -> Iterator[str]:
         yield _t(network, LABEL, _lit(f"Network {n}", "en"))
         yield _t(network, LABEL, _lit(_persian_name(rng), "fa"))
         yield _t(network, DERIVED, part)
+        yield from _anchor_lines(network, part, "network")
     for c in rng.sample(range(cities), k=min(cities, cities // 5 or 1)):
         yield from _membership_lines(f"gen-{c}", f"gen-{rng.randrange(n_networks)}", part)
 
@@ -185,6 +211,7 @@ def _list_lines(item_counts: dict[str, int], part: str) -> Iterator[str]:
         yield _t(lst, _cr("itemCount"), _lit(str(count), datatype="nonNegativeInteger"))
         yield _t(lst, _cr("listOf"), _iri(f"city/{slug}"))
         yield _t(lst, DERIVED, part)
+        yield from _anchor_lines(lst, part, "list")
 
 
 def _membership_lines(city: str, network: str, part: str) -> Iterator[str]:
@@ -193,6 +220,7 @@ def _membership_lines(city: str, network: str, part: str) -> Iterator[str]:
     yield _t(membership, f"<{ORG}member>", _iri(f"city/{city}"))
     yield _t(membership, f"<{ORG}organization>", _iri(f"network/{network}"))
     yield _t(membership, DERIVED, part)
+    yield from _anchor_lines(membership, part, "membership")
 
 
 def read_pairs(path: Path) -> list[tuple[str, str]]:

@@ -14,7 +14,6 @@ import hashlib
 import io
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import ExitStack
@@ -29,6 +28,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from cityrdf import atomic, csvsafe, graph, paths
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import CR, DBO, GEO, PREFIXES, WD, sparql_prologue
+from cityrdf.text import ascii_key, name_key
 from cityrdf.wikidata import WikidataClient, qid
 
 GN = rdflib.Namespace("https://sws.geonames.org/")
@@ -117,31 +117,6 @@ class Decision:
     accepted: Candidate | None
     candidates: list[Candidate]
     reason: str  # why not accepted, or ""
-
-
-# -- normalising names ---------------------------------------------------------------------
-
-# Arabic-letter variants of Persian letters fold to the Persian ones; ZWNJ, spaces, hyphens,
-# apostrophes and short vowels are dropped (the paper's text lost its ZWNJs; GeoNames varies).
-NAME_FOLD = str.maketrans(
-    {"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا"}
-    | {c: None for c in " \u200c\u200d-‐’'`\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"}
-)
-
-
-def name_key(text: str) -> str:
-    """Exact-match key: case-folded, with Persian letter variants and separators folded away."""
-    return text.translate(NAME_FOLD).casefold()
-
-
-# Every byte but a-z, for bytes.translate to delete (the world layer keys half a million names).
-_NOT_A_TO_Z = bytes(c for c in range(256) if not 97 <= c <= 122)
-
-
-def ascii_key(text: str) -> str:
-    """Transliteration key: diacritics dropped, letters a-z only ("Iași" ~ "Iasi", "Ürümqi" ~ "Urumqi")."""
-    decomposed = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
-    return decomposed.lower().translate(None, _NOT_A_TO_Z).decode("ascii")
 
 
 # -- the project graph ---------------------------------------------------------------------

@@ -23,6 +23,7 @@ from cityrdf.catalogue import StoredQuery
 from cityrdf.endpoints import require_http_url
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import PREFIXES
+from cityrdf.text import plural
 
 FORMATS = ("table", "csv", "tsv", "json")
 # RFC 3987 forbids these in an IRI; a value holding them is refused rather than escaped.
@@ -325,7 +326,7 @@ def to_table(answer: Answer, title: str = "") -> str:
         table.add_row(*(terminal.cell(_short(t)) for t in row))
     console = Console(file=io.StringIO(), width=200, color_system=None)
     console.print(table)
-    console.print(f"{len(answer.rows)} rows")
+    console.print(plural(len(answer.rows), "row"))
     return console.file.getvalue()
 
 

@@ -32,4 +32,15 @@ def run(
     if timeout <= 0 or max_results <= 0:
         raise BadInput("--timeout and --max-results must be positive")
     settings = Settings(host=host, port=port, timeout=timeout, max_results=max_results)
-    uvicorn.Server(server_config(settings)).run()
+    AnnouncingServer(server_config(settings)).run()
+
+
+class AnnouncingServer(uvicorn.Server):
+    """Prints the address once the socket is bound: uvicorn's own line is among the library logs
+    that only --verbose shows."""
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets)
+        if not self.should_exit:
+            host = f"[{self.config.host}]" if ":" in self.config.host else self.config.host
+            print(f"serving http://{host}:{self.config.port}/ (Ctrl+C stops)", flush=True)

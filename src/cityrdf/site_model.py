@@ -29,7 +29,6 @@ EXTERNAL_MATCH = {str(SKOS.exactMatch), str(SKOS.closeMatch), str(OWL.sameAs)}
 ONTOLOGY_DECLARATION = ox.Triple(
     ox.NamedNode(ONTOLOGY_IRI), RDF_TYPE, ox.NamedNode(str(OWL.Ontology))
 )
-LANGS = ("en", "fa")
 TERM_DIR = "ontology/term/"
 
 # Which resources get an RDF document of their own, and under which suffix (docs/decisions/0001).

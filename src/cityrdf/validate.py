@@ -21,6 +21,7 @@ from cityrdf import graph, paths, reasoner
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import PREFIXES, sparql_prologue
 from cityrdf.reasoner import ReasonerReport, Verdict
+from cityrdf.text import plural
 
 VIOLATION = "Violation"
 QC_SUFFIX = "-violation.rq"
@@ -63,8 +64,8 @@ class ValidationReport:
         else:
             hermit = "HermiT: consistent" if self.reasoner.ok else "HermiT: NOT consistent"
         return (
-            f"{_count(len(self.violations), 'violation')}, {_count(warnings, 'warning')} "
-            f"in {_count(len(self.files), 'file')} ({self.triples} triples); {hermit}"
+            f"{plural(len(self.violations), 'violation')}, {plural(warnings, 'warning')} "
+            f"in {plural(len(self.files), 'file')} ({self.triples} triples); {hermit}"
         )
 
     def to_json(self) -> str:
@@ -275,10 +276,6 @@ def _query_title(query_file: Path) -> str:
     ]
     summary = next((c.split(":", 1)[1].strip() for c in comments if c.startswith("summary:")), None)
     return summary or next((c for c in comments if c), query_file.stem)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _display(path: Path) -> str:

@@ -34,7 +34,6 @@ PREFIX pq: <http://www.wikidata.org/prop/qualifier/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
-RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 # Q486972 "human settlement": cities, towns and villages are all subclasses of it.
 HUMAN_SETTLEMENT = "Q486972"
 

@@ -467,7 +467,7 @@ def broken_tables(c: Corpus) -> None:
 
 
 def unsafe_tables(c: Corpus) -> None:
-    """Cells that cannot be read as what their column holds (issue G §3): exit 2, FILE:ROW: column."""
+    """Cells that cannot be read as what their column holds: exit 2, FILE:ROW: column."""
     for n, char in enumerate('><"{}|^`\\'):
         source = f"https://example.org/pact{char}1"
         row = f'Tehran,Nantes,France,2001,gregorian,listed,"{source.replace(chr(34), chr(34) * 2)}",نانت'

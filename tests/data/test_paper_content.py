@@ -288,7 +288,7 @@ def test_statuses_follow_what_the_paper_says_happened(store):
     ]
 
 
-# The oddities of the printed text, each kept as printed and flagged (issue 12 §3).
+# The oddities of the printed text, each kept as printed and flagged.
 PRINTED_ODDITIES = {
     ("list/yazd/2", "misspelled-name"),  # «یاسرینی» for Jászberény
     ("list/shiraz/7", "misspelled-name"),  # «پج» for Pécs

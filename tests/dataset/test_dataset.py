@@ -33,7 +33,7 @@ def from_files(files) -> rdflib.Graph:
 
 @pytest.fixture
 def world_file(tmp_path, monkeypatch):
-    """A world layer with one more partner of Tehran, in its own graph (issue J's file shape)."""
+    """A world layer with one more partner of Tehran, in its own graph, as `cityrdf world import` writes it."""
     folder = tmp_path / "world"
     folder.mkdir()
     cr, g = "https://w3id.org/cityrdf/ontology#", f"<{WORLD.value}>"

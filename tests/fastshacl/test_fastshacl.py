@@ -1,4 +1,8 @@
-"""fastshacl must report exactly what pySHACL reports (inference "none", advanced on) on the same store."""
+"""fastshacl must report exactly what pySHACL reports (inference "none", advanced on) on the same store.
+
+pySHACL runs once per shape fixture in a session (tests/shacl_runs.py, shared with tests/shapes),
+with the build entailments as the manifest validates the fixture; the other setting is in the slow
+run."""
 
 from __future__ import annotations
 
@@ -9,18 +13,18 @@ import rdflib
 from rdflib import BNode
 from rdflib.namespace import SH
 
-from cityrdf import fastshacl, graph, paths
+from cityrdf import fastshacl, graph
 from cityrdf.generate import synthetic_lines
+from tests import shacl_runs
 
-FIXTURES = sorted((paths.SHAPES_DIR / "fixtures").glob("invalid.*.ttl"))
+FIXTURES = sorted(shacl_runs.FIXTURES.glob("invalid.*.ttl"))
 CR = "https://w3id.org/cityrdf/ontology#"
 ID = "https://w3id.org/cityrdf/id/"
-MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 
 
 @pytest.fixture(scope="module")
 def shapes() -> rdflib.Graph:
-    return graph.load_graph(graph.shape_files(), entail=False)
+    return shacl_runs.shapes()
 
 
 def keys(results: list[fastshacl.ValidationResult]) -> set[tuple]:
@@ -32,9 +36,10 @@ def keys(results: list[fastshacl.ValidationResult]) -> set[tuple]:
     }
 
 
-def assert_same_as_pyshacl(store, shapes) -> set[tuple]:
+def assert_same_as_pyshacl(store, shapes, reference=None) -> set[tuple]:
+    """fastshacl's results on the store, asserted equal to pySHACL's (`reference`: already run)."""
     fast = keys(fastshacl.validate(store, shapes))
-    slow = keys(fastshacl.pyshacl_results(store, shapes))
+    slow = keys(fastshacl.pyshacl_results(store, shapes) if reference is None else reference)
     assert sorted(fast - slow, key=str) == [] and sorted(slow - fast, key=str) == []
     return fast
 
@@ -43,29 +48,24 @@ def test_every_shape_of_the_project_compiles(shapes):
     assert fastshacl.ShapeCompiler(shapes).plan().fallback == {}
 
 
-def built_in_manifest(fixture: Path) -> bool:
-    """Whether shapes/fixtures/manifest.ttl validates the fixture after the build's entailments."""
-    manifest = rdflib.Graph().parse(fixture.parent / "manifest.ttl")
-    flag = rdflib.URIRef("https://w3id.org/cityrdf/shapes/fixtures#buildEntailments")
-    data_graph = rdflib.URIRef("http://www.w3.org/ns/shacl-test#dataGraph")
-    for action in manifest.subjects(data_graph, rdflib.URIRef(fixture.as_uri())):
-        for entry in manifest.subjects(rdflib.URIRef(f"{MF}action"), action):
-            return manifest.value(entry, flag) != rdflib.Literal(False)
-    return True
-
-
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
 def test_fixture_results_equal_pyshacl(fixture: Path, shapes):
-    files = graph.ontology_files() + [fixture.parent / "base.ttl", fixture]
-    for entail in (False, True):
-        store = graph.load_store(files, entail=entail)
-        found = assert_same_as_pyshacl(store, shapes)
-        if entail == built_in_manifest(fixture):
-            assert found, f"{fixture.name} should violate a shape"
+    entail = shacl_runs.manifest_entails(fixture)
+    reference = shacl_runs.pyshacl_results(fixture, entail)
+    found = assert_same_as_pyshacl(shacl_runs.fixture_store(fixture, entail), shapes, reference)
+    assert found, f"{fixture.name} should violate a shape"
 
 
-def test_papers_graph_results_equal_pyshacl(shapes):
-    assert_same_as_pyshacl(graph.load_store(), shapes)
+@pytest.mark.slow  # a second pySHACL run per fixture (~2 min CPU together)
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
+def test_fixture_results_equal_pyshacl_with_the_other_entailment_setting(fixture: Path, shapes):
+    entail = not shacl_runs.manifest_entails(fixture)
+    reference = shacl_runs.pyshacl_results(fixture, entail)
+    assert_same_as_pyshacl(shacl_runs.fixture_store(fixture, entail), shapes, reference)
+
+
+def test_papers_graph_results_equal_pyshacl(shapes, project_store):
+    assert_same_as_pyshacl(project_store, shapes)
 
 
 BROKEN = f"""

@@ -324,5 +324,69 @@ def test_cli_prints_each_bad_row_and_exits_1(project, tmp_path):
         f"{table}:2: status: unknown status 'twinned' (expected one of listed, unofficial, official, friendship)",
     ]
     assert done.stderr.strip().splitlines() == [
-        f"error: {table}:2: date: 2015-02-30: day 30 does not exist in that month (gregorian, 1..28) (and 1 more problems); nothing written"
+        f"error: {table}:2: date: 2015-02-30: day 30 does not exist in that month (gregorian, 1..28) (and 1 more problem); nothing written"
+    ]
+
+
+COUNTRY_HEADER = HEADER.rstrip("\n") + ",partner_country_fa\n"
+
+
+def test_any_country_is_accepted_by_name_or_iso_code(project, tmp_path):
+    rows = (
+        "Tehran,Oslo,Norway,2001,gregorian,listed,Oslo kommune 2001,اسلو,نروژ\n"
+        "Isfahan,Bergen,NO,2003,gregorian,listed,Bergen kommune 2003,برگن,\n"
+        "Isfahan,Lyon,FRA,2004,gregorian,listed,Lyon 2004,لیون,\n"
+    )
+    importer.import_pacts(write_csv(tmp_path, rows, header=COUNTRY_HEADER))
+    g = imported(project)
+    norway = CRID["country/norway"]
+    assert (norway, RDF.type, CR.Country) in g
+    assert set(g.objects(norway, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == {
+        Literal("Norway", lang="en"),
+        Literal("نروژ", lang="fa"),
+    }
+    assert g.value(norway, CR.iso3166Alpha2) == Literal("NO")
+    assert g.value(CRID["city/oslo"], CR.country) == norway
+    assert g.value(CRID["city/bergen"], CR.country) == norway  # the code finds the new country
+    assert g.value(CRID["city/lyon"], CR.country) == CRID["country/france"]  # and a known one
+    assert (CRID["country/france"], RDF.type, CR.Country) not in g
+
+
+def test_a_new_country_needs_its_persian_name(project, tmp_path):
+    table = write_csv(
+        tmp_path,
+        "Tehran,Oslo,Norway,2001,gregorian,listed,Oslo 2001,اسلو,\n",
+        header=COUNTRY_HEADER,
+    )
+    assert bad_rows(table) == [
+        f"{table}:2: partner_country_fa: Norway (NO) is a new country: give its Persian name too"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "meant"),
+    [
+        ("Teheran,Nantes,France,2001,gregorian,listed,Nantes 2001,نانت", "city", "Tehran"),
+        ("Tehran,Seol,South Korea,2001,gregorian,listed,Seoul 2001,سول", "partner", "Seoul"),
+    ],
+)
+def test_a_near_miss_of_a_known_city_is_refused_unless_asked_for(
+    project, tmp_path, row, column, meant
+):
+    table = write_csv(tmp_path, row + "\n")
+    [line] = bad_rows(table)
+    assert line.startswith(f"{table}:2: {column}: no city ")
+    assert f"did you mean {meant} (crid:city/{meant.lower()})?" in line and "--new-city" in line
+    if column == "partner":
+        importer.import_pacts(table, new_city=True)
+        assert (CRID["city/seol"], RDF.type, CR.City) in imported(project)
+
+
+def test_the_summary_counts_in_words(project, tmp_path):
+    said: list[str] = []
+    table = write_csv(tmp_path, "Tehran,Nantes,France,2001,gregorian,listed,Nantes 2001,نانت\n")
+    importer.run(table, echo=said.append)
+    target = project / "data" / "imported" / "pacts.ttl"
+    assert said == [
+        f"wrote {target}: 1 row, 1 new agreement, 0 attestations of known ones, 1 new city"
     ]

@@ -1,4 +1,4 @@
-"""`cityrdf import pacts` never corrupts or loses the project's data (issue G §3): one writer at a
+"""`cityrdf import pacts` never corrupts or loses the project's data: one writer at a
 time, the whole project validated before anything is replaced, `--out` kept out of the sources,
 malformed cells refused as bad input."""
 

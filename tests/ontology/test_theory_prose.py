@@ -17,6 +17,7 @@ from rdflib.namespace import PROV, SKOS
 from cityrdf import coverage, paths
 from cityrdf.graph import load_store, parse_file
 from cityrdf.namespaces import CR, CRID
+from cityrdf.text import quote_key
 
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
 CITO = rdflib.Namespace("http://purl.org/spar/cito/")
@@ -118,25 +119,6 @@ PART_STARTS = [
     (234, "references", "منابع فارسی"),
 ]
 
-_FOLD = str.maketrans(
-    {
-        "\u064a": "\u06cc",
-        "\u0649": "\u06cc",
-        "\u0643": "\u06a9",
-        "\u0654": None,
-        "\u200c": None,
-        "\u200d": None,
-    }
-)
-_DIGITS = str.maketrans(
-    {**{chr(0x06F0 + i): str(i) for i in range(10)}, **{chr(0x0660 + i): str(i) for i in range(10)}}
-)
-
-
-def normalise(text: str) -> str:
-    """Fold what the paper's plain text lost or varies: ZWNJ and spaces, Arabic yeh/kaf, digits."""
-    return re.sub(r"\s+", "", text.translate(_FOLD).translate(_DIGITS))
-
 
 @pytest.fixture(scope="module")
 def prose() -> rdflib.Graph:
@@ -151,7 +133,7 @@ def prose() -> rdflib.Graph:
 def paper_lines() -> list[str]:
     if not PAPER.is_file():
         pytest.skip(f"the paper's text is not at {PAPER} (set CITYRDF_PAPER)")
-    return [normalise(line) for line in PAPER.read_text(encoding="utf-8").split("\n")]
+    return [quote_key(line) for line in PAPER.read_text(encoding="utf-8").split("\n")]
 
 
 def scheme_iri(slug: str) -> URIRef:
@@ -206,12 +188,12 @@ def test_scheme_has_as_many_concepts_as_the_paper_names(prose, scheme, size):
 
 @pytest.mark.parametrize("scheme, words", sorted(STATED_COUNTS.items()))
 def test_the_paper_states_the_count_in_the_anchored_passage(prose, paper_lines, scheme, words):
-    [line] = occurrences(paper_lines, normalise(words))
+    [line] = occurrences(paper_lines, quote_key(words))
     scheme_lines = {
         n
         for resource, _, exact, prefix, suffix in anchors(prose)
         if resource == scheme_iri(scheme)
-        for n in occurrences(paper_lines, normalise(prefix + exact + suffix))
+        for n in occurrences(paper_lines, quote_key(prefix + exact + suffix))
     }
     assert line in scheme_lines
 
@@ -248,7 +230,7 @@ def test_every_new_resource_is_anchored_and_traced_to_the_parts_it_quotes(prose)
 def test_every_quote_is_found_once_in_the_part_it_names(prose, paper_lines):
     problems = []
     for resource, source, exact, prefix, suffix in anchors(prose):
-        found = occurrences(paper_lines, normalise(prefix + exact + suffix))
+        found = occurrences(paper_lines, quote_key(prefix + exact + suffix))
         if len(found) != 1:
             problems.append((resource, exact, "found at lines", found))
             continue
@@ -276,7 +258,7 @@ def test_quotes_differ_from_the_printed_text_only_by_restored_zwnj(prose):
 def test_part_starts_are_the_papers_headings(paper_lines):
     for line, _, heading in PART_STARTS:
         if heading is not None:
-            assert paper_lines[line - 1] == normalise(heading), line
+            assert paper_lines[line - 1] == quote_key(heading), line
 
 
 def test_quotes_keep_standard_persian_orthography(prose):
@@ -303,7 +285,7 @@ def test_persian_labels_are_the_papers_words(prose, paper_lines, scheme):
     text = "".join(paper_lines)
     for concept in members(prose, scheme):
         [label] = [o for o in prose.objects(concept, SKOS.prefLabel) if o.language == "fa"]
-        assert normalise(label) in text, label
+        assert quote_key(label) in text, label
 
 
 @pytest.mark.parametrize(
@@ -323,12 +305,12 @@ def test_scheme_cites_the_work_the_paper_cites_in_its_passage(
     prose, paper_lines, scheme, printed_citation, work
 ):
     assert (scheme_iri(scheme), CITO.citesAsEvidence, CRID[f"work/{work}"]) in prose
-    citation_lines = set(occurrences(paper_lines, normalise(printed_citation)))
+    citation_lines = set(occurrences(paper_lines, quote_key(printed_citation)))
     anchored_lines = set()
     for concept in [scheme_iri(scheme), *members(prose, scheme)]:
         for resource, _, exact, prefix, suffix in anchors(prose):
             if resource == concept:
-                anchored_lines |= set(occurrences(paper_lines, normalise(prefix + exact + suffix)))
+                anchored_lines |= set(occurrences(paper_lines, quote_key(prefix + exact + suffix)))
     # the citation closes the passage: on the last line the list is anchored in
     assert max(anchored_lines) in citation_lines
 

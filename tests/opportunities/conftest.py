@@ -1,5 +1,5 @@
 """A world layer for the opportunities tests: the TriG fixture written as world/*.nq, one file per
-source graph, the way `cityrdf world import` lays it out (issue J's contract)."""
+source graph, the way `cityrdf world import` lays it out."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Every query bounded in memory and output, slow clients dropped, and the headers and methods
-every answer has (issues G §2 and H §3)."""
+every answer has."""
 
 from __future__ import annotations
 
@@ -211,7 +211,7 @@ def test_405_names_head_among_the_allowed_methods(base_url):
     assert set(answer.headers["allow"].split(", ")) == {"GET", "HEAD"}
 
 
-# --- revalidation and compression (issue L) ----------------------------------------------------
+# --- revalidation and compression -------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The SPARQL 1.1 Protocol (https://www.w3.org/TR/sparql11-protocol/) as cityrdf serve answers it,
 case by case from the spec and its test suite's names, over the project dataset of
-cityrdf.dataset (issue H §3)."""
+cityrdf.dataset."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The SPARQL endpoint never calls out (issue G §1): SERVICE is refused on the parsed query, and
+"""The SPARQL endpoint never calls out: SERVICE is refused on the parsed query, and
 the worker that evaluates queries cannot open a network socket even when a query gets past that.
 
 A loopback listener that records every connection stands in for the hosts a query names."""

@@ -358,3 +358,23 @@ def test_a_label_file_with_a_control_character_is_refused_with_its_line(tmp_path
             out_dir=tmp_path / "world",
             now=NOW,
         )
+
+
+def test_an_import_without_natural_earth_says_so(tmp_path, monkeypatch, capsys):
+    missing = tmp_path / "shared" / "populated-places.csv"
+    monkeypatch.setattr(world_run, "DEFAULT_PLACES", missing)
+    report = world_run.run(
+        wikipedia=FIXTURES / "twin-cities.csv", out_dir=tmp_path / "world", now=NOW
+    )
+    world_run.print_summary(report)
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"warning: no Natural Earth populated places at {missing} (give --places)"
+    )
+    with_places = world_run.run(
+        wikipedia=FIXTURES / "twin-cities.csv",
+        places=FIXTURES / "populated-places.csv",
+        out_dir=tmp_path / "world",
+        now=NOW,
+    )
+    assert with_places.notes == []

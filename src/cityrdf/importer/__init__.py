@@ -27,6 +27,7 @@ from cityrdf.importer.rows import ProjectIndex, RowError, TableImport, compact
 from cityrdf.importer.table import read_table
 from cityrdf.lock import project_lock
 from cityrdf.namespaces import PREFIXES
+from cityrdf.text import plural
 
 __all__ = ["BadRows", "ImportResult", "ProjectWouldBreak", "import_pacts", "run"]
 
@@ -61,7 +62,7 @@ class BadRows(NotConforming):
         self.lines = [e.line(source) for e in errors]
         if any(e.malformed for e in errors):
             self.exit_code = BadInput.exit_code
-        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+        more = f" (and {plural(len(errors) - 1, 'more problem')})" if len(errors) > 1 else ""
         super().__init__(f"{self.lines[0]}{more}; nothing written")
 
 
@@ -71,7 +72,7 @@ class ProjectWouldBreak(NotConforming):
 
     def __init__(self, lines: list[str]):
         self.lines = lines
-        more = f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else ""
+        more = f" (and {plural(len(lines) - 1, 'more problem')})" if len(lines) > 1 else ""
         super().__init__(
             f"the project would not validate with this import: {lines[0]}{more}; nothing written"
         )
@@ -82,9 +83,10 @@ HEADER = "# Imported with `cityrdf import pacts {name}`; edit the table and impo
 
 
 def import_pacts(
-    source: Path, out: Path | None = None, lock_wait: float | None = None
+    source: Path, out: Path | None = None, lock_wait: float | None = None, new_city: bool = False
 ) -> ImportResult:
-    """Check every row of `source` and the whole project with them; write only if all is good."""
+    """Check every row of `source` and the whole project with them; write only if all is good.
+    A name close to a known city's is refused as a likely typo unless `new_city`."""
     source = Path(source)
     target = output.output_path(source, out)
     with project_lock(lock_wait):
@@ -92,7 +94,7 @@ def import_pacts(
         output.check_replaceable(target)
         files = [f for f in graph.source_files() if f.resolve() != target]
         store = graph.load_store(files, entail=False)
-        table = TableImport(source, ProjectIndex.of_store(store))
+        table = TableImport(source, ProjectIndex.of_store(store), new_city=new_city)
         rows = 0
         for number, row in read_table(source):
             table.check_row(number, row)
@@ -174,17 +176,18 @@ def check_project(table: TableImport, store: ox.Store, files: list[Path]) -> Non
         raise ProjectWouldBreak(sorted(set(lines)))
 
 
-def run(source: Path, out: Path | None = None, echo=print) -> ImportResult:
+def run(source: Path, out: Path | None = None, echo=print, new_city: bool = False) -> ImportResult:
     """The CLI's `import pacts`: bad rows are echoed one per line before the error is raised."""
     try:
-        result = import_pacts(source, out)
+        result = import_pacts(source, out, new_city=new_city)
     except (BadRows, ProjectWouldBreak) as err:
         for line in err.lines:
             echo(line)
         raise
     echo(
-        f"{'wrote' if result.changed else 'unchanged'} {result.out}: {result.rows} rows, "
-        f"{result.agreements_new} new agreements, {result.attestations_existing} attestations of known ones, "
-        f"{result.cities_new} new cities"
+        f"{'wrote' if result.changed else 'unchanged'} {result.out}: {plural(result.rows, 'row')}, "
+        f"{plural(result.agreements_new, 'new agreement')}, "
+        f"{plural(result.attestations_existing, 'attestation')} of known ones, "
+        f"{plural(result.cities_new, 'new city', 'new cities')}"
     )
     return result

@@ -15,8 +15,8 @@ import pyoxigraph as ox
 
 from cityrdf import paths
 from cityrdf.errors import BadInput
-from cityrdf.importer.rows import slugify
 from cityrdf.namespaces import CR, CRID
+from cityrdf.text import slug
 
 TURTLE_SUFFIX = ".ttl"
 # Folders of the checkout no import may write into (data/imported/ aside): the sources and the code.
@@ -30,7 +30,7 @@ def imported_dir() -> Path:
 def output_path(source: Path, out: Path | None) -> Path:
     """The resolved file to write for `source`, or BadInput saying why `out` is refused."""
     if out is None:
-        out = imported_dir() / f"{slugify(Path(source).stem) or 'table'}.ttl"
+        out = imported_dir() / f"{slug(Path(source).stem) or 'table'}.ttl"
     target = Path(out).resolve()
     given = f"--out {out}" + (f" (that is {target})" if str(target) != str(out) else "")
     if Path(source).exists() and target.exists() and os.path.samefile(source, target):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
-import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +15,10 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from cityrdf import dates
 from cityrdf.importer.table import NAME_COLUMNS, is_iri, source_problem, text_problem
 from cityrdf.namespaces import CR, CRID, PREFIXES, sparql_prologue
+from cityrdf.text import label_key, persian, slug
+from cityrdf.world.names import iso2_of, short_name
 
 STATUSES = ("listed", "unofficial", "official", "friendship")
-ARABIC_TO_PERSIAN = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"})
-ZWNJ = "\u200c"
 
 
 def iri(term) -> ox.NamedNode:
@@ -38,6 +37,7 @@ C = {
         "ListEntry", "inList", "position", "names", "attestedBy", "party", "status",
         "signingDate", "statedDate", "SolarHijriDate", "jalaliText", "jalaliYear",
         "jalaliMonth", "jalaliDay", "gregorianStart", "gregorianEnd", "dateOf", "hasIssue",
+        "Country", "iso3166Alpha2",
     )
 }  # fmt: skip
 XSD_DATE, XSD_INTEGER, XSD_POSITIVE = iri(XSD.date), iri(XSD.integer), iri(XSD.positiveInteger)
@@ -78,17 +78,6 @@ class RowError:
 # What the project already holds
 
 
-def label_key(text: str) -> str:
-    """Labels compare case-insensitively, with Arabic ي/ك as Persian ی/ک and without ZWNJ."""
-    text = unicodedata.normalize("NFC", text).translate(ARABIC_TO_PERSIAN).replace(ZWNJ, "")
-    return " ".join(text.casefold().split())
-
-
-def slugify(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-
-
 def slug_of(iri_text: str) -> str:
     return iri_text.rsplit("/", 1)[1]
 
@@ -100,6 +89,7 @@ class Place:
     label_fa: str = ""
     country: str | None = None
     new_from_row: int | None = None
+    iso2: str = ""  # a new country's ISO 3166-1 alpha-2 code
 
 
 @dataclass
@@ -152,11 +142,46 @@ class ProjectIndex:
         return keys.get(label_key(text), set())
 
     def add_city(self, place: Place) -> None:
-        self.cities[place.iri] = place
+        self._add(place, self.cities, self.city_keys)
+
+    def add_country(self, place: Place) -> None:
+        self._add(place, self.countries, self.country_keys)
+        self.country_by_iso[place.iso2] = place.iri
+
+    def _add(self, place: Place, places: dict[str, Place], keys: dict[str, set[str]]) -> None:
+        places[place.iri] = place
         self.iris.add(place.iri)
         for text in (place.label_en, place.label_fa, place.iri):
             if text:
-                self.city_keys.setdefault(label_key(text), set()).add(place.iri)
+                keys.setdefault(label_key(text), set()).add(place.iri)
+
+    @functools.cached_property
+    def country_by_iso(self) -> dict[str, str]:
+        """The project's countries by ISO 3166-1 alpha-2 code, read from their English labels."""
+        by_iso: dict[str, str] = {}
+        for place in self.countries.values():
+            code = iso2_of(place.label_en) if place.label_en else None
+            if code:
+                by_iso.setdefault(code, place.iri)
+        return by_iso
+
+    @functools.cached_property
+    def project_city_keys(self) -> dict[str, str]:
+        """The project's own cities (none a table adds) by the key of each English or Persian label."""
+        by_key: dict[str, str] = {}
+        for place in self.cities.values():
+            if place.new_from_row is None:
+                for label in (place.label_en, place.label_fa):
+                    if label:
+                        by_key.setdefault(label_key(label), place.iri)
+        return by_key
+
+    def near_cities(self, name: str) -> list[str]:
+        """The project's cities whose English or Persian label is spelled almost like `name` (a
+        likely typo: "Teheran" for Tehran), closest first."""
+        by_key = self.project_city_keys
+        close = difflib.get_close_matches(label_key(name), by_key, n=3, cutoff=0.8)
+        return list(dict.fromkeys(by_key[k] for k in close))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,10 +209,11 @@ class Agreement:
 class TableImport:
     """One table's rows, checked one at a time and turned into the triples of its data file."""
 
-    def __init__(self, source: Path, index: ProjectIndex):
+    def __init__(self, source: Path, index: ProjectIndex, new_city: bool = False):
         self.source = source
         self.index = index
-        self.stem = slugify(source.stem) or "table"
+        self.new_city = new_city  # accept a new city even when its name is close to a known one
+        self.stem = slug(source.stem) or "table"
         self.file_entity = str(CRID[f"dataset/import-{self.stem}"])
         self.list_prefix = str(CRID[f"list/import-{self.stem}--"])
         self.errors: list[RowError] = []
@@ -221,7 +247,7 @@ class TableImport:
                 self.error(number, "source", *problem)
         if len(self.errors) > before:
             return
-        country = self._resolve_country(number, row["partner_country"])
+        country = self._resolve_country(number, row)
         city = self._resolve_city(number, row, "city", country=None)
         partner = self._resolve_city(number, row, "partner", country=country)
         if city and partner and city == partner:
@@ -248,19 +274,47 @@ class TableImport:
             self.error(number, column, str(err))
             return None
 
-    def _resolve_country(self, number: int, text: str) -> str | None:
+    def _resolve_country(self, number: int, row: dict[str, str]) -> str | None:
+        """The project's country by label or IRI; else any country country_converter knows by
+        name or ISO code (Norway, NO, NOR), new to the project if it lacks it."""
+        text = row["partner_country"]
         found = self.index.find(text, "country")
         if len(found) == 1:
             return next(iter(found))
-        reason = (
-            "matches several countries: " + ", ".join(sorted(found))
-            if found
-            else (
-                f"no country called {text!r} in the project (give its English or Persian name or its IRI)"
+        if found:
+            self.error(
+                number, "partner_country", "matches several countries: " + ", ".join(sorted(found))
             )
+            return None
+        code = None if text.startswith(("http://", "https://", "crid:")) else iso2_of(text)
+        if code is None:
+            self.error(
+                number,
+                "partner_country",
+                f"no country called {text!r} (give its English or Persian name, its ISO 3166 code or its IRI)",
+            )
+            return None
+        if code in self.index.country_by_iso:
+            return self.index.country_by_iso[code]
+        name = short_name(code)
+        name_fa = row.get("partner_country_fa", "")
+        if not name_fa:
+            self.error(
+                number,
+                "partner_country_fa",
+                f"{name} ({code}) is a new country: give its Persian name too",
+            )
+            return None
+        country = Place(
+            str(CRID[f"country/{slug(name)}"]),
+            name,
+            persian(name_fa),
+            new_from_row=number,
+            iso2=code,
         )
-        self.error(number, "partner_country", reason)
-        return None
+        self.index.add_country(country)
+        self.origin[country.iri] = (number, "partner_country")
+        return country.iri
 
     def _resolve_city(
         self, number: int, row: dict[str, str], column: str, country: str | None
@@ -290,26 +344,36 @@ class TableImport:
         if name.startswith(("http://", "https://", "crid:")):
             self.error(number, column, f"no city with the IRI {name} in the project")
             return None
+        near = [] if self.new_city else self.index.near_cities(name)
+        if near:
+            known = ", ".join(
+                f"{self.index.cities[c].label_en or compact(c)} ({compact(c)})" for c in near
+            )
+            self.error(
+                number,
+                column,
+                f"no city {name!r} in the project; did you mean {known}? "
+                "(import with --new-city if it is a new city)",
+            )
+            return None
         if not name_fa:
             self.error(number, f"{column}_fa", f"{name!r} is a new city: give its Persian name too")
             return None
-        slug = slugify(name)
-        if not slug:
+        name_slug = slug(name)
+        if not name_slug:
             self.error(
                 number,
                 column,
                 f"{name!r} is a new city, and its English name gives no ASCII slug for its IRI",
             )
             return None
-        city, n = str(CRID[f"city/{slug}"]), 1
+        city, n = str(CRID[f"city/{name_slug}"]), 1
         while (
             city in self.index.iris
         ):  # the slug of another city: new cities never take over an IRI
             n += 1
-            city = str(CRID[f"city/{slug}-{n}"])
-        place = Place(
-            city, name, name_fa.translate(ARABIC_TO_PERSIAN), country, new_from_row=number
-        )
+            city = str(CRID[f"city/{name_slug}-{n}"])
+        place = Place(city, name, persian(name_fa), country, new_from_row=number)
         self.index.add_city(place)
         self.origin[city] = (number, column)
         return city
@@ -368,6 +432,10 @@ class TableImport:
     def cities_new(self) -> list[Place]:
         return [p for p in self.index.cities.values() if p.new_from_row is not None]
 
+    @property
+    def countries_new(self) -> list[Place]:
+        return [p for p in self.index.countries.values() if p.new_from_row is not None]
+
     # ---- triples, grouped by subject, in the order of the rows
 
     def triples(self) -> Iterator[ox.Triple]:
@@ -379,6 +447,15 @@ class TableImport:
             (LABEL, ox.Literal(f"Imported table {self.source.name}", language="en")),
             (TITLE, ox.Literal(self.source.name)),
         )
+        for country in self.countries_new:
+            yield from _about(
+                ox.NamedNode(country.iri),
+                (A, C["Country"]),
+                (LABEL, ox.Literal(country.label_en, language="en")),
+                (LABEL, ox.Literal(country.label_fa, language="fa")),
+                (C["iso3166Alpha2"], ox.Literal(country.iso2)),
+                (DERIVED_FROM, entity),
+            )
         for place in self.cities_new:
             yield from self._city(place, entity)
         listed: set[str] = set()

@@ -16,8 +16,8 @@ from cityrdf.csvsafe import is_formula
 from cityrdf.errors import BadInput
 
 REQUIRED_COLUMNS = ("city", "partner", "partner_country", "date", "calendar", "status", "source")
-OPTIONAL_COLUMNS = ("city_fa", "partner_fa")
-NAME_COLUMNS = ("city", "partner", "partner_country", "city_fa", "partner_fa")
+OPTIONAL_COLUMNS = ("city_fa", "partner_fa", "partner_country_fa")
+NAME_COLUMNS = ("city", "partner", "partner_country", "city_fa", "partner_fa", "partner_country_fa")
 
 # Characters no name or citation may hold: controls, invisible formatting (bidi overrides and
 # isolates among them), line and paragraph separators, surrogates, private use, unassigned.

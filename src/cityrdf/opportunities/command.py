@@ -18,8 +18,8 @@ from cityrdf.opportunities import record, store
 from cityrdf.opportunities.criteria import UNMEASURED
 from cityrdf.opportunities.model import World
 from cityrdf.opportunities.ranker import KINDS, Ranker
-from cityrdf.opportunities.reference import fold
 from cityrdf.opportunities.suggest import Suggestion, suggest
+from cityrdf.text import words_key
 
 COLUMNS = ("candidate", "candidateLabel", "country", "score", "criteria", "evidence")
 FORMATS = ("table", "csv", "json")
@@ -37,7 +37,9 @@ def find_city(world: World, name: str) -> str:
         if by_qid:
             return by_qid[0]
     by_label = sorted(
-        k for k in world.keys if world.city(k).label and fold(world.city(k).label) == fold(wanted)
+        k
+        for k in world.keys
+        if world.city(k).label and words_key(world.city(k).label) == words_key(wanted)
     )
     if len(by_label) == 1:
         return by_label[0]
@@ -86,7 +88,7 @@ def find_country(world: World, name: str) -> str:
         if c.country and (
             c.country == name
             or c.country == f"{CRID}country/{name.lower()}"
-            or fold(c.country_label or "") == fold(name)
+            or words_key(c.country_label or "") == words_key(name)
         ):
             return c.country
     raise BadInput(f"unknown country {name!r}: give a slug (turkey), an IRI or an English name")

@@ -97,10 +97,6 @@ UNMEASURED = (
 )
 
 
-def criterion_of(feature: str) -> Criterion:
-    return next(c for c in CRITERIA if feature in c.features)
-
-
 def concept_iris() -> set[str]:
     """Every concept this module names."""
     return {i for c in CRITERIA for i in c.concepts} | {i for i, _ in UNMEASURED if i}

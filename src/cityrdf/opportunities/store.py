@@ -1,5 +1,5 @@
 """The adapter from the store to the model: world graphs' cities and pacts, the paper's pacts,
-memberships and titles (docs/model.md; the world-layer vocabulary of issue J).
+memberships and titles (docs/model.md, the world layer's vocabulary).
 
 Queries run over the union of every graph, so the same code reads the project loaded in the
 default graph or in its named graphs; the suggestions graph holds no cities or pacts.
@@ -15,7 +15,7 @@ from cityrdf import graph, paths
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import sparql_prologue
 from cityrdf.opportunities.model import City, World
-from cityrdf.opportunities.reference import fold
+from cityrdf.text import words_key
 
 WORLD_GRAPH = "https://w3id.org/cityrdf/graph/world/"
 SUGGESTIONS_GRAPH = "https://w3id.org/cityrdf/graph/suggestions"
@@ -101,7 +101,7 @@ def world_model(store: ox.Store) -> World:
     labels: dict[str, dict[str, str]] = {}
     names: dict[str, set[str]] = {}
     for row in rows(store, LABELS):
-        names.setdefault(row["city"], set()).add(fold(row["label"]))
+        names.setdefault(row["city"], set()).add(words_key(row["label"]))
     for solution in store.query(
         sparql_prologue() + "SELECT ?city ?label WHERE { ?city a cr:City ; rdfs:label ?label }",
         use_default_graph_as_union=True,

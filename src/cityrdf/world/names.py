@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from cityrdf.errors import BadInput
-from cityrdf.link import ascii_key, name_key
+from cityrdf.text import ascii_key, name_key
 
 NATURAL_EARTH_NAMES = ("name", "name_en", "name_de", "name_fr", "name_es", "name_ru", "name_zh")
 NATURAL_EARTH_COLUMNS = {"wikidata", "geonames", "country_iso2", "latitude", "longitude", "pop_max"}

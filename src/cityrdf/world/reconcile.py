@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from cityrdf.namespaces import CR, CRID, DBO, GEO, PREFIXES, sparql_prologue
+from cityrdf.text import city_slug, slug
 from cityrdf.world import metadata
 from cityrdf.world.names import region_of, short_name
-from cityrdf.world.resolve import City, Resolver, slug
+from cityrdf.world.resolve import City, Resolver
 from cityrdf.world.sources import Statement
 
 XSD = PREFIXES["xsd"]
@@ -53,12 +54,6 @@ class Pair:
     statement: Statement
     a: City
     b: City
-
-
-def city_slug(iri: str) -> str:
-    """`tehran` for crid:city/tehran, `wd-q90` for crid:city/wd/Q90, `world-de-x` for world/de/x."""
-    rest = iri[len(str(CRID["city/"])) :]
-    return rest.replace("/", "-").lower()
 
 
 class Writer:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from cityrdf.link import NEAR_KM, ascii_key, distance_km, name_key, read_places
+from cityrdf.link import NEAR_KM, distance_km, read_places
 from cityrdf.namespaces import CRID, sparql_prologue
+from cityrdf.text import ascii_key, name_key, slug
 from cityrdf.wikidata import qid as qid_of
 from cityrdf.world.names import Index, Place, iso2_of
 from cityrdf.world.sources import PlaceRef
@@ -63,13 +62,6 @@ class Review:
 
 PAPER_LINKS = """SELECT ?city ?q WHERE {
   ?city a cr:City ; skos:exactMatch ?q FILTER(STRSTARTS(STR(?q), STR(wd:))) }"""
-
-
-def slug(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens ("Freiburg im Breisgau" -> freiburg-im-breisgau)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 
 
 class Resolver:
@@ -259,9 +251,6 @@ class Resolver:
                 self.index.add(place, city.labels.values())
                 added += 1
         return added
-
-    def review_reasons(self) -> Counter:
-        return Counter(r.reason.split(":")[0] for r in self.review)
 
 
 def name_variants(name: str) -> list[str]:

@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import gc
 import io
+import sys
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class Report:
     files: list[Path] = field(default_factory=list)
     review: int = 0
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what the import did without, said to the user
 
 
 def _collector_paused(function):
@@ -98,8 +100,14 @@ def run(
     index = Index()
     default = paths.ROOT.parent / DEFAULT_PLACES
     places = Path(places) if places else (default if default.is_file() else None)
+    notes = []
     if places:
         read_natural_earth(places, index)
+    else:
+        notes.append(
+            f"no Natural Earth populated places at {default} (give --places): names are matched "
+            "through GeoNames only, without Natural Earth's QIDs and names in six languages"
+        )
     add_geonames(index)
     resolver = Resolver(index, store)
     # sources that give QIDs first: their cities, once given a country, help resolve names
@@ -114,7 +122,7 @@ def run(
         ]
 
     writer = Writer(resolver, store)
-    report = Report()
+    report = Report(notes=notes)
     files: dict[Path, bytes] = {}
     out_dir = Path(out_dir or paths.WORLD_DIR)
     for source in read:
@@ -247,3 +255,5 @@ def print_summary(report: Report) -> None:
     console = Console()
     console.print(table)
     console.print(f"names to review: {report.review}; wrote " + ", ".join(map(str, report.files)))
+    for note in report.notes:
+        print(f"warning: {note}", file=sys.stderr)
