@@ -13,10 +13,10 @@ import rdflib
 from cityrdf import paths
 from cityrdf.graph import load_store, to_rdflib
 from cityrdf.namespaces import sparql_prologue
+from cityrdf.text import quote_key
 from tests.ontology.test_theory_prose import (
     PAPER,
     anchors,
-    normalise,
     occurrences,
     paper_lines,  # noqa: F401 (a fixture: the paper's lines, normalised)
     part_of_line,
@@ -146,7 +146,7 @@ def test_every_quote_is_found_once_in_the_part_it_names(argument, paper_lines): 
     problems = []
     found_any = 0
     for resource, source, exact, prefix, suffix in anchors(argument):
-        found = occurrences(paper_lines, normalise(prefix + exact + suffix))
+        found = occurrences(paper_lines, quote_key(prefix + exact + suffix))
         if len(found) != 1:
             problems.append((resource, exact, "found at lines", found))
             continue
