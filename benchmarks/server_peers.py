@@ -183,6 +183,7 @@ def main() -> None:
     repeated, distinct = question_texts()
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as servers:
         work = Path(tmp)
+        work.chmod(0o755)  # nginx's workers run as another user and must read the site
         subprocess.run([CITYRDF, "build", "--out", work / "dist"], check=True)
         subprocess.run([CITYRDF, "publish", "--out", work / "site"], check=True)
         subprocess.run(
