@@ -21,6 +21,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+# A SPARQL constraint's equivalent for all focus nodes at once, where $this is not pre-bound
+WHOLE_GRAPH_SELECT = URIRef("https://w3id.org/cityrdf/shapes#wholeGraphSelect")
+
 # SHACL §4: the parameters each constraint component reads; anything else with the sh: namespace
 # on a shape (except the ones in NOT_CONSTRAINTS) is a component this compiler does not know.
 NOT_CONSTRAINTS = {
@@ -346,7 +349,8 @@ class ShapeCompiler:
     # --- SHACL-SPARQL (§5) ------------------------------------------------------------------
 
     def sparql_check(self, shape, constraint, targets, path, severity, messages) -> Check:
-        select = self.g.value(constraint, SH.select)
+        # A shape may give an equivalent query for all focus nodes at once (decision 0004).
+        select = self.g.value(constraint, WHOLE_GRAPH_SELECT) or self.g.value(constraint, SH.select)
         if select is None or self.deactivated(constraint):
             raise Unsupported(f"{shape}: SPARQL constraint without sh:select")
         text = str(select)

@@ -1,0 +1,244 @@
+"""`cityrdf serve` beside its peers, in one run: `oxigraph serve` for SPARQL, nginx for pages.
+
+    .venv/bin/python benchmarks/server_peers.py [--seconds 20] [--json out.json]
+
+All three servers run on loopback at once, loaded with the same data: Oxigraph's own server
+(`oxigraph` from PyPI) with the build's N-Triples dump, nginx serving the site `cityrdf publish`
+writes, `cityrdf serve` on the project. The load comes from wrk (Debian's `wrk`), a C client, so
+the client's own cost stays small beside the servers' on a 2-core machine; one server is loaded at
+a time. Three loads, each the same for cityrdf and its peer:
+
+- sparql (repeated texts): 8 clients cycling through the stored questions, GET, JSON results;
+- sparql (distinct texts): 8 clients, `sister-cities` for every city of the paper, each request's
+  text made unique by its LIMIT, as traffic whose parameters vary defeats any cache of texts;
+- pages: 50 clients cycling through city, pact and index pages (HTML), as nginx serves them.
+
+It writes {"server": {"cityrdf": {"pages": {...}, "sparql": {...}, "sparql_distinct": {...}},
+"nginx": {"pages": {...}}, "oxigraph": {"sparql": {...}, "sparql_distinct": {...}}}} to --json,
+each {"rps", "p50_ms", "p99_ms", "non_2xx"}, and prints the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CITYRDF = Path(sys.executable).with_name("cityrdf")
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+SPARQL_JSON = "application/sparql-results+json"
+CITIES = """PREFIX cr: <https://w3id.org/cityrdf/ontology#>
+SELECT DISTINCT ?city WHERE { ?pact a cr:TwinningAgreement ; cr:party ?city } ORDER BY ?city"""
+
+# wrk cycles through REQUESTS; with DISTINCT set, each request's text gets its own LIMIT.
+LUA = """
+local requests = {%s}
+local distinct = %s
+local accept = "%s"
+local counter = 0
+local threads = 0
+-- each thread's texts start at its own offset (a global of the thread's Lua state), so no two
+-- requests of the run share a text
+function setup(thread)
+  threads = threads + 1
+  thread:set("offset", threads * 10000000)
+end
+request = function()
+  counter = counter + 1
+  local path = requests[(counter %% #requests) + 1]
+  if distinct then
+    path = path .. "%%20LIMIT%%20" .. tostring((offset or 0) + counter + 1000000)
+  end
+  return wrk.format("GET", path, {["Accept"] = accept})
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"error: {what} did not start")
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(0.3)
+
+
+@contextmanager
+def started(argv: list, url: str, what: str):
+    process = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL
+    )
+    try:
+        wait_for(url, process, what)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def nginx_config(site: Path, port: int, work: Path) -> Path:
+    config = work / "nginx.conf"
+    config.write_text(
+        f"""daemon off; worker_processes auto; pid {work}/nginx.pid; error_log {work}/error.log;
+events {{ worker_connections 1024; }}
+http {{ include /etc/nginx/mime.types; access_log off; sendfile on; keepalive_requests 100000;
+  server {{ listen 127.0.0.1:{port}; root {site}; }} }}
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+def wrk(base: str, paths: list[str], accept: str, clients: int, seconds: float,
+        distinct: bool = False) -> dict:  # fmt: skip
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        quoted = ", ".join(json.dumps(p) for p in paths)
+        script.write(LUA % (quoted, "true" if distinct else "false", accept))
+    threads = min(2, clients)
+    done = subprocess.run(
+        ["wrk", "--latency", "-t", str(threads), "-c", str(clients), "-d", f"{round(seconds)}s",
+         "-s", script.name, base],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    Path(script.name).unlink()
+    if done.returncode != 0:
+        raise SystemExit(f"error: wrk failed: {(done.stderr or done.stdout).strip()[:300]}")
+    return parse_wrk(done.stdout)
+
+
+def parse_wrk(report: str) -> dict:
+    def ms(value: str) -> float:
+        number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+        return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", report, re.MULTILINE))
+    if len(latency) < 2:
+        raise SystemExit(f"error: wrk reported no latencies:\n{report}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", report)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", report).group(1)),
+        "p50_ms": ms(latency["50"]),
+        "p99_ms": ms(latency["99"]),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def question_texts() -> tuple[list[str], list[str]]:
+    """(every stored question of the paper, `sister-cities` for every city of the paper)."""
+    from cityrdf import catalogue, graph, query
+
+    store = graph.load_store(graph.source_files())
+    engine = query.Engine(store=store)
+    texts = []
+    for name, stored in sorted(catalogue.discover().items()):
+        if "world" in stored.text or any(p.type not in ("city", "iri") for p in stored.params):
+            continue  # the world questions need a world layer that these servers do not have
+        try:
+            texts.append(
+                query.bind_params(stored, {p.name: "Tehran" for p in stored.params}, engine)
+            )
+        except Exception:  # noqa: BLE001, S112 -- a question whose parameter is not a city is left out
+            continue
+    sister = catalogue.find("sister-cities")
+    distinct = [
+        query.bind_params(sister, {"city": row["city"].value}, engine)
+        for row in store.query(CITIES)
+    ]
+    return texts, distinct
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            raise SystemExit(f"error: {tool} is not installed (apt-get install {tool})")
+    repeated, distinct = question_texts()
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as servers:
+        work = Path(tmp)
+        work.chmod(0o755)  # nginx's workers run as another user and must read the site
+        subprocess.run([CITYRDF, "build", "--out", work / "dist"], check=True)
+        subprocess.run([CITYRDF, "publish", "--out", work / "site"], check=True)
+        subprocess.run(
+            [OXIGRAPH, "load", "--location", work / "oxigraph", "--file",
+             work / "dist" / "cityrdf.nt"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        ours, theirs, nginx = free_port(), free_port(), free_port()
+        base = {k: f"http://127.0.0.1:{p}" for k, p in
+                (("cityrdf", ours), ("oxigraph", theirs), ("nginx", nginx))}  # fmt: skip
+        servers.enter_context(started(
+            [CITYRDF, "serve", "--host", "127.0.0.1", "--port", str(ours)],
+            base["cityrdf"] + "/", "cityrdf serve"))  # fmt: skip
+        servers.enter_context(started(
+            [OXIGRAPH, "serve-read-only", "--location", work / "oxigraph", "--bind",
+             f"127.0.0.1:{theirs}"], base["oxigraph"] + "/", "oxigraph serve"))  # fmt: skip
+        servers.enter_context(started(
+            ["/usr/sbin/nginx", "-c", nginx_config(work / "site", nginx, work)],
+            base["nginx"] + "/", "nginx"))  # fmt: skip
+        pages = ["/id/city/tehran.html", "/id/city/isfahan.html", "/id/city/yazd.html",
+                 "/id/country/iran.html", "/index.html"]  # fmt: skip
+        pages += [
+            "/" + path.relative_to(work / "site").as_posix()
+            for path in sorted((work / "site" / "id" / "agreement").glob("*.html"))[:20]
+        ]
+
+        def query_paths(endpoint: str, texts: list[str]) -> list[str]:
+            return [f"{endpoint}?query={urllib.parse.quote(t)}" for t in texts]
+
+        result = {"cityrdf": {}, "oxigraph": {}, "nginx": {}}
+        result["cityrdf"]["pages"] = wrk(base["cityrdf"], pages, "text/html", 50, args.seconds)
+        result["nginx"]["pages"] = wrk(base["nginx"], pages, "text/html", 50, args.seconds)
+        for server, endpoint in (("cityrdf", "/sparql"), ("oxigraph", "/query")):
+            result[server]["sparql"] = wrk(
+                base[server], query_paths(endpoint, repeated), SPARQL_JSON, 8, args.seconds
+            )
+            result[server]["sparql_distinct"] = wrk(
+                base[server], query_paths(endpoint, distinct), SPARQL_JSON, 8, args.seconds,
+                distinct=True,
+            )  # fmt: skip
+    print(f"{'what':<28} {'cityrdf rps':>12} {'peer rps':>10} {'ratio':>6} "
+          f"{'cityrdf p50/p99 ms':>19} {'peer p50/p99 ms':>16}")  # fmt: skip
+    for load, peer in (("pages", "nginx"), ("sparql", "oxigraph"), ("sparql_distinct", "oxigraph")):
+        a, b = result["cityrdf"][load], result[peer][load]
+        print(
+            f"{load + ' vs ' + peer:<28} {a['rps']:>12.0f} {b['rps']:>10.0f} "
+            f"{a['rps'] / b['rps']:>5.2f}× {a['p50_ms']:>9.1f}/{a['p99_ms']:<9.1f} "
+            f"{b['p50_ms']:>7.1f}/{b['p99_ms']:<8.1f}"
+        )
+        for name, r in (("cityrdf", a), (peer, b)):
+            if r["non_2xx"]:
+                print(f"    {name}: {r['non_2xx']} answers were not 2xx/3xx")
+    if args.json:
+        args.json.write_text(json.dumps({"server": result}, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""SHACL engines side by side: cityrdf's validator, pyrudof and shacl-engine on the same files.
+
+Each size's graph comes from `cityrdf generate`, loaded once the way `cityrdf validate` loads it
+(ontology and the build's entailments included) and dumped to one N-Triples file that every engine
+reads, so all of them parse the same triples; each time includes that parse (load included). Each
+engine runs in its own process, with its own timeout. shacl-engine looks classes up in the shapes
+graph, so it gets the ontology beside the shapes; pyrudof reads them from the data.
+
+    .venv/bin/python benchmarks/shacl_peers.py --sizes 10000 100000 [--json out.json]
+
+pyrudof comes from PyPI (`pip install pyrudof`), shacl-engine from npm
+(`npm ci --prefix benchmarks/peers`); an engine that is missing is reported as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PEERS = HERE / "peers"
+SHAPES = ROOT / "shapes" / "cityrdf-shapes.ttl"
+TRIPLES_PER_PACT = 23.3  # as benchmarks/run.py
+
+CITYRDF = """
+import sys, time
+t = time.perf_counter()
+import pyoxigraph as ox, rdflib
+from cityrdf import fastshacl
+store = ox.Store()
+store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
+results = fastshacl.validate(store, rdflib.Graph().parse(sys.argv[2]))
+print(time.perf_counter() - t, len(results))
+"""
+# The generated graph as `cityrdf validate` loads it (ontology and entailments), as N-Triples
+LOADED = """
+import sys
+from pathlib import Path
+import pyoxigraph as ox
+from cityrdf import graph, paths
+store = graph.load_store([Path(sys.argv[1]), *sorted(paths.ONTOLOGY_DIR.glob("*.ttl"))])
+Path(sys.argv[2]).write_bytes(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+"""
+PYRUDOF = """
+import sys, time
+t = time.perf_counter()
+import pyrudof
+rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+rudof.read_data(sys.argv[1], format=pyrudof.RDFFormat.NTriples)
+rudof.read_shacl(sys.argv[2])
+report = rudof.validate_shacl()
+print(time.perf_counter() - t, len(report.violations))
+"""
+
+
+def run(argv: list[str], timeout: float) -> dict:
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"error": f"over {timeout:.0f} s"}
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1][:200]}
+    last = done.stdout.strip().splitlines()[-1]
+    if last.startswith("{"):
+        answer = json.loads(last)
+        return {"seconds": answer["seconds"], "results": answer["results"]}
+    seconds, results = last.split()
+    return {"seconds": float(seconds), "results": int(results),
+            "wall": time.perf_counter() - started}  # fmt: skip
+
+
+def graph_of(size: int, work: Path) -> Path:
+    generated, loaded = work / f"g{size}.nt", work / f"g{size}-loaded.nt"
+    pacts = max(10, round(size / TRIPLES_PER_PACT))
+    subprocess.run(
+        [Path(sys.executable).with_name("cityrdf"), "generate", "--out", generated,
+         "--pacts", str(pacts), "--cities", str(max(3, pacts * 2 // 3))],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    subprocess.run([sys.executable, "-c", LOADED, generated, loaded], check=True)
+    return loaded
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000])
+    parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    node = PEERS / "node_modules" / "shacl-engine"
+    table: dict[int, dict[str, dict]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        ontology = work / "ontology.ttl"
+        ontology.write_text(
+            "\n".join(
+                p.read_text(encoding="utf-8") for p in sorted((ROOT / "ontology").glob("*.ttl"))
+            ),
+            encoding="utf-8",
+        )
+        for size in args.sizes:
+            data = graph_of(size, work)
+            row = table[size] = {}
+            row["cityrdf"] = run([sys.executable, "-c", CITYRDF, data, SHAPES], args.timeout)
+            row["pyrudof"] = run([sys.executable, "-c", PYRUDOF, data, SHAPES], args.timeout)
+            row["shacl-engine"] = (
+                run(["node", PEERS / "validate.mjs", data, SHAPES, ontology], args.timeout)
+                if node.is_dir()
+                else {"error": "not installed: npm ci --prefix benchmarks/peers"}
+            )
+            print(f"{size:>9,} triples: " + "; ".join(
+                f"{name} {r['seconds']:.2f} s ({r['results']} results)" if "seconds" in r
+                else f"{name} {r['error']}" for name, r in row.items()
+            ), flush=True)  # fmt: skip
+            ours = row["cityrdf"].get("seconds")
+            for name in ("pyrudof", "shacl-engine"):
+                theirs = row[name].get("seconds")
+                if ours and theirs:
+                    print(f"    {name} / cityrdf: {theirs / ours:.2f}×")
+    if args.json:
+        args.json.write_text(json.dumps({"shacl": table}, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
