@@ -17,13 +17,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from cityrdf import __version__, atomic, graph, paths, validate
+from cityrdf import __version__, atomic, graph, paths, rdf_documents, validate
 from cityrdf.errors import BadInput, NotConforming
 from cityrdf.namespaces import CRID, PREFIXES
 
 BASENAME = "cityrdf"
-# Plain "xml": rdflib's "pretty-xml" drops triples on rdf:List nodes (it warns and writes a Collection).
-RDFLIB_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "xml"}
+OXIGRAPH_FORMATS = {
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ttl": ox.RdfFormat.TURTLE,
+    "rdf": ox.RdfFormat.RDF_XML,
+}
 MANIFEST = "manifest.json"
 # Turtle cannot write `crid:city/tehran` (no "/" in a local name), so each kind of resource
 # (docs/decisions/0001-iri-scheme.md) gets its own prefix, `city:tehran`, unless the name is taken.
@@ -33,7 +36,7 @@ RESOURCE_KINDS = (
     *("scheme", "concept", "collection", "conclusion", "argument"),
 )
 OUTPUT_PREFIXES = PREFIXES | {k: f"{CRID}{k}/" for k in RESOURCE_KINDS if k not in PREFIXES}
-BUILD_FILES = {f"{BASENAME}.{ext}" for ext in [*RDFLIB_FORMATS, "nt"]} | {MANIFEST}
+BUILD_FILES = {f"{BASENAME}.{ext}" for ext in [*OXIGRAPH_FORMATS, "jsonld"]} | {MANIFEST}
 
 
 def build(out: Path | None = None, reason: bool = True) -> dict:
@@ -49,7 +52,7 @@ def build(out: Path | None = None, reason: bool = True) -> dict:
     try:
         with validate.start_reasoner(store, files, reason) as verdict:
             report = validate.validate_store(store, files, reason=False)
-            staged = stage_dist(store, out) if report.conforms else None
+            staged = stage_dist(store, out, files) if report.conforms else None
             report = validate.add_reasoner(report, verdict)
         if not report.conforms:
             print(report.to_text(), file=sys.stderr)
@@ -62,7 +65,7 @@ def build(out: Path | None = None, reason: bool = True) -> dict:
             shutil.rmtree(staged[0], ignore_errors=True)
 
 
-def stage_dist(store: ox.Store, out: Path) -> tuple[Path, dict]:
+def stage_dist(store: ox.Store, out: Path, files: list[Path]) -> tuple[Path, dict]:
     """A staging sibling of `out` holding the new build (and other verbs' artefacts from `out`)."""
     staging = atomic.staging_dir(out)
     try:
@@ -70,31 +73,37 @@ def stage_dist(store: ox.Store, out: Path) -> tuple[Path, dict]:
             shutil.copytree(
                 out, staging, dirs_exist_ok=True, ignore=lambda _, names: BUILD_FILES & set(names)
             )
-        return staging, write_serialisations(store, staging)
+        return staging, write_serialisations(store, staging, files)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
-def write_serialisations(store: ox.Store, directory: Path) -> dict:
-    (directory / f"{BASENAME}.nt").write_bytes(
-        store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+def write_serialisations(store: ox.Store, directory: Path, files: list[Path]) -> dict:
+    """The build's four files. Oxigraph writes N-Triples, Turtle and RDF/XML straight from the
+    store's triples, with the sources' integer subtypes put back (the store keeps xsd:integer);
+    rdflib writes only the JSON-LD, as Oxigraph's JSON-LD writer does not compact to a context."""
+    triples = rdf_documents.SourceDatatypes(files).restore(
+        quad.triple for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
     )
-    rdf = graph.to_rdflib(store)
+    for ext, fmt in OXIGRAPH_FORMATS.items():
+        prefixes = OUTPUT_PREFIXES if fmt is not ox.RdfFormat.N_TRIPLES else None
+        ox.serialize(triples, directory / f"{BASENAME}.{ext}", fmt, prefixes=prefixes)
+    rdf = rdflib.Graph()
     for prefix, namespace in OUTPUT_PREFIXES.items():
         rdf.bind(prefix, namespace, override=True, replace=True)
-    for ext, rdflib_format in RDFLIB_FORMATS.items():
-        options = {"context": _jsonld_context(rdf), "auto_compact": True} if ext == "jsonld" else {}
-        rdf.serialize(
-            destination=directory / f"{BASENAME}.{ext}",
-            format=rdflib_format,
-            encoding="utf-8",
-            **options,
-        )
+    rdf.parse(directory / f"{BASENAME}.nt", format="nt")
+    rdf.serialize(
+        destination=directory / f"{BASENAME}.jsonld",
+        format="json-ld",
+        encoding="utf-8",
+        context=_jsonld_context(rdf),
+        auto_compact=True,
+    )
     manifest = {
         "generator": f"cityrdf {__version__}",
         "built": datetime.now(UTC).isoformat(timespec="seconds"),
-        "triples": len(rdf),
+        "triples": len(triples),
         "files": {
             path.name: {"bytes": path.stat().st_size, "sha256": _sha256(path)}
             for path in sorted(directory.glob(f"{BASENAME}.*"))
