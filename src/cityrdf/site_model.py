@@ -231,6 +231,7 @@ class ResourceView:
     memberships: list[Term] = field(default_factory=list)  # the networks a city belongs to
     designations: list[Term] = field(default_factory=list)  # the titles a city holds
     members: list[Term] = field(default_factory=list)  # a scheme's concepts, a network's cities
+    linked_from: list[tuple[Term, list[Term]]] = field(default_factory=list)  # by property
     map_points: list[MapPoint] = field(default_factory=list)
     references: list[Source] = field(default_factory=list)  # every fact's source, once
     refs: dict[int, list[int]] = field(default_factory=dict)  # id(fact) -> reference numbers
@@ -538,7 +539,17 @@ class SiteModel:
             for q in self.store.quads_for_pattern(None, ox.NamedNode(str(SKOS.inScheme)), node)
         ]
         position = lambda n: int(p.value) if (p := self.one(n, POSITION)) is not None else 10**6
+        members += [  # a network's member cities, through their memberships
+            city
+            for q in self.store.quads_for_pattern(None, ORGANIZATION, node)
+            for city in self.objects(q.subject, MEMBER)
+        ]
         view.members = [self.term(n) for n in sorted(members, key=lambda n: (position(n), n.value))]
+        linked: dict[str, tuple[Term, list[Term]]] = {}
+        for fact in view.incoming:
+            if fact.other.path:  # our own resources: blank nodes and foreign IRIs stay in the table
+                linked.setdefault(fact.predicate.value, (fact.predicate, []))[1].append(fact.other)
+        view.linked_from = list(linked.values())
         if any(t.value in MAP_TYPES for t in view.types):
             points = [p for p in [self.map_point(node, "self")] if p]
             points += [p for c in self.cities_near(node) if (p := self.map_point(c, "linked"))]

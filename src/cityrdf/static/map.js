@@ -25,7 +25,8 @@
     var projection = d3.geoNaturalEarth1().fitExtent([[20, 20], [WIDTH - 20, HEIGHT - 20]], around);
     var path = d3.geoPath(projection);
     var svg = element("svg", {
-      viewBox: "0 0 " + WIDTH + " " + HEIGHT, role: "img",
+      // a group, not an image: its places are links (listed again under the map)
+      viewBox: "0 0 " + WIDTH + " " + HEIGHT, role: "group",
       "aria-labelledby": figure.querySelector("figcaption").id, class: "map-drawing"
     });
     element("path", { d: path({ type: "Sphere" }), class: "sphere" }, svg);
@@ -50,11 +51,12 @@
     points.forEach(function (p) {
       var xy = projection([p.long, p.lat]);
       if (!xy) return;
-      var group = p.href ? element("a", { href: p.href }, svg) : svg;
+      var name = p.name + (p.name_fa && p.name_fa !== p.name ? " · " + p.name_fa : "");
+      var group = p.href ? element("a", { href: p.href, "aria-label": name }, svg) : svg;
       var dot = element("circle", {
         cx: xy[0], cy: xy[1], r: p.role === "self" ? 6 : 4, class: "place " + p.role
       }, group);
-      element("title", {}, dot).textContent = p.name + (p.name_fa ? " · " + p.name_fa : "");
+      element("title", {}, dot).textContent = name;
       if (labelled || p.role === "self") {
         var label = element("text", { x: xy[0] + 8, y: xy[1] + 4, class: "place-label" }, group);
         label.textContent = p.name;

@@ -1,0 +1,60 @@
+// Opens pages in Debian's Chromium through puppeteer-core (which drives the browser it is given and
+// downloads none), at each viewport: a full-page screenshot, the elements that stick out of the
+// viewport, whether the page's maps were drawn, and axe-core's violations. Reads a JSON job on
+// stdin, writes one JSON report on stdout (tests/browser/test_pages.py runs it).
+import { readFileSync } from "node:fs";
+import puppeteer from "puppeteer-core";
+
+const job = JSON.parse(readFileSync(0, "utf8"));
+const browser = await puppeteer.launch({
+  executablePath: job.chromium,
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+});
+
+// Elements whose box leaves the viewport sideways; what a scrolling container or the map's
+// drawing clips is not off-screen.
+function offscreen() {
+  const width = document.documentElement.clientWidth;
+  const found = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (el.closest(".table-scroll, svg")) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && (box.left < -1 || box.right > width + 1)) {
+      found.push(`${el.tagName.toLowerCase()}${el.className ? "." + el.className : ""} x=${Math.round(box.left)}..${Math.round(box.right)}`);
+    }
+  }
+  return { width, scrollWidth: document.documentElement.scrollWidth, found };
+}
+
+const report = [];
+try {
+  for (const target of job.pages) {
+    for (const [viewport, [width, height]] of Object.entries(job.viewports)) {
+      const page = await browser.newPage();
+      const requests = [];
+      page.on("request", (request) => requests.push(request.url()));
+      await page.setViewport({ width, height, isMobile: viewport === "phone", hasTouch: viewport === "phone" });
+      await page.goto(target.url, { waitUntil: "load" });
+      const maps = await page.$$eval("figure.map", (figures) => figures.length);
+      const drawn = await page.$$eval("figure.map svg .land", (paths) => paths.length);
+      const layout = await page.evaluate(offscreen);
+      await page.screenshot({ path: `${job.out}/${target.name}-${viewport}.png`, fullPage: true });
+      await page.addScriptTag({ path: job.axe });
+      const axe = await page.evaluate(async () => {
+        const result = await window.axe.run(document, { resultTypes: ["violations"] });
+        return result.violations.map((v) => ({
+          id: v.id, impact: v.impact, help: v.help,
+          nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+        }));
+      });
+      report.push({ name: target.name, viewport, maps, drawn, layout, axe,
+        height: await page.evaluate(() => document.documentElement.scrollHeight),
+        foreign: requests.filter((url) => !url.startsWith(job.origin)) });
+      await page.close();
+    }
+  }
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(report));
