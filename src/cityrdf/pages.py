@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from cityrdf import site_assets
 from cityrdf.document_view import DocumentPage
-from cityrdf.namespaces import CR, ONTOLOGY_IRI, ORG, RDF, SKOS
+from cityrdf.namespaces import CR, ONTOLOGY_IRI, ORG, PREFIXES, RDF, SKOS
 from cityrdf.site_model import RDF_FORMATS, MapPoint, SiteModel, Term
 
 # Pages that are a folder's index: their HTML is `{section}/index.html`.
@@ -94,9 +94,10 @@ def fa_runs(text) -> Markup:
 
 def map_json(points: list[MapPoint], href: Linker) -> Markup:
     """The points of a page's map as JSON for its `<script type="application/json">`, with links
-    made relative to the page; `</` is escaped so no name can end the script element."""
+    made relative to the page. ASCII escapes keep Persian names data, not text of the page, and
+    `</` is escaped so no name can end the script element."""
     data = [{**asdict(p), "href": href(p.href) if p.href else None} for p in points]
-    text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    text = json.dumps(data).replace("</", "<\\/")
     return Markup(text)
 
 
@@ -110,6 +111,12 @@ def environment() -> jinja2.Environment:
     )
     env.filters["fa_runs"] = fa_runs
     env.filters["map_json"] = map_json
+    # what the query page's script needs of each stored question
+    env.filters["map_questions"] = lambda questions: [
+        {"name": q["name"], "title": q["title"].get("en") or q["summary"] or q["name"],
+         "query": q["query"]}
+        for q in questions
+    ]  # fmt: skip
     env.tests["persian"] = lambda text: bool(PERSIAN_RUN.search(str(text)))
     return env
 
@@ -170,7 +177,15 @@ class Pages:
         )  # fmt: skip
 
     def query_page(self, questions: list[dict[str, str]]) -> str:
-        return self._render("sparql.html", "sparql", questions=questions)
+        """The query page: YASGUI with a tab per stored question and the project's prefixes, or
+        (without the npm files) a plain form."""
+        return self._render(
+            "sparql.html",
+            "sparql",
+            questions=questions,
+            editor=site_assets.has_all(site_assets.EDITOR_FILES),
+            prefixes=PREFIXES,
+        )
 
     # The index pages: each is a table with a client-side filter.
     def index_pages(self) -> list[IndexPage]:

@@ -42,6 +42,7 @@ MEMBER = ox.NamedNode(str(ORG.member))
 ORGANIZATION = ox.NamedNode(str(ORG.organization))
 HOLDER = ox.NamedNode(str(CR.holder))
 POSITION = ox.NamedNode(str(CR.position))
+SECTION_LINKS = {str(p) for p in (CR.party, ORG.member, ORG.organization, CR.holder, SKOS.inScheme)}
 # the kinds of resource whose page has a map of the cities it links to
 MAP_TYPES = {str(CR.City), str(CR.TwinningAgreement), str(CR.Country), str(CR.CityNetwork)}
 CITY = ox.NamedNode(str(CR.City))
@@ -547,7 +548,9 @@ class SiteModel:
         view.members = [self.term(n) for n in sorted(members, key=lambda n: (position(n), n.value))]
         linked: dict[str, tuple[Term, list[Term]]] = {}
         for fact in view.incoming:
-            if fact.other.path:  # our own resources: blank nodes and foreign IRIs stay in the table
+            # our own resources (blank nodes and foreign IRIs stay in the table), less the links
+            # the sections above show: a city's pacts, memberships, titles; a scheme's concepts
+            if fact.other.path and fact.predicate.value not in SECTION_LINKS:
                 linked.setdefault(fact.predicate.value, (fact.predicate, []))[1].append(fact.other)
         view.linked_from = list(linked.values())
         if any(t.value in MAP_TYPES for t in view.types):
