@@ -11,8 +11,8 @@
     return node;
   }
 
-  function draw(figure) {
-    var points = JSON.parse(figure.querySelector("script.map-data").textContent);
+  function draw(block) {
+    var points = JSON.parse(block.querySelector("script.map-data").textContent);
     var world = window.cityrdfBasemap;
     var mine = points.filter(function (p) { return p.role === "self"; })[0];
     // fit a few degrees around every place, so one city or one country is not a single pixel
@@ -27,7 +27,7 @@
     var svg = element("svg", {
       // a group, not an image: its places are links (listed again under the map)
       viewBox: "0 0 " + WIDTH + " " + HEIGHT, role: "group",
-      "aria-labelledby": figure.querySelector("figcaption").id, class: "map-drawing"
+      "aria-labelledby": block.querySelector("figcaption").id, class: "map-drawing"
     });
     element("path", { d: path({ type: "Sphere" }), class: "sphere" }, svg);
     element("path", { d: path(d3.geoGraticule10()), class: "graticule" }, svg);
@@ -37,7 +37,7 @@
       d: path(topojson.mesh(world, world.objects.countries, function (a, b) { return a !== b; })),
       class: "border"
     }, svg);
-    if (mine && figure.dataset.lines === "true") {
+    if (mine && block.dataset.lines === "true") {
       points.forEach(function (p) {
         if (p === mine) return;
         // a great-circle arc: d3-geo draws a LineString along the geodesic
@@ -62,9 +62,9 @@
         label.textContent = p.name;
       }
     });
-    figure.querySelector(".map-canvas").replaceChildren(svg);
+    block.querySelector(".map-canvas").replaceChildren(svg);
   }
 
   if (!window.d3 || !window.topojson || !window.cityrdfBasemap) return;
-  document.querySelectorAll("figure.map").forEach(draw);
+  document.querySelectorAll("div.map-block").forEach(draw);
 })();
