@@ -30,6 +30,7 @@ HAS_SOURCE = ox.NamedNode(str(OA.hasSource))
 HAS_SELECTOR = ox.NamedNode(str(OA.hasSelector))
 EXACT = ox.NamedNode(str(OA.exact))
 EXACT_MATCH = ox.NamedNode(str(SKOS.exactMatch))
+SAME_AS = ox.NamedNode(str(OWL.sameAs))
 LAT = ox.NamedNode(str(GEO.lat))
 LONG = ox.NamedNode(str(GEO.long))
 POPULATION = ox.NamedNode(str(DBO.populationTotal))
@@ -347,9 +348,15 @@ class SiteModel:
 
     @cached_property
     def places(self) -> dict[str, Place]:
-        """Each resource's coordinates and population, read from the place it is an exact match of."""
+        """Each resource's coordinates and population, read from the place it is an exact match
+        (or owl:sameAs) of."""
         found = {}
-        for q in self.store.quads_for_pattern(None, EXACT_MATCH, None):
+        matches = [
+            q
+            for predicate in (EXACT_MATCH, SAME_AS)
+            for q in self.store.quads_for_pattern(None, predicate, None)
+        ]
+        for q in matches:
             if q.subject.value in found or not isinstance(q.object, ox.NamedNode):
                 continue
             lat, long = self.one(q.object, LAT), self.one(q.object, LONG)
@@ -555,7 +562,13 @@ class SiteModel:
         view.linked_from = list(linked.values())
         if any(t.value in MAP_TYPES for t in view.types):
             points = [p for p in [self.map_point(node, "self")] if p]
-            points += [p for c in self.cities_near(node) if (p := self.map_point(c, "linked"))]
+            # a city's map is of its partners; other resources map the cities they link to
+            linked = (
+                sorted(set(self.objects(node, TWINNED_WITH)), key=lambda n: n.value)
+                if view.is_city
+                else self.cities_near(node)
+            )
+            points += [p for c in linked if (p := self.map_point(c, "linked"))]
             view.map_points = points if len(points) > 1 or view.place else []
         numbers: dict[tuple, int] = {}
         for fact in [*view.outgoing, *view.incoming]:
