@@ -209,7 +209,19 @@ class MapPoint:
     role: str  # "self" (the page's resource) or "linked"
 
 
+@dataclass
+class SourceComparison:
+    """One partner of a city and which sources attest their pact: the paper, and each source of
+    the world layer (Wikidata 2016, Wikipedia, …) whose graph is loaded."""
+
+    partner: Term
+    pact: Term
+    attested: list[bool]  # in the order of ResourceView.world_sources
+
+
 SUGGESTIONS_GRAPH = ox.NamedNode("https://w3id.org/cityrdf/graph/suggestions")
+WORLD_GRAPHS = "https://w3id.org/cityrdf/graph/world/"
+ATTESTED_BY = ox.NamedNode(str(CR.attestedBy))
 SUGGESTED_FOR = ox.NamedNode(str(CR.suggestedFor))
 
 
@@ -235,6 +247,8 @@ class ResourceView:
     members: list[Term] = field(default_factory=list)  # a scheme's concepts, a network's cities
     linked_from: list[tuple[Term, list[Term]]] = field(default_factory=list)  # by property
     map_points: list[MapPoint] = field(default_factory=list)
+    world_sources: list[str] = field(default_factory=list)  # "paper", then each world graph's name
+    comparison: list[SourceComparison] = field(default_factory=list)
     references: list[Source] = field(default_factory=list)  # every fact's source, once
     refs: dict[int, list[int]] = field(default_factory=dict)  # id(fact) -> reference numbers
 
@@ -416,6 +430,33 @@ class SiteModel:
                 counts[q.object.value] = counts.get(q.object.value, 0) + 1
         return frozenset(iri for iri, n in counts.items() if n > 40)
 
+    @cached_property
+    def world_graphs(self) -> list[ox.NamedNode]:
+        return sorted(
+            (g for g in self.store.named_graphs() if g.value.startswith(WORLD_GRAPHS)),
+            key=lambda g: g.value,
+        )
+
+    def compare_sources(self, city: ox.NamedNode) -> tuple[list[str], list[SourceComparison]]:
+        """Each pact of `city` in any graph, and whether the paper and each world source attest it
+        (nothing without a world layer)."""
+        if not self.world_graphs:
+            return [], []
+        graphs = [ox.DefaultGraph(), *self.world_graphs]
+        pacts = sorted({q.subject for q in self.store.quads_for_pattern(None, PARTY, city)},
+                       key=lambda n: n.value)  # fmt: skip
+        rows = []
+        for pact in pacts:
+            partners = {q.object for q in self.store.quads_for_pattern(pact, PARTY, None)} - {city}
+            attested = [
+                next(self.store.quads_for_pattern(pact, ATTESTED_BY, None, g), None) is not None
+                for g in graphs
+            ]
+            for partner in sorted(partners, key=lambda n: n.value):
+                rows.append(SourceComparison(self.term(partner), self.term(pact), attested))
+        names = ["paper"] + [g.value[len(WORLD_GRAPHS) :] for g in self.world_graphs]
+        return names, sorted(rows, key=lambda r: r.partner.label("en"))
+
     def pact_entry(self, pact: ox.NamedNode, city: ox.NamedNode | None) -> PactEntry:
         date = self.one(pact, SIGNING_DATE)
         status = self.one(pact, STATUS)
@@ -528,10 +569,12 @@ class SiteModel:
                 grouped.setdefault(fact.predicate.value, (fact.predicate, []))[1].append(fact.other)
         view.key_facts = list(grouped.values())
         if view.is_city:
+            # the paper's pacts: the world layer's graphs are compared below, not mixed in
             view.pacts = [
                 self.pact_entry(q.subject, node)
-                for q in self.store.quads_for_pattern(None, PARTY, node)
+                for q in self.store.quads_for_pattern(None, PARTY, node, ox.DefaultGraph())
             ]
+            view.world_sources, view.comparison = self.compare_sources(node)
             view.memberships = [
                 self.term(org)
                 for q in self.store.quads_for_pattern(None, MEMBER, node)

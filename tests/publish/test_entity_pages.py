@@ -162,3 +162,50 @@ def test_without_npm_files_pages_are_written_and_the_map_says_why(site, tmp_path
     assert sorted(p.relative_to(out) for p in out.rglob("*.html")) == sorted(
         p.relative_to(site) for p in site.rglob("*.html")
     )
+
+
+def test_a_city_page_sets_the_paper_beside_each_world_source():
+    """With a world layer loaded, each partner shows which sources attest the pact; a pact only a
+    world source knows stays out of the paper's timeline."""
+    from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
+
+    from cityrdf.pages import Pages
+    from cityrdf.site_model import WORLD_GRAPHS, SiteModel
+
+    def n(local: str) -> NamedNode:
+        return NamedNode(CRID + local)
+
+    rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    party, attested = NamedNode(str(CR.party)), NamedNode(str(CR.attestedBy))
+    wikipedia, wikidata = (NamedNode(WORLD_GRAPHS + s) for s in ("wikipedia", "wikidata-2016"))
+    store = Store()
+    for city in ("a", "b", "c"):
+        store.add(Quad(n(f"city/{city}"), rdf_type, NamedNode(str(CR.City)), DefaultGraph()))
+        store.add(Quad(n(f"city/{city}"), NamedNode(str(RDFS.label)), Literal(city, language="en")))
+    for city in ("a", "b"):
+        store.add(Quad(n("agreement/a--b"), party, n(f"city/{city}"), DefaultGraph()))
+    store.add(Quad(n("agreement/a--b"), attested, n("list/x/1"), DefaultGraph()))
+    store.add(Quad(n("agreement/a--b"), attested, n("record/wikipedia/1"), wikipedia))
+    for city in ("a", "c"):
+        store.add(Quad(n("agreement/a--c"), party, n(f"city/{city}"), wikidata))
+    store.add(Quad(n("agreement/a--c"), attested, n("record/wikidata-2016/7"), wikidata))
+
+    model = SiteModel(store, ontology_files=[])
+    view = model.view(CRID + "city/a")
+    assert [p.pact.value for p in view.pacts] == [CRID + "agreement/a--b"]
+    assert view.world_sources == ["paper", "wikidata-2016", "wikipedia"]
+    assert [(r.partner.label("en"), r.attested) for r in view.comparison] == [
+        ("b", [True, False, True]),
+        ("c", [False, True, False]),
+    ]
+    table = by_class(
+        html5lib.parse(Pages(model).resource(CRID + "city/a"), namespaceHTMLElements=False),
+        "table",
+        "comparison",
+    )[0]
+    assert [th.text for th in table.iter("th")] == [
+        "partner",
+        "paper",
+        "wikidata-2016",
+        "wikipedia",
+    ]
