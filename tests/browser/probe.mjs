@@ -38,8 +38,11 @@ try {
       await page.goto(target.url, { waitUntil: "load" });
       const maps = await page.$$eval("figure.map", (figures) => figures.length);
       const drawn = await page.$$eval("figure.map svg .land", (paths) => paths.length);
-      const layout = await page.evaluate(offscreen);
+      // the screenshot shows the page as it opens; the checks see every folded part unfolded
       await page.screenshot({ path: `${job.out}/${target.name}-${viewport}.png`, fullPage: true });
+      const pageHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+      await page.$$eval("details", (all) => all.forEach((d) => { d.open = true; }));
+      const layout = await page.evaluate(offscreen);
       await page.addScriptTag({ path: job.axe });
       const axe = await page.evaluate(async () => {
         const result = await window.axe.run(document, { resultTypes: ["violations"] });
@@ -49,7 +52,7 @@ try {
         }));
       });
       report.push({ name: target.name, viewport, maps, drawn, layout, axe,
-        height: await page.evaluate(() => document.documentElement.scrollHeight),
+        height: pageHeight,
         foreign: requests.filter((url) => !url.startsWith(job.origin)) });
       await page.close();
     }

@@ -29,6 +29,9 @@ PAGES = {
     "scheme": "id/scheme/agreement-status",
     "cities-index": "cities",
     "home": "index",
+    "ontology": "ontology",
+    "ontology-term": "ontology/term/City",
+    "questions": "questions",
 }
 pytestmark = [
     pytest.mark.browser,
@@ -108,3 +111,9 @@ def test_the_city_page_is_shorter_than_the_raw_table_was(report):
     """Tehran's page was 5,500 px of property table; the tables are now folded under a summary."""
     city = next(r for r in report if r["name"] == "city" and r["viewport"] == "desktop")
     assert city["height"] < 4000
+
+
+def test_the_ontology_page_opens_folded_to_a_few_screens(report):
+    """It was 44,753 px in one piece; now each term is one line until opened."""
+    ontology = next(r for r in report if r["name"] == "ontology" and r["viewport"] == "desktop")
+    assert ontology["height"] < 12_000
