@@ -12,13 +12,19 @@ const browser = await puppeteer.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
 });
 
-// Elements whose box leaves the viewport sideways; what a scrolling container or the map's
-// drawing clips is not off-screen.
+// Elements whose box leaves the viewport sideways; what a scrolling or clipping container (a
+// table's scroller, the editor, the map's drawing) holds is not off-screen.
 function offscreen() {
   const width = document.documentElement.clientWidth;
   const found = [];
+  const clipped = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (up instanceof SVGElement || getComputedStyle(up).overflowX !== "visible") return true;
+    }
+    return false;
+  };
   for (const el of document.querySelectorAll("body *")) {
-    if (el.closest(".table-scroll, svg")) continue;
+    if (clipped(el)) continue;
     const box = el.getBoundingClientRect();
     if (box.width > 0 && (box.left < -1 || box.right > width + 1)) {
       found.push(`${el.tagName.toLowerCase()}${el.className ? "." + el.className : ""} x=${Math.round(box.left)}..${Math.round(box.right)}`);
@@ -36,6 +42,7 @@ try {
       page.on("request", (request) => requests.push(request.url()));
       await page.setViewport({ width, height, isMobile: viewport === "phone", hasTouch: viewport === "phone" });
       await page.goto(target.url, { waitUntil: "load" });
+      if (target.waitFor) await page.waitForSelector(target.waitFor, { timeout: 20000 });
       const maps = await page.$$eval("figure.map", (figures) => figures.length);
       const drawn = await page.$$eval("figure.map svg .land", (paths) => paths.length);
       // the screenshot shows the page as it opens; the checks see every folded part unfolded

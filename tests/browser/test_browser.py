@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from pathlib import Path
 
 import html5lib
 import httpx
@@ -12,9 +11,8 @@ import pytest
 
 from cityrdf import serve
 from cityrdf.site_model import stored_questions
+from tests.browser.probe import ARTIFACTS, CHROMIUM, probe, serious
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
@@ -92,3 +90,23 @@ def test_query_page_is_yasgui_with_a_tab_per_stored_question_and_runs_the_first(
         f"--screenshot={ARTIFACTS / 'query-page.png'}",
         base_url + "/sparql",
     )
+
+
+def test_served_query_and_city_pages_pass_axe_and_fit_a_phone(base_url):
+    report = probe(
+        [
+            {
+                "name": "query-page",
+                "url": base_url + "/sparql",
+                "waitFor": "table.dataTable tbody tr",
+            },
+            {"name": "served-city", "url": base_url + "/id/city/tehran"},
+        ],
+        origin=base_url,
+    )
+    assert len(report) == 4
+    assert not serious(report)
+    for r in report:
+        assert not r["layout"]["found"], (r["name"], r["viewport"], r["layout"]["found"][:5])
+        assert r["layout"]["scrollWidth"] <= r["layout"]["width"], (r["name"], r["viewport"])
+        assert r["foreign"] == [], (r["name"], r["foreign"][:3])

@@ -4,20 +4,11 @@ sideways, maps drawn from the site's own files with no request leaving it (tests
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 
-from cityrdf import publish, site_assets
+from cityrdf import publish
+from tests.browser.probe import ARTIFACTS, CHROMIUM, VIEWPORTS, probe, serious
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-PROBE = Path(__file__).with_name("probe.mjs")
-AXE = site_assets.NODE_MODULES / "axe-core" / "axe.min.js"
-VIEWPORTS = {"desktop": [1280, 900], "phone": [390, 844]}
 # one page of each kind (path in the site, without .html); a claim is found below, as claims come
 # from data files that may be renamed
 PAGES = {
@@ -44,34 +35,14 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> list[dict]:
     """The probe's findings for every page kind at both widths, from a site published offline."""
-    node = shutil.which("node")
-    assert node, "node is missing: run .ci/install-system-deps"
-    assert AXE.is_file(), f"{AXE} is missing: run npm ci"
     site = tmp_path_factory.mktemp("browser-site") / "site"
     publish.publish(site)
     pages = dict(PAGES)
     pages["claim"] = str(min((site / "id" / "claim").glob("*.html")).relative_to(site))[:-5]
-    ARTIFACTS.mkdir(exist_ok=True)
-    job = {
-        "chromium": str(CHROMIUM),
-        "axe": str(AXE),
-        "out": str(ARTIFACTS),
-        "origin": site.as_uri(),
-        "viewports": VIEWPORTS,
-        "pages": [
-            {"name": name, "url": (site / f"{path}.html").as_uri()} for name, path in pages.items()
-        ],
-    }
-    done = subprocess.run(
-        [node, str(PROBE)],
-        input=json.dumps(job),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    return probe(
+        [{"name": name, "url": (site / f"{path}.html").as_uri()} for name, path in pages.items()],
+        origin=site.as_uri(),
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout)
 
 
 def test_every_page_kind_is_screenshot_at_both_widths(report):
@@ -82,13 +53,7 @@ def test_every_page_kind_is_screenshot_at_both_widths(report):
 
 
 def test_no_serious_or_critical_accessibility_violation(report):
-    serious = {
-        f"{r['name']} ({r['viewport']})": [
-            v for v in r["axe"] if v["impact"] in ("serious", "critical")
-        ]
-        for r in report
-    }
-    assert not any(serious.values()), {k: v for k, v in serious.items() if v}
+    assert not serious(report)
 
 
 def test_nothing_sticks_out_sideways_on_a_phone_or_a_desktop(report):

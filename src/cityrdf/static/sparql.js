@@ -34,7 +34,29 @@
     } else {
       yasgui.addTab(true, {});
     }
+    mend(editor);
+    ["tabSelect", "tabAdd", "tabChange", "queryResponse"].forEach(function (event) {
+      yasgui.on(event, function () { setTimeout(function () { mend(editor); }, 0); });
+    });
     return;
+  }
+
+  // What YASGUI's markup lacks for assistive technology (axe-core): names for its unnamed
+  // controls, a focusable scrolling editor, and a tab list that holds only tabs.
+  function mend(root) {
+    var named = [
+      ["input.autocomplete", "SPARQL endpoint"],
+      [".CodeMirror textarea", "SPARQL query"],
+      ["select.tableSizer", "Rows per page"],
+      ["a[role=tab] input", "Tab name"]
+    ];
+    named.forEach(function (pair) {
+      root.querySelectorAll(pair[0]).forEach(function (el) { el.setAttribute("aria-label", pair[1]); });
+    });
+    root.querySelectorAll(".CodeMirror-scroll").forEach(function (el) { el.setAttribute("tabindex", "0"); });
+    var list = root.querySelector(".tabsList");
+    var add = list && list.querySelector("button.addTab");
+    if (add) list.after(add.parentElement);
   }
 
   var form = document.getElementById("sparql-form");
