@@ -392,7 +392,7 @@ class SiteModel:
         if place is None:
             return None
         t = self.term(node)
-        return MapPoint(t.label("en"), t.label("fa"), place.lat, place.long, t.path, role)
+        return MapPoint(t.label("en"), t.labels.get("fa", ""), place.lat, place.long, t.path, role)
 
     def is_city(self, node) -> bool:
         return next(self.store.quads_for_pattern(node, RDF_TYPE, CITY), None) is not None
