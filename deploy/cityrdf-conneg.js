@@ -25,7 +25,8 @@ function ranges(header) {
             var eq = p.indexOf("=");
             if (eq > 0 && p.slice(0, eq).trim().toLowerCase() === "q") {
                 var value = p.slice(eq + 1).trim();
-                q = /^\d+(\.\d*)?$|^\.\d+$/.test(value) ? parseFloat(value) : -1;
+                // RFC 9110 §12.4.2: at most three decimals (Apache reads q=0.0001 as 0)
+                q = /^(0(\.[0-9]{0,3})?|1(\.0{0,3})?)$/.test(value) ? parseFloat(value) : -1;
             }
         });
         if (q >= 0 && q <= 1) {
@@ -35,7 +36,23 @@ function ranges(header) {
     return found;
 }
 
+// `?format=` as `cityrdf serve` takes it (src/cityrdf/web/documents.py): a suffix, a format's
+// name or its media type; any other value is "" (406).
+var FORMAT_NAMES = {
+    "turtle": "ttl", "json-ld": "jsonld", "xml": "rdf", "rdfxml": "rdf", "rdf/xml": "rdf",
+    "pretty-xml": "rdf", "ntriples": "nt", "n-triples": "nt",
+};
+OFFERED.forEach(function (offer) {
+    FORMAT_NAMES[offer[2]] = offer[2];
+    FORMAT_NAMES[offer[0] + "/" + offer[1]] = offer[2];
+});
+
 function suffix(r) {
+    var format = r.args.format;
+    if (format !== undefined) {
+        var name = decodeURIComponent(String(format).replace(/\+/g, "%2B")).toLowerCase();
+        return Object.prototype.hasOwnProperty.call(FORMAT_NAMES, name) ? FORMAT_NAMES[name] : "";
+    }
     var header = r.headersIn["Accept"];
     if (header === undefined || header.trim() === "") {
         return OFFERED[0][2];

@@ -8,10 +8,14 @@ http.server: real sockets, real HTTP, nothing mocked.
 
 from __future__ import annotations
 
+import functools
 import json
+import re
+import sys
 import threading
 import time
 import urllib.parse
+import zlib
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -24,6 +28,19 @@ OK = {
 
 def _json(document) -> bytes:
     return json.dumps(document).encode()
+
+
+@functools.cache
+def gzip_bomb(
+    inflated: int = 128 * 2**20, filler: bytes = b" ", head: bytes = b"", tail: bytes = b""
+) -> bytes:
+    """`head`, `inflated` bytes of `filler` (JSON whitespace by default) and `tail`, gzipped:
+    about a thousandth as many bytes."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = filler * (2**20 // len(filler))
+    parts = [packer.compress(head)]
+    parts += [packer.compress(block) for _ in range(inflated // len(block))]
+    return b"".join(parts) + packer.compress(tail) + packer.flush()
 
 
 def _binding(cell) -> bytes:
@@ -100,6 +117,11 @@ MALFORMED: dict[str, tuple[int, str, bytes]] = {
         b"<html><body><xmp>Virtuoso 37000 Error SP030</xmp></body></html>",
     ),
     "/not-found": (404, "text/plain", b"no such endpoint\n"),
+    "/error-with-escapes": (
+        500,
+        "text/plain",
+        "down\x1b]0;owned\x07 for \u202emaintenance\x1b[2J".encode(),
+    ),
     "/no-content": (204, "", b""),
 }
 # Faults that need more than a fixed answer; the value is what a test expects in the one line.
@@ -117,7 +139,12 @@ FAULTS = {
     "/huge": "larger than",
     "/chunked-broken": "connection failed",
     "/reset": "connection failed",
+    "/brotli": "Content-Encoding 'br'",
+    "/gzip-cut-short": "gzip stream is cut short",
 }
+# Wikidata-shaped pages for `world import --endpoint`: a page repeated whatever the OFFSET, and
+# pages that never run out.
+STATEMENT_VARS = ["statement", "city", "twin", "start"]
 
 
 class Trap(ThreadingHTTPServer):
@@ -143,6 +170,10 @@ class MisbehavingEndpoint(ThreadingHTTPServer):
         self.trap = Trap()  # another port on this host
         self.other_host_trap = Trap("127.0.0.2")  # another host (all of 127/8 is loopback)
         self.requests: list[tuple[str, str, str]] = []  # method, path, query received
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that gave up: expected
+            super().handle_error(request, client_address)
 
     @property
     def base(self) -> str:
@@ -178,6 +209,14 @@ class Handler(BaseHTTPRequestHandler):
         self.server.requests.append((method, path, query))
         if path == "/ok":
             return self._send(200, RESULTS_JSON, _json(OK))
+        if path == "/virtuoso-bnode":  # how Virtuoso writes a blank node in results JSON
+            body = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"bnode","value":"nodeID://b10006"}}]}}'
+            return self._send(200, RESULTS_JSON, body)
+        if path == "/ten-rows":
+            rows = OK["results"]["bindings"] * 10
+            return self._send(200, RESULTS_JSON, _json({**OK, "results": {"bindings": rows}}))
+        if path in ("/same-page", "/endless-pages"):
+            return self._pages(query, fresh=path == "/endless-pages")
         if path == "/echo":  # the query it got, or 400 when it got none
             if not query:
                 return self._send(400, "text/plain", b"no query")
@@ -266,6 +305,54 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(b'{"head":')
         self.close_connection = True
 
+    def _slow_ok(self):  # within a 1.5 s deadline alone, not twice
+        time.sleep(0.8)
+        self._send(200, RESULTS_JSON, _json(OK))
+
+    def _gzip_bomb(self):
+        body = gzip_bomb()
+        self._send(200, RESULTS_JSON, body, {"Content-Encoding": "gzip"})
+
+    def _json_bomb(self):  # SPARQL results JSON of 44 million empty solutions, gzipped to 130 KB
+        head = b'{"head":{"vars":["x"]},"results":{"bindings":['
+        body = gzip_bomb(128 * 2**20, b"{},", head, b"{}]}}")
+        self._send(200, RESULTS_JSON, body, {"Content-Encoding": "gzip"})
+
+    def _gzip_cut_short(self):
+        body = zlib.compress(_json(OK), wbits=16 + zlib.MAX_WBITS)
+        self._send(200, RESULTS_JSON, body[: len(body) // 2], {"Content-Encoding": "gzip"})
+
+    def _gzip_ok(self):
+        body = zlib.compress(_json(OK), wbits=16 + zlib.MAX_WBITS)
+        self._send(200, RESULTS_JSON, body, {"Content-Encoding": "gzip"})
+
+    def _deflate_ok(self):
+        self._send(200, RESULTS_JSON, zlib.compress(_json(OK)), {"Content-Encoding": "deflate"})
+
+    def _raw_deflate_ok(self):
+        packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        body = packer.compress(_json(OK)) + packer.flush()
+        self._send(200, RESULTS_JSON, body, {"Content-Encoding": "deflate"})
+
+    def _brotli(self):
+        self._send(200, RESULTS_JSON, b"\x8b\x02\x80", {"Content-Encoding": "br"})
+
+    def _pages(self, query: str, fresh: bool) -> None:
+        """A full page (LIMIT rows) of P190 statements; new ones each time if `fresh`."""
+        limit = int(re.search(r"LIMIT (\d+)", query).group(1))
+        offset = int(re.search(r"OFFSET (\d+)", query).group(1)) if fresh else 0
+        wd = "http://www.wikidata.org/entity/"
+        rows = [
+            {
+                "statement": {"type": "uri", "value": f"{wd}statement/Q{n}-P190"},
+                "city": {"type": "uri", "value": f"{wd}Q{2 * n + 1}"},
+                "twin": {"type": "uri", "value": f"{wd}Q{2 * n + 2}"},
+            }
+            for n in range(offset, offset + limit)
+        ]
+        document = {"head": {"vars": STATEMENT_VARS}, "results": {"bindings": rows}}
+        self._send(200, RESULTS_JSON, _json(document))
+
     def _drip(self, data: bytes) -> None:
         self.close_connection = True
         try:
@@ -276,10 +363,12 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:  # the client gave up: that is the point
             pass
 
-    def _send(self, status: int, kind: str, body: bytes) -> None:
+    def _send(self, status: int, kind: str, body: bytes, headers: dict | None = None) -> None:
         self.send_response(status)
         if kind:
             self.send_header("Content-Type", kind)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         if status != 204:
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()

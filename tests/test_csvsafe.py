@@ -1,12 +1,12 @@
-"""Every CSV/TSV the project writes shows a formula-looking cell as text (issue G §3): the shared
+"""Every CSV/TSV the project writes shows a formula-looking cell as text: the shared
 rule (cityrdf.csvsafe) and each writer that uses it."""
 
 import csv
 import datetime as dt
 import io
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
 
 from cityrdf import compare, csvsafe, link, query
 
@@ -40,16 +40,23 @@ def cells(text: str, delimiter: str = ",") -> list[list[str]]:
     return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
+def answer_of(*rows: tuple[str, ox.Literal]) -> query.Answer:
+    """The answer of the embedded store to a query over `rows` (subject IRI, label)."""
+    store = ox.Store()
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    for iri, literal in rows:
+        store.add(ox.Quad(ox.NamedNode(iri), label, literal))
+    return query.Answer.of(
+        store.query(
+            f"SELECT ?partner ?label WHERE {{ ?partner <{label.value}> ?label }} ORDER BY ?partner"
+        )
+    )
+
+
 def test_query_csv_answers_escape_formula_cells():
-    answer = query.Answer(
-        ["partner", "label"],
-        [
-            (
-                URIRef("https://w3id.org/cityrdf/id/city/x"),
-                Literal("=cmd|' /C calc'!A0", lang="en"),
-            ),
-            (URIRef("https://w3id.org/cityrdf/id/city/y"), Literal("-3")),
-        ],
+    answer = answer_of(
+        ("https://w3id.org/cityrdf/id/city/x", ox.Literal("=cmd|' /C calc'!A0", language="en")),
+        ("https://w3id.org/cityrdf/id/city/y", ox.Literal("-3")),
     )
     rows = cells(query.to_csv(answer))
     assert rows[1] == ["https://w3id.org/cityrdf/id/city/x", "'=cmd|' /C calc'!A0"]
@@ -105,3 +112,40 @@ def test_comparison_csv_escapes_formula_cells():
     row = compare.Row("paper only", ("Q1", "Q2"), ("=1+1", "-Berlin"), agreement="@x")
     rows = cells(compare.to_csv([row]))
     assert rows[1][1] == "'=1+1" and rows[1][3] == "'-Berlin" and rows[1][5] == "'@x"
+
+
+def hostile_suggestion():
+    from cityrdf.opportunities.suggest import Suggestion
+
+    return Suggestion(
+        1,
+        "http://www.wikidata.org/entity/Q1",
+        '=HYPERLINK("http://evil.example")\x1b]0;owned\x07',
+        None,
+        "@SUM(1)\u202e",
+        0.5,
+        [],
+        ["-2+3"],
+    )
+
+
+def test_opportunities_csv_escapes_formula_cells():
+    from cityrdf.opportunities.command import render
+
+    rows = cells(render([hostile_suggestion()], "csv", "Tehran", {}))
+    row = dict(zip(rows[0], rows[1]))
+    assert row["candidateLabel"].startswith("'=HYPERLINK")
+    assert row["country"].startswith("'@SUM") and row["evidence"] == "'-2+3"
+
+
+def test_opportunities_text_shows_escape_sequences_and_bidi_overrides_escaped():
+    from cityrdf.opportunities.command import render
+
+    text = render([hostile_suggestion()], "text", "Teh\x1b[2Jran", {})
+    assert not any(ch in text for ch in "\x1b\x07\u202e")
+    assert "\\x1b]0;owned\\x07" in text and "\\u202e" in text and "Teh\\x1b[2Jran" in text
+
+
+def test_a_dict_writer_refuses_a_field_it_was_not_given():
+    with pytest.raises(ValueError, match="not in fieldnames: b"):
+        csvsafe.dict_writer(io.StringIO(), ["a"]).writerow({"a": 1, "b": 2})

@@ -20,6 +20,7 @@ import typer
 
 from cityrdf import __version__
 from cityrdf.errors import CityrdfError, NotConforming
+from cityrdf.terminal import shown
 
 BUG = 3
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)  # the device or the user's quota is full
@@ -256,6 +257,24 @@ def export_quickstatements(
     typer.echo(f"wrote {out}: {len(lines)} statements")
 
 
+@export_app.command("nanopubs")
+def export_nanopubs(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write (replaced whole).")],
+    created: Annotated[
+        str | None,
+        typer.Option(
+            "--created",
+            help="Creation time of the nanopubs, ISO 8601 (default: $SOURCE_DATE_EPOCH, else now).",
+        ),
+    ] = None,
+) -> None:
+    """Each claim and pact as a nanopublication (TriG, Trusty URI), plus a combined dump."""
+    from cityrdf import nanopubs
+
+    written = nanopubs.run(out, created)
+    typer.echo(f"wrote {out}: {len(written)} nanopublications and {nanopubs.DUMP_NAME}")
+
+
 # --- publish (cityrdf.publish) ---
 world_app = typer.Typer(
     help="The world layer: other sources of sister-city pairs.", no_args_is_help=True
@@ -276,7 +295,12 @@ def world_import(
         Path | None, typer.Option("--wikipedia", help="A table city1,country1,city2,country2.")
     ] = None,
     endpoint: Annotated[
-        str | None, typer.Option("--endpoint", help="A Wikidata SPARQL endpoint to read P190 from.")
+        str | None,
+        typer.Option(
+            "--endpoint",
+            help="A Wikidata SPARQL endpoint to read P190 from (at most 50 pages of statements "
+            "and 64 MiB of answers a run).",
+        ),
     ] = None,
     places: Annotated[
         Path | None,
@@ -543,7 +567,8 @@ def _internal_error(err: Exception, debug: bool) -> None:
 
 
 def _fail(reason: str, exit_code: int) -> None:
-    print("error: " + " ".join(reason.split()), file=sys.stderr)
+    # a reason may quote outside text: no escape sequence or bidi override acts on the terminal
+    print("error: " + shown(" ".join(reason.split())), file=sys.stderr)
     sys.exit(exit_code)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import csvsafe, graph, paths
+from cityrdf import csvsafe, graph, paths, terminal
 from cityrdf.errors import BadInput
 from cityrdf.link import write_files_atomically
 from cityrdf.namespaces import CRID, sparql_prologue
@@ -286,13 +286,18 @@ def print_table(rows: list[Row]) -> None:
     table = Table(title="paper vs Wikidata P190")
     for column in ("verdict", "city", "city", "paper date", "P580", "years"):
         table.add_column(column)
-    for r in rows:
+    for r in rows:  # Wikidata's labels are outside text: shown escaped, never as markup
         table.add_row(
-            r.verdict,
-            r.labels[0] or r.qids[0],
-            r.labels[1] or r.qids[1],
-            r.paper_date,
-            r.wikidata_start,
-            r.year_check,
+            *map(
+                terminal.cell,
+                (
+                    r.verdict,
+                    r.labels[0] or r.qids[0],
+                    r.labels[1] or r.qids[1],
+                    r.paper_date,
+                    r.wikidata_start,
+                    r.year_check,
+                ),
+            )
         )
     Console().print(table)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+# RFC 9110 §12.4.2: at most three decimals, so `q=0.0001` is malformed (Apache reads it as 0)
+QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
+
 
 def parse_accept(header: str) -> list[tuple[str, str, float]]:
-    """(type, subtype, q) for each well-formed media range; malformed ranges are ignored."""
+    """(type, subtype, q) for each well-formed media range; malformed ranges (a q-value outside
+    RFC 9110's grammar among them) are ignored."""
     ranges = []
     for part in header.split(","):
         media, *params = [p.strip() for p in part.split(";")]
@@ -15,10 +21,7 @@ def parse_accept(header: str) -> list[tuple[str, str, float]]:
         for param in params:
             name, _, value = param.partition("=")
             if name.strip().lower() == "q":
-                try:
-                    q = float(value.strip())
-                except ValueError:
-                    q = -1.0
+                q = float(value.strip()) if QVALUE.fullmatch(value.strip()) else -1.0
         if 0.0 <= q <= 1.0:
             ranges.append((kind, sub, q))
     return ranges

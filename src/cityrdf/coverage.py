@@ -9,7 +9,6 @@ uncovered.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import unicodedata
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import graph
+from cityrdf import csvsafe, graph
 from cityrdf.errors import BadInput, NotConforming
 from cityrdf.namespaces import sparql_prologue
 
@@ -236,7 +235,7 @@ class CoverageReport:
 
     def to_csv(self) -> str:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csvsafe.writer(out, lineterminator="\n")
         writer.writerow(["line", "kind", "status", "resources"])
         for unit in self.units:
             writer.writerow([unit.line, unit.kind, unit.status, len(unit.resources)])

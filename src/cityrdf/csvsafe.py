@@ -1,4 +1,5 @@
-"""Cells a spreadsheet will not run: every CSV/TSV the project writes passes its cells through here.
+"""Cells a spreadsheet will not run: every CSV/TSV the project writes for people is written here
+(the only module that makes a `csv.writer`), every cell through `cell`.
 
 A cell whose text starts with `=`, `+`, `-` or `@` (after any leading spaces, tabs or line
 breaks), or with a tab or carriage return, is a formula to Excel and LibreOffice (OWASP "CSV
@@ -49,3 +50,29 @@ class SafeWriter:
 def writer(stream, **options) -> SafeWriter:
     """A drop-in for `csv.writer(stream, **options)` that writes no formula."""
     return SafeWriter(stream, **options)
+
+
+class SafeDictWriter:
+    """csv.DictWriter whose every cell goes through `cell` first (the header too)."""
+
+    def __init__(self, stream, fieldnames, **options):
+        self.fieldnames = list(fieldnames)
+        self._writer = SafeWriter(stream, **options)
+
+    def writeheader(self) -> None:
+        self._writer.writerow(self.fieldnames)
+
+    def writerow(self, values: dict) -> None:
+        unknown = set(values) - set(self.fieldnames)
+        if unknown:
+            raise ValueError(f"fields not in fieldnames: {', '.join(sorted(unknown))}")
+        self._writer.writerow(values.get(name, "") for name in self.fieldnames)
+
+    def writerows(self, rows) -> None:
+        for values in rows:
+            self.writerow(values)
+
+
+def dict_writer(stream, fieldnames, **options) -> SafeDictWriter:
+    """A drop-in for `csv.DictWriter(stream, fieldnames, **options)` that writes no formula."""
+    return SafeDictWriter(stream, fieldnames, **options)

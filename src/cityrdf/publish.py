@@ -18,9 +18,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, XSD
 
-from cityrdf import atomic, graph, paths, service_description, site_assets
+from cityrdf import atomic, graph, nanopubs, paths, rdf_documents, service_description, site_assets
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
 from cityrdf.pages import Pages
@@ -110,6 +110,7 @@ def write_site(
     root: Path, store: ox.Store, base_url: str | None, endpoint: str | None = None
 ) -> int:
     model = SiteModel(store)
+    model.nanopub_paths = nanopubs.site_paths(store)  # written by write_dumps
     pages = Pages(model, mode="absolute" if base_url else "relative", base_url=base_url or "")
     count = 0
     for iri in model.resources():
@@ -120,6 +121,17 @@ def write_site(
         if iri != ONTOLOGY_IRI:  # the ontology's page is written below
             write(root / f"{path}.html", pages.resource(iri))
             count += 1
+        if rdf_documents.has_full_incoming(store, iri):  # the rest of its backlinks
+            incoming = serialize(model.incoming_document(iri), "ttl")
+            write(root / f"{rdf_documents.INCOMING_DIR}{path}.ttl", incoming)
+    # the versionIRI serves the version this site holds (the ontology IRI's document and page)
+    version = rdf_documents.version_path(model.ontology_document)
+    if version:
+        for fmt in RDF_FORMATS:
+            write(root / f"{version}.{fmt}", serialize(model.ontology_document, fmt))
+        write(root / f"{version}.html", pages.ontology(model.ontology_document, version))
+        # MultiViews skips `0.1.0.ttl` (it reads `1` and `0` as unknown extensions): a type map
+        write(root / f"{version}.var", type_map(version))
     write(root / "ontology.html", pages.ontology(model.ontology_document))
     # the same page for /ontology/ (a folder, as it holds the terms), and Apache's type map
     write(
@@ -181,6 +193,7 @@ def temporal_coverage(store: ox.Store) -> tuple[int, int] | None:
 def dump_blobs(store: ox.Store) -> dict[str, bytes]:
     """The whole graph as Turtle, gzipped N-Triples and JSON-LD, by file name."""
     triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    triples = rdf_documents.SourceDatatypes(graph.source_files()).restore(triples)
     return {
         "cityrdf.ttl": serialize(triples, "ttl"),
         # mtime=0 so the same graph always gives the same bytes and the same checksum
@@ -200,6 +213,11 @@ def sha256sums_file(sums: dict[str, tuple[str, int]]) -> str:
 
 def write_dumps(root: Path, store: ox.Store) -> dict[str, tuple[str, int]]:
     blobs = dump_blobs(store)
+    # each claim and pact as a nanopublication under np/, and all of them as one dump
+    written = nanopubs.files(nanopubs.build_all(store, nanopubs.creation_time()))
+    blobs[nanopubs.DUMP_NAME] = written.pop(nanopubs.DUMP_NAME)
+    for name, data in written.items():
+        write(root / nanopubs.SITE_DIR / name, data)
     for name, data in blobs.items():
         write(root / "dumps" / name, data)
     sums = checksums(blobs)
@@ -301,11 +319,23 @@ def dcat_graph(
         None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(CR.Country))
     ):
         g.add((d, DCTERMS.spatial, URIRef(q.subject.value)))
-    for name, media_type, compression in DUMPS:
+    datasets = [(d, dump) for dump in DUMPS]
+    # the claims and pacts as nanopublications (cityrdf.nanopubs): a data set of its own
+    if nanopubs.DUMP_NAME in sums:
+        claims = URIRef(BASE + "catalog.ttl#nanopubs")
+        g.add((CATALOG, DCAT.dataset, claims))
+        g.add((claims, RDF.type, DCAT.Dataset))
+        title = "cityrdf: the paper's claims and pacts as nanopublications"
+        g.add((claims, DCTERMS.title, Literal(title, lang="en")))
+        g.add((claims, DCTERMS.license, LICENSE))
+        g.add((claims, DCTERMS.publisher, publisher))
+        g.add((claims, PROV.wasDerivedFrom, d))
+        datasets.append((claims, (nanopubs.DUMP_NAME, "application/trig", None)))
+    for dataset, (name, media_type, compression) in datasets:
         dist = URIRef(base_url + "dumps/" + name + "#distribution")
         digest, size = sums[name]
         checksum = BNode()
-        g.add((d, DCAT.distribution, dist))
+        g.add((dataset, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(f"cityrdf dump ({name})")))
         g.add((dist, DCAT.downloadURL, URIRef(base_url + "dumps/" + name)))
@@ -410,7 +440,8 @@ def write_catalogue(root: Path, store: ox.Store, base_url: str, endpoint: str | 
     catalog = dcat_graph(store, base_url, sums, endpoint).serialize(format="turtle")
     write(root / "catalog.ttl", catalog)
     write(root / "CITATION.cff", citation_cff(store))
-    write(root / "sparql-service.ttl", service_description.published_turtle(base_url))
+    if endpoint:  # a static site has no endpoint of its own to describe
+        write(root / "sparql-service.ttl", service_description.published_turtle(endpoint))
 
 
 def run(

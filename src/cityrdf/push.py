@@ -9,6 +9,10 @@ the store (Virtuoso 7 stalls on very large requests), and one SPARQL Update `MOV
 target graph. A Graph Store request is not atomic in Virtuoso (a crash mid-PUT keeps the triples
 loaded so far), but an update request is (SPARQL 1.1 Update §2.2: "treated atomically"; on Virtuoso
 with `DEFINE sql:log-enable 1`), so the target is always its old or its complete new self.
+
+Every answer of the store is read within its request's deadline and a byte cap, counted on the wire
+and once inflated (cityrdf.remote.read_body): a graph read back may be four times the build's
+N-Triples (at least 64 MiB), any other answer 64 MiB.
 """
 
 from __future__ import annotations
@@ -142,11 +146,25 @@ class StoreClient:
         self.http.close()
 
     def send(
-        self, doing: str, method: str, url: str, ok: Iterable[int] = (), **kwargs
-    ) -> httpx.Response:
+        self,
+        doing: str,
+        method: str,
+        url: str,
+        ok: Iterable[int] = (),
+        limit: int = remote.MAX_ANSWER_BYTES,
+        **kwargs,
+    ) -> tuple[httpx.Response, bytes]:
+        """The store's response and its body, read within the deadline and `limit` bytes (on the
+        wire and inflated: cityrdf.remote.read_body)."""
         self.deadline.restart()
+        headers = {"Accept-Encoding": remote.ACCEPT_ENCODING, **kwargs.pop("headers", {})}
         try:
-            response = self.http.request(method, url, **kwargs)
+            request = self.http.build_request(method, url, headers=headers, **kwargs)
+            response = self.http.send(request, stream=True)
+            try:
+                body = remote.read_body(response, url, limit, self.deadline)
+            finally:
+                response.close()
         except httpx.TimeoutException:
             raise CityrdfError(
                 f"{doing}: the store at {url} gave no complete answer within "
@@ -155,6 +173,8 @@ class StoreClient:
         except httpx.TransportError as err:
             reason = str(err) or type(err).__name__
             raise CityrdfError(f"{doing}: the store at {url} did not answer ({reason})") from None
+        except remote.EndpointError as err:
+            raise CityrdfError(f"{doing}: {err}") from None
         if (
             300 <= response.status_code < 400
         ):  # never followed: the request carries data and credentials
@@ -175,9 +195,9 @@ class StoreClient:
         if response.status_code >= 400 and response.status_code not in ok:
             raise CityrdfError(
                 f"{doing}: HTTP {response.status_code} from {url}: "
-                f"{remote.error_text(response.content, response)}"
+                f"{remote.error_text(body, response)}"
             )
-        return response
+        return response, body
 
     def drop_graph(self, graph: str, doing: str) -> None:
         self.send(doing, "DELETE", self.endpoints.graph_store, ok=(404,), params={"graph": graph})
@@ -196,12 +216,14 @@ class StoreClient:
         pragma = VIRTUOSO_TRANSACTIONAL if self.is_virtuoso else ""
         self.send(doing, "POST", self.endpoints.update, data={"update": pragma + text})
 
-    def read_back(self, graph: str, doing: str) -> list[ox.Triple]:
-        """The triples the store holds in `graph`, as it sends them back (Graph Store GET)."""
-        response = self.send(
+    def read_back(self, graph: str, doing: str, limit: int) -> list[ox.Triple]:
+        """The triples the store holds in `graph`, as it sends them back (Graph Store GET), read
+        no further than `limit` bytes."""
+        response, body = self.send(
             doing,
             "GET",
             self.endpoints.graph_store,
+            limit=limit,
             params={"graph": graph},
             headers={"Accept": "application/n-triples, text/turtle;q=0.9"},
         )
@@ -213,14 +235,14 @@ class StoreClient:
                 "not N-Triples or Turtle"
             )
         try:
-            return list(ox.parse(response.content, format=fmt))
+            return list(ox.parse(body, format=fmt))
         except (SyntaxError, ValueError) as err:
             reason = " ".join(str(err).split())[:200]
             raise CityrdfError(f"{doing}: the store's copy does not parse ({reason})") from None
 
     def count(self, graph: str, doing: str) -> int:
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-        response = self.send(
+        response, body = self.send(
             doing,
             "POST",
             self.endpoints.query,
@@ -228,12 +250,12 @@ class StoreClient:
             headers={"Accept": "application/sparql-results+json"},
         )
         kind = response.headers.get("content-type", "")
-        try:  # the answer's structure is checked (depth, shape, terms) before it is read
-            document = remote.results_json(response.content, kind, self.endpoints.query)
-            return int(document["results"]["bindings"][0]["n"]["value"])
+        try:  # parsed and checked by Oxigraph (depth, shape, terms) before it is read
+            captured = remote.parse_results(body, kind, self.endpoints.query, self.deadline, 1)
+            return int(captured.solutions()[0]["n"].value)
         except remote.EndpointError as err:
             raise CityrdfError(f"{doing}: {err}") from None
-        except (ValueError, KeyError, IndexError):
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
             raise CityrdfError(
                 f"{doing}: {self.endpoints.query} did not answer with a count"
             ) from None
@@ -273,6 +295,8 @@ def push(
     retry = f"{untouched}; run the push again"
 
     expected = content_checksum(triples)
+    # The store's copy is read back as N-Triples or Turtle: about the size of the build's own.
+    read_back_limit = max(remote.MAX_ANSWER_BYTES, 4 * sum(map(len, parts)))
     client = StoreClient(endpoints, user, password, timeout)
     try:
         client.drop_graph(staging, f"clearing the staging graph <{staging}>")
@@ -288,7 +312,14 @@ def push(
                 f'graph <{staging}> (a store that keeps literals by value merges "01" and "1" '
                 f"as xsd:integer); {untouched}"
             )
-        verify(client, staging, triples, expected, f"reading the staging graph back ({retry})")
+        verify(
+            client,
+            staging,
+            triples,
+            expected,
+            f"reading the staging graph back ({retry})",
+            read_back_limit,
+        )
         client.update(
             f"MOVE <{staging}> TO <{graph}>",
             f"replacing <{graph}> with the staging graph (the store applies an update request "
@@ -299,7 +330,14 @@ def push(
             raise NotConforming(
                 f"<{graph}> at {endpoint} holds {stored} triples but the build has {len(triples)}"
             )
-        verify(client, graph, triples, expected, f"reading <{graph}> back after the move")
+        verify(
+            client,
+            graph,
+            triples,
+            expected,
+            f"reading <{graph}> back after the move",
+            read_back_limit,
+        )
     finally:
         client.close()
     return PushReport(graph, len(triples), len(parts), time.monotonic() - began, expected)
@@ -341,10 +379,16 @@ def content_checksum(triples: Iterable[ox.Triple]) -> str:
 
 
 def verify(
-    client: StoreClient, graph: str, triples: list[ox.Triple], expected: str, doing: str
+    client: StoreClient,
+    graph: str,
+    triples: list[ox.Triple],
+    expected: str,
+    doing: str,
+    limit: int = remote.MAX_ANSWER_BYTES,
 ) -> None:
-    """NotConforming unless the store sends back exactly the build's graph (up to blank node names)."""
-    held = client.read_back(graph, doing)
+    """NotConforming unless the store sends back exactly the build's graph (up to blank node names),
+    in at most `limit` bytes."""
+    held = client.read_back(graph, doing, limit)
     if content_checksum(held) == expected:
         return
     built, sent = set(map(str, triples)), set(map(str, held))

@@ -4,20 +4,21 @@ Parameters are bound as RDF terms in a VALUES block at the start of the WHERE gr
 §10.2.1), built from validated rdflib terms, so a value can never change the query's text. (A
 trailing VALUES clause would do in Oxigraph, but Virtuoso refuses one that names a variable the
 SELECT does not return.) Local and remote answers go
-through one representation (rdflib terms, integers normalised) and so print identically.
+through one representation (the SPARQL TSV Oxigraph writes of them) and so print identically; the
+SPARQL result formats are Oxigraph's, the CSV for people goes through cityrdf.csvsafe.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import re
+import sys
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from cityrdf import catalogue, csvsafe, remote
+from cityrdf import catalogue, csvsafe, remote, results, terminal
 from cityrdf.catalogue import StoredQuery
 from cityrdf.endpoints import require_http_url
 from cityrdf.errors import BadInput
@@ -34,28 +35,29 @@ Row = tuple[Node | None, ...]
 
 
 class Answer:
-    """The result of a SELECT query: its variables and rows of rdflib terms (None = unbound).
+    """The result of a SELECT query: its variables and its solutions, kept as the SPARQL TSV
+    Oxigraph wrote of them (cityrdf.results), from which every format is written by Oxigraph.
 
-    The embedded store's answer keeps Oxigraph's solutions as they come and makes them rdflib
-    terms on the first read of `rows` (each distinct term once): running a question costs what
-    Oxigraph's evaluation costs, and only a caller that reads the rows pays for the conversion.
+    `rows` gives them as rdflib terms (None = unbound), converted on first read (each distinct
+    term once): running a question costs what Oxigraph's evaluation costs, and only a caller that
+    reads the rows pays for the conversion.
     """
 
-    def __init__(
-        self,
-        columns: list[str],
-        rows: list[Row] | None = None,
-        solutions: list[ox.QuerySolution] | None = None,
-    ):
+    def __init__(self, columns: list[str], captured: results.Captured):
         self.columns = columns
-        self._rows = rows if rows is not None or solutions is not None else []
-        self._solutions = solutions
+        self.captured = captured
+        self._rows: list[Row] | None = None
+
+    @classmethod
+    def of(cls, solutions: ox.QuerySolutions) -> Answer:
+        """An evaluated SELECT result, captured whole (the project's own data: no row cap)."""
+        columns = [v.value for v in solutions.variables]
+        return cls(columns, results.capture(solutions, sys.maxsize, sys.maxsize))
 
     @property
     def rows(self) -> list[Row]:
         if self._rows is None:
-            self._rows = _rows_from_oxigraph(self.columns, self._solutions)
-            self._solutions = None
+            self._rows = _rows_from_oxigraph(self.columns, self.captured.solutions())
         return self._rows
 
     def __eq__(self, other: object) -> bool:
@@ -95,7 +97,9 @@ class Engine:
         self._store = store
         if not timeout > 0:
             raise BadInput(f"--timeout {timeout}: expected a number of seconds above 0")
-        self.timeout = timeout  # for the whole answer of an endpoint, not each read
+        self.timeout = timeout
+        # one deadline for the whole command: every ask of the endpoint and the parsing share it
+        self.deadline = remote.Deadline(timeout)
         self._default_graph = None  # None: the store's own default graph
 
     def select(self, text: str) -> Answer:
@@ -122,24 +126,11 @@ class Engine:
             raise BadInput(f"query does not parse: {err}") from None
         if not isinstance(solutions, ox.QuerySolutions):
             raise BadInput("only SELECT queries can be run here")
-        return Answer([v.value for v in solutions.variables], solutions=list(solutions))
+        return Answer.of(solutions)
 
     def _remote(self, text: str) -> Answer:
-        document = remote.select(self.endpoint, text, self.timeout)
-        columns = document["head"]["vars"]
-        seen: dict = {}
-
-        def term(cell):
-            key = json.dumps(cell, sort_keys=True)
-            if key not in seen:
-                seen[key] = _from_oxigraph(remote.term(cell))
-            return seen[key]
-
-        rows = [
-            tuple(None if b.get(c) is None else term(b[c]) for c in columns)
-            for b in document["results"]["bindings"]
-        ]
-        return Answer(columns, rows)
+        captured = remote.select(self.endpoint, text, self.deadline)
+        return Answer(captured.variables, captured)
 
 
 def _from_oxigraph(term) -> Node | None:
@@ -152,9 +143,6 @@ def _from_oxigraph(term) -> Node | None:
     if term.language:
         return Literal(term.value, lang=term.language)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-_XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 
 # --- parameters ---------------------------------------------------------------------------------
@@ -307,35 +295,13 @@ def to_csv(answer: Answer, delimiter: str = ",") -> str:
 
 
 def to_tsv(answer: Answer) -> str:
-    """SPARQL 1.1 TSV results: `?var` headers, terms in N-Triples syntax."""
-    lines = ["\t".join(f"?{c}" for c in answer.columns)]
-    lines += ["\t".join("" if t is None else t.n3() for t in row) for row in answer.rows]
-    return "\n".join(lines) + "\n"
+    """SPARQL 1.1 TSV results: `?var` headers, terms in N-Triples syntax (written by Oxigraph)."""
+    return results.serialize(answer.captured, "tsv").decode("utf-8")
 
 
 def to_json(answer: Answer) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-
-    def cell(term: Node) -> dict:
-        if isinstance(term, URIRef):
-            return {"type": "uri", "value": str(term)}
-        if isinstance(term, BNode):
-            return {"type": "bnode", "value": str(term)}
-        out = {"type": "literal", "value": str(term)}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype and term.datatype != _XSD_STRING:
-            out["datatype"] = str(term.datatype)
-        return out
-
-    bindings = [
-        {c: cell(t) for c, t in zip(answer.columns, row) if t is not None} for row in answer.rows
-    ]
-    return json.dumps(
-        {"head": {"vars": answer.columns}, "results": {"bindings": bindings}},
-        ensure_ascii=False,
-        indent=1,
-    )
+    """SPARQL 1.1 Query Results JSON (written by Oxigraph)."""
+    return results.serialize(answer.captured, "json").decode("utf-8")
 
 
 def _short(term: Node | None) -> str:
@@ -354,8 +320,9 @@ def to_table(answer: Answer, title: str = "") -> str:
     table = Table(title=title or None)
     for column in answer.columns:
         table.add_column(column)
+    # outside text: no escape sequence, bidi override or Rich markup acts on the terminal
     for row in answer.rows:
-        table.add_row(*(_short(t) for t in row))
+        table.add_row(*(terminal.cell(_short(t)) for t in row))
     console = Console(file=io.StringIO(), width=200, color_system=None)
     console.print(table)
     console.print(f"{len(answer.rows)} rows")
@@ -363,6 +330,12 @@ def to_table(answer: Answer, title: str = "") -> str:
 
 
 def render(answer: Answer, fmt: str, title: str = "") -> str:
+    """The answer in `fmt`; BadInput in every format alike if a literal holds a control character
+    SPARQL XML cannot carry (cityrdf.results)."""
+    try:
+        results.refuse_uncarriable(answer.captured)
+    except results.UncarriableText as refused:
+        raise BadInput(str(refused)) from None
     if fmt == "csv":
         return to_csv(answer)
     if fmt == "tsv":

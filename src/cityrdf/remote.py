@@ -10,29 +10,37 @@
   so a moved `/sparql` still gets the query rather than a bare GET; a 303 ("see other") is fetched
   with GET, as its definition asks. At most five hops. `push` follows none (its writes carry
   credentials): for it a redirect is a failure of its own.
-- Answers are judged on their parsed structure: the content type, UTF-8, JSON syntax and depth, the
-  shape of SPARQL 1.1 results JSON, and every term rebuilt with Oxigraph's validating constructors.
+- Bounded in bytes, memory and time. The body is read as a stream and inflated here, step by step,
+  so neither the bytes on the wire nor the inflated bytes ever pass MAX_ANSWER_BYTES (a gzip bomb
+  stops at the cap, not at what it inflates to); the answer is parsed by Oxigraph's SPARQL results
+  parser (no Python object per JSON value), at most MAX_ROWS solutions, before the same deadline.
+- Answers are judged on their parsed structure: the content type, then Oxigraph's parser checks
+  UTF-8, JSON syntax and depth, the shape of SPARQL 1.1 results JSON and every term.
   Anything else is `EndpointError` (exit 2) with one line.
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
-import json
 import re
 import time
+import zlib
 from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 import pyoxigraph as ox
 
+from cityrdf import results
 from cityrdf.errors import BadInput
+from cityrdf.terminal import shown
 
 DEADLINE_SECONDS = 60.0
-MAX_ANSWER_BYTES = 512 * 1024 * 1024
+# An answer's bytes, on the wire and again once inflated; a SELECT answer's rows once parsed.
+MAX_ANSWER_BYTES = 64 * 2**20
+MAX_ROWS = 1_000_000
 MAX_REDIRECTS = 5
+VIRTUOSO_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")nodeID://')
 RESULTS_JSON = ("application/sparql-results+json", "application/json")
 USER_AGENT = "cityrdf (https://w3id.org/cityrdf)"
 
@@ -127,15 +135,87 @@ def client(deadline: Deadline, **options) -> httpx.Client:
     )
 
 
-def read_body(response: httpx.Response, url: str, limit: int | None = None) -> bytes:
-    """The whole (decoded) body of a streamed response, refused beyond `limit` bytes."""
+def read_body(
+    response: httpx.Response, url: str, limit: int | None = None, deadline: Deadline | None = None
+) -> bytes:
+    """The whole body of a streamed response, its content coding undone here, refused as soon as
+    the bytes on the wire or the inflated bytes pass `limit` (default MAX_ANSWER_BYTES).
+
+    httpx would inflate each network read whole (a 64 KiB read of a gzip bomb is 64 MiB at
+    once); here no step inflates more than what is left under the cap.
+    """
     limit = MAX_ANSWER_BYTES if limit is None else limit
-    body = bytearray()
-    for chunk in response.iter_bytes():
-        body += chunk
-        if len(body) > limit:
-            raise EndpointError(f"{url}: the answer is larger than {limit // 2**20} MiB")
+    coding = response.headers.get("content-encoding", "identity").strip().lower()
+    if coding not in CONTENT_CODINGS:
+        raise EndpointError(
+            f"{url}: answered in Content-Encoding {coding[:40]!r}; cityrdf asks for "
+            f"{ACCEPT_ENCODING} only"
+        )
+    inflater = CONTENT_CODINGS[coding]()
+    body, wire = bytearray(), 0
+    for raw in response.iter_raw():
+        wire += len(raw)
+        if wire > limit:
+            raise EndpointError(f"{url}: the answer is larger than {_size(limit)} as sent")
+        pending = raw
+        while pending:
+            body += inflater.decompress(pending, limit + 1 - len(body))
+            if len(body) > limit:
+                raise EndpointError(
+                    f"{url}: the answer is larger than {_size(limit)} once inflated "
+                    f"({_size(wire)} as sent so far)"
+                )
+            pending = inflater.unconsumed_tail
+        if deadline is not None:
+            deadline.left(None, httpx.ReadTimeout)
+    if wire and not inflater.eof:
+        raise EndpointError(f"{url}: the answer's {coding} stream is cut short", retryable=True)
     return bytes(body)
+
+
+class _Identity:
+    """The inflater of an answer sent as it is."""
+
+    eof = True
+    unconsumed_tail = b""
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        self.unconsumed_tail = data[max_length:]
+        return data[:max_length]
+
+
+class _Deflate:
+    """HTTP's `deflate` is zlib-wrapped (RFC 9110 §8.4.1.2); some servers send it raw."""
+
+    def __init__(self):
+        self._inflater = None
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        if self._inflater is None:
+            zlib_header = len(data) >= 2 and (data[0] << 8 | data[1]) % 31 == 0
+            self._inflater = zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)
+        return self._inflater.decompress(data, max_length)
+
+    @property
+    def unconsumed_tail(self) -> bytes:
+        return self._inflater.unconsumed_tail if self._inflater else b""
+
+    @property
+    def eof(self) -> bool:
+        return self._inflater is not None and self._inflater.eof
+
+
+CONTENT_CODINGS = {
+    "identity": _Identity,
+    "gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
+    "x-gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
+    "deflate": _Deflate,
+}
+ACCEPT_ENCODING = "gzip, deflate"
+
+
+def _size(n: int) -> str:
+    return f"{round(n / 2**20, 1):g} MiB" if n >= 2**20 else f"{round(n / 1024)} KiB"
 
 
 # --- asking a SELECT query ----------------------------------------------------------------------
@@ -158,26 +238,40 @@ def same_origin(first: str, second: str) -> bool:
 def select(
     endpoint: str,
     query: str,
-    seconds: float = DEADLINE_SECONDS,
+    seconds: float | Deadline = DEADLINE_SECONDS,
     user_agent: str = USER_AGENT,
-) -> dict:
-    """The SPARQL results JSON document of `query` POSTed to `endpoint`, its structure checked."""
-    deadline = Deadline(seconds)
-    headers = {"User-Agent": user_agent, "Accept": ", ".join(RESULTS_JSON)}
+) -> results.Captured:
+    """The answer to `query` POSTed to `endpoint`, parsed and checked by Oxigraph.
+
+    `seconds` bounds everything from the first connection to the last solution parsed; a
+    `Deadline` given instead is shared with the caller's other steps (one deadline per command).
+    """
+    deadline = seconds if isinstance(seconds, Deadline) else Deadline(seconds)
+    body, content_type = _ask(endpoint, query, deadline, user_agent)
+    return parse_results(body, content_type, endpoint, deadline)
+
+
+def _ask(endpoint: str, query: str, deadline: Deadline, user_agent: str) -> tuple[bytes, str]:
+    """The body and content type of a 200 answer to `query`, read within the caps and deadline."""
+    headers = {
+        "User-Agent": user_agent,
+        "Accept": ", ".join(RESULTS_JSON),
+        "Accept-Encoding": ACCEPT_ENCODING,
+    }
     url, method, form = endpoint, "POST", {"query": query}
     try:
         with client(deadline, headers=headers) as http:
             for _ in range(MAX_REDIRECTS + 1):
                 with http.stream(method, url, data=form) as response:
                     if not 300 <= response.status_code < 400:
-                        body = read_body(response, endpoint)
+                        body = read_body(response, endpoint, deadline=deadline)
                         break
                     url, method, form = _redirected(endpoint, url, response, method, form)
             else:
                 raise EndpointError(f"{endpoint}: more than {MAX_REDIRECTS} redirects")
     except httpx.TimeoutException:
         raise EndpointError(
-            f"{endpoint}: no complete answer within {seconds:g} s", retryable=True
+            f"{endpoint}: no complete answer within {deadline.seconds:g} s", retryable=True
         ) from None
     except httpx.ConnectError as err:
         reason = " ".join(str(err).split())[:200] or type(err).__name__
@@ -195,7 +289,7 @@ def select(
         )
     if response.status_code != 200:
         raise EndpointError(f"{endpoint}: HTTP {response.status_code} is not an answer")
-    return results_json(body, response.headers.get("content-type", ""), endpoint)
+    return body, response.headers.get("content-type", "")
 
 
 def _redirected(endpoint: str, url: str, response: httpx.Response, method: str, form):
@@ -224,75 +318,52 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def results_json(body: bytes, content_type: str, endpoint: str) -> dict:
-    """A SPARQL 1.1 results JSON document (a SELECT's), checked as far as the terms in it."""
+def parse_results(
+    body: bytes,
+    content_type: str,
+    endpoint: str,
+    deadline: Deadline | None = None,
+    max_rows: int | None = None,
+) -> results.Captured:
+    """A SELECT query's SPARQL results JSON, parsed by Oxigraph (which checks UTF-8, the JSON, the
+    structure and every term with its validating constructors), at most `max_rows` solutions
+    (default MAX_ROWS), parsed before `deadline`. Anything else is EndpointError."""
     media = content_type.split(";")[0].strip().lower()
     if media not in RESULTS_JSON:
         raise EndpointError(
             f"{endpoint}: answered {media or 'without a Content-Type'}, "
             "not SPARQL results JSON (application/sparql-results+json)"
         )
+    max_rows = MAX_ROWS if max_rows is None else max_rows
+
+    def in_time() -> None:
+        if deadline is not None:
+            deadline.left(None, TimeoutError)
+
+    # Virtuoso labels blank nodes `nodeID://b1`, which is no blank node label in RDF: the label
+    # means one node within this answer only, so its tail alone names it as well.
+    body = VIRTUOSO_BNODE.sub(rb"\1", body)
     try:
-        document = json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError as err:
-        raise EndpointError(f"{endpoint}: the answer is not UTF-8 (byte {err.start})") from None
-    except RecursionError:
-        raise EndpointError(f"{endpoint}: the answer is JSON nested too deeply") from None
-    except ValueError as err:
+        parsed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+        if isinstance(parsed, ox.QueryBoolean):
+            raise EndpointError(f"{endpoint}: answered an ASK query's boolean; only SELECT is run")
+        captured = results.capture(parsed, max_rows, MAX_ANSWER_BYTES, in_time)
+    except TimeoutError:
         raise EndpointError(
-            f"{endpoint}: the answer is not JSON ({str(err).splitlines()[0]})", retryable=True
+            f"{endpoint}: no complete answer within {deadline.seconds:g} s", retryable=True
         ) from None
-    if isinstance(document, dict) and "boolean" in document:
-        raise EndpointError(f"{endpoint}: answered an ASK query's boolean; only SELECT is run")
-    head = document.get("head") if isinstance(document, dict) else None
-    results = document.get("results") if isinstance(document, dict) else None
-    columns = head.get("vars") if isinstance(head, dict) else None
-    bindings = results.get("bindings") if isinstance(results, dict) else None
-    if not (_strings(columns) and isinstance(bindings, list)):
+    except results.TooLarge:
+        raise EndpointError(f"{endpoint}: the answer is larger than {_size(MAX_ANSWER_BYTES)}")
+    except SyntaxError as err:
+        reason = " ".join(str(err).split())[:200]
         raise EndpointError(
-            f"{endpoint}: the answer is not SPARQL results JSON (no head.vars or results.bindings)"
-        )
-    for number, binding in enumerate(bindings, start=1):
-        if not isinstance(binding, dict):
-            raise EndpointError(f"{endpoint}: result {number} is not a JSON object")
-        for column, cell in binding.items():
-            if column not in columns:
-                raise EndpointError(
-                    f"{endpoint}: result {number} binds ?{column}, not in head.vars"
-                )
-            try:
-                term(cell)
-            except (TypeError, ValueError, SyntaxError) as err:
-                reason = " ".join(str(err).split())[:200]
-                raise EndpointError(f"{endpoint}: result {number}, ?{column}: {reason}") from None
-    return document
-
-
-def term(cell) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """The RDF term of a results-JSON cell, built (and so checked) by Oxigraph."""
-    if not isinstance(cell, dict) or not isinstance(cell.get("value"), str):
-        raise TypeError("a term without a string value")
-    kind, value = cell.get("type"), cell["value"]
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":  # a label of the answer alone (Virtuoso's `nodeID://b1` is no N-Triples id)
-        return ox.BlankNode("b" + hashlib.sha256(value.encode()).hexdigest()[:24])
-    if kind not in ("literal", "typed-literal"):  # typed-literal: SPARQL 1.0's JSON, still seen
-        raise ValueError(f"type {kind!r} is none of uri, literal, bnode")
-    lang, datatype = cell.get("xml:lang"), cell.get("datatype")
-    if lang is not None:
-        if not isinstance(lang, str):
-            raise TypeError("xml:lang is not a string")
-        return ox.Literal(value, language=lang)
-    if datatype is not None:
-        if not isinstance(datatype, str):
-            raise TypeError("datatype is not a string")
-        return ox.Literal(value, datatype=ox.NamedNode(datatype))
-    return ox.Literal(value)
-
-
-def _strings(items) -> bool:
-    return isinstance(items, list) and all(isinstance(i, str) for i in items)
+            f"{endpoint}: the answer is not SPARQL results JSON ({reason})",
+            # broken JSON may be an answer cut short, worth asking again; a wrong shape is not
+            retryable=reason.startswith("Parser error"),
+        ) from None
+    if captured.truncated:
+        raise EndpointError(f"{endpoint}: the answer has more than {max_rows:,} rows")
+    return captured
 
 
 def _retry_after(response: httpx.Response) -> float:
@@ -307,4 +378,5 @@ def error_text(body: bytes, response: httpx.Response) -> str:
     text = body.decode("utf-8", errors="replace")
     found = re.search(r"<xmp>(.*?)</xmp>", text, re.DOTALL)
     text = found.group(1) if found else re.sub(r"<[^>]+>", " ", text)
-    return " ".join(html.unescape(text).split())[:300] or response.reason_phrase
+    # the server's words reach a terminal: no escape sequence or bidi override acts there
+    return shown(" ".join(html.unescape(text).split())[:300]) or response.reason_phrase

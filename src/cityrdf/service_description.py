@@ -69,7 +69,7 @@ def _count(dataset: ox.Store, graphs: list[ox.NamedNode] | None) -> int:
     return int(next(iter(rows))["n"].value)
 
 
-def published_turtle(base_url: str) -> str:
-    """The description for the published site (`sparql-service.ttl`): the endpoint that
-    `cityrdf serve` gives at `{base_url}sparql`, over the project's dataset."""
-    return service_graph(load_dataset(), base_url + "sparql").serialize(format="turtle")
+def published_turtle(endpoint: str) -> str:
+    """The description a published site carries (`sparql-service.ttl`) of the endpoint named with
+    `--sparql-endpoint`, which serves the project's dataset."""
+    return service_graph(load_dataset(), endpoint).serialize(format="turtle")

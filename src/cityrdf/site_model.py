@@ -13,8 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS
 
-from cityrdf import dates, graph
+from cityrdf import dates, graph, rdf_documents
 from cityrdf.namespaces import BASE, CITO, CR, CRID, DBO, GEO, OA, ONTOLOGY_IRI, PREFIXES
+from cityrdf.rdf_documents import SourceDatatypes
 
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 LABEL = ox.NamedNode(str(RDFS.label))
@@ -24,7 +25,6 @@ DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
 EVIDENCE = ox.NamedNode(str(CITO.citesAsEvidence))
 TWINNED_WITH = ox.NamedNode(str(CR.twinnedWith))
 PARTY = ox.NamedNode(str(CR.party))
-ANNOTATED_SOURCE = ox.NamedNode(str(OWL.annotatedSource))
 TEXT_ANCHOR = ox.NamedNode(str(CR.textAnchor))
 HAS_SOURCE = ox.NamedNode(str(OA.hasSource))
 HAS_SELECTOR = ox.NamedNode(str(OA.hasSelector))
@@ -68,12 +68,7 @@ LANGS = ("en", "fa")
 TERM_DIR = "ontology/term/"
 
 # Which resources get an RDF document of their own, and under which suffix (docs/decisions/0001).
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML,
-    "nt": ox.RdfFormat.N_TRIPLES,
-}
+RDF_FORMATS = rdf_documents.RDF_FORMATS
 PATH_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -251,6 +246,7 @@ class ResourceView:
     comparison: list[SourceComparison] = field(default_factory=list)
     references: list[Source] = field(default_factory=list)  # every fact's source, once
     refs: dict[int, list[int]] = field(default_factory=dict)  # id(fact) -> reference numbers
+    nanopub: str | None = None  # site path of its nanopublication (claims and pacts; publish sets)
 
     def label(self, lang: str) -> str:
         names = self.labels.get(lang) or self.labels.get("en") or self.labels.get("")
@@ -286,6 +282,8 @@ class SiteModel:
         self._labels: dict[str, dict[str, str]] = {}
         # read now: the ontology document is the one the site (or server) started with
         self.ontology_files = graph.ontology_files() if ontology_files is None else ontology_files
+        # resource IRI -> site path of its nanopublication, filled by `cityrdf publish` (cityrdf.nanopubs)
+        self.nanopub_paths: dict[str, str] = {}
 
     def objects(self, subject: ox.NamedNode, predicate: ox.NamedNode) -> list:
         return [q.object for q in self.store.quads_for_pattern(subject, predicate, None)]
@@ -547,6 +545,7 @@ class SiteModel:
             external=sorted(external, key=lambda t: t.value),
             own_source=self.source_of(node),
             suggestions=self.suggestions(node),
+            nanopub=self.nanopub_paths.get(iri),
         )
         self.add_summary(view, node)
         return view
@@ -646,31 +645,17 @@ class SiteModel:
         return sorted(found, key=lambda s: s.rank)
 
     def document(self, iri: str) -> list[ox.Triple]:
-        """The resource's concise bounded description (every triple about it, and recursively every
-        triple about the blank nodes those reach: unions, restrictions, lists, text anchors) plus
-        the labels of the resources it links to. The blank-node axioms that annotate one of its
-        statements (`owl:annotatedSource` it: the evidence of a mapping) are its own too."""
-        node = ox.NamedNode(iri)
-        triples: list[ox.Triple] = []
-        annotations = [
-            q.subject
-            for q in self.store.quads_for_pattern(None, ANNOTATED_SOURCE, node)
-            if isinstance(q.subject, ox.BlankNode)
-        ]
-        todo, seen = [node, *annotations], set()
-        while todo:
-            subject = todo.pop()
-            if subject in seen:
-                continue
-            seen.add(subject)
-            for q in self.store.quads_for_pattern(subject, None, None):
-                triples.append(q.triple)
-                if isinstance(q.object, ox.BlankNode):
-                    todo.append(q.object)
-        linked = {t.object for t in triples if isinstance(t.object, ox.NamedNode)}
-        for other in sorted(linked - seen, key=lambda n: n.value):
-            triples += [q.triple for q in self.store.quads_for_pattern(other, LABEL, None)]
-        return triples
+        """The resource's RDF document (cityrdf.rdf_documents.resource_document), with the
+        datatypes the sources wrote."""
+        return self.source_datatypes.restore(rdf_documents.resource_document(self.store, iri))
+
+    def incoming_document(self, iri: str) -> list[ox.Triple]:
+        """Every backlink of a hub whose document carries only the first of them."""
+        return self.source_datatypes.restore(rdf_documents.incoming_document(self.store, iri))
+
+    @cached_property
+    def source_datatypes(self) -> SourceDatatypes:
+        return SourceDatatypes(graph.source_files())
 
     @cached_property
     def ontology_document(self) -> list[ox.Triple]:
@@ -692,12 +677,12 @@ def ontology_document(files: list[Path]) -> list[ox.Triple]:
     vocabularies beside it in ontology/ are resources with documents of their own."""
     own = [path for path in files if ONTOLOGY_DECLARATION in graph.parse_file(path)]
     store = graph.load_store(own) if own else ox.Store()
-    return [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    return SourceDatatypes(own).restore(triples)
 
 
 def serialize(triples: list[ox.Triple], fmt: str) -> bytes:
-    prefixes = PREFIXES if fmt in ("ttl", "jsonld") else None
-    return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes)
+    return rdf_documents.serialize(triples, fmt)
 
 
 def stored_questions(queries_dir: Path | None = None) -> list[dict]:

@@ -1,7 +1,8 @@
 """A polite Wikidata SPARQL client: batched VALUES queries, retries with back-off, an on-disk cache.
 
-The HTTP exchange is `cityrdf.remote`'s: one deadline for the whole answer, no redirect to another
-origin, the answer's structure checked before it is cached.
+The HTTP exchange is `cityrdf.remote`'s: one deadline for the whole answer, its bytes capped, no
+redirect to another origin, the answer's structure checked before it is cached (as the SPARQL TSV
+Oxigraph writes of it).
 
 Wikidata's query service asks clients for a descriptive User-Agent and to back off on 429
 (https://www.mediawiki.org/wiki/Wikidata_Query_Service/User_Manual#Query_limits); a rerun after a
@@ -17,7 +18,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cityrdf import atomic, paths, remote
+import pyoxigraph as ox
+
+from cityrdf import atomic, paths, remote, results
 from cityrdf.endpoints import require_http_url
 from cityrdf.errors import BadInput
 
@@ -36,6 +39,9 @@ RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 HUMAN_SETTLEMENT = "Q486972"
 
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
 class EndpointFailed(BadInput):
     """The endpoint kept failing after the allowed retries."""
 
@@ -51,6 +57,8 @@ class WikidataClient:
     max_wait: float = 60.0
     batch_size: int = 40
 
+    bytes_read: int = 0  # the answers' size (as SPARQL TSV), from the endpoint or the cache
+
     def __post_init__(self) -> None:
         require_http_url(self.endpoint)
         if self.cache_dir is None:
@@ -58,18 +66,25 @@ class WikidataClient:
 
     # -- the protocol ------------------------------------------------------------------------
 
-    def select(self, query: str) -> list[dict[str, dict]]:
-        """The bindings of a SELECT query, from the cache or the endpoint."""
+    def select(self, query: str) -> list[dict[str, Term]]:
+        """The solutions of a SELECT query (variable -> term, unbound ones left out), from the
+        cache or the endpoint; `bytes_read` grows by the size of each answer."""
         cached = self._cache_path(query)
         if cached.is_file():
-            return json.loads(cached.read_text(encoding="utf-8"))["results"]["bindings"]
-        if self.offline:
+            captured = _read_cached(cached)
+        elif self.offline:
             raise BadInput(f"{self.endpoint}: not in the cache and --offline forbids the network")
-        document = self._fetch(query)
-        _write_atomically(cached, json.dumps(document, ensure_ascii=False))
-        return document["results"]["bindings"]
+        else:
+            captured = self._fetch(query)
+            _write_atomically(cached, captured.tsv)
+        self.bytes_read += len(captured.tsv)
+        variables = captured.variables
+        return [
+            {v: term for v, term in zip(variables, solution) if term is not None}
+            for solution in captured.parsed()
+        ]
 
-    def _fetch(self, query: str) -> dict:
+    def _fetch(self, query: str) -> results.Captured:
         reason = ""
         for attempt in range(1, self.attempts + 1):
             wait = self.backoff * 2 ** (attempt - 1)
@@ -86,7 +101,7 @@ class WikidataClient:
 
     def _cache_path(self, query: str) -> Path:
         key = hashlib.sha256(f"{self.endpoint}\n{query}".encode()).hexdigest()
-        return Path(self.cache_dir) / f"{key}.json"
+        return Path(self.cache_dir) / f"{key}.tsv"
 
     # -- the questions cityrdf asks --------------------------------------------------------
 
@@ -96,7 +111,7 @@ class WikidataClient:
         for batch in _batches(sorted(set(labels)), self.batch_size):
             values = " ".join(f"{_literal(text)}@{lang}" for text, lang in batch)
             rows += self.select(WD_PROLOGUE + SETTLEMENTS_QUERY.replace("#VALUES", values))
-        return [{k: v["value"] for k, v in row.items()} | _lang(row) for row in rows]
+        return [{k: v.value for k, v in row.items()} | _lang(row) for row in rows]
 
     def twins_of(self, qids: Iterable[str]) -> list[dict[str, str]]:
         """The P190 statements of `qids`, with their P580 start time when stated."""
@@ -104,7 +119,7 @@ class WikidataClient:
         for batch in _batches(sorted(set(qids)), self.batch_size):
             values = " ".join(f"wd:{q}" for q in batch)
             rows += self.select(WD_PROLOGUE + TWINS_QUERY.replace("#VALUES", values))
-        return [{k: v["value"] for k, v in row.items()} for row in rows]
+        return [{k: v.value for k, v in row.items()} for row in rows]
 
 
 SETTLEMENTS_QUERY = """SELECT ?label ?how ?item ?itemLabel ?country ?countryLabel ?coord WHERE {
@@ -130,8 +145,8 @@ def qid(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
-def _lang(row: dict[str, dict]) -> dict[str, str]:
-    return {"lang": row["label"].get("xml:lang", "")} if "label" in row else {}
+def _lang(row: dict[str, Term]) -> dict[str, str]:
+    return {"lang": getattr(row["label"], "language", None) or ""} if "label" in row else {}
 
 
 def _literal(text: str) -> str:
@@ -143,5 +158,20 @@ def _batches(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    atomic.write_text(path, text)
+def _write_atomically(path: Path, content: bytes) -> None:
+    atomic.write_bytes(path, content)
+
+
+def _read_cached(path: Path) -> results.Captured:
+    """A cached answer, read no further than an answer may be long and checked by parsing it."""
+    with path.open("rb") as handle:
+        content = handle.read(remote.MAX_ANSWER_BYTES + 1)
+    try:
+        if len(content) > remote.MAX_ANSWER_BYTES:
+            raise ValueError(f"larger than {remote.MAX_ANSWER_BYTES:,} bytes")
+        captured = results.Captured(content)
+        captured.solutions()
+    except (SyntaxError, ValueError) as err:
+        reason = " ".join(str(err).split())[:200]
+        raise BadInput(f"{path}: not a cached SPARQL answer ({reason}); delete it") from None
+    return captured

@@ -666,11 +666,11 @@ def misbehaving_endpoints(c: Corpus) -> None:
     reasons = {
         **{path: path + ": " for path in MALFORMED},
         **FAULTS,
-        "/no-type": "type None is none of uri, literal, bnode",
-        "/deep-array": "nested too deeply",
-        "/deep-object": "nested too deeply",
+        "/no-type": "must have a 'type' key",
+        "/deep-array": "must be an object",
+        "/deep-object": "Max stack size",
         "/html": "answered text/html, not SPARQL results JSON",
-        "/truncated-json": "not JSON",
+        "/truncated-json": "Unexpected end of file",
         "/truncated-xml": "answered application/xml",
         "/xml-results": "answered application/sparql-results+xml",
         "/redirect-ftp": "does not follow a redirect to another scheme",
@@ -681,6 +681,59 @@ def misbehaving_endpoints(c: Corpus) -> None:
             "query-endpoint-fault-" + path.strip("/"),
             ["query", "pacts-per-decade", "--endpoint", "{endpoint}" + path, "--timeout", "1.5"],
             reason,
+        )
+    # 130 KB of gzip that inflate to 128 MiB: stopped at the default cap (time to make the bomb)
+    for path in ("/gzip-bomb", "/json-bomb"):
+        c.command(
+            "query-endpoint-fault-" + path.strip("/"),
+            ["query", "pacts-per-decade", "--endpoint", "{endpoint}" + path, "--timeout", "60"],
+            "larger than 64 MiB once inflated",
+        )
+
+
+def oversized_tables(c: Corpus) -> None:
+    """Tables past the bounds of `import pacts`: rows (blank ones count), an XLSX's inflated size
+    (a file's own size: tests/importer). Refused in one line before the lock is held for long."""
+    c.pacts(
+        "rows-past-the-cap.csv",
+        CSV_HEADER + CSV_GOOD_ROW + "\n" * 20_000,
+        reason="more than 20,000 rows",
+    )
+    c.pacts(
+        "unpacks-past-the-cap.xlsx",
+        _zip_of({"xl/workbook.xml": b"", "xl/media/filler.bin": bytes(80 * 2**20)}),
+        reason="the workbook unpacks to",
+        located=False,
+    )
+
+
+def _zip_of(members: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def hostile_world_sources(c: Corpus) -> None:
+    """World sources whose names would act on a terminal or a spreadsheet."""
+    pairs = c.file("world-pairs.tsv", "Q42053\tQ641\n")
+    for n, label in enumerate(
+        ["Ven\x1b]0;owned\x07ice", "Ven\u202eice", "=HYPERLINK(1)", "@SUM(1)"]
+    ):
+        labels = c.file(f"world-labels-{n}.tsv", f"Q42053\tIsfahan\nQ641\t{label}\n")
+        c.cases.append(
+            Case(
+                f"world-hostile-label-{n}",
+                ["world", "import", "--wikidata-pairs", pairs, "--wikidata-labels", labels]
+                + ["--out", "{dir}/out/world"],
+                BAD_INPUT,
+                f"world-labels-{n}.tsv:2: label: ",  # FILE:LINE of the labels, not the pairs
+                False,
+            )
         )
 
 
@@ -699,6 +752,8 @@ def build_corpus() -> Corpus:
         commands,
         hostile_iri_parameters,
         misbehaving_endpoints,
+        oversized_tables,
+        hostile_world_sources,
     ):
         family(corpus)
     ids = [case.id for case in corpus.cases]

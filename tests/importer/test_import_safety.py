@@ -16,7 +16,7 @@ from cityrdf import importer, lock
 from cityrdf.errors import BadInput
 
 from .conftest import REAL_ROOT
-from .test_import_pacts import HEADER, write_csv
+from .test_import_pacts import GOOD_ROWS, HEADER, write_csv
 
 CITYRDF = Path(sys.executable).with_name("cityrdf")
 # The QC queries these tests need from the real project (the others check the paper's own lists,
@@ -324,3 +324,118 @@ def test_zwnj_between_persian_letters_is_kept(project, tmp_path):
     importer.import_pacts(table)
     text = (project / "data" / "imported" / "pacts.ttl").read_text(encoding="utf-8")
     assert '"سن\u200cنازر"@fa' in text
+
+
+# ---- bounded reading, and nothing left behind by a killed run
+
+
+def xlsx_with_rows(path: Path, rows: int, extra_member: int = 0) -> Path:
+    """An XLSX whose sheet holds the header, one good row and `rows` empty rows (a few MB that
+    unpack to many rows), plus a member of `extra_member` zero bytes if asked."""
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.strip().split(","))
+    book.active.append(GOOD_ROW)
+    plain = path.with_suffix(".plain.xlsx")
+    book.save(plain)
+    with (
+        zipfile.ZipFile(plain) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml" and rows:
+                empty = "".join(
+                    f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t> </t></is></c></row>'
+                    for n in range(3, rows + 3)
+                )
+                data = data.replace(
+                    b"</row></sheetData>", b"</row>" + empty.encode() + b"</sheetData>"
+                ).replace(b'<dimension ref="A1:H2"', f'<dimension ref="A1:H{rows + 2}"'.encode())
+            target.writestr(member, data)
+        if extra_member:
+            target.writestr("xl/media/filler.bin", bytes(extra_member))
+    return path
+
+
+GOOD_ROW = [
+    "Isfahan",
+    "Nantes",
+    "France",
+    "2015",
+    "gregorian",
+    "official",
+    "https://example.org/nantes",
+    "نانت",
+]
+
+
+def test_an_xlsx_that_unpacks_to_a_million_and_a_half_rows_is_refused_unopened(project, tmp_path):
+    before = snapshot(project)
+    table = xlsx_with_rows(tmp_path / "pacts.xlsx", 1_500_000)
+    assert table.stat().st_size < 8 * 2**20
+    with pytest.raises(BadInput, match=r"pacts\.xlsx: the workbook unpacks to [\d,]+ bytes"):
+        importer.import_pacts(table)
+    assert snapshot(project) == before
+
+
+def test_an_xlsx_with_more_rows_than_the_cap_is_refused_at_the_first_row_past_it(project, tmp_path):
+    before = snapshot(project)
+    table = xlsx_with_rows(tmp_path / "pacts.xlsx", 30_000)
+    with pytest.raises(BadInput, match=r"pacts\.xlsx:20002: more than 20,000 rows"):
+        importer.import_pacts(table)
+    assert snapshot(project) == before
+
+
+def test_an_xlsx_that_unpacks_past_the_size_cap_is_refused_before_it_is_opened(project, tmp_path):
+    table = xlsx_with_rows(tmp_path / "pacts.xlsx", 0, extra_member=100 * 2**20)
+    assert table.stat().st_size < 2**20
+    with pytest.raises(
+        BadInput,
+        match=r"pacts\.xlsx: the workbook unpacks to [\d,]+ bytes, which is larger than 64 MiB",
+    ):
+        importer.import_pacts(table)
+
+
+def test_a_csv_with_more_rows_than_the_cap_is_refused(project, tmp_path):
+    table = write_csv(tmp_path, "\n" * 20_001)
+    with pytest.raises(BadInput, match=r"pacts\.csv:20002: more than 20,000 rows"):
+        importer.import_pacts(table)
+
+
+def test_a_killed_imports_temporary_file_is_removed_by_the_next_import(project, tmp_path):
+    """Killed while the project is checked, an import leaves its `.NAME.XXXX.tmp` beside the data
+    file; the next import (holding the lock, so no other is writing) removes it."""
+    table = write_csv(tmp_path, GOOD_ROWS)
+    imported = project / "data" / "imported"
+    running = subprocess.Popen(
+        [str(CITYRDF), "import", "pacts", str(table)],
+        env={**os.environ, "CITYRDF_HOME": str(project)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(1200):  # the temporary file exists while the whole project is validated
+            leftovers = list(imported.glob(".*.tmp")) if imported.is_dir() else []
+            if leftovers or running.poll() is not None:
+                break
+            time.sleep(0.05)
+        running.kill()
+    finally:
+        running.wait()
+    assert leftovers, "the import ended before its temporary file was seen"
+    assert all(p.exists() for p in leftovers)
+    importer.import_pacts(table)
+    assert not list(imported.glob(".*.tmp"))
+    assert (imported / "pacts.ttl").is_file()
+
+
+def test_a_table_file_past_the_size_cap_is_refused_unread(project, tmp_path):
+    table = write_csv(tmp_path, "")
+    with table.open("r+b") as handle:  # sparse: 65 MiB on paper, nothing on the disk
+        handle.truncate(65 * 2**20)
+    with pytest.raises(BadInput, match=r"pacts\.csv: the file is larger than 64 MiB"):
+        importer.import_pacts(table)

@@ -15,7 +15,7 @@ NUMBERED = {
     "success-conditions": 6,
     "capacities": 2,
     "tehran-advantages": 11,
-    "tehran-recommendations": 6,
+    "tehran-recommendations": 7,
     "tourism-measures": 4,
 }
 UNNUMBERED = [
@@ -117,6 +117,15 @@ def test_top_concepts_and_has_top_concept_agree(theory):
         ("success-conditions", 6, "exchange of official delegations", "تبادل هیئت‌های رسمی"),
         ("tehran-advantages", 6, "being the capital", "پایتخت بودن"),
         ("tourism-measures", 3, "attaching tourism to diplomacy", "ضمیمه کردن گردشگری به دیپلماسی"),
+        (
+            "tehran-recommendations",
+            7,
+            (
+                "attention to the public diplomacy of tourism, both an instrument and a driver of"
+                " the development of public diplomacy, which can play an effective part"
+            ),
+            "توجه به دیپلماسی عمومی گردشگری هم به\u200cعنوان ابزار و هم عامل توسعهٔ دیپلماسی عمومی",
+        ),
     ],
 )
 def test_spot_check_concepts_against_the_paper(theory, scheme, position, english, persian):
@@ -145,3 +154,15 @@ def test_theory_links_to_the_model_where_the_paper_does(theory):
     assert (sister, RDFS.seeAlso, CR.TwinningAgreement) in theory
     assert (sister, SKOS.closeMatch, concept("agreement-status", "official")) in theory
     assert (friendship, SKOS.closeMatch, concept("agreement-status", "friendship")) in theory
+
+
+def test_the_tourism_measures_are_the_sub_items_of_the_seventh_recommendation(theory):
+    # The paper prints seven bullets of recommendations for Tehran; the seventh, on the public
+    # diplomacy of tourism, goes on to the four numbered measures.
+    [seventh] = [
+        c
+        for c in members(theory, "tehran-recommendations")
+        if theory.value(c, CR.position).toPython() == 7
+    ]
+    for measure in members(theory, "tourism-measures"):
+        assert (measure, SKOS.related, seventh) in theory

@@ -14,8 +14,8 @@ import rdflib
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import PROV, SKOS
 
-from cityrdf import paths
-from cityrdf.graph import parse_file
+from cityrdf import coverage, paths
+from cityrdf.graph import load_store, parse_file
 from cityrdf.namespaces import CR, CRID
 
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
@@ -66,7 +66,7 @@ SCHEME_SIZES = {
     "iranian-city-strengths": 4,  # 232
     "iran-public-diplomacy-assets": 5,  # 232
     "social-production-outcomes": 7,  # 51
-    "propositions": 47,
+    "propositions": 66,
 }
 # Where the paper says how many there are, in words.
 STATED_COUNTS = {
@@ -367,3 +367,214 @@ def test_dated_examples_carry_the_year_the_paper_prints(prose):
     decade = CRID["event/us-racial-discrimination-1950s"]
     assert prose.value(decade, CR.year) is None
     assert any("1950s" in note for note in prose.objects(decade, SKOS.editorialNote))
+
+
+# --- The prose read sentence by sentence, the citations, and the lists' order ----------------------
+
+# Sentences that only announce what follows (a table, the next section) and state nothing.
+ANNOUNCEMENTS = {
+    "برخی از مهمترین خواهرخواندههای شهرهای ایران در جدول زیر آمده است:",
+    "در ادامه به بررسی خواهرخواندگی تهران پرداخته خواهد شد.",
+}
+
+
+@pytest.fixture(scope="module")
+def project():
+    return load_store()
+
+
+@pytest.fixture(scope="module")
+def printed() -> list[str]:
+    if not PAPER.is_file():
+        pytest.skip(f"the paper's text is not at {PAPER} (set CITYRDF_PAPER)")
+    return PAPER.read_text(encoding="utf-8").split("\n")
+
+
+def test_every_sentence_of_the_prose_holds_an_anchor(project, printed):
+    text = coverage.NormalisedText(printed)
+    spans = []
+    for a in coverage.anchors(project):
+        for hit in text.find_all(coverage.normalise(a.prefix + a.exact + a.suffix)):
+            start = hit + len(coverage.normalise(a.prefix))
+            spans.append((start, start + len(coverage.normalise(a.exact))))
+    first_offset = {}
+    for offset, line in enumerate(text.line_of):
+        first_offset.setdefault(line, offset)
+    bare = []
+    for unit in coverage.split_units(printed):
+        if unit.kind not in ("paragraph", "list-item"):
+            continue
+        body = " ".join(printed[n - 1] for n in unit.lines or [unit.line])
+        for sentence in re.split(r"(?<=[.؟?!])\s+", body):
+            folded = coverage.normalise(sentence)
+            if len(folded) < 15 or sentence.strip() in ANNOUNCEMENTS:  # 15: not a bare item number
+                continue
+            # a short sentence may recur: take its first occurrence in this unit; a sentence that a
+            # page break's footnote cuts in two is looked up by its first words
+            start = next(
+                min(hits)
+                for width in (len(folded), 40, 12)
+                if (
+                    hits := [
+                        h for h in text.find_all(folded[:width]) if h >= first_offset[unit.line]
+                    ]
+                )
+            )
+            if not any(a < start + len(folded) and b > start for a, b in spans):
+                bare.append((unit.line, sentence[:60]))
+    assert bare == []
+
+
+def unit_of_line(printed: list[str], line: int):
+    [unit] = [u for u in coverage.split_units(printed) if line in (u.lines or [u.line])]
+    return unit
+
+
+@pytest.mark.parametrize(
+    "resource, printed_citation, work",
+    [
+        (
+            "propositions/soft-power-rose-with-post-classical-theories",
+            "خاشعی و امازاده جعفر، ۱۳۹۰: ۵۶",
+            "khashei-emamzadeh-jafar-1390",
+        ),
+        ("propositions/soft-power-grows-with-new-instruments", "بیات، ۱۳۸۹: ۱۰۶", "bayat-1385"),
+        (
+            "propositions/local-governments-hold-city-media-digital-diplomacy",
+            "بصیرت و جلیلی، ۱۳۹۳: ۵۵",
+            "basirat-jalili-1393",
+        ),
+        (
+            "propositions/first-twinning-aimed-at-uniting-citizens",
+            "زینلی، ۱۳۸۷: ۱۱۰",
+            "zeinali-1387",
+        ),
+        (
+            "propositions/eisenhower-idea-aimed-at-friendship",
+            "fwsistercities, 2015",
+            "fwsistercities-2015",
+        ),
+        (
+            "propositions/twins-use-each-others-capacities",
+            "قورچی و امانی، ۱۳۸۸: ۶۸",
+            "ghourchi-amani-1388",
+        ),
+        (
+            "propositions/twins-use-each-others-capacities",
+            "موسوی شفیعی، ۱۳۸۹: ۸۹",
+            "mousavi-shafaei-1389",
+        ),
+        (
+            "propositions/cultural-diplomacy-transfers-values",
+            "موسوی شفايي، ۱۳۸۹",
+            "mousavi-shafaei-1389",
+        ),
+        ("propositions/cultural-planning-promotes-values", "گیلبوآ، ۱۳۸۸: ۵۶", "gilboa-1388"),
+        ("propositions/local-governments-use-paradiplomacy", "Sassen, 2010:10", "sassen-2010"),
+        ("propositions/tehran-has-many-advantages", "YIC,1394", "yjc-1394"),
+        (
+            "power-kinds/hard-power",
+            "خاشعی و امازاده جعفر، ۱۳۹۰: ۵۶",
+            "khashei-emamzadeh-jafar-1390",
+        ),
+        ("power-kinds/soft-power", "صدرپور و همکاران، ۱۳۹۵: ۱۷۱", "sadrpour-1395"),
+        ("diplomacy-kinds/formal", "کوهکن، نزاکتی، ۲۰۱۳:۱۳۹۳", "kouhkan-nezakati-1393"),
+        ("diplomacy-kinds/informal", "کوهکن، نزاکتی، ۲۰۱۳:۱۳۹۳", "kouhkan-nezakati-1393"),
+        ("diplomacy-kinds/media-and-digital", "بصیرت و جلیلی، ۱۳۹۳: ۵۵", "basirat-jalili-1393"),
+        ("benefits/understanding-friendship-trust", "زینلی، ۱۳۸۷: ۱۱۰", "zeinali-1387"),
+        ("benefits/humanitarian-aims-and-peace", "قورچی و امانی، ۱۳۸۸: ۷۵", "ghourchi-amani-1388"),
+    ],
+)
+def test_a_statement_cites_the_next_citation_of_its_paragraph(
+    project, printed, resource, printed_citation, work
+):
+    iri = CRID[f"concept/{resource}"]
+    ask = f"ASK {{ <{iri}> <{CITO.citesAsEvidence}> <{CRID[f'work/{work}']}> }}"
+    assert project.query(ask)
+    text = coverage.NormalisedText(printed)
+    citations = text.find_all(coverage.normalise(printed_citation))
+    anchored = [
+        text.find_all(coverage.normalise(a.prefix + a.exact + a.suffix))[0]
+        for a in coverage.anchors(project)
+        if a.resource == str(iri)
+    ]
+
+    def next_citation_in_paragraph(start: int) -> bool:
+        unit = unit_of_line(printed, text.line_of[start]).line
+        after = [c for c in citations if c > start]
+        return bool(after) and unit_of_line(printed, text.line_of[min(after)]).line == unit
+
+    # one of the statement's passages is followed, in its own paragraph, by the citation
+    assert any(next_citation_in_paragraph(start) for start in anchored)
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "scheme/soft-power-sources",  # its paragraph cites nothing
+        "concept/benefits/soft-power-instrument",  # «بنابراین»: the authors' own inference
+        "concept/propositions/public-diplomacy-instrument-of-soft-power",  # «بنابراین»
+        "concept/propositions/globalisation-lifts-city-networks",  # no citation after it
+    ],
+)
+def test_an_uncited_passage_or_an_inference_carries_no_citation_link(project, resource):
+    assert not project.query(f"ASK {{ <{CRID[resource]}> <{CITO.citesAsEvidence}> ?work }}")
+
+
+def test_the_event_of_eisenhowers_idea_cites_the_work_that_closes_its_paragraph(project):
+    event = CRID["event/eisenhower-sister-city-initiative-1956"]
+    work = CRID["work/fwsistercities-2015"]
+    assert project.query(f"ASK {{ <{event}> <{CITO.citesAsEvidence}> <{work}> }}")
+
+
+def test_dated_lists_flag_exactly_the_items_out_of_their_order(project):
+    rows = project.query(
+        """
+        PREFIX cr: <https://w3id.org/cityrdf/ontology#>
+        SELECT ?list ?entry ?position ?date ?flag WHERE {
+          ?entry cr:inList ?list ; cr:position ?position .
+          ?agreement cr:attestedBy ?entry ; cr:signingDate ?date .
+          OPTIONAL { ?entry cr:hasIssue ?flag .
+                     FILTER(?flag = <https://w3id.org/cityrdf/id/concept/data-issues/order-break>) }
+        } ORDER BY ?list ?position
+        """
+    )
+    lists: dict[str, list[tuple[str, int, bool]]] = {}
+    for row in rows:
+        year = int(row["date"].value[:4])
+        lists.setdefault(row["list"].value, []).append(
+            (row["entry"].value, year, row["flag"] is not None)
+        )
+    for items in lists.values():
+        # the longest run that keeps the order of years: what is outside it is out of order
+        best: list[list[int]] = []
+        for i, (_, year, _) in enumerate(items):
+            longest = max((best[j] for j in range(i) if items[j][1] <= year), key=len, default=[])
+            best.append([*longest, i])
+        kept = set(max(best, key=len, default=[]))
+        out_of_order = {entry for i, (entry, _, _) in enumerate(items) if i not in kept}
+        assert {entry for entry, _, flagged in items if flagged} == out_of_order
+    flagged = {e for items in lists.values() for e, _, f in items if f}
+    assert flagged == {str(CRID["list/tehran-foreign/5"]), str(CRID["list/isfahan/4"])}
+
+
+def test_citations_of_a_work_about_territorial_disputes_are_flagged_off_topic(project):
+    off_topic = CRID["concept/data-issues/cited-work-off-topic"]
+    flagged = {
+        row["r"].value
+        for row in project.query(f"SELECT ?r WHERE {{ ?r <{CR.hasIssue}> <{off_topic}> }}")
+    }
+    work = CRID["work/mojtahedzadeh-1389"]
+    citing = {
+        row["r"].value
+        for row in project.query(f"SELECT ?r WHERE {{ ?r <{CITO.citesAsEvidence}> <{work}> }}")
+    }
+    assert flagged == citing and len(citing) == 4
+    for resource in flagged:
+        notes = [
+            row["n"].value
+            for row in project.query(
+                f"SELECT ?n WHERE {{ <{resource}> <{SKOS.editorialNote}> ?n }}"
+            )
+        ]
+        assert any("منازعات سرزمینی" in n for n in notes)  # quotes the title it is cited under

@@ -18,6 +18,7 @@ from rdflib.namespace import DCAT, DCTERMS, XSD
 
 from cityrdf import graph, publish
 from cityrdf.errors import BadInput
+from tests.publish.expected import as_written
 
 CRID = "https://w3id.org/cityrdf/id/"
 RDF_PARSERS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".rdf": "xml"}
@@ -115,11 +116,11 @@ def test_resource_document_is_its_description_plus_the_labels_it_links_to(site):
 
 
 def test_dumps_hold_the_whole_graph_and_match_their_checksums(site, mini_project):
-    whole = graph.load_graph()
+    whole = as_written(graph.source_files())  # datatypes as the sources write them
     sums = dict(
         reversed(line.split("  ")) for line in (site / "dumps/SHA256SUMS").read_text().splitlines()
     )
-    assert set(sums) == {"cityrdf.ttl", "cityrdf.nt.gz", "cityrdf.jsonld"}
+    assert set(sums) == {"cityrdf.ttl", "cityrdf.nt.gz", "cityrdf.jsonld", "cityrdf-nanopubs.trig"}
     for name, digest in sums.items():
         assert hashlib.sha256((site / "dumps" / name).read_bytes()).hexdigest() == digest
     assert isomorphic(rdflib.Graph().parse(site / "dumps/cityrdf.ttl"), whole)
@@ -158,6 +159,7 @@ def test_a_static_site_advertises_a_sparql_endpoint_only_when_told_of_one(
     void = rdflib.Graph().parse(site / "void.ttl")
     catalog = rdflib.Graph().parse(site / "catalog.ttl")
     assert (None, publish.VOID.sparqlEndpoint, None) not in void
+    assert not (site / "sparql-service.ttl").exists()  # no endpoint to describe
     assert (None, DCAT.servesDataset, None) not in catalog and (
         None,
         DCAT.service,
@@ -170,6 +172,9 @@ def test_a_static_site_advertises_a_sparql_endpoint_only_when_told_of_one(
     assert void.value(publish.DATASET, publish.VOID.sparqlEndpoint) == URIRef(endpoint)
     service = catalog.value(None, DCAT.servesDataset, publish.DATASET)
     assert catalog.value(service, DCAT.endpointURL) == URIRef(endpoint)
+    description = rdflib.Graph().parse(tmp_path / "site/sparql-service.ttl")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    assert set(description.objects(None, sd.endpoint)) == {URIRef(endpoint)}
     with pytest.raises(BadInput, match="--sparql-endpoint"):
         publish.publish(tmp_path / "other", endpoint="file:///etc/passwd")
 

@@ -65,8 +65,25 @@ class WebServer:
 
 def start_apache(site: Path, work: Path) -> WebServer:
     """Apache with only the modules deploy/.htaccess needs, the site's root allowing overrides."""
-    assert Path(APACHE).is_file(), missing("apache2")
     shutil.copy(DEPLOY / ".htaccess", site / ".htaccess")
+    return apache_serving(site, work)
+
+
+def start_w3id(host: str, work: Path) -> WebServer:
+    """A stand-in for w3id.org: Apache with deploy/w3id.htaccess (HOST replaced by `host`) as
+    `cityrdf/.htaccess`, as the pull request to perma-id/w3id.org would place it."""
+    root = work / "w3id"
+    (root / "cityrdf").mkdir(parents=True)
+    (root / "index.html").write_text("<!doctype html><title>w3id</title>\n")
+    rules = (DEPLOY / "w3id.htaccess").read_text().replace("HOST", host)
+    (root / "cityrdf" / ".htaccess").write_text(rules)
+    for folder in (work, root, root / "cityrdf"):
+        folder.chmod(0o755)
+    return apache_serving(root, work)
+
+
+def apache_serving(root: Path, work: Path) -> WebServer:
+    assert Path(APACHE).is_file(), missing("apache2")
     port = free_port()
     modules = ("mpm_event", "authz_core", "mime", "negotiation", "rewrite", "headers", "dir")
     load = "\n".join(f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so" for m in modules)
@@ -81,10 +98,10 @@ ErrorLog {work}/error.log
 LogLevel warn
 {load}
 TypesConfig /etc/mime.types
-DocumentRoot {site}
+DocumentRoot {root}
 DirectoryIndex index.html
-<Directory {site}>
-    AllowOverride FileInfo Indexes Options=MultiViews,Indexes
+<Directory {root}>
+    AllowOverride FileInfo Indexes Options=MultiViews,Indexes,FollowSymLinks
     Require all granted
 </Directory>
 """

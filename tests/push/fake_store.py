@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 
+from tests.misbehaving_endpoint import gzip_bomb
+
 FAULTS = (
     "honest",
     "other-data",  # the right number of triples, one literal changed, when read back
@@ -28,6 +30,7 @@ FAULTS = (
     "deep-count",  # the COUNT query answers a 100,000-deep JSON array
     "count-without-type",  # the COUNT query answers a binding without its `type`
     "drip-readback",  # GET of a graph answers one byte every 0.3 s
+    "gzip-bomb-readback",  # GET of a graph answers 130 KB of gzip that inflate to 128 MiB
 )
 
 
@@ -81,6 +84,11 @@ class Handler(BaseHTTPRequestHandler):
         triples = sorted(self.server.graphs.get(graph, ()), key=str)
         if fault == "html-readback":
             return self._send(200, b"<html><body>Graph</body></html>", "text/html")
+        if fault == "gzip-bomb-readback":
+            self.close_connection = True
+            return self._send(
+                200, gzip_bomb(filler=b"\n"), "application/n-triples", {"Content-Encoding": "gzip"}
+            )
         if fault == "other-data" or (fault == "other-data-after-move" and "staging" not in graph):
             first = next(i for i, t in enumerate(triples) if isinstance(t.object, ox.Literal))
             t = triples[first]
@@ -149,9 +157,13 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _send(self, status: int, body: bytes, kind: str = "text/plain") -> None:
+    def _send(
+        self, status: int, body: bytes, kind: str = "text/plain", headers: dict | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

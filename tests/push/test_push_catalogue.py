@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -104,4 +105,5 @@ def test_group_concat_answers_the_same_terms_on_virtuoso_and_embedded(pushed_pro
     embedded = query.render(query.run(stored, store=store), "tsv")
     remote = query.main("shared-partners", [], "tsv", endpoint)
     assert rows_of(remote) == rows_of(embedded)
-    assert '"Isfahan; Tehran; Yazd"^^<http://www.w3.org/2001/XMLSchema#string>' in embedded
+    # a plain string: no language tag, no datatype written
+    assert re.search(r'"Isfahan; Tehran; Yazd"[\t\n]', embedded)

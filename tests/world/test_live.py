@@ -9,7 +9,8 @@ import pytest
 from cityrdf.errors import BadInput
 from cityrdf.wikidata import WikidataClient
 from cityrdf.world import run as world_run
-from cityrdf.world.live import read_live
+from cityrdf.world.live import Bounds, read_live
+from tests.misbehaving_endpoint import MisbehavingEndpoint
 
 from .conftest import FIXTURES, NOW
 
@@ -85,3 +86,34 @@ def test_an_endpoint_that_keeps_failing_is_a_clear_error(tmp_path):
         )
         with pytest.raises(BadInput, match=r"HTTP 500\b.*after 2 attempts"):
             read_live(client)
+
+
+@pytest.fixture(scope="module")
+def misbehaving():
+    server = MisbehavingEndpoint().start()
+    yield server
+    server.stop()
+
+
+def test_an_endpoint_that_always_sends_a_full_page_is_stopped_at_the_page_bound(
+    misbehaving, tmp_path
+):
+    client = WikidataClient(endpoint=misbehaving.url("/endless-pages"), cache_dir=tmp_path)
+    with pytest.raises(BadInput, match="still a full page of 2 statements after 5 pages; stopped"):
+        read_live(client, page_size=2, bounds=Bounds(max_pages=5))
+    assert len(list(tmp_path.iterdir())) == 5  # the cache holds the pages read, no more
+
+
+def test_an_endpoint_that_ignores_offset_is_stopped_at_the_second_page(misbehaving, tmp_path):
+    client = WikidataClient(endpoint=misbehaving.url("/same-page"), cache_dir=tmp_path)
+    with pytest.raises(BadInput, match="same page for OFFSET 0 and 2; it ignores OFFSET"):
+        read_live(client, page_size=2)
+    assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_the_answers_of_one_run_are_bounded_in_bytes(misbehaving, tmp_path):
+    client = WikidataClient(endpoint=misbehaving.url("/endless-pages"), cache_dir=tmp_path)
+    with pytest.raises(BadInput, match="the answers passed 1 MiB together; stopped"):
+        read_live(client, page_size=2_000, bounds=Bounds(max_bytes=2**20))
+    cached = sum(f.stat().st_size for f in tmp_path.iterdir())
+    assert 2**20 < cached < 2**20 + 2 * 400_000  # one page (~250 KB) past the bound at most

@@ -7,7 +7,9 @@ anything is written. Any failure writes nothing and reports each bad row as
 rest of the project would break. One import at a time holds the project's lock (cityrdf.lock) from
 reading the project to renaming the new file into place. A good table becomes
 `data/imported/<stem>.ttl`, written by Oxigraph's Turtle serializer; re-importing the same table
-rewrites the same bytes. docs/decisions/0003-imported-dates.md says how dates are kept.
+rewrites the same bytes. A run first removes the temporary files a killed run left. Tables are
+read within bounds (cityrdf.importer.table: rows, columns, bytes, an XLSX's inflated size).
+docs/decisions/0003-imported-dates.md says how dates are kept.
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ def import_pacts(
     source = Path(source)
     target = output.output_path(source, out)
     with project_lock(lock_wait):
+        output.remove_leftovers(target)  # a killed import's half-written file
         output.check_replaceable(target)
         files = [f for f in graph.source_files() if f.resolve() != target]
         store = graph.load_store(files, entail=False)

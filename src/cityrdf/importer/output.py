@@ -78,3 +78,17 @@ def written_by_import(path: Path) -> bool:
 
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Remove the temporary files killed imports left (atomic.replacing's `.NAME.XXXX.tmp`): those
+    of any table in data/imported/, those of `target` where it is written elsewhere. Called under
+    the project lock, so no import is writing one; returns what was removed."""
+    folders = {imported_dir(): f".*{TURTLE_SUFFIX}.*.tmp", target.parent: f".{target.name}.*.tmp"}
+    removed = []
+    for folder, pattern in folders.items():
+        for leftover in sorted(folder.glob(pattern)) if folder.is_dir() else []:
+            if leftover.is_file() and not leftover.is_symlink():
+                leftover.unlink(missing_ok=True)
+                removed.append(leftover)
+    return removed

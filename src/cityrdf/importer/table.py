@@ -31,6 +31,12 @@ FORBIDDEN_CATEGORIES = {
     "Cn": "an unassigned character",
 }
 BIDI_CONTROLS = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI", "LRM", "RLM", "ALM"}
+# A researcher's table of pacts is hundreds of rows; these bound what a hostile file can cost while
+# the project's lock is held: rows (blank ones too), columns read per row, the file's bytes and,
+# for an XLSX (a zip), the bytes its parts inflate to.
+MAX_TABLE_ROWS = 20_000
+MAX_TABLE_COLUMNS = 64
+MAX_TABLE_BYTES = 64 * 2**20
 # ZWNJ and ZWJ shape Persian words (می‌شود, بین‌الملل): allowed between two Arabic-script letters.
 JOINERS = {"\u200c": "ZWNJ", "\u200d": "ZWJ"}
 
@@ -74,6 +80,11 @@ def _checked_columns(source: Path, header: list[str]) -> list[str]:
 
 def _rows(source: Path, columns: list[str], records) -> Iterator[tuple[int, dict[str, str]]]:
     for number, record in enumerate(records, start=2):
+        if number > MAX_TABLE_ROWS + 1:
+            raise BadInput(
+                f"{source}:{number}: more than {MAX_TABLE_ROWS:,} rows (blank ones count); "
+                "import a table of pacts in parts of fewer rows"
+            )
         if not any(cell.strip() for cell in record):
             continue  # blank lines at the end of a spreadsheet export
         if len(record) != len(columns):
@@ -86,7 +97,16 @@ def _rows(source: Path, columns: list[str], records) -> Iterator[tuple[int, dict
         yield number, row
 
 
+def _require_size(source: Path, size: int, what: str = "") -> None:
+    if size > MAX_TABLE_BYTES:
+        raise BadInput(
+            f"{source}: {what or 'the file'} is larger than {MAX_TABLE_BYTES // 2**20} MiB; "
+            "a table of pacts is far smaller (import it in parts)"
+        )
+
+
 def _csv_records(source: Path) -> Iterator[list[str]]:
+    _require_size(source, source.stat().st_size)
     data = source.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -111,15 +131,36 @@ def _csv_records(source: Path) -> Iterator[list[str]]:
 
 
 def _xlsx_records(source: Path) -> Iterator[list[str]]:
+    import zipfile
+
     import openpyxl  # only needed for spreadsheets
 
+    _require_size(source, source.stat().st_size)
+    try:  # a zip member is read no further than the size it declares: the sum bounds inflation
+        with zipfile.ZipFile(source) as archive:
+            inflated = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise BadInput(f"{source}: not an XLSX workbook ({type(err).__name__}: {err})") from None
+    _require_size(source, inflated, f"the workbook unpacks to {inflated:,} bytes, which")
     try:
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-        workbook.close()
+        sheet = workbook.worksheets[0]
     except Exception as err:  # noqa: BLE001 -- openpyxl raises zip, XML and key errors for non-workbooks
         raise BadInput(f"{source}: not an XLSX workbook ({type(err).__name__}: {err})") from None
-    return ([_cell_text(v) for v in row] for row in rows)
+
+    def records() -> Iterator[list[str]]:
+        try:
+            width = min(sheet.max_column or MAX_TABLE_COLUMNS, MAX_TABLE_COLUMNS)
+            for row in sheet.iter_rows(max_col=width, values_only=True):
+                yield [_cell_text(v) for v in row]
+        except Exception as err:  # noqa: BLE001 -- as above, met while reading the rows
+            raise BadInput(
+                f"{source}: not an XLSX workbook ({type(err).__name__}: {err})"
+            ) from None
+        finally:
+            workbook.close()
+
+    return records()
 
 
 def _cell_text(value) -> str:

@@ -7,12 +7,11 @@ suggestions go to `world/suggestions.nq` and are printed as a table, CSV or JSON
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from pathlib import Path
 
-from cityrdf import paths
+from cityrdf import csvsafe, paths, terminal
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import CRID, WD
 from cityrdf.opportunities import record, store
@@ -126,7 +125,7 @@ def render(found: list[Suggestion], fmt: str, city_label: str, weights: dict[str
         )
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+        writer = csvsafe.dict_writer(buffer, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(table)
         return buffer.getvalue()
@@ -136,4 +135,5 @@ def render(found: list[Suggestion], fmt: str, city_label: str, weights: dict[str
         lines.append(f"     criteria: {row['criteria']}")
         lines.append(f"     evidence: {row['evidence']}")
     lines += ["", "Notes:"] + [f"  {n}" for n in notes]
-    return "\n".join(lines) + "\n"
+    # names come from outside sources: nothing in them may act on the terminal
+    return "\n".join(map(terminal.shown, lines)) + "\n"

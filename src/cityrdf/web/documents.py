@@ -1,5 +1,6 @@
-"""The RDF documents at the IRIs' own paths: resources (/id/…), ontology terms and the ontology,
-as HTML or any RDF format, by content negotiation, `?format=` or a suffix."""
+"""The RDF documents at the IRIs' own paths: resources (/id/…), ontology terms and the ontology
+(also at its owl:versionIRI), as HTML or any RDF format, by content negotiation, `?format=` (a
+suffix, a format's name or its media type) or a suffix; and the full incoming links of a hub."""
 
 from __future__ import annotations
 
@@ -7,11 +8,28 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from cityrdf import rdf_documents
 from cityrdf.namespaces import ONTOLOGY_IRI
 from cityrdf.site_model import RDF_FORMATS, iri_for_path, serialize
 from cityrdf.web.common import MEDIA_OF, PAGE_TYPES, negotiated, openapi_ok
 from cityrdf.web.site import Site
 from cityrdf.web.worker import STORE_LOCK
+
+# `?format=` also takes the formats' names (as rdflib and Jena spell them) and media types.
+FORMAT_NAMES = {
+    "turtle": "ttl",
+    "json-ld": "jsonld",
+    "xml": "rdf",
+    "rdfxml": "rdf",
+    "rdf/xml": "rdf",
+    "pretty-xml": "rdf",
+    "ntriples": "nt",
+    "n-triples": "nt",
+} | PAGE_TYPES
+
+
+def format_name(name: str | None) -> str | None:
+    return None if name is None else FORMAT_NAMES.get(name.lower(), name)
 
 
 def split_suffix(path: str) -> tuple[str, str | None]:
@@ -31,7 +49,7 @@ def routes(site: Site) -> APIRouter:
             raise HTTPException(404, f"no resource at /{path}")
         if not await site.exists_async(iri):
             raise HTTPException(404, f"no resource <{iri}>")
-        fmt = suffix or negotiated(request, format)
+        fmt = suffix or negotiated(request, format_name(format))
 
         def render() -> tuple[bytes, str]:
             with STORE_LOCK.reading():
@@ -49,14 +67,38 @@ def routes(site: Site) -> APIRouter:
     async def term(request: Request, name: str, format: str | None = None) -> Response:
         return await describe(request, "ontology/term/" + name, format)
 
+    @router.get("/incoming/{path:path}.ttl", responses=openapi_ok("text/turtle"))
+    async def incoming(request: Request, path: str) -> Response:
+        """Every triple that points at a resource whose document carries only the first of them."""
+        iri = iri_for_path(path)
+        if iri is None or not await site.exists_async(iri):
+            raise HTTPException(404, f"no resource at /{path}")
+
+        def render() -> tuple[bytes, str]:
+            with STORE_LOCK.reading():
+                if not rdf_documents.has_full_incoming(site.model.store, iri):
+                    return b"", ""
+                return serialize(site.model.incoming_document(iri), "ttl"), MEDIA_OF["ttl"]
+
+        rendered = await site.kept(("incoming", iri), render)
+        if not rendered.media_type:  # its own document holds all of them
+            raise HTTPException(404, f"<{iri}> has no separate incoming links")
+        return rendered.response(request, {})
+
     @router.get("/ontology{suffix:path}", responses=openapi_ok(*PAGE_TYPES))
     async def ontology(request: Request, suffix: str, format: str | None = None) -> Response:
+        # the versionIRI (`/ontology/0.1.0`) is the ontology this server holds
+        version = (rdf_documents.version_path(site.model.ontology_document) or "").removeprefix(
+            "ontology"
+        )
+        if version and suffix.startswith(version):
+            suffix = suffix[len(version) :]
         fmt = {"": None, "/": "html", ".html": "html"}.get(
             suffix, suffix.lstrip(".") if suffix[1:] in RDF_FORMATS else "?"
         )
         if fmt == "?":
             raise HTTPException(404, f"no resource at /ontology{suffix}")
-        fmt = fmt or negotiated(request, format)
+        fmt = fmt or negotiated(request, format_name(format))
 
         def render() -> tuple[bytes, str]:
             if fmt == "html":

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from cityrdf import results
 from cityrdf.conneg import negotiate
 from cityrdf.site_model import serialize
-from cityrdf.web.results import SOLUTION_WRITERS, boolean_result
 
 RESULT_TYPES = {  # media type -> result format, in the order we prefer them
     "application/sparql-results+json": "json",
@@ -97,15 +97,15 @@ def evaluate(store: ox.Store, job: Job, limits: Limits) -> Answer:
         chosen = pick(job, BOOLEAN_TYPES, RESULT_TYPES)
         if not chosen:
             return text(406, "an ASK result is available as SPARQL JSON or XML")
-        return Answer(200, RESULT_MEDIA[chosen], boolean_result(bool(result), chosen))
+        return Answer(200, RESULT_MEDIA[chosen], results.boolean(bool(result), chosen))
     try:
         if isinstance(result, ox.QuerySolutions):
             chosen = pick(job, list(RESULT_TYPES), RESULT_TYPES)
             if not chosen:
                 return text(406, "SELECT results are available as " + ", ".join(RESULT_TYPES))
-            variables = [v.value for v in result.variables]
-            rows, truncated = capped(result, limits.max_results)
-            body, media = SOLUTION_WRITERS[chosen](variables, rows), RESULT_MEDIA[chosen]
+            captured = results.capture(result, limits.max_results, limits.max_answer_bytes)
+            truncated = captured.truncated
+            body, media = results.serialize(captured, chosen), RESULT_MEDIA[chosen]
         else:
             chosen = pick(job, list(GRAPH_TYPES), GRAPH_TYPES)
             if not chosen:
@@ -114,14 +114,23 @@ def evaluate(store: ox.Store, job: Job, limits: Limits) -> Answer:
                 )
             triples, truncated = capped(result, limits.max_results)
             body, media = serialize(triples, chosen), GRAPH_MEDIA[chosen]
+    except results.UncarriableText as refused:
+        return text(422, f"query refused: {refused}")
+    except results.NotInFormat as refused:
+        return text(406, str(refused))
+    except results.TooLarge:
+        return too_large(limits)
     except (OSError, RuntimeError):
         return UNDOABLE
     if len(body) > limits.max_answer_bytes:
-        return text(
-            503,
-            f"query stopped: its answer is larger than the {size(limits.max_answer_bytes)} limit",
-        )
+        return too_large(limits)
     return Answer(200, media, body, truncated)
+
+
+def too_large(limits: Limits) -> Answer:
+    return text(
+        503, f"query stopped: its answer is larger than the {size(limits.max_answer_bytes)} limit"
+    )
 
 
 def pick(job: Job, offered: list[str], formats: dict[str, str]) -> str | None:

@@ -3,15 +3,25 @@ labels (en, fa), country (P17 with its ISO code P297) and coordinates (P625) of 
 
 Both questions are paged (ORDER BY, LIMIT/OFFSET) through `WikidataClient`, which sends a
 descriptive User-Agent, backs off on 429/5xx and caches every page on disk, so a rerun resumes.
+What one run reads, and so adds to the cache, is bounded (`Bounds`): pages of statements, bytes of
+all answers together, and a page repeated for the next OFFSET ends the run with BadInput.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from cityrdf.errors import BadInput
+from cityrdf.importer.table import text_problem
 from cityrdf.link import _wkt_point
 from cityrdf.wikidata import WD_PROLOGUE, WikidataClient, qid
 from cityrdf.world.sources import QID, PlaceRef, Source, Statement
 
 PAGE_SIZE = 10_000
+# Far more than Wikidata's P190 statements take (a few pages), yet an end for an endpoint that
+# never stops sending full pages.
+MAX_PAGES = 50
+MAX_BYTES = 64 * 2**20
 
 STATEMENTS_QUERY = """SELECT ?statement ?city ?twin ?start WHERE {
   ?city p:P190 ?statement . ?statement ps:P190 ?twin .
@@ -29,24 +39,56 @@ PLACES_QUERY = """SELECT ?item ?labelEn ?labelFa ?country ?iso ?coord WHERE {
 }"""
 
 
-def _pages(client: WikidataClient, template: str, page_size: int):
-    offset = 0
-    while True:
+def _pages(client: WikidataClient, template: str, page_size: int, bounds: Bounds):
+    offset, previous = 0, None
+    for page in range(1, bounds.max_pages + 2):
+        if page > bounds.max_pages:
+            raise BadInput(
+                f"{client.endpoint}: still a full page of {page_size:,} statements after "
+                f"{bounds.max_pages} pages; stopped (an endpoint that ignores OFFSET never ends; "
+                f"Wikidata's P190 fits in far fewer)"
+            )
         rows = client.select(WD_PROLOGUE + template % {"limit": page_size, "offset": offset})
+        bounds.check(client)
+        if rows and rows == previous:
+            raise BadInput(
+                f"{client.endpoint}: answered the same page for OFFSET {offset - page_size:,} "
+                f"and {offset:,}; it ignores OFFSET, so paging would never end: stopped"
+            )
         yield from rows
         if len(rows) < page_size:
             return
-        offset += page_size
+        offset, previous = offset + page_size, rows
 
 
-def read_live(client: WikidataClient, page_size: int = PAGE_SIZE) -> Source:
-    """The P190 network as the endpoint answers now; values that are not items are skipped."""
+@dataclass(frozen=True)
+class Bounds:
+    """How much one `world import --endpoint` reads (and so caches): pages of statements, and the
+    bytes of every answer together."""
+
+    max_pages: int = MAX_PAGES
+    max_bytes: int = MAX_BYTES
+
+    def check(self, client: WikidataClient) -> None:
+        if client.bytes_read > self.max_bytes:
+            raise BadInput(
+                f"{client.endpoint}: the answers passed {self.max_bytes // 2**20} MiB together; "
+                "stopped (what was read stays in the cache)"
+            )
+
+
+def read_live(
+    client: WikidataClient, page_size: int = PAGE_SIZE, bounds: Bounds | None = None
+) -> Source:
+    """The P190 network as the endpoint answers now; values that are not items are skipped.
+    BadInput when the endpoint's answers pass `bounds` (default MAX_PAGES, MAX_BYTES)."""
+    bounds = bounds or Bounds()
     statements: list[Statement] = []
-    for number, row in enumerate(_pages(client, STATEMENTS_QUERY, page_size), start=1):
-        a, b = qid(row["city"]["value"]), qid(row["twin"]["value"])
+    for number, row in enumerate(_pages(client, STATEMENTS_QUERY, page_size, bounds), start=1):
+        a, b = qid(_value(row, "city")), qid(_value(row, "twin"))
         if not (QID.fullmatch(a) and QID.fullmatch(b)) or a == b:
             continue  # "unknown value" or a self-link: no pair to state
-        start = row.get("start", {}).get("value", "")
+        start = _value(row, "start")
         statements.append(
             Statement("wikidata-live", number, PlaceRef(a), PlaceRef(b), _date(start))
         )
@@ -56,15 +98,17 @@ def read_live(client: WikidataClient, page_size: int = PAGE_SIZE) -> Source:
     for start in range(0, len(items), client.batch_size * 5):
         batch = items[start : start + client.batch_size * 5]
         values = " ".join(f"wd:{q}" for q in batch)
-        for row in client.select(WD_PROLOGUE + PLACES_QUERY % {"values": values}):
-            item = qid(row["item"]["value"])
+        rows = client.select(WD_PROLOGUE + PLACES_QUERY % {"values": values})
+        bounds.check(client)
+        for row in rows:
+            item = qid(_value(row, "item"))
             labels = source.labels.setdefault(item, {})
             for lang, key in (("en", "labelEn"), ("fa", "labelFa")):
-                if key in row:
-                    labels.setdefault(lang, row[key]["value"])
+                if key in row and not text_problem(_value(row, key)):  # the rules of any name
+                    labels.setdefault(lang, _value(row, key))
             if "country" in row and item not in countries:
-                countries[item] = (qid(row["country"]["value"]), row.get("iso", {}).get("value"))
-            point = _wkt_point(row.get("coord", {}).get("value", ""))
+                countries[item] = (qid(_value(row, "country")), _value(row, "iso") or None)
+            point = _wkt_point(_value(row, "coord"))
             if point and item not in source.coordinates:
                 source.coordinates[item] = point
     for statement in statements:
@@ -74,6 +118,12 @@ def read_live(client: WikidataClient, page_size: int = PAGE_SIZE) -> Source:
             name = source.labels.get(ref.qid, {}).get("en", "")
             setattr(statement, side, PlaceRef(ref.qid, name, "", country_qid, iso))
     return source
+
+
+def _value(row: dict, variable: str) -> str:
+    """The lexical value of a bound variable, "" when unbound."""
+    term = row.get(variable)
+    return term.value if term is not None else ""
 
 
 def _date(value: str) -> str:

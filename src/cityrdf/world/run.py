@@ -4,7 +4,6 @@ all or nothing."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import gc
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import atomic, graph, paths
+from cityrdf import atomic, csvsafe, graph, paths
 from cityrdf.errors import BadInput
 from cityrdf.wikidata import WikidataClient
 from cityrdf.world.names import Index, add_geonames, read_natural_earth
@@ -199,7 +198,7 @@ def _sssom(resolver: Resolver) -> str:
     """The name resolutions that reached a QID, as an SSSOM/TSV mapping set."""
     out = io.StringIO()
     out.write(SSSOM_HEADER)
-    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer = csvsafe.writer(out, delimiter="\t", lineterminator="\n")
     writer.writerow(SSSOM_COLUMNS)
     crid = "https://w3id.org/cityrdf/id/"
     for m in sorted(resolver.mappings, key=lambda m: (m.source, m.target, m.name)):
@@ -223,7 +222,7 @@ def _sssom(resolver: Resolver) -> str:
 
 def _review(resolver: Resolver) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(["source", "name", "country", "reason", "candidates"])
     for r in sorted(resolver.review, key=lambda r: (r.source, r.country, r.name)):
         writer.writerow([r.source, r.name, r.country, r.reason, r.candidates])

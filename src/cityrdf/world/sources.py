@@ -3,6 +3,8 @@
 A statement is one line (or one answer row) of a source saying that two places are twinned, with
 what the source says about each place: a Wikidata QID, a name, a country name. Readers judge a file
 by its parsed fields (QIDs by pattern, CSV by its header) and name the file and line they refuse.
+Names obey the rules of `import pacts` (no formula, control or bidi character): a Wikipedia row
+that breaks them goes to the review queue, shown escaped; a label file that does is refused.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cityrdf.errors import BadInput
+from cityrdf.importer.table import text_problem
+from cityrdf.terminal import shown
 
 QID = re.compile(r"Q[1-9]\d*")
 WIKIPEDIA_COLUMNS = ["city1", "country1", "city2", "country2"]
@@ -82,10 +86,23 @@ def read_wikidata_pairs(pairs: Path, labels: Path | None = None) -> Source:
             fields = line.rstrip("\r\n").split("\t")
             if len(fields) != 2 or not QID.fullmatch(fields[0]) or not fields[1].strip():
                 raise BadInput(f"{labels}:{number}: expected QID<TAB>label")
+            problem = _name_problem(["label"], [fields[1].strip()])
+            if problem:
+                raise BadInput(f"{labels}:{number}: {problem}")
             # The 2016 crawl's labels are mostly German (Teheran, Täbris): tagged "de" for that
             # reason, and never used as English labels.
             names[fields[0]] = {"de": fields[1].strip()}
     return Source("wikidata-2016", statements, names, origin=str(pairs))
+
+
+def _name_problem(columns, names) -> str | None:
+    """Why one of `names` cannot be a name (a formula, a control or bidi character: the rules of
+    `import pacts`), as `column: reason`; None when all can."""
+    for column, name in zip(columns, names):
+        problem = text_problem(name)
+        if problem:
+            return f"{column}: {shown(problem)}"
+    return None
 
 
 def read_wikipedia(path: Path) -> Source:
@@ -108,9 +125,13 @@ def read_wikipedia(path: Path) -> Source:
                     )
                 if not all(f.strip() for f in fields):
                     # the scraped lists have a few rows with a place but no country: kept for review
-                    incomplete.append((reader.line_num, "an empty field", ",".join(fields)))
+                    incomplete.append((reader.line_num, "an empty field", shown(",".join(fields))))
                     continue
                 city1, country1, city2, country2 = (f.strip() for f in fields)
+                problem = _name_problem(WIKIPEDIA_COLUMNS, (city1, country1, city2, country2))
+                if problem:  # refused as `import pacts` refuses it; the review shows it escaped
+                    incomplete.append((reader.line_num, problem, shown(",".join(fields))))
+                    continue
                 statements.append(
                     Statement(
                         "wikipedia",

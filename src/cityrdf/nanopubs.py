@@ -1,0 +1,412 @@
+"""`cityrdf export nanopubs`: each claim of the paper and each pact as a nanopublication with a Trusty URI.
+
+A claim is an `mp:Claim`, or a concept of the findings, propositions or Tehran recommendations
+schemes; a pact is a `cr:TwinningAgreement`. The Trusty URIs are computed offline with the
+`nanopub` library's trustyuri code, and nothing is signed (docs/decisions/0013-nanopublications.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from cityrdf import __version__, atomic, graph
+from cityrdf.errors import BadInput
+from cityrdf.namespaces import BASE, CITO, CR, CRID, PREFIXES, sparql_prologue
+
+NP_BASE = BASE + "np/"
+NP = "http://www.nanopub.org/nschema#"
+MP = "http://purl.org/mp/"
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+PAPER = CRID + "work/zahrani-rajaei"
+PUBLISHER = BASE + "catalog.ttl#publisher"  # the project, as the DCAT record names it
+DUMP_NAME = "cityrdf-nanopubs.trig"
+SITE_DIR = "np"  # the published site's folder of nanopublications, as the IRIs' np/
+CLAIM_SCHEMES = ("findings", "propositions", "tehran-recommendations")
+# Stands where the artefact code will be while the code is computed; the trustyuri library reads
+# it as a regular expression and normalises it to a space, as the Trusty URI specification does.
+PLACEHOLDER = "TRUSTYARTEFACTCODEPLACEHOLDER"
+TRUSTY_IRI = re.compile(re.escape(NP_BASE) + r"(?P<path>.+)\.(?P<code>RA[A-Za-z0-9_-]{43})")
+
+# What the paper says about where a claim comes from goes to the provenance graph, not the assertion.
+PROVENANCE_PREDICATES = {str(PROV.wasDerivedFrom), str(CR.textAnchor)}
+# Ties of support between claims, and citations: kept in the assertion of the claim they point at.
+SUPPORT_NAMESPACES = (MP, str(CITO))
+# The argument layer's qualified tie between a claim and what it rests on, answers or addresses
+# (cr:linkFrom / cr:linkTo, its kind and its anchor; docs/decisions/0012-claims-and-evidence.md).
+TIE_CLASSES = {str(CR.ArgumentLink)}
+
+SCHEME_IRIS = " ".join(f"<{CRID}scheme/{s}>" for s in CLAIM_SCHEMES)
+ITEMS = f"""
+SELECT DISTINCT ?item WHERE {{
+  {{ ?item a <{MP}Claim> }} UNION {{ ?item a cr:TwinningAgreement }}
+  UNION {{ ?item skos:inScheme ?scheme . VALUES ?scheme {{ {SCHEME_IRIS} }} }}
+  FILTER(isIRI(?item) && STRSTARTS(STR(?item), STR(crid:)))
+}} ORDER BY ?item
+"""
+
+TYPE = ox.NamedNode(str(RDF.type))
+PREFIX_LINES = {
+    # not crid: its local names hold slashes, which Turtle would have to escape
+    **{
+        p: PREFIXES[p]
+        for p in ("cr", "rdf", "rdfs", "xsd", "skos", "dcterms", "prov", "cito", "oa")
+    },
+    "np": NP,
+    "mp": MP,
+}
+
+
+@dataclass
+class Nanopub:
+    """One nanopublication: the resource it is about, its IRI and its quads (graphs named under it)."""
+
+    item: str
+    iri: str
+    quads: list[ox.Quad]
+
+    @property
+    def path(self) -> str:
+        """Where it lives under np/ without suffix (`agreement/isfahan--yazd`), as the item under id/."""
+        return self.item[len(CRID) :]
+
+    def trig(self) -> bytes:
+        prefixes = {"this": self.iri, "sub": self.iri + "/", **PREFIX_LINES}
+        return ox.serialize(self.quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+
+
+def creation_time(created: str | None = None) -> str:
+    """The `dcterms:created` of every nanopublication of a run, as an xsd:dateTime in UTC: `created`
+    (ISO 8601), else $SOURCE_DATE_EPOCH (the reproducible-builds convention), else now."""
+    if created is None and os.environ.get("SOURCE_DATE_EPOCH"):
+        epoch = os.environ["SOURCE_DATE_EPOCH"]
+        if not epoch.isdigit():
+            raise BadInput(f"SOURCE_DATE_EPOCH={epoch!r}: expected whole seconds since 1970")
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    elif created is None:
+        moment = dt.datetime.now(dt.UTC)
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(created)
+        except ValueError:
+            raise BadInput(
+                f"--created {created!r}: expected an ISO 8601 date-time such as 2026-12-07T09:00:00Z"
+            ) from None
+        if moment.tzinfo is None:
+            raise BadInput(f"--created {created!r}: give the time zone (Z for UTC)")
+    return moment.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def items(store: ox.Store) -> list[str]:
+    """The IRIs of the claims and pacts that get a nanopublication, in IRI order."""
+    return [row["item"].value for row in store.query(sparql_prologue() + ITEMS)]
+
+
+class NanopubBuilder:
+    """Builds the nanopublications of one store; the paper's authors are read once."""
+
+    def __init__(self, store: ox.Store, created: str):
+        self.store = store
+        self.created = created
+        paper = ox.NamedNode(PAPER)
+        self.authors = sorted(
+            (
+                q.object
+                for q in store.quads_for_pattern(paper, ox.NamedNode(str(DCTERMS.creator)), None)
+            ),
+            key=lambda n: n.value,
+        )
+
+    def defined(self, node) -> bool:
+        """An IRI the graph itself describes (a subject there), so a nanopub links nothing foreign."""
+        return next(self.store.quads_for_pattern(node, None, None), None) is not None
+
+    def description(self, node) -> list[ox.Triple]:
+        """`node`'s triples and, recursively, those of the blank nodes they reach."""
+        found, todo, seen = [], [node], set()
+        while todo:
+            subject = todo.pop()
+            if subject in seen:
+                continue
+            seen.add(subject)
+            for q in self.store.quads_for_pattern(subject, None, None, ox.DefaultGraph()):
+                found.append(q.triple)
+                if isinstance(q.object, ox.BlankNode):
+                    todo.append(q.object)
+        return found
+
+    def support_nodes(self, item: ox.NamedNode) -> list[ox.NamedNode]:
+        """The qualified ties that point at `item`: nodes of their own (with their anchor) typed as a
+        tie (TIE_CLASSES, or any Micropublications class but mp:Claim), not claims themselves."""
+        found = set()
+        for q in self.store.quads_for_pattern(None, None, item, ox.DefaultGraph()):
+            if not isinstance(q.subject, ox.NamedNode) or q.subject == item:
+                continue
+            kinds = {t.object.value for t in self.store.quads_for_pattern(q.subject, TYPE, None)}
+            if MP + "Claim" not in kinds and any(
+                k in TIE_CLASSES or k.startswith(MP) for k in kinds
+            ):
+                found.add(q.subject)
+        return sorted(found, key=lambda n: n.value)
+
+    def parts(self, item: str) -> tuple[list[ox.Triple], list[ox.Triple]]:
+        """The assertion's triples and the item's own provenance triples (sources and anchors)."""
+        node = ox.NamedNode(item)
+        own = self.description(node)
+        provenance = [
+            t for t in own if t.subject == node and t.predicate.value in PROVENANCE_PREDICATES
+        ]
+        anchors = reachable(
+            own, {t.object for t in provenance if isinstance(t.object, ox.BlankNode)}
+        )
+        assertion = [
+            t for t in own if t not in provenance and t.subject not in anchors and self.keeps(t)
+        ]
+        provenance += [t for t in own if t.subject in anchors]
+        # what other claims say of this one: mp:supports / mp:challenges / cito: links to it
+        for q in self.store.quads_for_pattern(None, None, node, ox.DefaultGraph()):
+            if q.predicate.value.startswith(SUPPORT_NAMESPACES) and isinstance(
+                q.subject, ox.NamedNode
+            ):
+                assertion.append(q.triple)
+        for tie in self.support_nodes(node):
+            assertion += [t for t in self.description(tie) if self.keeps(t)]
+        return unique(assertion), unique(provenance)
+
+    def keeps(self, triple: ox.Triple) -> bool:
+        obj = triple.object
+        return not isinstance(obj, ox.NamedNode) or triple.predicate == TYPE or self.defined(obj)
+
+    def quads(self, item: str, artefact: str) -> tuple[str, list[ox.Quad]]:
+        """The nanopublication's IRI and quads, with `artefact` where the Trusty code stands."""
+        this = f"{NP_BASE}{item[len(CRID) :]}.{artefact}"
+        sub = this + "/"
+        head, assertion_g, provenance_g, pubinfo_g = (
+            ox.NamedNode(sub + name) for name in ("Head", "assertion", "provenance", "pubinfo")
+        )
+        np_node = ox.NamedNode(this)
+        assertion, provenance = self.parts(item)
+        skolem = skolemiser(assertion + provenance, sub)
+
+        def n(iri: str) -> ox.NamedNode:
+            return ox.NamedNode(iri)
+
+        quads = [
+            ox.Quad(np_node, TYPE, n(NP + "Nanopublication"), head),
+            ox.Quad(np_node, n(NP + "hasAssertion"), assertion_g, head),
+            ox.Quad(np_node, n(NP + "hasProvenance"), provenance_g, head),
+            ox.Quad(np_node, n(NP + "hasPublicationInfo"), pubinfo_g, head),
+        ]
+        quads += [ox.Quad(*skolem(t), assertion_g) for t in assertion]
+        item_node = ox.NamedNode(item)
+        for t in provenance:  # the item's sources and anchors become the assertion's
+            subject = assertion_g if t.subject == item_node else skolem(t)[0]
+            quads.append(ox.Quad(subject, t.predicate, skolem(t)[2], provenance_g))
+        quads.append(ox.Quad(assertion_g, n(str(PROV.hadPrimarySource)), n(PAPER), provenance_g))
+        quads += [
+            ox.Quad(assertion_g, n(str(PROV.wasAttributedTo)), author, provenance_g)
+            for author in self.authors
+        ]
+        software = n(sub + "software")
+        label = next(
+            (
+                q.object
+                for q in self.store.quads_for_pattern(item_node, n(str(RDFS.label)), None)
+                if getattr(q.object, "language", None) == "en"
+            ),
+            None,
+        )
+        pubinfo = [
+            (np_node, n(str(DCTERMS.created)), ox.Literal(self.created, datatype=n(XSD.dateTime))),
+            (np_node, n(str(DCTERMS.creator)), n(PUBLISHER)),
+            (np_node, n(str(DCTERMS.license)), n(LICENSE)),
+            (np_node, n(str(DCTERMS.subject)), item_node),
+            (np_node, n(str(PROV.wasAttributedTo)), software),
+            (software, TYPE, n(str(PROV.SoftwareAgent))),
+            (software, n(str(RDFS.label)), ox.Literal(f"cityrdf {__version__}")),
+        ]
+        if label is not None:
+            pubinfo.append((np_node, n(str(RDFS.label)), label))
+        quads += [ox.Quad(s, p, o, pubinfo_g) for s, p, o in pubinfo]
+        return this, sorted(set(quads), key=quad_order)
+
+    def build(self, item: str) -> Nanopub:
+        _, draft = self.quads(item, PLACEHOLDER)
+        code = trusty_code(draft, PLACEHOLDER)
+        iri, quads = self.quads(item, code)
+        return Nanopub(item, iri, quads)
+
+
+def reachable(triples: list[ox.Triple], roots: set) -> set:
+    """The blank nodes reachable from `roots` through `triples` (roots included)."""
+    found, todo = set(), list(roots)
+    while todo:
+        node = todo.pop()
+        if node in found:
+            continue
+        found.add(node)
+        todo += [
+            t.object for t in triples if t.subject == node and isinstance(t.object, ox.BlankNode)
+        ]
+    return found
+
+
+def unique(triples: list[ox.Triple]) -> list[ox.Triple]:
+    return list(dict.fromkeys(triples))
+
+
+def skolemiser(triples: list[ox.Triple], sub: str):
+    """A function giving each triple with its blank nodes replaced by `sub_1`, `sub_2` … (the
+    nanopub convention), numbered by what each blank node says, so the same content gets the same
+    names whatever labels the store gave."""
+    keys: dict = {}
+
+    def key(node, seen=frozenset()) -> str:
+        if not isinstance(node, ox.BlankNode):
+            return str(node)
+        if node in seen:
+            return "_:cycle"
+        if node not in keys:
+            keys[node] = (
+                "["
+                + " ".join(
+                    sorted(
+                        f"{t.predicate} {key(t.object, seen | {node})}"
+                        for t in triples
+                        if t.subject == node
+                    )
+                )
+                + "]"
+            )
+        return keys[node]
+
+    blanks = {n for t in triples for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)}
+    names = {
+        node: ox.NamedNode(f"{sub}_{i}")
+        for i, node in enumerate(sorted(blanks, key=lambda b: (key(b), b.value)), start=1)
+    }
+
+    def skolem(t: ox.Triple) -> tuple:
+        return (names.get(t.subject, t.subject), t.predicate, names.get(t.object, t.object))
+
+    return skolem
+
+
+def quad_order(q: ox.Quad) -> tuple:
+    return (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object))
+
+
+@contextmanager
+def spaces_in_iris_allowed() -> Iterator[None]:
+    """The Trusty URI algorithm hashes IRIs with a space where the code goes; rdflib warns about
+    each such IRI, which is expected here."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def trusty_code(quads: list[ox.Quad], artefact: str) -> str:
+    """The Trusty URI artefact code (`RA…`, RDF module) of `quads`, in which `artefact` stands where
+    the code goes: the `nanopub` library's RdfHasher over the quads as rdflib terms."""
+    from nanopub.trustyuri.rdf import RdfHasher
+
+    rows = [
+        (
+            rdflib_term(q.graph_name),
+            rdflib_term(q.subject),
+            rdflib_term(q.predicate),
+            rdflib_term(q.object),
+        )
+        for q in quads
+    ]
+    with spaces_in_iris_allowed():
+        return RdfHasher.make_hash(rows, hashstr=artefact)
+
+
+def rdflib_term(node) -> rdflib.term.Identifier:
+    """The rdflib term for a pyoxigraph IRI or literal, as rdflib's own N-Quads parser builds it (a
+    plain literal without datatype; the hasher reads that as xsd:string)."""
+    if isinstance(node, ox.NamedNode):
+        return rdflib.URIRef(node.value)
+    if node.language:
+        return rdflib.Literal(node.value, lang=node.language)
+    if node.datatype.value == str(XSD.string):
+        return rdflib.Literal(node.value)
+    return rdflib.Literal(node.value, datatype=rdflib.URIRef(node.datatype.value))
+
+
+def verify(trig: bytes | str) -> str:
+    """The nanopublication IRI of a TriG file whose Trusty URI holds; BadInput if it does not."""
+    quads = list(ox.parse(trig, format=ox.RdfFormat.TRIG))
+    heads = [
+        q.subject.value
+        for q in quads
+        if q.predicate == TYPE and q.object == ox.NamedNode(NP + "Nanopublication")
+    ]
+    if len(heads) != 1 or not (match := TRUSTY_IRI.fullmatch(heads[0])):
+        raise BadInput(f"not one nanopublication with a Trusty URI under {NP_BASE}: {heads}")
+    code = match["code"]
+    if trusty_code(quads, code) != code:
+        raise BadInput(f"{heads[0]}: the content does not hash to its Trusty URI")
+    return heads[0]
+
+
+def site_paths(store: ox.Store) -> dict[str, str]:
+    """Item IRI -> where its nanopublication lives in the published site, without `.trig`."""
+    return {item: f"{SITE_DIR}/{item[len(CRID) :]}" for item in items(store)}
+
+
+def build_all(store: ox.Store, created: str) -> list[Nanopub]:
+    builder = NanopubBuilder(store, created)
+    return [builder.build(item) for item in items(store)]
+
+
+def files(nanopubs: list[Nanopub]) -> dict[str, bytes]:
+    """Relative path → content: one TriG file per nanopublication and the combined dump."""
+    found = {f"{np.path}.trig": np.trig() for np in nanopubs}
+    quads = [q for np in nanopubs for q in np.quads]
+    found[DUMP_NAME] = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIX_LINES)
+    return found
+
+
+def run(out: Path | None, created: str | None = None) -> list[Nanopub]:
+    """Write DIR/<kind>/<slug>.trig for each claim and pact and DIR/cityrdf-nanopubs.trig; DIR is
+    replaced whole, so it must be new, empty, or an earlier export."""
+    if out is None:
+        raise BadInput("--out DIR is required")
+    out = Path(out).resolve()
+    if out.exists() and (
+        not out.is_dir() or (any(out.iterdir()) and not (out / DUMP_NAME).is_file())
+    ):
+        raise BadInput(
+            f"--out {out}: exists and is not an earlier nanopub export (no {DUMP_NAME}); "
+            "give a new or empty folder"
+        )
+    stamp = creation_time(created)
+    built = build_all(graph.load_store(), stamp)
+    staging = atomic.staging_dir(out)
+    try:
+        for name, data in files(built).items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        atomic.swap_dir(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return built
