@@ -10,8 +10,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Reinstalls when pyproject.toml changes (new dependency, new entry point).
 VENV_STAMP := $(VENV)/.installed
+# npm ci writes this file; it is newer than package-lock.json once node_modules matches it
+NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: help venv system-deps run test test-fast bench load lint clean
+.PHONY: help venv system-deps node-deps run test test-fast bench load lint clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,13 +30,19 @@ $(VENV_STAMP): pyproject.toml
 system-deps: ## Install the Debian packages the tests need (as root)
 	.ci/install-system-deps
 
+node-deps: $(NODE_STAMP) ## Install the site's JavaScript (maps, SPARQL editor, axe-core) from package-lock.json
+
+$(NODE_STAMP): package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found; run make system-deps" >&2; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts
+
 run: venv ## Build, validate, count, and list Tehran's sister cities
 	$(BIN)/cityrdf build
 	$(BIN)/cityrdf validate
 	$(BIN)/cityrdf stats
 	$(BIN)/cityrdf query tehran-sister-cities --format table
 
-test: venv system-deps ## Run the test suite
+test: venv system-deps node-deps ## Run the test suite
 	$(BIN)/pytest -q
 
 test-fast: venv ## Run a quick subset touching every layer (under a minute)

@@ -66,12 +66,23 @@ class Entry:
 
 
 @dataclass
+class TreeRow:
+    """One class in the class diagram: its depth under its first superclass, and that row's index."""
+
+    value: Value
+    depth: int
+    parent: int | None
+    relations: str = ""  # the object properties whose domain is the class: "party → city; …"
+
+
+@dataclass
 class DocumentView:
     iri: str | None
     labels: dict[str, str]
     notes: dict[str, list[str]]
     header: list[tuple[Value, list[Value]]]
     sections: list[tuple[str, list[Entry]]]
+    class_tree: list[TreeRow] = field(default_factory=list)
 
 
 def as_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
@@ -166,6 +177,35 @@ class DocumentPage:
             rows=self.rows(node, skip=(*LABELS, *NOTES)),
         )
 
+    def class_tree(self) -> list[TreeRow]:
+        """The document's own classes, each under its first superclass among them, depth first."""
+        classes = {
+            s
+            for s in self.g.subjects(RDF.type, OWL.Class)
+            if isinstance(s, URIRef) and str(s) in self.anchors
+        }
+        children: dict[URIRef | None, list[URIRef]] = {}
+        for c in classes:
+            parents = sorted(p for p in self.g.objects(c, RDFS.subClassOf) if p in classes)
+            children.setdefault(parents[0] if parents else None, []).append(c)
+        relations: dict[URIRef, list[str]] = {}
+        for prop in self.g.subjects(RDF.type, OWL.ObjectProperty):
+            for domain in self.g.objects(prop, RDFS.domain):
+                for target in self.g.objects(prop, RDFS.range):
+                    if domain in classes and isinstance(target, URIRef):
+                        said = f"{self.link(prop).text} → {self.link(target).text}"
+                        relations.setdefault(domain, []).append(said)
+        rows: list[TreeRow] = []
+
+        def visit(node: URIRef | None, depth: int, parent: int | None) -> None:
+            for child in sorted(children.get(node, []), key=lambda c: self.link(c).text.lower()):
+                said = "; ".join(sorted(relations.get(child, [])))
+                rows.append(TreeRow(self.link(child), depth, parent, said))
+                visit(child, depth + 1, len(rows) - 1)
+
+        visit(None, 0, None)
+        return rows
+
     def view(self, iri: str | None = ONTOLOGY_IRI) -> DocumentView:
         top = URIRef(iri) if iri else None
         subjects = sorted(
@@ -193,6 +233,7 @@ class DocumentPage:
             ]
             ordered.append(("Axioms", sorted(axioms, key=lambda e: repr(e.rows))))
         return DocumentView(
+            class_tree=self.class_tree(),
             iri=iri,
             labels={k: v[0] for k, v in self.by_lang(top, LABELS).items()} if top else {},
             notes=self.by_lang(top, NOTES) if top else {},

@@ -6,20 +6,21 @@ root-relative links; `Linker` is the only difference between the two.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from importlib.resources import files
 
 import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
+from cityrdf import site_assets
 from cityrdf.document_view import DocumentPage
-from cityrdf.namespaces import CR, ONTOLOGY_IRI, ORG, RDF, SKOS
-from cityrdf.site_model import RDF_FORMATS, SiteModel, Term
+from cityrdf.namespaces import CR, ONTOLOGY_IRI, ORG, PREFIXES, RDF, SKOS
+from cityrdf.site_model import RDF_FORMATS, MapPoint, SiteModel, Term
 
-STATIC_FILES = ("style.css", "filter.js", "sparql.js")
 # Pages that are a folder's index: their HTML is `{section}/index.html`.
 FOLDER_PAGES = ("shapes", "ontology/index")
 SHAPES_NS = "https://w3id.org/cityrdf/shapes#"
@@ -72,6 +73,7 @@ class IndexPage:
     title_fa: str
     headers: tuple[str, ...]
     rows: list[list]
+    map_points: list[MapPoint] = field(default_factory=list)
 
 
 # Arabic-script letters (Persian included); a run is letters joined by spaces, ZWNJ, digits and the
@@ -90,6 +92,15 @@ def fa_runs(text) -> Markup:
     )
 
 
+def map_json(points: list[MapPoint], href: Linker) -> Markup:
+    """The points of a page's map as JSON for its `<script type="application/json">`, with links
+    made relative to the page. ASCII escapes keep Persian names data, not text of the page, and
+    `</` is escaped so no name can end the script element."""
+    data = [{**asdict(p), "href": href(p.href) if p.href else None} for p in points]
+    text = json.dumps(data).replace("</", "<\\/")
+    return Markup(text)
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(files("cityrdf") / "templates")),
@@ -99,6 +110,13 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["fa_runs"] = fa_runs
+    env.filters["map_json"] = map_json
+    # what the query page's script needs of each stored question
+    env.filters["map_questions"] = lambda questions: [
+        {"name": q["name"], "title": q["title"].get("en") or q["summary"] or q["name"],
+         "query": q["query"]}
+        for q in questions
+    ]  # fmt: skip
     env.tests["persian"] = lambda text: bool(PERSIAN_RUN.search(str(text)))
     return env
 
@@ -118,7 +136,14 @@ class Pages:
     def _render(self, template: str, current: str, **context) -> str:
         href = Linker(current, self.mode, self.base_url)
         return self.env.get_template(template).render(
-            href=href, current=current, sparql=self.sparql, rdf_formats=list(RDF_FORMATS), **context
+            href=href,
+            current=current,
+            sparql=self.sparql,
+            rdf_formats=list(RDF_FORMATS),
+            map_scripts=site_assets.MAP_SCRIPTS
+            if site_assets.has_all(site_assets.MAP_SCRIPTS)
+            else (),
+            **context,
         )
 
     def resource(self, iri: str) -> str:
@@ -152,7 +177,15 @@ class Pages:
         )  # fmt: skip
 
     def query_page(self, questions: list[dict[str, str]]) -> str:
-        return self._render("sparql.html", "sparql", questions=questions)
+        """The query page: YASGUI with a tab per stored question and the project's prefixes, or
+        (without the npm files) a plain form."""
+        return self._render(
+            "sparql.html",
+            "sparql",
+            questions=questions,
+            editor=site_assets.has_all(site_assets.EDITOR_FILES),
+            prefixes=PREFIXES,
+        )
 
     # The index pages: each is a table with a client-side filter.
     def index_pages(self) -> list[IndexPage]:
@@ -185,7 +218,18 @@ class Pages:
         concepts = [[node(c), values(c, SKOS.inScheme)] for c in m.instances(str(SKOS.Concept))]
         everything = [[node(r), values(r, RDF.type)] for r in m.resources()]
         return [
-            IndexPage("cities", "Cities", "شهرها", ("city", "country", "pacts"), cities),
+            IndexPage(
+                "cities",
+                "Cities",
+                "شهرها",
+                ("city", "country", "pacts"),
+                cities,
+                [
+                    p
+                    for c in m.instances(str(CR.City))
+                    if (p := m.map_point(ox.NamedNode(c), "linked"))
+                ],
+            ),
             IndexPage(
                 "pacts",
                 "Twinning agreements",
@@ -199,9 +243,3 @@ class Pages:
             IndexPage("concepts", "Concepts", "مفهوم‌ها", ("concept", "scheme"), concepts),
             IndexPage("resources", "All resources", "همهٔ منابع", ("resource", "types"), everything),
         ]
-
-
-def static_file(name: str) -> bytes:
-    if name not in STATIC_FILES:
-        raise KeyError(name)
-    return (files("cityrdf") / "static" / name).read_bytes()

@@ -20,10 +20,10 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, XSD
 
-from cityrdf import atomic, graph, nanopubs, paths, rdf_documents, service_description
+from cityrdf import atomic, graph, nanopubs, paths, rdf_documents, service_description, site_assets
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
-from cityrdf.pages import STATIC_FILES, Pages, static_file
+from cityrdf.pages import Pages
 from cityrdf.site_model import RDF_FORMATS, SiteModel, serialize, site_path, stored_questions
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
@@ -146,8 +146,8 @@ def write_site(
         write(root / f"{page.name}.html", pages.index(page))
     write(root / "questions.html", pages.questions(stored_questions()))
     write(root / "index.html", pages.home(indexes))
-    for name in STATIC_FILES:
-        write(root / "static" / name, static_file(name))
+    for name, data in site_assets.static_files().items():
+        write(root / "static" / name, data)
     shape_triples = [t for path in graph.shape_files() for t in graph.parse_file(path)]
     write(root / "shapes" / "index.html", pages.shapes(shape_triples))
     write(root / "shapes.ttl", serialize(shape_triples, "ttl"))

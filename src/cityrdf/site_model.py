@@ -11,10 +11,10 @@ from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS
 
-from cityrdf import graph, rdf_documents
-from cityrdf.namespaces import BASE, CITO, CR, CRID, ONTOLOGY_IRI, PREFIXES
+from cityrdf import dates, graph, rdf_documents
+from cityrdf.namespaces import BASE, CITO, CR, CRID, DBO, GEO, OA, ONTOLOGY_IRI, PREFIXES
 from cityrdf.rdf_documents import SourceDatatypes
 
 RDF_TYPE = ox.NamedNode(str(RDF.type))
@@ -25,6 +25,41 @@ DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
 EVIDENCE = ox.NamedNode(str(CITO.citesAsEvidence))
 TWINNED_WITH = ox.NamedNode(str(CR.twinnedWith))
 PARTY = ox.NamedNode(str(CR.party))
+TEXT_ANCHOR = ox.NamedNode(str(CR.textAnchor))
+HAS_SOURCE = ox.NamedNode(str(OA.hasSource))
+HAS_SELECTOR = ox.NamedNode(str(OA.hasSelector))
+EXACT = ox.NamedNode(str(OA.exact))
+EXACT_MATCH = ox.NamedNode(str(SKOS.exactMatch))
+SAME_AS = ox.NamedNode(str(OWL.sameAs))
+LAT = ox.NamedNode(str(GEO.lat))
+LONG = ox.NamedNode(str(GEO.long))
+POPULATION = ox.NamedNode(str(DBO.populationTotal))
+GENERATED_AT = ox.NamedNode(str(PROV.generatedAtTime))
+SIGNING_DATE = ox.NamedNode(str(CR.signingDate))
+STATUS = ox.NamedNode(str(CR.status))
+DATE_OF = ox.NamedNode(str(CR.dateOf))
+JALALI_TEXT = ox.NamedNode(str(CR.jalaliText))
+MEMBER = ox.NamedNode(str(ORG.member))
+ORGANIZATION = ox.NamedNode(str(ORG.organization))
+HOLDER = ox.NamedNode(str(CR.holder))
+POSITION = ox.NamedNode(str(CR.position))
+SECTION_LINKS = {str(p) for p in (CR.party, ORG.member, ORG.organization, CR.holder, SKOS.inScheme)}
+# the kinds of resource whose page has a map of the cities it links to
+MAP_TYPES = {str(CR.City), str(CR.TwinningAgreement), str(CR.Country), str(CR.CityNetwork)}
+CITY = ox.NamedNode(str(CR.City))
+# What a resource is, in words, for the top of its page (the first found of each language)
+DESCRIPTIONS = tuple(
+    ox.NamedNode(str(p)) for p in (SKOS.definition, DCTERMS.description, RDFS.comment)
+)
+# Shown in the page's summary and sections, so left out of its list of key facts
+SUMMARY_PREDICATES = {
+    str(p)
+    for p in (
+        RDF.type, RDFS.label, SKOS.prefLabel, DCTERMS.title, SKOS.altLabel, PROV.wasDerivedFrom,
+        CITO.citesAsEvidence, CR.textAnchor, SKOS.definition, DCTERMS.description, RDFS.comment,
+        SKOS.exactMatch, SKOS.closeMatch, OWL.sameAs, CR.twinnedWith,
+    )
+}  # fmt: skip
 EXTERNAL_MATCH = {str(SKOS.exactMatch), str(SKOS.closeMatch), str(OWL.sameAs)}
 ONTOLOGY_DECLARATION = ox.Triple(
     ox.NamedNode(ONTOLOGY_IRI), RDF_TYPE, ox.NamedNode(str(OWL.Ontology))
@@ -123,7 +158,64 @@ class Suggested:
     evidence: list[str]
 
 
+@dataclass
+class Quote:
+    """What the paper says about a resource: the words of one text anchor, and the part they are in."""
+
+    exact: str
+    part: Term | None
+
+
+@dataclass
+class Place:
+    """Where a city is and how many live there, as the linked source (GeoNames) gives it."""
+
+    lat: float
+    long: float
+    population: int | None
+    source: Term  # the source's own IRI for the place
+    retrieved: str | None  # when the figures were read (prov:generatedAtTime), a date
+
+
+@dataclass
+class PactEntry:
+    """One twinning agreement as a city's timeline shows it."""
+
+    pact: Term
+    partners: list[Term]
+    date: str | None  # the signing date's lexical form (xsd:date, gYearMonth or gYear)
+    jalali: str | None  # the Solar Hijri date: the paper's own, or converted from a full date
+    jalali_stated: bool  # True when the paper gives the Solar Hijri date itself
+    status: Term | None
+
+    @property
+    def year(self) -> str | None:
+        return self.date[:4] if self.date else None
+
+
+@dataclass
+class MapPoint:
+    name: str
+    name_fa: str
+    lat: float
+    long: float
+    href: str | None  # a site path
+    role: str  # "self" (the page's resource) or "linked"
+
+
+@dataclass
+class SourceComparison:
+    """One partner of a city and which sources attest their pact: the paper, and each source of
+    the world layer (Wikidata 2016, Wikipedia, …) whose graph is loaded."""
+
+    partner: Term
+    pact: Term
+    attested: list[bool]  # in the order of ResourceView.world_sources
+
+
 SUGGESTIONS_GRAPH = ox.NamedNode("https://w3id.org/cityrdf/graph/suggestions")
+WORLD_GRAPHS = "https://w3id.org/cityrdf/graph/world/"
+ATTESTED_BY = ox.NamedNode(str(CR.attestedBy))
 SUGGESTED_FOR = ox.NamedNode(str(CR.suggestedFor))
 
 
@@ -138,11 +230,47 @@ class ResourceView:
     external: list[Term]
     own_source: Source
     suggestions: list[Suggested] = field(default_factory=list)  # predictions, shown apart
+    descriptions: dict[str, str] = field(default_factory=dict)  # by language
+    alt_labels: list[Term] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    place: Place | None = None
+    key_facts: list[tuple[Term, list[Term]]] = field(default_factory=list)
+    pacts: list[PactEntry] = field(default_factory=list)  # a city's, or the pact itself
+    memberships: list[Term] = field(default_factory=list)  # the networks a city belongs to
+    designations: list[Term] = field(default_factory=list)  # the titles a city holds
+    members: list[Term] = field(default_factory=list)  # a scheme's concepts, a network's cities
+    linked_from: list[tuple[Term, list[Term]]] = field(default_factory=list)  # by property
+    map_points: list[MapPoint] = field(default_factory=list)
+    world_sources: list[str] = field(default_factory=list)  # "paper", then each world graph's name
+    comparison: list[SourceComparison] = field(default_factory=list)
+    references: list[Source] = field(default_factory=list)  # every fact's source, once
+    refs: dict[int, list[int]] = field(default_factory=dict)  # id(fact) -> reference numbers
     nanopub: str | None = None  # site path of its nanopublication (claims and pacts; publish sets)
 
     def label(self, lang: str) -> str:
         names = self.labels.get(lang) or self.labels.get("en") or self.labels.get("")
         return names[0] if names else prefixed(self.iri)
+
+    def refs_of(self, fact: Fact) -> list[int]:
+        return self.refs.get(id(fact), [])
+
+    @property
+    def is_city(self) -> bool:
+        return any(t.value == CITY.value for t in self.types)
+
+    @property
+    def dated_pacts(self) -> list[PactEntry]:
+        return sorted((p for p in self.pacts if p.date), key=lambda p: (p.date, p.pact.value))
+
+    @property
+    def undated_pacts(self) -> dict[str, list[PactEntry]]:
+        """Undated agreements by the English label of their status."""
+        grouped: dict[str, list[PactEntry]] = {}
+        for entry in self.pacts:
+            if not entry.date:
+                status = entry.status.label("en") if entry.status else "no status"
+                grouped.setdefault(status, []).append(entry)
+        return dict(sorted(grouped.items()))
 
 
 class SiteModel:
@@ -176,7 +304,8 @@ class SiteModel:
                 node.value, is_literal=True, lang=node.language, datatype=node.datatype.value
             )
         if isinstance(node, ox.BlankNode):
-            return Term("_:" + node.value, is_literal=True)
+            # a blank node's id means nothing to a reader: show what it says instead
+            return Term(self.blank_summary(node), is_literal=True)
         # only resources that have a page of their own are linked to one
         return Term(
             node.value,
@@ -196,6 +325,153 @@ class SiteModel:
             if isinstance(q.subject, ox.NamedNode) and site_path(q.subject.value)
         }
         return sorted(found)
+
+    def one(self, subject, predicate):
+        return next(iter(self.objects(subject, predicate)), None)
+
+    def quote(self, anchor) -> Quote | None:
+        """The words of a text anchor (`[ oa:hasSource part ; oa:hasSelector [ oa:exact … ] ]`)."""
+        selector = self.one(anchor, HAS_SELECTOR)
+        exact = self.one(selector, EXACT) if selector is not None else None
+        if exact is None:
+            return None
+        part = self.one(anchor, HAS_SOURCE)
+        return Quote(exact.value, self.term(part) if part is not None else None)
+
+    def blank_summary(self, node: ox.BlankNode, depth: int = 0) -> str:
+        quote = self.quote(node)
+        if quote is not None:
+            where = f" ({quote.part.label('en')})" if quote.part else ""
+            return f"«{quote.exact}»{where}"
+        if depth > 1:
+            return "[…]"
+        said = []
+        for q in self.store.quads_for_pattern(node, None, None):
+            other = q.object
+            if isinstance(other, ox.BlankNode):
+                shown = self.blank_summary(other, depth + 1)
+            elif isinstance(other, ox.Literal):
+                shown = other.value
+            else:
+                shown = self.term(other).label("en")
+            said.append(f"{self.term(q.predicate).label('en')}: {shown}")
+        return "[" + "; ".join(sorted(said)) + "]"
+
+    @cached_property
+    def places(self) -> dict[str, Place]:
+        """Each resource's coordinates and population, read from the place it is an exact match
+        (or owl:sameAs) of."""
+        found = {}
+        matches = [
+            q
+            for predicate in (EXACT_MATCH, SAME_AS)
+            for q in self.store.quads_for_pattern(None, predicate, None)
+        ]
+        for q in matches:
+            if q.subject.value in found or not isinstance(q.object, ox.NamedNode):
+                continue
+            lat, long = self.one(q.object, LAT), self.one(q.object, LONG)
+            if lat is None or long is None:
+                continue
+            population = self.one(q.object, POPULATION)
+            retrieved = self.one(q.object, GENERATED_AT)
+            found[q.subject.value] = Place(
+                float(lat.value),
+                float(long.value),
+                int(population.value) if population is not None else None,
+                Term(q.object.value),
+                retrieved.value[:10] if retrieved is not None else None,
+            )
+        return found
+
+    def map_point(self, node: ox.NamedNode, role: str) -> MapPoint | None:
+        place = self.places.get(node.value)
+        if place is None:
+            return None
+        t = self.term(node)
+        return MapPoint(t.label("en"), t.labels.get("fa", ""), place.lat, place.long, t.path, role)
+
+    def is_city(self, node) -> bool:
+        return next(self.store.quads_for_pattern(node, RDF_TYPE, CITY), None) is not None
+
+    def cities_near(self, node: ox.NamedNode) -> list[ox.NamedNode]:
+        """The cities a resource links to, directly or through one node that is not a city (a
+        pact's parties, a network's members through their memberships, a country's cities)."""
+        found: dict[str, ox.NamedNode] = {}
+
+        def neighbours(n):
+            for q in self.store.quads_for_pattern(n, None, None):
+                if isinstance(q.object, ox.NamedNode) and q.predicate != RDF_TYPE:
+                    yield q.object
+            for q in self.store.quads_for_pattern(None, None, n):
+                if isinstance(q.subject, ox.NamedNode) and q.graph_name != SUGGESTIONS_GRAPH:
+                    yield q.subject
+
+        for first in neighbours(node):
+            if self.is_city(first):
+                found[first.value] = first
+            elif first.value.startswith(str(CRID)) and first.value not in self._hubs:
+                for second in neighbours(first):
+                    if second != node and self.is_city(second):
+                        found[second.value] = second
+        found.pop(node.value, None)
+        return sorted(found.values(), key=lambda n: n.value)
+
+    @cached_property
+    def _hubs(self) -> frozenset[str]:
+        """Resources that link to a great many others (a status, a scheme, the paper): going
+        through them would put every city on every map."""
+        counts: dict[str, int] = {}
+        for q in self.store.quads_for_pattern(None, None, None):
+            if isinstance(q.object, ox.NamedNode):
+                counts[q.object.value] = counts.get(q.object.value, 0) + 1
+        return frozenset(iri for iri, n in counts.items() if n > 40)
+
+    @cached_property
+    def world_graphs(self) -> list[ox.NamedNode]:
+        return sorted(
+            (g for g in self.store.named_graphs() if g.value.startswith(WORLD_GRAPHS)),
+            key=lambda g: g.value,
+        )
+
+    def compare_sources(self, city: ox.NamedNode) -> tuple[list[str], list[SourceComparison]]:
+        """Each pact of `city` in any graph, and whether the paper and each world source attest it
+        (nothing without a world layer)."""
+        if not self.world_graphs:
+            return [], []
+        graphs = [ox.DefaultGraph(), *self.world_graphs]
+        pacts = sorted({q.subject for q in self.store.quads_for_pattern(None, PARTY, city)},
+                       key=lambda n: n.value)  # fmt: skip
+        rows = []
+        for pact in pacts:
+            partners = {q.object for q in self.store.quads_for_pattern(pact, PARTY, None)} - {city}
+            attested = [
+                next(self.store.quads_for_pattern(pact, ATTESTED_BY, None, g), None) is not None
+                for g in graphs
+            ]
+            for partner in sorted(partners, key=lambda n: n.value):
+                rows.append(SourceComparison(self.term(partner), self.term(pact), attested))
+        names = ["paper"] + [g.value[len(WORLD_GRAPHS) :] for g in self.world_graphs]
+        return names, sorted(rows, key=lambda r: r.partner.label("en"))
+
+    def pact_entry(self, pact: ox.NamedNode, city: ox.NamedNode | None) -> PactEntry:
+        date = self.one(pact, SIGNING_DATE)
+        status = self.one(pact, STATUS)
+        stated = [q.subject for q in self.store.quads_for_pattern(None, DATE_OF, pact)]
+        jalali, jalali_stated = None, False
+        if stated and (text := self.one(stated[0], JALALI_TEXT)) is not None:
+            jalali, jalali_stated = text.value, True
+        elif date is not None and len(date.value) == 10:
+            day = dates.parse_date(date.value).gregorian_span()[0]
+            jalali = dates.gregorian_to_jalali(day).text
+        return PactEntry(
+            pact=self.term(pact),
+            partners=[self.term(p) for p in self.objects(pact, PARTY) if p != city],
+            date=date.value if date is not None else None,
+            jalali=jalali,
+            jalali_stated=jalali_stated,
+            status=self.term(status) if status is not None else None,
+        )
 
     def exists(self, iri: str) -> bool:
         return next(self.store.quads_for_pattern(ox.NamedNode(iri), None, None), None) is not None
@@ -256,7 +532,7 @@ class SiteModel:
             if q.predicate not in (RDF_TYPE, TWINNED_WITH) and q.graph_name != SUGGESTIONS_GRAPH
         ]
         order = lambda f: (f.predicate.label("en"), f.other.label("en"))
-        return ResourceView(
+        view = ResourceView(
             iri=iri,
             path=site_path(iri) or "",
             labels={k: sorted(v) for k, v in labels.items()},
@@ -270,6 +546,83 @@ class SiteModel:
             suggestions=self.suggestions(node),
             nanopub=self.nanopub_paths.get(iri),
         )
+        self.add_summary(view, node)
+        return view
+
+    def add_summary(self, view: ResourceView, node: ox.NamedNode) -> None:
+        """What the top of the page shows: description, quotes, place, pacts, members, map, and
+        the sources of every fact as one numbered list."""
+        for prop in DESCRIPTIONS:
+            for lit in self.objects(node, prop):
+                if isinstance(lit, ox.Literal):
+                    view.descriptions.setdefault(lit.language or "en", lit.value)
+        view.alt_labels = [
+            self.term(lit) for lit in self.objects(node, ox.NamedNode(str(SKOS.altLabel)))
+        ]
+        view.quotes = [q for a in self.objects(node, TEXT_ANCHOR) if (q := self.quote(a))]
+        view.place = self.places.get(node.value)
+        grouped: dict[str, tuple[Term, list[Term]]] = {}
+        for fact in view.outgoing:
+            if fact.predicate.value not in SUMMARY_PREDICATES:
+                grouped.setdefault(fact.predicate.value, (fact.predicate, []))[1].append(fact.other)
+        view.key_facts = list(grouped.values())
+        if view.is_city:
+            # the paper's pacts: the world layer's graphs are compared below, not mixed in
+            view.pacts = [
+                self.pact_entry(q.subject, node)
+                for q in self.store.quads_for_pattern(None, PARTY, node, ox.DefaultGraph())
+            ]
+            view.world_sources, view.comparison = self.compare_sources(node)
+            view.memberships = [
+                self.term(org)
+                for q in self.store.quads_for_pattern(None, MEMBER, node)
+                for org in self.objects(q.subject, ORGANIZATION)
+            ]
+            view.designations = [
+                self.term(q.subject) for q in self.store.quads_for_pattern(None, HOLDER, node)
+            ]
+        elif self.one(node, PARTY) is not None:
+            view.pacts = [self.pact_entry(node, None)]
+        members = [
+            q.subject
+            for q in self.store.quads_for_pattern(None, ox.NamedNode(str(SKOS.inScheme)), node)
+        ]
+        position = lambda n: int(p.value) if (p := self.one(n, POSITION)) is not None else 10**6
+        members += [  # a network's member cities, through their memberships
+            city
+            for q in self.store.quads_for_pattern(None, ORGANIZATION, node)
+            for city in self.objects(q.subject, MEMBER)
+        ]
+        view.members = [self.term(n) for n in sorted(members, key=lambda n: (position(n), n.value))]
+        linked: dict[str, tuple[Term, list[Term]]] = {}
+        for fact in view.incoming:
+            # our own resources (blank nodes and foreign IRIs stay in the table), less the links
+            # the sections above show: a city's pacts, memberships, titles; a scheme's concepts
+            if fact.other.path and fact.predicate.value not in SECTION_LINKS:
+                linked.setdefault(fact.predicate.value, (fact.predicate, []))[1].append(fact.other)
+        view.linked_from = list(linked.values())
+        if any(t.value in MAP_TYPES for t in view.types):
+            points = [p for p in [self.map_point(node, "self")] if p]
+            # a city's map is of its partners; other resources map the cities they link to
+            linked = (
+                sorted(set(self.objects(node, TWINNED_WITH)), key=lambda n: n.value)
+                if view.is_city
+                else self.cities_near(node)
+            )
+            points += [p for c in linked if (p := self.map_point(c, "linked"))]
+            view.map_points = points if len(points) > 1 or view.place else []
+        numbers: dict[tuple, int] = {}
+        for fact in [*view.outgoing, *view.incoming]:
+            for source in fact.sources:
+                key = (
+                    tuple(t.value for t in source.parts),
+                    tuple(t.value for t in source.evidence),
+                    source.via.value if source.via else None,
+                )
+                if key not in numbers:
+                    numbers[key] = len(numbers) + 1
+                    view.references.append(source)
+                view.refs.setdefault(id(fact), []).append(numbers[key])
 
     def suggestions(self, city: ox.NamedNode) -> list[Suggested]:
         """The partners suggested for `city`, best first (empty without a suggestions graph)."""

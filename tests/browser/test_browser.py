@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from pathlib import Path
 
 import html5lib
 import httpx
 import pytest
 
 from cityrdf import serve
+from cityrdf.site_model import stored_questions
+from tests.browser.probe import ARTIFACTS, CHROMIUM, probe, serious
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
@@ -71,16 +70,43 @@ def test_city_page_renders_persian_and_english_names_and_partner_links(base_url)
     assert (ARTIFACTS / "city-tehran.png").stat().st_size > 10_000
 
 
-def test_query_page_runs_the_example_and_shows_rows(base_url):
+def test_query_page_is_yasgui_with_a_tab_per_stored_question_and_runs_the_first(base_url):
     ARTIFACTS.mkdir(exist_ok=True)
-    dom = chromium("--virtual-time-budget=5000", "--dump-dom", base_url + "/sparql")
+    dom = chromium("--virtual-time-budget=8000", "--dump-dom", base_url + "/sparql")
     tree = html5lib.parse(dom, namespaceHTMLElements=False)
-    table = next(t for t in tree.iter("table") if t.get("id") == "results")
+    tabs = [
+        "".join(a.itertext()).strip()
+        for a in tree.iter("a")
+        if "tab" in (a.get("role") or "") or a.get("aria-controls")
+    ]
+    titles = [q["title"]["en"] for q in stored_questions()]
+    assert titles and all(any(t.startswith(title) for t in tabs) for title in titles), tabs
+    table = next(t for t in tree.iter("table") if "dataTable" in (t.get("class") or ""))
     rows = table.findall("./tbody/tr")
     assert len(rows) == 2, dom[-800:]
     assert "https://w3id.org/cityrdf/id/city/isfahan" in "".join(rows[0].itertext())
     chromium(
-        "--virtual-time-budget=5000",
+        "--virtual-time-budget=8000",
         f"--screenshot={ARTIFACTS / 'query-page.png'}",
         base_url + "/sparql",
     )
+
+
+def test_served_query_and_city_pages_pass_axe_and_fit_a_phone(base_url):
+    report = probe(
+        [
+            {
+                "name": "query-page",
+                "url": base_url + "/sparql",
+                "waitFor": "table.dataTable tbody tr",
+            },
+            {"name": "served-city", "url": base_url + "/id/city/tehran"},
+        ],
+        origin=base_url,
+    )
+    assert len(report) == 4
+    assert not serious(report)
+    for r in report:
+        assert not r["layout"]["found"], (r["name"], r["viewport"], r["layout"]["found"][:5])
+        assert r["layout"]["scrollWidth"] <= r["layout"]["width"], (r["name"], r["viewport"])
+        assert r["foreign"] == [], (r["name"], r["foreign"][:3])

@@ -1,11 +1,69 @@
-// The query page: runs the query with fetch() against /sparql and shows the rows in a table.
+// The query page. With YASGUI (npm's @zazuko/yasgui): one tab per stored question, the project's
+// prefixes in new tabs, the chosen question (?example=name) run at once. Without it: a plain form
+// that runs the query with fetch() against /sparql and shows the rows in a table.
 (function () {
+  var examples = JSON.parse(document.getElementById("examples").textContent);
+  var prefixes = JSON.parse(document.getElementById("prefixes").textContent);
+  var wanted = new URLSearchParams(location.search).get("example");
+  var editor = document.getElementById("yasgui");
+
+  if (editor && window.Yasgui) {
+    var endpoint = new URL(editor.dataset.endpoint, location.href).href;
+    var prologue = Object.keys(prefixes).map(function (p) {
+      return "PREFIX " + p + ": <" + prefixes[p] + ">";
+    }).join("\n");
+    var yasgui = new Yasgui(editor, {
+      requestConfig: { endpoint: endpoint, method: "POST" },
+      copyEndpointOnNewTab: true,
+      persistenceId: null, // the stored questions are the tabs, not last visit's
+      autoAddOnInit: false,
+      populateFromUrl: false,
+      endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+      // no autocompleter that asks a server other than ours
+      yasqe: { value: prologue + "\n\nSELECT * WHERE { ?s ?p ?o } LIMIT 10", autocompleters: ["variables", "prefixes"] }
+    });
+    var chosen = null;
+    examples.forEach(function (q, i) {
+      var tab = yasgui.addTab(false, { name: q.title, yasqe: { value: q.query }, requestConfig: { endpoint: endpoint } });
+      if (q.name === wanted || (!wanted && i === 0)) chosen = tab;
+    });
+    if (chosen) {
+      yasgui.selectTabId(chosen.getId());
+      chosen.show();
+      chosen.query();
+    } else {
+      yasgui.addTab(true, {});
+    }
+    mend(editor);
+    ["tabSelect", "tabAdd", "tabChange", "queryResponse"].forEach(function (event) {
+      yasgui.on(event, function () { setTimeout(function () { mend(editor); }, 0); });
+    });
+    return;
+  }
+
+  // What YASGUI's markup lacks for assistive technology (axe-core): names for its unnamed
+  // controls, a focusable scrolling editor, and a tab list that holds only tabs.
+  function mend(root) {
+    var named = [
+      ["input.autocomplete", "SPARQL endpoint"],
+      [".CodeMirror textarea", "SPARQL query"],
+      ["select.tableSizer", "Rows per page"],
+      ["a[role=tab] input", "Tab name"]
+    ];
+    named.forEach(function (pair) {
+      root.querySelectorAll(pair[0]).forEach(function (el) { el.setAttribute("aria-label", pair[1]); });
+    });
+    root.querySelectorAll(".CodeMirror-scroll").forEach(function (el) { el.setAttribute("tabindex", "0"); });
+    var list = root.querySelector(".tabsList");
+    var add = list && list.querySelector("button.addTab");
+    if (add) list.after(add.parentElement);
+  }
+
   var form = document.getElementById("sparql-form");
   var select = document.getElementById("example");
   var textarea = document.getElementById("query");
   var status = document.getElementById("status");
   var table = document.getElementById("results");
-  var examples = JSON.parse(document.getElementById("examples").textContent);
 
   function cell(binding) {
     var td = document.createElement("td");
@@ -50,11 +108,10 @@
     }).then(show).catch(function (err) { status.textContent = err.message; });
   }
 
-  select.addEventListener("change", function () { textarea.value = examples[select.selectedIndex]; run(); });
+  select.addEventListener("change", function () { textarea.value = examples[select.selectedIndex].query; run(); });
   form.addEventListener("submit", function (event) { event.preventDefault(); run(); });
-  var wanted = new URLSearchParams(location.search).get("example");
   for (var i = 0; i < select.options.length; i++) {
-    if (select.options[i].value === wanted) { select.selectedIndex = i; textarea.value = examples[i]; }
+    if (select.options[i].value === wanted) { select.selectedIndex = i; textarea.value = examples[i].query; }
   }
   if (examples.length) run();
 })();

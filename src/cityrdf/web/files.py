@@ -6,8 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from cityrdf import publish
-from cityrdf.pages import STATIC_FILES, static_file
+from cityrdf import publish, site_assets
 from cityrdf.web.common import openapi_ok
 from cityrdf.web.site import Site
 
@@ -21,12 +20,11 @@ def routes(site: Site) -> APIRouter:
 
     @router.get("/static/{name}", responses=openapi_ok(*STATIC_MEDIA.values()))
     async def static(request: Request, name: str) -> Response:
-        if name not in STATIC_FILES:
+        assets = site_assets.static_files()
+        if name not in assets:
             raise HTTPException(404, f"no static file {name!r}")
         media = STATIC_MEDIA["." + name.rsplit(".", 1)[-1]]
-        return (await site.kept(("static", name), lambda: (static_file(name), media))).response(
-            request
-        )
+        return (await site.kept(("static", name), lambda: (assets[name], media))).response(request)
 
     @router.get("/dumps/{name}", responses=openapi_ok(*DUMP_MEDIA.values(), "text/plain"))
     def dump(request: Request, name: str) -> Response:

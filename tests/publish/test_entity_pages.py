@@ -1,0 +1,211 @@
+"""What a reader sees first on the project's entity pages: summary, map data, the paper's words,
+a dated timeline, sources listed once, schemes in the paper's order; and the site without npm's
+files still has every page, with the map replaced by a note."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import html5lib
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import RDFS, SKOS
+
+from cityrdf import graph, publish, site_assets
+from cityrdf.namespaces import CR, GEO, OA
+
+CRID = "https://w3id.org/cityrdf/id/"
+BLANK_NODE_ID = re.compile(r"_:[A-Za-z0-9]{6,}")
+
+
+@pytest.fixture(scope="module")
+def project_graph():
+    return graph.load_graph()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    assert site_assets.has_all(site_assets.MAP_SCRIPTS), "node_modules is missing: run npm ci"
+    out = tmp_path_factory.mktemp("entity-pages") / "site"
+    publish.publish(out)
+    return out
+
+
+def parse(page: Path):
+    return html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
+
+
+def text_of(element) -> str:
+    """What a reader sees: the text outside <script> elements."""
+    skipped = {id(e) for s in element.iter("script") for e in s.iter()}
+    return " ".join(
+        t for e in element.iter() if id(e) not in skipped for t in (e.text, e.tail) if t
+    )
+
+
+def by_class(tree, tag: str, cls: str) -> list:
+    return [e for e in tree.iter(tag) if cls in (e.get("class") or "").split()]
+
+
+def test_no_page_shows_a_blank_node_id(site):
+    shown = {
+        str(page.relative_to(site)): found[0]
+        for page in site.rglob("*.html")
+        if (found := BLANK_NODE_ID.findall(text_of(parse(page))))
+    }
+    assert not shown, f"{len(shown)} pages show blank-node ids, e.g. {next(iter(shown.items()))}"
+
+
+def test_the_check_for_blank_node_ids_sees_one(tmp_path):
+    page = tmp_path / "p.html"
+    page.write_text("<p>source: _:f36ed2a9c1</p><script>var _:abcdefgh</script>", encoding="utf-8")
+    assert BLANK_NODE_ID.findall(text_of(parse(page))) == ["_:f36ed2a9c1"]
+
+
+def test_a_pact_page_quotes_the_papers_words(site, project_graph):
+    pact = URIRef(CRID + "agreement/budapest--tehran")
+    quotes = {
+        str(exact)
+        for anchor in project_graph.objects(pact, CR.textAnchor)
+        for selector in project_graph.objects(anchor, OA.hasSelector)
+        for exact in project_graph.objects(selector, OA.exact)
+    }
+    tree = parse(site / "id/agreement/budapest--tehran.html")
+    shown = {text_of(b).strip() for b in tree.iter("blockquote")}
+    assert quotes and shown == quotes
+
+
+def test_a_city_page_maps_the_city_and_its_partners_from_geonames(site, project_graph):
+    tree = parse(site / "id/city/tehran.html")
+    data = by_class(tree, "script", "map-data")
+    assert len(data) == 1
+    points = {p["name"]: p for p in json.loads(data[0].text)}
+    assert points["Tehran"]["role"] == "self"
+    partners = {
+        str(label)
+        for o in project_graph.objects(URIRef(CRID + "city/tehran"), CR.twinnedWith)
+        for label in project_graph.objects(o, RDFS.label)
+        if label.language == "en"
+    }
+    assert set(points) - {"Tehran"} <= partners and len(points) > 10
+    match = next(
+        m
+        for m in project_graph.objects(URIRef(CRID + "city/tehran"), SKOS.exactMatch)
+        if project_graph.value(m, GEO.lat) is not None
+    )
+    assert points["Tehran"]["lat"] == pytest.approx(float(project_graph.value(match, GEO.lat)))
+    scripts = [s.get("src") for s in tree.iter("script") if s.get("src")]
+    assert [s.rsplit("/", 1)[-1] for s in scripts[-len(site_assets.MAP_SCRIPTS) :]] == list(
+        site_assets.MAP_SCRIPTS
+    )
+    for name in site_assets.MAP_SCRIPTS:
+        assert (site / "static" / name).is_file()
+
+
+def test_a_city_timeline_is_in_date_order_with_the_papers_solar_hijri_dates(site):
+    tree = parse(site / "id/city/tehran.html")
+    timeline = by_class(tree, "ol", "timeline")[0]
+    dates = [t.get("datetime") for t in timeline.iter("time")]
+    assert dates == sorted(dates) and len(dates) > 10
+    years = [text_of(y) for y in by_class(timeline, "span", "year")]
+    assert years == sorted(set(years))
+    assert "1373 SH" in text_of(timeline)  # Bishkek, as the paper's text dates it
+
+
+def test_sources_are_listed_once_and_rows_point_at_them(site):
+    tree = parse(site / "id/city/tehran.html")
+    references = by_class(tree, "section", "references")[0]
+    items = [text_of(li) for li in references.iter("li")]
+    assert len(items) == len(set(items)) > 5
+    numbers = {a.get("href") for s in by_class(tree, "sup", "refs") for a in s.iter("a")}
+    ids = {f"#{e.get('id')}" for e in references.iter() if e.get("id")}
+    assert numbers and numbers <= ids
+    # the sources appear once on the page, not once per table row
+    assert len(by_class(tree, "span", "source")) <= len(items) + 1
+
+
+def test_a_scheme_lists_its_concepts_in_the_papers_order(site, project_graph):
+    scheme = URIRef(CRID + "scheme/soft-power-sources")
+    concepts = sorted(
+        project_graph.subjects(SKOS.inScheme, scheme),
+        key=lambda c: int(project_graph.value(c, CR.position)),
+    )
+    tree = parse(site / "id/scheme/soft-power-sources.html")
+    members = by_class(tree, "ol", "members")[0]
+    shown = [a.get("href").rsplit("/", 1)[-1] for a in members.iter("a")]
+    assert len(concepts) > 2
+    assert shown == [str(c).rsplit("/", 1)[-1] + ".html" for c in concepts]
+
+
+def test_no_page_loads_anything_from_another_site(site):
+    for page in site.rglob("*.html"):
+        tree = parse(page)
+        for e in tree.iter():
+            if e.tag in ("script", "img") or (e.tag == "link" and e.get("rel") == "stylesheet"):
+                assert not re.match(r"(https?:)?//", e.get("src") or e.get("href") or ""), page
+
+
+def test_without_npm_files_pages_are_written_and_the_map_says_why(site, tmp_path, monkeypatch):
+    monkeypatch.setattr(site_assets, "NODE_MODULES", tmp_path / "no-node-modules")
+    out = tmp_path / "site"
+    publish.publish(out)
+    tree = parse(out / "id/city/tehran.html")
+    canvas = by_class(tree, "div", "map-canvas")[0]
+    assert "npm ci" in text_of(canvas)
+    assert by_class(tree, "details", "places")  # the places are still listed
+    assert not any((out / "static" / name).exists() for name in site_assets.NPM_FILES)
+    sources = [s.get("src") for s in tree.iter("script") if s.get("src")]
+    assert not any("d3-geo" in s or "map.js" in s for s in sources)
+    # the same pages as with npm's files
+    assert sorted(p.relative_to(out) for p in out.rglob("*.html")) == sorted(
+        p.relative_to(site) for p in site.rglob("*.html")
+    )
+
+
+def test_a_city_page_sets_the_paper_beside_each_world_source():
+    """With a world layer loaded, each partner shows which sources attest the pact; a pact only a
+    world source knows stays out of the paper's timeline."""
+    from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
+
+    from cityrdf.pages import Pages
+    from cityrdf.site_model import WORLD_GRAPHS, SiteModel
+
+    def n(local: str) -> NamedNode:
+        return NamedNode(CRID + local)
+
+    rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    party, attested = NamedNode(str(CR.party)), NamedNode(str(CR.attestedBy))
+    wikipedia, wikidata = (NamedNode(WORLD_GRAPHS + s) for s in ("wikipedia", "wikidata-2016"))
+    store = Store()
+    for city in ("a", "b", "c"):
+        store.add(Quad(n(f"city/{city}"), rdf_type, NamedNode(str(CR.City)), DefaultGraph()))
+        store.add(Quad(n(f"city/{city}"), NamedNode(str(RDFS.label)), Literal(city, language="en")))
+    for city in ("a", "b"):
+        store.add(Quad(n("agreement/a--b"), party, n(f"city/{city}"), DefaultGraph()))
+    store.add(Quad(n("agreement/a--b"), attested, n("list/x/1"), DefaultGraph()))
+    store.add(Quad(n("agreement/a--b"), attested, n("record/wikipedia/1"), wikipedia))
+    for city in ("a", "c"):
+        store.add(Quad(n("agreement/a--c"), party, n(f"city/{city}"), wikidata))
+    store.add(Quad(n("agreement/a--c"), attested, n("record/wikidata-2016/7"), wikidata))
+
+    model = SiteModel(store, ontology_files=[])
+    view = model.view(CRID + "city/a")
+    assert [p.pact.value for p in view.pacts] == [CRID + "agreement/a--b"]
+    assert view.world_sources == ["paper", "wikidata-2016", "wikipedia"]
+    assert [(r.partner.label("en"), r.attested) for r in view.comparison] == [
+        ("b", [True, False, True]),
+        ("c", [False, True, False]),
+    ]
+    table = by_class(
+        html5lib.parse(Pages(model).resource(CRID + "city/a"), namespaceHTMLElements=False),
+        "table",
+        "comparison",
+    )[0]
+    assert [th.text for th in table.iter("th")] == [
+        "partner",
+        "paper",
+        "wikidata-2016",
+        "wikipedia",
+    ]
