@@ -29,6 +29,10 @@ IRI_FORBIDDEN = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`]')
 IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 PREFIXED_NAME = re.compile(r"^([A-Za-z][\w-]*):(\S*)$")
 INTEGER = re.compile(r"^[+-]?\d+$")
+# what a local query may use in its walled worker (cityrdf.web.worker), well past any stored question
+LOCAL_MAX_ROWS = 1_000_000
+LOCAL_MAX_BYTES = 2**30
+LOCAL_MEMORY = 2**31
 
 Row = tuple[Node | None, ...]
 
@@ -104,24 +108,30 @@ class Engine:
     def _local(self, text: str) -> Answer:
         from cityrdf import dataset
         from cityrdf.sparql_guard import QueryRefused, check_query
+        from cityrdf.web.worker import Job, Limits, run_query
 
         if self._store is None:  # the project dataset; a store given by the caller is used as is
             self._store, self._default_graph = dataset.load_dataset(), dataset.PROJECT_GRAPHS
-        try:  # judged on its parsed form: a query file of unknown origin never calls other hosts
-            names_dataset = check_query(text).names_dataset
+        try:  # the server's check and wall: a query file of unknown origin never calls other hosts
+            checked = check_query(text)
         except QueryRefused as refused:
             raise BadInput(str(refused)) from None
+        if checked.form != "SELECT":
+            raise BadInput("only SELECT queries can be run here")
         options = (
             {}
-            if names_dataset or not self._default_graph
+            if checked.names_dataset or not self._default_graph
             else {"default_graph": self._default_graph}
         )
-        try:
-            solutions = self._store.query(text, **options)
-        except SyntaxError as err:
-            raise BadInput(f"query does not parse: {err}") from None
-        if not isinstance(solutions, ox.QuerySolutions):
-            raise BadInput("only SELECT queries can be run here")
+        limits = Limits(self.timeout, LOCAL_MAX_ROWS, LOCAL_MAX_BYTES, LOCAL_MEMORY)
+        job = Job(checked.text, "application/sparql-results+json", "json", options)
+        answer = run_query(self._store, job, limits)
+        message = answer.body.decode("utf-8", "replace").strip()
+        if answer.status != 200:
+            raise BadInput(message.replace("query syntax error", "query does not parse", 1))
+        if answer.truncated:
+            raise BadInput(f"the answer has more than {LOCAL_MAX_ROWS} rows")
+        solutions = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
         return Answer([v.value for v in solutions.variables], solutions=list(solutions))
 
     def _remote(self, text: str) -> Answer:

@@ -1,8 +1,9 @@
 """The read-only SPARQL 1.1 Protocol endpoint at /sparql: query via GET, POST form or POST direct,
 the protocol's dataset parameters, and a Service Description for a GET without a query.
 
-Every query is checked on its parsed form (cityrdf.sparql_guard) and evaluated in a walled-off
-worker (cityrdf.web.worker): no network, bounded time, memory, rows and bytes.
+Every query is checked (cityrdf.sparql_guard, in a thread: never in the event loop) and only the
+text the check returns is evaluated, in a walled-off worker (cityrdf.web.worker): no network,
+bounded time, memory, rows and bytes.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
         except QueryRefused as refused:
             return short(refused.status, str(refused))
         job = Job(
-            query=queries[0],
+            query=checked.text,
             accept=request.headers.get("accept") or "*/*",
             fmt=(params.get("format") or params.get("output") or [None])[0],
             options=dataset_options(params, site, checked.names_dataset),
