@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import weakref
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -101,6 +102,7 @@ class Engine:
             raise BadInput(f"--timeout {timeout}: expected a number of seconds above 0")
         self.timeout = timeout  # for the whole answer of an endpoint, not each read
         self._default_graph = None  # None: the store's own default graph
+        self._worker = None  # the walled process that evaluates this engine's local queries
 
     def select(self, text: str) -> Answer:
         return self._remote(text) if self.endpoint else self._local(text)
@@ -108,7 +110,7 @@ class Engine:
     def _local(self, text: str) -> Answer:
         from cityrdf import dataset
         from cityrdf.sparql_guard import QueryRefused, check_query
-        from cityrdf.web.worker import Job, Limits, run_query
+        from cityrdf.web.worker import Job, Limits, Worker
 
         if self._store is None:  # the project dataset; a store given by the caller is used as is
             self._store, self._default_graph = dataset.load_dataset(), dataset.PROJECT_GRAPHS
@@ -125,10 +127,16 @@ class Engine:
         )
         limits = Limits(self.timeout, LOCAL_MAX_ROWS, LOCAL_MAX_BYTES, LOCAL_MEMORY)
         job = Job(checked.text, "application/sparql-results+json", "json", options)
-        answer = run_query(self._store, job, limits)
+        if self._worker is None:  # one fork for all of this engine's queries (a city lookup, then
+            self._worker = Worker(self._store, limits)  # the question), stopped with the engine
+            weakref.finalize(self, self._worker.stop)
+        answer, reusable = self._worker.run(job, limits)
+        if not reusable:  # killed past its deadline or memory
+            self._worker.stop()
+            self._worker = None
         message = answer.body.decode("utf-8", "replace").strip()
         if answer.status != 200:
-            raise BadInput(message.replace("query syntax error", "query does not parse", 1))
+            raise BadInput(message)
         if answer.truncated:
             raise BadInput(f"the answer has more than {LOCAL_MAX_ROWS} rows")
         solutions = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)

@@ -126,11 +126,6 @@ def check_query(text: str) -> CheckedQuery:
 @lru_cache(maxsize=512)  # a public endpoint sees the same few queries again and again
 def _check(text: str) -> CheckedQuery:
     tokens = tokenize(text)
-    words = [t for t in tokens if t.kind in ("word", "pname", "langtag")]
-    for token in words:
-        head = token.text.split(":", 1)[0] if token.kind == "pname" else token.text
-        if "service" in head.lower():
-            raise QueryRefused(403, SERVICE_REFUSED)
     keywords = [t.text.upper() for t in tokens if t.kind == "word"]
     form = next((w for w in keywords if w not in PROLOGUE_WORDS), "")
     if form in UPDATE_WORDS:
@@ -140,6 +135,12 @@ def _check(text: str) -> CheckedQuery:
             400,
             "query does not parse: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue",
         )
+    for token in tokens:
+        if token.kind not in ("word", "pname", "langtag"):
+            continue
+        head = token.text.split(":", 1)[0] if token.kind == "pname" else token.text
+        if "service" in head.lower():
+            raise QueryRefused(403, SERVICE_REFUSED)
     canonical = "".join(
         text[t.start : t.start + len(t.text)] for t in tokens if t.kind != "comment"
     )
