@@ -23,13 +23,17 @@ check is still not a way to reach other hosts.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 MAX_QUERY_CHARS = 64 * 1024
 MAX_NESTING = 100  # open brackets; Oxigraph's recursive parser overflows its stack near 3,000
-# Oxigraph plans 100 patterns sharing a subject in ~1.6 s, 150 in ~14 s (benchmarks/sparql_flood.py)
+# Oxigraph's planning grows steeply with the triple patterns that share a term (a star): 64 on one
+# subject take it ~0.4 s, 95 ~2 s, 150 ~14 s; 95 patterns without a shared term ~0.1 s
 MAX_TRIPLE_PATTERNS = 100
+MAX_PATTERNS_ON_ONE_TERM = 48
+LIGHT_PATTERNS = 16
 
 
 class QueryRefused(Exception):
@@ -47,6 +51,12 @@ class CheckedQuery:
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     names_dataset: bool  # it has FROM or FROM NAMED
     text: str  # the canonical text: what the evaluator must be given, and nothing else
+    patterns: int = 1  # its triple patterns, as PlanCost counts them
+
+    @property
+    def light(self) -> bool:
+        """Few patterns: quick to plan (the server keeps a worker for such queries)."""
+        return self.patterns <= LIGHT_PATTERNS
 
 
 SERVICE_REFUSED = "SERVICE is refused: queries here never call other hosts"
@@ -106,7 +116,7 @@ OPERAND_ENDS = frozenset(
     {"var", "iri", "pname", "string", "number", "langtag", "bnode", "word", "close"}
 )
 OPENING, CLOSING = "{([", "})]"
-PATTERN_ENDS = frozenset({".", ",", ";", "{", "[", "/", "|"})  # each ends or joins a pattern
+TERMS = frozenset({"var", "iri", "pname", "string", "number", "bnode"})
 
 
 @dataclass(frozen=True)
@@ -125,7 +135,8 @@ def check_query(text: str) -> CheckedQuery:
 
 @lru_cache(maxsize=512)  # a public endpoint sees the same few queries again and again
 def _check(text: str) -> CheckedQuery:
-    tokens = tokenize(text)
+    cost = PlanCost(text)
+    tokens = tokenize(text, cost)
     keywords = [t.text.upper() for t in tokens if t.kind == "word"]
     form = next((w for w in keywords if w not in PROLOGUE_WORDS), "")
     if form in UPDATE_WORDS:
@@ -145,17 +156,18 @@ def _check(text: str) -> CheckedQuery:
         text[t.start : t.start + len(t.text)] for t in tokens if t.kind != "comment"
     )
     names_dataset = any(w.startswith("FROM") for w in keywords)
-    return CheckedQuery(form=form, names_dataset=names_dataset, text=canonical)
+    return CheckedQuery(form, names_dataset, canonical, cost.patterns)
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, cost: PlanCost | None = None) -> list[Token]:
     """Every token of `text`, whitespace and comments included, in order; QueryRefused (400) at the
-    first character Oxigraph would not read as part of a token."""
+    first character Oxigraph would not read as part of a token, or once the query is too costly
+    to plan (PlanCost)."""
     tokens: list[Token] = []
     pos, end = 0, len(text)
     open_brackets: list[str] = []  # "{", "[", "(" for an expression, "values" for a row of terms
     values_block = -1  # the depth of the open VALUES data block, -1 outside one
-    patterns = 0
+    cost = cost or PlanCost(text)
     previous = ""  # the kind of the last token that was not space or a comment
     while pos < end:
         if text[pos] == "<":
@@ -170,6 +182,7 @@ def tokenize(text: str) -> list[Token]:
         pos += len(token.text)
         if token.kind in ("space", "comment"):
             continue
+        cost.add(token)
         previous = "close" if token.text in (")", "]") else token.kind
         if token.kind == "word" and token.text.upper() == "VALUES":
             values_block = len(open_brackets)
@@ -182,17 +195,64 @@ def tokenize(text: str) -> list[Token]:
             open_brackets.pop()
             if token.text == "}" and len(open_brackets) == values_block:
                 values_block = -1  # the end of the VALUES data block
-        in_parentheses = "(" in open_brackets or "values" in open_brackets
-        if token.kind == "punct" and token.text in PATTERN_ENDS:
-            if not in_parentheses or token.text in "/|":
-                patterns += 1
-            if patterns > MAX_TRIPLE_PATTERNS:
-                raise QueryRefused(
-                    400,
-                    f"query has more than {MAX_TRIPLE_PATTERNS} triple patterns: "
-                    "split it into smaller queries",
-                )
     return tokens
+
+
+class PlanCost:
+    """Counts a query's triple patterns as its tokens come: QueryRefused (400) past
+    MAX_TRIPLE_PATTERNS in all or MAX_PATTERNS_ON_ONE_TERM sharing one variable or subject.
+    Patterns are counted by what ends or joins them (`.` `;` `,` `{` `[`, path steps `/` `|`);
+    a subject's share by its predicate and object lists, a variable's by its occurrences."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.patterns = 0
+        self.shared: Counter[str] = Counter()
+        self.subjects: list[str | None] = [None]  # per open `{` or `[`: the subject described
+        self.parens = 0
+
+    def add(self, token: Token) -> None:
+        kind, text, subjects = token.kind, token.text, self.subjects
+        if kind == "punct" and text in "()":
+            self.parens = max(self.parens + (1 if text == "(" else -1), 0)
+        elif kind == "punct" and text in "/|":
+            self.patterns += 1
+        elif self.parens:  # an expression or a row of VALUES: no pattern ends there
+            pass
+        elif kind == "punct" and text in "{[":
+            self.patterns += 1
+            blank = f"the blank node at {_where(self.text, token.start)}"
+            subjects.append(None if text == "{" else blank)
+        elif kind == "punct" and text in "}]":
+            closed = subjects.pop() if len(subjects) > 1 else None
+            subjects[-1] = closed if text == "]" and subjects[-1] is None else None
+        elif kind == "punct" and text in ".,;":
+            self.patterns += 1
+            if text == ".":
+                subjects[-1] = None
+            elif subjects[-1] is not None:
+                self._share(subjects[-1])
+        elif kind == "word" and text != "a":
+            subjects[-1] = None  # a keyword (OPTIONAL, GRAPH, FILTER…) ends the statement
+        elif kind in TERMS and subjects[-1] is None:
+            subjects[-1] = text
+        if kind == "var":
+            self._share("?" + text[1:])  # ?x and $x are one variable
+        if self.patterns > MAX_TRIPLE_PATTERNS:
+            raise QueryRefused(
+                400,
+                f"query has more than {MAX_TRIPLE_PATTERNS} triple patterns: "
+                "split it into smaller queries",
+            )
+
+    def _share(self, term: str) -> None:
+        self.shared[term] += 1
+        if self.shared[term] > MAX_PATTERNS_ON_ONE_TERM:
+            raise QueryRefused(
+                400,
+                f"query has more than {MAX_PATTERNS_ON_ONE_TERM} triple patterns on {term}: "
+                "split it into smaller queries",
+            )
 
 
 def _angle(text: str, pos: int, ambiguous: bool) -> Token:

@@ -101,7 +101,7 @@ def test_heavy_queries_are_refused_by_the_check_while_a_trivial_one_answers(base
         assert answer.status_code == 400
         assert (
             answer.text
-            == "query has more than 100 triple patterns: split it into smaller queries\n"
+            == "query has more than 48 triple patterns on ?s: split it into smaller queries\n"
         )
 
 

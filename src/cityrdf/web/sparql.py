@@ -100,6 +100,9 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
     # Queries beyond max_queries wait here, in the event loop, rather than each holding one of the
     # thread pool's workers (which pages need too) while it waits for a process slot.
     query_slots = asyncio.Semaphore(settings.max_queries)
+    # Queries with many patterns (slow to plan) may hold all workers but one: a flood of them
+    # leaves a worker for light queries, such as the pages' questions.
+    costly_slots = asyncio.Semaphore(max(1, settings.max_queries - 1))
 
     def answer(result: Answer) -> Response:
         headers = {"Vary": "Accept"}
@@ -125,10 +128,15 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
             fmt=(params.get("format") or params.get("output") or [None])[0],
             options=dataset_options(params, site, checked.names_dataset),
         )
+        held: list[asyncio.Semaphore] = []
         try:
             async with asyncio.timeout(settings.timeout):
-                await query_slots.acquire()
+                for slots in ([] if checked.light else [costly_slots]) + [query_slots]:
+                    await slots.acquire()
+                    held.append(slots)
         except TimeoutError:
+            for slots in held:
+                slots.release()
             return short(
                 503,
                 f"server busy: {settings.max_queries} queries are running; try again shortly",
@@ -137,7 +145,8 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
         try:
             return answer(await run_in_threadpool(pool.run, job))
         finally:
-            query_slots.release()
+            for slots in held:
+                slots.release()
 
     def description(request: Request, fmt: str) -> Response:
         if fmt == "html":
