@@ -182,7 +182,6 @@ def tokenize(text: str, cost: PlanCost | None = None) -> list[Token]:
         pos += len(token.text)
         if token.kind in ("space", "comment"):
             continue
-        cost.add(token)
         previous = "close" if token.text in (")", "]") else token.kind
         if token.kind == "word" and token.text.upper() == "VALUES":
             values_block = len(open_brackets)
@@ -195,6 +194,7 @@ def tokenize(text: str, cost: PlanCost | None = None) -> list[Token]:
             open_brackets.pop()
             if token.text == "}" and len(open_brackets) == values_block:
                 values_block = -1  # the end of the VALUES data block
+        cost.add(token)
     return tokens
 
 
