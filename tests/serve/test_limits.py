@@ -1,5 +1,5 @@
 """Every query bounded in memory and output, slow clients dropped, and the headers and methods
-every answer has (issues G §2 and H §3)."""
+every answer has."""
 
 from __future__ import annotations
 
