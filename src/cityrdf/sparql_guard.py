@@ -60,6 +60,10 @@ class CheckedQuery:
 
 
 SERVICE_REFUSED = "SERVICE is refused: queries here never call other hosts"
+SERVICE_LOCAL_NAME_REFUSED = (
+    SERVICE_REFUSED + " (a prefixed name whose local part begins with SERVICE may read as the"
+    " keyword: write its full IRI)"
+)
 UPDATE_REFUSED = "SPARQL Update is refused: only a read-only query may run here"
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 # the words an update operation can begin with (SPARQL 1.1 Update, section 3)
@@ -147,11 +151,16 @@ def _check(text: str) -> CheckedQuery:
             "query does not parse: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue",
         )
     for token in tokens:
-        if token.kind not in ("word", "pname", "langtag"):
-            continue
-        head = token.text.split(":", 1)[0] if token.kind == "pname" else token.text
-        if "service" in head.lower():
+        if token.kind in ("word", "langtag") and "service" in token.text.lower():
             raise QueryRefused(403, SERVICE_REFUSED)
+        if token.kind == "pname":
+            prefix, local = token.text.lower().split(":", 1)
+            if "service" in prefix:
+                raise QueryRefused(403, SERVICE_REFUSED)
+            # spargebra reads a prefix alone (PNAME_NS) where prefix and local name do not make
+            # an IRI it accepts, and the rest afresh: `ex:SERVICE<…>{…}` would then be a call.
+            if local.lstrip(":.0123456789").startswith("service"):
+                raise QueryRefused(403, SERVICE_LOCAL_NAME_REFUSED)
     canonical = "".join(
         text[t.start : t.start + len(t.text)] for t in tokens if t.kind != "comment"
     )
@@ -178,11 +187,14 @@ def tokenize(text: str, cost: PlanCost | None = None) -> list[Token]:
             if match is None:
                 raise QueryRefused(400, _unreadable(text, pos))
             token = Token(match.lastgroup, match.group(), pos)
+            if token.kind == "string":  # an escape that is no character fails Oxigraph's string
+                for escape in ESCAPE.finditer(token.text):  # rule, which then reads it otherwise
+                    _code_point(escape.group(), text, pos + escape.start())
         tokens.append(token)
         pos += len(token.text)
         if token.kind in ("space", "comment"):
             continue
-        previous = "close" if token.text in (")", "]") else token.kind
+        previous = "close" if token.text in (")", "]", "}") else token.kind
         if token.kind == "word" and token.text.upper() == "VALUES":
             values_block = len(open_brackets)
         if token.kind == "punct" and token.text in OPENING:

@@ -2,8 +2,9 @@
 evaluating that very text makes no call to another host.
 
 Each generated query hides a SERVICE call to a loopback listener behind comments, escapes, line
-ends (CR, LF, CRLF, U+2028, U+0085), a BOM or NUL. For each: the check refuses it, or a real,
-unwalled Oxigraph evaluating the text the check returned connects to nothing. The listener reads
+ends (CR, LF, CRLF, U+2028, U+0085), a BOM or NUL, a less-than or a prefixed name. For each: the
+check refuses it, or a real, unwalled Oxigraph evaluating the text the check returned connects to
+nothing. The listener reads
 the request line of every connection, so a failure names the query that got through.
 """
 
@@ -81,6 +82,7 @@ LEADS = ["", "\ufeff", "\x00"]
 
 def hiding_places(call: str, eol: str, escape: str, quote: str, lead: str) -> list[str]:
     """Queries in which `call` (a SERVICE pattern) is text to one reading and a pattern to another."""
+    folder, name = call.split("<", 1)[1].split(">", 1)[0].rsplit("/", 1)
     return [
         # the attacker's shape: a comment's escape opens a string that a later comment closes
         (
@@ -95,6 +97,13 @@ def hiding_places(call: str, eol: str, escape: str, quote: str, lead: str) -> li
         f"{lead}SELECT * WHERE {{ BIND({quote}a{eol}{call}{eol}{quote} AS ?x) }}",
         # the call inside an IRI that an escape may or may not end
         f"{lead}SELECT * WHERE {{ BIND(<urn:x{escape}> AS ?i){eol}{call} }}",
+        # a prefixed name that Oxigraph may read as its prefix alone, then the keyword
+        f"{lead}PREFIX ex: <http://h:80> SELECT * WHERE {{ ?s ?p ex:{call.replace(' ', '', 1)} }}",
+        # the same after `EXISTS { … }`, with the call's endpoint a prefixed name
+        (
+            f"{lead}PREFIX : <{folder}/> BASE <http://x/> SELECT * WHERE {{ ?s ?p ?o "
+            f"FILTER(EXISTS {{ ?s ?p ?o }}<?a)SERVICE:{name}#>{eol}{{ ?s ?p ?o }} }}"
+        ),
         # a less-than that reads as an IRI up to a `>` hidden in a comment
         f"{lead}BASE <http://x/> SELECT * WHERE {{ BIND(1 AS ?a) FILTER(?a<?a){call}#>{eol}}}",
     ]

@@ -185,7 +185,7 @@ def test_the_checker_accepts_queries_that_only_mention_service_in_text():
         'SELECT * WHERE { BIND("SERVICE <http://x/> {}" AS ?x) }',
         "SELECT * WHERE { <urn:SERVICE> ?p ?o }",
         "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://x/> { }",
-        "PREFIX ex: <urn:x#> SELECT ?service WHERE { ?service ex:service ?o }",
+        "PREFIX ex: <urn:x#> SELECT ?service WHERE { ?service ex:customerService ?o }",
     ]:
         assert check_query(query).form == "SELECT"
 
@@ -196,6 +196,31 @@ def test_a_prefix_that_begins_with_service_is_refused():
     with pytest.raises(QueryRefused) as refused:
         check_query("PREFIX service: <urn:x#> SELECT * WHERE { ?s service:p ?o }")
     assert refused.value.status == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "PREFIX ex: <http://h:80> SELECT * WHERE { ?s ?p ex:SERVICE<http://h/> { } }",
+        "PREFIX ex: <urn:x#> SELECT * WHERE { ?s ex:serviceType ?o }",
+    ],
+)
+def test_a_local_name_that_begins_with_service_is_refused_with_a_way_out(query):
+    with pytest.raises(QueryRefused) as refused:
+        check_query(query)
+    assert refused.value.status == 403 and "write its full IRI" in str(refused.value)
+
+
+def test_a_less_than_after_exists_is_read_as_oxigraph_reads_it():
+    """After `EXISTS { … }` inside parentheses, Oxigraph reads `<` as less-than: an IRI-looking
+    run up to a `>` in a comment must not hide what follows from the check."""
+    query = (
+        "BASE <http://x/> SELECT * WHERE { ?s ?p ?o "
+        "FILTER(EXISTS { ?s ?p ?o }<?b)SERVICE?s#>\n{ ?s ?p ?o } }"
+    )
+    with pytest.raises(QueryRefused) as refused:
+        check_query(query)
+    assert refused.value.status in (400, 403)
 
 
 def test_the_evaluated_text_is_the_checked_text_without_its_comments():
@@ -216,6 +241,7 @@ def test_the_evaluated_text_is_the_checked_text_without_its_comments():
         ("SELECT * WHERE {\u2028?s ?p ?o }", 400),
         ("SELECT * WHERE { ?s ?p ?o }\x00", 400),
         ("SELECT * WHERE { ?s ?p 'a\\qb' }", 400),
+        ('SELECT * WHERE { BIND("\\uD800" AS ?x) }', 400),
         ("SELECT * WHERE { ?s ?p ?o }" + " " * 70_000, 413),
     ],
 )
