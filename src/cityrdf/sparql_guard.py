@@ -97,7 +97,7 @@ TOKEN = re.compile(
             f"(?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)",
             r"(?P<word>[A-Za-z][A-Za-z0-9_]*+)",
             f"(?P<number>[0-9]+\\.[0-9]*{_EXP}|\\.[0-9]+{_EXP}|[0-9]+{_EXP}|[0-9]*\\.[0-9]+|[0-9]+)",
-            r"(?P<langtag>@[A-Za-z]+(?:--?[A-Za-z0-9]+)*+)",
+            r"(?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*+(?:--[A-Za-z]+)?+)",
             # the four string forms in spargebra's order: a long one first
             (
                 f"(?P<string>'''(?:(?:''|')?(?:[^'\\\\]|{_ECHAR}|{_UCHAR}))*+'''"
