@@ -7,13 +7,16 @@ query with its comments dropped. Only that text is ever evaluated, so no comment
 end can mean one thing here and another to the evaluator. The verdict comes from the tokens, in
 linear time and within a size bound (docs/decisions/0011-one-query-reading.md):
 
-- a keyword or prefixed name that begins with SERVICE is refused (403): Oxigraph matches keywords
-  without a word boundary, so `SERVICESILENT<…>` and `SERVICE:x {…}` are calls too;
+- a keyword that holds SERVICE, or a prefix or local name that begins with it, is refused (403):
+  Oxigraph matches keywords without a word boundary, so `SERVICESILENT<…>` and `SERVICE:x {…}`
+  are calls too;
 - an update keyword where the query form belongs is refused (403);
 - what Oxigraph would not read as a token (a `\\u` escape, a control character, NUL, BOM or U+2028
   outside a string or IRI; a bad string escape) is refused (400), as are queries too long, too
   deeply nested or with too many triple patterns (Oxigraph's join planning grows steeply with
-  them) to answer within the endpoint's deadline.
+  them) to answer within the endpoint's deadline;
+- a `<` that Oxigraph may read as less-than where this reads an IRI is refused (400) unless both
+  readings hold nothing that matters here.
 
 What parses as tokens but not as SPARQL is left to Oxigraph, whose syntax error is the 400. The
 process that evaluates a query cannot open sockets either (`cityrdf.sandbox`), so a gap in this
@@ -161,9 +164,7 @@ def _check(text: str) -> CheckedQuery:
             # an IRI it accepts, and the rest afresh: `ex:SERVICE<…>{…}` would then be a call.
             if local.lstrip(":.0123456789").startswith("service"):
                 raise QueryRefused(403, SERVICE_LOCAL_NAME_REFUSED)
-    canonical = "".join(
-        text[t.start : t.start + len(t.text)] for t in tokens if t.kind != "comment"
-    )
+    canonical = "".join(t.text for t in tokens if t.kind != "comment")
     names_dataset = any(w.startswith("FROM") for w in keywords)
     return CheckedQuery(form, names_dataset, canonical, cost.patterns)
 
