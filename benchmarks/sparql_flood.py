@@ -14,6 +14,10 @@ again while `--clients` threads each send one heavy query after another:
 
 It prints, for each probe, the answers' statuses and the p50 / max latency in ms, and what the
 flood's queries were answered (status: count). Nothing is asserted: the numbers are for reading.
+
+`--unread` measures slow readers instead: `--clients` connections each ask for a 28 MB answer and
+read none of it; the server's resident memory and how many connections it still holds open are
+printed every 10 s for `--seconds`.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 
@@ -128,6 +133,66 @@ def flood(url: str, queries: list[str], clients: int, stop: threading.Event, see
     return threads
 
 
+def resident_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def open_connections(port: int) -> int:
+    """The server's established connections on `port` (`ss`, from iproute2)."""
+    listing = subprocess.run(
+        ["ss", "-Htn", "state", "established", "sport", "=", f":{port}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return len(listing.stdout.splitlines())
+
+
+def answer_started(conn: socket.socket, deadline: float) -> None:
+    """Wait until the first bytes of the answer are in, without reading them (a peek)."""
+    while time.monotonic() < deadline:
+        try:
+            if conn.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT):
+                return
+        except BlockingIOError:
+            time.sleep(0.05)
+        else:
+            return  # closed
+
+
+def unread_answers(url: str, server_pid: int, clients: int, seconds: float) -> None:
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(22))
+    query = f'SELECT ?v22 WHERE {{ BIND("1234567" AS ?v0) {binds} }}'  # one 28 MB value
+    request = (
+        f"GET /sparql?query={quote(query)} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n"
+    ).encode()
+    host, port = url.removeprefix("http://").split(":")
+    connections = []
+    for _ in range(clients):
+        conn = socket.socket()
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        conn.connect((host, int(port)))
+        conn.sendall(request)
+        connections.append(conn)
+        answer_started(conn, deadline=time.monotonic() + 20)  # one at a time: no 503 "busy"
+    print(f"\n{clients} clients, one after another, asked for a 28 MB answer and read nothing")
+    print(f"{'s':>4} {'server MB':>10} {'open':>5}")
+    started = time.monotonic()
+    while True:
+        elapsed = time.monotonic() - started
+        still_open = open_connections(int(port))
+        print(f"{elapsed:>4.0f} {resident_mb(server_pid):>10.0f} {still_open:>5}")
+        if elapsed >= seconds:
+            break
+        time.sleep(10)
+    for conn in connections:
+        conn.close()
+
+
 def report(title: str, results: dict[str, tuple[Counter, list[float]]]) -> None:
     print(f"\n{title}")
     print(f"{'probe':<14} {'answers':<24} {'p50 ms':>8} {'max ms':>8}")
@@ -141,11 +206,16 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=45)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--flood", choices=sorted(FLOODS), default="heavy")
+    parser.add_argument("--unread", action="store_true", help="slow readers instead of a flood")
     parser.add_argument("--python", default=sys.executable, help="the server's interpreter")
     parser.add_argument("--project", type=Path, default=ROOT, help="the server's checkout")
     args = parser.parse_args()
     server, url = start_server(args.python, args.project)
     try:
+        if args.unread:
+            report("alone", probe(url, seconds=2, pause=0.05))
+            unread_answers(url, server.pid, args.clients, args.seconds)
+            return
         report("alone", probe(url, seconds=2, pause=0.05))
         stop, seen = threading.Event(), Counter()
         threads = flood(url, FLOODS[args.flood], args.clients, stop, seen)

@@ -22,7 +22,7 @@ class SlowClientGuard(H11Protocol):
     """
 
     request_timeout = 10.0
-    write_timeout = 30.0
+    write_timeout = 10.0
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)

@@ -39,7 +39,7 @@ class Settings:
     header_timeout: float = 10.0
     keep_alive: float = 5.0
     # a client that reads nothing of an answer for this long is dropped, and the answer with it
-    write_timeout: float = 30.0
+    write_timeout: float = 10.0
 
 
 class Site:
