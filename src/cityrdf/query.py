@@ -405,7 +405,13 @@ def run(
     """Run a stored question (by name) or a `.rq` file, with its parameters bound."""
     query = query if isinstance(query, StoredQuery) else catalogue.find(query)
     engine = Engine(endpoint, store, timeout)
-    return engine.select(bind_params(query, params or {}, engine))
+    text = bind_params(query, params or {}, engine)
+    if engine.endpoint:
+        return engine.select(text)
+    try:
+        return engine.select(text)
+    except BadInput as err:  # the check's and Oxigraph's lines and columns are the file's own
+        raise BadInput(f"{query.path}: {err}") from None
 
 
 def main(

@@ -49,7 +49,7 @@ def test_a_query_file_that_hides_a_service_call_is_refused_with_exit_2(tmp_path,
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines() == [
-        "error: SERVICE is refused: queries here never call other hosts"
+        f"error: {rq}: SERVICE is refused: queries here never call other hosts"
     ]
     assert listener.settled() == []
 
@@ -65,7 +65,9 @@ def test_the_cli_evaluates_in_the_wall_even_when_the_check_lets_a_call_through(
     rq.write_text(f"SELECT * WHERE {{ SERVICE <{listener.base}/wall> {{ ?s ?p ?o }} }}\n")
     with pytest.raises(BadInput) as refused:
         query.run(str(rq), store=store)
-    assert str(refused.value) == "query failed: it asks for something this endpoint does not do"
+    assert (
+        str(refused.value) == f"{rq}: query failed: it asks for something this endpoint does not do"
+    )
     assert listener.settled() == []
 
 
@@ -79,10 +81,22 @@ def test_the_cli_evaluates_the_checked_text(store, tmp_path: Path):
     assert query.cell_text(query.run(str(rq), store=store).rows[0][0]) == "2"
 
 
-def test_a_query_that_does_not_parse_is_one_line(store, tmp_path: Path):
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ("#+ summary: x\nSELECT * WHERE {\n  ?s undeclared:p ?o }\n", "3:"),  # Oxigraph's
+        (
+            "#+ summary: x\nSELECT * WHERE {\n  ?s ?p ?o\u2028 }\n",
+            "line 3, column 11",
+        ),  # the check's
+    ],
+)
+def test_a_query_that_does_not_parse_is_one_line_with_its_file_and_line(
+    store, tmp_path: Path, text, where
+):
     rq = tmp_path / "broken.rq"
-    rq.write_text("SELECT * WHERE { ?s undeclared:p ?o }\n")
+    rq.write_text(text, encoding="utf-8")
     with pytest.raises(BadInput) as refused:
         query.run(str(rq), store=store)
-    assert str(refused.value).startswith("query does not parse")
-    assert "\n" not in str(refused.value)
+    assert str(refused.value).startswith(f"{rq}: query does not parse")
+    assert where in str(refused.value) and "\n" not in str(refused.value)
