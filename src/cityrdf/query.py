@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+import weakref
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -31,6 +32,10 @@ IRI_FORBIDDEN = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`]')
 IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 PREFIXED_NAME = re.compile(r"^([A-Za-z][\w-]*):(\S*)$")
 INTEGER = re.compile(r"^[+-]?\d+$")
+# what a local query may use in its walled worker (cityrdf.web.worker), well past any stored question
+LOCAL_MAX_ROWS = 1_000_000
+LOCAL_MAX_BYTES = 2**30
+LOCAL_MEMORY = 2**31
 
 Row = tuple[Node | None, ...]
 
@@ -102,6 +107,7 @@ class Engine:
         # one deadline for the whole command: every ask of the endpoint and the parsing share it
         self.deadline = remote.Deadline(timeout)
         self._default_graph = None  # None: the store's own default graph
+        self._worker = None  # the walled process that evaluates this engine's local queries
 
     def select(self, text: str) -> Answer:
         return self._remote(text) if self.endpoint else self._local(text)
@@ -109,25 +115,37 @@ class Engine:
     def _local(self, text: str) -> Answer:
         from cityrdf import dataset
         from cityrdf.sparql_guard import QueryRefused, check_query
+        from cityrdf.web.worker import Job, Limits, Worker
 
         if self._store is None:  # the project dataset; a store given by the caller is used as is
             self._store, self._default_graph = dataset.load_dataset(), dataset.PROJECT_GRAPHS
-        try:  # judged on its parsed form: a query file of unknown origin never calls other hosts
-            names_dataset = check_query(text).names_dataset
+        try:  # the server's check and wall: a query file of unknown origin never calls other hosts
+            checked = check_query(text)
         except QueryRefused as refused:
             raise BadInput(str(refused)) from None
+        if checked.form != "SELECT":
+            raise BadInput("only SELECT queries can be run here")
         options = (
             {}
-            if names_dataset or not self._default_graph
+            if checked.names_dataset or not self._default_graph
             else {"default_graph": self._default_graph}
         )
-        try:
-            solutions = self._store.query(text, **options)
-        except SyntaxError as err:
-            raise BadInput(f"query does not parse: {err}") from None
-        if not isinstance(solutions, ox.QuerySolutions):
-            raise BadInput("only SELECT queries can be run here")
-        return Answer.of(solutions)
+        limits = Limits(self.timeout, LOCAL_MAX_ROWS, LOCAL_MAX_BYTES, LOCAL_MEMORY)
+        job = Job(checked.text, "text/tab-separated-values", "tsv", options)
+        if self._worker is None:  # one fork for all of this engine's queries (a city lookup, then
+            self._worker = Worker(self._store, limits)  # the question), stopped with the engine
+            weakref.finalize(self, self._worker.stop)
+        answer, reusable = self._worker.run(job, limits)
+        if not reusable:  # killed past its deadline or memory
+            self._worker.stop()
+            self._worker = None
+        message = answer.body.decode("utf-8", "replace").strip()
+        if answer.status != 200:
+            raise BadInput(message)
+        if answer.truncated:
+            raise BadInput(f"the answer has more than {LOCAL_MAX_ROWS} rows")
+        captured = results.Captured(answer.body)
+        return Answer(captured.variables, captured)
 
     def _remote(self, text: str) -> Answer:
         captured = remote.select(self.endpoint, text, self.deadline)
@@ -361,7 +379,13 @@ def run(
     """Run a stored question (by name) or a `.rq` file, with its parameters bound."""
     query = query if isinstance(query, StoredQuery) else catalogue.find(query)
     engine = Engine(endpoint, store, timeout)
-    return engine.select(bind_params(query, params or {}, engine))
+    text = bind_params(query, params or {}, engine)
+    if engine.endpoint:
+        return engine.select(text)
+    try:
+        return engine.select(text)
+    except BadInput as err:  # the check's and Oxigraph's lines and columns are the file's own
+        raise BadInput(f"{query.path}: {err}") from None
 
 
 def main(

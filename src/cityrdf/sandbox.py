@@ -1,12 +1,15 @@
 """The walls around a process that evaluates queries from outside: no network, bounded memory.
 
 `enter()` is called first thing in a forked query worker:
-- network: a seccomp filter (libseccomp, through ctypes) makes `socket()` fail with EACCES for
-  every address family but AF_UNIX, and refuses io_uring (which can open sockets without
-  `socket()`). It needs no privilege (libseccomp sets no_new_privs). Where seccomp is not
-  available, the fallback is a new, empty network namespace (`unshare(CLONE_NEWUSER |
-  CLONE_NEWNET)`: only a loopback device that is down); where neither works the worker refuses
-  to evaluate anything (fail closed). Sockets inherited from the server are closed.
+- network: a seccomp filter (libseccomp, through ctypes) makes `socket()`, `socketpair()` and
+  `connect()` fail with EACCES for every address family, AF_UNIX included (a local resolver
+  daemon such as nscd or avahi would otherwise look names up for the worker), and refuses
+  io_uring (which can open sockets without `socket()`). The job pipe to the server exists before
+  the filter and is the only socket kept open. It needs no privilege (libseccomp sets
+  no_new_privs). Where seccomp is not available, the fallback is a new, empty network namespace
+  (`unshare(CLONE_NEWUSER | CLONE_NEWNET)`: only a loopback device that is down; AF_UNIX paths
+  stay reachable there); where neither works the worker refuses to evaluate anything (fail
+  closed). Sockets inherited from the server are closed.
 - memory: RLIMIT_AS at the worker's current size plus `memory_budget` bytes; an evaluation that
   needs more fails to allocate and the worker dies, not the server.
 """
@@ -18,26 +21,15 @@ import ctypes.util
 import errno
 import os
 import resource
-import socket
 
 SCMP_ACT_ALLOW = 0x7FFF0000
 SCMP_ACT_ERRNO = 0x00050000  # | errno
-SCMP_CMP_NE = 1
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 
 
 class SandboxUnavailable(Exception):
     """Neither seccomp nor a network namespace could be set up: nothing may be evaluated."""
-
-
-class _ArgCmp(ctypes.Structure):  # struct scmp_arg_cmp
-    _fields_ = [
-        ("arg", ctypes.c_uint),
-        ("op", ctypes.c_int),
-        ("datum_a", ctypes.c_uint64),
-        ("datum_b", ctypes.c_uint64),
-    ]
 
 
 def enter(memory_budget: int, keep_fds: tuple[int, ...] = ()) -> str:
@@ -70,13 +62,7 @@ def _deny_network_sockets() -> None:
     lib = _libseccomp()
     lib.seccomp_init.restype = ctypes.c_void_p
     lib.seccomp_init.argtypes = [ctypes.c_uint32]
-    lib.seccomp_rule_add_array.argtypes = [
-        ctypes.c_void_p,
-        ctypes.c_uint32,
-        ctypes.c_int,
-        ctypes.c_uint,
-        ctypes.POINTER(_ArgCmp),
-    ]
+    lib.seccomp_rule_add.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint]
     lib.seccomp_load.argtypes = [ctypes.c_void_p]
     lib.seccomp_release.argtypes = [ctypes.c_void_p]
     lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
@@ -84,16 +70,13 @@ def _deny_network_sockets() -> None:
     if not ctx:
         raise OSError("seccomp_init failed")
     try:
-        not_unix = (_ArgCmp * 1)(_ArgCmp(0, SCMP_CMP_NE, socket.AF_UNIX, 0))
-        rules = [("socket", not_unix, errno.EACCES)]
-        rules += [(name, None, errno.EPERM) for name in ("io_uring_setup", "io_uring_enter")]
-        for syscall_name, args, code in rules:
+        rules = [(name, errno.EACCES) for name in ("socket", "socketpair", "connect")]
+        rules += [(name, errno.EPERM) for name in ("io_uring_setup", "io_uring_enter")]
+        for syscall_name, code in rules:
             number = lib.seccomp_syscall_resolve_name(syscall_name.encode())
             if number < 0:
                 continue  # an architecture without this system call
-            status = lib.seccomp_rule_add_array(
-                ctx, SCMP_ACT_ERRNO | code, number, len(args) if args else 0, args
-            )
+            status = lib.seccomp_rule_add(ctx, SCMP_ACT_ERRNO | code, number, 0)
             if status < 0:
                 raise OSError(-status, f"seccomp rule for {syscall_name}: {os.strerror(-status)}")
         status = lib.seccomp_load(ctx)

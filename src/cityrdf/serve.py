@@ -22,6 +22,7 @@ def server_config(settings: Settings, store=None) -> uvicorn.Config:
         settings.port,
         settings.header_timeout,
         settings.keep_alive,
+        settings.write_timeout,
     )
 
 

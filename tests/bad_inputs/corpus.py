@@ -558,6 +558,60 @@ def commands(c: Corpus) -> None:
     c.command("query-rq-does-not-parse", ["query", "{dir}/not-a-query.rq"], "does not parse")
     c.file("update.rq", "#+ summary: an update\nDELETE WHERE { ?s ?p ?o }\n")
     c.command("query-rq-is-an-update", ["query", "{dir}/update.rq"], "query")
+    # query files of unknown origin: the check reads them as Oxigraph does, before any evaluation
+    loopback = "http://127.0.0.1:9/sparql"
+    for name, text, reason in [
+        (
+            "escape-in-comment-hides-service",
+            (
+                f'SELECT * WHERE {{\n# \\u0000000A BIND("""x" AS ?x)\nSERVICE <{loopback}> {{ }}\n'
+                '# \\u0000000A """ AS ?y)\n}\n'
+            ),
+            "SERVICE is refused",
+        ),
+        (
+            "comment-ended-by-cr-hides-service",
+            f"SELECT * WHERE {{ # note\rSERVICE <{loopback}> {{ }} }}\n",
+            "SERVICE is refused",
+        ),
+        (
+            "service-glued-to-prefixed-name",
+            "PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE:sparql { } }\n",
+            "SERVICE is refused",
+        ),
+        (
+            "service-glued-to-silent",
+            f"SELECT * WHERE {{ SERVICESILENT<{loopback}>{{ }} }}\n",
+            "SERVICE is refused",
+        ),
+        (
+            "escaped-keyword",
+            f"SELECT * WHERE {{ \\u0053ERVICE <{loopback}> {{ }} }}\n",
+            "escape outside a string or IRI",
+        ),
+        ("bom-inside", "SELECT *\ufeff WHERE { ?s ?p ?o }\n", "U+FEFF"),
+        ("line-separator", "SELECT * WHERE {\u2028?s ?p ?o }\n", "U+2028"),
+        ("next-line", "SELECT * WHERE {\u0085?s ?p ?o }\n", "U+0085"),
+        ("bad-string-escape", "SELECT * WHERE { ?s ?p 'a\\qb' }\n", "not closed on its line"),
+        (
+            "less-than-or-iri",
+            "BASE <http://x/> SELECT * WHERE { BIND(1 AS ?a) FILTER(?a<?a)SERVICE?x#>\n{ } }\n",
+            "reads as less-than and as an IRI",
+        ),
+        (
+            "nested-too-deep",
+            "SELECT * WHERE { " + "{ " * 3000 + "} " * 3000 + "}\n",
+            "nests more than 100 brackets",
+        ),
+        (
+            "star-of-3000-objects",
+            "SELECT * WHERE { ?s ?p " + ", ".join(["1"] * 3000) + " }\n",
+            "triple patterns on ?s",
+        ),
+        ("ask-not-select", "ASK { ?s ?p ?o }\n", "only SELECT queries"),
+    ]:
+        c.file(f"{name}.rq", "#+ summary: hostile\n" + text)
+        c.command(f"query-rq-{name}", ["query", "{dir}/" + name + ".rq"], reason)
     hostile_labels = [
         'x" } ; DROP ALL ; #',
         "x' } ; CLEAR DEFAULT ; #",

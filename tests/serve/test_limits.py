@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 import time
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httpx
 import pytest
@@ -53,6 +53,66 @@ def test_an_answer_past_its_byte_cap_is_refused(base_url):
         base_url + "/sparql", params={"query": small}, headers={"accept": "text/csv"}, timeout=30
     )
     assert answer.status_code == 200 and len(answer.text.splitlines()[1]) == 8 * 2**10
+
+
+# --- queries whose reading or planning would take minutes --------------------------------------
+
+
+def objects(count: int) -> str:
+    return "SELECT * WHERE { ?s ?p " + ", ".join(["1"] * count) + " }"
+
+
+def predicates(count: int) -> str:
+    return "SELECT * WHERE { ?s " + " ; ".join(f"<urn:p{i}> ?o{i}" for i in range(count)) + " }"
+
+
+def flat(count: int) -> str:
+    return "SELECT * WHERE { " + " ".join(f"?s{i} <urn:p> ?o{i} ." for i in range(count)) + " }"
+
+
+def test_heavy_queries_are_refused_by_the_check_while_a_trivial_one_answers(base_url):
+    """200 objects or 150 predicates of one subject (the test server takes 4 KB bodies): Oxigraph
+    would plan each for seconds to minutes; the check refuses them at once, all at the same time,
+    and `ASK {}` sent among them answers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    heavy = [objects(200), predicates(150)] * 10
+
+    def post(query: str) -> httpx.Response:
+        return httpx.post(
+            base_url + "/sparql",
+            content=query,
+            headers={"content-type": "application/sparql-query"},
+            timeout=60,
+        )
+
+    with ThreadPoolExecutor(len(heavy) + 1) as pool:
+        in_flight = [pool.submit(post, query) for query in heavy]
+        trivial = pool.submit(
+            httpx.get,
+            base_url + "/sparql",
+            params={"query": "ASK {}"},
+            headers={"accept": "application/sparql-results+json"},
+            timeout=60,
+        ).result()
+        refused = [future.result() for future in in_flight]
+    assert trivial.status_code == 200 and trivial.json()["boolean"] is True
+    for answer in refused:
+        assert answer.status_code == 400
+        assert (
+            answer.text
+            == "query has more than 48 triple patterns on ?s: split it into smaller queries\n"
+        )
+
+
+def test_a_large_flat_query_is_not_refused_as_nested(base_url):
+    answer = httpx.post(
+        base_url + "/sparql",
+        content=flat(95),
+        headers={"content-type": "application/sparql-query", "accept": "text/csv"},
+        timeout=60,
+    )
+    assert answer.status_code == 200, answer.text
 
 
 # --- slow clients -------------------------------------------------------------------------------
@@ -125,6 +185,39 @@ def test_a_silent_connection_is_dropped(impatient_url):
         pass
     conn.close()
     assert time.monotonic() - started < 6
+
+
+@pytest.fixture(scope="module")
+def unread_url(mini_project, start_loopback_server):
+    server, url = start_loopback_server(serve.Settings(write_timeout=1.0))
+    yield url
+    server.should_exit = True
+
+
+def test_an_answer_nobody_reads_is_dropped_with_its_connection(unread_url):
+    """An 8 MB answer to a client that reads nothing: past the write timeout the server drops the
+    connection and the unsent rest of the answer, rather than holding both for ever."""
+    query = doubling_query("12345678", 20, "?v20")  # one 8 MB value
+    request = (
+        f"GET /sparql?query={quote(query)} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n"
+    ).encode()
+    parts = urlsplit(unread_url)
+    conn = socket.socket()
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window: the rest waits
+    conn.connect((parts.hostname, parts.port))
+    conn.sendall(request)
+    time.sleep(4)  # read nothing: past the 1 s write timeout, with the query's time to run
+    conn.settimeout(10)
+    received = b""
+    try:
+        while chunk := conn.recv(65536):
+            received += chunk
+    except ConnectionResetError:
+        pass
+    conn.close()
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    assert len(body) < 8 * 2**20  # the connection ended before the answer did
 
 
 def test_a_prompt_client_is_served_and_kept_alive_between_requests(impatient_url):

@@ -90,7 +90,7 @@ def evaluate(store: ox.Store, job: Job, limits: Limits) -> Answer:
     try:
         result = store.query(job.query, **job.options)
     except SyntaxError as err:
-        return text(400, f"query syntax error: {(str(err).splitlines() or ['?'])[0]}")
+        return text(400, f"query does not parse: {(str(err).splitlines() or ['?'])[0]}")
     except (OSError, RuntimeError):
         return UNDOABLE
     if isinstance(result, ox.QueryBoolean):

@@ -1,4 +1,5 @@
-"""The HTTP server around the app: uvicorn, with slow clients dropped (slowloris)."""
+"""The HTTP server around the app: uvicorn, with slow clients dropped (slowloris) and answers
+nobody reads dropped with their connection."""
 
 from __future__ import annotations
 
@@ -14,13 +15,30 @@ class SlowClientGuard(H11Protocol):
     resets that timer and a new connection has none, so a client that drips its headers would
     hold the connection for ever. Here the request line, headers and body must all arrive within
     `request_timeout` seconds of the connection (or of the previous answer), or it is closed.
+
+    An answer the client does not read stays in the transport's buffer (a 30 MB answer, 30 MB of
+    memory), and closing the transport waits for the buffer to drain: a client that reads nothing
+    of it for `write_timeout` seconds has its connection aborted, which drops the buffer.
     """
 
     request_timeout = 10.0
+    write_timeout = 10.0
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self._deadline = self.loop.call_later(self.request_timeout, self._drop_slow_client)
+        self._stalled = None
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self._stalled is None:
+            self._watch_reader(self.transport.get_write_buffer_size())
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        if self._stalled is not None:
+            self._stalled.cancel()
+            self._stalled = None
 
     def handle_events(self) -> None:
         super().handle_events()
@@ -35,15 +53,40 @@ class SlowClientGuard(H11Protocol):
 
     def connection_lost(self, exc) -> None:
         self._deadline.cancel()
+        if self._stalled is not None:
+            self._stalled.cancel()
         super().connection_lost(exc)
 
     def _drop_slow_client(self) -> None:
         if not self.transport.is_closing():
             self.transport.close()
 
+    def _watch_reader(self, unsent: int) -> None:
+        self._stalled = self.loop.call_later(self.write_timeout, self._drop_stalled_reader, unsent)
 
-def config(app, host: str, port: int, request_timeout: float, keep_alive: float) -> uvicorn.Config:
-    protocol = type("SlowClientGuard", (SlowClientGuard,), {"request_timeout": request_timeout})
+    def _drop_stalled_reader(self, unsent_before: int) -> None:
+        unsent = self.transport.get_write_buffer_size()
+        if unsent and unsent < unsent_before:  # slow, but reading
+            self._watch_reader(unsent)
+            return
+        self._stalled = None
+        if unsent:
+            self.transport.abort()  # not close(): that would wait for the unread answer to be sent
+
+
+def config(
+    app,
+    host: str,
+    port: int,
+    request_timeout: float,
+    keep_alive: float,
+    write_timeout: float = SlowClientGuard.write_timeout,
+) -> uvicorn.Config:
+    protocol = type(
+        "SlowClientGuard",
+        (SlowClientGuard,),
+        {"request_timeout": request_timeout, "write_timeout": write_timeout},
+    )
     return uvicorn.Config(
         app,
         host=host,

@@ -38,6 +38,8 @@ class Settings:
     # kept-alive connection is closed after keep_alive seconds
     header_timeout: float = 10.0
     keep_alive: float = 5.0
+    # a client that reads nothing of an answer for this long is dropped, and the answer with it
+    write_timeout: float = 10.0
 
 
 class Site:

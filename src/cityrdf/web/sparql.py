@@ -1,8 +1,9 @@
 """The read-only SPARQL 1.1 Protocol endpoint at /sparql: query via GET, POST form or POST direct,
 the protocol's dataset parameters, and a Service Description for a GET without a query.
 
-Every query is checked on its parsed form (cityrdf.sparql_guard) and evaluated in a walled-off
-worker (cityrdf.web.worker): no network, bounded time, memory, rows and bytes.
+Every query is checked (cityrdf.sparql_guard, in a thread: never in the event loop) and only the
+text the check returns is evaluated, in a walled-off worker (cityrdf.web.worker): no network,
+bounded time, memory, rows and bytes.
 """
 
 from __future__ import annotations
@@ -99,6 +100,9 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
     # Queries beyond max_queries wait here, in the event loop, rather than each holding one of the
     # thread pool's workers (which pages need too) while it waits for a process slot.
     query_slots = asyncio.Semaphore(settings.max_queries)
+    # Queries with many patterns (slow to plan) may hold all workers but one: a flood of them
+    # leaves a worker for light queries, such as the pages' questions.
+    costly_slots = asyncio.Semaphore(max(1, settings.max_queries - 1))
 
     def answer(result: Answer) -> Response:
         headers = {"Vary": "Accept"}
@@ -119,15 +123,20 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
         except QueryRefused as refused:
             return short(refused.status, str(refused))
         job = Job(
-            query=queries[0],
+            query=checked.text,
             accept=request.headers.get("accept") or "*/*",
             fmt=(params.get("format") or params.get("output") or [None])[0],
             options=dataset_options(params, site, checked.names_dataset),
         )
+        held: list[asyncio.Semaphore] = []
         try:
             async with asyncio.timeout(settings.timeout):
-                await query_slots.acquire()
+                for slots in ([] if checked.light else [costly_slots]) + [query_slots]:
+                    await slots.acquire()
+                    held.append(slots)
         except TimeoutError:
+            for slots in held:
+                slots.release()
             return short(
                 503,
                 f"server busy: {settings.max_queries} queries are running; try again shortly",
@@ -136,7 +145,8 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
         try:
             return answer(await run_in_threadpool(pool.run, job))
         finally:
-            query_slots.release()
+            for slots in held:
+                slots.release()
 
     def description(request: Request, fmt: str) -> Response:
         if fmt == "html":

@@ -5,7 +5,8 @@ Each first walls itself off (cityrdf.sandbox: no network sockets, RLIMIT_AS), th
 jobs it is sent (cityrdf.web.evaluate) one at a time. A query past its deadline is killed with its
 worker (a thread could only be abandoned), and one that needs more memory than allowed kills only
 its worker: the server lives, and replaces the worker. Callers check the query first
-(cityrdf.sparql_guard); the walls hold even if that check misses.
+(cityrdf.sparql_guard) and send only the text the check returns; the walls hold even if that check
+misses. `cityrdf query` evaluates in the same `Worker` as the server's pool.
 """
 
 from __future__ import annotations

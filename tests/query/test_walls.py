@@ -1,0 +1,102 @@
+"""`cityrdf query FILE.rq` evaluates a query of unknown origin behind the server's walls: the same
+check (only its text is evaluated) and the same walled worker (no sockets)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cityrdf import query, sparql_guard
+from cityrdf.errors import BadInput
+from cityrdf.graph import load_store
+from tests.serve.test_query_reading import RequestLineListener
+
+from .conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def store():
+    return load_store([FIXTURES / "two-cities.ttl"])
+
+
+@pytest.fixture
+def listener():
+    server = RequestLineListener()
+    yield server
+    server.close()
+
+
+def hidden_call(url: str) -> str:
+    """A SERVICE call that another parser reads as a string (an escape expanded in a comment)."""
+    return (
+        "#+ summary: harmless, to a reader that expands escapes in comments\n"
+        f'SELECT * WHERE {{\n# \\u0000000A BIND("""x" AS ?x)\n'
+        f'SERVICE <{url}> {{ ?s ?p ?o }}\n# \\u0000000A """ AS ?y)\n}}\n'
+    )
+
+
+def test_a_query_file_that_hides_a_service_call_is_refused_with_exit_2(tmp_path, listener):
+    rq = tmp_path / "hidden.rq"
+    rq.write_text(hidden_call(listener.base + "/cli"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "cityrdf.cli", "query", str(rq)],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"error: {rq}: SERVICE is refused: queries here never call other hosts"
+    ]
+    assert listener.settled() == []
+
+
+def test_the_cli_evaluates_in_the_wall_even_when_the_check_lets_a_call_through(
+    store, tmp_path, listener, monkeypatch
+):
+    def lets_everything_through(text: str) -> sparql_guard.CheckedQuery:
+        return sparql_guard.CheckedQuery(form="SELECT", names_dataset=False, text=text)
+
+    monkeypatch.setattr(sparql_guard, "check_query", lets_everything_through)
+    rq = tmp_path / "call.rq"
+    rq.write_text(f"SELECT * WHERE {{ SERVICE <{listener.base}/wall> {{ ?s ?p ?o }} }}\n")
+    with pytest.raises(BadInput) as refused:
+        query.run(str(rq), store=store)
+    assert (
+        str(refused.value) == f"{rq}: query failed: it asks for something this endpoint does not do"
+    )
+    assert listener.settled() == []
+
+
+def test_the_cli_evaluates_the_checked_text(store, tmp_path: Path):
+    rq = tmp_path / "commented.rq"
+    rq.write_text(
+        "#+ summary: count, with comments Oxigraph and the check both drop\n"
+        "SELECT (COUNT(*) AS ?n) # the cities\r"
+        "WHERE { ?c a <https://w3id.org/cityrdf/ontology#City> }\n"
+    )
+    assert query.cell_text(query.run(str(rq), store=store).rows[0][0]) == "2"
+
+
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ("#+ summary: x\nSELECT * WHERE {\n  ?s undeclared:p ?o }\n", "3:"),  # Oxigraph's
+        (
+            "#+ summary: x\nSELECT * WHERE {\n  ?s ?p ?o\u2028 }\n",
+            "line 3, column 11",
+        ),  # the check's
+    ],
+)
+def test_a_query_that_does_not_parse_is_one_line_with_its_file_and_line(
+    store, tmp_path: Path, text, where
+):
+    rq = tmp_path / "broken.rq"
+    rq.write_text(text, encoding="utf-8")
+    with pytest.raises(BadInput) as refused:
+        query.run(str(rq), store=store)
+    assert str(refused.value).startswith(f"{rq}: query does not parse")
+    assert where in str(refused.value) and "\n" not in str(refused.value)
