@@ -155,3 +155,27 @@ def test_positions_and_geonames_ids_reach_the_crawls_items_and_geonames_only_cit
     assert trutnov == ["city/world/cz/trutnov"]
     geonames = objects(store, trutnov[0], EXACT_MATCH)
     assert len(geonames) == 1 and next(iter(geonames)).startswith("https://sws.geonames.org/")
+
+
+def test_one_place_on_two_nodes_is_merged_with_its_evidence_and_no_merge_undoes_it(store, tmp_path):
+    # Oxelösund's municipality (Q27846) and town (Q505246): one GeoNames place, two crawl items
+    oxelosund = {"city/wd/Q27846", "city/wd/Q505246"}
+    kept = oxelosund & subjects(store)
+    assert len(kept) == 1
+    assert oxelosund <= subjects(imported(tmp_path / "apart", merge=False))
+    imported(tmp_path / "merged")
+    rows = (tmp_path / "merged" / "merges.sssom.tsv").read_text(encoding="utf-8").splitlines()
+    merges = [r.split("\t") for r in rows if not r.startswith(("#", "subject_id"))]
+    assert [(m[0], m[2], m[3], m[5]) for m in merges] == [
+        (
+            "crid:" + (oxelosund - kept).pop(),
+            "skos:exactMatch",
+            "crid:" + kept.pop(),
+            "semapv:StructuralMatching",
+        )
+    ]
+    assert merges[0][7] == "one GeoNames place (2684653)"
+
+
+def subjects(store) -> set[str]:
+    return {q.subject.value.removeprefix(CRID) for q in store.quads_for_pattern(None, None, None)}

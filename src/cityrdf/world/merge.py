@@ -164,7 +164,7 @@ def merges_tsv(merges: list[Merge]) -> str:
                 _label(m.kept),
                 "semapv:StructuralMatching",
                 1.0 if len(m.shared) >= 2 * SHARED_PARTNERS or "GeoNames" in m.reason else 0.8,
-                f"{m.reason} and {len(m.shared)} shared partners: {shared}".rstrip(": "),
+                f"{m.reason} and {len(m.shared)} shared partners: {shared}" if shared else m.reason,
             ]
         )
     return out.getvalue()

@@ -1,0 +1,58 @@
+"""Which nodes `find_merges` takes for one place: one name at one level sharing two partners."""
+
+from __future__ import annotations
+
+from cityrdf.world.merge import find_merges, merges_tsv
+from cityrdf.world.resolve import City
+
+CRID = "https://w3id.org/cityrdf/id/city/"
+
+
+def city(path: str, label: str, iso2: str | None = "DE", qid: str | None = None) -> City:
+    return City(CRID + path, qid, iso2, {"en": label})
+
+
+def twinned(node: City, *partners: str) -> list[tuple[str, str]]:
+    return [(node.iri, CRID + p) for p in partners]
+
+
+def graph(pairs: list[tuple[str, str]], *nodes: City) -> dict[str, City]:
+    """The nodes and their partners (each partner its own place, named by its IRI's last part)."""
+    cities = {c.iri: c for c in nodes}
+    for _, partner in pairs:
+        path = partner.removeprefix(CRID)
+        cities.setdefault(partner, City(partner, labels={"en": path}))
+    return cities
+
+
+def test_a_name_node_sharing_two_partners_with_the_crawls_item_is_merged_into_it():
+    item = city("wd/Q2392504", "Barreiro", "PT", "Q2392504")
+    node = city("world/pt/barreiro", "Barreiro", "PT")
+    pairs = twinned(item, "wd/Q170415", "wd/Q580") + twinned(node, "wd/Q170415", "wd/Q580")
+    merges = find_merges(graph(pairs, item, node), pairs)
+    assert [(m.merged.iri, m.kept.iri, len(m.shared)) for m in merges] == [(node.iri, item.iri, 2)]
+    assert "one name (barreiro) and 2 shared partners" in merges_tsv(merges)
+
+
+def test_one_shared_partner_a_district_and_its_town_or_two_parents_parts_are_never_merged():
+    town = city("wd/Q3971", "Herford", qid="Q3971")
+    district = city("world/de/herford-district", "Herford (district)")
+    bispingen = city("world/de/bispingen-behringen", "Behringen (Bispingen)")
+    hainich = city("world/de/horselberg-hainich-behringen", "Behringen (Hörselberg-Hainich)")
+    lone = city("world/de/herford", "Herford")
+    shared = ("world/be/beringen", "world/ch/beringen", "world/lu/mersch-beringen")
+    pairs = (
+        twinned(town, *shared)
+        + twinned(district, *shared)
+        + twinned(bispingen, *shared)
+        + twinned(hainich, *shared)
+        + twinned(lone, "world/be/beringen")
+    )
+    assert find_merges(graph(pairs, town, district, bispingen, hainich, lone), pairs) == []
+
+
+def test_two_cities_in_different_countries_are_never_merged():
+    ours = city("world/de/soest", "Soest", "DE")
+    theirs = city("world/nl/soest", "Soest", "NL")
+    pairs = twinned(ours, "wd/Q1", "wd/Q2") + twinned(theirs, "wd/Q1", "wd/Q2")
+    assert find_merges(graph(pairs, ours, theirs), pairs) == []
