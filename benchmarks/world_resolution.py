@@ -124,7 +124,7 @@ def score(path: Path) -> None:
     if unknown:
         sys.exit(f"{path}: unknown verdicts {', '.join(sorted(unknown))}")
     counts = Counter(r["verdict"] for r in checked)
-    resolved = [r for r in checked if r["qid"] or r["geonames"] or "/" not in r["node"]]
+    resolved = [r for r in checked if _resolved(r)]
     resolved_counts = Counter(r["verdict"] for r in resolved)
     total, n_resolved = len(checked), len(resolved)
     print(f"sides checked: {total} ({len({r['row'] for r in checked})} rows)")
@@ -167,6 +167,11 @@ def duplicates() -> None:
         print(f"merge={merge}: {cities} cities, {len(found)} same-name pairs sharing ≥2 partners")
         for a, b in sorted(found)[:40]:
             print("  ", describe(resolver.cities[a]), "|", describe(resolver.cities[b]))
+
+
+def _resolved(side: dict) -> bool:
+    """A QID, a GeoNames ID, or a city of the paper (crid:city/{slug}, one level deep)."""
+    return bool(side["qid"] or side["geonames"] or side["node"].count("/") == 1)
 
 
 def _pct(n: int, total: int) -> str:
