@@ -56,3 +56,11 @@ def test_two_cities_in_different_countries_are_never_merged():
     theirs = city("world/nl/soest", "Soest", "NL")
     pairs = twinned(ours, "wd/Q1", "wd/Q2") + twinned(theirs, "wd/Q1", "wd/Q2")
     assert find_merges(graph(pairs, ours, theirs), pairs) == []
+
+
+def test_a_district_and_its_town_of_one_geonames_entry_are_never_merged():
+    town = city("wd/Q6874", "Rastatt", qid="Q6874")
+    district = city("wd/Q8182", "Landkreis Rastatt", qid="Q8182")
+    town.geonames = district.geonames = "2850257"
+    pairs = twinned(town, "wd/Q1") + twinned(district, "wd/Q2")
+    assert find_merges(graph(pairs, town, district), pairs) == []

@@ -147,6 +147,16 @@ def test_a_name_ambiguous_alone_and_not_twinned_so_in_the_crawl_stays_unresolved
     assert objects(store, columbia[0], SAME_AS) == set()
 
 
+def test_a_district_of_the_crawl_is_reached_by_its_qualified_name_and_keeps_no_towns_id(store):
+    # the crawl twins Vantaa with the Landkreis Rastatt: "Rastatt (district)" is that item,
+    # "Rastatt" (with Orange) the town; the town's GeoNames entry and position are not the
+    # district's
+    assert side(store, 31, "city/wd/Q127623") == "city/wd/Q8182"
+    assert [p for p in parties(store, 32) if "rastatt" in p] == ["city/world/de/rastatt"]
+    assert objects(store, "city/wd/Q8182", EXACT_MATCH) == set()
+    assert objects(store, "city/wd/Q8182", GEO_LAT) == set()
+
+
 def test_positions_and_geonames_ids_reach_the_crawls_items_and_geonames_only_cities(store):
     # Terni: a crawl item that Natural Earth lacks, found by name in GeoNames
     assert objects(store, "city/wd/Q8621", EXACT_MATCH) == {"https://sws.geonames.org/3165771/"}

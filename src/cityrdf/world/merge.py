@@ -90,9 +90,15 @@ def _parents(city: City) -> set[str]:
     return {number_key(q.qualifier) for q in found}
 
 
+def _is_unit(city: City) -> bool:
+    return any(level == "unit" for level, _ in name_keys(city))
+
+
 def _may_be_one(a: City, b: City) -> bool:
     if a.paper and b.paper:
         return False  # the paper's cities are told apart by the paper
+    if _is_unit(a) != _is_unit(b):
+        return False  # a district and its town share a GeoNames entry's name, not a place
     ours, theirs = _parents(a), _parents(b)
     if (
         ours

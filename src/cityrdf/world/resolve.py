@@ -157,13 +157,14 @@ class Resolver:
                     found += 1
                     break
                 # "Buba (Guinea-Bissau)", "Niles (Illinois)": the label names its country
+                # ("Kreis Herford": the unit's name gives its country, never its position)
                 qualified = parse(text)
-                text, within = qualified.head, _country_of_qualifier(qualified.qualifier)
-                unit = unit_of_label(text)
-                wanted = keys(unit[1] if unit else text)
+                unit = qualified.kind == "unit"
+                within = None if unit else _country_of_qualifier(qualified.qualifier)
+                wanted = keys(qualified.head)
                 namesakes = [
                     place
-                    for place in self.index.find(unit[1] if unit else text, within)
+                    for place in self.index.find(qualified.head, within)
                     if place.origin != "wikidata-2016" and keys(place.name) & wanted
                 ]
                 if within and not namesakes:
