@@ -16,7 +16,7 @@ from itertools import combinations
 
 from cityrdf.link import NEAR_KM, distance_km
 from cityrdf.world.qualified import number_key, parse
-from cityrdf.world.resolve import City
+from cityrdf.world.resolve import City, carry
 
 # Two nodes are one place only when they share at least this many partners.
 SHARED_PARTNERS = 2
@@ -124,10 +124,7 @@ def absorb(kept: City, merged: City) -> None:
         kept.labels.setdefault(lang, text)
     if merged.iso2 and (not kept.iso2 or (kept.country_from and not merged.country_from)):
         kept.iso2, kept.country_from = merged.iso2, merged.country_from
-    if kept.lat is None and merged.lat is not None:
-        kept.lat, kept.long = merged.lat, merged.long
-    kept.population = kept.population or merged.population
-    kept.geonames = kept.geonames or merged.geonames
+    carry(merged, kept)
     kept.qid = kept.qid or merged.qid
 
 

@@ -131,11 +131,11 @@ class Resolver:
             city.labels.setdefault("en", known.name)
             if not city.iso2 or city.country_from:
                 city.iso2, city.country_from = known.iso2, ""
-            _carry(known, city)
+            carry(known, city)
         if ref.iso2 and (not city.iso2 or city.country_from):
             city.iso2, city.country_from = ref.iso2, ""
         if place is not None:
-            _carry(place, city)
+            carry(place, city)
         if point and city.lat is None:
             city.lat, city.long = point
         return city
@@ -182,7 +182,7 @@ class Resolver:
                 ):
                     city.iso2, city.country_from = ranked[0].iso2, "label"
                     if not unit and len(namesakes) == 1:  # the one place of that name
-                        _carry(namesakes[0], city)
+                        carry(namesakes[0], city)
                     found += 1
                     break
         return found
@@ -219,7 +219,7 @@ class Resolver:
         qualified = self.qualified(ref.name, iso2)
         if qualified.names_its_unit:
             # A gazetteer of towns would give the town that lends the unit its name: left to
-            # the crawl's rows of the same pair (resolve_by_partners) or unresolved.
+            # the crawl's rows of the same pair (by_partner) or unresolved.
             what = qualified.unit or f"part of {qualified.parent}"
             review = Review(source, ref.name, ref.country, f"names a unit: {what}", "")
             return self._unresolved(ref, iso2, qualified), None, review
@@ -256,7 +256,7 @@ class Resolver:
             confidence = 0.9 if len(identities) == 1 else 0.8
         else:
             city = self._unresolved(ref, iso2)
-            _carry(best, city)
+            carry(best, city)
             evidence += f" (GeoNames {best.geonames}, no QID known)"
             confidence = 0.7
         return city, self._mapping(source, ref, city, evidence, confidence), None
@@ -288,7 +288,7 @@ class Resolver:
         if iso2 and (not city.iso2 or city.country_from):
             city.iso2, city.country_from = iso2, ""
         if found.qid is None and not qualified.names_its_unit and not _names_a_unit(city):
-            _carry_city(found, city)
+            carry(found, city)
         label = next(iter(city.labels.values()), city.qid)
         evidence = (
             f"the 2016 crawl twins {partner.qid or partner.iri} with {city.qid} ({label!r}),"
@@ -464,15 +464,9 @@ def _same_country(city: City, iso2: str | None) -> bool:
     return not iso2 or not city.iso2 or bool(city.country_from) or city.iso2 == iso2
 
 
-def _carry_city(source: City, city: City) -> None:
-    if city.lat is None and source.lat is not None:
-        city.lat, city.long = source.lat, source.long
-    city.population = city.population or source.population
-    city.geonames = city.geonames or source.geonames
-
-
-def _carry(place: Place, city: City) -> None:
-    """What a gazetteer entry knows that the city does not yet: position, population, GeoNames."""
+def carry(place: Place | City, city: City) -> None:
+    """What a gazetteer entry (or another node of the place) knows that the city does not yet:
+    position, population, GeoNames ID."""
     if city.lat is None and place.lat is not None:
         city.lat, city.long = place.lat, place.long
     city.population = city.population or place.population
