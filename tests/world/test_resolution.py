@@ -178,6 +178,15 @@ def test_positions_and_geonames_ids_reach_the_crawls_items_and_geonames_only_cit
     assert len(geonames) == 1 and next(iter(geonames)).startswith("https://sws.geonames.org/")
 
 
+def test_a_name_stays_in_the_review_queue_only_while_a_row_of_it_is_unresolved(tmp_path):
+    imported(tmp_path)
+    review = (tmp_path / "review.csv").read_text(encoding="utf-8")
+    # every row of Reinickendorf found the crawl's borough; Herford (district) did not
+    assert "Reinickendorf (Berlin)" not in review and "Berlin – Reinickendorf" not in review
+    assert "Herford (district),Germany,names a unit: district" in review
+    assert "Columbia,United States,ambiguous" in review
+
+
 def test_one_place_on_two_nodes_is_merged_with_its_evidence_and_no_merge_undoes_it(store, tmp_path):
     # Oxelösund's municipality (Q27846) and town (Q505246): one GeoNames place, two crawl items
     oxelosund = {"city/wd/Q27846", "city/wd/Q505246"}

@@ -213,6 +213,18 @@ def _by_partners(resolved, resolver: Resolver, twins) -> tuple[list[Pair], int]:
                 alone = (ref.name, ref.country) not in ambiguous
                 if len(cities) == 1 and alone and getattr(pair, side).qid is None:
                     setattr(pair, side, resolver.cities[next(iter(cities))])
+    # a name to review no longer when every row of it found its item
+    left = {
+        (pair.statement.source, ref.name, ref.country)
+        for pair in pairs
+        for ref, city in ((pair.statement.a, pair.a), (pair.statement.b, pair.b))
+        if city.qid is None
+    }
+    resolver.review = [
+        r
+        for r in resolver.review
+        if r.source != "wikipedia" or not r.country or (r.source, r.name, r.country) in left
+    ]
     kept = [p for p in pairs if p.a.iri != p.b.iri]
     return kept, skipped + len(pairs) - len(kept)
 
