@@ -64,3 +64,13 @@ def test_a_district_and_its_town_of_one_geonames_entry_are_never_merged():
     town.geonames = district.geonames = "2850257"
     pairs = twinned(town, "wd/Q1") + twinned(district, "wd/Q2")
     assert find_merges(graph(pairs, town, district), pairs) == []
+
+
+def test_one_place_under_two_country_codes_is_merged_only_where_both_positions_agree():
+    crawl = city("wd/Q1", "Mariehamn", "FI", "Q1")
+    row = city("world/ax/mariehamn", "Mariehamn", "AX")
+    crawl.lat, crawl.long, row.lat, row.long = 60.097, 19.935, 60.0973, 19.9348
+    pairs = twinned(crawl, "wd/Q2", "wd/Q3") + twinned(row, "wd/Q2", "wd/Q3")
+    assert [m.merged.iri for m in find_merges(graph(pairs, crawl, row), pairs)] == [row.iri]
+    row.lat, row.long = 6.9, 79.8  # a namesake far away
+    assert find_merges(graph(pairs, crawl, row), pairs) == []

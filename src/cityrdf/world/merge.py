@@ -106,10 +106,13 @@ def _may_be_one(a: City, b: City) -> bool:
         and not any(x.startswith(y) or y.startswith(x) for x in ours for y in theirs)
     ):
         return False  # Behringen (Bispingen) is not Behringen (Hörselberg-Hainich)
+    near = None not in (a.lat, b.lat) and (distance_km((a.lat, a.long), (b.lat, b.long)) <= NEAR_KM)
     if a.iso2 and b.iso2 and a.iso2 != b.iso2 and not (a.country_from or b.country_from):
-        return False
+        # one place under two codes (Mariehamn AX and FI, Yalta RU and UA) only where both
+        # positions say so
+        return near
     if a.qid and b.qid and None not in (a.lat, b.lat):
-        return distance_km((a.lat, a.long), (b.lat, b.long)) <= NEAR_KM
+        return near
     return True
 
 
