@@ -64,12 +64,12 @@ def find_merges(cities: dict[str, City], pairs: list[tuple[str, str]]) -> list[M
             continue
         for a, b in combinations(sorted(group), 2):
             a, b = kept_of.get(a, a), kept_of.get(b, b)
-            if a == b or not _may_be_one(cities[a], cities[b]):
+            one_place = key[0] == "geonames"
+            if a == b or not _may_be_one(cities[a], cities[b], one_place):
                 continue
             shared = {kept_of.get(p, p) for p in partners[a]} & {
                 kept_of.get(p, p) for p in partners[b]
             }
-            one_place = key[0] == "geonames"
             if len(shared) < SHARED_PARTNERS and not one_place:
                 continue
             kept, merged = sorted((a, b), key=lambda iri: _strength(cities[iri], partners[iri]))
@@ -94,7 +94,7 @@ def _is_unit(city: City) -> bool:
     return any(level == "unit" for level, _ in name_keys(city))
 
 
-def _may_be_one(a: City, b: City) -> bool:
+def _may_be_one(a: City, b: City, by_geonames: bool = False) -> bool:
     if a.paper and b.paper:
         return False  # the paper's cities are told apart by the paper
     if _is_unit(a) != _is_unit(b):
@@ -109,8 +109,8 @@ def _may_be_one(a: City, b: City) -> bool:
     near = None not in (a.lat, b.lat) and (distance_km((a.lat, a.long), (b.lat, b.long)) <= NEAR_KM)
     if a.iso2 and b.iso2 and a.iso2 != b.iso2 and not (a.country_from or b.country_from):
         # one place under two codes (Mariehamn AX and FI, Yalta RU and UA) only where both
-        # positions say so
-        return near
+        # positions say so, and the position is not the shared GeoNames entry's own
+        return near and not by_geonames
     if a.qid and b.qid and None not in (a.lat, b.lat):
         return near
     return True
