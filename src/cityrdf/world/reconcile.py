@@ -22,6 +22,8 @@ from cityrdf.world.sources import Statement
 XSD = PREFIXES["xsd"]
 RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 OWL_SAME_AS = ox.NamedNode(PREFIXES["owl"] + "sameAs")
+EXACT_MATCH = ox.NamedNode(PREFIXES["skos"] + "exactMatch")
+GEONAMES = "https://sws.geonames.org/"  # the paper's cities link GeoNames so (P1566's formatter)
 PROV_DERIVED = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
 DCTERMS_DATE = ox.NamedNode(PREFIXES["dcterms"] + "date")
 WD = PREFIXES["wd"]
@@ -123,6 +125,8 @@ class Writer:
             out.append(ox.Quad(s, COUNTRY_OF, n(countries[city.iso2]), g))
         if city.qid:
             out.append(ox.Quad(s, OWL_SAME_AS, n(WD + city.qid), g))
+        if city.geonames and not city.paper:  # the paper's graph links its own cities
+            out.append(ox.Quad(s, EXACT_MATCH, n(f"{GEONAMES}{city.geonames}/"), g))
         if city.lat is not None:
             out.append(ox.Quad(s, LAT, _decimal(city.lat), g))
             out.append(ox.Quad(s, LONG, _decimal(city.long), g))

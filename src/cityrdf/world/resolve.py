@@ -9,6 +9,7 @@ kept as an SSSOM-style mapping with its evidence; ambiguous names go to the revi
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -16,9 +17,10 @@ import pyoxigraph as ox
 
 from cityrdf.link import NEAR_KM, distance_km, read_places
 from cityrdf.namespaces import CRID, sparql_prologue
-from cityrdf.text import ascii_key, name_key, slug
+from cityrdf.text import name_key, slug
 from cityrdf.wikidata import qid as qid_of
-from cityrdf.world.names import Index, Place, iso2_of
+from cityrdf.world.names import Index, Place, iso2_of, keys, short_name, us_states
+from cityrdf.world.qualified import QualifiedName, number_key, parse, unit_of_label
 from cityrdf.world.sources import PlaceRef
 
 # A namesake this many times more populous is the city a list of twin towns means (link.py too).
@@ -35,6 +37,10 @@ class City:
     long: float | None = None
     population: int = 0
     paper: bool = False
+    geonames: str | None = None
+    # how the country was found: "" (a source or gazetteer gave it), "label" (a namesake of a
+    # crawl label: the weakest evidence, which a partner row's own country overrides)
+    country_from: str = ""
 
 
 @dataclass
@@ -96,13 +102,16 @@ class Resolver:
             known = self.index.by_qid.get(q) if q else None
             if known:
                 city.lat, city.long, city.population = known.lat, known.long, known.population
+                city.geonames = known.geonames
             if place.country_code:
                 entry = Place("paper", place.label_en, place.country_code, q, iri=place.iri)
                 self.index.add(entry, [t for t, _ in place.names()])
 
     # -- by QID ---------------------------------------------------------------------------
 
-    def by_qid(self, ref: PlaceRef, labels: dict[str, str], point=None) -> City:
+    def by_qid(self, ref: PlaceRef, labels: dict[str, str], point=None, place=None) -> City:
+        """The city of a QID; `point` (lat, long) or `place` (a gazetteer entry found for it
+        by name) add what the city does not have yet: position, population, GeoNames ID."""
         iri = self.paper_by_qid.get(ref.qid) or str(CRID[f"city/wd/{ref.qid}"])
         city = self.cities.get(iri)
         if city is None:
@@ -112,31 +121,60 @@ class Resolver:
         known = self.index.by_qid.get(ref.qid)
         if known is not None:
             city.labels.setdefault("en", known.name)
-            city.iso2 = city.iso2 or known.iso2
-            if city.lat is None:
-                city.lat, city.long, city.population = known.lat, known.long, known.population
-        if ref.iso2 and not city.iso2:
-            city.iso2 = ref.iso2
+            if not city.iso2 or city.country_from:
+                city.iso2, city.country_from = known.iso2, ""
+            carry(known, city)
+        if ref.iso2 and (not city.iso2 or city.country_from):
+            city.iso2, city.country_from = ref.iso2, ""
+        if place is not None:
+            carry(place, city)
         if point and city.lat is None:
             city.lat, city.long = point
         return city
 
     def country_from_labels(self) -> int:
-        """Cities known by QID only (the 2016 crawl): the country of a GeoNames or Natural Earth
-        namesake of a label, when the namesakes agree or one dominates. Returns how many."""
+        """Cities known by QID only (the 2016 crawl): a label that is a country's name is that
+        country (Tonga); else the country of the GeoNames or Natural Earth places whose *main*
+        name is the label (never an alternate name alone), when they agree or one dominates;
+        a label naming a unit ("Kreis Herford") gives its name's country only. Returns how many;
+        such a country yields to the country a partner row prints."""
         found = 0
         for city in self.cities.values():
             if city.iso2 or not city.qid:
                 continue
             for text in city.labels.values():
-                biggest: dict[str, int] = {}
-                for place in self.index.find(text, None):
-                    biggest[place.iso2] = max(biggest.get(place.iso2, 0), place.population)
-                ranked = sorted(biggest.items(), key=lambda kv: -kv[1])
+                country = iso2_of(text)
+                if country and name_key(short_name(country)) == name_key(text):
+                    city.iso2, city.country_from = country, "label"
+                    found += 1
+                    break
+                # "Buba (Guinea-Bissau)", "Niles (Illinois)": the label names its country
+                # ("Kreis Herford": the unit's name gives its country, never its position)
+                qualified = parse(text)
+                unit = qualified.kind == "unit"
+                within = None if unit else _country_of_qualifier(qualified.qualifier)
+                wanted = keys(qualified.head)
+                namesakes = [
+                    place
+                    for place in self.index.find(qualified.head, within)
+                    if place.origin != "wikidata-2016" and keys(place.name) & wanted
+                ]
+                if within and not namesakes:
+                    city.iso2, city.country_from = within, "label"
+                    found += 1
+                    break
+                biggest: dict[str, Place] = {}
+                for place in namesakes:
+                    if place.population >= biggest.get(place.iso2, place).population:
+                        biggest[place.iso2] = place
+                ranked = sorted(biggest.values(), key=lambda p: -p.population)
                 if ranked and (
-                    len(ranked) == 1 or ranked[0][1] >= DOMINANCE * max(ranked[1][1], 1)
+                    len(ranked) == 1
+                    or ranked[0].population >= DOMINANCE * max(ranked[1].population, 1)
                 ):
-                    city.iso2 = ranked[0][0]
+                    city.iso2, city.country_from = ranked[0].iso2, "label"
+                    if not unit and len(namesakes) == 1:  # the one place of that name
+                        carry(namesakes[0], city)
                     found += 1
                     break
         return found
@@ -151,11 +189,32 @@ class Resolver:
             self.review += [review] if review else []
         return self._names[key][0]
 
+    def qualified(self, name: str, iso2: str | None) -> QualifiedName:
+        """The name's head and qualifier; a qualifier in parentheses that is the main name of a
+        place of the country makes the name a part of that place ("Achim (Börßum)")."""
+
+        def is_place(text: str) -> bool:
+            wanted = keys(text)
+            return any(
+                keys(p.name) & wanted
+                for p in self.index.find(text, iso2)
+                if p.origin in ("natural-earth", "geonames", "paper")
+            )
+
+        return parse(name, is_place if iso2 else None)
+
     def _resolve_name(self, source: str, ref: PlaceRef):
         iso2 = iso2_of(ref.country) if ref.country else None
         if iso2 is None:
             review = Review(source, ref.name, ref.country, "country not recognised", "")
             return self._unresolved(ref, None), None, review
+        qualified = self.qualified(ref.name, iso2)
+        if qualified.names_its_unit:
+            # A gazetteer of towns would give the town that lends the unit its name: left to
+            # the crawl's rows of the same pair (by_partner) or unresolved.
+            what = qualified.unit or f"part of {qualified.parent}"
+            review = Review(source, ref.name, ref.country, f"names a unit: {what}", "")
+            return self._unresolved(ref, iso2, qualified), None, review
         matched, candidates = next(
             (
                 (name, found)
@@ -164,6 +223,9 @@ class Resolver:
             ),
             (ref.name, []),
         )
+        state = _state_of(ref.name, iso2)
+        if state:  # "Coventry, Rhode Island": only the places of that state
+            candidates = [p for p in candidates if p.admin1 in state or p.origin == "paper"]
         paper = {p.iri for p in candidates if p.origin == "paper"}
         if len(paper) == 1:
             city = self.cities[paper.pop()]
@@ -182,24 +244,73 @@ class Resolver:
         if len(identities) > 1:
             evidence += f"; the most populous of {len(identities)} namesakes ({best.population:,})"
         if best.qid:
-            city = self.by_qid(PlaceRef(best.qid, iso2=iso2), {"en": ref.name})
+            city = self.by_qid(PlaceRef(best.qid, iso2=iso2), {"en": ref.name}, place=best)
             confidence = 0.9 if len(identities) == 1 else 0.8
         else:
             city = self._unresolved(ref, iso2)
-            city.lat, city.long, city.population = best.lat, best.long, best.population
+            carry(best, city)
             evidence += f" (GeoNames {best.geonames}, no QID known)"
             confidence = 0.7
         return city, self._mapping(source, ref, city, evidence, confidence), None
 
+    # -- by the crawl's row of the same pair -------------------------------------------------
+
+    def by_partner(self, source: str, ref: PlaceRef, found: City, partner: City, twins) -> City:
+        """The city a list's name means, told by its partner: when the 2016 crawl twins the
+        partner with exactly one item whose label is the name (at the name's level: a district
+        for "Herford (district)"), that item is the place; the row's own country then replaces
+        a country guessed from a label. `twins` maps a city's IRI to its partners in the crawl.
+        Returns `found` (the name's resolution alone) when the crawl says nothing else."""
+        partners = twins.get(partner.iri, ())
+        if not partners or found.iri in partners:
+            return found
+        iso2 = iso2_of(ref.country) if ref.country else None
+        qualified = self.qualified(ref.name, iso2)
+        fitting = [
+            fit
+            for iri in sorted(partners)
+            if _same_country(self.cities[iri], iso2)
+            and (fit := _label_fits(qualified, self.cities[iri]))
+        ]
+        exact = [c for c, how in fitting if how == "exact"]
+        chosen = exact or ([c for c, _ in fitting] if found.qid is None else [])
+        if len(chosen) != 1:
+            return found
+        city = chosen[0]
+        if iso2 and (not city.iso2 or city.country_from):
+            city.iso2, city.country_from = iso2, ""
+        if found.qid is None and not qualified.names_its_unit and not _names_a_unit(city):
+            carry(found, city)
+        label = next(iter(city.labels.values()), city.qid)
+        evidence = (
+            f"the 2016 crawl twins {partner.qid or partner.iri} with {city.qid} ({label!r}),"
+            f" the only partner of that name"
+        )
+        self.mappings.append(
+            Mapping(
+                source,
+                ref.name,
+                ref.country,
+                city.iri,
+                city.qid or "",
+                "semapv:CompositeMatching",
+                0.9 if exact else 0.8,
+                evidence,
+            )
+        )
+        return city
+
     def _identities(self, name: str, candidates: list[Place]) -> dict[str, Place]:
         """One place per real place: GeoNames entries join their Natural Earth twin (its QID);
         places whose main name is the name asked for are preferred to alternate-name matches."""
-        wanted = {name_key(name), ascii_key(name)}
-        main = [p for p in candidates if {name_key(p.name), ascii_key(p.name)} & wanted]
+        wanted = keys(name)
+        main = [p for p in candidates if keys(p.name) & wanted]
         out: dict[str, Place] = {}
         for place in main or candidates:
             twin = self.index.by_geonames.get(place.geonames) if place.geonames else None
-            if place.qid is None and twin is not None and twin.qid:
+            # Natural Earth gives a few places the GeoNames ID of a namesake abroad (Colombo in
+            # Sri Lanka has Colombo in Brazil's): a twin is one only in the same country
+            if place.qid is None and twin is not None and twin.qid and twin.iso2 == place.iso2:
                 place = Place(
                     place.origin,
                     place.name,
@@ -221,8 +332,14 @@ class Resolver:
             merged = {with_qid[0]: dataclasses.replace(other, qid=with_qid[0])}
         return merged
 
-    def _unresolved(self, ref: PlaceRef, iso2: str | None) -> City:
-        iri = str(CRID[f"city/world/{(iso2 or 'xx').lower()}/{slug(ref.name) or 'unnamed'}"])
+    def _unresolved(self, ref: PlaceRef, iso2: str | None, qualified=None) -> City:
+        qualified = qualified or parse(ref.name)
+        # "Berlin – Reinickendorf" and "Reinickendorf (Berlin)": one part of one city, one IRI
+        name = ref.name
+        if qualified.parent:
+            inside = number_key(qualified.head).startswith(number_key(qualified.parent))
+            name = qualified.head if inside else f"{qualified.parent} {qualified.head}"
+        iri = str(CRID[f"city/world/{(iso2 or 'xx').lower()}/{slug(name) or 'unnamed'}"])
         city = self.cities.get(iri)
         if city is None:
             city = self.cities[iri] = City(iri, None, iso2, {"en": ref.name})
@@ -254,8 +371,9 @@ class Resolver:
 
 
 def name_variants(name: str) -> list[str]:
-    """The name as printed, then without a parenthesis ("Forchheim (district)"), then before a
-    comma ("Coventry, Rhode Island"): the lists' ways of telling namesakes apart."""
+    """The name as printed, then without a parenthesis that tells namesakes apart ("Halle
+    (Saale)"), then before a comma ("Coventry, Rhode Island"); a parenthesis that names a unit
+    or a part of a city never reaches here."""
     variants = [name, re.sub(r"\s*\(.*?\)\s*", " ", name).strip(), name.split(",")[0].strip()]
     return [v for i, v in enumerate(variants) if v and v not in variants[:i]]
 
@@ -280,6 +398,70 @@ def _same_places_merged(places: dict[str, Place]) -> dict[str, Place]:
         elif place.population > kept[near].population:
             kept[near] = dataclasses.replace(kept[near], population=place.population)
     return kept
+
+
+def _label_fits(qualified: QualifiedName, city: City):
+    """(city, "exact") when a label of `city` is the name at its level, (city, "near") when a
+    label is close to it (same digits, 80 % alike: "Maragheh" ~ "Maragha"), else None."""
+    wanted = keys(qualified.head)
+    for label in city.labels.values():
+        unit = unit_of_label(label)
+        if qualified.kind == "unit" and not unit:
+            continue  # a district's name never fits the town's label
+        if keys(unit[1] if unit else label) & wanted:
+            return city, "exact"
+    for label in city.labels.values():
+        unit = unit_of_label(label)
+        if qualified.kind == "unit" and not unit:
+            continue
+        theirs, ours = number_key(unit[1] if unit else label), number_key(qualified.head)
+        digits = "".join(c for c in theirs if c.isdigit())
+        if digits == "".join(c for c in ours if c.isdigit()) and _alike(theirs, ours) >= 0.8:
+            return city, "near"
+    return None
+
+
+def _names_a_unit(city: City) -> bool:
+    """A city whose label names a unit ("Royal Borough of Greenwich"): a town's GeoNames entry
+    found by its name is not its identifier."""
+    return any(unit_of_label(label) for label in city.labels.values())
+
+
+def _state_of(name: str, iso2: str) -> set[str]:
+    """The ways gazetteers write the US state after a name's comma ({"RI", "Rhode Island"}),
+    or an empty set."""
+    head, _, state = name.rpartition(",")
+    code = us_states().get(name_key(state.strip())) if head and iso2 == "US" else None
+    return {code, state.strip()} if code else set()
+
+
+def _country_of_qualifier(text: str) -> str | None:
+    """The country a label's parenthesis names: a country ("Guinea-Bissau", "Wales") or a state
+    of the United States ("Illinois"); else None."""
+    if not text:
+        return None
+    if name_key(text) in us_states():
+        return "US"
+    return iso2_of(text)
+
+
+def _alike(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _same_country(city: City, iso2: str | None) -> bool:
+    """Whether the city may be in the country a row prints (a country guessed from a label
+    may be wrong: Bethlehem guessed in Brazil)."""
+    return not iso2 or not city.iso2 or bool(city.country_from) or city.iso2 == iso2
+
+
+def carry(place: Place | City, city: City) -> None:
+    """What a gazetteer entry (or another node of the place) knows that the city does not yet:
+    position, population, GeoNames ID."""
+    if city.lat is None and place.lat is not None:
+        city.lat, city.long = place.lat, place.long
+    city.population = city.population or place.population
+    city.geonames = city.geonames or place.geonames
 
 
 def _dominant(places: list[Place]) -> Place | None:

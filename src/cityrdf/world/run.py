@@ -1,6 +1,6 @@
 """`cityrdf world import`: read the sources, resolve their cities, reconcile their pacts and write
-`world/{source}.nq` (one named graph each), `world/resolution.sssom.tsv` and `world/review.csv`,
-all or nothing."""
+`world/{source}.nq` (one named graph each), `world/resolution.sssom.tsv`, `world/merges.sssom.tsv`
+and `world/review.csv`, all or nothing."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from cityrdf import atomic, csvsafe, graph, paths
 from cityrdf.errors import BadInput
 from cityrdf.wikidata import WikidataClient
+from cityrdf.world import merge as merging
 from cityrdf.world.names import Index, add_geonames, read_natural_earth
 from cityrdf.world.reconcile import Pair, Writer
 from cityrdf.world.resolve import Resolver, Review
@@ -37,6 +38,7 @@ class SourceReport:
     pairs: int  # agreements
     cities: int
     cities_with_qid: int  # a QID or a city of the paper
+    cities_with_position: int
     triples: int
     skipped: int = 0  # statements whose two places resolved to one city
 
@@ -46,6 +48,7 @@ class Report:
     sources: list[SourceReport] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     review: int = 0
+    merges: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # what the import did without, said to the user
 
@@ -77,6 +80,7 @@ def run(
     cache_dir: Path | None = None,
     client: WikidataClient | None = None,
     now: dt.datetime | None = None,
+    merge: bool = True,
 ) -> Report:
     started = time.perf_counter()
     if wikidata_labels and not wikidata_pairs:
@@ -115,6 +119,10 @@ def run(
     resolver.country_from_labels()
     resolver.index_labelled_cities()
     resolved |= {s.name: _resolve(s, resolver) for s in read if s.name == "wikipedia"}
+    twins = _twins(pairs for name, (pairs, _) in resolved.items() if name != "wikipedia")
+    if "wikipedia" in resolved and twins:
+        resolved["wikipedia"] = _by_partners(resolved["wikipedia"], resolver, twins)
+    merges = _merged(resolved, resolver) if merge else []
     for source in read:
         resolver.review += [
             Review(source.name, text, "", f"line {line} not stated: {reason}", "")
@@ -138,6 +146,7 @@ def run(
         )
         files[out_dir / f"{source.name}.nq"] = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
         with_qid = sum(1 for c in cities.values() if c.qid or c.paper)
+        with_position = sum(1 for c in cities.values() if c.lat is not None)
         report.sources.append(
             SourceReport(
                 source.name,
@@ -145,16 +154,18 @@ def run(
                 len(agreements),
                 len(cities),
                 with_qid,
+                with_position,
                 len(set(quads)),
                 skipped,
             )
         )
     files[out_dir / "resolution.sssom.tsv"] = _sssom(resolver).encode("utf-8")
     files[out_dir / "review.csv"] = _review(resolver).encode("utf-8")
+    files[out_dir / "merges.sssom.tsv"] = merging.merges_tsv(merges).encode("utf-8")
     with ExitStack() as renames:  # the renames run only once every file is written
         for path, content in files.items():
             renames.enter_context(atomic.replacing(path)).write_bytes(content)
-    report.files, report.review = list(files), len(resolver.review)
+    report.files, report.review, report.merges = list(files), len(resolver.review), len(merges)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -173,6 +184,81 @@ def _resolve(source: Source, resolver: Resolver) -> tuple[list[Pair], int]:
             continue
         pairs.append(Pair(statement, a, b))
     return pairs, skipped
+
+
+def _twins(pair_lists) -> dict[str, set[str]]:
+    """City IRI -> its partners' IRIs, in the sources that give QIDs."""
+    twins: dict[str, set[str]] = {}
+    for pairs in pair_lists:
+        for pair in pairs:
+            twins.setdefault(pair.a.iri, set()).add(pair.b.iri)
+            twins.setdefault(pair.b.iri, set()).add(pair.a.iri)
+    return twins
+
+
+def _by_partners(resolved, resolver: Resolver, twins) -> tuple[list[Pair], int]:
+    """Each side of each row again, told by its partner (Resolver.by_partner); twice, since a
+    side found so can tell its own partner in turn. Then one name of one country is one place
+    in a list: rows that their partner could not tell follow the rows it told, when those agree
+    on one city and the name alone was not ambiguous ("Greenwich, England" is the borough)."""
+    pairs, skipped = resolved
+    told: dict[tuple[str, str], set[str]] = {}
+    ambiguous = {(r.name, r.country) for r in resolver.review if r.reason.startswith("ambiguous")}
+    for _ in range(2):
+        for pair in pairs:
+            s = pair.statement
+            for ref, side in ((s.a, "a"), (s.b, "b")):
+                found, other = getattr(pair, side), pair.b if side == "a" else pair.a
+                city = resolver.by_partner(s.source, ref, found, other, twins)
+                if city is not found:
+                    setattr(pair, side, city)
+                    told.setdefault((ref.name, ref.country), set()).add(city.iri)
+        for pair in pairs:
+            s = pair.statement
+            for ref, side in ((s.a, "a"), (s.b, "b")):
+                cities = told.get((ref.name, ref.country), set())
+                alone = (ref.name, ref.country) not in ambiguous
+                if len(cities) == 1 and alone and getattr(pair, side).qid is None:
+                    setattr(pair, side, resolver.cities[next(iter(cities))])
+    # a name to review no longer when every row of it found its item
+    left = {
+        (pair.statement.source, ref.name, ref.country)
+        for pair in pairs
+        for ref, city in ((pair.statement.a, pair.a), (pair.statement.b, pair.b))
+        if city.qid is None
+    }
+    resolver.review = [
+        r
+        for r in resolver.review
+        if r.source != "wikipedia" or not r.country or (r.source, r.name, r.country) in left
+    ]
+    kept = [p for p in pairs if p.a.iri != p.b.iri]
+    return kept, skipped + len(pairs) - len(kept)
+
+
+def _merged(resolved, resolver: Resolver) -> list[merging.Merge]:
+    """Duplicate nodes merged (merge.find_merges) in every source's pairs and in the mappings."""
+    every = [(p.a.iri, p.b.iri) for pairs, _ in resolved.values() for p in pairs]
+    merges = merging.find_merges(resolver.cities, every)
+    kept_of = {}
+    for m in merges:
+        merging.absorb(m.kept, m.merged)
+        kept_of[m.merged.iri] = m.kept
+    for iri, city in list(kept_of.items()):
+        while city.iri in kept_of:  # a node merged into one merged later
+            city = kept_of[city.iri]
+        kept_of[iri] = city
+    for name, (pairs, skipped) in resolved.items():
+        for pair in pairs:
+            pair.a, pair.b = kept_of.get(pair.a.iri, pair.a), kept_of.get(pair.b.iri, pair.b)
+        kept = [p for p in pairs if p.a.iri != p.b.iri]
+        resolved[name] = (kept, skipped + len(pairs) - len(kept))
+    for mapping in resolver.mappings:
+        if mapping.target in kept_of:
+            city = kept_of[mapping.target]
+            mapping.evidence += f"; merged into {city.iri.rsplit('/id/', 1)[-1]}"
+            mapping.target, mapping.qid = city.iri, city.qid or ""
+    return merges
 
 
 def _origin(origin: str) -> str:
@@ -209,9 +295,11 @@ def _sssom(resolver: Resolver) -> str:
     writer = csvsafe.writer(out, delimiter="\t", lineterminator="\n")
     writer.writerow(SSSOM_COLUMNS)
     crid = "https://w3id.org/cityrdf/id/"
-    for m in sorted(resolver.mappings, key=lambda m: (m.source, m.target, m.name)):
-        if not m.qid:
+    seen = set()
+    for m in sorted(resolver.mappings, key=lambda m: (m.source, m.target, m.name, m.evidence)):
+        if not m.qid or (m.source, m.name, m.country, m.target) in seen:
             continue
+        seen.add((m.source, m.name, m.country, m.target))
         writer.writerow(
             [
                 "crid:" + m.target[len(crid) :],
@@ -242,18 +330,30 @@ def print_summary(report: Report) -> None:
     from rich.table import Table
 
     table = Table(title=f"cityrdf world import ({report.seconds:.1f} s)")
-    for column in ("source", "statements", "pacts", "cities", "with QID", "triples", "self-pairs"):
+    columns = ("source", "statements", "pacts", "cities", "with QID", "with position", "triples")
+    for column in (*columns, "self-pairs"):
         table.add_column(column)
     for s in report.sources:
         table.add_row(
             s.source,
             *(
                 f"{v:,}"
-                for v in (s.statements, s.pairs, s.cities, s.cities_with_qid, s.triples, s.skipped)
+                for v in (
+                    s.statements,
+                    s.pairs,
+                    s.cities,
+                    s.cities_with_qid,
+                    s.cities_with_position,
+                    s.triples,
+                    s.skipped,
+                )
             ),
         )
     console = Console()
     console.print(table)
-    console.print(f"names to review: {report.review}; wrote " + ", ".join(map(str, report.files)))
+    console.print(
+        f"names to review: {report.review}; duplicate nodes merged: {report.merges}; wrote "
+        + ", ".join(map(str, report.files))
+    )
     for note in report.notes:
         print(f"warning: {note}", file=sys.stderr)

@@ -1,0 +1,76 @@
+"""Which nodes `find_merges` takes for one place: one name at one level sharing two partners."""
+
+from __future__ import annotations
+
+from cityrdf.world.merge import find_merges, merges_tsv
+from cityrdf.world.resolve import City
+
+CRID = "https://w3id.org/cityrdf/id/city/"
+
+
+def city(path: str, label: str, iso2: str | None = "DE", qid: str | None = None) -> City:
+    return City(CRID + path, qid, iso2, {"en": label})
+
+
+def twinned(node: City, *partners: str) -> list[tuple[str, str]]:
+    return [(node.iri, CRID + p) for p in partners]
+
+
+def graph(pairs: list[tuple[str, str]], *nodes: City) -> dict[str, City]:
+    """The nodes and their partners (each partner its own place, named by its IRI's last part)."""
+    cities = {c.iri: c for c in nodes}
+    for _, partner in pairs:
+        path = partner.removeprefix(CRID)
+        cities.setdefault(partner, City(partner, labels={"en": path}))
+    return cities
+
+
+def test_a_name_node_sharing_two_partners_with_the_crawls_item_is_merged_into_it():
+    item = city("wd/Q2392504", "Barreiro", "PT", "Q2392504")
+    node = city("world/pt/barreiro", "Barreiro", "PT")
+    pairs = twinned(item, "wd/Q170415", "wd/Q580") + twinned(node, "wd/Q170415", "wd/Q580")
+    merges = find_merges(graph(pairs, item, node), pairs)
+    assert [(m.merged.iri, m.kept.iri, len(m.shared)) for m in merges] == [(node.iri, item.iri, 2)]
+    assert "one name (barreiro) and 2 shared partners" in merges_tsv(merges)
+
+
+def test_one_shared_partner_a_district_and_its_town_or_two_parents_parts_are_never_merged():
+    town = city("wd/Q3971", "Herford", qid="Q3971")
+    district = city("world/de/herford-district", "Herford (district)")
+    bispingen = city("world/de/bispingen-behringen", "Behringen (Bispingen)")
+    hainich = city("world/de/horselberg-hainich-behringen", "Behringen (Hörselberg-Hainich)")
+    lone = city("world/de/herford", "Herford")
+    shared = ("world/be/beringen", "world/ch/beringen", "world/lu/mersch-beringen")
+    pairs = (
+        twinned(town, *shared)
+        + twinned(district, *shared)
+        + twinned(bispingen, *shared)
+        + twinned(hainich, *shared)
+        + twinned(lone, "world/be/beringen")
+    )
+    assert find_merges(graph(pairs, town, district, bispingen, hainich, lone), pairs) == []
+
+
+def test_two_cities_in_different_countries_are_never_merged():
+    ours = city("world/de/soest", "Soest", "DE")
+    theirs = city("world/nl/soest", "Soest", "NL")
+    pairs = twinned(ours, "wd/Q1", "wd/Q2") + twinned(theirs, "wd/Q1", "wd/Q2")
+    assert find_merges(graph(pairs, ours, theirs), pairs) == []
+
+
+def test_a_district_and_its_town_of_one_geonames_entry_are_never_merged():
+    town = city("wd/Q6874", "Rastatt", qid="Q6874")
+    district = city("wd/Q8182", "Landkreis Rastatt", qid="Q8182")
+    town.geonames = district.geonames = "2850257"
+    pairs = twinned(town, "wd/Q1") + twinned(district, "wd/Q2")
+    assert find_merges(graph(pairs, town, district), pairs) == []
+
+
+def test_one_place_under_two_country_codes_is_merged_only_where_both_positions_agree():
+    crawl = city("wd/Q1", "Mariehamn", "FI", "Q1")
+    row = city("world/ax/mariehamn", "Mariehamn", "AX")
+    crawl.lat, crawl.long, row.lat, row.long = 60.097, 19.935, 60.0973, 19.9348
+    pairs = twinned(crawl, "wd/Q2", "wd/Q3") + twinned(row, "wd/Q2", "wd/Q3")
+    assert [m.merged.iri for m in find_merges(graph(pairs, crawl, row), pairs)] == [row.iri]
+    row.lat, row.long = 6.9, 79.8  # a namesake far away
+    assert find_merges(graph(pairs, crawl, row), pairs) == []
