@@ -8,11 +8,14 @@ features foretell a pact the graph does not show yet. Nothing else goes into tra
 from __future__ import annotations
 
 import hashlib
+import itertools
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
+from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 from sklearn.pipeline import make_pipeline
@@ -32,6 +35,9 @@ def single_thread() -> threadpool_limits:
 
 BASELINES = ("random", "preferential_attachment", "common_neighbours", "adamic_adar", "distance")
 KINDS = ("boosted", "logistic")
+BACKGROUND_PAIRS = 24  # reference pairs of the attribution: more is steadier and slower
+CALIBRATION_CITIES = 150
+CALIBRATION_NEGATIVES = 400  # per city, weighted back to all its candidates
 
 
 def baseline_scores(name: str, features: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -96,6 +102,44 @@ def training_set(
 
 
 @dataclass
+class HeldOutPairs:
+    features: np.ndarray
+    labels: np.ndarray
+    weights: np.ndarray  # a drawn negative stands for this many candidates
+
+
+def held_out_pairs(world: World, seed: int, holdout: float = 0.2) -> HeldOutPairs:
+    """Hide `holdout` of the pacts; for up to CALIBRATION_CITIES cities with a hidden pact, the
+    hidden partners and a weighted draw of all other non-partners, with features of the rest."""
+    rng = np.random.default_rng(seed)
+    pacts = sorted(tuple(sorted(e)) for e in world.graph.edges)
+    chosen = rng.choice(len(pacts), size=max(1, round(holdout * len(pacts))), replace=False)
+    hidden = {frozenset(pacts[i]) for i in chosen}
+    visible = world.without(hidden)
+    table = PairFeatures(visible)
+    hidden_partners: dict[str, set[str]] = {}
+    for a, b in (tuple(sorted(p)) for p in hidden):
+        hidden_partners.setdefault(a, set()).add(b)
+        hidden_partners.setdefault(b, set()).add(a)
+    sources = sorted(hidden_partners)
+    if len(sources) > CALIBRATION_CITIES:
+        sources = sorted(rng.choice(sources, size=CALIBRATION_CITIES, replace=False))
+    rows, labels, weights = [], [], []
+    for source in sources:
+        i = table.index[source]
+        matrix = table.for_city(i)
+        positives = [table.index[k] for k in sorted(hidden_partners[source])]
+        allowed = np.ones(table.size, dtype=bool)
+        allowed[[i, *positives, *(table.index[k] for k in visible.partners(source))]] = False
+        pool = np.flatnonzero(allowed)
+        drawn = rng.choice(pool, size=min(CALIBRATION_NEGATIVES, len(pool)), replace=False)
+        rows += [matrix[positives], matrix[drawn]]
+        labels += [1] * len(positives) + [0] * len(drawn)
+        weights += [1.0] * len(positives) + [len(pool) / max(len(drawn), 1)] * len(drawn)
+    return HeldOutPairs(np.vstack(rows), np.asarray(labels), np.asarray(weights))
+
+
+@dataclass
 class Ranker:
     """A fitted ranker over FEATURES minus `dropped` (the ablation study drops some)."""
 
@@ -108,6 +152,9 @@ class Ranker:
     training_pacts: int = 0
     training_digest: str = ""  # SHA-256 of the training examples: what, exactly, it learned from
     hidden_pacts: set[frozenset[str]] = field(default_factory=set)
+    calibration: IsotonicRegression | None = None
+    calibration_pairs: int = 0  # held-out pairs the calibration was read from
+    background: np.ndarray | None = None  # typical non-partner pairs: attribution's reference
 
     @property
     def used(self) -> list[int]:
@@ -124,6 +171,7 @@ class Ranker:
             "trainingPacts": self.training_pacts,
             "hiddenPacts": len(self.hidden_pacts),
             "trainingDigest": self.training_digest,
+            "calibrationPairs": self.calibration_pairs,
         }
 
     def fit(self, world: World) -> Ranker:
@@ -155,7 +203,60 @@ class Ranker:
             )
         with single_thread():
             self.estimator.fit(x, data.labels)
+        rng = np.random.default_rng(self.seed)
+        negatives = np.flatnonzero(data.labels == 0)
+        drawn = rng.choice(negatives, size=min(BACKGROUND_PAIRS, len(negatives)), replace=False)
+        self.background = data.features[np.sort(drawn)]
+        self.calibrate(world)
         return self
+
+    def calibrate(self, world: World) -> None:
+        """Isotonic map from the model's score to the share of pairs so scored that are pacts the
+        graph hides, read on pacts hidden with another seed against every other candidate of
+        their cities (not the training sample's 1 : `negatives` ratio), so it is a real rate."""
+        data = held_out_pairs(world, self.seed + 2, self.holdout)
+        self.calibration_pairs = int(data.labels.size)
+        self.calibration = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+        self.calibration.fit(self.score(data.features), data.labels, sample_weight=data.weights)
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        """Calibrated: of held-out pairs scored like these, the share that were hidden pacts."""
+        return self.calibration.predict(self.score(features))
+
+    def log_odds(self, features: np.ndarray) -> np.ndarray:
+        with single_thread():
+            return self.estimator.decision_function(features[:, self.used])
+
+    def contributions(self, features: np.ndarray) -> np.ndarray:
+        """Rows × CRITERIA: each criterion's exact Shapley share of the model's log-odds for the
+        pair over the mean log-odds of typical non-partner pairs (`background`); a row sums to
+        that difference. Features are switched in and out by criterion, as groups."""
+        groups = [[FEATURES.index(f) for f in c.features] for c in CRITERIA]
+        n = len(groups)
+        masks = np.array(list(itertools.product((0, 1), repeat=n)), dtype=bool)  # coalitions
+        rows, width = len(features), features.shape[1]
+        mixed = np.broadcast_to(
+            self.background, (len(masks), rows, *self.background.shape)
+        ).copy()  # coalition × pair × reference pair × feature
+        for m, mask in enumerate(masks):
+            columns = [j for g, on in zip(groups, mask, strict=True) if on for j in g]
+            mixed[m][:, :, columns] = features[:, None, columns]
+        value = (
+            self.log_odds(mixed.reshape(-1, width)).reshape(len(masks), rows, -1).mean(axis=2).T
+        )  # pair × coalition
+        index = {tuple(mask): m for m, mask in enumerate(masks)}
+        size = masks.sum(axis=1)
+        weight = np.array(
+            [math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n) for k in range(n)]
+        )
+        shares = np.zeros((len(features), n))
+        for m, mask in enumerate(masks):
+            for g in range(n):
+                if not mask[g]:
+                    with_g = list(mask)
+                    with_g[g] = True
+                    shares[:, g] += weight[size[m]] * (value[:, index[tuple(with_g)]] - value[:, m])
+        return shares
 
     def score(self, features: np.ndarray) -> np.ndarray:
         with single_thread():

@@ -1,0 +1,83 @@
+"""The ranker of one world layer, fitted once and kept beside it (`world/opportunities-KIND.pickle`)
+for as long as the files it was fitted on are unchanged, so that a city is answered in seconds.
+
+The key is the SHA-256 of every input (the world layer's N-Quads files and the project graph's
+sources) with the model's kind and the layout of what is stored: a changed byte refits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from cityrdf import atomic, graph, paths
+from cityrdf.opportunities import store
+from cityrdf.opportunities.features import PairFeatures
+from cityrdf.opportunities.model import World
+from cityrdf.opportunities.ranker import Ranker
+
+LAYOUT = 1  # raise when Fitted or what it holds changes shape: older files are then refitted
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Fitted:
+    """A world, its feature matrices, the ranker fitted on it and the inputs they came from."""
+
+    key: str
+    inputs: dict[str, str]  # world file name → "sha256:…", as the provenance records them
+    world: World
+    table: PairFeatures
+    ranker: Ranker
+    weights: dict[str, float]  # criterion → share of average precision lost when shuffled
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return "sha256:" + digest.hexdigest()
+
+
+def model_path(world_dir: Path | None, kind: str) -> Path:
+    return (paths.WORLD_DIR if world_dir is None else world_dir) / f"opportunities-{kind}.pickle"
+
+
+def key_of(inputs: dict[str, str], kind: str) -> str:
+    project = {f"{p.parent.name}/{p.name}": sha256(p) for p in graph.source_files()}
+    text = json.dumps(
+        {"layout": LAYOUT, "kind": kind, "world": inputs, "project": project}, sort_keys=True
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def fitted(world_dir: Path | None = None, kind: str = "boosted") -> Fitted:
+    """The stored fit when its key matches the inputs as they are now, else a new fit (stored)."""
+    files = store.world_files(world_dir)
+    inputs = {f.name: sha256(f) for f in files}
+    key = key_of(inputs, kind)
+    path = model_path(world_dir, kind)
+    if path.is_file():
+        try:
+            with path.open("rb") as f:
+                kept = pickle.load(f)  # written by this module only, beside the world layer
+            if isinstance(kept, Fitted) and kept.key == key:
+                return kept
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError) as err:
+            log.info("refitting: %s is unreadable (%s)", path, err)
+    world = store.world_model(store.load(world_dir))  # BadInput when there is no world layer
+    ranker = Ranker(kind=kind).fit(world)
+    made = Fitted(key, inputs, world, PairFeatures(world), ranker, ranker.criterion_weights(world))
+    atomic.write_bytes(path, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+    return made
+
+
+def fit_world(world: World, kind: str = "boosted") -> Fitted:
+    """A fit of a world held in memory (nothing stored): for tests and the benchmark."""
+    ranker = Ranker(kind=kind).fit(world)
+    return Fitted("", {}, world, PairFeatures(world), ranker, ranker.criterion_weights(world))
