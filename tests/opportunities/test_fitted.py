@@ -3,6 +3,8 @@ input file (one byte) or an unreadable stored fit makes a new one."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from cityrdf.opportunities import command, fitted
@@ -40,6 +42,13 @@ def test_a_changed_world_file_refits(world_dir, refits):
     second = fitted.fitted(world_dir)
     assert len(refits) == 2 and second.key != first.key
     assert second.inputs["wikipedia.nq"] != first.inputs["wikipedia.nq"]
+
+
+def test_a_touched_but_unchanged_file_keeps_the_fit(world_dir, refits):
+    first = fitted.fitted(world_dir)
+    source = world_dir / "wikipedia.nq"
+    os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 10**9))
+    assert fitted.fitted(world_dir).key == first.key and len(refits) == 1
 
 
 def test_an_unreadable_stored_fit_is_replaced(world_dir, refits):

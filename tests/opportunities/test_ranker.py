@@ -46,8 +46,8 @@ def test_probability_is_monotone_in_the_score_and_keeps_the_held_out_rate(fitted
     probability = ranker.probability(held_out.features)
     assert np.all(np.diff(probability[np.argsort(scores, kind="stable")]) >= -1e-12)
     assert ((probability >= 0) & (probability <= 1)).all()
-    # Isotonic regression keeps the weighted mean: the rate among all candidates, not the 1:100
-    # draw the model was trained on.
+    # A logistic fit with an intercept keeps the weighted mean: the rate among all candidates, not
+    # the 1:100 draw the model was trained on.
     rate = np.average(held_out.labels, weights=held_out.weights)
-    assert np.average(probability, weights=held_out.weights) == pytest.approx(rate, rel=1e-6)
+    assert np.average(probability, weights=held_out.weights) == pytest.approx(rate, rel=1e-3)
     assert rate < 0.05

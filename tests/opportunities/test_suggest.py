@@ -67,7 +67,10 @@ def test_flags_say_one_shared_partner_and_partners_in_the_same_country(world_and
     said = [f for f in lonely.flags if f.startswith("already partnered with")]
     assert bool(said) == bool(compatriots)
     if compatriots:
-        assert said[0].startswith(f"already partnered with {len(compatriots)} other Country 0")
+        city = "city" if len(compatriots) == 1 else "cities"
+        assert said[0].startswith(
+            f"already partnered with {len(compatriots)} other {city} of Country 0"
+        )
 
 
 def test_each_suggestion_carries_every_criterion_contribution(world_and_ranker):

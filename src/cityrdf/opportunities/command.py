@@ -43,7 +43,7 @@ COLUMNS = (
 NOTES = (
     (
         "probability: of held-out pairs the model scored alike, the share that were pacts the "
-        "graph hid (isotonic calibration); a rate among all candidates, so small numbers are expected"
+        "graph hid (Platt calibration); a rate among all candidates, so small numbers are expected"
     ),
     (
         "contribution: each criterion's exact Shapley share of the model's log-odds for the pair "

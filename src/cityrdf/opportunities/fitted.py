@@ -20,7 +20,7 @@ from cityrdf.opportunities.features import PairFeatures
 from cityrdf.opportunities.model import World
 from cityrdf.opportunities.ranker import Ranker
 
-LAYOUT = 1  # raise when Fitted or what it holds changes shape: older files are then refitted
+LAYOUT = 2  # raise when Fitted or what it holds changes shape: older files are then refitted
 log = logging.getLogger(__name__)
 
 
@@ -34,6 +34,7 @@ class Fitted:
     table: PairFeatures
     ranker: Ranker
     weights: dict[str, float]  # criterion → share of average precision lost when shuffled
+    stats: dict[str, tuple[int, int]] | None = None  # path → (size, mtime_ns) of every input
 
 
 def sha256(path: Path) -> str:
@@ -56,23 +57,36 @@ def key_of(inputs: dict[str, str], kind: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def stats_of(files: list[Path]) -> dict[str, tuple[int, int]]:
+    """Size and modification time of each file: when none changed, their digests are as stored
+    (git's index makes the same bet)."""
+    return {str(f): (f.stat().st_size, f.stat().st_mtime_ns) for f in files}
+
+
 def fitted(world_dir: Path | None = None, kind: str = "boosted") -> Fitted:
     """The stored fit when its key matches the inputs as they are now, else a new fit (stored)."""
     files = store.world_files(world_dir)
-    inputs = {f.name: sha256(f) for f in files}
-    key = key_of(inputs, kind)
+    stats = stats_of(files + graph.source_files())
     path = model_path(world_dir, kind)
+    kept = None
     if path.is_file():
         try:
             with path.open("rb") as f:
                 kept = pickle.load(f)  # written by this module only, beside the world layer
-            if isinstance(kept, Fitted) and kept.key == key:
-                return kept
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError) as err:
             log.info("refitting: %s is unreadable (%s)", path, err)
+    if isinstance(kept, Fitted) and getattr(kept, "stats", None) == stats:
+        return kept
+    inputs = {f.name: sha256(f) for f in files}
+    key = key_of(inputs, kind)
+    if isinstance(kept, Fitted) and kept.key == key:  # touched, not changed
+        kept.stats = stats
+        atomic.write_bytes(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        return kept
     world = store.world_model(store.load(world_dir))  # BadInput when there is no world layer
     ranker = Ranker(kind=kind).fit(world)
-    made = Fitted(key, inputs, world, PairFeatures(world), ranker, ranker.criterion_weights(world))
+    weights = ranker.criterion_weights(world)
+    made = Fitted(key, inputs, world, PairFeatures(world), ranker, weights, stats)
     atomic.write_bytes(path, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
     return made
 

@@ -47,20 +47,21 @@ def duplicates(world: World, table: PairFeatures, city: str) -> dict[str, str]:
     or a shared name in the same country within DUPLICATE_KM (or without a position to tell)."""
     found: dict[str, str] = {}
     keys = world.keys
-    for known in [city, *sorted(world.partners(city))]:
-        own = world.city(known)
-        i = table.index[known]
+    known = [city, *sorted(world.partners(city))]
+    wanted = {world.city(k).qid: k for k in reversed(known) if world.city(k).qid}
+    for key in keys:
+        qid = world.city(key).qid
+        if qid in wanted and key != wanted[qid]:
+            found.setdefault(key, wanted[qid])
+    for one in known:
+        i = table.index[one]
         same_name = table.shared(i, "names") > 0
         same_country = table.has_country & (table.country_of == table.country_of[i])
         km = table.distance_km(i)
         near = np.isnan(km) | (km <= DUPLICATE_KM)
         for j in np.flatnonzero(same_name & same_country & near):
-            if keys[j] != known:
-                found.setdefault(keys[j], known)
-        if own.qid:
-            for key in keys:
-                if key != known and world.city(key).qid == own.qid:
-                    found.setdefault(key, known)
+            if keys[j] != one:
+                found.setdefault(keys[j], one)
     return found
 
 
@@ -94,8 +95,8 @@ def suggest(
     if country:
         allowed &= np.array([world.city(k).country == country for k in world.keys])
     pool = np.flatnonzero(allowed)
-    probability = ranker.probability(features[pool])
     raw = ranker.score(features[pool])
+    probability = ranker.calibrated(raw)
     # Ranked by the model's own score: the calibration is monotone but has ties (its steps).
     order = pool[ranking(raw, np.random.default_rng(seed))][:top]
     chosen = features[order]
@@ -154,10 +155,10 @@ def flags(
         if k != city and own.country and world.city(k).country == own.country
     )
     if compatriots:
+        where = own.country_label or "the same country"
         said.append(
             f"already partnered with {len(compatriots)} other "
-            f"{own.country_label or 'same-country'} "
-            f"{'city' if len(compatriots) == 1 else 'cities'}: "
+            f"{'city' if len(compatriots) == 1 else 'cities'} of {where}: "
             + ", ".join(compatriots[:SHOWN_PARTNERS])
             + ("…" if len(compatriots) > SHOWN_PARTNERS else "")
         )
