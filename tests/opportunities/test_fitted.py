@@ -30,7 +30,7 @@ def test_second_call_reuses_the_stored_fit(world_dir, refits):
     assert fitted.model_path(world_dir, "boosted").is_file()
     second = fitted.fitted(world_dir)
     assert len(refits) == 1
-    assert second.key == first.key and second.ranker.training_digest == first.ranker.training_digest
+    assert second.key == first.key and second.scorer.parameters == first.scorer.parameters
     command.run("tehran", top=3, fmt="csv", world_dir=world_dir)
     assert len(refits) == 1
 
@@ -49,6 +49,13 @@ def test_a_touched_but_unchanged_file_keeps_the_fit(world_dir, refits):
     source = world_dir / "wikipedia.nq"
     os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 10**9))
     assert fitted.fitted(world_dir).key == first.key and len(refits) == 1
+
+
+def test_a_fit_stored_in_another_layout_is_replaced(world_dir, refits, monkeypatch):
+    fitted.fitted(world_dir)
+    monkeypatch.setattr(fitted, "LAYOUT", fitted.LAYOUT + 1)
+    assert fitted.fitted(world_dir).stats["layout"] == fitted.LAYOUT
+    assert len(refits) == 2
 
 
 def test_an_unreadable_stored_fit_is_replaced(world_dir, refits):

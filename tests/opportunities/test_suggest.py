@@ -9,6 +9,7 @@ import pytest
 from cityrdf.opportunities.features import PairFeatures
 from cityrdf.opportunities.model import City
 from cityrdf.opportunities.ranker import Ranker
+from cityrdf.opportunities.scorer import Scorer
 from cityrdf.opportunities.suggest import duplicates, suggest
 
 from .conftest import synthetic_world
@@ -29,7 +30,7 @@ def world_and_ranker():
     ]
     pacts = [(HOME, "c001"), (HOME, "c002"), ("c002", "lonely"), ("lonely", "c008")]
     world = synthetic_world(extra, pacts)
-    return world, Ranker().fit(world)
+    return world, Scorer.of(Ranker().fit(world))
 
 
 def test_duplicates_of_the_city_and_of_its_partners_are_found(world_and_ranker):

@@ -18,8 +18,8 @@ from cityrdf.namespaces import CRID, WD
 from cityrdf.opportunities import fitted, record
 from cityrdf.opportunities.criteria import CRITERIA, UNMEASURED
 from cityrdf.opportunities.model import World
-from cityrdf.opportunities.ranker import KINDS
 from cityrdf.opportunities.reference import fold
+from cityrdf.opportunities.scorer import KINDS
 from cityrdf.opportunities.suggest import Suggestion, suggest
 
 CONTRIBUTION = "contribution:"  # one column per criterion: its share of the model's log-odds
@@ -99,9 +99,11 @@ def run(
     world = fit.world
     key = find_city(world, city)
     country_key = find_country(world, country) if country else None
-    found = suggest(world, fit.ranker, key, top, country_key, exclude_existing, table=fit.table)
+    found = suggest(world, fit.scorer, key, top, country_key, exclude_existing, table=fit.table)
     folder = paths.WORLD_DIR if world_dir is None else world_dir
-    record.write(out or folder / "suggestions.nq", key, found, fit.ranker, fit.weights, fit.inputs)
+    record.write(
+        out or folder / "suggestions.nq", key, found, fit.scorer.parameters, fit.weights, fit.inputs
+    )
     return render(found, fmt, world.city(key).label, fit.weights)
 
 

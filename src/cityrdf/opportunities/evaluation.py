@@ -15,7 +15,8 @@ import numpy as np
 from cityrdf.opportunities.criteria import CRITERIA
 from cityrdf.opportunities.features import PairFeatures
 from cityrdf.opportunities.model import World
-from cityrdf.opportunities.ranker import BASELINES, Ranker, baseline_scores, ranking
+from cityrdf.opportunities.ranker import BASELINES, Ranker, baseline_scores
+from cityrdf.opportunities.scorer import ranking
 
 METRICS = ("hits@10", "mrr", "recall@50")
 

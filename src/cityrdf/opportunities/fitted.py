@@ -7,6 +7,8 @@ sources) with the model's kind and the layout of what is stored: a changed byte 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -18,9 +20,9 @@ from cityrdf import atomic, graph, paths
 from cityrdf.opportunities import store
 from cityrdf.opportunities.features import PairFeatures
 from cityrdf.opportunities.model import World
-from cityrdf.opportunities.ranker import Ranker
+from cityrdf.opportunities.scorer import Scorer
 
-LAYOUT = 2  # raise when Fitted or what it holds changes shape: older files are then refitted
+LAYOUT = 4  # raise when Fitted or what it holds changes shape: older files are then refitted
 log = logging.getLogger(__name__)
 
 
@@ -32,9 +34,9 @@ class Fitted:
     inputs: dict[str, str]  # world file name → "sha256:…", as the provenance records them
     world: World
     table: PairFeatures
-    ranker: Ranker
+    scorer: Scorer  # no scikit-learn object: loading this must not import it (scorer.py)
     weights: dict[str, float]  # criterion → share of average precision lost when shuffled
-    stats: dict[str, tuple[int, int]] | None = None  # path → (size, mtime_ns) of every input
+    stats: dict[str, object] | None = None  # layout, kind, path → (size, mtime_ns) of every input
 
 
 def sha256(path: Path) -> str:
@@ -57,21 +59,36 @@ def key_of(inputs: dict[str, str], kind: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def stats_of(files: list[Path]) -> dict[str, tuple[int, int]]:
-    """Size and modification time of each file: when none changed, their digests are as stored
-    (git's index makes the same bet)."""
-    return {str(f): (f.stat().st_size, f.stat().st_mtime_ns) for f in files}
+@contextlib.contextmanager
+def collection_paused():
+    """Unpickling makes a million small objects; the cyclic collector would walk them again and
+    again (it doubles the load time) while none of them can be garbage yet."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def stats_of(files: list[Path], kind: str) -> dict[str, object]:
+    """Size and modification time of each file (with the layout and kind): when none changed,
+    the digests are as stored (git's index makes the same bet)."""
+    return {
+        "layout": LAYOUT,
+        "kind": kind,
+        **{str(f): (f.stat().st_size, f.stat().st_mtime_ns) for f in files},
+    }
 
 
 def fitted(world_dir: Path | None = None, kind: str = "boosted") -> Fitted:
     """The stored fit when its key matches the inputs as they are now, else a new fit (stored)."""
     files = store.world_files(world_dir)
-    stats = stats_of(files + graph.source_files())
+    stats = stats_of(files + graph.source_files(), kind)
     path = model_path(world_dir, kind)
     kept = None
     if path.is_file():
         try:
-            with path.open("rb") as f:
+            with path.open("rb") as f, collection_paused():
                 kept = pickle.load(f)  # written by this module only, beside the world layer
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError) as err:
             log.info("refitting: %s is unreadable (%s)", path, err)
@@ -84,14 +101,16 @@ def fitted(world_dir: Path | None = None, kind: str = "boosted") -> Fitted:
         atomic.write_bytes(path, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
         return kept
     world = store.world_model(store.load(world_dir))  # BadInput when there is no world layer
-    ranker = Ranker(kind=kind).fit(world)
-    weights = ranker.criterion_weights(world)
-    made = Fitted(key, inputs, world, PairFeatures(world), ranker, weights, stats)
+    made = fit_world(world, kind)
+    made.key, made.inputs, made.stats = key, inputs, stats
     atomic.write_bytes(path, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
     return made
 
 
 def fit_world(world: World, kind: str = "boosted") -> Fitted:
-    """A fit of a world held in memory (nothing stored): for tests and the benchmark."""
+    """A fit of a world held in memory (nothing stored)."""
+    from cityrdf.opportunities.ranker import Ranker  # scikit-learn: only when fitting
+
     ranker = Ranker(kind=kind).fit(world)
-    return Fitted("", {}, world, PairFeatures(world), ranker, ranker.criterion_weights(world))
+    weights = ranker.criterion_weights(world)
+    return Fitted("", {}, world, PairFeatures(world), Scorer.of(ranker), weights)

@@ -30,12 +30,12 @@ def for_paper_cities(
         return None
     fit = fitted.fitted(world_dir)
     found = {
-        city: suggest(fit.world, fit.ranker, city, top, table=fit.table)
+        city: suggest(fit.world, fit.scorer, city, top, table=fit.table)
         for city in paper_cities(project)
         if city in fit.world.graph
     }
     path = (paths.WORLD_DIR if world_dir is None else world_dir) / "suggestions.nq"
-    record.write_all(path, found, fit.ranker, fit.weights, fit.inputs, "paper-cities")
+    record.write_all(path, found, fit.scorer.parameters, fit.weights, fit.inputs, "paper-cities")
     suggestions = ox.Store()
     suggestions.load(path=str(path), format=ox.RdfFormat.N_QUADS)
     return suggestions

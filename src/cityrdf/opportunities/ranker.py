@@ -7,9 +7,8 @@ features foretell a pact the graph does not show yet. Nothing else goes into tra
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import itertools
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,22 +18,28 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from cityrdf.opportunities.criteria import CRITERIA
 from cityrdf.opportunities.features import FEATURES, PairFeatures
 from cityrdf.opportunities.model import World
+from cityrdf.opportunities.scorer import KINDS, ranking  # noqa: F401 (ranking: the evaluation's)
 
 
-def single_thread() -> threadpool_limits:
+@functools.cache
+def thread_controller() -> ThreadpoolController:
+    """Found once per process: finding the OpenMP/BLAS libraries costs more than a prediction."""
+    return ThreadpoolController()
+
+
+def single_thread():
     """One OpenMP/BLAS thread: on a shared machine the boosted trees' threads wait on each other
     far longer than the work takes."""
-    return threadpool_limits(limits=1)
+    return thread_controller().limit(limits=1)
 
 
 BASELINES = ("random", "preferential_attachment", "common_neighbours", "adamic_adar", "distance")
-KINDS = ("boosted", "logistic")
-BACKGROUND_PAIRS = 16  # reference pairs of the attribution: more is steadier and slower
+BACKGROUND_PAIRS = 16  # reference pairs of the attribution (scorer.py): more is steadier, slower
 CALIBRATION_CITIES = 150
 CALIBRATION_NEGATIVES = 400  # per city, weighted back to all its candidates
 
@@ -47,11 +52,6 @@ def baseline_scores(name: str, features: np.ndarray, rng: np.random.Generator) -
     if name == "distance":
         return -np.nan_to_num(column["distance"], nan=np.inf)
     return column[name]
-
-
-def ranking(scores: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Candidate indices best first; ties broken at random (never by index order)."""
-    return np.lexsort((rng.random(len(scores)), -np.nan_to_num(scores, nan=-np.inf)))
 
 
 @dataclass
@@ -221,50 +221,9 @@ class Ranker:
             self.log_odds(data.features)[:, None], data.labels, sample_weight=data.weights
         )
 
-    def probability(self, features: np.ndarray) -> np.ndarray:
-        """Calibrated: of held-out pairs scored like these, the share that were hidden pacts."""
-        return self.calibrated(self.score(features))
-
-    def calibrated(self, scores: np.ndarray) -> np.ndarray:
-        """`probability` of pairs whose `score` is known."""
-        clipped = np.clip(scores, 1e-12, 1 - 1e-12)
-        logit = np.log(clipped) - np.log1p(-clipped)
-        return self.calibration.predict_proba(logit[:, None])[:, 1]
-
     def log_odds(self, features: np.ndarray) -> np.ndarray:
         with single_thread():
             return self.estimator.decision_function(features[:, self.used])
-
-    def contributions(self, features: np.ndarray) -> np.ndarray:
-        """Rows × CRITERIA: each criterion's exact Shapley share of the model's log-odds for the
-        pair over the mean log-odds of typical non-partner pairs (`background`); a row sums to
-        that difference. Features are switched in and out by criterion, as groups."""
-        groups = [[FEATURES.index(f) for f in c.features] for c in CRITERIA]
-        n = len(groups)
-        masks = np.array(list(itertools.product((0, 1), repeat=n)), dtype=bool)  # coalitions
-        rows, width = len(features), features.shape[1]
-        mixed = np.broadcast_to(
-            self.background, (len(masks), rows, *self.background.shape)
-        ).copy()  # coalition × pair × reference pair × feature
-        for m, mask in enumerate(masks):
-            columns = [j for g, on in zip(groups, mask, strict=True) if on for j in g]
-            mixed[m][:, :, columns] = features[:, None, columns]
-        value = (
-            self.log_odds(mixed.reshape(-1, width)).reshape(len(masks), rows, -1).mean(axis=2).T
-        )  # pair × coalition
-        index = {tuple(mask): m for m, mask in enumerate(masks)}
-        size = masks.sum(axis=1)
-        weight = np.array(
-            [math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n) for k in range(n)]
-        )
-        shares = np.zeros((len(features), n))
-        for m, mask in enumerate(masks):
-            for g in range(n):
-                if not mask[g]:
-                    with_g = list(mask)
-                    with_g[g] = True
-                    shares[:, g] += weight[size[m]] * (value[:, index[tuple(with_g)]] - value[:, m])
-        return shares
 
     def score(self, features: np.ndarray) -> np.ndarray:
         with single_thread():

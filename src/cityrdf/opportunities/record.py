@@ -15,7 +15,6 @@ import pyoxigraph as ox
 from cityrdf import atomic
 from cityrdf.namespaces import CR, CRID, sparql_prologue
 from cityrdf.opportunities.criteria import CRITERIA, UNMEASURED
-from cityrdf.opportunities.ranker import Ranker
 from cityrdf.opportunities.store import SUGGESTIONS_GRAPH
 from cityrdf.opportunities.suggest import Suggestion
 
@@ -45,24 +44,24 @@ def write(
     path: Path,
     city: str,
     suggestions: list[Suggestion],
-    ranker: Ranker,
+    model: dict[str, object],
     weights: dict[str, float],
     inputs: dict[str, str],
 ) -> str:
     """Write (or replace) `city`'s suggestions in `path`; returns the activity's IRI."""
-    return write_all(path, {city: suggestions}, ranker, weights, inputs, slug_of(city))
+    return write_all(path, {city: suggestions}, model, weights, inputs, slug_of(city))
 
 
 def write_all(
     path: Path,
     found: dict[str, list[Suggestion]],
-    ranker: Ranker,
+    model: dict[str, object],
     weights: dict[str, float],
     inputs: dict[str, str],
     name: str,
 ) -> str:
     """Write (or replace) the suggestions of every city of `found` in `path`, made by one activity
-    named `name`; returns the activity's IRI."""
+    named `name`; `model` is the fitted ranker's parameters. Returns the activity's IRI."""
     graph = ox.NamedNode(SUGGESTIONS_GRAPH)
     store = ox.Store()
     if path.is_file():
@@ -90,7 +89,7 @@ def write_all(
         ox.Literal(f"cityrdf opportunities for {name}", language="en"),
     )
     add(activity, PROV + "startedAtTime", literal(now.isoformat(), "dateTime"))
-    parameters = {**ranker.parameters(), "inputs": inputs}
+    parameters = {**model, "inputs": inputs}
     add(activity, str(CR.modelParameters), ox.Literal(json.dumps(parameters, sort_keys=True)))
     for file in sorted(inputs):  # world/{source}.nq holds the dataset crid:dataset/world/{source}
         add(activity, PROV + "used", f"{CRID}dataset/world/{Path(file).stem}")

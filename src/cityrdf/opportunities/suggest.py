@@ -10,7 +10,7 @@ import numpy as np
 from cityrdf.opportunities.criteria import CRITERIA, Criterion
 from cityrdf.opportunities.features import FEATURES, PairFeatures
 from cityrdf.opportunities.model import World
-from cityrdf.opportunities.ranker import Ranker, ranking
+from cityrdf.opportunities.scorer import Scorer, ranking
 
 SHOWN_PARTNERS = 3  # names listed in "twinned with N of X's partners: …"
 HUB_PERCENTILE = 99  # a city with more partners than this share of twinned cities is a hub
@@ -72,7 +72,7 @@ def hub_threshold(table: PairFeatures) -> float:
 
 def suggest(
     world: World,
-    ranker: Ranker,
+    scorer: Scorer,
     city: str,
     top: int = 10,
     country: str | None = None,
@@ -95,12 +95,11 @@ def suggest(
     if country:
         allowed &= np.array([world.city(k).country == country for k in world.keys])
     pool = np.flatnonzero(allowed)
-    raw = ranker.score(features[pool])
-    probability = ranker.calibrated(raw)
-    # Ranked by the model's own score: the calibration is monotone but has ties (its steps).
-    order = pool[ranking(raw, np.random.default_rng(seed))][:top]
+    log_odds = scorer.log_odds(features[pool])
+    probability = scorer.calibrated(log_odds)
+    order = pool[ranking(log_odds, np.random.default_rng(seed))][:top]
     chosen = features[order]
-    shares = ranker.contributions(chosen) if len(order) else np.zeros((0, len(CRITERIA)))
+    shares = scorer.contributions(chosen) if len(order) else np.zeros((0, len(CRITERIA)))
     by_pool = dict(zip(pool.tolist(), probability, strict=True))
     hub = hub_threshold(table)
     found = []
