@@ -122,7 +122,16 @@ class Scorer:
         )
 
     def log_odds(self, features: np.ndarray) -> np.ndarray:
-        return self.model.log_odds(np.ascontiguousarray(features[:, self.used], dtype=float))
+        """The model's log-odds of each row; equal rows (many: candidates alike in every
+        feature, coalitions of the attribution) are scored once. NaN is made comparable first:
+        an unknown distance is the same unknown in every row."""
+        x = np.ascontiguousarray(features[:, self.used], dtype=float)
+        if len(x) == 0:
+            return np.zeros(0)
+        _, first, inverse = np.unique(
+            np.where(np.isnan(x), np.inf, x), axis=0, return_index=True, return_inverse=True
+        )
+        return self.model.log_odds(x[first])[inverse.ravel()]
 
     def calibrated(self, log_odds: np.ndarray) -> np.ndarray:
         """Of held-out pairs with these log-odds, the share that were pacts the graph hid."""
@@ -139,14 +148,8 @@ class Scorer:
         for m, mask in enumerate(masks):
             columns = [j for g, on in zip(groups, mask, strict=True) if on for j in g]
             mixed[m][:, :, columns] = features[:, None, columns]
-        # Criteria a pair shares with the background make many coalitions the same rows (NaN
-        # made comparable first: an unknown distance is the same unknown in every row).
-        flat = mixed.reshape(-1, width)
-        _, first, inverse = np.unique(
-            np.where(np.isnan(flat), np.inf, flat), axis=0, return_index=True, return_inverse=True
-        )
         value = (
-            self.log_odds(flat[first])[inverse.ravel()].reshape(len(masks), rows, -1).mean(axis=2).T
+            self.log_odds(mixed.reshape(-1, width)).reshape(len(masks), rows, -1).mean(axis=2).T
         )  # pair × coalition
         index = {tuple(mask): m for m, mask in enumerate(masks)}
         size = masks.sum(axis=1)
