@@ -128,10 +128,14 @@ class Scorer:
         x = np.ascontiguousarray(features[:, self.used], dtype=float)
         if len(x) == 0:
             return np.zeros(0)
-        _, first, inverse = np.unique(
-            np.where(np.isnan(x), np.inf, x), axis=0, return_index=True, return_inverse=True
-        )
-        return self.model.log_odds(x[first])[inverse.ravel()]
+        comparable = np.where(np.isnan(x), np.inf, x)
+        # A random projection as the rows' key (sorting floats is fast, np.unique(axis=0) is not);
+        # kept only when every row equals its key's representative, so a collision cannot err.
+        key = np.nan_to_num(x, nan=-7.0) @ np.random.default_rng(0).random(x.shape[1])
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        if not (comparable[first][inverse] == comparable).all():
+            return self.model.log_odds(x)
+        return self.model.log_odds(x[first])[inverse]
 
     def calibrated(self, log_odds: np.ndarray) -> np.ndarray:
         """Of held-out pairs with these log-odds, the share that were pacts the graph hid."""

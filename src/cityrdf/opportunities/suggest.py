@@ -48,11 +48,10 @@ def duplicates(world: World, table: PairFeatures, city: str) -> dict[str, str]:
     found: dict[str, str] = {}
     keys = world.keys
     known = [city, *sorted(world.partners(city))]
-    wanted = {world.city(k).qid: k for k in reversed(known) if world.city(k).qid}
-    for key in keys:
-        qid = world.city(key).qid
-        if qid in wanted and key != wanted[qid]:
-            found.setdefault(key, wanted[qid])
+    for one in known:
+        for key in world.keys_by_qid.get(world.city(one).qid or "", []):
+            if key not in (one, city):
+                found.setdefault(key, one)
     for one in known:
         i = table.index[one]
         same_name = table.shared(i, "names") > 0
