@@ -185,3 +185,15 @@ def test_cli_unknown_city_is_one_line_and_exit_2(project_with_world, run_cityrdf
     assert done.stderr.strip().splitlines() == [
         "error: unknown city 'atlantis': give a slug (tehran), a QID (Q3616), an IRI or an English label"
     ]
+
+
+def test_csv_cells_go_through_the_project_csv_writer():
+    from cityrdf.opportunities.suggest import Suggestion
+
+    formula = Suggestion(
+        1, CITY + "x", "=HYPERLINK(1)", None, "@Country", 0.5, [], ["+1 pact"], label_fa="-x"
+    )
+    row = table(command.render([formula], "csv", "X", {}))[0]
+    assert row["labelEn"] == "'=HYPERLINK(1)" and row["country"] == "'@Country"
+    assert row["labelFa"] == "'-x" and row["evidence"] == "'+1 pact"
+    assert row["probability"] == "0.5000"

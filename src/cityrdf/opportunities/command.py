@@ -119,8 +119,8 @@ def find_country(world: World, name: str) -> str:
     raise BadInput(f"unknown country {name!r}: give a slug (turkey), an IRI or an English name")
 
 
-def number(value: float | None, digits: int) -> str:
-    return "" if value is None else f"{value:.{digits}f}"
+def number(value: float | None, digits: int, sign: str = "") -> str:
+    return "" if value is None else f"{value:{sign}.{digits}f}"
 
 
 def rows(found: list[Suggestion]) -> list[dict[str, str]]:
@@ -138,7 +138,9 @@ def rows(found: list[Suggestion]) -> list[dict[str, str]]:
             "km": number(s.km, 0),
             "populationRatio": number(s.population_ratio, 3),
             "probability": f"{s.probability:.4f}",
-            **{CONTRIBUTION + slug: f"{v:+.3f}" for slug, v in s.contributions.items()},
+            **{
+                CONTRIBUTION + c.slug: number(s.contributions.get(c.slug), 3, "+") for c in CRITERIA
+            },
             "flags": "; ".join(s.flags),
             "evidence": "; ".join(s.evidence),
         }
@@ -176,7 +178,7 @@ def render(found: list[Suggestion], fmt: str, city_label: str, weights: dict[str
             f"{row['rank']:>3}. {name} ({row['country']})  probability {row['probability']}"
         )
         parts = sorted(
-            ((c, float(row[CONTRIBUTION + c.slug])) for c in CRITERIA),
+            ((c, float(row[CONTRIBUTION + c.slug] or 0)) for c in CRITERIA),
             key=lambda item: -abs(item[1]),
         )
         lines.append(
