@@ -23,7 +23,6 @@ from threadpoolctl import ThreadpoolController
 from cityrdf.opportunities.criteria import CRITERIA
 from cityrdf.opportunities.features import FEATURES, PairFeatures
 from cityrdf.opportunities.model import World
-from cityrdf.opportunities.scorer import KINDS, ranking  # noqa: F401 (ranking: the evaluation's)
 
 
 @functools.cache
@@ -54,6 +53,20 @@ def baseline_scores(name: str, features: np.ndarray, rng: np.random.Generator) -
     return column[name]
 
 
+def hide(
+    world: World, rng: np.random.Generator, holdout: float
+) -> tuple[set[frozenset[str]], World, dict[str, set[str]]]:
+    """A random `holdout` of the world's pacts, the world without them, each city's hidden partners."""
+    pacts = sorted(tuple(sorted(e)) for e in world.graph.edges)
+    chosen = rng.choice(len(pacts), size=max(1, round(holdout * len(pacts))), replace=False)
+    hidden = {frozenset(pacts[i]) for i in chosen}
+    hidden_partners: dict[str, set[str]] = {}
+    for pact in sorted(tuple(sorted(p)) for p in hidden):
+        for a, b in (pact, pact[::-1]):
+            hidden_partners.setdefault(a, set()).add(b)
+    return hidden, world.without(hidden), hidden_partners
+
+
 @dataclass
 class TrainingSet:
     features: np.ndarray
@@ -67,15 +80,8 @@ def training_set(
     """Hide `holdout` of the world's pacts; for cities with a hidden pact, the hidden partners are
     positives and `negatives` random non-partners are negatives, with features of the rest."""
     rng = np.random.default_rng(seed)
-    pacts = sorted(tuple(sorted(e)) for e in world.graph.edges)
-    chosen = rng.choice(len(pacts), size=max(1, round(holdout * len(pacts))), replace=False)
-    hidden = {frozenset(pacts[i]) for i in chosen}
-    visible = world.without(hidden)
+    hidden, visible, hidden_partners = hide(world, rng, holdout)
     table = PairFeatures(visible)
-    hidden_partners: dict[str, set[str]] = {}
-    for pact in sorted(tuple(sorted(p)) for p in hidden):
-        for a, b in (pact, pact[::-1]):
-            hidden_partners.setdefault(a, set()).add(b)
     keys = visible.keys
     sources = sorted(hidden_partners)
     if len(sources) > max_cities:
@@ -111,15 +117,8 @@ def held_out_pairs(world: World, seed: int, holdout: float = 0.2) -> HeldOutPair
     """Hide `holdout` of the pacts; for up to CALIBRATION_CITIES cities with a hidden pact, the
     hidden partners and a weighted draw of all other non-partners, with features of the rest."""
     rng = np.random.default_rng(seed)
-    pacts = sorted(tuple(sorted(e)) for e in world.graph.edges)
-    chosen = rng.choice(len(pacts), size=max(1, round(holdout * len(pacts))), replace=False)
-    hidden = {frozenset(pacts[i]) for i in chosen}
-    visible = world.without(hidden)
+    _, visible, hidden_partners = hide(world, rng, holdout)
     table = PairFeatures(visible)
-    hidden_partners: dict[str, set[str]] = {}
-    for a, b in (tuple(sorted(p)) for p in hidden):
-        hidden_partners.setdefault(a, set()).add(b)
-        hidden_partners.setdefault(b, set()).add(a)
     sources = sorted(hidden_partners)
     if len(sources) > CALIBRATION_CITIES:
         sources = sorted(rng.choice(sources, size=CALIBRATION_CITIES, replace=False))
