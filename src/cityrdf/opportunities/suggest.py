@@ -1,4 +1,5 @@
-"""Suggestions for one city: ranked candidates, the paper's criteria each rests on, the evidence."""
+"""Suggestions for one city: ranked candidates with a calibrated probability, each criterion's
+contribution, the evidence in words and the flags a researcher should check."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ DUPLICATE_KM = 30  # the same name in the same country this close is one city un
 @dataclass
 class Suggestion:
     """One ranked candidate. `probability` is calibrated on held-out pacts; `contributions` are
-    log-odds shares per criterion (slug → value, see `Ranker.contributions`)."""
+    log-odds shares per criterion (slug → value, see `Scorer.contributions`)."""
 
     rank: int
     candidate: str
