@@ -1,5 +1,11 @@
-"""Temporal evaluation of `cityrdf opportunities`: rank with the 2016 Wikidata P190 crawl,
-score against the pairs English Wikipedia lists in 2026 that the crawl lacks.
+"""Gap-filling evaluation of `cityrdf opportunities`: rank with the 2016 Wikidata P190 crawl, score
+against the pairs English Wikipedia lists in 2026 that the crawl lacks.
+
+Not a temporal split: a Wikipedia pair missing from the 2016 crawl is often older than 2016 (all
+eleven such pacts of the paper are), so this measures how well the crawl's gaps are found against a
+later source, not how well new pacts are foretold. The headline is every city with an answer (not a
+sample), the model's Hits@10 over the best baseline's with a paired bootstrap interval of that
+ratio, and Iran's cities apart.
 
     .venv/bin/python benchmarks/opportunities.py [--reference DIR] [--json FILE] [--cities N]
 
@@ -24,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from cityrdf.opportunities import reference
-from cityrdf.opportunities.evaluation import ablation_rankers, evaluate, summary
+from cityrdf.opportunities.evaluation import ablation_rankers, evaluate, paired_ratio, summary
 from cityrdf.opportunities.model import City, World
 from cityrdf.opportunities.ranker import BASELINES, Ranker
 
@@ -64,9 +70,13 @@ def crawl_world(folder: Path) -> tuple[World, set[str], set[frozenset[str]], dic
 
 
 def report(methods: dict[str, np.ndarray], model: str, rounds: int) -> dict:
+    """Each method's metrics, and the model's Hits@10 over the best baseline's (paired)."""
+    best = max(BASELINES, key=lambda b: methods[b][:, 0].mean() if len(methods[b]) else 0.0)
     return {
         "model": summary(methods[model], rounds),
         "baselines": {b: summary(methods[b], rounds) for b in BASELINES},
+        "best baseline": best,
+        "hits@10 over best baseline": paired_ratio(methods[model], methods[best], rounds=rounds),
     }
 
 
@@ -98,13 +108,17 @@ def run(
         "criterion weights": {k: round(v, 4) for k, v in weights.items()},
         "model": ranker.parameters(),
     }
-    ablated = {name: r.fit(world) for name, r in ablation_rankers(ranker).items()}
-    ablation = evaluate(
-        world, wikipedia, {"model": ranker, **ablated}, known, seed, ablation_cities
-    )
-    result["ablation"] = {
-        name: summary(v, rounds) for name, v in ablation.methods.items() if name not in BASELINES
-    }
+    result["ablation"] = {}
+    if ablation_cities > 0:  # eight refits: the slow part; --ablation-cities 0 leaves it out
+        ablated = {name: r.fit(world) for name, r in ablation_rankers(ranker).items()}
+        ablation = evaluate(
+            world, wikipedia, {"model": ranker, **ablated}, known, seed, ablation_cities
+        )
+        result["ablation"] = {
+            name: summary(v, rounds)
+            for name, v in ablation.methods.items()
+            if name not in BASELINES
+        }
     return result
 
 
@@ -113,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
     parser.add_argument("--json", type=Path, help="Also write the results here.")
     parser.add_argument("--cities", type=int, help="Rank only a sample of this many cities.")
-    parser.add_argument("--ablation-cities", type=int, default=400)
+    parser.add_argument(
+        "--ablation-cities", type=int, default=400, help="0: no ablation (saves eight refits)."
+    )
     parser.add_argument("--model", default="boosted", choices=("boosted", "logistic"))
     parser.add_argument("--rounds", type=int, default=1000, help="Bootstrap resamples.")
     parser.add_argument("--seed", type=int, default=0)
@@ -147,8 +163,13 @@ def markdown(result: dict) -> str:
     lines = []
     for scope in ("all", "iran"):
         part = result[scope]
+        ratio = part.get("hits@10 over best baseline") or {}
         lines += [
-            f"\n{scope}: {part['model'].get('cities', 0)} cities",
+            (
+                f"\n{scope}: {part['model'].get('cities', 0)} cities; Hits@10 over the best "
+                f"baseline ({part.get('best baseline')}): {ratio.get('ratio')} "
+                f"(paired 95 % CI {ratio.get('ci')})"
+            ),
             "| ranker | Hits@10 | MRR | recall@50 |",
             "|---|---|---|---|",
         ]

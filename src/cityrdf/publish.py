@@ -111,6 +111,10 @@ def write_site(
 ) -> int:
     model = SiteModel(store)
     model.nanopub_paths = nanopubs.site_paths(store)  # written by write_dumps
+    # partner suggestions for the paper's cities, made now from the world layer (if imported)
+    from cityrdf.opportunities.precomputed import for_paper_cities
+
+    model.suggestions_store = for_paper_cities(store)
     pages = Pages(model, mode="absolute" if base_url else "relative", base_url=base_url or "")
     count = 0
     for iri in model.resources():

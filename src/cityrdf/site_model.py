@@ -156,6 +156,7 @@ class Suggested:
     score: str
     criteria: list[Term]
     evidence: list[str]
+    flags: list[str] = field(default_factory=list)  # duplicate, hub, a single shared partner
 
 
 @dataclass
@@ -217,6 +218,8 @@ SUGGESTIONS_GRAPH = ox.NamedNode("https://w3id.org/cityrdf/graph/suggestions")
 WORLD_GRAPHS = "https://w3id.org/cityrdf/graph/world/"
 ATTESTED_BY = ox.NamedNode(str(CR.attestedBy))
 SUGGESTED_FOR = ox.NamedNode(str(CR.suggestedFor))
+SUGGESTION_FIELDS = ("rank", "candidate", "score", "restsOn", "evidence")
+EDITORIAL_NOTE = ox.NamedNode("http://www.w3.org/2004/02/skos/core#editorialNote")
 
 
 @dataclass
@@ -283,6 +286,8 @@ class SiteModel:
         self.ontology_files = graph.ontology_files() if ontology_files is None else ontology_files
         # resource IRI -> site path of its nanopublication, filled by `cityrdf publish` (cityrdf.nanopubs)
         self.nanopub_paths: dict[str, str] = {}
+        # the suggestions graph when it is kept apart from the store (`cityrdf publish` sets it)
+        self.suggestions_store: ox.Store | None = None
 
     def objects(self, subject: ox.NamedNode, predicate: ox.NamedNode) -> list:
         return [q.object for q in self.store.quads_for_pattern(subject, predicate, None)]
@@ -627,10 +632,14 @@ class SiteModel:
     def suggestions(self, city: ox.NamedNode) -> list[Suggested]:
         """The partners suggested for `city`, best first (empty without a suggestions graph)."""
         found = []
-        for q in self.store.quads_for_pattern(None, SUGGESTED_FOR, city, SUGGESTIONS_GRAPH):
+        source = self.store if self.suggestions_store is None else self.suggestions_store
+        for q in source.quads_for_pattern(None, SUGGESTED_FOR, city, SUGGESTIONS_GRAPH):
             values = {
-                name: self.objects(q.subject, ox.NamedNode(str(CR[name])))
-                for name in ("rank", "candidate", "score", "restsOn", "evidence")
+                name: [o.object for o in source.quads_for_pattern(q.subject, predicate, None)]
+                for name, predicate in [
+                    *((n, ox.NamedNode(str(CR[n]))) for n in SUGGESTION_FIELDS),
+                    ("flags", EDITORIAL_NOTE),
+                ]
             }
             found.append(
                 Suggested(
@@ -639,6 +648,7 @@ class SiteModel:
                     score=values["score"][0].value,
                     criteria=[self.term(c) for c in values["restsOn"]],
                     evidence=sorted(e.value for e in values["evidence"]),
+                    flags=sorted(f.value for f in values["flags"]),
                 )
             )
         return sorted(found, key=lambda s: s.rank)

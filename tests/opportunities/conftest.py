@@ -32,3 +32,34 @@ def world_dir(tmp_path) -> Path:
     folder = tmp_path / "world"
     write_world(folder)
     return folder
+
+
+def synthetic_world(extra: list | None = None, pacts: list | None = None, seed: int = 0):
+    """Two hundred invented cities in eight countries; pacts drawn likelier between near cities and
+    between partners' partners, so the features carry signal. `extra` cities and `pacts` are added."""
+    import numpy as np
+
+    from cityrdf.opportunities.model import City, World
+
+    rng = np.random.default_rng(seed)
+    cities = [
+        City(
+            f"c{n:03d}",
+            f"City {n}",
+            f"country{n % 8}",
+            f"Country {n % 8}",
+            lat=float(10 * (n % 8) + rng.normal()),
+            lon=float(rng.uniform(0, 20)),
+            population=int(rng.integers(50_000, 5_000_000)),
+            qid=f"http://www.wikidata.org/entity/Q{1000 + n}",
+            names=frozenset({f"city {n}"}),
+        )
+        for n in range(200)
+    ]
+    edges = set()
+    while len(edges) < 600:
+        a, b = sorted(rng.choice(200, size=2, replace=False))
+        near = abs(cities[a].lat - cities[b].lat) < 15
+        if near or rng.random() < 0.2:
+            edges.add((cities[a].key, cities[b].key))
+    return World(cities + list(extra or []), sorted(edges) + list(pacts or []))

@@ -161,7 +161,12 @@ def test_json_has_the_issue_shape(benchmark, crawl, tmp_path):
         ablation_cities=5,
     )
     for scope in ("all", "iran"):
-        assert set(result[scope]) == {"model", "baselines"}
+        assert set(result[scope]) == {
+            "model",
+            "baselines",
+            "best baseline",
+            "hits@10 over best baseline",
+        }
         assert set(result[scope]["baselines"]) == {
             "random",
             "preferential_attachment",

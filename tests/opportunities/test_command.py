@@ -41,15 +41,29 @@ def tehran_rows(tmp_path_factory) -> list[dict[str, str]]:
     return table(command.run("tehran", top=10, fmt="csv", world_dir=folder))
 
 
-def test_csv_has_the_issue_columns_and_leaves_out_existing_partners(tehran_rows, world_model):
+def test_csv_has_the_researchers_columns_and_leaves_out_existing_partners(tehran_rows, world_model):
     rows = tehran_rows
     assert list(rows[0]) == list(COLUMNS)
-    assert len(rows) == 10
+    assert [r["rank"] for r in rows] == [str(n) for n in range(1, 11)]
     partners = world_model.partners(CITY + "tehran")
     assert {CITY + "beijing", CITY + "baghdad"} <= partners  # wikidata-2016 and wikipedia pacts
     assert not {r["candidate"] for r in rows} & (partners | {CITY + "tehran"})
-    scores = [float(r["score"]) for r in rows]
-    assert scores == sorted(scores, reverse=True)
+    probabilities = [float(r["probability"]) for r in rows]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert all(0.0 <= p <= 1.0 for p in probabilities)
+    tehran = world_model.city(CITY + "tehran")
+    for row in rows:
+        city = world_model.city(row["candidate"])
+        assert row["labelEn"] == city.label and row["labelFa"] == city.labels.get("fa", "")
+        assert row["qid"] == (city.qid or "").rsplit("/", 1)[-1]
+        assert row["country"] == city.country_label
+        if city.population:
+            ratio = city.population / tehran.population
+            assert float(row["populationRatio"]) == pytest.approx(ratio, abs=1e-3)
+
+
+def test_persian_labels_come_from_the_world_layer(tehran_rows):
+    assert any(r["labelFa"] for r in tehran_rows)
 
 
 def test_shared_partner_evidence_names_the_partners_the_graph_shows(tehran_rows, world_model):
@@ -64,7 +78,7 @@ def test_shared_partner_evidence_names_the_partners_the_graph_shows(tehran_rows,
             labels = {world_model.city(k).label for k in shared}
             assert int(found.group(1)) == len(shared)
             assert set(found.group(2).rstrip("…").split(", ")) <= labels
-            assert "shared partners (خواهرشهرهای مشترک)" in row["criteria"]
+            assert int(row["sharedPartners"]) == len(shared)
             checked += 1
     assert checked
 
@@ -81,11 +95,13 @@ def test_include_existing_may_suggest_a_current_partner(world_dir, world_model):
     assert {r["candidate"] for r in rows} & world_model.partners(CITY + "tehran")
 
 
-def test_json_notes_say_which_criteria_no_data_measures(world_dir):
+def test_json_notes_say_which_criteria_no_data_measures_and_what_numbers_mean(world_dir):
     answer = json.loads(command.run("tehran", top=3, fmt="json", world_dir=world_dir))
     assert len(answer["suggestions"]) == 3
     assert any("immigrant" in note for note in answer["notes"])
     assert any("festivals" in note for note in answer["notes"])
+    assert any(note.startswith("probability:") for note in answer["notes"])
+    assert any(note.startswith("contribution:") for note in answer["notes"])
     assert sum(answer["criterionWeights"].values()) == pytest.approx(1.0)
 
 
@@ -169,3 +185,15 @@ def test_cli_unknown_city_is_one_line_and_exit_2(project_with_world, run_cityrdf
     assert done.stderr.strip().splitlines() == [
         "error: unknown city 'atlantis': give a slug (tehran), a QID (Q3616), an IRI or an English label"
     ]
+
+
+def test_csv_cells_go_through_the_project_csv_writer():
+    from cityrdf.opportunities.suggest import Suggestion
+
+    formula = Suggestion(
+        1, CITY + "x", "=HYPERLINK(1)", None, "@Country", 0.5, [], ["+1 pact"], label_fa="-x"
+    )
+    row = table(command.render([formula], "csv", "X", {}))[0]
+    assert row["labelEn"] == "'=HYPERLINK(1)" and row["country"] == "'@Country"
+    assert row["labelFa"] == "'-x" and row["evidence"] == "'+1 pact"
+    assert row["probability"] == "0.5000"

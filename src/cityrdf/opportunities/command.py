@@ -1,8 +1,9 @@
 """`cityrdf opportunities CITY`: ranked, explained partner suggestions from the world layer.
 
 The city is a slug of the paper (`tehran`), a QID (`Q3616`), a full IRI or an English label. The
-ranker is fitted on the world graph at hand (part of its own pacts hidden as the target), the
-suggestions go to `world/suggestions.nq` and are printed as a table, CSV or JSON.
+ranker is fitted once per world layer (part of its own pacts hidden as the target) and kept beside
+it (`fitted.py`); the suggestions go to `world/suggestions.nq` and are printed as a table, CSV or
+JSON.
 """
 
 from __future__ import annotations
@@ -14,14 +15,42 @@ from pathlib import Path
 from cityrdf import csvsafe, paths, terminal
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import CRID, WD
-from cityrdf.opportunities import record, store
-from cityrdf.opportunities.criteria import UNMEASURED
+from cityrdf.opportunities import fitted, record
+from cityrdf.opportunities.criteria import CRITERIA, UNMEASURED
 from cityrdf.opportunities.model import World
-from cityrdf.opportunities.ranker import KINDS, Ranker
+from cityrdf.opportunities.scorer import KINDS
 from cityrdf.opportunities.suggest import Suggestion, suggest
 from cityrdf.text import words_key
 
-COLUMNS = ("candidate", "candidateLabel", "country", "score", "criteria", "evidence")
+CONTRIBUTION = "contribution:"  # one column per criterion: its share of the model's log-odds
+COLUMNS = (
+    "rank",
+    "candidate",
+    "qid",
+    "labelFa",
+    "labelEn",
+    "country",
+    "lat",
+    "lon",
+    "sharedPartners",
+    "km",
+    "populationRatio",
+    "probability",
+    *(CONTRIBUTION + c.slug for c in CRITERIA),
+    "flags",
+    "evidence",
+)
+NOTES = (
+    (
+        "probability: of held-out pairs the model scored alike, the share that were pacts the "
+        "graph hid (Platt calibration); a rate among all candidates, so small numbers are expected"
+    ),
+    (
+        "contribution: each criterion's exact Shapley share of the model's log-odds for the pair "
+        "over typical non-partner pairs; positive pushes the pair up"
+    ),
+    "twinning-activity (how many partners both have) is no criterion of the paper",
+)
 FORMATS = ("table", "csv", "json")
 
 
@@ -68,18 +97,16 @@ def run(
         raise BadInput(f"unknown model {model!r} (expected one of {', '.join(KINDS)})")
     if top < 1:
         raise BadInput(f"--top must be at least 1, not {top}")
-    loaded = store.load(world_dir)
-    world = store.world_model(loaded)
+    fit = fitted.fitted(world_dir, model)
+    world = fit.world
     key = find_city(world, city)
     country_key = find_country(world, country) if country else None
-    ranker = Ranker(kind=model).fit(world)
-    weights = ranker.criterion_weights(world)
-    found = suggest(world, ranker, key, top, country_key, exclude_existing)
+    found = suggest(world, fit.scorer, key, top, country_key, exclude_existing, table=fit.table)
     folder = paths.WORLD_DIR if world_dir is None else world_dir
     record.write(
-        out or folder / "suggestions.nq", key, found, ranker, weights, store.world_files(world_dir)
+        out or folder / "suggestions.nq", key, found, fit.scorer.parameters, fit.weights, fit.inputs
     )
-    return render(found, fmt, world.city(key).label, weights)
+    return render(found, fmt, world.city(key).label, fit.weights)
 
 
 def find_country(world: World, name: str) -> str:
@@ -94,14 +121,29 @@ def find_country(world: World, name: str) -> str:
     raise BadInput(f"unknown country {name!r}: give a slug (turkey), an IRI or an English name")
 
 
+def number(value: float | None, digits: int, sign: str = "") -> str:
+    return "" if value is None else f"{value:{sign}.{digits}f}"
+
+
 def rows(found: list[Suggestion]) -> list[dict[str, str]]:
     return [
         {
+            "rank": str(s.rank),
             "candidate": s.candidate,
-            "candidateLabel": s.label,
+            "qid": (s.qid or "").rsplit("/", 1)[-1],
+            "labelFa": s.label_fa,
+            "labelEn": s.label,
             "country": s.country_label or s.country or "",
-            "score": f"{s.score:.4f}",
-            "criteria": "; ".join(f"{c.label_en} ({c.label_fa})" for c in s.criteria),
+            "lat": number(s.lat, 4),
+            "lon": number(s.lon, 4),
+            "sharedPartners": str(s.shared_partners),
+            "km": number(s.km, 0),
+            "populationRatio": number(s.population_ratio, 3),
+            "probability": f"{s.probability:.4f}",
+            **{
+                CONTRIBUTION + c.slug: number(s.contributions.get(c.slug), 3, "+") for c in CRITERIA
+            },
+            "flags": "; ".join(s.flags),
             "evidence": "; ".join(s.evidence),
         }
         for s in found
@@ -110,7 +152,7 @@ def rows(found: list[Suggestion]) -> list[dict[str, str]]:
 
 def render(found: list[Suggestion], fmt: str, city_label: str, weights: dict[str, float]) -> str:
     table = rows(found)
-    notes = [f"not measured: {reason}" for _, reason in UNMEASURED]
+    notes = [*NOTES, *(f"not measured: {reason}" for _, reason in UNMEASURED)]
     if fmt == "json":
         return (
             json.dumps(
@@ -127,15 +169,27 @@ def render(found: list[Suggestion], fmt: str, city_label: str, weights: dict[str
         )
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csvsafe.dict_writer(buffer, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(table)
+        writer = csvsafe.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows([row[c] for c in COLUMNS] for row in table)
         return buffer.getvalue()
     lines = [f"Suggested partners for {city_label} (predictions, not facts):"]
-    for n, row in enumerate(table, start=1):
-        lines.append(f"{n:>3}. {row['candidateLabel']} ({row['country']})  score {row['score']}")
-        lines.append(f"     criteria: {row['criteria']}")
+    for row in table:
+        name = " · ".join(n for n in (row["labelEn"], row["labelFa"]) if n)
+        lines.append(
+            f"{row['rank']:>3}. {name} ({row['country']})  probability {row['probability']}"
+        )
+        parts = sorted(
+            ((c, float(row[CONTRIBUTION + c.slug] or 0)) for c in CRITERIA),
+            key=lambda item: -abs(item[1]),
+        )
+        lines.append(
+            "     contributions: "
+            + ", ".join(f"{c.label_en} {v:+.2f}" for c, v in parts if abs(v) >= 0.01)
+        )
         lines.append(f"     evidence: {row['evidence']}")
+        if row["flags"]:
+            lines.append(f"     flags: {row['flags']}")
     lines += ["", "Notes:"] + [f"  {n}" for n in notes]
     # names come from outside sources: nothing in them may act on the terminal
     return "\n".join(map(terminal.shown, lines)) + "\n"

@@ -6,6 +6,7 @@ Nothing here knows RDF or files: the store adapter (`store.py`) and the benchmar
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -53,6 +54,16 @@ class World:
 
     def city(self, key: str) -> City:
         return self.graph.nodes[key]["city"]
+
+    @functools.cached_property
+    def keys_by_qid(self) -> dict[str, list[str]]:
+        """The cities of each Wikidata entity (more than one: the same city under two IRIs)."""
+        found: dict[str, list[str]] = {}
+        for key in self.keys:
+            qid = self.city(key).qid
+            if qid:
+                found.setdefault(qid, []).append(key)
+        return found
 
     def partners(self, key: str) -> set[str]:
         return set(self.graph.neighbors(key))

@@ -7,6 +7,7 @@ features foretell a pact the graph does not show yet. Nothing else goes into tra
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -17,21 +18,29 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from cityrdf.opportunities.criteria import CRITERIA
 from cityrdf.opportunities.features import FEATURES, PairFeatures
 from cityrdf.opportunities.model import World
 
 
-def single_thread() -> threadpool_limits:
+@functools.cache
+def thread_controller() -> ThreadpoolController:
+    """Found once per process: finding the OpenMP/BLAS libraries costs more than a prediction."""
+    return ThreadpoolController()
+
+
+def single_thread():
     """One OpenMP/BLAS thread: on a shared machine the boosted trees' threads wait on each other
     far longer than the work takes."""
-    return threadpool_limits(limits=1)
+    return thread_controller().limit(limits=1)
 
 
 BASELINES = ("random", "preferential_attachment", "common_neighbours", "adamic_adar", "distance")
-KINDS = ("boosted", "logistic")
+BACKGROUND_PAIRS = 16  # reference pairs of the attribution (scorer.py): more is steadier, slower
+CALIBRATION_CITIES = 150
+CALIBRATION_NEGATIVES = 400  # per city, weighted back to all its candidates
 
 
 def baseline_scores(name: str, features: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -44,9 +53,18 @@ def baseline_scores(name: str, features: np.ndarray, rng: np.random.Generator) -
     return column[name]
 
 
-def ranking(scores: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Candidate indices best first; ties broken at random (never by index order)."""
-    return np.lexsort((rng.random(len(scores)), -np.nan_to_num(scores, nan=-np.inf)))
+def hide(
+    world: World, rng: np.random.Generator, holdout: float
+) -> tuple[set[frozenset[str]], World, dict[str, set[str]]]:
+    """A random `holdout` of the world's pacts, the world without them, each city's hidden partners."""
+    pacts = sorted(tuple(sorted(e)) for e in world.graph.edges)
+    chosen = rng.choice(len(pacts), size=max(1, round(holdout * len(pacts))), replace=False)
+    hidden = {frozenset(pacts[i]) for i in chosen}
+    hidden_partners: dict[str, set[str]] = {}
+    for pact in sorted(tuple(sorted(p)) for p in hidden):
+        for a, b in (pact, pact[::-1]):
+            hidden_partners.setdefault(a, set()).add(b)
+    return hidden, world.without(hidden), hidden_partners
 
 
 @dataclass
@@ -62,15 +80,8 @@ def training_set(
     """Hide `holdout` of the world's pacts; for cities with a hidden pact, the hidden partners are
     positives and `negatives` random non-partners are negatives, with features of the rest."""
     rng = np.random.default_rng(seed)
-    pacts = sorted(tuple(sorted(e)) for e in world.graph.edges)
-    chosen = rng.choice(len(pacts), size=max(1, round(holdout * len(pacts))), replace=False)
-    hidden = {frozenset(pacts[i]) for i in chosen}
-    visible = world.without(hidden)
+    hidden, visible, hidden_partners = hide(world, rng, holdout)
     table = PairFeatures(visible)
-    hidden_partners: dict[str, set[str]] = {}
-    for pact in sorted(tuple(sorted(p)) for p in hidden):
-        for a, b in (pact, pact[::-1]):
-            hidden_partners.setdefault(a, set()).add(b)
     keys = visible.keys
     sources = sorted(hidden_partners)
     if len(sources) > max_cities:
@@ -96,6 +107,37 @@ def training_set(
 
 
 @dataclass
+class HeldOutPairs:
+    features: np.ndarray
+    labels: np.ndarray
+    weights: np.ndarray  # a drawn negative stands for this many candidates
+
+
+def held_out_pairs(world: World, seed: int, holdout: float = 0.2) -> HeldOutPairs:
+    """Hide `holdout` of the pacts; for up to CALIBRATION_CITIES cities with a hidden pact, the
+    hidden partners and a weighted draw of all other non-partners, with features of the rest."""
+    rng = np.random.default_rng(seed)
+    _, visible, hidden_partners = hide(world, rng, holdout)
+    table = PairFeatures(visible)
+    sources = sorted(hidden_partners)
+    if len(sources) > CALIBRATION_CITIES:
+        sources = sorted(rng.choice(sources, size=CALIBRATION_CITIES, replace=False))
+    rows, labels, weights = [], [], []
+    for source in sources:
+        i = table.index[source]
+        matrix = table.for_city(i)
+        positives = [table.index[k] for k in sorted(hidden_partners[source])]
+        allowed = np.ones(table.size, dtype=bool)
+        allowed[[i, *positives, *(table.index[k] for k in visible.partners(source))]] = False
+        pool = np.flatnonzero(allowed)
+        drawn = rng.choice(pool, size=min(CALIBRATION_NEGATIVES, len(pool)), replace=False)
+        rows += [matrix[positives], matrix[drawn]]
+        labels += [1] * len(positives) + [0] * len(drawn)
+        weights += [1.0] * len(positives) + [len(pool) / max(len(drawn), 1)] * len(drawn)
+    return HeldOutPairs(np.vstack(rows), np.asarray(labels), np.asarray(weights))
+
+
+@dataclass
 class Ranker:
     """A fitted ranker over FEATURES minus `dropped` (the ablation study drops some)."""
 
@@ -108,6 +150,9 @@ class Ranker:
     training_pacts: int = 0
     training_digest: str = ""  # SHA-256 of the training examples: what, exactly, it learned from
     hidden_pacts: set[frozenset[str]] = field(default_factory=set)
+    calibration: LogisticRegression | None = None
+    calibration_pairs: int = 0  # held-out pairs the calibration was read from
+    background: np.ndarray | None = None  # typical non-partner pairs: attribution's reference
 
     @property
     def used(self) -> list[int]:
@@ -124,6 +169,7 @@ class Ranker:
             "trainingPacts": self.training_pacts,
             "hiddenPacts": len(self.hidden_pacts),
             "trainingDigest": self.training_digest,
+            "calibrationPairs": self.calibration_pairs,
         }
 
     def fit(self, world: World) -> Ranker:
@@ -155,7 +201,28 @@ class Ranker:
             )
         with single_thread():
             self.estimator.fit(x, data.labels)
+        rng = np.random.default_rng(self.seed)
+        negatives = np.flatnonzero(data.labels == 0)
+        drawn = rng.choice(negatives, size=min(BACKGROUND_PAIRS, len(negatives)), replace=False)
+        self.background = data.features[np.sort(drawn)]
+        self.calibrate(world)
         return self
+
+    def calibrate(self, world: World) -> None:
+        """Platt's sigmoid from the model's log-odds to the share of pairs so scored that are
+        pacts the graph hides, read on pacts hidden with another seed against every other
+        candidate of their cities (not the training draw's 1 : `negatives` ratio), so it is a rate.
+        Isotonic regression was tried: its top step read 1.0 from a handful of held-out pairs."""
+        data = held_out_pairs(world, self.seed + 2, self.holdout)
+        self.calibration_pairs = int(data.labels.size)
+        self.calibration = LogisticRegression(C=1e6, max_iter=1000)
+        self.calibration.fit(
+            self.log_odds(data.features)[:, None], data.labels, sample_weight=data.weights
+        )
+
+    def log_odds(self, features: np.ndarray) -> np.ndarray:
+        with single_thread():
+            return self.estimator.decision_function(features[:, self.used])
 
     def score(self, features: np.ndarray) -> np.ndarray:
         with single_thread():

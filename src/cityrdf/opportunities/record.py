@@ -5,7 +5,6 @@ the world files (with their SHA-256) it read. A new run for a city replaces that
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +14,6 @@ import pyoxigraph as ox
 from cityrdf import atomic
 from cityrdf.namespaces import CR, CRID, sparql_prologue
 from cityrdf.opportunities.criteria import CRITERIA, UNMEASURED
-from cityrdf.opportunities.ranker import Ranker
 from cityrdf.opportunities.store import SUGGESTIONS_GRAPH
 from cityrdf.opportunities.suggest import Suggestion
 from cityrdf.text import city_slug
@@ -36,18 +34,32 @@ def write(
     path: Path,
     city: str,
     suggestions: list[Suggestion],
-    ranker: Ranker,
+    model: dict[str, object],
     weights: dict[str, float],
-    inputs: list[Path],
+    inputs: dict[str, str],
 ) -> str:
     """Write (or replace) `city`'s suggestions in `path`; returns the activity's IRI."""
+    return write_all(path, {city: suggestions}, model, weights, inputs, city_slug(city))
+
+
+def write_all(
+    path: Path,
+    found: dict[str, list[Suggestion]],
+    model: dict[str, object],
+    weights: dict[str, float],
+    inputs: dict[str, str],
+    name: str,
+) -> str:
+    """Write (or replace) the suggestions of every city of `found` in `path`, made by one activity
+    named `name`; `model` is the fitted ranker's parameters. Returns the activity's IRI."""
     graph = ox.NamedNode(SUGGESTIONS_GRAPH)
     store = ox.Store()
     if path.is_file():
         store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    _forget(store, city)
+    for city in found:
+        _forget(store, city)
     now = datetime.now(UTC).replace(microsecond=0)
-    activity = f"{CRID}activity/opportunities/{city_slug(city)}-{now:%Y%m%dT%H%M%SZ}"
+    activity = f"{CRID}activity/opportunities/{name}-{now:%Y%m%dT%H%M%SZ}"
     quads = []
 
     def add(
@@ -64,14 +76,13 @@ def write(
     add(
         activity,
         RDFS + "label",
-        ox.Literal(f"cityrdf opportunities for {city_slug(city)}", language="en"),
+        ox.Literal(f"cityrdf opportunities for {name}", language="en"),
     )
     add(activity, PROV + "startedAtTime", literal(now.isoformat(), "dateTime"))
-    versions = {f.name: "sha256:" + hashlib.sha256(f.read_bytes()).hexdigest() for f in inputs}
-    parameters = {**ranker.parameters(), "inputs": versions}
+    parameters = {**model, "inputs": inputs}
     add(activity, str(CR.modelParameters), ox.Literal(json.dumps(parameters, sort_keys=True)))
-    for file in inputs:  # world/{source}.nq holds the dataset crid:dataset/world/{source}
-        add(activity, PROV + "used", f"{CRID}dataset/world/{file.stem}")
+    for file in sorted(inputs):  # world/{source}.nq holds the dataset crid:dataset/world/{source}
+        add(activity, PROV + "used", f"{CRID}dataset/world/{Path(file).stem}")
     for slug, weight in sorted(weights.items()):
         node = ox.BlankNode()
         add(activity, str(CR.criterionWeight), node)
@@ -91,23 +102,30 @@ def write(
         for concept in criterion.concepts:
             add(iri, SKOS + "related", concept)
     add(CRITERION_SCHEME, RDF_TYPE.value, SKOS + "ConceptScheme")
+    for city, suggestions in found.items():
+        add_suggestions(add, literal, activity, city, suggestions)
+    store.extend(quads)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic.replacing(path) as temporary:
+        store.dump(str(temporary), ox.RdfFormat.N_QUADS)
+    return activity
+
+
+def add_suggestions(add, literal, activity: str, city: str, suggestions: list[Suggestion]) -> None:
     for s in suggestions:
         iri = f"{CRID}suggestion/{city_slug(city)}--{city_slug(s.candidate)}"
         add(iri, RDF_TYPE.value, str(CR.PartnerSuggestion))
         add(iri, str(CR.suggestedFor), city)
         add(iri, str(CR.candidate), s.candidate)
         add(iri, str(CR.rank), literal(s.rank, "positiveInteger"))
-        add(iri, str(CR.score), literal(f"{s.score:.6f}", "decimal"))
+        add(iri, str(CR.score), literal(f"{s.probability:.6f}", "decimal"))
         for criterion in s.criteria:
             add(iri, str(CR.restsOn), criterion_iri(criterion.slug))
         for fact in s.evidence:
             add(iri, str(CR.evidence), ox.Literal(fact, language="en"))
+        for flag in s.flags:  # what to check before acting on it (duplicate, hub, one partner)
+            add(iri, SKOS + "editorialNote", ox.Literal(flag, language="en"))
         add(iri, PROV + "wasGeneratedBy", activity)
-    store.extend(quads)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic.replacing(path) as temporary:
-        store.dump(str(temporary), ox.RdfFormat.N_QUADS)
-    return activity
 
 
 def _forget(store: ox.Store, city: str) -> None:

@@ -1,58 +1,114 @@
-"""Suggestions for one city: ranked candidates, the paper's criteria each rests on, the evidence."""
+"""Suggestions for one city: ranked candidates with a calibrated probability, each criterion's
+contribution, the evidence in words and the flags a researcher should check."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from cityrdf.opportunities.criteria import CRITERIA, Criterion
 from cityrdf.opportunities.features import FEATURES, PairFeatures
 from cityrdf.opportunities.model import World
-from cityrdf.opportunities.ranker import Ranker, ranking
+from cityrdf.opportunities.scorer import Scorer, ranking
 
 SHOWN_PARTNERS = 3  # names listed in "twinned with N of X's partners: …"
+HUB_PERCENTILE = 99  # a city with more partners than this share of twinned cities is a hub
+DUPLICATE_KM = 30  # the same name in the same country this close is one city under two IRIs
 
 
 @dataclass
 class Suggestion:
+    """One ranked candidate. `probability` is calibrated on held-out pacts; `contributions` are
+    log-odds shares per criterion (slug → value, see `Scorer.contributions`)."""
+
     rank: int
     candidate: str
     label: str
     country: str | None
     country_label: str | None
-    score: float
+    probability: float
     criteria: list[Criterion]
     evidence: list[str]
+    label_fa: str = ""
+    qid: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    shared_partners: int = 0
+    km: float | None = None
+    population_ratio: float | None = None  # candidate's population over the city's
+    contributions: dict[str, float] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    duplicate_of: str | None = None  # the city or existing partner it is under another IRI
+
+
+def duplicates(world: World, table: PairFeatures, city: str) -> dict[str, str]:
+    """Cities that are `city` or one of its partners under another IRI: the same Wikidata entity,
+    or a shared name in the same country within DUPLICATE_KM (or without a position to tell)."""
+    found: dict[str, str] = {}
+    keys = world.keys
+    known = [city, *sorted(world.partners(city))]
+    for one in known:
+        for key in world.keys_by_qid.get(world.city(one).qid or "", []):
+            if key not in (one, city):
+                found.setdefault(key, one)
+    for one in known:
+        i = table.index[one]
+        same_name = table.shared(i, "names") > 0
+        same_country = table.has_country & (table.country_of == table.country_of[i])
+        km = table.distance_km(i)
+        near = np.isnan(km) | (km <= DUPLICATE_KM)
+        for j in np.flatnonzero(same_name & same_country & near):
+            if keys[j] != one:
+                found.setdefault(keys[j], one)
+    return found
+
+
+def hub_threshold(table: PairFeatures) -> float:
+    twinned = table.degree[table.degree > 0]
+    return float(np.percentile(twinned, HUB_PERCENTILE)) if twinned.size else math.inf
 
 
 def suggest(
     world: World,
-    ranker: Ranker,
+    scorer: Scorer,
     city: str,
     top: int = 10,
     country: str | None = None,
     exclude_existing: bool = True,
     seed: int = 0,
+    table: PairFeatures | None = None,
 ) -> list[Suggestion]:
-    """The `top` best candidates for `city` (optionally only those in `country`, an IRI)."""
-    table = PairFeatures(world)
+    """The `top` best candidates for `city` (optionally only those in `country`, an IRI). With
+    `exclude_existing`, the city's partners and the duplicates of the city or of its partners are
+    left out; without, they are ranked and flagged."""
+    table = PairFeatures(world) if table is None else table
     i = table.index[city]
     features = table.for_city(i)
+    twins = duplicates(world, table, city)
     allowed = np.ones(table.size, dtype=bool)
     allowed[i] = False
     if exclude_existing:
-        allowed[[table.index[k] for k in world.partners(city)]] = False
+        left_out = [*world.partners(city), *twins]
+        allowed[[table.index[k] for k in left_out]] = False
     if country:
         allowed &= np.array([world.city(k).country == country for k in world.keys])
     pool = np.flatnonzero(allowed)
-    scores = ranker.score(features[pool])
+    log_odds = scorer.log_odds(features[pool])
+    probability = scorer.calibrated(log_odds)
+    order = pool[ranking(log_odds, np.random.default_rng(seed))][:top]
+    chosen = features[order]
+    shares = scorer.contributions(chosen) if len(order) else np.zeros((0, len(CRITERIA)))
+    by_pool = dict(zip(pool.tolist(), probability, strict=True))
+    hub = hub_threshold(table)
     found = []
-    for rank, j in enumerate(pool[ranking(scores, np.random.default_rng(seed))][:top], start=1):
+    for rank, (j, row, share) in enumerate(zip(order, chosen, shares, strict=True), start=1):
         candidate = world.keys[j]
-        criteria, evidence = explain(world, table, city, candidate, features[j])
+        criteria, evidence = explain(world, table, city, candidate, row)
         other = world.city(candidate)
+        value = dict(zip(FEATURES, row, strict=True))
+        own = world.city(city)
         found.append(
             Suggestion(
                 rank,
@@ -60,12 +116,66 @@ def suggest(
                 other.label,
                 other.country,
                 other.country_label,
-                float(scores[np.flatnonzero(pool == j)[0]]),
+                float(by_pool[int(j)]),
                 criteria,
                 evidence,
+                label_fa=other.labels.get("fa", ""),
+                qid=other.qid,
+                lat=other.lat,
+                lon=other.lon,
+                shared_partners=int(value["common_neighbours"]),
+                km=None if math.isnan(value["distance"]) else float(math.expm1(value["distance"])),
+                population_ratio=(
+                    other.population / own.population
+                    if other.population and own.population
+                    else None
+                ),
+                contributions={c.slug: float(v) for c, v in zip(CRITERIA, share, strict=True)},
+                flags=flags(world, table, city, candidate, hub, twins),
+                duplicate_of=twins.get(candidate),
             )
         )
     return found
+
+
+def flags(
+    world: World, table: PairFeatures, city: str, candidate: str, hub: float, twins: dict
+) -> list[str]:
+    """What a researcher should know before acting on the suggestion, in words."""
+    said = []
+    own, other = world.city(city), world.city(candidate)
+    if candidate in twins:
+        known = twins[candidate]
+        what = "the city itself" if known == city else f"the existing partner {label(world, known)}"
+        said.append(f"duplicate: {what} under another IRI")
+    compatriots = sorted(
+        label(world, k)
+        for k in world.partners(candidate)
+        if k != city and own.country and world.city(k).country == own.country
+    )
+    if compatriots:
+        where = own.country_label or "the same country"
+        said.append(
+            f"already partnered with {len(compatriots)} other "
+            f"{'city' if len(compatriots) == 1 else 'cities'} of {where}: "
+            + ", ".join(compatriots[:SHOWN_PARTNERS])
+            + ("…" if len(compatriots) > SHOWN_PARTNERS else "")
+        )
+    shared = sorted(world.partners(city) & world.partners(candidate))
+    if len(shared) == 1:
+        said.append(f"rests on a single shared partner: {label(world, shared[0])}")
+    if shared and all(table.degree[table.index[k]] >= hub for k in shared):
+        said.append(f"every shared partner is a hub (top {100 - HUB_PERCENTILE} % by partners)")
+    if table.degree[table.index[candidate]] >= hub:
+        said.append(
+            f"hub: {other.label} has {int(table.degree[table.index[candidate]])} partners "
+            f"(top {100 - HUB_PERCENTILE} %)"
+        )
+    return said
+
+
+def label(world: World, key: str) -> str:
+    return world.city(key).label
 
 
 def explain(

@@ -1,0 +1,82 @@
+"""What a researcher must know before acting on a suggestion: duplicates of the city or of its
+partners (left out, or flagged when existing partners are kept), a candidate already partnered with
+another city of the same country, a suggestion resting on one shared partner, hubs."""
+
+from __future__ import annotations
+
+import pytest
+
+from cityrdf.opportunities.features import PairFeatures
+from cityrdf.opportunities.model import City
+from cityrdf.opportunities.ranker import Ranker
+from cityrdf.opportunities.scorer import Scorer
+from cityrdf.opportunities.suggest import duplicates, suggest
+
+from .conftest import synthetic_world
+
+WD = "http://www.wikidata.org/entity/"
+HOME = "home"
+
+
+@pytest.fixture(scope="module")
+def world_and_ranker():
+    # `home` (country0) has partners c001 and c002; `twin-of-c001` is c001 under a second IRI
+    # (same Wikidata entity), `home-again` is home by name in its country, 2 km away.
+    extra = [
+        City(HOME, "Home", "country0", "Country 0", 0.0, 5.0, 1_000_000, names=frozenset({"home"})),
+        City("home-again", "Home", "country0", "Country 0", 0.0, 5.02, names=frozenset({"home"})),
+        City("twin-of-c001", "City 1 bis", "country1", "Country 1", qid=f"{WD}Q1001"),
+        City("lonely", "Lonely", "country5", "Country 5", 50.0, 5.0, 1_000_000),
+    ]
+    pacts = [(HOME, "c001"), (HOME, "c002"), ("c002", "lonely"), ("lonely", "c008")]
+    world = synthetic_world(extra, pacts)
+    return world, Scorer.of(Ranker().fit(world))
+
+
+def test_duplicates_of_the_city_and_of_its_partners_are_found(world_and_ranker):
+    world, _ = world_and_ranker
+    found = duplicates(world, PairFeatures(world), HOME)
+    assert found["home-again"] == HOME
+    assert found["twin-of-c001"] == "c001"
+    assert "lonely" not in found
+
+
+def test_duplicates_are_left_out_by_default_and_flagged_when_partners_are_kept(world_and_ranker):
+    world, ranker = world_and_ranker
+    everyone = len(world.keys)
+    shown = {}
+    for country in ("country0", "country1"):  # the candidates' countries (keeps the test short)
+        kept = suggest(world, ranker, HOME, everyone, country)
+        assert not {s.candidate for s in kept} & {"home-again", "twin-of-c001", "c001", "c002"}
+        shown |= {s.candidate: s for s in suggest(world, ranker, HOME, everyone, country, False)}
+    assert shown["twin-of-c001"].duplicate_of == "c001"
+    assert any(
+        f.startswith("duplicate: the existing partner City 1") for f in shown["twin-of-c001"].flags
+    )
+    assert any(f.startswith("duplicate: the city itself") for f in shown["home-again"].flags)
+
+
+def test_flags_say_one_shared_partner_and_partners_in_the_same_country(world_and_ranker):
+    world, ranker = world_and_ranker
+    lonely = next(
+        s for s in suggest(world, ranker, HOME, len(world.keys)) if s.candidate == "lonely"
+    )
+    shared = world.partners(HOME) & world.partners("lonely")
+    assert lonely.shared_partners == len(shared) == 1
+    assert f"rests on a single shared partner: {world.city(shared.pop()).label}" in lonely.flags
+    compatriots = {k for k in world.partners("lonely") if world.city(k).country == "country0"}
+    said = [f for f in lonely.flags if f.startswith("already partnered with")]
+    assert bool(said) == bool(compatriots)
+    if compatriots:
+        city = "city" if len(compatriots) == 1 else "cities"
+        assert said[0].startswith(
+            f"already partnered with {len(compatriots)} other {city} of Country 0"
+        )
+
+
+def test_each_suggestion_carries_every_criterion_contribution(world_and_ranker):
+    world, ranker = world_and_ranker
+    found = suggest(world, ranker, HOME, top=5)
+    assert [s.rank for s in found] == [1, 2, 3, 4, 5]
+    assert all(len(s.contributions) == 8 for s in found)
+    assert [s.probability for s in found] == sorted((s.probability for s in found), reverse=True)
