@@ -15,28 +15,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
 
 from cityrdf import __version__, atomic, graph, paths, rdf_documents, validate
 from cityrdf.errors import BadInput, NotConforming
-from cityrdf.namespaces import CRID, PREFIXES
 
 BASENAME = "cityrdf"
-OXIGRAPH_FORMATS = {
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "ttl": ox.RdfFormat.TURTLE,
-    "rdf": ox.RdfFormat.RDF_XML,
-}
+FORMATS = ("nt", "ttl", "rdf", "jsonld")
 MANIFEST = "manifest.json"
-# Turtle cannot write `crid:city/tehran` (no "/" in a local name), so each kind of resource
-# (docs/decisions/0001-iri-scheme.md) gets its own prefix, `city:tehran`, unless the name is taken.
-RESOURCE_KINDS = (
-    *("city", "country", "region", "agreement", "list", "membership", "network", "designation"),
-    *("dataset", "dsd", "observation", "claim", "event", "date", "work", "person", "org"),
-    *("scheme", "concept", "collection", "conclusion", "argument"),
-)
-OUTPUT_PREFIXES = PREFIXES | {k: f"{CRID}{k}/" for k in RESOURCE_KINDS if k not in PREFIXES}
-BUILD_FILES = {f"{BASENAME}.{ext}" for ext in [*OXIGRAPH_FORMATS, "jsonld"]} | {MANIFEST}
+BUILD_FILES = {f"{BASENAME}.{ext}" for ext in FORMATS} | {MANIFEST}
 
 
 def build(out: Path | None = None, reason: bool = True) -> dict:
@@ -80,26 +66,14 @@ def stage_dist(store: ox.Store, out: Path, files: list[Path]) -> tuple[Path, dic
 
 
 def write_serialisations(store: ox.Store, directory: Path, files: list[Path]) -> dict:
-    """The build's four files. Oxigraph writes N-Triples, Turtle and RDF/XML straight from the
-    store's triples, with the sources' integer subtypes put back (the store keeps xsd:integer);
-    rdflib writes only the JSON-LD, as Oxigraph's JSON-LD writer does not compact to a context."""
+    """The build's four files, written as the published documents are (`rdf_documents`): Oxigraph
+    writes N-Triples, Turtle (one prefix per folder of `id/`) and RDF/XML; the JSON-LD is compacted
+    to a context. The store keeps `xsd:integer` for the sources' integer subtypes: they come back."""
     triples = rdf_documents.SourceDatatypes(files).restore(
         quad.triple for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
     )
-    for ext, fmt in OXIGRAPH_FORMATS.items():
-        prefixes = OUTPUT_PREFIXES if fmt is not ox.RdfFormat.N_TRIPLES else None
-        ox.serialize(triples, directory / f"{BASENAME}.{ext}", fmt, prefixes=prefixes)
-    rdf = rdflib.Graph()
-    for prefix, namespace in OUTPUT_PREFIXES.items():
-        rdf.bind(prefix, namespace, override=True, replace=True)
-    rdf.parse(directory / f"{BASENAME}.nt", format="nt")
-    rdf.serialize(
-        destination=directory / f"{BASENAME}.jsonld",
-        format="json-ld",
-        encoding="utf-8",
-        context=_jsonld_context(rdf),
-        auto_compact=True,
-    )
+    for ext in FORMATS:
+        (directory / f"{BASENAME}.{ext}").write_bytes(rdf_documents.serialize(triples, ext))
     manifest = {
         "generator": f"cityrdf {__version__}",
         "built": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -111,12 +85,6 @@ def write_serialisations(store: ox.Store, directory: Path, files: list[Path]) ->
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
-
-
-def _jsonld_context(rdf: rdflib.Graph) -> dict[str, str]:
-    """Only the prefixes the graph uses, so the context stays readable."""
-    used = {str(term) for triple in rdf for term in triple if isinstance(term, rdflib.URIRef)}
-    return {p: ns for p, ns in OUTPUT_PREFIXES.items() if any(iri.startswith(ns) for iri in used)}
 
 
 def _sha256(path: Path) -> str:

@@ -222,7 +222,13 @@ def jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
     """Compact JSON-LD whose context (the prefixes, inline so that a client needs no second
     request) turns IRIs into `cr:party`, `city:tehran`."""
     g = rdflib.Graph()
-    g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    # rdflib rewrites typed literals it parses to its canonical form ("…T00:00:00Z" becomes
+    # "…+00:00"); a dump keeps the sources' lexical forms, so that is off while this one parses.
+    normalize, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
+    try:
+        g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalize
     text = g.serialize(format="json-ld", context=prefixes, auto_compact=True, indent=1)
     return json.dumps(json.loads(text), ensure_ascii=False, indent=1).encode("utf-8")
 
