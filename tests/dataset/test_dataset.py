@@ -107,4 +107,6 @@ def test_cityrdf_query_refuses_service_in_a_query_file(tmp_path, run_cityrdf):
     )
     result = run_cityrdf("query", rq)
     assert result.returncode == 2
-    assert result.stderr.strip() == "error: SERVICE is refused: queries here never call other hosts"
+    assert result.stderr.strip() == (
+        f"error: {rq}: SERVICE is refused: queries here never call other hosts"
+    )
