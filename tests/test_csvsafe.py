@@ -149,3 +149,21 @@ def test_opportunities_text_shows_escape_sequences_and_bidi_overrides_escaped():
 def test_a_dict_writer_refuses_a_field_it_was_not_given():
     with pytest.raises(ValueError, match="not in fieldnames: b"):
         csvsafe.dict_writer(io.StringIO(), ["a"]).writerow({"a": 1, "b": 2})
+
+
+def test_no_module_but_csvsafe_makes_a_csv_writer():
+    import re
+    from pathlib import Path
+
+    import cityrdf
+
+    package = Path(cityrdf.__file__).parent
+    makers = re.compile(r"\bcsv\.(writer|DictWriter)\(")
+    found = [
+        f"{path.relative_to(package)}:{n}"
+        for path in package.rglob("*.py")
+        if path.name != "csvsafe.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if makers.search(line)
+    ]
+    assert found == []

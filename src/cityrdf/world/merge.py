@@ -8,12 +8,12 @@ an import without merges (`run(merge=False)`, `cityrdf world import --no-merge`)
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
+from cityrdf import csvsafe
 from cityrdf.link import NEAR_KM, distance_km
 from cityrdf.world.qualified import number_key, parse
 from cityrdf.world.resolve import City, carry
@@ -156,7 +156,7 @@ def merges_tsv(merges: list[Merge]) -> str:
     """The merges as an SSSOM/TSV mapping set (merged node, skos:exactMatch, kept node)."""
     out = io.StringIO()
     out.write(MERGES_HEADER)
-    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer = csvsafe.writer(out, delimiter="\t", lineterminator="\n")
     writer.writerow(MERGES_COLUMNS)
     crid = "https://w3id.org/cityrdf/id/"
     for m in merges:
