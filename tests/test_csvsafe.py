@@ -134,7 +134,7 @@ def test_opportunities_csv_escapes_formula_cells():
 
     rows = cells(render([hostile_suggestion()], "csv", "Tehran", {}))
     row = dict(zip(rows[0], rows[1]))
-    assert row["candidateLabel"].startswith("'=HYPERLINK")
+    assert row["labelEn"].startswith("'=HYPERLINK")
     assert row["country"].startswith("'@SUM") and row["evidence"] == "'-2+3"
 
 
