@@ -323,8 +323,6 @@ def spaces_in_iris_allowed() -> Iterator[None]:
 def trusty_code(quads: list[ox.Quad], artefact: str) -> str:
     """The Trusty URI artefact code (`RA…`, RDF module) of `quads`, in which `artefact` stands where
     the code goes: the `nanopub` library's RdfHasher over the quads as rdflib terms."""
-    from nanopub.trustyuri.rdf import RdfHasher
-
     rows = [
         (
             rdflib_term(q.graph_name),
@@ -335,7 +333,18 @@ def trusty_code(quads: list[ox.Quad], artefact: str) -> str:
         for q in quads
     ]
     with spaces_in_iris_allowed():
-        return RdfHasher.make_hash(rows, hashstr=artefact)
+        return _rdf_hasher().make_hash(rows, hashstr=artefact)
+
+
+def _rdf_hasher():
+    """The `nanopub` library's RdfHasher. Importing it sets rdflib's process-wide
+    NORMALIZE_LITERALS to False; that is put back, and the terms hashed here never depend on it."""
+    normalize = rdflib.NORMALIZE_LITERALS
+    try:
+        from nanopub.trustyuri.rdf import RdfHasher
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalize
+    return RdfHasher
 
 
 def rdflib_term(node) -> rdflib.term.Identifier:
@@ -343,11 +352,12 @@ def rdflib_term(node) -> rdflib.term.Identifier:
     plain literal without datatype; the hasher reads that as xsd:string)."""
     if isinstance(node, ox.NamedNode):
         return rdflib.URIRef(node.value)
+    # normalize=False: the lexical form is hashed as written, whatever rdflib's global setting
     if node.language:
-        return rdflib.Literal(node.value, lang=node.language)
+        return rdflib.Literal(node.value, lang=node.language, normalize=False)
     if node.datatype.value == str(XSD.string):
-        return rdflib.Literal(node.value)
-    return rdflib.Literal(node.value, datatype=rdflib.URIRef(node.datatype.value))
+        return rdflib.Literal(node.value, normalize=False)
+    return rdflib.Literal(node.value, datatype=rdflib.URIRef(node.datatype.value), normalize=False)
 
 
 def verify(trig: bytes | str) -> str:
