@@ -42,6 +42,10 @@ BROKEN = {
     "reference-uncited": (None, CRID["work/nye-2008"]),
     "persian-orthography": (None, CRID["designation/isfahan--capital-2006"]),
     "anchor-missing": (None, CRID["list/isfahan/1"]),
+    "argument-shortcut": (
+        None,
+        CRID["argument/tehran-advantages-capital-city--attributed-to--city-tehran"],
+    ),
 }
 
 
@@ -128,3 +132,13 @@ def test_anchor_missing_query_spares_the_anchored_entry():
         CLEAN + ["broken.anchor-missing.ttl"], paths.QC_DIR / "anchor-missing-violation.rq"
     )
     assert [entity for entity, _ in found] == [str(CRID["list/isfahan/1"])]
+
+
+def test_argument_shortcut_query_names_a_shortcut_without_its_link():
+    found = rows(
+        CLEAN + ["broken.argument-shortcut.ttl"], paths.QC_DIR / "argument-shortcut-violation.rq"
+    )
+    assert {e for e, _ in found} == {
+        str(CRID["argument/tehran-advantages-capital-city--attributed-to--city-tehran"]),
+        str(CRID["concept/findings/capacity-for-partnership"]),
+    }
