@@ -19,7 +19,7 @@ import click
 import typer
 
 from cityrdf import __version__
-from cityrdf.errors import CityrdfError, NotConforming
+from cityrdf.errors import BadInput, CityrdfError, NotConforming
 from cityrdf.terminal import shown
 
 BUG = 3
@@ -95,8 +95,15 @@ def build(
 def validate(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Validate these files with the ontology instead of the project data."),
+        typer.Argument(
+            help="Files to check added to the project graph (does my file fit in?); "
+            "with --alone, beside the ontology only."
+        ),
     ] = None,
+    alone: Annotated[
+        bool,
+        typer.Option("--alone", help="Check FILE… with the ontology only, without the project data."),
+    ] = False,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", help="Report format.")
     ] = ReportFormat.text,
@@ -109,7 +116,11 @@ def validate(
     """Check the data against the SHACL shapes, the QC queries and the HermiT reasoner."""
     from cityrdf.validate import validate_files
 
-    report = validate_files(files or None, reason=not no_reasoner, engine=engine)
+    if alone and not files:
+        raise BadInput("--alone needs at least one FILE to check")
+    report = validate_files(
+        files or None, reason=not no_reasoner, engine=engine, with_project=not alone
+    )
     typer.echo(report.to_json() if fmt is ReportFormat.json else report.to_text())
     if not report.conforms:
         raise NotConforming(f"validation failed: {report.summary()}")

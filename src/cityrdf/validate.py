@@ -97,14 +97,17 @@ class ValidationReport:
 
 
 def validate_files(
-    files: list[Path] | None = None, reason: bool = True, engine: str = "fastshacl"
+    files: list[Path] | None = None,
+    reason: bool = True,
+    engine: str = "fastshacl",
+    with_project: bool = False,
 ) -> ValidationReport:
-    """Validate the project graph, or `files` together with the ontology."""
+    """Validate the project graph; or `files` with the ontology alone; or, `with_project`, `files`
+    added to the project graph (would they fit in?)."""
     if files:
-        ontology = graph.ontology_files()
-        files = ontology + [
-            Path(f) for f in files if Path(f).resolve() not in map(Path.resolve, ontology)
-        ]
+        base = graph.source_files() if with_project else graph.ontology_files()
+        known = {p.resolve() for p in base}
+        files = base + [Path(f) for f in files if Path(f).resolve() not in known]
     else:
         files = graph.source_files()
     store = graph.load_store(files)

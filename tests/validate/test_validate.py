@@ -98,3 +98,21 @@ def test_cli_exits_0_on_conforming_project(tiny_project, run_cityrdf):
     assert (
         result.stdout.strip().splitlines()[-1].startswith("OK: 0 violations, 0 warnings in 3 files")
     )
+
+
+def test_cli_file_is_checked_inside_the_project_unless_alone(tiny_project, tmp_path, run_cityrdf):
+    """`validate FILE` asks whether FILE fits in the project: it is added to the project's files,
+    and the project's own files are counted; `--alone` checks FILE beside the ontology only."""
+    addition = tmp_path / "addition.ttl"
+    addition.write_text(ONE_PARTY_AGREEMENT)
+    inside = run_cityrdf("validate", "--no-reasoner", str(addition))
+    alone = run_cityrdf("validate", "--no-reasoner", "--alone", str(addition))
+    assert inside.returncode == alone.returncode == 1
+    assert "addition.ttl: crid:agreement/tehran--tehran [Violation]" in inside.stdout
+    project_files = len(list((tiny_project / "data").glob("*.ttl"))) + len(
+        list((tiny_project / "ontology").glob("*.ttl"))
+    )
+    assert f"in {project_files + 1} files" in inside.stderr
+    assert f"in {len(list((tiny_project / 'ontology').glob('*.ttl'))) + 1} files" in alone.stderr
+    refused = run_cityrdf("validate", "--alone")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "--alone" in refused.stderr
