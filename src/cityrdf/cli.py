@@ -102,7 +102,9 @@ def validate(
     ] = None,
     alone: Annotated[
         bool,
-        typer.Option("--alone", help="Check FILE… with the ontology only, without the project data."),
+        typer.Option(
+            "--alone", help="Check FILE… with the ontology only, without the project data."
+        ),
     ] = False,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", help="Report format.")

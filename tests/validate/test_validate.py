@@ -115,4 +115,6 @@ def test_cli_file_is_checked_inside_the_project_unless_alone(tiny_project, tmp_p
     assert f"in {project_files + 1} files" in inside.stderr
     assert f"in {len(list((tiny_project / 'ontology').glob('*.ttl'))) + 1} files" in alone.stderr
     refused = run_cityrdf("validate", "--alone")
-    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "--alone" in refused.stderr
+    assert (
+        refused.returncode == 2 and refused.stderr.count("\n") == 1 and "--alone" in refused.stderr
+    )
