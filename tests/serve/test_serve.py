@@ -326,3 +326,16 @@ def test_any_accept_header_gives_an_offered_type_or_406_never_5xx(base_url, acce
     assert response.status_code in (200, 406), (accept, response.status_code, response.text)
     if response.status_code == 200:
         assert response.headers["content-type"].split(";")[0] in PAGE_TYPES
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line(run_cityrdf):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cityrdf("serve", "--port", str(port))
+    assert result.returncode == 2, result.stderr
+    assert (
+        result.stderr == f"error: 127.0.0.1:{port}: Address already in use; choose another --port\n"
+    )
+    assert "Traceback" not in result.stderr and result.stdout == ""

