@@ -21,6 +21,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from cityrdf.graph import rdflib_term
+
 # A SPARQL constraint's equivalent for all focus nodes at once, where $this is not pre-bound
 WHOLE_GRAPH_SELECT = URIRef("https://w3id.org/cityrdf/shapes#wholeGraphSelect")
 
@@ -446,14 +448,14 @@ def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
     found = []
     for row in solutions:
         path = (
-            to_rdflib(row["path"])
+            rdflib_term(row["path"])
             if "path" in variables and row["path"] is not None
             else check.path
         )
-        value = to_rdflib(row["value"]) if "value" in variables else None
+        value = rdflib_term(row["value"]) if "value" in variables else None
         found.append(
             ValidationResult(
-                to_rdflib(row["this"]),
+                rdflib_term(row["this"]),
                 path,
                 value,
                 check.component,
@@ -463,20 +465,6 @@ def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
             )
         )
     return found
-
-
-def to_rdflib(node) -> Node | None:
-    if node is None:
-        return None
-    if isinstance(node, ox.NamedNode):
-        return URIRef(node.value)
-    if isinstance(node, ox.BlankNode):
-        return BNode(node.value)
-    if node.language:
-        return Literal(node.value, lang=node.language)
-    if node.datatype.value == str(XSD.string):  # RDF 1.1 simple literal; rdflib leaves it untyped
-        return Literal(node.value)
-    return Literal(node.value, datatype=URIRef(node.datatype.value))
 
 
 def pyshacl_results(

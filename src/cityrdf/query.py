@@ -16,13 +16,14 @@ import sys
 import weakref
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from cityrdf import catalogue, csvsafe, remote, results, terminal
 from cityrdf.catalogue import StoredQuery
 from cityrdf.endpoints import require_http_url
 from cityrdf.errors import BadInput
+from cityrdf.graph import rdflib_term
 from cityrdf.namespaces import PREFIXES
 from cityrdf.text import plural
 
@@ -84,7 +85,7 @@ def _rows_from_oxigraph(columns: list[str], solutions: list[ox.QuerySolution]) -
             return None
         found = seen.get(value)
         if found is None:
-            found = seen[value] = _from_oxigraph(value)
+            found = seen[value] = rdflib_term(value)
         return found
 
     return [tuple(term(s[c]) for c in columns) for s in solutions]
@@ -150,18 +151,6 @@ class Engine:
     def _remote(self, text: str) -> Answer:
         captured = remote.select(self.endpoint, text, self.deadline)
         return Answer(captured.variables, captured)
-
-
-def _from_oxigraph(term) -> Node | None:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 # --- parameters ---------------------------------------------------------------------------------
