@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from cityrdf import csvsafe
-from cityrdf.link import NEAR_KM, distance_km
+from cityrdf.links.geometry import NEAR_KM, distance_km
 from cityrdf.world.qualified import number_key, parse
 from cityrdf.world.resolve import City, carry
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from cityrdf.link import NEAR_KM, distance_km, read_places
+from cityrdf.links.geometry import NEAR_KM, distance_km
+from cityrdf.links.places import read_places
 from cityrdf.namespaces import CRID, sparql_prologue
 from cityrdf.text import name_key, slug
 from cityrdf.wikidata import qid as qid_of
