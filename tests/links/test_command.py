@@ -4,6 +4,7 @@ endpoint, homonyms, curated identifiers, review, reruns, and what happens when t
 from __future__ import annotations
 
 import csv
+import datetime as dt
 
 import pytest
 import rdflib
@@ -15,6 +16,8 @@ from cityrdf.links.scores import DEFAULT_THRESHOLD
 
 from .support import CRID, GN, TODAY, WD, accepted, live_client
 
+LATER = TODAY + dt.timedelta(days=30)
+SSSOM_DATE = rdflib.URIRef("https://w3id.org/sssom/mapping_date")
 # GeoNames IDs and QIDs confirmed by independent sources (data/links/curated-ids.csv).
 VERIFIED_GEONAMES = {
     "tehran": "112931",
@@ -157,3 +160,23 @@ def test_a_rerun_on_the_same_day_writes_byte_identical_link_files(link_project):
     links.run(sources=link_project["sources"], out_dir=out, today=TODAY)
     again = {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
     assert first and again == first
+
+
+def test_a_rerun_on_a_later_day_that_changes_no_link_leaves_the_files_untouched(link_project):
+    out = link_project["links"]
+    links.run(sources=link_project["sources"], out_dir=out, today=TODAY)
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
+    report = links.run(sources=link_project["sources"], out_dir=out, today=LATER)
+    assert not report.written
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()} == before
+    assert f"mapping_date: '{TODAY.isoformat()}'" in (out / "cityrdf.sssom.tsv").read_text()
+
+
+def test_a_rerun_on_a_later_day_that_changes_a_link_writes_that_day(link_project):
+    out = link_project["links"]
+    links.run(sources=link_project["sources"], out_dir=out, today=TODAY)
+    report = links.run(sources=link_project["sources"], out_dir=out, today=LATER, threshold=1.0)
+    assert report.written
+    assert f"mapping_date: '{LATER.isoformat()}'" in (out / "cityrdf.sssom.tsv").read_text()
+    dates = set(rdflib.Graph().parse(out / "geonames.ttl").objects(None, SSSOM_DATE))
+    assert dates == {rdflib.Literal(LATER)}
