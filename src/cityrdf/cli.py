@@ -182,7 +182,11 @@ def plot_command(
 @app.command()
 def link(
     offline: Annotated[
-        bool, typer.Option("--offline", help="Use the offline sources only; never the network.")
+        bool,
+        typer.Option(
+            "--offline",
+            help="Refuse --endpoint: the offline sources only (the default without --endpoint).",
+        ),
     ] = False,
     endpoint: Annotated[
         str | None,

@@ -24,7 +24,8 @@ from cityrdf.world.names import Index, Place, iso2_of, keys, short_name, us_stat
 from cityrdf.world.qualified import QualifiedName, number_key, parse, unit_of_label
 from cityrdf.world.sources import PlaceRef
 
-# A namesake this many times more populous is the city a list of twin towns means (link.py too).
+# A namesake this many times more populous is the city a list of twin towns means
+# (links/geonames.py too).
 DOMINANCE = 10
 
 
