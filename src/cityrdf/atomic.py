@@ -11,8 +11,8 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 _UMASK = os.umask(0)
@@ -46,6 +46,15 @@ def write_bytes(path: Path, content: bytes) -> None:
 
 def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
+
+
+def write_files(files: Mapping[Path, str | bytes]) -> None:
+    """Write several files all or nothing: each to a temporary sibling first, then every rename
+    once every file is written (text as UTF-8)."""
+    with ExitStack() as renames:  # a failed write unwinds the stack: no file is replaced
+        for path, content in files.items():
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            renames.enter_context(replacing(path)).write_bytes(data)
 
 
 # --- folders (dist/, site/) ---------------------------------------------------------------------

@@ -191,11 +191,15 @@ def plot_command(
     typer.echo(f"wrote {plot.plot(kind, out, source=source, country=country)}")
 
 
-# --- link (cityrdf.link) ---
+# --- link (cityrdf.links) ---
 @app.command()
 def link(
     offline: Annotated[
-        bool, typer.Option("--offline", help="Use the offline sources only; never the network.")
+        bool,
+        typer.Option(
+            "--offline",
+            help="Refuse --endpoint: the offline sources only (the default without --endpoint).",
+        ),
     ] = False,
     endpoint: Annotated[
         str | None,
@@ -212,9 +216,9 @@ def link(
     ] = 0.8,
 ) -> None:
     """Link cities and countries to Wikidata and GeoNames; write data/links/ and a review CSV."""
-    from cityrdf import link as link_module
+    from cityrdf import links
 
-    link_module.print_summary(link_module.run(offline, endpoint, review, threshold))
+    links.print_summary(links.run(offline, endpoint, review, threshold))
 
 
 compare_app = typer.Typer(help="Compare the paper with other sources.", no_args_is_help=True)

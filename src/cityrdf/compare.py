@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import csvsafe, graph, paths, terminal
+from cityrdf import atomic, csvsafe, graph, paths, terminal
 from cityrdf.errors import BadInput
-from cityrdf.link import write_files_atomically
 from cityrdf.namespaces import CRID, sparql_prologue
 from cityrdf.wikidata import WikidataClient, qid
 
@@ -271,7 +270,7 @@ def run(
     """Compare, print a table, and write comparison.csv and comparison.md into `out`."""
     rows, _, source = comparison(pairs, endpoint, sources, client)
     out = Path(out or paths.DIST_DIR / "compare")
-    write_files_atomically(
+    atomic.write_files(
         {out / "comparison.csv": to_csv(rows), out / "comparison.md": to_markdown(rows, source)}
     )
     print_table(rows)

@@ -10,9 +10,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from cityrdf import atomic
 from cityrdf.compare import Row, comparison
 from cityrdf.errors import BadInput
-from cityrdf.link import write_files_atomically
 from cityrdf.wikidata import WikidataClient
 
 # Wikibase time precision: 9 = year, 11 = day (https://www.wikidata.org/wiki/Help:Dates).
@@ -77,5 +77,5 @@ def run(
         raise BadInput("--out FILE is required")
     rows, _, _ = comparison(pairs, endpoint, sources, client)
     lines = commands(rows, paper_qid, include_unofficial, retrieved)
-    write_files_atomically({Path(out): "".join(line + "\n" for line in lines)})
+    atomic.write_files({Path(out): "".join(line + "\n" for line in lines)})
     return lines

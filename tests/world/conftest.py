@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from tests.link.conftest import Endpoint, _serve
+from tests.links.conftest import Endpoint, _serve
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "world"
 NOW = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)  # the retrieval time written into world.nq

@@ -78,7 +78,7 @@ def test_the_live_graph_keeps_the_papers_iris_and_its_dates_disagree_queryably(
 
 
 def test_an_endpoint_that_keeps_failing_is_a_clear_error(tmp_path):
-    from tests.link.conftest import _serve
+    from tests.links.conftest import _serve
 
     for server in _serve(None, "500"):
         client = WikidataClient(

@@ -74,3 +74,24 @@ def test_one_place_under_two_country_codes_is_merged_only_where_both_positions_a
     assert [m.merged.iri for m in find_merges(graph(pairs, crawl, row), pairs)] == [row.iri]
     row.lat, row.long = 6.9, 79.8  # a namesake far away
     assert find_merges(graph(pairs, crawl, row), pairs) == []
+
+
+def test_the_merges_are_a_valid_sssom_mapping_set_read_back_by_sssom_py(tmp_path):
+    from sssom.parsers import parse_sssom_table
+    from sssom.validators import validate
+
+    item = city("wd/Q2392504", "Barreiro", "PT", "Q2392504")
+    node = city("world/pt/barreiro", "=Barreiro", "PT")
+    pairs = twinned(item, "wd/Q170415", "wd/Q580") + twinned(node, "wd/Q170415", "wd/Q580")
+    table = tmp_path / "merges.sssom.tsv"
+    table.write_text(merges_tsv(find_merges(graph(pairs, item, node), pairs)), encoding="utf-8")
+    msdf = parse_sssom_table(table)
+    validate(msdf)  # JSON schema, prefix map completeness, strict CURIEs: raises on an error
+    assert msdf.df[
+        ["subject_id", "subject_label", "predicate_id", "object_id"]
+    ].values.tolist() == [
+        ["crid:city/world/pt/barreiro", "'=Barreiro", "skos:exactMatch", "crid:city/wd/Q2392504"]
+    ]
+    assert list(msdf.df["mapping_justification"]) == ["semapv:StructuralMatching"]
+    assert list(msdf.df["mapping_tool"]) == ["cityrdf world import"]
+    assert msdf.metadata["mapping_set_id"] == "https://w3id.org/cityrdf/id/mappings/world-merges"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from cityrdf.errors import BadInput
 from cityrdf.importer.table import text_problem
-from cityrdf.link import _wkt_point
+from cityrdf.links.geometry import wkt_point
 from cityrdf.wikidata import WD_PROLOGUE, WikidataClient, qid
 from cityrdf.world.sources import QID, PlaceRef, Source, Statement
 
@@ -108,7 +108,7 @@ def read_live(
                     labels.setdefault(lang, _value(row, key))
             if "country" in row and item not in countries:
                 countries[item] = (qid(_value(row, "country")), _value(row, "iso") or None)
-            point = _wkt_point(_value(row, "coord"))
+            point = wkt_point(_value(row, "coord"))
             if point and item not in source.coordinates:
                 source.coordinates[item] = point
     for statement in statements:

@@ -8,13 +8,12 @@ an import without merges (`run(merge=False)`, `cityrdf world import --no-merge`)
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
-from cityrdf import csvsafe
-from cityrdf.link import NEAR_KM, distance_km
+from cityrdf.links.geometry import NEAR_KM, distance_km
+from cityrdf.links.mapping_set import COLUMNS, mapping_set_tsv
 from cityrdf.world.qualified import number_key, parse
 from cityrdf.world.resolve import City, carry
 
@@ -131,49 +130,45 @@ def absorb(kept: City, merged: City) -> None:
     kept.qid = kept.qid or merged.qid
 
 
-MERGES_HEADER = """# curie_map:
-#   crid: https://w3id.org/cityrdf/id/
-#   semapv: https://w3id.org/semapv/vocab/
-#   skos: http://www.w3.org/2004/02/skos/core#
-# license: https://creativecommons.org/licenses/by-sa/4.0/
-# mapping_set_id: https://w3id.org/cityrdf/id/mappings/world-merges
-# mapping_tool: cityrdf world import
-# comment: each row merged subject_id into object_id; `cityrdf world import --no-merge` undoes all.
-"""
-MERGES_COLUMNS = [
-    "subject_id",
-    "subject_label",
-    "predicate_id",
-    "object_id",
-    "object_label",
-    "mapping_justification",
-    "confidence",
-    "comment",
-]
+MERGES_METADATA = {
+    "license": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "mapping_set_id": "https://w3id.org/cityrdf/id/mappings/world-merges",
+    "mapping_tool": "cityrdf world import",
+    "comment": "each row merged subject_id into object_id; "
+    "`cityrdf world import --no-merge` undoes all.",
+}
+MERGES_PREFIXES = {
+    "crid": "https://w3id.org/cityrdf/id/",
+    "semapv": "https://w3id.org/semapv/vocab/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+}
 
 
 def merges_tsv(merges: list[Merge]) -> str:
     """The merges as an SSSOM/TSV mapping set (merged node, skos:exactMatch, kept node)."""
-    out = io.StringIO()
-    out.write(MERGES_HEADER)
-    writer = csvsafe.writer(out, delimiter="\t", lineterminator="\n")
-    writer.writerow(MERGES_COLUMNS)
-    crid = "https://w3id.org/cityrdf/id/"
+    crid = MERGES_PREFIXES["crid"]
+    rows = []
     for m in merges:
         shared = " ".join("crid:" + p.removeprefix(crid) for p in m.shared)
-        writer.writerow(
-            [
-                "crid:" + m.merged.iri.removeprefix(crid),
-                _label(m.merged),
-                "skos:exactMatch",
-                "crid:" + m.kept.iri.removeprefix(crid),
-                _label(m.kept),
-                "semapv:StructuralMatching",
-                1.0 if len(m.shared) >= 2 * SHARED_PARTNERS or "GeoNames" in m.reason else 0.8,
-                f"{m.reason} and {len(m.shared)} shared partners: {shared}" if shared else m.reason,
-            ]
+        rows.append(
+            {
+                "subject_id": "crid:" + m.merged.iri.removeprefix(crid),
+                "subject_label": _label(m.merged),
+                "predicate_id": "skos:exactMatch",
+                "object_id": "crid:" + m.kept.iri.removeprefix(crid),
+                "object_label": _label(m.kept),
+                "mapping_justification": "semapv:StructuralMatching",
+                "confidence": (
+                    1.0 if len(m.shared) >= 2 * SHARED_PARTNERS or "GeoNames" in m.reason else 0.8
+                ),
+                "comment": (
+                    f"{m.reason} and {len(m.shared)} shared partners: {shared}"
+                    if shared
+                    else m.reason
+                ),
+            }
         )
-    return out.getvalue()
+    return mapping_set_tsv(rows, COLUMNS, MERGES_METADATA, MERGES_PREFIXES)
 
 
 def _label(city: City) -> str:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from cityrdf.link import NEAR_KM, distance_km, read_places
+from cityrdf.links.geometry import NEAR_KM, distance_km
+from cityrdf.links.places import read_places
 from cityrdf.namespaces import CRID, sparql_prologue
 from cityrdf.text import name_key, slug
 from cityrdf.wikidata import qid as qid_of
@@ -23,7 +24,8 @@ from cityrdf.world.names import Index, Place, iso2_of, keys, short_name, us_stat
 from cityrdf.world.qualified import QualifiedName, number_key, parse, unit_of_label
 from cityrdf.world.sources import PlaceRef
 
-# A namesake this many times more populous is the city a list of twin towns means (link.py too).
+# A namesake this many times more populous is the city a list of twin towns means
+# (links/geonames.py too).
 DOMINANCE = 10
 
 

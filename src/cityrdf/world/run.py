@@ -10,7 +10,6 @@ import gc
 import io
 import sys
 import time
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,9 +161,7 @@ def run(
     files[out_dir / "resolution.sssom.tsv"] = _sssom(resolver).encode("utf-8")
     files[out_dir / "review.csv"] = _review(resolver).encode("utf-8")
     files[out_dir / "merges.sssom.tsv"] = merging.merges_tsv(merges).encode("utf-8")
-    with ExitStack() as renames:  # the renames run only once every file is written
-        for path, content in files.items():
-            renames.enter_context(atomic.replacing(path)).write_bytes(content)
+    atomic.write_files(files)
     report.files, report.review, report.merges = list(files), len(resolver.review), len(merges)
     report.seconds = time.perf_counter() - started
     return report

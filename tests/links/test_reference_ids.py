@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from cityrdf import link, paths
+from cityrdf import paths
 from cityrdf.errors import BadInput
 from cityrdf.graph import load_store
+from cityrdf.links.curated import CURATED_IDS, curated_candidates
+from cityrdf.links.decide import decide
+from cityrdf.links.model import Place
+from cityrdf.links.scores import DEFAULT_THRESHOLD
 from cityrdf.namespaces import sparql_prologue
 from cityrdf.query import cell_text, run
 
@@ -92,29 +96,29 @@ def test_every_country_is_linked_to_wikidata_and_geonames(project_store):
 
 
 def test_unconfirmed_candidates_go_to_review_never_to_the_links(tmp_path):
-    table = tmp_path / link.CURATED_IDS
+    table = tmp_path / CURATED_IDS
     table.write_text(
         "iri,label,wikidata,geonames,justification,confidence,evidence,candidates\n"
         "https://w3id.org/cityrdf/id/city/bam,Bam,,,,,one source only,Q106636 Q604576\n",
         encoding="utf-8",
     )
-    place = link.Place("https://w3id.org/cityrdf/id/city/bam", "city", "Bam")
-    candidates = link.curated_candidates(table)[place.iri]
-    decision = link.decide(place, "wikidata", candidates, link.DEFAULT_THRESHOLD)
+    place = Place("https://w3id.org/cityrdf/id/city/bam", "city", "Bam")
+    candidates = curated_candidates(table)[place.iri]
+    decision = decide(place, "wikidata", candidates, DEFAULT_THRESHOLD)
     assert decision.accepted is None
     assert decision.reason == "candidates only: one source only"
     assert {c.target for c in decision.candidates} == {WD + "Q106636", WD + "Q604576"}
 
 
 def test_a_candidate_that_is_not_a_qid_is_refused_with_its_line(tmp_path):
-    table = tmp_path / link.CURATED_IDS
+    table = tmp_path / CURATED_IDS
     table.write_text(
         "iri,label,wikidata,geonames,justification,confidence,evidence,candidates\n"
         "https://w3id.org/cityrdf/id/city/bam,Bam,,,,,x,Q1 P17\n",
         encoding="utf-8",
     )
     with pytest.raises(BadInput, match=r"curated-ids.csv:2: candidate 'P17'"):
-        link.curated_candidates(table)
+        curated_candidates(table)
 
 
 def test_networks_without_a_confirmed_qid_are_in_the_review_table_with_the_reason():

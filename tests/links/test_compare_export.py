@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from cityrdf import compare, export, link
+from cityrdf import compare, export, links
 from cityrdf.errors import BadInput
 from cityrdf.wikidata import WikidataClient
 
@@ -23,7 +23,7 @@ def linked_sources(wikidata_endpoint, link_project):
     client = WikidataClient(
         endpoint=wikidata_endpoint.url, cache_dir=link_project["cache"], backoff=0.01
     )
-    link.run(sources=link_project["sources"], out_dir=link_project["links"], client=client)
+    links.run(sources=link_project["sources"], out_dir=link_project["links"], client=client)
     return link_project["sources"] + [link_project["links"] / "wikidata.ttl"]
 
 

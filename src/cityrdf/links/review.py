@@ -1,0 +1,44 @@
+"""The review table: every place and knowledge base without a link, with all its candidates and
+their evidence, for a person to decide."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from cityrdf import csvsafe
+from cityrdf.links.model import Decision
+
+REVIEW_COLUMNS = [
+    "place",
+    "place_label",
+    "kb",
+    "reason",
+    "candidate",
+    "candidate_label",
+    "score",
+    "justification",
+    "evidence",
+]
+
+
+def review_table(decisions: Iterable[Decision]) -> str:
+    out = io.StringIO()
+    writer = csvsafe.writer(out, lineterminator="\n")
+    writer.writerow(REVIEW_COLUMNS)
+    for d in (d for d in decisions if not d.accepted):
+        for c in d.candidates or [None]:
+            writer.writerow(
+                [
+                    d.place.iri,
+                    d.place.label_en,
+                    d.kb,
+                    d.reason,
+                    c.target if c else "",
+                    c.label if c else "",
+                    c.score if c else "",
+                    c.justification if c else "",
+                    "; ".join(c.evidence) if c else "",
+                ]
+            )
+    return out.getvalue()

@@ -1,0 +1,84 @@
+"""SSSOM/TSV mapping sets written with sssom-py, read back and validated with sssom-py."""
+
+from __future__ import annotations
+
+import csv
+
+from cityrdf import links
+from cityrdf.links.mapping_set import (
+    COLUMNS,
+    LICENSE,
+    MAPPING_SET_ID,
+    mapping_date,
+    mapping_set_tsv,
+)
+
+from .support import TODAY
+
+PREFIXES = {
+    "crid": "https://w3id.org/cityrdf/id/",
+    "semapv": "https://w3id.org/semapv/vocab/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+}
+
+
+def test_sssom_table_is_a_valid_mapping_set_of_the_accepted_links(link_project):
+    from sssom.parsers import parse_sssom_table
+
+    report = links.run(sources=link_project["sources"], out_dir=link_project["links"], today=TODAY)
+    msdf = parse_sssom_table(link_project["links"] / "cityrdf.sssom.tsv")
+    pairs = set(zip(msdf.df["subject_id"], msdf.df["object_id"]))
+    assert ("crid:city/tehran", "geonames:112931/") in pairs
+    assert len(pairs) == sum(1 for d in report.decisions if d.accepted)
+    assert set(msdf.df["mapping_justification"]) == {"semapv:LexicalMatching"}
+
+
+def test_the_mapping_set_is_valid_sssom_with_its_date_licence_and_tool(link_project):
+    from sssom.parsers import parse_sssom_table
+    from sssom.validators import validate
+
+    links.run(sources=link_project["sources"], out_dir=link_project["links"], today=TODAY)
+    msdf = parse_sssom_table(link_project["links"] / "cityrdf.sssom.tsv")
+    validate(msdf)  # JSON schema, prefix map completeness, strict CURIEs: raises on an error
+    # sssom-py propagates the set's date and tool to every mapping when it reads the table
+    assert {str(d) for d in msdf.df["mapping_date"]} == {TODAY.isoformat()}
+    assert set(msdf.df["mapping_tool"]) == {"cityrdf link"}
+    assert msdf.metadata["license"] == LICENSE
+    assert msdf.metadata["mapping_set_id"] == MAPPING_SET_ID
+    assert set(msdf.df["predicate_id"]) == {"skos:exactMatch"}
+    assert all(0 < float(c) <= 1 for c in msdf.df["confidence"])
+
+
+def test_every_text_cell_is_neutralised_before_sssom_py_writes_it():
+    row = {
+        "subject_id": "crid:city/x",
+        "subject_label": "-Berlin",
+        "predicate_id": "skos:exactMatch",
+        "object_id": "crid:city/y",
+        "object_label": "@SUM(1)",
+        "mapping_justification": "semapv:StructuralMatching",
+        "confidence": 0.8,
+        "comment": '=HYPERLINK("http://evil.example")',
+    }
+    text = mapping_set_tsv([row], COLUMNS, {"mapping_set_id": MAPPING_SET_ID}, PREFIXES)
+    table = [line for line in text.splitlines() if not line.startswith("#")]
+    written = dict(zip(*csv.reader(table, delimiter="\t")))
+    assert (written["subject_label"], written["object_label"], written["comment"]) == (
+        "'-Berlin",
+        "'@SUM(1)",
+        '\'=HYPERLINK("http://evil.example")',
+    )
+    assert written["confidence"] == "0.8" and written["subject_id"] == "crid:city/x"
+
+
+def test_a_mapping_set_without_mappings_still_has_its_header_row():
+    text = mapping_set_tsv([], COLUMNS, {"mapping_set_id": MAPPING_SET_ID}, PREFIXES)
+    assert text.splitlines()[-1].split("\t") == COLUMNS
+    assert f"# mapping_set_id: {MAPPING_SET_ID}" in text.splitlines()
+
+
+def test_the_mapping_date_is_read_back_from_the_header():
+    dated = mapping_set_tsv([], COLUMNS, {"mapping_date": TODAY.isoformat()}, PREFIXES)
+    assert mapping_date(dated) == TODAY
+    assert mapping_date(mapping_set_tsv([], COLUMNS, {}, PREFIXES)) is None
+    assert mapping_date("# mapping_date: [not, a, date]\nsubject_id\n") is None
