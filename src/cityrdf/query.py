@@ -110,10 +110,10 @@ class Engine:
         self.timeout = timeout
         # one deadline for the whole command: every ask of the endpoint and the parsing share it
         self.deadline = remote.Deadline(timeout)
-        self._default_graph: list[ox.NamedNode] | None = None  # None: the store's own default graph
-        self._worker: Worker | None = (
-            None  # the walled process that evaluates this engine's local queries
-        )
+        # None: the store's own default graph
+        self._default_graph: list[ox.NamedNode] | None = None
+        # the walled process that evaluates this engine's local queries
+        self._worker: Worker | None = None
 
     def select(self, text: str) -> Answer:
         return self._remote(self.endpoint, text) if self.endpoint else self._local(text)
