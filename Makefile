@@ -42,7 +42,7 @@ run: venv ## Build, validate, count, and list Tehran's sister cities
 	$(BIN)/cityrdf stats
 	$(BIN)/cityrdf query tehran-sister-cities --format table
 
-test: venv system-deps node-deps ## Run the test suite
+test: lint system-deps node-deps ## Lint, then run the test suite
 	$(BIN)/pytest -q
 
 test-fast: venv ## Run a quick subset touching every layer (under a minute)
@@ -54,11 +54,12 @@ bench: venv ## Every performance goal, measured, with a verdict (benchmarks/resu
 load: venv ## Load-test `cityrdf serve`: 50 clients for 60 s (report in benchmarks/results/)
 	$(BIN)/python benchmarks/load.py --clients 50 --seconds 60
 
-lint: venv ## ruff check and format check
+lint: venv ## ruff check, format check and mypy
 	@test -x $(BIN)/ruff || { echo "error: ruff is not in $(VENV); run make venv" >&2; exit 1; }
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 clean: ## Remove built artefacts and caches (keeps .venv)
-	rm -rf dist site build .pytest_cache .ruff_cache .hypothesis tests/artifacts
+	rm -rf dist site build .pytest_cache .ruff_cache .mypy_cache .hypothesis tests/artifacts
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

@@ -43,6 +43,7 @@ def build(out: Path | None = None, reason: bool = True) -> dict:
         if not report.conforms:
             print(report.to_text(), file=sys.stderr)
             raise NotConforming(f"build: {report.summary()}; nothing written to {out}")
+        assert staged is not None  # staged once the checks before the reasoner's passed
         staging, manifest = staged
         atomic.swap_dir(staging, out)
         return manifest

@@ -226,10 +226,11 @@ app.add_typer(compare_app, name="compare")
 export_app = typer.Typer(help="Export the graph for other tools.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 PairsFile = Annotated[
-    Path, typer.Option("--pairs", help="Wikidata P190 pairs, QID<TAB>QID[<TAB>start] per line.")
+    Path | None,
+    typer.Option("--pairs", help="Wikidata P190 pairs, QID<TAB>QID[<TAB>start] per line."),
 ]
 WikidataEndpoint = Annotated[
-    str, typer.Option("--endpoint", help="A Wikidata SPARQL endpoint to ask for P190.")
+    str | None, typer.Option("--endpoint", help="A Wikidata SPARQL endpoint to ask for P190.")
 ]
 
 
@@ -575,7 +576,8 @@ def main(argv: list[str] | None = None) -> None:
     except USAGE_ERRORS as err:  # unknown option or command, bad value
         if not err.format_message():  # a group called without its command: the help is shown
             sys.exit(err.exit_code)
-        where = f" (see `{err.ctx.command_path} --help`)" if getattr(err, "ctx", None) else ""
+        ctx = getattr(err, "ctx", None)  # a UsageError has one, a ClickException not
+        where = f" (see `{ctx.command_path} --help`)" if ctx else ""
         _fail(err.format_message() + where, err.exit_code)
     except ABORTS:
         _fail("interrupted", 130)

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from cityrdf import atomic, csvsafe, graph, paths, terminal
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import CRID, sparql_prologue
+from cityrdf.results import select
 from cityrdf.wikidata import WikidataClient, qid
 
 IRAN = str(CRID["country/iran"])
@@ -71,7 +72,7 @@ class Row:
 
 def paper_pairs(store: ox.Store) -> list[PaperPair]:
     pairs = []
-    for r in store.query(sparql_prologue() + PAPER_PAIRS_QUERY):
+    for r in select(store, sparql_prologue() + PAPER_PAIRS_QUERY):
         date = r["date"]
         pairs.append(
             PaperPair(
@@ -90,7 +91,7 @@ def linked_cities(store: ox.Store) -> dict[str, tuple[str, bool]]:
     """QID → (English label, is Iranian) for every city linked to Wikidata."""
     return {
         qid(r["q"].value): (_value(r["label"]), r["iranian"].value == "true")
-        for r in store.query(sparql_prologue() + LINKED_CITIES_QUERY)
+        for r in select(store, sparql_prologue() + LINKED_CITIES_QUERY)
     }
 
 
@@ -249,10 +250,13 @@ def comparison(
     cities = linked_cities(store)
     if not cities:
         raise BadInput("no city is linked to Wikidata: run `cityrdf link` first")
+    labels: dict[str, str]
     if pairs:
         wikidata, labels, source = read_pairs_file(Path(pairs)), {}, f"pairs file {pairs}"
     else:
-        client = client or WikidataClient(endpoint=endpoint)
+        if client is None:
+            assert endpoint  # without pairs, an endpoint or a client (checked above)
+            client = WikidataClient(endpoint=endpoint)
         iranian = sorted(q for q, (_, is_iranian) in cities.items() if is_iranian)
         partners = sorted({q for p in paper for q in p.qids})
         wikidata, labels = endpoint_pairs(client, sorted(set(iranian) | set(partners)))

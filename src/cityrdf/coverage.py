@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from cityrdf import csvsafe, graph
 from cityrdf.errors import BadInput, NotConforming
 from cityrdf.namespaces import sparql_prologue
+from cityrdf.results import select
 from cityrdf.text import quote_key
 
 KINDS = ("heading", "paragraph", "list-item", "table-row", "reference", "other")
@@ -183,7 +184,7 @@ SELECT ?resource ?source ?exact ?prefix ?suffix ?noFacts ?reason WHERE {
 
 
 def anchors(store: ox.Store) -> list[Anchor]:
-    rows = store.query(sparql_prologue() + ANCHORS_QUERY)
+    rows = select(store, sparql_prologue() + ANCHORS_QUERY)
     found = []
     for row in rows:
         found.append(
@@ -252,7 +253,7 @@ def read_paper(path: Path) -> list[str]:
 def cover(lines: list[str], found: Iterable[Anchor], quote_origin=None) -> CoverageReport:
     """Place every anchor in its unit; errors are `line: «quote»: reason` strings."""
     units = split_units(lines)
-    unit_at = {}
+    unit_at: dict[int, Unit] = {}
     for unit in units:
         for number in unit.lines:
             unit_at[number] = unit
@@ -279,10 +280,10 @@ def cover(lines: list[str], found: Iterable[Anchor], quote_origin=None) -> Cover
                 f" add oa:prefix or oa:suffix ({anchor.resource})"
             )
             continue
-        unit = unit_at.get(text.line_of[starts[0]])
-        if unit is None:
+        home = unit_at.get(text.line_of[starts[0]])
+        if home is None:
             continue  # only whitespace-free text lives on content lines; kept for safety
-        (unit.no_facts if anchor.no_facts else unit.resources).add(anchor.resource)
+        (home.no_facts if anchor.no_facts else home.resources).add(anchor.resource)
     return CoverageReport(units, errors)
 
 

@@ -64,7 +64,7 @@ def add_entailments(store: ox.Store) -> None:
     """
     for rule in graph.ENTAILMENT_RULES.values():
         construct = "CONSTRUCT" + rule.strip().removeprefix("INSERT")
-        triples = list(store.query(sparql_prologue() + construct, default_graph=PROJECT_GRAPHS))
+        triples = list(query(store, sparql_prologue() + construct))
         store.extend(ox.Quad(t.subject, t.predicate, t.object, PAPER_GRAPH) for t in triples)
 
 

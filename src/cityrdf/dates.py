@@ -99,13 +99,16 @@ def parse_date(text: str, calendar: str = GREGORIAN) -> StatedDate:
     match = DATE_PATTERN.fullmatch(text.strip())
     if not match:
         raise InvalidDate(f"{text!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year_text, month_text, day_text = match.groups()
+    year = int(year_text)
+    month = int(month_text) if month_text else None
+    day = int(day_text) if day_text else None
     low, high = YEAR_RANGE[calendar]
     if not low <= year <= high:
         raise InvalidDate(f"year {year} is outside {low}..{high} ({calendar})")
     if month is not None and not 1 <= month <= 12:
         raise InvalidDate(f"{text.strip()}: month {month} does not exist (1..12)")
-    if day is not None:
+    if day is not None and month is not None:  # the pattern gives no day without a month
         last = (
             gregorian_calendar.monthrange(year, month)[1]
             if calendar == GREGORIAN

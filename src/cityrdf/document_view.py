@@ -15,6 +15,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
+from rdflib.term import Node
 
 from cityrdf.namespaces import CR, ONTOLOGY_IRI
 from cityrdf.site_model import prefixed, site_path
@@ -103,12 +104,11 @@ class DocumentPage:
     def by_lang(self, node, predicates) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         for p in predicates:
-            for o in sorted(self.g.objects(node, p)):
-                if isinstance(o, Literal):
-                    found.setdefault(o.language or "", []).append(str(o))
+            for label in sorted(o for o in self.g.objects(node, p) if isinstance(o, Literal)):
+                found.setdefault(label.language or "", []).append(str(label))
         return found
 
-    def link(self, node: URIRef) -> Value:
+    def link(self, node: Node) -> Value:
         iri = str(node)
         labels = {k: v[0] for k, v in self.by_lang(node, LABELS).items()}
         text = labels.get("en") or labels.get("") or prefixed(iri)
@@ -136,7 +136,11 @@ class DocumentPage:
         for predicate, word in RESTRICTIONS.items():
             amount = self.g.value(node, predicate)
             if on is not None and amount is not None:
-                parts = [self.value(on, depth + 1), word, self.value(amount, depth + 1)]
+                parts: list[Value | str] = [
+                    self.value(on, depth + 1),
+                    word,
+                    self.value(amount, depth + 1),
+                ]
                 target = self.g.value(node, OWL.onClass) or self.g.value(node, OWL.onDataRange)
                 if target is not None:
                     parts.append(self.value(target, depth + 1))
@@ -160,7 +164,7 @@ class DocumentPage:
         return Value(parts=parts)
 
     def rows(self, node, skip=()) -> list[tuple[Value, list[Value]]]:
-        found: dict[URIRef, list[Value]] = {}
+        found: dict[Node, list[Value]] = {}
         for p, o in sorted(self.g.predicate_objects(node)):
             if p in skip:
                 continue
@@ -186,13 +190,21 @@ class DocumentPage:
         }
         children: dict[URIRef | None, list[URIRef]] = {}
         for c in classes:
-            parents = sorted(p for p in self.g.objects(c, RDFS.subClassOf) if p in classes)
+            parents = sorted(
+                p
+                for p in self.g.objects(c, RDFS.subClassOf)
+                if isinstance(p, URIRef) and p in classes
+            )
             children.setdefault(parents[0] if parents else None, []).append(c)
         relations: dict[URIRef, list[str]] = {}
         for prop in self.g.subjects(RDF.type, OWL.ObjectProperty):
             for domain in self.g.objects(prop, RDFS.domain):
                 for target in self.g.objects(prop, RDFS.range):
-                    if domain in classes and isinstance(target, URIRef):
+                    if (
+                        isinstance(domain, URIRef)
+                        and domain in classes
+                        and isinstance(target, URIRef)
+                    ):
                         said = f"{self.link(prop).text} → {self.link(target).text}"
                         relations.setdefault(domain, []).append(said)
         rows: list[TreeRow] = []

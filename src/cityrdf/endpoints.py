@@ -21,6 +21,11 @@ def require_http_url(url: str | None, option: str = "--endpoint") -> str:
         host = parts.hostname
     except ValueError:  # e.g. an unclosed IPv6 bracket
         host = None
-    if not host or parts.scheme not in ("http", "https") or IRI_FORBIDDEN.search(url or ""):
+    if (
+        url is None
+        or not host
+        or parts.scheme not in ("http", "https")
+        or IRI_FORBIDDEN.search(url)
+    ):
         raise BadInput(f"{option} {url!r} is not an http(s) URL of a SPARQL endpoint")
     return url

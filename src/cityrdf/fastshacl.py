@@ -22,6 +22,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from cityrdf.graph import rdflib_term
+from cityrdf.results import select
 
 # A SPARQL constraint's equivalent for all focus nodes at once, where $this is not pre-bound
 WHOLE_GRAPH_SELECT = URIRef("https://w3id.org/cityrdf/shapes#wholeGraphSelect")
@@ -77,7 +78,7 @@ COMPARISONS = {
     SH.minExclusive: ">",
     SH.maxExclusive: "<",
 }
-NODE_KINDS = {
+NODE_KINDS: dict[Node, str] = {
     SH.IRI: "isIRI({v})",
     SH.BlankNode: "isBlank({v})",
     SH.Literal: "isLiteral({v})",
@@ -88,7 +89,7 @@ NODE_KINDS = {
 # Literals whose lexical form is not in their datatype's lexical space are not of that datatype
 # (SHACL §4.1.2); these are the checks rdflib (and so pySHACL) applies.
 _INTEGER = r"^[+-]?[0-9]+$"
-WELL_FORMED = {
+WELL_FORMED: dict[Node, str] = {
     XSD.integer: f'REGEX(STR({{v}}), "{_INTEGER}")',
     XSD.positiveInteger: f'(REGEX(STR({{v}}), "{_INTEGER}") && xsd:integer(STR({{v}})) > 0)',
     XSD.nonNegativeInteger: f'(REGEX(STR({{v}}), "{_INTEGER}") && xsd:integer(STR({{v}})) >= 0)',
@@ -106,15 +107,16 @@ class Unsupported(Exception):
 
 @dataclass(frozen=True)
 class ValidationResult:
-    """One sh:ValidationResult, with rdflib terms (those of the shapes graph for shape and path)."""
+    """One sh:ValidationResult, with rdflib terms (those of the shapes graph for shape and path);
+    None where pySHACL's report leaves a value out."""
 
-    focus_node: Node
+    focus_node: Node | None
     result_path: Node | None
     value: Node | None
-    component: URIRef
-    source_shape: Node
-    severity: URIRef
-    messages: tuple[Literal, ...] = ()
+    component: Node | None
+    source_shape: Node | None
+    severity: Node | None
+    messages: tuple[Node, ...] = ()
 
     def key(self) -> tuple:
         """What two validators must agree on (messages are free text)."""
@@ -136,8 +138,8 @@ class Check:
     component: URIRef
     path: Node | None
     query: str
-    severity: URIRef
-    messages: tuple[Literal, ...]
+    severity: Node
+    messages: tuple[Node, ...]
 
 
 @dataclass
@@ -182,7 +184,8 @@ class ShapeCompiler:
         if (shape, RDF.type, RDFS.Class) in self.g or (shape, RDF.type, OWL.Class) in self.g:
             classes.add(shape)
         parts = [
-            f"{{ {focus} <{RDF.type}>/<{RDFS.subClassOf}>* {term(c)} }}" for c in sorted(classes)
+            f"{{ {focus} <{RDF.type}>/<{RDFS.subClassOf}>* {term(c)} }}"
+            for c in sorted(classes, key=str)
         ]
         parts += [
             f"{{ VALUES {focus} {{ {term(n)} }} }}" for n in self.g.objects(shape, SH.targetNode)
@@ -291,7 +294,9 @@ class ShapeCompiler:
             return f"FILTER(!COALESCE({v} {COMPARISONS[p]} {term(param)}, false))"
         if p in (SH.minLength, SH.maxLength):
             op = ">=" if p == SH.minLength else "<="
-            return f"FILTER(isBlank({v}) || !COALESCE(STRLEN(STR({v})) {op} {int(param)}, false))"
+            return (
+                f"FILTER(isBlank({v}) || !COALESCE(STRLEN(STR({v})) {op} {int(str(param))}, false))"
+            )
         if p == SH.node:
             return f"FILTER(!({self.conforms(param, v)}))"
         if p == SH["not"]:
@@ -310,9 +315,9 @@ class ShapeCompiler:
 
     def focus_violation(self, shape: Node, p: URIRef, param: Node, focus: str, path: str) -> str:
         if p == SH.minCount:
-            return f"FILTER NOT EXISTS {{ {self.distinct_values(focus, path, int(param))} }}"
+            return f"FILTER NOT EXISTS {{ {self.distinct_values(focus, path, int(str(param)))} }}"
         if p == SH.maxCount:
-            return f"FILTER EXISTS {{ {self.distinct_values(focus, path, int(param) + 1)} }}"
+            return f"FILTER EXISTS {{ {self.distinct_values(focus, path, int(str(param)) + 1)} }}"
         if p == SH.hasValue:
             return f"FILTER NOT EXISTS {{ {focus} {path} {term(param)} }}"
         if p == SH.uniqueLang:
@@ -331,8 +336,8 @@ class ShapeCompiler:
             ):
                 raise Unsupported(f"{shape}: sibling-disjoint or missing sh:qualifiedValueShape")
             if p == SH.qualifiedMinCount:
-                return f"FILTER NOT EXISTS {{ {self.distinct_values(focus, path, int(param), qualified)} }}"
-            return f"FILTER EXISTS {{ {self.distinct_values(focus, path, int(param) + 1, qualified)} }}"
+                return f"FILTER NOT EXISTS {{ {self.distinct_values(focus, path, int(str(param)), qualified)} }}"
+            return f"FILTER EXISTS {{ {self.distinct_values(focus, path, int(str(param)) + 1, qualified)} }}"
         raise Unsupported(f"{shape}: {p}")  # pragma: no cover
 
     def distinct_values(self, focus: str, path: str, n: int, qualified: Node | None = None) -> str:
@@ -443,7 +448,7 @@ def validate(store: ox.Store, shapes: rdflib.Graph) -> list[ValidationResult]:
 
 
 def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
-    solutions = store.query(check.query)
+    solutions = select(store, check.query)
     variables = {v.value for v in solutions.variables}
     found = []
     for row in solutions:

@@ -62,6 +62,23 @@ def rdf_format(path: Path) -> ox.RdfFormat:
         raise BadInput(f"{path}: unknown RDF file type {path.suffix!r} (expected one of {known})")
 
 
+# What Oxigraph may hold in a triple's subject and object (RDF 1.2 triple terms too)
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
+Object = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+def rdf_bytes(
+    data: Iterable[ox.Triple] | Iterable[ox.Quad],
+    format: ox.RdfFormat,
+    prefixes: dict[str, str] | None = None,
+) -> bytes:
+    """`data` written by Oxigraph in `format`: `ox.serialize` without an output file, whose stub
+    says `bytes | None` for every call."""
+    written = ox.serialize(data, format=format, prefixes=prefixes)
+    assert written is not None  # None only when it wrote to an output
+    return written
+
+
 def parse_file(path: Path) -> list[ox.Triple]:
     """The triples of one RDF file, or BadInput naming the file, line and column."""
     path = Path(path)

@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +23,9 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from cityrdf import __version__, atomic, graph
 from cityrdf.errors import BadInput
+from cityrdf.graph import Object, Subject
 from cityrdf.namespaces import BASE, CITO, CR, CRID, PREFIXES, sparql_prologue
+from cityrdf.results import select
 
 NP_BASE = BASE + "np/"
 NP = "http://www.nanopub.org/nschema#"
@@ -83,7 +85,7 @@ class Nanopub:
 
     def trig(self) -> bytes:
         prefixes = {"this": self.iri, "sub": self.iri + "/", **PREFIX_LINES}
-        return ox.serialize(self.quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+        return graph.rdf_bytes(self.quads, ox.RdfFormat.TRIG, prefixes)
 
 
 def creation_time(created: str | None = None) -> str:
@@ -110,7 +112,7 @@ def creation_time(created: str | None = None) -> str:
 
 def items(store: ox.Store) -> list[str]:
     """The IRIs of the claims and pacts that get a nanopublication, in IRI order."""
-    return [row["item"].value for row in store.query(sparql_prologue() + ITEMS)]
+    return [row["item"].value for row in select(store, sparql_prologue() + ITEMS)]
 
 
 class NanopubBuilder:
@@ -124,6 +126,7 @@ class NanopubBuilder:
             (
                 q.object
                 for q in store.quads_for_pattern(paper, ox.NamedNode(str(DCTERMS.creator)), None)
+                if not isinstance(q.object, ox.Triple)
             ),
             key=lambda n: n.value,
         )
@@ -153,7 +156,11 @@ class NanopubBuilder:
         for q in self.store.quads_for_pattern(None, None, item, ox.DefaultGraph()):
             if not isinstance(q.subject, ox.NamedNode) or q.subject == item:
                 continue
-            kinds = {t.object.value for t in self.store.quads_for_pattern(q.subject, TYPE, None)}
+            kinds = {
+                t.object.value
+                for t in self.store.quads_for_pattern(q.subject, TYPE, None)
+                if not isinstance(t.object, ox.Triple)
+            }
             if MP + "Claim" not in kinds and any(
                 k in TIE_CLASSES or k.startswith(MP) for k in kinds
             ):
@@ -227,7 +234,7 @@ class NanopubBuilder:
             ),
             None,
         )
-        pubinfo = [
+        pubinfo: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal | Object]] = [
             (np_node, n(str(DCTERMS.created)), ox.Literal(self.created, datatype=n(XSD.dateTime))),
             (np_node, n(str(DCTERMS.creator)), n(PUBLISHER)),
             (np_node, n(str(DCTERMS.license)), n(LICENSE)),
@@ -266,7 +273,9 @@ def unique(triples: list[ox.Triple]) -> list[ox.Triple]:
     return list(dict.fromkeys(triples))
 
 
-def skolemiser(triples: list[ox.Triple], sub: str):
+def skolemiser(
+    triples: list[ox.Triple], sub: str
+) -> Callable[[ox.Triple], tuple[Subject, ox.NamedNode, Object]]:
     """A function giving each triple with its blank nodes replaced by `sub_1`, `sub_2` … (the
     nanopub convention), numbered by what each blank node says, so the same content gets the same
     names whatever labels the store gave."""
@@ -297,14 +306,21 @@ def skolemiser(triples: list[ox.Triple], sub: str):
         for i, node in enumerate(sorted(blanks, key=lambda b: (key(b), b.value)), start=1)
     }
 
-    def skolem(t: ox.Triple) -> tuple:
-        return (names.get(t.subject, t.subject), t.predicate, names.get(t.object, t.object))
+    def skolem(t: ox.Triple) -> tuple[Subject, ox.NamedNode, Object]:
+        subject, object = t.subject, t.object
+        return (
+            names.get(subject, subject) if isinstance(subject, ox.BlankNode) else subject,
+            t.predicate,
+            names.get(object, object) if isinstance(object, ox.BlankNode) else object,
+        )
 
     return skolem
 
 
 def quad_order(q: ox.Quad) -> tuple:
-    return (q.graph_name.value, str(q.subject), str(q.predicate), str(q.object))
+    graph_name = q.graph_name
+    name = "" if isinstance(graph_name, ox.DefaultGraph) else graph_name.value
+    return (name, str(q.subject), str(q.predicate), str(q.object))
 
 
 @contextmanager
@@ -390,7 +406,7 @@ def files(nanopubs: list[Nanopub]) -> dict[str, bytes]:
     """Relative path → content: one TriG file per nanopublication and the combined dump."""
     found = {f"{np.path}.trig": np.trig() for np in nanopubs}
     quads = [q for np in nanopubs for q in np.quads]
-    found[DUMP_NAME] = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIX_LINES)
+    found[DUMP_NAME] = graph.rdf_bytes(quads, ox.RdfFormat.TRIG, PREFIX_LINES)
     return found
 
 

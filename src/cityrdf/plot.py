@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from cityrdf import atomic
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import sparql_prologue
+from cityrdf.results import select
 from cityrdf.text import words_key
 
 KINDS = ("timeline", "regions", "network", "map", "tables")
@@ -41,7 +42,7 @@ COLOURS = {
 
 
 def _rows(store: ox.Store, query: str) -> list[dict[str, str]]:
-    solutions = store.query(sparql_prologue() + query)
+    solutions = select(store, sparql_prologue() + query)
     names = [v.value for v in solutions.variables]
     return [{n: (s[n].value if s[n] is not None else "") for n in names} for s in solutions]
 
@@ -112,7 +113,7 @@ def network(store: ox.Store, ax) -> None:
     import networkx as nx
 
     pacts = _pacts(store)
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     owners = {p["city"]: f"{p['cityEn']}\n{p['cityFa']}" for p in pacts}
     for p in pacts:
         graph.add_edge(p["city"], p["partner"])
@@ -302,7 +303,7 @@ def world_source_network(store: ox.Store, ax, source: str, country: str) -> None
     """The network of one world source's pacts of one country's cities (the country's in red)."""
     import networkx as nx
 
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     for r in _world_pacts(store, source, country):
         graph.add_edge(r["city"], r["partner"])
         graph.nodes[r["city"]].update(label=r["cityEn"], kind="owner")
@@ -394,6 +395,7 @@ def plot(
     if source is not None:
         figure, ax = plt.subplots(figsize=(14, 7) if kind == "map" else (14, 12))
         draw = world_source_map if kind == "map" else world_source_network
+        assert country is not None  # --source needs --country (checked above)
         draw(store, ax, source, country.upper())
     elif kind == "tables":
         figure, axes = plt.subplots(1, 2, figsize=(14, 5))

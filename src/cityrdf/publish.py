@@ -24,6 +24,7 @@ from cityrdf import atomic, graph, nanopubs, paths, rdf_documents, service_descr
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
 from cityrdf.pages import Pages
+from cityrdf.results import select
 from cityrdf.site_model import RDF_FORMATS, SiteModel, serialize, site_path, stored_questions
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
@@ -143,7 +144,7 @@ def write_site(
     )
     for iri in model.resources():  # Apache's type maps for resources that are also folders
         path = site_path(iri)
-        if (root / path).is_dir():
+        if path is not None and (root / path).is_dir():
             write(root / f"{path}.var", type_map(path))
     indexes = pages.index_pages()
     for page in indexes:
@@ -188,7 +189,7 @@ def temporal_coverage(store: ox.Store) -> tuple[int, int] | None:
     """The first and last year of HISTORY_DATES, read from the lexical form (gYear or date)."""
     years = [
         int(match.group(0))
-        for row in store.query(sparql_prologue() + HISTORY_DATES)
+        for row in select(store, sparql_prologue() + HISTORY_DATES)
         if (match := re.match(r"-?\d{4}", row["date"].value))
     ]
     return (min(years), max(years)) if years else None
@@ -261,6 +262,8 @@ def void_graph(store: ox.Store, base_url: str, endpoint: str | None = None) -> r
         g.add((d, VOID.dataDump, URIRef(base_url + "dumps/" + name)))
     classes: dict[str, set] = {}
     for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None, ox.DefaultGraph()):
+        if isinstance(q.object, ox.Triple):
+            continue
         members = classes.setdefault(q.object.value, set())
         if q.subject in entities:
             members.add(q.subject)
@@ -322,7 +325,8 @@ def dcat_graph(
     for q in store.quads_for_pattern(
         None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(CR.Country))
     ):
-        g.add((d, DCTERMS.spatial, URIRef(q.subject.value)))
+        if not isinstance(q.subject, ox.Triple):
+            g.add((d, DCTERMS.spatial, URIRef(q.subject.value)))
     datasets = [(d, dump) for dump in DUMPS]
     # the claims and pacts as nanopublications (cityrdf.nanopubs): a data set of its own
     if nanopubs.DUMP_NAME in sums:
@@ -373,7 +377,7 @@ def citation_cff(store: ox.Store) -> str:
         (
             q.object.value
             for q in store.quads_for_pattern(paper, ox.NamedNode(str(DCTERMS.title)), None)
-            if getattr(q.object, "language", None) == "en"
+            if isinstance(q.object, ox.Literal) and q.object.language == "en"
         ),
         "Sister cities",
     )
@@ -394,7 +398,9 @@ def citation_cff(store: ox.Store) -> str:
     ]
     # dcterms:bibliographicCitation keeps the authors' order; the creators' labels give the names.
     creators = [
-        q.object for q in store.quads_for_pattern(paper, ox.NamedNode(str(DCTERMS.creator)), None)
+        q.object
+        for q in store.quads_for_pattern(paper, ox.NamedNode(str(DCTERMS.creator)), None)
+        if isinstance(q.object, ox.NamedNode | ox.BlankNode)
     ]
     citation = next(
         (
@@ -402,6 +408,7 @@ def citation_cff(store: ox.Store) -> str:
             for q in store.quads_for_pattern(
                 paper, ox.NamedNode(str(DCTERMS.bibliographicCitation)), None
             )
+            if not isinstance(q.object, ox.Triple)
         ),
         "",
     )
@@ -413,7 +420,7 @@ def citation_cff(store: ox.Store) -> str:
                 for q in store.quads_for_pattern(
                     creator, ox.NamedNode(str(rdflib.RDFS.label)), None
                 )
-                if getattr(q.object, "language", None) == "en"
+                if isinstance(q.object, ox.Literal) and q.object.language == "en"
             ),
             creator.value.rsplit("/", 1)[-1],
         )

@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from cityrdf import paths, remote
 from cityrdf.endpoints import IRI_FORBIDDEN, require_http_url
 from cityrdf.errors import BadInput, CityrdfError, NotConforming
-from cityrdf.graph import parse_file
+from cityrdf.graph import parse_file, rdf_bytes
 
 PART_TRIPLES = 50_000
 TIMEOUT_SECONDS = 600.0
@@ -133,7 +133,8 @@ class StoreClient:
     ):
         self.endpoints = endpoints
         self.user = user
-        auth = ChallengeAuth(user, password) if user is not None else None
+        # push() refuses --user without --password
+        auth = ChallengeAuth(user, password) if user is not None and password is not None else None
         self.deadline = remote.Deadline(timeout)  # for each request's whole exchange
         self.http = remote.client(
             self.deadline,
@@ -287,8 +288,7 @@ def push(
     )
     triples = read_build(build_file)
     parts = [
-        ox.serialize(part, format=ox.RdfFormat.N_TRIPLES)
-        for part in split_into_parts(triples, part_triples)
+        rdf_bytes(part, ox.RdfFormat.N_TRIPLES) for part in split_into_parts(triples, part_triples)
     ]
     staging = staging_graph(graph)
     untouched = f"<{graph}> is unchanged"
@@ -374,7 +374,7 @@ def content_checksum(triples: Iterable[ox.Triple]) -> str:
     two graphs get one checksum exactly when they are isomorphic), lines sorted."""
     dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)  # one process: stable enough
-    lines = sorted(ox.serialize(dataset, format=ox.RdfFormat.N_QUADS).splitlines())
+    lines = sorted(rdf_bytes(dataset, ox.RdfFormat.N_QUADS).splitlines())
     return hashlib.sha256(b"\n".join(lines)).hexdigest()
 
 

@@ -14,6 +14,7 @@ import io
 import re
 import sys
 import weakref
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -26,6 +27,9 @@ from cityrdf.errors import BadInput
 from cityrdf.graph import rdflib_term
 from cityrdf.namespaces import PREFIXES
 from cityrdf.text import plural
+
+if TYPE_CHECKING:
+    from cityrdf.web.worker import Worker
 
 FORMATS = ("table", "csv", "tsv", "json")
 # RFC 3987 forbids these in an IRI; a value holding them is refused rather than escaped.
@@ -107,11 +111,13 @@ class Engine:
         self.timeout = timeout
         # one deadline for the whole command: every ask of the endpoint and the parsing share it
         self.deadline = remote.Deadline(timeout)
-        self._default_graph = None  # None: the store's own default graph
-        self._worker = None  # the walled process that evaluates this engine's local queries
+        # None: the store's own default graph
+        self._default_graph: list[ox.NamedNode] | None = None
+        # the walled process that evaluates this engine's local queries
+        self._worker: Worker | None = None
 
     def select(self, text: str) -> Answer:
-        return self._remote(text) if self.endpoint else self._local(text)
+        return self._remote(self.endpoint, text) if self.endpoint else self._local(text)
 
     def _local(self, text: str) -> Answer:
         from cityrdf import dataset
@@ -148,8 +154,8 @@ class Engine:
         captured = results.Captured(answer.body)
         return Answer(captured.variables, captured)
 
-    def _remote(self, text: str) -> Answer:
-        captured = remote.select(self.endpoint, text, self.deadline)
+    def _remote(self, endpoint: str, text: str) -> Answer:
+        captured = remote.select(endpoint, text, self.deadline)
         return Answer(captured.variables, captured)
 
 
@@ -266,8 +272,8 @@ def where_group_start(text: str) -> int:
         elif ch in "\"'":
             end = text.find(ch, i + 1)
             i = n if end < 0 else end
-        elif ch == "<" and re.match(r"<[^\s<>]*>", text[i:]):
-            i += re.match(r"<[^\s<>]*>", text[i:]).end() - 1
+        elif ch == "<" and (iri := re.match(r"<[^\s<>]*>", text[i:])):
+            i += iri.end() - 1
         elif ch == "{":
             return i + 1
         i += 1
@@ -331,10 +337,11 @@ def to_table(answer: Answer, title: str = "") -> str:
     # outside text: no escape sequence, bidi override or Rich markup acts on the terminal
     for row in answer.rows:
         table.add_row(*(terminal.cell(_short(t)) for t in row))
-    console = Console(file=io.StringIO(), width=200, color_system=None)
+    written = io.StringIO()
+    console = Console(file=written, width=200, color_system=None)
     console.print(table)
     console.print(plural(len(answer.rows), "row"))
-    return console.file.getvalue()
+    return written.getvalue()
 
 
 def render(answer: Answer, fmt: str, title: str = "") -> str:
@@ -401,6 +408,7 @@ def list_queries() -> str:
     for query in catalogue.discover().values():
         params = ", ".join(f"{p.name} ({p.type})" for p in query.params)
         table.add_row(query.name, query.title.get("en", ""), query.title.get("fa", ""), params)
-    console = Console(file=io.StringIO(), width=200, color_system=None)
+    written = io.StringIO()
+    console = Console(file=written, width=200, color_system=None)
     console.print(table)
-    return console.file.getvalue()
+    return written.getvalue()

@@ -129,7 +129,9 @@ def resource_document(
         for q in store.quads_for_pattern(None, ANNOTATED_SOURCE, node)
         if isinstance(q.subject, ox.BlankNode)
     ]
-    todo, seen = [*annotations, node], set()  # the resource's own triples first
+    # the resource's own triples first
+    todo: list[ox.NamedNode | ox.BlankNode] = [*annotations, node]
+    seen: set[ox.NamedNode | ox.BlankNode] = set()
     while todo:
         subject = todo.pop()
         if subject in seen:
@@ -176,7 +178,10 @@ def incoming_document(store: ox.Store, iri: str) -> list[ox.Triple]:
     for predicate, subjects in backlinks(store, node).items():
         for subject in subjects:
             triples[ox.Triple(subject, predicate, node)] = None
-    for subject in sorted({t.subject for t in triples}, key=lambda n: n.value):
+    linking = {
+        t.subject for t in triples if isinstance(t.subject, ox.NamedNode)
+    }  # backlinks are IRIs
+    for subject in sorted(linking, key=lambda n: n.value):
         for q in store.quads_for_pattern(subject, LABEL, None):
             triples[q.triple] = None
     return list(triples)
@@ -238,7 +243,7 @@ def serialize(triples: list[ox.Triple], fmt: str) -> bytes:
     if fmt == "jsonld":
         return jsonld(triples, document_prefixes(triples))
     prefixes = document_prefixes(triples) if fmt == "ttl" else None
-    return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes)
+    return graph.rdf_bytes(triples, RDF_FORMATS[fmt], prefixes)
 
 
 def version_path(ontology: Iterable[ox.Triple]) -> str | None:

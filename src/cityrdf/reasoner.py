@@ -109,6 +109,7 @@ class Verdict:
 
     def result(self) -> ReasonerReport:
         if self._report is None:
+            assert self._process is not None  # a Verdict without a report was launched
             try:
                 returncode = self._process.wait(timeout=TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
@@ -128,7 +129,8 @@ class Verdict:
             self._process.kill()
             self._process.wait()
         if self._tmp is not None:
-            self._out.close(), self._err.close()
+            self._out.close()
+            self._err.close()
             self._tmp.cleanup()
             self._tmp = None
 
@@ -155,14 +157,13 @@ def start(store: ox.Store, sources: Iterable[Path] | None = None) -> Verdict:
     cache = None if sources is None else _cache_path(sources)
     if cache is not None and cache.is_file():
         return Verdict(ReasonerReport(**json.loads(cache.read_text(encoding="utf-8"))))
-    triples = list(store.quads_for_pattern(None, None, None, None))
-    if any(_mentions_hex_binary(q) for q in triples):
+    quads = list(store.quads_for_pattern(None, None, None, None))
+    if any(_mentions_hex_binary(q) for q in quads):
         return Verdict(
             ReasonerReport(False, error=f"the graph uses {HEX_BINARY}, {ENCODING_CLASH}")
         )
     verdict = Verdict(cache=cache)
-    triples = reasoner_triples(store, triples)
-    verdict._launch(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    verdict._launch(graph.rdf_bytes(reasoner_triples(store, quads), ox.RdfFormat.N_TRIPLES))
     return verdict
 
 

@@ -25,6 +25,8 @@ import html
 import re
 import time
 import zlib
+from collections.abc import Callable
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import httpcore
@@ -173,6 +175,18 @@ def read_body(
     return bytes(body)
 
 
+class _Inflater(Protocol):
+    """What reads an answer's body as sent: zlib's decompressor, and the two below."""
+
+    @property
+    def eof(self) -> bool: ...
+
+    @property
+    def unconsumed_tail(self) -> bytes: ...
+
+    def decompress(self, data: bytes, max_length: int, /) -> bytes: ...
+
+
 class _Identity:
     """The inflater of an answer sent as it is."""
 
@@ -205,7 +219,7 @@ class _Deflate:
         return self._inflater is not None and self._inflater.eof
 
 
-CONTENT_CODINGS = {
+CONTENT_CODINGS: dict[str, Callable[[], _Inflater]] = {
     "identity": _Identity,
     "gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
     "x-gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
@@ -349,6 +363,7 @@ def parse_results(
             raise EndpointError(f"{endpoint}: answered an ASK query's boolean; only SELECT is run")
         captured = results.capture(parsed, max_rows, MAX_ANSWER_BYTES, in_time)
     except TimeoutError:
+        assert deadline is not None  # only in_time raises it, and only with a deadline
         raise EndpointError(
             f"{endpoint}: no complete answer within {deadline.seconds:g} s", retryable=True
         ) from None

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -60,10 +61,21 @@ class Captured:
         return [v.value for v in self.parsed().variables]
 
     def parsed(self) -> ox.QuerySolutions:
-        return ox.parse_query_results(self.tsv, ox.QueryResultsFormat.TSV)
+        parsed = ox.parse_query_results(self.tsv, ox.QueryResultsFormat.TSV)
+        assert isinstance(parsed, ox.QuerySolutions)  # TSV has no boolean results
+        return parsed
 
     def solutions(self) -> list[ox.QuerySolution]:
         return list(self.parsed())
+
+
+def select(store: ox.Store, query: str, **options: Any) -> ox.QuerySolutions:
+    """The solutions of the SELECT `query` on `store` (`options` as `Store.query` takes them);
+    TypeError if `query` is an ASK or a CONSTRUCT."""
+    solutions = store.query(query, **options)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {query[:80]!r}")
+    return solutions
 
 
 class _Full(Exception):
@@ -113,7 +125,8 @@ def capture(
     `on_write` is called before each write (a deadline's check: it may raise to stop)."""
     sink = _CappedSink(max_rows, max_bytes, on_write)
     try:
-        solutions.serialize(sink, ox.QueryResultsFormat.TSV)
+        # pyoxigraph writes to any object with write(); its stub asks for IO[bytes]
+        solutions.serialize(sink, ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
     except _Full:
         pass
     return Captured(bytes(sink.kept), sink.truncated)
@@ -129,7 +142,7 @@ def serialize(captured: Captured, fmt: str) -> bytes:
         raise NotInFormat(
             "the answer holds triple terms, which SPARQL CSV cannot write; ask for JSON, XML or TSV"
         )
-    return captured.parsed().serialize(format=FORMATS[fmt])
+    return _written(captured.parsed().serialize(format=FORMATS[fmt]))
 
 
 def _has_triple_term(captured: Captured) -> bool:
@@ -140,7 +153,13 @@ def boolean(value: bool, fmt: str) -> bytes:
     """An ASK result in `fmt` (json or xml), written by Oxigraph."""
     document = b'{"head":{},"boolean":%s}' % (b"true" if value else b"false")
     parsed = ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=FORMATS[fmt])
+    return _written(parsed.serialize(format=FORMATS[fmt]))
+
+
+def _written(data: bytes | None) -> bytes:
+    """What `serialize` without an output file returned (its stub says `bytes | None` always)."""
+    assert data is not None
+    return data
 
 
 def refuse_uncarriable(captured: Captured) -> None:

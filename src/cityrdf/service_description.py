@@ -9,6 +9,7 @@ from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
 
 from cityrdf.dataset import PROJECT_GRAPHS, load_dataset
+from cityrdf.results import select
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -48,24 +49,24 @@ def service_graph(
     g.add((default, VOID.triples, Literal(_count(dataset, default_graph))))
     if default_graph:
         g.add((default, DCTERMS.description, Literal("the union of the project graphs", lang="en")))
-        for name in default_graph:
-            g.add((default, DCTERMS.source, URIRef(name.value)))
-    for name in sorted(dataset.named_graphs(), key=str):
-        if not isinstance(name, ox.NamedNode):
+        for source in default_graph:
+            g.add((default, DCTERMS.source, URIRef(source.value)))
+    for graph_name in sorted(dataset.named_graphs(), key=str):
+        if not isinstance(graph_name, ox.NamedNode):
             continue
         named, graph = BNode(), BNode()
         g.add((described, SD.namedGraph, named))
         g.add((named, RDF.type, SD.NamedGraph))
-        g.add((named, SD.name, URIRef(name.value)))
+        g.add((named, SD.name, URIRef(graph_name.value)))
         g.add((named, SD.graph, graph))
         g.add((graph, RDF.type, SD.Graph))
-        g.add((graph, VOID.triples, Literal(_count(dataset, [name]))))
+        g.add((graph, VOID.triples, Literal(_count(dataset, [graph_name]))))
     return g
 
 
 def _count(dataset: ox.Store, graphs: list[ox.NamedNode] | None) -> int:
     options = {} if graphs is None else {"default_graph": graphs}
-    rows = dataset.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **options)
+    rows = select(dataset, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **options)
     return int(next(iter(rows))["n"].value)
 
 

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS
 
 from cityrdf import dates, graph, rdf_documents
+from cityrdf.graph import Subject
 from cityrdf.namespaces import BASE, CITO, CR, CRID, DBO, GEO, OA, ONTOLOGY_IRI, PREFIXES
 from cityrdf.rdf_documents import SourceDatatypes
 
@@ -289,7 +290,7 @@ class SiteModel:
         # the suggestions graph when it is kept apart from the store (`cityrdf publish` sets it)
         self.suggestions_store: ox.Store | None = None
 
-    def objects(self, subject: ox.NamedNode, predicate: ox.NamedNode) -> list:
+    def objects(self, subject: Subject, predicate: ox.NamedNode) -> list:
         return [q.object for q in self.store.quads_for_pattern(subject, predicate, None)]
 
     def labels(self, node) -> dict[str, str]:
@@ -373,7 +374,11 @@ class SiteModel:
             for q in self.store.quads_for_pattern(None, predicate, None)
         ]
         for q in matches:
-            if q.subject.value in found or not isinstance(q.object, ox.NamedNode):
+            if (
+                isinstance(q.subject, ox.Triple)
+                or q.subject.value in found
+                or not isinstance(q.object, ox.NamedNode)
+            ):
                 continue
             lat, long = self.one(q.object, LAT), self.one(q.object, LONG)
             if lat is None or long is None:
@@ -433,7 +438,7 @@ class SiteModel:
         return frozenset(iri for iri, n in counts.items() if n > 40)
 
     @cached_property
-    def world_graphs(self) -> list[ox.NamedNode]:
+    def world_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
         return sorted(
             (g for g in self.store.named_graphs() if g.value.startswith(WORLD_GRAPHS)),
             key=lambda g: g.value,
@@ -444,12 +449,20 @@ class SiteModel:
         (nothing without a world layer)."""
         if not self.world_graphs:
             return [], []
-        graphs = [ox.DefaultGraph(), *self.world_graphs]
-        pacts = sorted({q.subject for q in self.store.quads_for_pattern(None, PARTY, city)},
+        graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+            ox.DefaultGraph(),
+            *self.world_graphs,
+        ]
+        pacts = sorted({q.subject for q in self.store.quads_for_pattern(None, PARTY, city)
+                        if not isinstance(q.subject, ox.Triple)},
                        key=lambda n: n.value)  # fmt: skip
         rows = []
         for pact in pacts:
-            partners = {q.object for q in self.store.quads_for_pattern(pact, PARTY, None)} - {city}
+            partners = {
+                q.object
+                for q in self.store.quads_for_pattern(pact, PARTY, None)
+                if not isinstance(q.object, ox.Triple)
+            } - {city}
             attested = [
                 next(self.store.quads_for_pattern(pact, ATTESTED_BY, None, g), None) is not None
                 for g in graphs
@@ -459,7 +472,7 @@ class SiteModel:
         names = ["paper"] + [g.value[len(WORLD_GRAPHS) :] for g in self.world_graphs]
         return names, sorted(rows, key=lambda r: r.partner.label("en"))
 
-    def pact_entry(self, pact: ox.NamedNode, city: ox.NamedNode | None) -> PactEntry:
+    def pact_entry(self, pact: Subject, city: ox.NamedNode | None) -> PactEntry:
         date = self.one(pact, SIGNING_DATE)
         status = self.one(pact, STATUS)
         stated = [q.subject for q in self.store.quads_for_pattern(None, DATE_OF, pact)]
@@ -487,10 +500,16 @@ class SiteModel:
             evidence=[self.term(n) for n in self.objects(node, EVIDENCE)],
         )
 
-    def agreements_between(self, a: ox.NamedNode, b: ox.NamedNode) -> list[ox.NamedNode]:
+    def agreements_between(
+        self, a: ox.NamedNode, b: ox.NamedNode
+    ) -> list[ox.NamedNode | ox.BlankNode]:
         mine = {q.subject for q in self.store.quads_for_pattern(None, PARTY, a)}
         return sorted(
-            (q.subject for q in self.store.quads_for_pattern(None, PARTY, b) if q.subject in mine),
+            (
+                q.subject
+                for q in self.store.quads_for_pattern(None, PARTY, b)
+                if q.subject in mine and not isinstance(q.subject, ox.Triple)
+            ),
             key=lambda n: n.value,
         )
 
@@ -591,6 +610,7 @@ class SiteModel:
         members = [
             q.subject
             for q in self.store.quads_for_pattern(None, ox.NamedNode(str(SKOS.inScheme)), node)
+            if not isinstance(q.subject, ox.Triple)
         ]
         position = lambda n: int(p.value) if (p := self.one(n, POSITION)) is not None else 10**6
         members += [  # a network's member cities, through their memberships
@@ -609,12 +629,12 @@ class SiteModel:
         if any(t.value in MAP_TYPES for t in view.types):
             points = [p for p in [self.map_point(node, "self")] if p]
             # a city's map is of its partners; other resources map the cities they link to
-            linked = (
+            mapped = (
                 sorted(set(self.objects(node, TWINNED_WITH)), key=lambda n: n.value)
                 if view.is_city
                 else self.cities_near(node)
             )
-            points += [p for c in linked if (p := self.map_point(c, "linked"))]
+            points += [p for c in mapped if (p := self.map_point(c, "linked"))]
             view.map_points = points if len(points) > 1 or view.place else []
         numbers: dict[tuple, int] = {}
         for fact in [*view.outgoing, *view.incoming]:
@@ -635,7 +655,11 @@ class SiteModel:
         source = self.store if self.suggestions_store is None else self.suggestions_store
         for q in source.quads_for_pattern(None, SUGGESTED_FOR, city, SUGGESTIONS_GRAPH):
             values = {
-                name: [o.object for o in source.quads_for_pattern(q.subject, predicate, None)]
+                name: [
+                    o.object
+                    for o in source.quads_for_pattern(q.subject, predicate, None)
+                    if not isinstance(o.object, ox.Triple)
+                ]
                 for name, predicate in [
                     *((n, ox.NamedNode(str(CR[n]))) for n in SUGGESTION_FIELDS),
                     ("flags", EDITORIAL_NOTE),

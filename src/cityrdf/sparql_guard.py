@@ -187,7 +187,9 @@ def tokenize(text: str, cost: PlanCost | None = None) -> list[Token]:
             match = TOKEN.match(text, pos)
             if match is None:
                 raise QueryRefused(400, _unreadable(text, pos))
-            token = Token(match.lastgroup, match.group(), pos)
+            kind = match.lastgroup
+            assert kind is not None  # each alternative of TOKEN is a named group
+            token = Token(kind, match.group(), pos)
             if token.kind == "string":  # an escape that is no character fails Oxigraph's string
                 for escape in ESCAPE.finditer(token.text):  # rule, which then reads it otherwise
                     _code_point(escape.group(), text, pos + escape.start())
@@ -273,10 +275,9 @@ def _angle(text: str, pos: int, ambiguous: bool) -> Token:
     value inside parentheses) Oxigraph reads less-than; an IRI there is let through only if the
     less-than reading of it holds nothing that matters here."""
     match = IRI.match(text, pos)
-    iri = match is not None and not IRI_FORBIDDEN.search(
+    if match is not None and not IRI_FORBIDDEN.search(
         ESCAPE.sub(lambda e: chr(_code_point(e.group(), text, pos)), match.group(1))
-    )
-    if iri:
+    ):
         inside = match.group(1)
         if ambiguous and (not AMBIGUOUS_IRI_SAFE.fullmatch(inside) or "service" in inside.lower()):
             raise QueryRefused(

@@ -8,6 +8,7 @@ import pyoxigraph as ox
 
 from cityrdf import graph
 from cityrdf.namespaces import sparql_prologue
+from cityrdf.results import select
 
 # What each count counts: a graph pattern binding ?x (docs/model.md names the classes).
 COUNTED = {
@@ -35,7 +36,7 @@ def count(store: ox.Store) -> dict[str, int]:
 
 def _count_distinct(store: ox.Store, pattern: str) -> int:
     query = f"{sparql_prologue()}SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}"
-    return int(next(iter(store.query(query)))["n"].value)
+    return int(next(iter(select(store, query)))["n"].value)
 
 
 def stats() -> dict[str, int]:

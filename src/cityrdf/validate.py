@@ -21,6 +21,7 @@ from cityrdf import graph, paths, reasoner
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import PREFIXES, sparql_prologue
 from cityrdf.reasoner import ReasonerReport, Verdict
+from cityrdf.results import select
 from cityrdf.text import plural
 
 VIOLATION = "Violation"
@@ -163,10 +164,11 @@ def shacl_findings(data: rdflib.Graph | ox.Store, engine: str = "fastshacl") -> 
     if not shape_files:  # pyshacl would take the data graph as the shapes graph
         return []
     shapes = graph.load_graph(shape_files, entail=False)
-    store = data
     if isinstance(data, rdflib.Graph):
         store = graph.load_store(graph.ontology_files(), entail=False)
         store.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    else:
+        store = data
     validate = fastshacl.validate if engine == "fastshacl" else fastshacl.pyshacl_results
     findings = [
         Finding(
@@ -242,7 +244,7 @@ def reasoner_findings(report: ReasonerReport) -> list[Finding]:
 
 def _qc_rows(store: ox.Store, query_file: Path) -> tuple[list[str], list]:
     try:
-        solutions = store.query(sparql_prologue() + query_file.read_text(encoding="utf-8"))
+        solutions = select(store, sparql_prologue() + query_file.read_text(encoding="utf-8"))
     except SyntaxError as err:
         raise BadInput(f"{_display(query_file)}: {err}") from None
     return [v.value for v in solutions.variables], list(solutions)

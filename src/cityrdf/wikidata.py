@@ -100,6 +100,7 @@ class WikidataClient:
 
     def _cache_path(self, query: str) -> Path:
         key = hashlib.sha256(f"{self.endpoint}\n{query}".encode()).hexdigest()
+        assert self.cache_dir is not None  # __post_init__ sets it
         return Path(self.cache_dir) / f"{key}.tsv"
 
     # -- the questions cityrdf asks --------------------------------------------------------

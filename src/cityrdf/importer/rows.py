@@ -242,9 +242,9 @@ class TableImport:
             )
         stated = self._check_date(number, row)
         if row["source"]:
-            problem = source_problem(row["source"])
-            if problem:
-                self.error(number, "source", *problem)
+            wrong_source = source_problem(row["source"])
+            if wrong_source:
+                self.error(number, "source", *wrong_source)
         if len(self.errors) > before:
             return
         country = self._resolve_country(number, row)
@@ -252,7 +252,7 @@ class TableImport:
         partner = self._resolve_city(number, row, "partner", country=country)
         if city and partner and city == partner:
             self.error(number, "partner", f"the partner is the city itself ({row['partner']!r})")
-        if len(self.errors) == before:
+        if city and partner and len(self.errors) == before:  # both resolved when no error
             self._add_pact(Pact(number, city, partner, status, stated, row["source"]))
 
     def _check_date(self, number: int, row: dict[str, str]) -> dates.StatedDate | None:
@@ -504,14 +504,16 @@ class TableImport:
 
     def _agreement(self, agreement: Agreement, entity: ox.NamedNode) -> Iterator[ox.Triple]:
         subject, pact = ox.NamedNode(agreement.iri), agreement.first
-        facts = [(C["attestedBy"], ox.NamedNode(entry)) for entry, _ in agreement.entries]
+        facts: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
+            (C["attestedBy"], ox.NamedNode(entry)) for entry, _ in agreement.entries
+        ]
         sources = {source: None for _, source in agreement.entries}  # once each, in row order
         facts += [(SOURCE, source_term(source)) for source in sources]
         if not agreement.existing:
             facts += self._agreement_facts(agreement, entity)
         yield from _about(subject, *facts)
         if not agreement.existing and pact.date is not None and pact.date.calendar == dates.JALALI:
-            yield from self._solar_hijri_date(agreement.iri, pact)
+            yield from self._solar_hijri_date(agreement.iri, pact.row, pact.date)
 
     def _agreement_facts(self, agreement: Agreement, entity: ox.NamedNode) -> list:
         pact = agreement.first
@@ -530,16 +532,19 @@ class TableImport:
             if signing is not None:
                 facts.append((C["signingDate"], literal(signing)))
             if pact.date.calendar == dates.JALALI:
-                facts.append((C["statedDate"], ox.NamedNode(self._date_iri(agreement.iri, pact))))
+                date_iri = self._date_iri(agreement.iri, pact.date)
+                facts.append((C["statedDate"], ox.NamedNode(date_iri)))
         return facts
 
-    def _date_iri(self, agreement: str, pact: Pact) -> str:
-        return str(CRID[f"date/{slug_of(agreement)}-{pact.date.text}"])
+    def _date_iri(self, agreement: str, stated: dates.StatedDate) -> str:
+        return str(CRID[f"date/{slug_of(agreement)}-{stated.text}"])
 
-    def _solar_hijri_date(self, agreement: str, pact: Pact) -> Iterator[ox.Triple]:
-        stated, node = pact.date, self._date_iri(agreement, pact)
+    def _solar_hijri_date(
+        self, agreement: str, row: int, stated: dates.StatedDate
+    ) -> Iterator[ox.Triple]:
+        node = self._date_iri(agreement, stated)
         start, end = span_of(stated)
-        self.origin[node] = (pact.row, "date")
+        self.origin[node] = (row, "date")
         facts = [
             (A, C["SolarHijriDate"]),
             (LABEL, ox.Literal(f"{stated.text} (Solar Hijri)", language="en")),

@@ -60,7 +60,9 @@ def evaluate(
     if sample is not None and sample < len(cities):
         cities = sorted(rng.choice(cities, size=sample, replace=False))
     in_universe = np.array([k in universe for k in then.keys])
-    methods = {name: [] for name in [*rankers, *BASELINES]}
+    methods: dict[str, list[tuple[float, float, float]]] = {
+        name: [] for name in [*rankers, *BASELINES]
+    }
     for city in cities:
         i = table.index[city]
         allowed = in_universe.copy()

@@ -9,6 +9,7 @@ seconds. `criteria.py` says which of the paper's concepts each feature speaks fo
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import networkx as nx
 import numpy as np
@@ -44,7 +45,7 @@ def relative(values: np.ndarray) -> np.ndarray:
     return values / top if top > 0 else np.zeros_like(values)
 
 
-def one_hot(rows: list[frozenset[str] | str | None]) -> sparse.csr_matrix:
+def one_hot(rows: Sequence[frozenset[str] | str | None]) -> sparse.csr_matrix:
     """Rows × distinct values, 1 where a row holds a value (None holds nothing)."""
     values = sorted({v for r in rows for v in ([r] if isinstance(r, str) else (r or ()))})
     column = {v: j for j, v in enumerate(values)}

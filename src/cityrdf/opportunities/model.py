@@ -38,7 +38,7 @@ class World:
     """
 
     def __init__(self, cities: list[City], pacts: list[tuple[str, str]]) -> None:
-        self.graph = nx.Graph()
+        self.graph: nx.Graph[str] = nx.Graph()
         for city in sorted(cities, key=lambda c: c.key):
             self.graph.add_node(city.key, city=city)
         for a, b in pacts:

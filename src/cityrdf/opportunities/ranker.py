@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -146,7 +147,7 @@ class Ranker:
     holdout: float = 0.2
     negatives: int = 100
     dropped: tuple[str, ...] = ()
-    estimator: object = None
+    estimator: Any = None  # the fitted sklearn model (sklearn ships no type hints)
     training_pacts: int = 0
     training_digest: str = ""  # SHA-256 of the training examples: what, exactly, it learned from
     hidden_pacts: set[frozenset[str]] = field(default_factory=set)

@@ -15,6 +15,7 @@ from cityrdf import graph, paths
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import sparql_prologue
 from cityrdf.opportunities.model import City, World
+from cityrdf.results import select
 from cityrdf.text import words_key
 
 WORLD_GRAPH = "https://w3id.org/cityrdf/graph/world/"
@@ -85,7 +86,7 @@ def load(world_dir: Path | None = None) -> ox.Store:
 
 
 def rows(store: ox.Store, query: str) -> list[dict[str, str]]:
-    solutions = store.query(sparql_prologue() + query, use_default_graph_as_union=True)
+    solutions = select(store, sparql_prologue() + query, use_default_graph_as_union=True)
     names = [v.value for v in solutions.variables]
     return [{n: s[n].value for n in names if s[n] is not None} for s in solutions]
 
@@ -102,7 +103,8 @@ def world_model(store: ox.Store) -> World:
     names: dict[str, set[str]] = {}
     for row in rows(store, LABELS):
         names.setdefault(row["city"], set()).add(words_key(row["label"]))
-    for solution in store.query(
+    for solution in select(
+        store,
         sparql_prologue() + "SELECT ?city ?label WHERE { ?city a cr:City ; rdfs:label ?label }",
         use_default_graph_as_union=True,
     ):
@@ -136,7 +138,8 @@ def world_model(store: ox.Store) -> World:
 
 def _grouped(found: list[dict[str, str]], key: str) -> tuple[dict[str, str], dict[str, set[str]]]:
     """Labels of the grouped things, and the things each city has."""
-    labels, by_city = {}, {}
+    labels: dict[str, str] = {}
+    by_city: dict[str, set[str]] = {}
     for row in found:
         labels[row[key]] = row.get("label", row[key].rsplit("/", 1)[-1])
         by_city.setdefault(row["city"], set()).add(row[key])

@@ -214,11 +214,11 @@ def explain(
         said["population"] = (
             f"population {millions(other.population)} vs {millions(own.population)}"
         )
-    for slug, kind, names in (
+    for slug, kind, label_of in (
         ("shared-networks", "memberships", world.network_labels),
         ("shared-titles", "titles", world.title_labels),
     ):
-        common = sorted(names.get(k, k) for k in getattr(own, kind) & getattr(other, kind))
+        common = sorted(label_of.get(k, k) for k in getattr(own, kind) & getattr(other, kind))
         if common:
             said[slug] = (
                 "both members of " if kind == "memberships" else "both hold "

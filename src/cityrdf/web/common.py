@@ -4,6 +4,7 @@ the headers every answer carries, HEAD, and the OpenAPI helpers."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 
@@ -25,7 +26,7 @@ PAGE_TYPES = {
 MEDIA_OF = {fmt: media for media, fmt in PAGE_TYPES.items()}
 
 
-def short(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
+def short(status: int, message: str, headers: Mapping[str, str] | None = None) -> PlainTextResponse:
     return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
 

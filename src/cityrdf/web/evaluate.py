@@ -142,7 +142,7 @@ def pick(job: Job, offered: list[str], formats: dict[str, str]) -> str | None:
 
 
 def capped(iterator, limit: int) -> tuple[list, bool]:
-    items = []
+    items: list = []
     for item in iterator:
         if len(items) == limit:
             return items, True

@@ -3,6 +3,8 @@ nobody reads dropped with their connection."""
 
 from __future__ import annotations
 
+import asyncio
+
 import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -27,7 +29,7 @@ class SlowClientGuard(H11Protocol):
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self._deadline = self.loop.call_later(self.request_timeout, self._drop_slow_client)
-        self._stalled = None
+        self._stalled: asyncio.TimerHandle | None = None
 
     def pause_writing(self) -> None:
         super().pause_writing()

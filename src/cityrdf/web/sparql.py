@@ -125,7 +125,7 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
         job = Job(
             query=checked.text,
             accept=request.headers.get("accept") or "*/*",
-            fmt=(params.get("format") or params.get("output") or [None])[0],
+            fmt=next(iter(params.get("format") or params.get("output") or []), None),
             options=dataset_options(params, site, checked.names_dataset),
         )
         held: list[asyncio.Semaphore] = []

@@ -93,10 +93,10 @@ def read_live(
             Statement("wikidata-live", number, PlaceRef(a), PlaceRef(b), _date(start))
         )
     source = Source("wikidata-live", statements, origin=client.endpoint)
-    items = sorted({r.qid for s in statements for r in (s.a, s.b)})
-    countries: dict[str, tuple[str, str]] = {}
-    for start in range(0, len(items), client.batch_size * 5):
-        batch = items[start : start + client.batch_size * 5]
+    items = sorted({r.qid for s in statements for r in (s.a, s.b) if r.qid})  # all have one
+    countries: dict[str, tuple[str, str | None]] = {}
+    for first in range(0, len(items), client.batch_size * 5):
+        batch = items[first : first + client.batch_size * 5]
         values = " ".join(f"wd:{q}" for q in batch)
         rows = client.select(WD_PROLOGUE + PLACES_QUERY % {"values": values})
         bounds.check(client)

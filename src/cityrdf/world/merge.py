@@ -54,8 +54,8 @@ def find_merges(cities: dict[str, City], pairs: list[tuple[str, str]]) -> list[M
     for iri in partners:
         for key in name_keys(cities[iri]):
             groups[key].add(iri)
-        if cities[iri].geonames:
-            groups[("geonames", cities[iri].geonames)].add(iri)
+        if geonames := cities[iri].geonames:
+            groups[("geonames", geonames)].add(iri)
     kept_of: dict[str, str] = {}
     merges: list[Merge] = []
     for key, group in sorted(groups.items()):
@@ -105,7 +105,13 @@ def _may_be_one(a: City, b: City, by_geonames: bool = False) -> bool:
         and not any(x.startswith(y) or y.startswith(x) for x in ours for y in theirs)
     ):
         return False  # Behringen (Bispingen) is not Behringen (Hörselberg-Hainich)
-    near = None not in (a.lat, b.lat) and (distance_km((a.lat, a.long), (b.lat, b.long)) <= NEAR_KM)
+    near = (
+        a.lat is not None
+        and a.long is not None
+        and b.lat is not None
+        and b.long is not None
+        and distance_km((a.lat, a.long), (b.lat, b.long)) <= NEAR_KM
+    )
     if a.iso2 and b.iso2 and a.iso2 != b.iso2 and not (a.country_from or b.country_from):
         # one place under two codes (Mariehamn AX and FI, Yalta RU and UA) only where both
         # positions say so, and the position is not the shared GeoNames entry's own

@@ -66,12 +66,14 @@ class Index:
 
     def find(self, name: str, iso2: str | None) -> list[Place]:
         """Places of that name (in that country, when given), exact keys first."""
-        table, suffix = (self.by_country, (iso2,)) if iso2 else (self.by_name, ())
-        exact = table.get((name_key(name), *suffix) if suffix else name_key(name), [])
+
+        def places(key: str) -> list[Place]:
+            return self.by_country.get((key, iso2), []) if iso2 else self.by_name.get(key, [])
+
+        exact = places(name_key(name))
         if exact:
             return list(exact)
-        key = "ascii:" + number_key(name)
-        return list(table.get((key, *suffix) if suffix else key, []))
+        return list(places("ascii:" + number_key(name)))
 
 
 def read_natural_earth(path: Path, index: Index) -> int:

@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF
 
 from cityrdf import paths
 from cityrdf.namespaces import CR
+from cityrdf.results import select
 from cityrdf.world import metadata
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
@@ -43,7 +44,7 @@ def write_world(
     ]
     if not files:
         return written
-    paper = {r["a"] for r in project.query(PAPER_AGREEMENTS)}
+    paper = {r["a"] for r in select(project, PAPER_AGREEMENTS)}
     void = rdflib.Graph()
     void.bind("void", VOID)
     world = URIRef(base_url + "world/void.ttl#world")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from cityrdf.namespaces import CR, CRID, DBO, GEO, PREFIXES, sparql_prologue
+from cityrdf.results import select
 from cityrdf.text import city_slug, slug
 from cityrdf.world import metadata
 from cityrdf.world.names import region_of, short_name
@@ -63,11 +64,11 @@ class Writer:
         self.resolver = resolver
         self.paper_agreements = {
             frozenset((r["a"].value, r["b"].value)): r["agreement"].value
-            for r in store.query(sparql_prologue() + PAPER_AGREEMENTS)
+            for r in select(store, sparql_prologue() + PAPER_AGREEMENTS)
         }
         self.country_qids = {
             r["country"].value: r["q"].value
-            for r in store.query(sparql_prologue() + PAPER_COUNTRY_LINKS)
+            for r in select(store, sparql_prologue() + PAPER_COUNTRY_LINKS)
         }
 
     def agreement_iri(self, a: City, b: City) -> str:
@@ -127,7 +128,7 @@ class Writer:
             out.append(ox.Quad(s, OWL_SAME_AS, n(WD + city.qid), g))
         if city.geonames and not city.paper:  # the paper's graph links its own cities
             out.append(ox.Quad(s, EXACT_MATCH, n(f"{GEONAMES}{city.geonames}/"), g))
-        if city.lat is not None:
+        if city.lat is not None and city.long is not None:
             out.append(ox.Quad(s, LAT, _decimal(city.lat), g))
             out.append(ox.Quad(s, LONG, _decimal(city.long), g))
         if city.population:

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from cityrdf.links.geometry import NEAR_KM, distance_km
 from cityrdf.links.places import read_places
 from cityrdf.namespaces import CRID, sparql_prologue
+from cityrdf.results import select
 from cityrdf.text import name_key, slug
 from cityrdf.wikidata import qid as qid_of
 from cityrdf.world.names import Index, Place, iso2_of, keys, short_name, us_states
@@ -80,7 +81,7 @@ class Resolver:
         self.review: list[Review] = []
         self.paper_by_qid: dict[str, str] = {}
         self.country_iri: dict[str, str] = {}  # ISO2 -> the paper's country IRI
-        self._names: dict[tuple[str, str], tuple[City, Mapping | None, Review | None]] = {}
+        self._names: dict[tuple[str, str, str], tuple[City, Mapping | None, Review | None]] = {}
         self._read_paper(store)
 
     # -- the paper's places ---------------------------------------------------------------
@@ -88,7 +89,7 @@ class Resolver:
     def _read_paper(self, store: ox.Store) -> None:
         links = {
             r["city"].value: qid_of(r["q"].value)
-            for r in store.query(sparql_prologue() + PAPER_LINKS)
+            for r in select(store, sparql_prologue() + PAPER_LINKS)
         }
         for place in read_places(store):
             if place.kind == "country" and place.country_code:
@@ -114,13 +115,15 @@ class Resolver:
     def by_qid(self, ref: PlaceRef, labels: dict[str, str], point=None, place=None) -> City:
         """The city of a QID; `point` (lat, long) or `place` (a gazetteer entry found for it
         by name) add what the city does not have yet: position, population, GeoNames ID."""
-        iri = self.paper_by_qid.get(ref.qid) or str(CRID[f"city/wd/{ref.qid}"])
+        qid = ref.qid
+        assert qid is not None  # only a reference with a QID is resolved by it
+        iri = self.paper_by_qid.get(qid) or str(CRID[f"city/wd/{qid}"])
         city = self.cities.get(iri)
         if city is None:
-            city = self.cities[iri] = City(iri, ref.qid)
+            city = self.cities[iri] = City(iri, qid)
         for lang, text in labels.items():
             city.labels.setdefault(lang, text)
-        known = self.index.by_qid.get(ref.qid)
+        known = self.index.by_qid.get(qid)
         if known is not None:
             city.labels.setdefault("en", known.name)
             if not city.iso2 or city.country_from:
@@ -228,7 +231,7 @@ class Resolver:
         state = _state_of(ref.name, iso2)
         if state:  # "Coventry, Rhode Island": only the places of that state
             candidates = [p for p in candidates if p.admin1 in state or p.origin == "paper"]
-        paper = {p.iri for p in candidates if p.origin == "paper"}
+        paper = {p.iri for p in candidates if p.origin == "paper" and p.iri}  # all have one
         if len(paper) == 1:
             city = self.cities[paper.pop()]
             evidence = f"name and country ({iso2}) of a city of the paper"
@@ -390,7 +393,10 @@ def _same_places_merged(places: dict[str, Place]) -> dict[str, Place]:
             (
                 k
                 for k, p in kept.items()
-                if None not in (p.lat, place.lat)
+                if p.lat is not None
+                and p.long is not None
+                and place.lat is not None
+                and place.long is not None
                 and distance_km((p.lat, p.long), (place.lat, place.long)) <= NEAR_KM
             ),
             None,

@@ -94,10 +94,12 @@ def run(
         )
     if wikipedia:
         read.append(read_wikipedia(Path(wikipedia)))
-    if endpoint or client:
+    if client is None and endpoint:
+        client = WikidataClient(endpoint=endpoint, cache_dir=cache_dir)
+    if client is not None:
         from cityrdf.world.live import read_live
 
-        read.append(read_live(client or WikidataClient(endpoint=endpoint, cache_dir=cache_dir)))
+        read.append(read_live(client))
 
     store = graph.load_store(sources)
     index = Index()
@@ -143,7 +145,7 @@ def run(
         quads, agreements, cities = writer.quads(
             source.name, pairs, _origin(source.origin), now, live_countries
         )
-        files[out_dir / f"{source.name}.nq"] = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        files[out_dir / f"{source.name}.nq"] = graph.rdf_bytes(quads, ox.RdfFormat.N_QUADS)
         with_qid = sum(1 for c in cities.values() if c.qid or c.paper)
         with_position = sum(1 for c in cities.values() if c.lat is not None)
         report.sources.append(
