@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cityrdf.links.curated import curated_candidates, curated_notes
 from cityrdf.links.geonames import gazetteer_candidates, gazetteer_city
-from cityrdf.links.model import Candidate, Decision, Place
+from cityrdf.links.model import Candidate, Decision, Place, accepted_links
 from cityrdf.links.scores import AMBIGUITY_MARGIN
 from cityrdf.links.wikidata import wikidata_candidates
 from cityrdf.wikidata import WikidataClient, qid
@@ -53,13 +53,13 @@ def link_places(
             decide(place, "geonames", curated[place.iri] + gazetteer_found[place.iri], threshold)
         )
     points = {
-        d.place.iri: (d.accepted.lat, d.accepted.long)
-        for d in decisions
-        if d.accepted and d.accepted.lat is not None
+        d.place.iri: (c.lat, c.long)
+        for d, c in accepted_links(decisions)
+        if c.lat is not None and c.long is not None
     }
-    for d in decisions:  # curated GeoNames links take their coordinates from the gazetteer
-        if d.accepted and d.place.iri not in points:
-            city = gazetteer_city(d.accepted.target)
+    for d, c in accepted_links(decisions):  # curated GeoNames links: the gazetteer's coordinates
+        if d.place.iri not in points:
+            city = gazetteer_city(c.target)
             if city:
                 points[d.place.iri] = (city["latitude"], city["longitude"])
     country_qids = {

@@ -98,8 +98,10 @@ def gazetteer_candidates(places: list[Place]) -> dict[str, list[Candidate]]:
     for candidates in result.values():
         _reward_most_populous(candidates)
     countries = gazetteer_countries()
-    for place in (p for p in places if p.kind == "country" and p.country_code in countries):
-        c = countries[place.country_code]
+    for place in places:
+        if place.kind != "country" or place.country_code not in countries:
+            continue
+        c = countries[place.country_code or ""]
         tier = "label" if ascii_key(c["name"]) == ascii_key(place.label_en) else "alias"
         evidence = [
             f"{tier} match with the gazetteer country {c['name']!r} (ISO {c['iso']})",

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 import yaml
 
 from cityrdf import csvsafe
-from cityrdf.links.model import GN, SEMAPV, TOOL, Decision
+from cityrdf.links.model import GN, SEMAPV, TOOL, Decision, accepted_links
 from cityrdf.namespaces import PREFIXES, WD
 from cityrdf.wikidata import qid
 
@@ -73,8 +73,7 @@ def sssom_table(decisions: Iterable[Decision], today: dt.date) -> str:
         "skos": PREFIXES["skos"],
     }
     rows = []
-    for d in (d for d in decisions if d.accepted):
-        c = d.accepted
+    for d, c in accepted_links(decisions):
         object_id = (
             f"wikidata:{qid(c.target)}" if c.kb == "wikidata" else "geonames:" + c.target[len(GN) :]
         )

@@ -3,6 +3,7 @@ taken for each place and knowledge base."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import rdflib
@@ -56,3 +57,12 @@ class Decision:
     accepted: Candidate | None
     candidates: list[Candidate]
     reason: str  # why not accepted, or ""
+
+
+def accepted_links(
+    decisions: Iterable[Decision], kb: str | None = None
+) -> Iterator[tuple[Decision, Candidate]]:
+    """Each decision that accepted a candidate (of knowledge base `kb`, or any), with that candidate."""
+    for d in decisions:
+        if d.accepted is not None and (kb is None or d.kb == kb):
+            yield d, d.accepted

@@ -9,6 +9,7 @@ from rdflib.namespace import RDFS
 from cityrdf.links.geonames import country_code
 from cityrdf.links.model import Place
 from cityrdf.namespaces import CR, sparql_prologue
+from cityrdf.results import select
 
 PLACES_QUERY = """
 SELECT ?place ?type ?prop ?name ?country WHERE {
@@ -26,7 +27,7 @@ KINDS = {str(CR.City): "city", str(CR.Country): "country", str(CR.CityNetwork): 
 def read_places(store: ox.Store) -> list[Place]:
     """Every cr:City and cr:Country of the project graph with its names and country."""
     places: dict[str, Place] = {}
-    for row in store.query(sparql_prologue() + PLACES_QUERY):
+    for row in select(store, sparql_prologue() + PLACES_QUERY):
         iri = row["place"].value
         kind = KINDS[row["type"].value]
         place = places.setdefault(iri, Place(iri, kind))

@@ -11,15 +11,14 @@ import rdflib
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
 from cityrdf.links.geonames import gazetteer_city
-from cityrdf.links.model import GN, LINK, SEMAPV, SSSOM, TOOL, Decision
+from cityrdf.links.model import GN, LINK, SEMAPV, SSSOM, TOOL, Decision, accepted_links
 from cityrdf.namespaces import DBO, GEO, PREFIXES
 
 
 def links_graph(decisions: Iterable[Decision], kb: str, today: dt.date) -> rdflib.Graph:
     """The accepted links of one knowledge base, each with an SSSOM-style axiom carrying its provenance."""
     g = _graph()
-    for d in (d for d in decisions if d.kb == kb and d.accepted):
-        c = d.accepted
+    for d, c in accepted_links(decisions, kb):
         subject, target = rdflib.URIRef(d.place.iri), rdflib.URIRef(c.target)
         g.add((subject, LINK, target))
         # a blank node named by the pair, so that a rerun writes the same file (reviewable diffs)
@@ -42,11 +41,11 @@ def links_graph(decisions: Iterable[Decision], kb: str, today: dt.date) -> rdfli
 def enrichment_graph(decisions: Iterable[Decision], today: dt.date) -> rdflib.Graph:
     """Coordinates and population of the linked cities, said of the GeoNames features themselves."""
     g = _graph()
-    for d in (d for d in decisions if d.kb == "geonames" and d.accepted and d.place.kind == "city"):
-        city = gazetteer_city(d.accepted.target)
+    for d, c in accepted_links(decisions, "geonames"):
+        city = gazetteer_city(c.target) if d.place.kind == "city" else None
         if not city:
             continue
-        feature = rdflib.URIRef(d.accepted.target)
+        feature = rdflib.URIRef(c.target)
         g.add((feature, GEO.lat, rdflib.Literal(f"{city['latitude']:.5f}", datatype=XSD.decimal)))
         g.add((feature, GEO.long, rdflib.Literal(f"{city['longitude']:.5f}", datatype=XSD.decimal)))
         if city.get("population"):

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable
 
 from cityrdf import csvsafe
-from cityrdf.links.model import Decision
+from cityrdf.links.model import Candidate, Decision
 
 REVIEW_COLUMNS = [
     "place",
@@ -27,7 +27,8 @@ def review_table(decisions: Iterable[Decision]) -> str:
     writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(REVIEW_COLUMNS)
     for d in (d for d in decisions if not d.accepted):
-        for c in d.candidates or [None]:
+        shown: list[Candidate | None] = list(d.candidates) or [None]
+        for c in shown:
             writer.writerow(
                 [
                     d.place.iri,

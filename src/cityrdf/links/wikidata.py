@@ -44,7 +44,7 @@ def wikidata_candidates(
                 place,
                 row,
                 tier,
-                countries.get(place.country),
+                countries.get(place.country or ""),
                 country_qids,
                 geonames_points.get(place.iri),
             )
