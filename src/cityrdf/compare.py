@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import csvsafe, graph, paths, terminal
+from cityrdf import csvsafe, graph, terminal
 from cityrdf.errors import BadInput
 from cityrdf.link import write_files_atomically
 from cityrdf.namespaces import CRID, sparql_prologue
+from cityrdf.project import current_project
 from cityrdf.wikidata import WikidataClient, qid
 
 IRAN = str(CRID["country/iran"])
@@ -270,7 +271,7 @@ def run(
 ) -> list[Row]:
     """Compare, print a table, and write comparison.csv and comparison.md into `out`."""
     rows, _, source = comparison(pairs, endpoint, sources, client)
-    out = Path(out or paths.DIST_DIR / "compare")
+    out = Path(out or current_project().dist_dir / "compare")
     write_files_atomically(
         {out / "comparison.csv": to_csv(rows), out / "comparison.md": to_markdown(rows, source)}
     )

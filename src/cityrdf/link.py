@@ -25,9 +25,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from cityrdf import atomic, csvsafe, graph, paths
+from cityrdf import atomic, csvsafe, graph
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import CR, DBO, GEO, PREFIXES, WD, sparql_prologue
+from cityrdf.project import current_project
 from cityrdf.text import ascii_key, name_key
 from cityrdf.wikidata import WikidataClient, qid
 
@@ -746,7 +747,7 @@ def run(
         raise BadInput("--offline and --endpoint contradict each other: choose one")
     if not 0 < threshold <= 1:
         raise BadInput(f"--threshold must be in (0, 1], got {threshold}")
-    out_dir = Path(out_dir or paths.LINKS_DIR)
+    out_dir = Path(out_dir or current_project().links_dir)
     today = today or dt.date.today()
     store = graph.load_store(
         sources if sources is not None else graph.source_files(with_links=False)

@@ -11,8 +11,9 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, SKOS
 
-from cityrdf import link, paths
+from cityrdf import link
 from cityrdf.errors import BadInput
+from cityrdf.project import current_project
 from cityrdf.wikidata import WikidataClient
 
 CRID = "https://w3id.org/cityrdf/id/"
@@ -226,14 +227,15 @@ def test_cli_rejects_offline_with_an_endpoint(run_cityrdf):
 
 
 @pytest.mark.skipif(
-    not (paths.DATA_DIR / "places.ttl").is_file(), reason="the paper's data is not there"
+    not (current_project().data_dir / "places.ttl").is_file(),
+    reason="the paper's data is not there",
 )
 def test_automatic_matching_agrees_with_every_verified_identifier_of_the_paper():
     """Precision of the gazetteer matcher alone on the project's verified table: no contradiction."""
     from cityrdf import graph
 
     places = link.read_places(graph.load_store(graph.source_files(with_links=False)))
-    curated = link.curated_candidates(paths.LINKS_DIR / link.CURATED_IDS)
+    curated = link.curated_candidates(current_project().links_dir / link.CURATED_IDS)
     decisions = link.link_places(places, Path("/nonexistent"), None, link.DEFAULT_THRESHOLD)
     verified = {
         iri: c.target

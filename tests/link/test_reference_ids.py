@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from cityrdf import link, paths
+from cityrdf import link
 from cityrdf.errors import BadInput
 from cityrdf.graph import load_store
 from cityrdf.namespaces import sparql_prologue
+from cityrdf.project import current_project
 from cityrdf.query import cell_text, run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "reference"
-SHARED = paths.ROOT.parent / "shared" / "reference-data" / "wikidata-ids"
+SHARED = current_project().root.parent / "shared" / "reference-data" / "wikidata-ids"
 WD = "http://www.wikidata.org/entity/"
 
 
@@ -118,7 +119,7 @@ def test_a_candidate_that_is_not_a_qid_is_refused_with_its_line(tmp_path):
 
 
 def test_networks_without_a_confirmed_qid_are_in_the_review_table_with_the_reason():
-    with (paths.LINKS_DIR / "review.csv").open(encoding="utf-8", newline="") as f:
+    with (current_project().links_dir / "review.csv").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if "/network/" in r["place"]]
     networks = {r["place"] for r in rows}
     assert len(networks) == 9
