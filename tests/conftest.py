@@ -170,6 +170,7 @@ FAST_TESTS = (
     "tests/test_cli.py::test_a_bug_exits_3_with_one_line_and_no_traceback",
     "tests/test_cli.py::test_push_reads_the_password_from_the_environment",
     "tests/test_csvsafe.py",
+    "tests/test_project.py::test_a_subfolder_of_a_project_finds_the_project_above_it",
     "tests/ontology/test_persian.py",
     "tests/ontology/test_vocabularies.py",
     "tests/ontology/test_core_ontology.py::test_every_cr_term_has_one_english_and_one_persian",
