@@ -101,7 +101,10 @@ _active: ContextVar[Project | None] = ContextVar("cityrdf_project", default=None
 
 
 def current_project() -> Project:
-    """The project in use (`use`), else the one `Project.find` finds from the working directory."""
+    """The project in use (`use`), else the one `Project.find` finds from the working directory.
+
+    A thread does not inherit the project in use (a context variable): code that runs in other
+    threads sees `Project.find`'s, which is why tests set CITYRDF_HOME along with `use`."""
     return _active.get() or Project.find()
 
 

@@ -298,11 +298,9 @@ def test_triple_terms_in_csv_are_refused_as_not_acceptable(triple_term_url):
     assert "triple terms" in response.text and "JSON, XML or TSV" in response.text
 
 
-def test_paths_of_the_dataset_module_are_the_projects(mini_project):
-    assert (
-        current_project().world_dir == mini_project / "world"
-        and not current_project().world_dir.exists()
-    )
+def test_the_world_folder_is_the_current_projects(mini_project):
+    world = current_project().world_dir
+    assert world == mini_project / "world" and not world.exists()
 
 
 def test_the_published_site_carries_the_same_service_description(base_url, tmp_path):
