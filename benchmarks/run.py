@@ -295,7 +295,8 @@ def paper_targets() -> dict:
     import shutil
     import tempfile
 
-    from cityrdf import catalogue, graph, paths, query
+    from cityrdf import catalogue, graph, query
+    from cityrdf.project import current_project
 
     status = []
 
@@ -310,7 +311,7 @@ def paper_targets() -> dict:
             cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
             return seconds, cpu
 
-    shutil.rmtree(paths.ROOT / ".cache" / "reasoner", ignore_errors=True)
+    shutil.rmtree(current_project().cache_dir / "reasoner", ignore_errors=True)
     cold, cold_cpu = build()
     warm = statistics.median(build()[0] for _ in range(3))
     store = graph.load_store()

@@ -43,8 +43,9 @@ LOADED = """
 import sys
 from pathlib import Path
 import pyoxigraph as ox
-from cityrdf import graph, paths
-store = graph.load_store([Path(sys.argv[1]), *sorted(paths.ONTOLOGY_DIR.glob("*.ttl"))])
+from cityrdf import graph
+from cityrdf.project import current_project
+store = graph.load_store([Path(sys.argv[1]), *sorted(current_project().ontology_dir.glob("*.ttl"))])
 Path(sys.argv[2]).write_bytes(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
 """
 PYRUDOF = """

@@ -2,12 +2,33 @@
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 
+from cityrdf import project
+from cityrdf.project import Project
+
 ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault("CITYRDF_HOME", str(ROOT))
+os.environ.setdefault(project.HOME_VARIABLE, str(ROOT))
+
+
+@contextmanager
+def activated(root: Path) -> Iterator[Project]:
+    """`root` as the project of in-process code (the current project) and of `cityrdf`
+    subprocesses (CITYRDF_HOME), for the block."""
+    with pytest.MonkeyPatch.context() as patch, project.use(Project(root)) as active:
+        patch.setenv(project.HOME_VARIABLE, str(root))
+        yield active
+
+
+@pytest.fixture
+def use_project() -> Iterator:
+    """`use_project(root)` makes `root` the current project until the test ends; returns it."""
+    with ExitStack() as stack:
+        yield lambda root: stack.enter_context(activated(Path(root)))
 
 
 @pytest.fixture(scope="session")
@@ -28,30 +49,23 @@ TINY_PROJECT = ROOT / "tests" / "fixtures" / "tiny_project"
 
 
 @pytest.fixture
-def tiny_project(tmp_path, monkeypatch) -> Path:
-    """A copy of a three-city project (ontology, shapes, data, QC) that the paths and CLI point at.
-
-    Both in-process code (cityrdf.paths) and `cityrdf` subprocesses (CITYRDF_HOME) use the copy.
-    """
-    from cityrdf import paths
-
+def tiny_project(tmp_path, use_project) -> Path:
+    """A copy of a three-city project (ontology, shapes, data, QC), the current project of in-process
+    code and of `cityrdf` subprocesses."""
     root = tmp_path / "project"
     shutil.copytree(TINY_PROJECT, root)
-    monkeypatch.setenv("CITYRDF_HOME", str(root))
-    for name, sub in [
-        ("ONTOLOGY_DIR", "ontology"),
-        ("SHAPES_DIR", "shapes"),
-        ("DATA_DIR", "data"),
-        ("LINKS_DIR", "data/links"),
-        ("QUERIES_DIR", "queries"),
-        ("QC_DIR", "queries/qc"),
-        ("DIST_DIR", "dist"),
-        ("SITE_DIR", "site"),
-        ("WORLD_DIR", "world"),
-    ]:
-        monkeypatch.setattr(paths, name, root / sub)
-    monkeypatch.setattr(paths, "ROOT", root)
+    use_project(root)
     return root
+
+
+@pytest.fixture
+def project_with_own_world(tmp_path, use_project) -> Project:
+    """The real sources (linked, read-only) in a project whose world/ is a fresh, absent folder."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("ontology", "data", "shapes", "queries"):
+        (root / name).symlink_to(ROOT / name)
+    return use_project(root)
 
 
 @pytest.fixture
@@ -83,20 +97,7 @@ def mini_project() -> Path:
 
     Read-only and module-scoped, so one server or one published site serves a whole test module.
     """
-    from cityrdf import paths
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CITYRDF_HOME", str(MINI_PROJECT))
-        for name, sub in [
-            ("ONTOLOGY_DIR", "ontology"),
-            ("SHAPES_DIR", "shapes"),
-            ("DATA_DIR", "data"),
-            ("LINKS_DIR", "data/links"),
-            ("QUERIES_DIR", "queries"),
-            ("QC_DIR", "queries/qc"),
-            ("WORLD_DIR", "world"),
-        ]:
-            patch.setattr(paths, name, MINI_PROJECT / sub)
+    with activated(MINI_PROJECT):
         yield MINI_PROJECT
 
 
@@ -169,6 +170,7 @@ FAST_TESTS = (
     "tests/test_cli.py::test_a_bug_exits_3_with_one_line_and_no_traceback",
     "tests/test_cli.py::test_push_reads_the_password_from_the_environment",
     "tests/test_csvsafe.py",
+    "tests/test_project.py::test_a_subfolder_of_a_project_finds_the_project_above_it",
     "tests/ontology/test_persian.py",
     "tests/ontology/test_vocabularies.py",
     "tests/ontology/test_core_ontology.py::test_every_cr_term_has_one_english_and_one_persian",

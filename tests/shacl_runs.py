@@ -13,9 +13,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from cityrdf import fastshacl, graph, paths
+from cityrdf import fastshacl, graph
+from cityrdf.project import current_project
 
-FIXTURES = paths.SHAPES_DIR / "fixtures"
+FIXTURES = current_project().shapes_dir / "fixtures"
 BASE = FIXTURES / "base.ttl"
 MANIFEST = rdflib.Graph().parse(FIXTURES / "manifest.ttl", format="turtle")
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import __version__, atomic, graph, paths, rdf_documents, validate
+from cityrdf import __version__, atomic, graph, rdf_documents, validate
 from cityrdf.errors import BadInput, NotConforming
+from cityrdf.project import current_project
 
 BASENAME = "cityrdf"
 FORMATS = ("nt", "ttl", "rdf", "jsonld")
@@ -27,10 +28,11 @@ BUILD_FILES = {f"{BASENAME}.{ext}" for ext in FORMATS} | {MANIFEST}
 
 def build(out: Path | None = None, reason: bool = True) -> dict:
     """Validate, then write the merged graph to `out` (default dist/). Returns the manifest."""
-    out = Path(out) if out else paths.DIST_DIR
+    project = current_project()
+    out = Path(out) if out else project.dist_dir
     files = graph.source_files()
     if not files:
-        raise BadInput(f"{paths.ROOT}: no ontology/*.ttl or data/*.ttl to build from")
+        raise BadInput(f"{project.root}: no ontology/*.ttl or data/*.ttl to build from")
     store = graph.load_store(files)
     # HermiT runs in its own process while this one checks and writes: the build waits for the
     # longer of the two. The files go to a staging folder that replaces `out` only if all passed.

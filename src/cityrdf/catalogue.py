@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from cityrdf import paths
 from cityrdf.errors import BadInput
+from cityrdf.project import current_project
 
 PARAM_TYPES = {
     "iri": "an IRI, <...> or a prefixed name such as crid:city/tehran",
@@ -76,7 +76,7 @@ def read_query(path: Path) -> StoredQuery:
 
 def discover(folder: Path | None = None) -> dict[str, StoredQuery]:
     """Every stored question in the folder (not the QC checks under `qc/`), by name."""
-    folder = paths.QUERIES_DIR if folder is None else Path(folder)
+    folder = current_project().queries_dir if folder is None else Path(folder)
     return {path.stem: read_query(path) for path in sorted(folder.glob("*.rq"))}
 
 

@@ -84,10 +84,10 @@ def build(
 ) -> None:
     """Validate the graph, then write dist/cityrdf.{ttl,nt,jsonld,rdf} and manifest.json."""
     from cityrdf import build as build_module
-    from cityrdf import paths
+    from cityrdf.project import current_project
 
     manifest = build_module.build(out, reason=not no_reasoner)
-    target = out or paths.DIST_DIR
+    target = out or current_project().dist_dir
     typer.echo(f"built {target}: {manifest['triples']} triples, {len(manifest['files'])} files")
 
 

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import atomic, csvsafe, graph, paths, terminal
+from cityrdf import atomic, csvsafe, graph, terminal
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import CRID, sparql_prologue
+from cityrdf.project import current_project
 from cityrdf.results import select
 from cityrdf.wikidata import WikidataClient, qid
 
@@ -273,7 +274,7 @@ def run(
 ) -> list[Row]:
     """Compare, print a table, and write comparison.csv and comparison.md into `out`."""
     rows, _, source = comparison(pairs, endpoint, sources, client)
-    out = Path(out or paths.DIST_DIR / "compare")
+    out = Path(out or current_project().dist_dir / "compare")
     atomic.write_files(
         {out / "comparison.csv": to_csv(rows), out / "comparison.md": to_markdown(rows, source)}
     )

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import graph, paths
+from cityrdf import graph
 from cityrdf.namespaces import sparql_prologue
+from cityrdf.project import current_project
 
 GRAPH_BASE = "https://w3id.org/cityrdf/graph/"
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_BASE + "ontology")
@@ -31,16 +32,17 @@ PROJECT_GRAPHS = [ONTOLOGY_GRAPH, PAPER_GRAPH, LINKS_GRAPH, IMPORTED_GRAPH]
 
 def project_sources() -> dict[ox.NamedNode, list[Path]]:
     """The source files of each project graph, in a stable order."""
+    project = current_project()
     return {
-        ONTOLOGY_GRAPH: sorted(paths.ONTOLOGY_DIR.glob("*.ttl")),
-        PAPER_GRAPH: sorted(paths.DATA_DIR.glob("*.ttl")),
-        LINKS_GRAPH: sorted(paths.LINKS_DIR.glob("*.ttl")),
-        IMPORTED_GRAPH: sorted((paths.DATA_DIR / "imported").glob("*.ttl")),
+        ONTOLOGY_GRAPH: sorted(project.ontology_dir.glob("*.ttl")),
+        PAPER_GRAPH: sorted(project.data_dir.glob("*.ttl")),
+        LINKS_GRAPH: sorted(project.links_dir.glob("*.ttl")),
+        IMPORTED_GRAPH: sorted(project.imported_dir.glob("*.ttl")),
     }
 
 
 def world_files() -> list[Path]:
-    return sorted(paths.WORLD_DIR.glob("*.nq"))
+    return sorted(current_project().world_dir.glob("*.nq"))
 
 
 def load_dataset() -> ox.Store:

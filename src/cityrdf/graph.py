@@ -12,9 +12,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from cityrdf import paths
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import sparql_prologue
+from cityrdf.project import current_project
 
 RDF_SUFFIXES = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -124,20 +124,21 @@ def _raise_at(path: Path, line: int | None, column: int | None, reason: str):
 
 def source_files(with_links: bool = True) -> list[Path]:
     """The ontology and data files the project graph is made of, in a stable order."""
-    files = sorted(paths.ONTOLOGY_DIR.glob("*.ttl")) + sorted(paths.DATA_DIR.glob("*.ttl"))
+    project = current_project()
+    files = sorted(project.ontology_dir.glob("*.ttl")) + sorted(project.data_dir.glob("*.ttl"))
     # Users' tables brought in with `cityrdf import pacts` (cityrdf.importer).
-    files += sorted((paths.DATA_DIR / "imported").glob("*.ttl"))
-    if with_links and paths.LINKS_DIR.is_dir():
-        files += sorted(paths.LINKS_DIR.glob("*.ttl"))
+    files += sorted(project.imported_dir.glob("*.ttl"))
+    if with_links and project.links_dir.is_dir():
+        files += sorted(project.links_dir.glob("*.ttl"))
     return files
 
 
 def ontology_files() -> list[Path]:
-    return sorted(paths.ONTOLOGY_DIR.glob("*.ttl"))
+    return sorted(current_project().ontology_dir.glob("*.ttl"))
 
 
 def shape_files() -> list[Path]:
-    return sorted(paths.SHAPES_DIR.glob("*.ttl"))
+    return sorted(current_project().shapes_dir.glob("*.ttl"))
 
 
 def load_store(files: Iterable[Path] | None = None, entail: bool = True) -> ox.Store:

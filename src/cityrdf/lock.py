@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from cityrdf import paths
 from cityrdf.errors import CityrdfError
+from cityrdf.project import current_project
 
 LOCK_NAME = ".cityrdf.lock"
 POLL_SECONDS = 0.1
@@ -26,7 +26,7 @@ class ProjectBusy(CityrdfError):
 
 
 def lock_path() -> Path:
-    return paths.ROOT / LOCK_NAME
+    return current_project().root / LOCK_NAME
 
 
 @contextmanager

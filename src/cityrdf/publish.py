@@ -20,10 +20,11 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, XSD
 
-from cityrdf import atomic, graph, nanopubs, paths, rdf_documents, service_description, site_assets
+from cityrdf import atomic, graph, nanopubs, rdf_documents, service_description, site_assets
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
 from cityrdf.pages import Pages
+from cityrdf.project import current_project
 from cityrdf.results import select
 from cityrdf.site_model import RDF_FORMATS, SiteModel, serialize, site_path, stored_questions
 
@@ -79,7 +80,7 @@ def publish(
 
     A static site has no SPARQL endpoint; `endpoint` names one that serves the same data (a
     `cityrdf serve` or a store loaded with `cityrdf push`) for VoID and DCAT to advertise."""
-    out = Path(out or paths.SITE_DIR).resolve()
+    out = Path(out or current_project().site_dir).resolve()
     if base_url is not None and not re.fullmatch(r"(https?|file)://\S+", base_url):
         raise BadInput(f"--base-url {base_url!r}: expected an http(s):// or file:// URL")
     if base_url is not None and not base_url.endswith("/"):

@@ -28,10 +28,11 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from cityrdf import paths, remote
+from cityrdf import remote
 from cityrdf.endpoints import IRI_FORBIDDEN, require_http_url
 from cityrdf.errors import BadInput, CityrdfError, NotConforming
 from cityrdf.graph import parse_file, rdf_bytes
+from cityrdf.project import current_project
 
 PART_TRIPLES = 50_000
 TIMEOUT_SECONDS = 600.0
@@ -360,7 +361,7 @@ def run(
 def read_build(build_file: Path | None = None) -> list[ox.Triple]:
     """The distinct triples of the build (default dist/cityrdf.nt), the number the store must hold."""
     if build_file is None:
-        build_file = paths.DIST_DIR / "cityrdf.nt"
+        build_file = current_project().dist_dir / "cityrdf.nt"
         if not build_file.is_file():
             raise BadInput(f"{build_file}: no build to push; run `cityrdf build` first")
     triples = list(dict.fromkeys(parse_file(Path(build_file))))

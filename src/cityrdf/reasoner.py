@@ -47,9 +47,10 @@ from typing import Self
 
 import pyoxigraph as ox
 
-from cityrdf import graph, paths
+from cityrdf import graph
 from cityrdf.errors import CityrdfError
 from cityrdf.namespaces import BASE
+from cityrdf.project import current_project
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -227,7 +228,7 @@ def _cache_path(sources: Iterable[Path]) -> Path:
     digest = hashlib.sha256(Path(__file__).read_bytes())  # a change here invalidates the cache
     for path in sorted(Path(p) for p in sources):
         digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
-    return paths.ROOT / ".cache" / "reasoner" / f"{digest.hexdigest()}.json"
+    return current_project().cache_dir / "reasoner" / f"{digest.hexdigest()}.json"
 
 
 def _store_cached(cached: Path, report: ReasonerReport) -> None:

@@ -17,9 +17,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
-from cityrdf import graph, paths, reasoner
+from cityrdf import graph, reasoner
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import PREFIXES, sparql_prologue
+from cityrdf.project import current_project
 from cityrdf.reasoner import ReasonerReport, Verdict
 from cityrdf.results import select
 from cityrdf.text import plural
@@ -188,7 +189,7 @@ def shacl_findings(data: rdflib.Graph | ox.Store, engine: str = "fastshacl") -> 
 def qc_findings(store: ox.Store) -> list[Finding]:
     """One finding per row of each `queries/qc/*-violation.rq` (the ODK convention: any row fails)."""
     findings = []
-    query_files = sorted(paths.QC_DIR.glob("*" + QC_SUFFIX))
+    query_files = sorted(current_project().qc_dir.glob("*" + QC_SUFFIX))
     # Oxigraph releases the GIL while it evaluates: the checks run side by side on every core.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         answers = list(pool.map(lambda q: _qc_rows(store, q), query_files))
@@ -284,5 +285,5 @@ def _query_title(query_file: Path) -> str:
 
 
 def _display(path: Path) -> str:
-    path = Path(path).resolve()
-    return str(path.relative_to(paths.ROOT)) if path.is_relative_to(paths.ROOT) else str(path)
+    path, root = Path(path).resolve(), current_project().root
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import atomic, paths, remote, results
+from cityrdf import atomic, remote, results
 from cityrdf.endpoints import require_http_url
 from cityrdf.errors import BadInput
+from cityrdf.project import current_project
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 USER_AGENT = "cityrdf/0.1 (sister-city knowledge graph; https://w3id.org/cityrdf/) httpx"
@@ -61,7 +62,7 @@ class WikidataClient:
     def __post_init__(self) -> None:
         require_http_url(self.endpoint)
         if self.cache_dir is None:
-            self.cache_dir = paths.ROOT / ".cache" / "wikidata"
+            self.cache_dir = current_project().cache_dir / "wikidata"
 
     # -- the protocol ------------------------------------------------------------------------
 

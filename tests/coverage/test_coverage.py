@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from cityrdf import paths
 from cityrdf.cli import main
 from cityrdf.coverage import Anchor, cover, normalise, split_units
+from cityrdf.project import current_project
 
-PAPER = paths.project_root().parent / "shared" / "paper" / "zahrani-rajaei-sister-cities.fa.txt"
+PAPER = current_project().root.parent / "shared" / "paper" / "zahrani-rajaei-sister-cities.fa.txt"
 
 PREFIXES = """@prefix cr: <https://w3id.org/cityrdf/ontology#> .
 @prefix oa: <http://www.w3.org/ns/oa#> .

@@ -10,9 +10,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from cityrdf import paths
 from cityrdf.graph import load_store, to_rdflib
 from cityrdf.namespaces import sparql_prologue
+from cityrdf.project import current_project
 from cityrdf.text import quote_key
 from tests.ontology.test_theory_prose import (
     PAPER,
@@ -25,10 +25,10 @@ from tests.ontology.test_theory_prose import (
 CRID = "https://w3id.org/cityrdf/id/"
 KIND = CRID + "concept/argument-link-kinds/"
 ARGUMENT_FILES = [
-    paths.ONTOLOGY_DIR / "argument.ttl",
-    paths.DATA_DIR / "claims.ttl",
-    paths.DATA_DIR / "argument.ttl",
-    paths.DATA_DIR / "theory-to-data.ttl",
+    current_project().ontology_dir / "argument.ttl",
+    current_project().data_dir / "claims.ttl",
+    current_project().data_dir / "argument.ttl",
+    current_project().data_dir / "theory-to-data.ttl",
 ]
 # The schemes whose concepts are the paper's claims, and the class each is typed with.
 CLAIM_SCHEMES = {
@@ -210,7 +210,7 @@ LINK_TO_A_CITY = """
 def test_the_build_names_a_link_by_its_kind_and_the_current_label_it_names(tmp_path):
     data = tmp_path / "link.ttl"
     data.write_text(LINK_TO_A_CITY, encoding="utf-8")
-    store = load_store([paths.ONTOLOGY_DIR / "argument.ttl", data])
+    store = load_store([current_project().ontology_dir / "argument.ttl", data])
     labels = select(
         store,
         f"SELECT ?l ?label {{ VALUES ?l {{ <{CRID}argument/a> <{CRID}argument/b> }} ?l rdfs:label ?label }}",

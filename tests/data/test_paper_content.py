@@ -9,9 +9,9 @@ from datetime import date
 import jdatetime
 import pytest
 
-from cityrdf import paths
 from cityrdf.graph import load_store
 from cityrdf.namespaces import sparql_prologue
+from cityrdf.project import current_project
 
 CRID = "https://w3id.org/cityrdf/id/"
 
@@ -20,7 +20,8 @@ CRID = "https://w3id.org/cityrdf/id/"
 def store():
     # the paper's parts (the locators) are described beside the ontology, in ontology/paper.ttl
     return load_store(
-        sorted(paths.ONTOLOGY_DIR.glob("*.ttl")) + sorted(paths.DATA_DIR.glob("*.ttl"))
+        sorted(current_project().ontology_dir.glob("*.ttl"))
+        + sorted(current_project().data_dir.glob("*.ttl"))
     )
 
 

@@ -3,12 +3,15 @@ graph, the world layer loaded as it is, and a default graph that stays the proje
 
 from __future__ import annotations
 
+import shutil
+
 import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from cityrdf import catalogue, dataset, graph, paths, query
+from cityrdf import catalogue, dataset, graph, query
+from cityrdf.project import current_project
 
 WORLD = ox.NamedNode("https://w3id.org/cityrdf/graph/world/wikidata-2016")
 TEHRAN = "https://w3id.org/cityrdf/id/city/tehran"
@@ -32,9 +35,11 @@ def from_files(files) -> rdflib.Graph:
 
 
 @pytest.fixture
-def world_file(tmp_path, monkeypatch):
-    """A world layer with one more partner of Tehran, in its own graph, as `cityrdf world import` writes it."""
-    folder = tmp_path / "world"
+def world_file(tmp_path):
+    """A world layer with one more partner of Tehran, in its own graph, as `cityrdf world import`
+    writes it, in the current project (a test's copy, under tmp_path)."""
+    folder = current_project().world_dir
+    assert folder.is_relative_to(tmp_path), "activate a throw-away project before world_file"
     folder.mkdir()
     cr, g = "https://w3id.org/cityrdf/ontology#", f"<{WORLD.value}>"
     pact = "<https://w3id.org/cityrdf/id/agreement/tehran--wd-q1>"
@@ -47,7 +52,6 @@ def world_file(tmp_path, monkeypatch):
         f'<{ELSEWHERE}> <http://www.w3.org/2000/01/rdf-schema#label> "Elsewhere"@en {g} .',
     ]
     (folder / "wikidata-2016.nq").write_text("\n".join(quads) + "\n", encoding="utf-8")
-    monkeypatch.setattr(paths, "WORLD_DIR", folder)
     return folder
 
 
@@ -85,7 +89,7 @@ def test_world_quads_keep_their_graph_and_stay_out_of_the_default_graph(tiny_pro
 
 
 def test_stored_questions_keep_the_papers_answers_with_a_world_layer(
-    tmp_path, monkeypatch, world_file
+    project_with_own_world, world_file
 ):
     answer = query.run("sister-cities", {"city": TEHRAN})
     # the control: over every graph, the world's pact would be one more answer
@@ -93,7 +97,7 @@ def test_stored_questions_keep_the_papers_answers_with_a_world_layer(
     everything._default_graph = dataset.PROJECT_GRAPHS + [WORLD]
     text = query.bind_params(catalogue.find("sister-cities"), {"city": TEHRAN}, everything)
     assert len(everything.select(text).rows) == len(answer.rows) + 1
-    monkeypatch.setattr(paths, "WORLD_DIR", tmp_path / "no-world")
+    shutil.rmtree(world_file)
     without = query.run("sister-cities", {"city": TEHRAN})
     assert answer.rows == without.rows and len(answer.rows) > 0
     assert all(ELSEWHERE not in map(str, row) for row in answer.rows)

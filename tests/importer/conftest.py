@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from cityrdf import paths
-
 HERE = Path(__file__).parent
 REAL_ROOT = HERE.parents[1]
 
@@ -25,18 +23,8 @@ def make_project(root: Path) -> Path:
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
-    """The fixture project, with cityrdf.paths pointing at it for in-process calls."""
+def project(tmp_path, use_project) -> Path:
+    """The fixture project, the current project of in-process calls and subprocesses."""
     root = make_project(tmp_path / "project")
-    monkeypatch.setenv("CITYRDF_HOME", str(root))
-    for name, sub in (
-        ("ROOT", ""),
-        ("ONTOLOGY_DIR", "ontology"),
-        ("SHAPES_DIR", "shapes"),
-        ("DATA_DIR", "data"),
-        ("LINKS_DIR", "data/links"),
-        ("QUERIES_DIR", "queries"),
-        ("QC_DIR", "queries/qc"),
-    ):
-        monkeypatch.setattr(paths, name, root / sub if sub else root)
+    use_project(root)
     return root

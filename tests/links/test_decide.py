@@ -6,22 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from cityrdf import paths
 from cityrdf.links.curated import CURATED_IDS, curated_candidates
 from cityrdf.links.decide import link_places
 from cityrdf.links.places import read_places
 from cityrdf.links.scores import DEFAULT_THRESHOLD
+from cityrdf.project import current_project
 
 
 @pytest.mark.skipif(
-    not (paths.DATA_DIR / "places.ttl").is_file(), reason="the paper's data is not there"
+    not (current_project().data_dir / "places.ttl").is_file(),
+    reason="the paper's data is not there",
 )
 def test_automatic_matching_agrees_with_every_verified_identifier_of_the_paper():
     """Precision of the gazetteer matcher alone on the project's verified table: no contradiction."""
     from cityrdf import graph
 
     places = read_places(graph.load_store(graph.source_files(with_links=False)))
-    curated = curated_candidates(paths.LINKS_DIR / CURATED_IDS)
+    curated = curated_candidates(current_project().links_dir / CURATED_IDS)
     decisions = link_places(places, Path("/nonexistent"), None, DEFAULT_THRESHOLD)
     verified = {
         iri: c.target

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from cityrdf import paths
 from cityrdf.errors import BadInput
 from cityrdf.graph import load_store
 from cityrdf.links.curated import CURATED_IDS, curated_candidates
@@ -20,10 +19,11 @@ from cityrdf.links.decide import decide
 from cityrdf.links.model import Place
 from cityrdf.links.scores import DEFAULT_THRESHOLD
 from cityrdf.namespaces import sparql_prologue
+from cityrdf.project import current_project
 from cityrdf.query import cell_text, run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "reference"
-SHARED = paths.ROOT.parent / "shared" / "reference-data" / "wikidata-ids"
+SHARED = current_project().root.parent / "shared" / "reference-data" / "wikidata-ids"
 WD = "http://www.wikidata.org/entity/"
 
 
@@ -122,7 +122,7 @@ def test_a_candidate_that_is_not_a_qid_is_refused_with_its_line(tmp_path):
 
 
 def test_networks_without_a_confirmed_qid_are_in_the_review_table_with_the_reason():
-    with (paths.LINKS_DIR / "review.csv").open(encoding="utf-8", newline="") as f:
+    with (current_project().links_dir / "review.csv").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if "/network/" in r["place"]]
     networks = {r["place"] for r in rows}
     assert len(networks) == 9

@@ -6,11 +6,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from cityrdf import paths
 from cityrdf.graph import parse_file
+from cityrdf.project import current_project
 
 ONTOLOGY_FILES = {
-    name: paths.ONTOLOGY_DIR / f"{name}.ttl" for name in ("cityrdf", "theory", "vocabularies")
+    name: current_project().ontology_dir / f"{name}.ttl"
+    for name in ("cityrdf", "theory", "vocabularies")
 }
 
 

@@ -9,8 +9,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, QB, SKOS
 
 import cityrdf
-from cityrdf import paths
 from cityrdf.namespaces import CR, CRID, DBO, ONTOLOGY_IRI, WDT
+from cityrdf.project import current_project
 
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 VANN = "http://purl.org/vocab/vann/"
@@ -51,7 +51,7 @@ def test_every_cr_term_the_model_names_is_declared(core, model_md):
     named = {CR[name] for name in re.findall(r"\bcr:([A-Za-z][A-Za-z0-9]*)", model_md)}
     assert named, "docs/model.md names no cr: terms?"
     # the argument layer's terms are declared in their own vocabulary file
-    argument = rdflib.Graph().parse(paths.ONTOLOGY_DIR / "argument.ttl")
+    argument = rdflib.Graph().parse(current_project().ontology_dir / "argument.ttl")
     assert sorted(named - set(cr_terms(core)) - set(cr_terms(argument))) == []
 
 

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from cityrdf import paths
+from cityrdf.project import current_project
 from cityrdf.reasoner import check_consistency
 
 FIXTURES = Path(__file__).parent / "fixtures"
-ONTOLOGY = sorted(paths.ONTOLOGY_DIR.glob("*.ttl"))
+ONTOLOGY = sorted(current_project().ontology_dir.glob("*.ttl"))
 VALID = FIXTURES / "valid-tehran-bishkek.ttl"
 PREFIXES = """
 @prefix cr: <https://w3id.org/cityrdf/ontology#> .

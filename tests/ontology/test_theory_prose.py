@@ -14,22 +14,23 @@ import rdflib
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import PROV, SKOS
 
-from cityrdf import coverage, paths
+from cityrdf import coverage
 from cityrdf.graph import load_store, parse_file
 from cityrdf.namespaces import CR, CRID
+from cityrdf.project import current_project
 from cityrdf.text import quote_key
 
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
 CITO = rdflib.Namespace("http://purl.org/spar/cito/")
 PROSE_FILES = [
-    paths.ONTOLOGY_DIR / "theory-prose.ttl",
-    paths.DATA_DIR / "prose-theory-links.ttl",
-    paths.DATA_DIR / "prose-events.ttl",
+    current_project().ontology_dir / "theory-prose.ttl",
+    current_project().data_dir / "prose-theory-links.ttl",
+    current_project().data_dir / "prose-events.ttl",
 ]
 PAPER = Path(
     os.environ.get(
         "CITYRDF_PAPER",
-        paths.ROOT.parent / "shared" / "paper" / "zahrani-rajaei-sister-cities.fa.txt",
+        current_project().root.parent / "shared" / "paper" / "zahrani-rajaei-sister-cities.fa.txt",
     )
 )
 

@@ -3,9 +3,9 @@ world layer and QuickStatements rely on."""
 
 from __future__ import annotations
 
-from cityrdf import paths
+from cityrdf.project import current_project
 
-ALIGNMENT = paths.ONTOLOGY_DIR / "cityrdf-wikidata.sssom.tsv"
+ALIGNMENT = current_project().ontology_dir / "cityrdf-wikidata.sssom.tsv"
 
 
 def test_the_alignment_is_a_valid_sssom_mapping_set_with_the_wikidata_terms():

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from cityrdf import paths
 from cityrdf.opportunities.model import City, World
 from cityrdf.opportunities.ranker import Ranker
+from cityrdf.project import current_project
 
 COUNTRIES = {"DE": "Germany", "FR": "France", "PL": "Poland"}
 
 
 def load_benchmark():
     spec = importlib.util.spec_from_file_location(
-        "opportunities_benchmark", paths.ROOT / "benchmarks" / "opportunities.py"
+        "opportunities_benchmark", current_project().root / "benchmarks" / "opportunities.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -11,7 +11,6 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from cityrdf import paths
 from cityrdf.opportunities import command, store
 from cityrdf.opportunities.command import COLUMNS
 
@@ -151,35 +150,24 @@ def test_suggestions_go_to_their_own_graph_with_the_activity_that_made_them(worl
     assert len(list(graph.quads_for_pattern(None, None, ox.NamedNode(PROV + "Activity")))) == 2
 
 
-@pytest.fixture
-def project_with_world(tmp_path, monkeypatch):
-    """A project whose sources are the real ones (linked) and whose world/ is the fixture's."""
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("ontology", "data", "shapes", "queries"):
-        (root / name).symlink_to(paths.ROOT / name)
-    monkeypatch.setenv("CITYRDF_HOME", str(root))
-    return root
-
-
-def test_cli_prints_ranked_suggestions(project_with_world, run_cityrdf):
-    write_world(project_with_world / "world")
+def test_cli_prints_ranked_suggestions(project_with_own_world, run_cityrdf):
+    write_world(project_with_own_world.world_dir)
     done = run_cityrdf("opportunities", "tehran", "--top", "3", "--format", "csv")
     assert done.returncode == 0, done.stderr
     rows = table(done.stdout)
     assert len(rows) == 3 and list(rows[0]) == list(COLUMNS)
-    assert (project_with_world / "world" / "suggestions.nq").is_file()
+    assert (project_with_own_world.world_dir / "suggestions.nq").is_file()
 
 
-def test_cli_without_a_world_layer_says_how_to_import_it(project_with_world, run_cityrdf):
+def test_cli_without_a_world_layer_says_how_to_import_it(project_with_own_world, run_cityrdf):
     done = run_cityrdf("opportunities", "tehran")
     assert done.returncode == 2
     assert "cityrdf world import" in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
 
-def test_cli_unknown_city_is_one_line_and_exit_2(project_with_world, run_cityrdf):
-    write_world(project_with_world / "world")
+def test_cli_unknown_city_is_one_line_and_exit_2(project_with_own_world, run_cityrdf):
+    write_world(project_with_own_world.world_dir)
     done = run_cityrdf("opportunities", "atlantis")
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [

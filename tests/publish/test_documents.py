@@ -210,18 +210,11 @@ def owl_api(*files: Path) -> list[tuple[str, str, str]]:
     return [tuple(line.split("\t")[:3]) for line in result.stdout.splitlines() if "\t" in line]
 
 
-def test_the_owl_api_reads_the_published_project_whole(project_root, tmp_path, monkeypatch):
+def test_the_owl_api_reads_the_published_project_whole(project_root, tmp_path, use_project):
     """The real project: the published ontology declares every Web Annotation term the ontology
     files declare, and no triple of the whole graph is left unparsed (dcterms:source was an
     object property with literal values in 232 mapping axioms)."""
-    from cityrdf import paths
-
-    for name, sub in [
-        ("ONTOLOGY_DIR", "ontology"),
-        ("DATA_DIR", "data"),
-        ("LINKS_DIR", "data/links"),
-    ]:
-        monkeypatch.setattr(paths, name, project_root / sub)
+    use_project(project_root)
     store = graph.load_store()
     ontology = tmp_path / "ontology.ttl"
     whole = tmp_path / "cityrdf.ttl"

@@ -10,7 +10,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from cityrdf import catalogue, graph, paths, push, query
+from cityrdf import catalogue, graph, push, query
+from cityrdf.project import current_project
 
 pytestmark = pytest.mark.virtuoso
 GRAPH = "https://w3id.org/cityrdf/graph/catalogue-test"
@@ -22,7 +23,7 @@ CRT = rdflib.Namespace("https://w3id.org/cityrdf/test#")
 def questions_on_fixture_graphs() -> set[str]:
     """The questions whose manifest answers need qt:graphData (world layer, suggestions): the
     pushed project alone gives them no rows, on Virtuoso as on the embedded store."""
-    manifest = paths.QUERIES_DIR / "manifest.ttl"
+    manifest = current_project().queries_dir / "manifest.ttl"
     if not manifest.is_file():
         return set()
     tests = rdflib.Graph().parse(manifest, publicID=manifest.resolve().as_uri())
@@ -35,7 +36,7 @@ def questions_on_fixture_graphs() -> set[str]:
 
 def catalogue_calls() -> list:
     """(query name, ["key=value", …]) for every stored question: the manifest's bindings, if any."""
-    manifest = paths.QUERIES_DIR / "manifest.ttl"
+    manifest = current_project().queries_dir / "manifest.ttl"
     bindings: dict[str, list[list[str]]] = {}
     if manifest.is_file():
         tests = rdflib.Graph().parse(manifest, publicID=manifest.resolve().as_uri())

@@ -13,13 +13,14 @@ import pyoxigraph as ox
 import pytest
 from rdflib.namespace import FOAF
 
-from cityrdf import paths
 from cityrdf.graph import load_store
 from cityrdf.namespaces import CR, CRID, ONTOLOGY_IRI
+from cityrdf.project import current_project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CLEAN = ["clean-header.ttl", "clean-ontology.ttl", "clean-disjointness.ttl", "clean-data.ttl"]
-QUERIES = sorted(paths.QC_DIR.glob("*-violation.rq"))
+QC_DIR = current_project().qc_dir  # the checkout's, read-only
+QUERIES = sorted(QC_DIR.glob("*-violation.rq"))
 
 # query name -> (clean file the broken fixture replaces, or None to add it; the entity to be named)
 BROKEN = {
@@ -92,13 +93,13 @@ def test_arabic_letters_query_ignores_persian_letters_and_other_languages():
     )
     store.add(ox.Quad(subject, label, ox.Literal("یزد", language="fa")))
     store.add(ox.Quad(subject, label, ox.Literal("يزد", language="ar")))
-    assert list(store.query((paths.QC_DIR / "arabic-letters-violation.rq").read_text())) == []
+    assert list(store.query((QC_DIR / "arabic-letters-violation.rq").read_text())) == []
 
 
 def test_undeclared_term_query_checks_every_namespace_not_only_cr():
     """geo:lat and a foreign class used in data without declarations are named; rdfs:label and
     owl:sameAs (OWL 2's reserved vocabulary) are not."""
-    query = paths.QC_DIR / "undeclared-term-violation.rq"
+    query = QC_DIR / "undeclared-term-violation.rq"
     store = ox.Store()
     store.load(
         b"""@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
@@ -119,7 +120,7 @@ def test_undeclared_term_query_checks_every_namespace_not_only_cr():
 def test_persian_orthography_query_names_each_rule():
     found = rows(
         CLEAN + ["broken.persian-orthography.ttl"],
-        paths.QC_DIR / "persian-orthography-violation.rq",
+        QC_DIR / "persian-orthography-violation.rq",
     )
     problems = {entity.rsplit("/", 1)[-1]: problem for entity, problem in found}
     assert problems["isfahan--capital-2006"].startswith("Latin or Arabic-Indic digits")
@@ -128,15 +129,13 @@ def test_persian_orthography_query_names_each_rule():
 
 
 def test_anchor_missing_query_spares_the_anchored_entry():
-    found = rows(
-        CLEAN + ["broken.anchor-missing.ttl"], paths.QC_DIR / "anchor-missing-violation.rq"
-    )
+    found = rows(CLEAN + ["broken.anchor-missing.ttl"], QC_DIR / "anchor-missing-violation.rq")
     assert [entity for entity, _ in found] == [str(CRID["list/isfahan/1"])]
 
 
 def test_argument_shortcut_query_names_a_shortcut_without_its_link():
     found = rows(
-        CLEAN + ["broken.argument-shortcut.ttl"], paths.QC_DIR / "argument-shortcut-violation.rq"
+        CLEAN + ["broken.argument-shortcut.ttl"], QC_DIR / "argument-shortcut-violation.rq"
     )
     assert {e for e, _ in found} == {
         str(CRID["argument/tehran-advantages-capital-city--attributed-to--city-tehran"]),

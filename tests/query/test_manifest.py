@@ -9,13 +9,14 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from cityrdf import catalogue, paths
+from cityrdf import catalogue
 from cityrdf.graph import load_store
+from cityrdf.project import current_project
 from cityrdf.query import Answer, cell_text, run
 
 from .conftest import ManifestEntry, read_manifest
 
-MANIFEST = paths.QUERIES_DIR / "manifest.ttl"
+MANIFEST = current_project().queries_dir / "manifest.ttl"
 ENTRIES = read_manifest(MANIFEST)
 ORDER_BY = re.compile(r"^\s*ORDER\s+BY\b", re.IGNORECASE | re.MULTILINE)
 
@@ -129,10 +130,9 @@ WORLD_ENTRIES = [
 
 
 @pytest.mark.parametrize("entry", WORLD_ENTRIES, ids=[e.name for e in WORLD_ENTRIES])
-def test_world_question_gives_the_same_answer_on_cityrdfs_dataset(entry, tmp_path, monkeypatch):
-    world = tmp_path / "world"
+def test_world_question_gives_the_same_answer_on_cityrdfs_dataset(entry, project_with_own_world):
+    world = project_with_own_world.world_dir
     world.mkdir()
     for path in entry.graph_data:
         (world / path.name).write_bytes(path.read_bytes())
-    monkeypatch.setattr(paths, "WORLD_DIR", world)
     assert_answer(entry, run(str(entry.query), entry.params))

@@ -12,7 +12,8 @@ from rdflib import URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from cityrdf import dataset, graph, paths, serve
+from cityrdf import dataset, graph, serve
+from cityrdf.project import current_project
 from cityrdf.service_description import SD
 
 ONTOLOGY = dataset.ONTOLOGY_GRAPH.value
@@ -297,8 +298,9 @@ def test_triple_terms_in_csv_are_refused_as_not_acceptable(triple_term_url):
     assert "triple terms" in response.text and "JSON, XML or TSV" in response.text
 
 
-def test_paths_of_the_dataset_module_are_the_projects(mini_project):
-    assert paths.WORLD_DIR == mini_project / "world" and not paths.WORLD_DIR.exists()
+def test_the_world_folder_is_the_current_projects(mini_project):
+    world = current_project().world_dir
+    assert world == mini_project / "world" and not world.exists()
 
 
 def test_the_published_site_carries_the_same_service_description(base_url, tmp_path):

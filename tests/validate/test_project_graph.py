@@ -1,6 +1,7 @@
 """The project's own graph (ontology, the paper's data and the links) passes every check."""
 
-from cityrdf import graph, paths
+from cityrdf import graph
+from cityrdf.project import current_project
 from cityrdf.validate import validate_files
 
 
@@ -13,4 +14,7 @@ def test_project_graph_conforms_to_shapes_and_qc_and_is_consistent_under_hermit(
 
 def test_project_graph_includes_the_link_files():
     files = graph.source_files()
-    assert paths.LINKS_DIR / "wikidata.ttl" in files and paths.LINKS_DIR / "geonames.ttl" in files
+    assert (
+        current_project().links_dir / "wikidata.ttl" in files
+        and current_project().links_dir / "geonames.ttl" in files
+    )

@@ -75,11 +75,11 @@ def test_class_below_two_disjoint_classes_is_unsatisfiable(reason):
 
 
 def test_verdict_on_unchanged_sources_comes_from_the_cache_and_a_change_reruns_hermit(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, use_project
 ):
-    from cityrdf import graph, paths, reasoner
+    from cityrdf import graph, reasoner
 
-    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    use_project(tmp_path)
     ontology, data = tmp_path / "ontology.ttl", tmp_path / "data.ttl"
     ontology.write_text(ONTOLOGY)
     data.write_text(PREFIXES + "city:tehran a cr:City .")

@@ -9,11 +9,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cityrdf import graph, paths
+from cityrdf import graph
 from cityrdf.errors import BadInput
+from cityrdf.project import current_project
 from cityrdf.validate import qc_findings, validate_files
 
-DATA_FILES = sorted(paths.DATA_DIR.glob("*.ttl"))
+DATA_DIR = current_project().data_dir  # the checkout's, read-only
+DATA_FILES = sorted(DATA_DIR.glob("*.ttl"))
 # The two data files whose every statement is needed by another resource or a printed count. The
 # others are checked at a few cut points below (the citation files through the printed counts of
 # cito:citesAsEvidence statements).
@@ -70,7 +72,7 @@ def sampled(every: list[int], count: int = SAMPLED_CUTS) -> list[int]:
 
 def cuts_that_pass(name: str, chosen: list[int], others: list[ox.Quad]) -> list[int]:
     """The cut points at which the file, cut there, still parses and passes the QC queries."""
-    lines = (paths.DATA_DIR / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines(keepends=True)
     passed = []
     for cut in chosen:
         text = "".join(lines[:cut])
@@ -83,7 +85,7 @@ def cuts_that_pass(name: str, chosen: list[int], others: list[ox.Quad]) -> list[
 
 @pytest.mark.parametrize("name", EVERY_LINE)
 def test_a_data_file_cut_at_sampled_lines_fails_validation(name, others):
-    chosen = sampled(cuts(paths.DATA_DIR / name))
+    chosen = sampled(cuts(DATA_DIR / name))
     passed = cuts_that_pass(name, chosen, others[name])
     assert passed == [], f"{name} cut after these lines still passes the QC queries: {passed}"
 
@@ -91,7 +93,7 @@ def test_a_data_file_cut_at_sampled_lines_fails_validation(name, others):
 @pytest.mark.slow  # every line of both files: ~1,500 stores, each queried by every QC query
 @pytest.mark.parametrize("name", EVERY_LINE)
 def test_a_data_file_cut_at_any_line_fails_validation(name, others):
-    passed = cuts_that_pass(name, cuts(paths.DATA_DIR / name), others[name])
+    passed = cuts_that_pass(name, cuts(DATA_DIR / name), others[name])
     assert passed == [], f"{name} cut after these lines still passes the QC queries: {passed}"
 
 
@@ -99,7 +101,7 @@ def test_a_data_file_cut_at_any_line_fails_validation(name, others):
     "name", [p.name for p in DATA_FILES if p.name not in EVERY_LINE + NOT_COUNTED]
 )
 def test_other_data_files_cut_short_fail_validation_naming_why(name, others, tmp_path, monkeypatch):
-    path = paths.DATA_DIR / name
+    path = DATA_DIR / name
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     statement_ends = [
         c for c in cuts(path) if lines[c - 1].rstrip().endswith(".") and parses("".join(lines[:c]))
@@ -131,7 +133,7 @@ def test_other_data_files_cut_short_fail_validation_naming_why(name, others, tmp
 
 
 def test_validate_names_a_list_cut_short(tmp_path, monkeypatch):
-    path = paths.DATA_DIR / "twinning.ttl"
+    path = DATA_DIR / "twinning.ttl"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     cut = next(i for i, line in enumerate(lines) if "<list/tehran-foreign/12>" in line)
     cut_file = tmp_path / "twinning.ttl"

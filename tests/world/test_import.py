@@ -8,8 +8,8 @@ import hashlib
 import pyoxigraph as ox
 import pytest
 
-from cityrdf import paths
 from cityrdf.errors import BadInput
+from cityrdf.project import current_project
 from cityrdf.world import run as world_run
 
 from .conftest import FIXTURES, NOW
@@ -155,7 +155,7 @@ def test_the_project_sources_are_never_written(tmp_path, fixture_sources):
     def digest():
         return {
             p: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(paths.DATA_DIR.rglob("*"))
+            for p in sorted(current_project().data_dir.rglob("*"))
             if p.is_file()
         }
 

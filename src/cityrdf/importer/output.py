@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import paths
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import CR, CRID
+from cityrdf.project import current_project
 from cityrdf.text import slug
 
 TURTLE_SUFFIX = ".ttl"
@@ -24,7 +24,7 @@ PROTECTED_FOLDERS = ("ontology", "data", "shapes", "queries", "src", "tests", ".
 
 
 def imported_dir() -> Path:
-    return paths.DATA_DIR / "imported"
+    return current_project().imported_dir
 
 
 def output_path(source: Path, out: Path | None) -> Path:
@@ -40,7 +40,7 @@ def output_path(source: Path, out: Path | None) -> Path:
             raise BadInput(f"{given}: the data file must be Turtle, named *{TURTLE_SUFFIX}")
     if target.is_dir():
         raise BadInput(f"{given}: is a folder; give a file name ending in {TURTLE_SUFFIX}")
-    root = paths.ROOT.resolve()
+    root = current_project().root.resolve()
     if target.parent != imported_dir().resolve():
         for folder in PROTECTED_FOLDERS:
             if target.is_relative_to(root / folder):

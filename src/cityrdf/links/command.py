@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from cityrdf import atomic, graph, paths
+from cityrdf import atomic, graph
 from cityrdf.errors import BadInput
 from cityrdf.links.curated import CURATED_IDS
 from cityrdf.links.decide import link_places
@@ -17,6 +17,7 @@ from cityrdf.links.places import read_places
 from cityrdf.links.rdf import enrichment_graph, links_graph
 from cityrdf.links.review import review_table
 from cityrdf.links.scores import DEFAULT_THRESHOLD
+from cityrdf.project import current_project
 from cityrdf.wikidata import WikidataClient
 
 SSSOM_FILE = "cityrdf.sssom.tsv"
@@ -78,7 +79,7 @@ def run(
         raise BadInput("--offline and --endpoint contradict each other: choose one")
     if not 0 < threshold <= 1:
         raise BadInput(f"--threshold must be in (0, 1], got {threshold}")
-    out_dir = Path(out_dir or paths.LINKS_DIR)
+    out_dir = Path(out_dir or current_project().links_dir)
     review = Path(review or out_dir / "review.csv")
     today = today or dt.date.today()
     store = graph.load_store(

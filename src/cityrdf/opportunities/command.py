@@ -12,7 +12,7 @@ import io
 import json
 from pathlib import Path
 
-from cityrdf import csvsafe, paths, terminal
+from cityrdf import csvsafe, terminal
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import CRID, WD
 from cityrdf.opportunities import fitted, record
@@ -20,6 +20,7 @@ from cityrdf.opportunities.criteria import CRITERIA, UNMEASURED
 from cityrdf.opportunities.model import World
 from cityrdf.opportunities.scorer import KINDS
 from cityrdf.opportunities.suggest import Suggestion, suggest
+from cityrdf.project import current_project
 from cityrdf.text import words_key
 
 CONTRIBUTION = "contribution:"  # one column per criterion: its share of the model's log-odds
@@ -102,7 +103,7 @@ def run(
     key = find_city(world, city)
     country_key = find_country(world, country) if country else None
     found = suggest(world, fit.scorer, key, top, country_key, exclude_existing, table=fit.table)
-    folder = paths.WORLD_DIR if world_dir is None else world_dir
+    folder = current_project().world_dir if world_dir is None else world_dir
     record.write(
         out or folder / "suggestions.nq", key, found, fit.scorer.parameters, fit.weights, fit.inputs
     )

@@ -16,11 +16,12 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from cityrdf import atomic, graph, paths
+from cityrdf import atomic, graph
 from cityrdf.opportunities import store
 from cityrdf.opportunities.features import PairFeatures
 from cityrdf.opportunities.model import World
 from cityrdf.opportunities.scorer import Scorer
+from cityrdf.project import current_project
 
 LAYOUT = 4  # raise when Fitted or what it holds changes shape: older files are then refitted
 log = logging.getLogger(__name__)
@@ -48,7 +49,8 @@ def sha256(path: Path) -> str:
 
 
 def model_path(world_dir: Path | None, kind: str) -> Path:
-    return (paths.WORLD_DIR if world_dir is None else world_dir) / f"opportunities-{kind}.pickle"
+    folder = current_project().world_dir if world_dir is None else world_dir
+    return folder / f"opportunities-{kind}.pickle"
 
 
 def key_of(inputs: dict[str, str], kind: str) -> str:

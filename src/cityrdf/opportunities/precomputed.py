@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import paths
 from cityrdf.namespaces import CR
 from cityrdf.opportunities import fitted, record, store
 from cityrdf.opportunities.suggest import suggest
+from cityrdf.project import current_project
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
@@ -34,7 +34,7 @@ def for_paper_cities(
         for city in paper_cities(project)
         if city in fit.world.graph
     }
-    path = (paths.WORLD_DIR if world_dir is None else world_dir) / "suggestions.nq"
+    path = (current_project().world_dir if world_dir is None else world_dir) / "suggestions.nq"
     record.write_all(path, found, fit.scorer.parameters, fit.weights, fit.inputs, "paper-cities")
     suggestions = ox.Store()
     suggestions.load(path=str(path), format=ox.RdfFormat.N_QUADS)

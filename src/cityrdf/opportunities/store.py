@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import graph, paths
+from cityrdf import graph
 from cityrdf.errors import BadInput
 from cityrdf.namespaces import sparql_prologue
 from cityrdf.opportunities.model import City, World
+from cityrdf.project import current_project
 from cityrdf.results import select
 from cityrdf.text import words_key
 
@@ -61,7 +62,7 @@ SELECT ?city ?title ?label WHERE {
 
 def world_files(world_dir: Path | None = None) -> list[Path]:
     """The world layer's N-Quads files, without the suggestions this verb writes."""
-    folder = paths.WORLD_DIR if world_dir is None else world_dir
+    folder = current_project().world_dir if world_dir is None else world_dir
     return sorted(p for p in folder.glob("*.nq") if p.name != "suggestions.nq")
 
 
@@ -69,8 +70,9 @@ def load(world_dir: Path | None = None) -> ox.Store:
     """The project graph and the world layer; BadInput saying how to import it when it is absent."""
     files = world_files(world_dir)
     if not files:
+        folder = current_project().world_dir if world_dir is None else world_dir
         raise BadInput(
-            f"no world layer in {paths.WORLD_DIR if world_dir is None else world_dir}/: import it "
+            f"no world layer in {folder}/: import it "
             "first, e.g. `cityrdf world import --wikidata-pairs ../shared/reference-data/"
             "wikidata-p190-2016/relations.tsv --wikidata-labels ../shared/reference-data/"
             "wikidata-p190-2016/names.tsv --wikipedia ../shared/reference-data/"

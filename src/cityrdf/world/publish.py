@@ -15,8 +15,8 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
-from cityrdf import paths
 from cityrdf.namespaces import CR
+from cityrdf.project import current_project
 from cityrdf.results import select
 from cityrdf.world import metadata
 
@@ -34,12 +34,12 @@ def write_world(
 ) -> list[Path]:
     """Write dumps/world/*.nq and world/void.ttl into the site `root`; returns the files written."""
     written = []
-    alignment = paths.ONTOLOGY_DIR / ALIGNMENT
+    alignment = current_project().ontology_dir / ALIGNMENT
     if alignment.is_file():
         written.append(_copy(alignment, root / "ontology" / ALIGNMENT))
     files = [
         f
-        for f in sorted(Path(world_dir or paths.WORLD_DIR).glob("*.nq"))
+        for f in sorted(Path(world_dir or current_project().world_dir).glob("*.nq"))
         if f.stem in metadata.SOURCES
     ]
     if not files:

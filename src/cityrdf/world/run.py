@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import atomic, csvsafe, graph, paths
+from cityrdf import atomic, csvsafe, graph
 from cityrdf.errors import BadInput
+from cityrdf.project import current_project
 from cityrdf.wikidata import WikidataClient
 from cityrdf.world import merge as merging
 from cityrdf.world.names import Index, add_geonames, read_natural_earth
@@ -24,10 +25,9 @@ from cityrdf.world.reconcile import Pair, Writer
 from cityrdf.world.resolve import Resolver, Review
 from cityrdf.world.sources import Source, read_wikidata_pairs, read_wikipedia
 
-# Natural Earth's populated places, where ../shared keeps them (read, never copied).
-DEFAULT_PLACES = (
-    paths.ROOT.parent / "shared/reference-data/natural-earth-places/populated-places.csv"
-)
+# Natural Earth's populated places, where ../shared keeps them beside the project (read, never
+# copied); relative to the project's parent folder.
+DEFAULT_PLACES = Path("shared/reference-data/natural-earth-places/populated-places.csv")
 
 
 @dataclass
@@ -103,7 +103,7 @@ def run(
 
     store = graph.load_store(sources)
     index = Index()
-    default = paths.ROOT.parent / DEFAULT_PLACES
+    default = current_project().root.parent / DEFAULT_PLACES
     places = Path(places) if places else (default if default.is_file() else None)
     notes = []
     if places:
@@ -133,7 +133,7 @@ def run(
     writer = Writer(resolver, store)
     report = Report(notes=notes)
     files: dict[Path, bytes] = {}
-    out_dir = Path(out_dir or paths.WORLD_DIR)
+    out_dir = Path(out_dir or current_project().world_dir)
     for source in read:
         pairs, skipped = resolved[source.name]
         live_countries = {

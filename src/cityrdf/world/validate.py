@@ -11,24 +11,27 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from cityrdf import fastshacl, paths
+from cityrdf import fastshacl
 from cityrdf.errors import BadInput
+from cityrdf.project import current_project
 from cityrdf.validate import Finding, compact
 
 
 def shapes() -> rdflib.Graph:
-    """shapes/world/*.ttl (looked up at call time: tests point paths at small projects)."""
+    """shapes/world/*.ttl (of the current project, looked up at call time)."""
     graph = rdflib.Graph()
-    for path in sorted((paths.SHAPES_DIR / "world").glob("*.ttl")):
+    for path in sorted((current_project().shapes_dir / "world").glob("*.ttl")):
         graph.parse(path, format="turtle")
     return graph
 
 
 def validate_world(files: list[Path] | None = None) -> dict[str, list[Finding]]:
     """Findings per world graph IRI (an empty list when the graph conforms)."""
-    files = sorted(paths.WORLD_DIR.glob("*.nq")) if files is None else files
+    files = sorted(current_project().world_dir.glob("*.nq")) if files is None else files
     if not files:
-        raise BadInput(f"no world graphs: {paths.WORLD_DIR}/*.nq (run `cityrdf world import`)")
+        raise BadInput(
+            f"no world graphs: {current_project().world_dir}/*.nq (run `cityrdf world import`)"
+        )
     shape_graph = shapes()
     found: dict[str, list[Finding]] = {}
     for path in files:
