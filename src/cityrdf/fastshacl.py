@@ -160,7 +160,7 @@ class Check:
 
     query: str
     tests: tuple[Test, ...]
-    targets: str = ""  # the focus nodes' pattern: a check whose targets match nothing is skipped
+    targets: str  # the focus nodes' pattern: a check whose targets match nothing is skipped
 
 
 @dataclass
@@ -551,7 +551,7 @@ def validate(store: ox.Store, shapes: rdflib.Graph) -> list[ValidationResult]:
     plan = ShapeCompiler(shapes).plan()
     # A class or predicate with no instance in the data: its shapes' checks would find nothing.
     targets = {check.targets for check in plan.checks}
-    matched = {t for t in targets if not t or store.query(f"{PROLOGUE}ASK {{ {t} }}")}
+    matched = {t for t in targets if store.query(f"{PROLOGUE}ASK {{ {t} }}")}
     # Oxigraph releases the GIL while it evaluates, so the checks run side by side on every core.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         checks = [check for check in plan.checks if check.targets in matched]
