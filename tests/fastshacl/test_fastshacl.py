@@ -153,3 +153,64 @@ def test_targets_and_class_follow_subclasses():
         ("http://example.org/tehran", "MaxCountConstraintComponent", "None"),
     }
     assert keys(fastshacl.validate(store, shapes)) == keys(fastshacl.pyshacl_results(store, shapes))
+
+
+# Constraints that share their targets and path are evaluated in one query per kind (tests of a
+# value node; counts of value nodes); each row must still report every constraint it fails, with
+# its own shape and severity.
+GROUPED = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <http://example.org/> .
+ex:PlaceShape a sh:NodeShape ; sh:targetClass ex:Place ;
+    sh:nodeKind sh:IRI ; sh:pattern "^http://example.org/p" ;
+    sh:property [ sh:path rdfs:label ; sh:datatype rdf:langString ; sh:maxLength 6 ;
+                  sh:uniqueLang true ; sh:maxCount 2 ;
+                  sh:or ( [ sh:languageIn ( "en" ) ] [ sh:pattern "^[a-z]+$" ] ) ] ,
+                [ sh:path ex:in ; sh:class ex:Place ; sh:not [ sh:hasValue ex:nowhere ] ;
+                  sh:minCount 1 ; sh:in ( ex:iran ex:asia ex:nowhere ) ] ,
+                [ sh:path ( ex:in ex:in ) ; sh:maxCount 0 ] .
+ex:LabelWarningShape a sh:NodeShape ; sh:targetClass ex:Place ;
+    sh:property [ sh:path rdfs:label ; sh:severity sh:Warning ; sh:minLength 4 ; sh:minCount 1 ] .
+ex:GhostShape a sh:NodeShape ; sh:targetClass ex:Ghost ;
+    sh:property [ sh:path ex:in ; sh:minCount 1 ] .
+ex:NamedNodeShape a sh:NodeShape ; sh:targetNode ex:atlantis ;
+    sh:property [ sh:path rdfs:label ; sh:minCount 1 ] .
+"""
+GROUPED_DATA = """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <http://example.org/> .
+ex:place-tehran a ex:Place ; ex:in ex:iran ;
+    rdfs:label "Tehran city"@en , "Teheran"@EN , "تهران"@fa , "Tehran" .
+ex:iran a ex:Place ; ex:in ex:asia , ex:nowhere , ex:europe ; rdfs:label "ir"@en .
+ex:asia a ex:Place ; rdfs:label "asia"@en .
+ex:nowhere a ex:Place ; ex:in ex:asia .
+"""
+
+
+def test_grouped_constraints_report_each_failure_as_pyshacl_does():
+    shapes = rdflib.Graph().parse(data=GROUPED, format="turtle")
+    store = graph.load_store([], entail=False)
+    store.load(GROUPED_DATA.encode(), format=graph.ox.RdfFormat.TURTLE)
+    found = assert_same_as_pyshacl(store, shapes)
+    tehran = rdflib.URIRef("http://example.org/place-tehran")
+    iran = rdflib.URIRef("http://example.org/iran")
+    by_focus: dict[rdflib.term.Node, set[str]] = {}
+    for k in found:
+        by_focus.setdefault(k[0], set()).add(k[3].removeprefix(str(SH)))
+    # one label of Tehran fails datatype, maxLength and sh:or at once; its labels, two
+    # constraints on their number and languages
+    assert {
+        "DatatypeConstraintComponent",
+        "MaxLengthConstraintComponent",
+        "OrConstraintComponent",
+        "UniqueLangConstraintComponent",
+        "MaxCountConstraintComponent",
+    } <= by_focus[tehran]
+    assert {"NotConstraintComponent", "ClassConstraintComponent", "InConstraintComponent"} <= (
+        by_focus[iran]
+    )
+    assert {"PatternConstraintComponent", "MinLengthConstraintComponent"} <= by_focus[iran]
+    assert rdflib.URIRef("http://example.org/atlantis") in by_focus
+    assert {k[5] for k in found} == {SH.Violation, SH.Warning}
