@@ -9,15 +9,17 @@ import uvicorn
 
 from cityrdf.errors import BadInput
 from cityrdf.web import Settings, create_app
+from cityrdf.web.kept import KeptAnswers
 from cityrdf.web.server import config
 
 __all__ = ["Settings", "create_app", "run", "server_config"]
 
 
 def server_config(settings: Settings, store=None) -> uvicorn.Config:
-    """uvicorn's configuration for the app: its host, port and slow-client timeouts."""
+    """uvicorn's configuration for the app, with the answers rendered once served in front of it
+    (cityrdf.web.kept): its host, port and slow-client timeouts."""
     return config(
-        create_app(store, settings),
+        KeptAnswers(create_app(store, settings)),
         settings.host,
         settings.port,
         settings.header_timeout,

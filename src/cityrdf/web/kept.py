@@ -1,0 +1,92 @@
+"""Answers kept whole and served again without the framework: the outermost layer of the app.
+
+Pages, documents, static files and dumps are rendered once (`Site.rendered`: the store does not
+change while the server runs), but each request for them still went through routing, the
+middleware stack and a new `Response`, which cost more than the rendering saved. This layer keeps
+the whole answer (status, headers, body) of every GET whose answer carries an ETag (only the ones
+rendered once do), keyed by everything in the request the app reads to make it: path, query
+string, scheme, Host, Accept, Accept-Encoding and the conditional headers. The same request is then
+answered from memory; HEAD gets the GET's headers without the body. A request that carries a body,
+an Origin (CORS) or a Cookie always goes through the app, and so does any method but GET and HEAD.
+"""
+
+from __future__ import annotations
+
+# the request headers whose values the app's answer depends on, in the order of the key
+KEYED = (
+    b"host",
+    b"accept",
+    b"accept-encoding",
+    b"if-none-match",
+    b"if-modified-since",
+)
+# a request with any of these goes through the app: CORS answers vary with them, and a body
+# must pass the size limits
+PASSED_ON = frozenset((b"origin", b"cookie", b"content-length", b"transfer-encoding"))
+KEPT_STATUSES = (200, 304)
+
+
+class KeptAnswers:
+    """Keeps at most `max_answers` answers of at most `max_body` bytes each."""
+
+    def __init__(self, app, max_answers: int = 4096, max_body: int = 2**20):
+        self.app, self.max_answers, self.max_body = app, max_answers, max_body
+        self.answers: dict[tuple, tuple[dict, bytes]] = {}
+
+    async def __call__(self, scope, receive, send):
+        key = self.key(scope) if scope["type"] == "http" else None
+        if key is None:
+            return await self.app(scope, receive, send)
+        found = self.answers.get(key)
+        if found is not None:
+            start, body = found
+            await send(start)
+            head = scope["method"] == "HEAD"
+            await send({"type": "http.response.body", "body": b"" if head else body})
+            return None
+        if scope["method"] == "HEAD":  # its body is dropped: nothing to keep
+            return await self.app(scope, receive, send)
+        return await self.app(scope, receive, self.keeping(key, send))
+
+    def key(self, scope) -> tuple | None:
+        if scope["method"] not in ("GET", "HEAD"):
+            return None
+        values: dict[bytes, list[bytes]] = {}
+        for name, value in scope["headers"]:
+            if name in PASSED_ON:
+                return None
+            values.setdefault(name, []).append(value)
+        return (
+            scope.get("raw_path") or scope["path"].encode(),
+            scope["query_string"],
+            scope["scheme"],
+            scope.get("server"),
+            *(tuple(values.get(name, ())) for name in KEYED),
+        )
+
+    def keeping(self, key: tuple, send):
+        """`send`, remembering the answer if it is one to keep: sent whole in one message."""
+        start: dict | None = None
+        parts = 0
+
+        async def sending(message):
+            nonlocal start, parts
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                parts += 1
+                if parts == 1 and self.keepable(start, message):
+                    self.answers[key] = (start, message.get("body", b""))
+            await send(message)
+
+        return sending
+
+    def keepable(self, start: dict | None, body: dict) -> bool:
+        return (
+            start is not None
+            and not body.get("more_body", False)
+            and start["status"] in KEPT_STATUSES
+            and any(name == b"etag" for name, _ in start.get("headers", ()))
+            and len(body.get("body", b"")) <= self.max_body
+            and len(self.answers) < self.max_answers
+        )
