@@ -60,7 +60,7 @@ class KeptAnswers:
             scope.get("raw_path") or scope["path"].encode(),
             scope["query_string"],
             scope["scheme"],
-            scope.get("server"),
+            tuple(scope.get("server") or ()),
             *(tuple(values.get(name, ())) for name in KEYED),
         )
 

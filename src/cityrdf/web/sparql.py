@@ -128,6 +128,9 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
             fmt=(params.get("format") or params.get("output") or [None])[0],
             options=dataset_options(params, site, checked.names_dataset),
         )
+        kept = pool.cached(job)  # the same text asked before, of the same data: no worker needed
+        if kept is not None:
+            return answer(kept)
         held: list[asyncio.Semaphore] = []
         try:
             async with asyncio.timeout(settings.timeout):

@@ -11,6 +11,7 @@ misses. `cityrdf query` evaluates in the same `Worker` as the server's pool.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import queue
 import signal
@@ -22,7 +23,17 @@ import pyoxigraph as ox
 from cityrdf import sandbox
 from cityrdf.web.evaluate import UNDOABLE, Answer, Job, Limits, evaluate, over_memory, text
 
-__all__ = ["STORE_LOCK", "UNDOABLE", "Answer", "Job", "Limits", "WorkerPool", "run_query"]
+__all__ = [
+    "STORE_LOCK",
+    "UNDOABLE",
+    "Answer",
+    "AnswerCache",
+    "Job",
+    "Limits",
+    "WorkerPool",
+    "dataset_hash",
+    "run_query",
+]
 
 # how a worker over its RLIMIT_AS dies: Rust aborts when an allocation fails
 DIED_OF_MEMORY = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS)
@@ -82,6 +93,7 @@ class Worker:
             self.process.start()
         child_end.close()
         self.jobs = 0
+        self.dataset_hash = ""  # of the store it was forked with, if its pool knows it
 
     def run(self, job: Job, limits: Limits) -> tuple[Answer, bool]:
         """The answer, and whether this worker may take another job."""
@@ -106,13 +118,57 @@ class Worker:
         self.conn.close()
 
 
+def dataset_hash(store: ox.Store) -> str:
+    """A digest of what the store holds: a cached answer is one of the data it was computed on."""
+    with STORE_LOCK.reading():
+        return hashlib.sha256(store.dump(format=ox.RdfFormat.N_QUADS)).hexdigest()
+
+
+class AnswerCache:
+    """Answers (200 only) kept by the digest of the data they were computed on and everything
+    of the job that shapes them: its checked text, Accept, format and dataset. The stored
+    questions are asked again and again with the same texts; evaluating each once is enough.
+    At most `max_bytes` of bodies are kept, the oldest dropped first; a body over `max_answer`
+    bytes is not kept."""
+
+    def __init__(self, max_bytes: int = 64 * 2**20, max_answer: int = 2**20):
+        self.max_bytes, self.max_answer = max_bytes, max_answer
+        self.answers: dict[tuple, Answer] = {}
+        self.bytes = 0
+        self._changing = threading.Lock()
+
+    @staticmethod
+    def key(digest: str, job: Job) -> tuple:
+        dataset = tuple(sorted((k, tuple(map(str, v))) for k, v in job.options.items()))
+        return (digest, job.query, job.accept, job.fmt, dataset)
+
+    def get(self, key: tuple) -> Answer | None:
+        return self.answers.get(key)
+
+    def put(self, key: tuple, answer: Answer) -> None:
+        if answer.status != 200 or len(answer.body) > self.max_answer:
+            return
+        with self._changing:
+            if key in self.answers:
+                return
+            self.answers[key] = answer
+            self.bytes += len(answer.body)
+            while self.bytes > self.max_bytes:
+                self.bytes -= len(self.answers.pop(next(iter(self.answers))).body)
+
+
 class WorkerPool:
     """`size` workers forked ahead of time; a worker that overran its deadline or memory is
-    killed and replaced, and each is replaced after `max_jobs` jobs (memory it kept)."""
+    killed and replaced, and each is replaced after `max_jobs` jobs (memory it kept). Answers
+    are kept (`AnswerCache`) under the digest of the store as the answering worker was forked
+    with it, and looked up under the digest of the latest fork: a store changed since (seen by
+    workers forked after the change) is never answered from the data before it."""
 
     def __init__(self, store: ox.Store, limits: Limits, size: int, max_jobs: int = 500):
         self.store, self.limits, self.size, self.max_jobs = store, limits, size, max_jobs
         self.idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+        self.answers = AnswerCache()
+        self.dataset_hash = ""
         self._started = threading.Lock()
         self.started = False
 
@@ -120,20 +176,37 @@ class WorkerPool:
         """Fork the workers (the server calls this as it starts; `run` does if it has not)."""
         with self._started:
             if not self.started:
+                self.dataset_hash = dataset_hash(self.store)
                 for _ in range(self.size):
-                    self.idle.put(Worker(self.store, self.limits))
+                    self.idle.put(self._fork())
                 self.started = True
+
+    def cached(self, job: Job) -> Answer | None:
+        """The job's answer if one computed on the data the workers now hold is kept."""
+        if not self.started:
+            return None
+        return self.answers.get(AnswerCache.key(self.dataset_hash, job))
 
     def run(self, job: Job) -> Answer:
         """Blocks while every worker is busy: callers bound how many jobs wait (a semaphore)."""
         self.start()
+        found = self.cached(job)
+        if found is not None:
+            return found
         worker = self.idle.get()
         answer, reusable = worker.run(job, self.limits)
+        self.answers.put(AnswerCache.key(worker.dataset_hash, job), answer)
         if not reusable or worker.jobs >= self.max_jobs:
             worker.stop()
-            worker = Worker(self.store, self.limits)
+            self.dataset_hash = dataset_hash(self.store)  # the replacement sees the store as now
+            worker = self._fork()
         self.idle.put(worker)
         return answer
+
+    def _fork(self) -> Worker:
+        worker = Worker(self.store, self.limits)
+        worker.dataset_hash = self.dataset_hash
+        return worker
 
     def close(self) -> None:
         while not self.idle.empty():
