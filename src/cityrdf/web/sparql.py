@@ -30,6 +30,8 @@ from cityrdf.web.worker import WorkerPool
 SPARQL_MEDIA = sorted({media.split(";")[0] for media in RESULT_MEDIA.values()} | set(GRAPH_TYPES))
 RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
+JOB_PARAMS = ("format", "output", *DATASET_PARAMS)  # what, beside the text and Accept, shapes a job
+MAX_CHECKED_JOBS = 4096
 SPARQL_PARAMETERS = [
     {
         "name": "query",
@@ -103,6 +105,9 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
     # Queries with many patterns (slow to plan) may hold all workers but one: a flood of them
     # leaves a worker for light queries, such as the pages' questions.
     costly_slots = asyncio.Semaphore(max(1, settings.max_queries - 1))
+    # The jobs of the requests that passed the check, by what the request asked: the check reads
+    # a text the same way each time, so a text asked again skips it (and its thread).
+    checked_jobs: dict[tuple, tuple[Job, bool]] = {}  # (job, whether it is light)
 
     def answer(result: Answer) -> Response:
         headers = {"Vary": "Accept"}
@@ -118,23 +123,30 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
             raise HTTPException(400, "expected exactly one non-empty 'query' parameter")
-        try:
-            checked = await run_in_threadpool(check_query, queries[0])
-        except QueryRefused as refused:
-            return short(refused.status, str(refused))
-        job = Job(
-            query=checked.text,
-            accept=request.headers.get("accept") or "*/*",
-            fmt=(params.get("format") or params.get("output") or [None])[0],
-            options=dataset_options(params, site, checked.names_dataset),
-        )
+        accept = request.headers.get("accept") or "*/*"
+        asked = (queries[0], accept, *(tuple(params.get(name, ())) for name in JOB_PARAMS))
+        job, light = checked_jobs.get(asked, (None, False))
+        if job is None:
+            try:
+                checked = await run_in_threadpool(check_query, queries[0])
+            except QueryRefused as refused:
+                return short(refused.status, str(refused))
+            job = Job(
+                query=checked.text,
+                accept=accept,
+                fmt=(params.get("format") or params.get("output") or [None])[0],
+                options=dataset_options(params, site, checked.names_dataset),
+            )
+            light = checked.light
+            if len(checked_jobs) < MAX_CHECKED_JOBS:
+                checked_jobs[asked] = (job, light)
         kept = pool.cached(job)  # the same text asked before, of the same data: no worker needed
         if kept is not None:
             return answer(kept)
         held: list[asyncio.Semaphore] = []
         try:
             async with asyncio.timeout(settings.timeout):
-                for slots in ([] if checked.light else [costly_slots]) + [query_slots]:
+                for slots in ([] if light else [costly_slots]) + [query_slots]:
                     await slots.acquire()
                     held.append(slots)
         except TimeoutError:
