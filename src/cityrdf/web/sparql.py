@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -25,13 +25,16 @@ from cityrdf.sparql_guard import UPDATE_REFUSED, QueryRefused, check_query
 from cityrdf.web.common import MEDIA_OF, PAGE_TYPES, openapi_errors, openapi_ok, short
 from cityrdf.web.evaluate import GRAPH_TYPES, RESULT_MEDIA, Answer, Job, Limits
 from cityrdf.web.site import Site
-from cityrdf.web.worker import WorkerPool
+from cityrdf.web.worker import StreamedAnswer, WorkerPool
 
 SPARQL_MEDIA = sorted({media.split(";")[0] for media in RESULT_MEDIA.values()} | set(GRAPH_TYPES))
 RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 JOB_PARAMS = ("format", "output", *DATASET_PARAMS)  # what, beside the text and Accept, shapes a job
 MAX_CHECKED_JOBS = 4096
+# answers larger than this are sent as the client reads them, part by part from their worker;
+# smaller ones are read whole, which frees the worker at once
+STREAM_FROM = 2**20
 SPARQL_PARAMETERS = [
     {
         "name": "query",
@@ -109,13 +112,22 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
     # a text the same way each time, so a text asked again skips it (and its thread).
     checked_jobs: dict[tuple, tuple[Job, bool]] = {}  # (job, whether it is light)
 
-    def answer(result: Answer) -> Response:
+    def answer(result: Answer | StreamedAnswer, done=lambda: None) -> Response:
+        """The response; `done()` once the answer has left its worker."""
         headers = {"Vary": "Accept"}
         if result.truncated:
             headers["Cityrdf-Truncated"] = f"results capped at {settings.max_results}"
-        return Response(
-            result.body, status_code=result.status, media_type=result.media_type, headers=headers
-        )
+        if isinstance(result, Answer):
+            done()
+            return Response(
+                result.body,
+                status_code=result.status,
+                media_type=result.media_type,
+                headers=headers,
+            )
+
+        headers["Content-Length"] = str(result.length)
+        return PartByPart(result, done, headers)
 
     async def sparql_answer(request: Request, params: dict[str, list[str]]) -> Response:
         if "update" in params:
@@ -157,11 +169,17 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
                 f"server busy: {settings.max_queries} queries are running; try again shortly",
                 {"Retry-After": "1"},
             )
-        try:
-            return answer(await run_in_threadpool(pool.run, job))
-        finally:
+
+        def release() -> None:
             for slots in held:
                 slots.release()
+
+        try:
+            result = await run_in_threadpool(pool.run, job, STREAM_FROM)
+        except BaseException:
+            release()
+            raise
+        return answer(result, release)  # a streamed answer holds its slots until it is sent
 
     def description(request: Request, fmt: str) -> Response:
         if fmt == "html":
@@ -210,6 +228,28 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
         return await sparql_answer(request, params)
 
     return router
+
+
+class PartByPart(StreamingResponse):
+    """A streamed answer sent as the client reads it. However the sending ends (in full, the client
+    gone, cancelled), the rest of the answer is dropped with its worker and `done()` is called."""
+
+    def __init__(self, result: StreamedAnswer, done, headers: dict[str, str]):
+        async def parts():
+            while part := await run_in_threadpool(result.read):
+                yield part
+
+        super().__init__(
+            parts(), status_code=result.status, media_type=result.media_type, headers=headers
+        )
+        self.result, self.done = result, done
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.result.close()
+            self.done()
 
 
 def worker_pool(site: Site) -> WorkerPool:

@@ -30,6 +30,7 @@ __all__ = [
     "AnswerCache",
     "Job",
     "Limits",
+    "StreamedAnswer",
     "WorkerPool",
     "dataset_hash",
     "run_query",
@@ -80,6 +81,55 @@ class ForkLock:
 STORE_LOCK = ForkLock()
 
 
+PART = 2**20  # bytes of an answer's body sent from the worker at a time
+
+
+def parts(length: int) -> int:
+    return -(-length // PART)
+
+
+def send_answer(conn, answer: Answer) -> None:
+    """The answer's head, then its body in parts of at most PART bytes."""
+    conn.send((answer.status, answer.media_type, answer.truncated, len(answer.body)))
+    for start in range(0, len(answer.body), PART):
+        conn.send_bytes(answer.body, start, min(PART, len(answer.body) - start))
+
+
+class StreamedAnswer:
+    """An answer whose body is still in its worker, read part by part as the client takes it,
+    so that the server holds one part per client rather than whole answers nobody reads.
+    `finished(worker_reusable)` is called once, when the body is read to its end or closed."""
+
+    def __init__(self, status: int, media_type: str, truncated: bool, length: int, conn):
+        self.status, self.media_type, self.truncated = status, media_type, truncated
+        self.length, self.conn = length, conn
+        self.left = parts(length)
+        self.finished = lambda worker_reusable: None
+        self._reading = threading.Lock()
+        self._closed = False
+
+    def read(self) -> bytes:
+        """The next part of the body; b"" at its end (or once closed)."""
+        with self._reading:
+            if self._closed or not self.left:
+                return b""
+            try:
+                part = self.conn.recv_bytes()
+            except (EOFError, OSError):
+                self.left = -1  # the worker died mid-answer
+                return b""
+            self.left -= 1
+            return part
+
+    def close(self) -> None:
+        """Ends the reading; a worker with parts left unread is not reused."""
+        with self._reading:
+            if self._closed:
+                return
+            self._closed = True
+        self.finished(self.left == 0)
+
+
 class Worker:
     """One forked, walled-off process that evaluates jobs sent over a socket pair, one at a time."""
 
@@ -95,16 +145,24 @@ class Worker:
         self.jobs = 0
         self.dataset_hash = ""  # of the store it was forked with, if its pool knows it
 
-    def run(self, job: Job, limits: Limits) -> tuple[Answer, bool]:
-        """The answer, and whether this worker may take another job."""
+    def run(
+        self, job: Job, limits: Limits, stream_from: int | None = None
+    ) -> tuple[Answer | StreamedAnswer, bool]:
+        """The answer, and whether this worker may take another job. A body of more than
+        `stream_from` bytes stays in the worker, to be read part by part (a `StreamedAnswer`):
+        the worker is busy until it is read to the end or closed."""
         self.jobs += 1
         try:
             self.conn.send(job)
-            if self.conn.poll(limits.timeout):
-                return self.conn.recv(), True
-            return text(
-                408, f"query stopped: it ran longer than the {limits.timeout:g} s limit"
-            ), False
+            if not self.conn.poll(limits.timeout):
+                return text(
+                    408, f"query stopped: it ran longer than the {limits.timeout:g} s limit"
+                ), False
+            status, media_type, truncated, length = self.conn.recv()
+            if stream_from is not None and length > stream_from:
+                return StreamedAnswer(status, media_type, truncated, length, self.conn), True
+            body = b"".join(self.conn.recv_bytes() for _ in range(parts(length)))
+            return Answer(status, media_type, body, truncated), True
         except (EOFError, OSError):  # the worker died without answering: over its memory
             self.process.join(1)
             if self.process.exitcode in DIED_OF_MEMORY:
@@ -187,21 +245,29 @@ class WorkerPool:
             return None
         return self.answers.get(AnswerCache.key(self.dataset_hash, job))
 
-    def run(self, job: Job) -> Answer:
-        """Blocks while every worker is busy: callers bound how many jobs wait (a semaphore)."""
+    def run(self, job: Job, stream_from: int | None = None) -> Answer | StreamedAnswer:
+        """Blocks while every worker is busy: callers bound how many jobs wait (a semaphore).
+        A body over `stream_from` bytes comes as a `StreamedAnswer`, its worker busy until the
+        caller has read it or closed it."""
         self.start()
         found = self.cached(job)
         if found is not None:
             return found
         worker = self.idle.get()
-        answer, reusable = worker.run(job, self.limits)
+        answer, reusable = worker.run(job, self.limits, stream_from)
+        if isinstance(answer, StreamedAnswer):
+            answer.finished = lambda reusable: self._release(worker, reusable)
+            return answer
         self.answers.put(AnswerCache.key(worker.dataset_hash, job), answer)
+        self._release(worker, reusable)
+        return answer
+
+    def _release(self, worker: Worker, reusable: bool) -> None:
         if not reusable or worker.jobs >= self.max_jobs:
             worker.stop()
             self.dataset_hash = dataset_hash(self.store)  # the replacement sees the store as now
             worker = self._fork()
         self.idle.put(worker)
-        return answer
 
     def _fork(self) -> Worker:
         worker = Worker(self.store, self.limits)
@@ -245,4 +311,4 @@ def _serve_jobs(store: ox.Store, limits: Limits, conn) -> None:
                 answer = UNDOABLE  # network or the file system answered
             except Exception:  # noqa: BLE001 -- a bug must still come back as a short answer
                 answer = text(500, "internal error while evaluating the query")
-        conn.send(answer)
+        send_answer(conn, answer)
