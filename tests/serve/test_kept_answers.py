@@ -4,15 +4,22 @@ query answers kept by the digest of the data they were computed on (cityrdf.web.
 from __future__ import annotations
 
 import asyncio
+import os
+import re
+import select
 import socket
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
 from cityrdf.web.kept import KeptAnswers
-from cityrdf.web.worker import Job, Limits, WorkerPool
+from cityrdf.web.worker import PART, Answer, Job, Limits, StreamedAnswer, WorkerPool
 
 # --- whole answers, in front of the app -------------------------------------------------------
 
@@ -265,3 +272,111 @@ def test_a_changed_dataset_is_never_answered_from_the_data_before_it():
         assert b"after" in answer.body and b"before" not in answer.body
     finally:
         pool.close()
+
+
+# --- large answers stream from their worker -----------------------------------------------------
+
+BIG = Limits(timeout=10, max_results=100, max_answer_bytes=16 * 2**20, memory=256 * 2**20)
+
+
+def sized(megabytes: int) -> Job:
+    """One CSV value of `megabytes` MB: a string doubled from 1 KB."""
+    doublings = megabytes.bit_length() - 1 + 10
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(doublings))
+    text = f'SELECT ?v{doublings} WHERE {{ BIND("{"x" * 1024}" AS ?v0) {binds} }}'
+    return Job(text, "text/csv", None)
+
+
+def pid_of_idle(pool: WorkerPool) -> int:
+    worker = pool.idle.get()
+    pool.idle.put(worker)
+    return worker.process.pid
+
+
+def test_a_large_answer_streams_part_by_part_and_frees_its_worker_at_the_end():
+    pool = WorkerPool(labelled("x"), BIG, size=1)
+    try:
+        whole = pool.run(sized(4))  # read whole: nothing asked to stream
+        assert isinstance(whole, Answer) and len(whole.body) > 4 * 2**20
+        first = pid_of_idle(pool)
+        streamed = pool.run(sized(4), stream_from=2**20)
+        assert isinstance(streamed, StreamedAnswer) and streamed.length == len(whole.body)
+        assert pool.idle.empty()  # its worker is busy until the answer is read
+        parts = []
+        while part := streamed.read():
+            assert len(part) <= PART
+            parts.append(part)
+        streamed.close()
+        assert b"".join(parts) == whole.body and len(parts) > 1
+        assert pid_of_idle(pool) == first  # read to the end: the worker is reused
+    finally:
+        pool.close()
+
+
+def test_an_answer_left_unread_drops_its_worker_and_the_pool_goes_on():
+    pool = WorkerPool(labelled("x"), BIG, size=1)
+    pool.start()
+    try:
+        first = pid_of_idle(pool)
+        streamed = pool.run(sized(4), stream_from=2**20)
+        streamed.read()
+        streamed.close()  # the client left with parts unread
+        assert streamed.read() == b""
+        assert pid_of_idle(pool) != first  # replaced: the rest of its answer is gone with it
+        assert b"x" in pool.run(Job(LABELS, "text/csv", None)).body
+    finally:
+        pool.close()
+
+
+def test_the_byte_cap_holds_for_streamed_answers():
+    pool = WorkerPool(labelled("x"), BIG, size=1)
+    try:
+        over = pool.run(sized(16), stream_from=2**20)
+        assert isinstance(over, Answer) and over.status == 503 and b"16 MB" in over.body
+    finally:
+        pool.close()
+
+
+def resident_bytes(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE).group(1)) * 1024
+
+
+def test_answers_nobody_reads_stay_in_their_workers_not_in_the_server(mini_project):
+    """Three unread 8 MB answers: the server holds about a part of each, not 24 MB."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cityrdf", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "CITYRDF_HOME": str(mini_project)},
+    )
+    unread: list[socket.socket] = []
+    try:
+        ready, _, _ = select.select([server.stdout], [], [], 120)
+        assert ready and server.stdout.readline().startswith("serving ")
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(3):  # read in full: the server's own buffers are warm
+            warm = httpx.get(base + "/sparql", params={"query": sized(2).query}, timeout=60)
+            assert warm.status_code == 200 and len(warm.content) > 2 * 2**20
+        before = resident_bytes(server.pid)
+        request = f"GET /sparql?query={quote(sized(8).query)} HTTP/1.1\r\nHost: x\r\n"
+        for _ in range(3):
+            conn = socket.socket()
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            conn.connect(("127.0.0.1", port))
+            conn.sendall((request + "Accept: text/csv\r\n\r\n").encode())
+            unread.append(conn)
+        for conn in unread:  # each answer has begun to arrive, and waits for its reader
+            conn.settimeout(60)
+            assert conn.recv(16, socket.MSG_PEEK).startswith(b"HTTP/1.1 200")
+        grown = resident_bytes(server.pid) - before
+        assert grown < 8 * 2**20, f"the server grew by {grown / 2**20:.1f} MB"
+    finally:
+        for conn in unread:
+            conn.close()
+        server.terminate()
+        server.wait(timeout=30)

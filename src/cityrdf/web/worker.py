@@ -81,7 +81,7 @@ class ForkLock:
 STORE_LOCK = ForkLock()
 
 
-PART = 2**20  # bytes of an answer's body sent from the worker at a time
+PART = 256 * 1024  # bytes of an answer's body sent from the worker at a time
 
 
 def parts(length: int) -> int:
