@@ -18,8 +18,9 @@ __all__ = ["Settings", "create_app", "run", "server_config"]
 def server_config(settings: Settings, store=None) -> uvicorn.Config:
     """uvicorn's configuration for the app, with the answers rendered once served in front of it
     (cityrdf.web.kept): its host, port and slow-client timeouts."""
+    app = create_app(store, settings)
     return config(
-        KeptAnswers(create_app(store, settings)),
+        KeptAnswers(app, generation=lambda: app.state.query_pool.dataset_hash),
         settings.host,
         settings.port,
         settings.header_timeout,

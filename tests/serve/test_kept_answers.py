@@ -172,6 +172,27 @@ def test_answers_past_the_caps_are_not_kept():
     assert small.calls == 3  # /a kept; /b, past max_answers, reaches the app each time
 
 
+def test_an_answer_of_other_data_is_not_served_again():
+    inner = CountingApp()
+    data = {"digest": "one"}
+    client = Client(KeptAnswers(inner, generation=lambda: data["digest"]))
+    client.get("/page")
+    client.get("/page")
+    assert inner.calls == 1
+    data["digest"] = "two"  # the workers were forked again, from a changed store
+    client.get("/page")
+    client.get("/page")
+    assert inner.calls == 2  # asked the app once more, and kept its new answer
+
+
+def test_kept_answers_stay_within_their_byte_budget():
+    inner = CountingApp(body=b"x" * 100)
+    client = Client(KeptAnswers(inner, max_bytes=250))
+    for path in ("/a", "/b", "/c", "/a", "/b", "/c"):
+        client.get(path)
+    assert inner.calls == 4  # /a and /b kept (200 bytes); /c, past the budget, asked twice
+
+
 # --- the real server: the kept answer is the app's answer --------------------------------------
 
 
@@ -191,6 +212,20 @@ def test_a_page_asked_again_is_the_same_answer(base_url, path, headers):
     assert again.content == first.content
     same = {k: v for k, v in first.headers.items() if k != "date"}
     assert {k: v for k, v in again.headers.items() if k != "date"} == same
+
+
+def test_a_query_asked_again_is_the_same_answer_with_a_validator(base_url):
+    params = {"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"}
+    headers = {"accept": "text/csv"}
+    first = httpx.get(base_url + "/sparql", params=params, headers=headers, timeout=30)
+    again = httpx.get(base_url + "/sparql", params=params, headers=headers, timeout=30)
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content and first.content.startswith(b"s\r\n")
+    assert again.headers["etag"] == first.headers["etag"]
+    assert again.headers["content-type"] == first.headers["content-type"]
+    refused = {"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}
+    for _ in range(2):  # refused each time: only answers that passed the check are kept
+        assert httpx.get(base_url + "/sparql", params=refused, timeout=30).status_code == 403
 
 
 def test_a_cross_origin_request_after_a_kept_answer_still_gets_cors(base_url):

@@ -3,10 +3,12 @@
 Pages, documents, static files and dumps are rendered once (`Site.rendered`: the store does not
 change while the server runs), but each request for them still went through routing, the
 middleware stack and a new `Response`, which cost more than the rendering saved. This layer keeps
-the whole answer (status, headers, body) of every GET whose answer carries an ETag (only the ones
-rendered once do), keyed by everything in the request the app reads to make it: path, query
-string, scheme, Host, Accept, Accept-Encoding and the conditional headers. The same request is then
-answered from memory; HEAD gets the GET's headers without the body. A request that carries a body,
+the whole answer (status, headers, body) of every GET whose answer carries an ETag: the ones
+rendered once, and SPARQL answers read whole from their worker. The key is everything in the
+request the app reads to make the answer: path, query string, scheme, Host, Accept,
+Accept-Encoding and the conditional headers. The same request is then answered from memory; HEAD
+gets the GET's headers without the body. A SPARQL answer kept is the answer to a request that
+passed the query check, and the same request text passes it again. A request that carries a body,
 an Origin (CORS) or a Cookie always goes through the app, and so does any method but GET and HEAD.
 """
 
@@ -27,19 +29,31 @@ KEPT_STATUSES = (200, 304)
 
 
 class KeptAnswers:
-    """Keeps at most `max_answers` answers of at most `max_body` bytes each."""
+    """Keeps at most `max_answers` answers of at most `max_body` bytes each, `max_bytes` in all.
 
-    def __init__(self, app, max_answers: int = 4096, max_body: int = 2**20):
-        self.app, self.max_answers, self.max_body = app, max_answers, max_body
-        self.answers: dict[tuple, tuple[dict, bytes]] = {}
+    `generation()` names the data the answers are made of (the digest of the query dataset): an
+    answer kept under another generation is not served, and is replaced by the app's new one."""
+
+    def __init__(
+        self,
+        app,
+        generation=lambda: "",
+        max_answers: int = 4096,
+        max_body: int = 2**20,
+        max_bytes: int = 128 * 2**20,
+    ):
+        self.app, self.generation = app, generation
+        self.max_answers, self.max_body, self.max_bytes = max_answers, max_body, max_bytes
+        self.answers: dict[tuple, tuple[str, dict, bytes]] = {}
+        self.bytes = 0
 
     async def __call__(self, scope, receive, send):
         key = self.key(scope) if scope["type"] == "http" else None
         if key is None:
             return await self.app(scope, receive, send)
         found = self.answers.get(key)
-        if found is not None:
-            start, body = found
+        if found is not None and found[0] == self.generation():
+            _, start, body = found
             await send(start)
             head = scope["method"] == "HEAD"
             await send({"type": "http.response.body", "body": b"" if head else body})
@@ -76,10 +90,18 @@ class KeptAnswers:
             elif message["type"] == "http.response.body":
                 parts += 1
                 if parts == 1 and self.keepable(start, message):
-                    self.answers[key] = (start, message.get("body", b""))
+                    self.keep(key, start, message.get("body", b""))
             await send(message)
 
         return sending
+
+    def keep(self, key: tuple, start: dict, body: bytes) -> None:
+        replaced = self.answers.pop(key, None)  # kept under an earlier generation
+        if replaced is not None:
+            self.bytes -= len(replaced[2])
+        if len(self.answers) < self.max_answers and self.bytes + len(body) <= self.max_bytes:
+            self.answers[key] = (self.generation(), start, body)
+            self.bytes += len(body)
 
     def keepable(self, start: dict | None, body: dict) -> bool:
         return (
@@ -88,5 +110,4 @@ class KeptAnswers:
             and start["status"] in KEPT_STATUSES
             and any(name == b"etag" for name, _ in start.get("headers", ()))
             and len(body.get("body", b"")) <= self.max_body
-            and len(self.answers) < self.max_answers
         )

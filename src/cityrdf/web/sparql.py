@@ -9,6 +9,7 @@ bounded time, memory, rows and bytes.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -119,6 +120,8 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
             headers["Cityrdf-Truncated"] = f"results capped at {settings.max_results}"
         if isinstance(result, Answer):
             done()
+            if result.status == 200:  # a validator, and the mark of an answer kept in front
+                headers["ETag"] = 'W/"' + hashlib.sha256(result.body).hexdigest()[:32] + '"'
             return Response(
                 result.body,
                 status_code=result.status,
