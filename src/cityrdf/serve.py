@@ -5,6 +5,8 @@ by default.
 
 from __future__ import annotations
 
+import gc
+
 import uvicorn
 
 from cityrdf.errors import BadInput
@@ -45,6 +47,9 @@ class AnnouncingServer(uvicorn.Server):
 
     async def startup(self, sockets=None) -> None:
         await super().startup(sockets)
+        # What startup built lives as long as the server: frozen, a full collection no longer walks
+        # it (~80 ms with every client waiting, the pages' p99 under load).
+        gc.freeze()
         if not self.should_exit:
             host = f"[{self.config.host}]" if ":" in self.config.host else self.config.host
             print(f"serving http://{host}:{self.config.port}/ (Ctrl+C stops)", flush=True)
