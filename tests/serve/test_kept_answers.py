@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 
 from cityrdf.web.kept import KeptAnswers
-from cityrdf.web.worker import PART, Answer, Job, Limits, StreamedAnswer, WorkerPool
+from cityrdf.web.worker import PART, Answer, AnswerCache, Job, Limits, StreamedAnswer, WorkerPool
 
 # --- whole answers, in front of the app -------------------------------------------------------
 
@@ -415,3 +415,21 @@ def test_answers_nobody_reads_stay_in_their_workers_not_in_the_server(mini_proje
             conn.close()
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_query_texts_count_against_the_answer_budget():
+    cache = AnswerCache(max_bytes=1000)
+    texts = [f"SELECT * WHERE {{ ?s ?p {i} }} # " + "x" * 400 for i in range(3)]
+    for text in texts:
+        cache.put(AnswerCache.key("digest", Job(text, "text/csv", None)), Answer(200, "t", b"a"))
+    kept = [cache.get(AnswerCache.key("digest", Job(t, "text/csv", None))) for t in texts]
+    assert kept[0] is None and kept[1] is not None and kept[2] is not None  # oldest dropped
+    assert cache.bytes <= 1000
+
+
+def test_the_request_values_count_against_the_kept_budget():
+    inner = CountingApp(body=b"x")
+    client = Client(KeptAnswers(inner, max_bytes=1000))
+    for query in ("a", "b", "a", "b"):
+        client.get(f"/page?{query}={'q' * 600}")
+    assert inner.calls == 3  # the first long query string kept; the second, past the budget, not

@@ -28,6 +28,13 @@ PASSED_ON = frozenset((b"origin", b"cookie", b"content-length", b"transfer-encod
 KEPT_STATUSES = (200, 304)
 
 
+def size(key: tuple, body: bytes) -> int:
+    """Bytes an answer kept holds: its body, and the request's path, query string and header
+    values in its key (they may be several KB)."""
+    path, query, _scheme, _server, *headers = key
+    return len(body) + len(path) + len(query) + sum(len(v) for values in headers for v in values)
+
+
 class KeptAnswers:
     """Keeps at most `max_answers` answers of at most `max_body` bytes each, `max_bytes` in all.
 
@@ -98,10 +105,10 @@ class KeptAnswers:
     def keep(self, key: tuple, start: dict, body: bytes) -> None:
         replaced = self.answers.pop(key, None)  # kept under an earlier generation
         if replaced is not None:
-            self.bytes -= len(replaced[2])
-        if len(self.answers) < self.max_answers and self.bytes + len(body) <= self.max_bytes:
+            self.bytes -= size(key, replaced[2])
+        if len(self.answers) < self.max_answers and self.bytes + size(key, body) <= self.max_bytes:
             self.answers[key] = (self.generation(), start, body)
-            self.bytes += len(body)
+            self.bytes += size(key, body)
 
     def keepable(self, start: dict | None, body: dict) -> bool:
         return (

@@ -32,7 +32,8 @@ SPARQL_MEDIA = sorted({media.split(";")[0] for media in RESULT_MEDIA.values()} |
 RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 JOB_PARAMS = ("format", "output", *DATASET_PARAMS)  # what, beside the text and Accept, shapes a job
-MAX_CHECKED_JOBS = 4096
+MAX_CHECKED_JOBS = 1024
+MAX_CHECKED_TEXT = 16 * 1024  # characters: longer texts are checked each time they come
 # answers larger than this are sent as the client reads them, part by part from their worker;
 # smaller ones are read whole, which frees the worker at once
 STREAM_FROM = 2**20
@@ -153,7 +154,7 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
                 options=dataset_options(params, site, checked.names_dataset),
             )
             light = checked.light
-            if len(checked_jobs) < MAX_CHECKED_JOBS:
+            if len(checked_jobs) < MAX_CHECKED_JOBS and len(queries[0]) <= MAX_CHECKED_TEXT:
                 checked_jobs[asked] = (job, light)
         kept = pool.cached(job)  # the same text asked before, of the same data: no worker needed
         if kept is not None:

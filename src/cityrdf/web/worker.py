@@ -186,8 +186,8 @@ class AnswerCache:
     """Answers (200 only) kept by the digest of the data they were computed on and everything
     of the job that shapes them: its checked text, Accept, format and dataset. The stored
     questions are asked again and again with the same texts; evaluating each once is enough.
-    At most `max_bytes` of bodies are kept, the oldest dropped first; a body over `max_answer`
-    bytes is not kept."""
+    At most `max_bytes` of bodies and keys are kept, the oldest dropped first; a body over
+    `max_answer` bytes is not kept."""
 
     def __init__(self, max_bytes: int = 64 * 2**20, max_answer: int = 2**20):
         self.max_bytes, self.max_answer = max_bytes, max_answer
@@ -203,6 +203,11 @@ class AnswerCache:
     def get(self, key: tuple) -> Answer | None:
         return self.answers.get(key)
 
+    @staticmethod
+    def size(key: tuple, answer: Answer) -> int:
+        """Bytes an entry holds: the body, and the texts of its key (a query may be 64 KB)."""
+        return len(answer.body) + sum(len(part) for part in key if isinstance(part, str))
+
     def put(self, key: tuple, answer: Answer) -> None:
         if answer.status != 200 or len(answer.body) > self.max_answer:
             return
@@ -210,9 +215,10 @@ class AnswerCache:
             if key in self.answers:
                 return
             self.answers[key] = answer
-            self.bytes += len(answer.body)
+            self.bytes += self.size(key, answer)
             while self.bytes > self.max_bytes:
-                self.bytes -= len(self.answers.pop(next(iter(self.answers))).body)
+                oldest = next(iter(self.answers))
+                self.bytes -= self.size(oldest, self.answers.pop(oldest))
 
 
 class WorkerPool:
