@@ -433,3 +433,16 @@ def test_the_request_values_count_against_the_kept_budget():
     for query in ("a", "b", "a", "b"):
         client.get(f"/page?{query}={'q' * 600}")
     assert inner.calls == 3  # the first long query string kept; the second, past the budget, not
+
+
+def test_a_query_string_is_read_once_yet_strictly(base_url):
+    """The framework's lenient decoding is reused; a U+FFFD in it is checked against the bytes."""
+    literal = httpx.get(
+        base_url + "/sparql",
+        params={"query": 'SELECT ?v WHERE { BIND("\ufffd" AS ?v) }'},
+        headers={"accept": "text/csv"},
+        timeout=30,
+    )
+    assert literal.status_code == 200 and "\ufffd" in literal.text  # sent as UTF-8: valid
+    broken = httpx.get(base_url + "/sparql?query=SELECT%20%FF", timeout=30)
+    assert broken.status_code == 400 and "UTF-8" in broken.text
