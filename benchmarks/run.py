@@ -3,6 +3,8 @@
 Each (size, backend) runs in its own subprocess (`--triples N --backend B --json FILE`), so peak memory
 (ru_maxrss) is that backend's alone. Queries: one warm-up, then RUNS timed runs; medians reported.
 `--triples N --json FILE` without --backend runs every backend at one size and writes them together.
+`--parts server --json FILE` runs `cityrdf serve` beside `oxigraph serve` and nginx (server_peers.py)
+and writes its numbers, {"server": {...}}, to FILE.
 """
 
 from __future__ import annotations
@@ -466,7 +468,35 @@ def plot(runs: list[dict], out: Path) -> None:
     figure.savefig(out, dpi=120, bbox_inches="tight")
 
 
-PARTS = ("load", "suite", "build", "import", "world", "opportunities")
+PARTS = ("load", "server", "suite", "build", "import", "world", "opportunities")
+
+
+def server_peers(seconds: float) -> tuple[dict | None, list[str], str]:
+    """`cityrdf serve` beside `oxigraph serve` and nginx (server_peers.py): its JSON, the goal
+    rows (ratios to the peers) and a note."""
+    import goals
+
+    out = RESULTS / "server.json"
+    result, note = goals.run_script("server_peers.py", "--seconds", str(seconds), "--json",
+                                    str(out), out=out)  # fmt: skip
+    if result is None:
+        return None, [goals.row("server beside its peers", None, note)], note
+    ours, nginx, oxigraph = (result["server"][k] for k in ("cityrdf", "nginx", "oxigraph"))
+    rows = [
+        goals.verdict("server: pages rps / nginx's (50 clients) ≥ 0.5",
+                      ours["pages"]["rps"] / nginx["pages"]["rps"], 0.5, "×", False),
+        goals.verdict("server: pages p99 / nginx's ≤ 2",
+                      ours["pages"]["p99_ms"] / nginx["pages"]["p99_ms"], 2, "×"),
+    ]  # fmt: skip
+    for load, texts in (("sparql", "repeated"), ("sparql_distinct", "distinct")):
+        if load in ours and load in oxigraph:
+            rows += [
+                goals.verdict(f"server: stored questions ({texts} texts) rps / oxigraph's ≥ 0.5",
+                              ours[load]["rps"] / oxigraph[load]["rps"], 0.5, "×", False),
+                goals.verdict(f"server: stored questions ({texts} texts) p50 / oxigraph's ≤ 2",
+                              ours[load]["p50_ms"] / oxigraph[load]["p50_ms"], 2, "×"),
+            ]  # fmt: skip
+    return result, rows, note
 
 
 def main() -> None:
@@ -476,7 +506,9 @@ def main() -> None:
     parser.add_argument(
         "--backend", choices=BACKENDS, help="(internal) one backend, in this process"
     )
-    parser.add_argument("--json", type=Path, help="write the results of --triples here")
+    parser.add_argument(
+        "--json", type=Path, help="write the results of --triples (or of --parts server) here"
+    )
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=PARTS, help="what to measure")
     parser.add_argument(
         "--sizes",
@@ -484,6 +516,9 @@ def main() -> None:
         help="sizes for the suite (default: 10 k, 100 k, 1 M and wikidata-p190)",
     )
     parser.add_argument("--load-seconds", type=float, default=60, help="server load test length")
+    parser.add_argument(
+        "--server-seconds", type=float, default=20, help="length of each load beside the peers"
+    )
     parser.add_argument("--import-rows", type=int, default=200_000, help="rows of the import")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -513,6 +548,12 @@ def report_all(args) -> None:
         found, note = goals.server(args.load_seconds)
         rows += found
         notes.append(note)
+    if "server" in args.parts:
+        measured, found, note = server_peers(args.server_seconds)
+        rows += found
+        notes.append(note)
+        if measured is not None and args.json:
+            args.json.write_text(json.dumps(measured, indent=2) + "\n", encoding="utf-8")
     if "suite" in args.parts:
         sizes = list(args.sizes or SIZES)
         if args.sizes is None and PAIRS.exists():

@@ -13,6 +13,9 @@ a time. Three loads, each the same for cityrdf and its peer:
   text made unique by its LIMIT, as traffic whose parameters vary defeats any cache of texts;
 - pages: 50 clients cycling through city, pact and index pages (HTML), as nginx serves them.
 
+Before pages and repeated texts are measured, each server is asked every path once (one client,
+not measured): the load measures the steady state, not the first rendering of each page.
+
 It writes {"server": {"cityrdf": {"pages": {...}, "sparql": {...}, "sparql_distinct": {...}},
 "nginx": {"pages": {...}}, "oxigraph": {"sparql": {...}, "sparql_distinct": {...}}}} to --json,
 each {"rps", "p50_ms", "p99_ms", "non_2xx"}, and prints the ratios.
@@ -131,6 +134,13 @@ def wrk(base: str, paths: list[str], accept: str, clients: int, seconds: float,
     return parse_wrk(done.stdout)
 
 
+def warm(base: str, paths: list[str], accept: str) -> None:
+    """Each path asked once, as a visitor before the load would."""
+    with httpx.Client(base_url=base, headers={"accept": accept}, timeout=60) as client:
+        for path in paths:
+            client.get(path)
+
+
 def parse_wrk(report: str) -> dict:
     def ms(value: str) -> float:
         number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
@@ -214,9 +224,11 @@ def main() -> None:
             return [f"{endpoint}?query={urllib.parse.quote(t)}" for t in texts]
 
         result = {"cityrdf": {}, "oxigraph": {}, "nginx": {}}
-        result["cityrdf"]["pages"] = wrk(base["cityrdf"], pages, "text/html", 50, args.seconds)
-        result["nginx"]["pages"] = wrk(base["nginx"], pages, "text/html", 50, args.seconds)
+        for server in ("cityrdf", "nginx"):
+            warm(base[server], pages, "text/html")
+            result[server]["pages"] = wrk(base[server], pages, "text/html", 50, args.seconds)
         for server, endpoint in (("cityrdf", "/sparql"), ("oxigraph", "/query")):
+            warm(base[server], query_paths(endpoint, repeated), SPARQL_JSON)
             result[server]["sparql"] = wrk(
                 base[server], query_paths(endpoint, repeated), SPARQL_JSON, 8, args.seconds
             )

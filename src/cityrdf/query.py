@@ -142,7 +142,7 @@ class Engine:
         if self._worker is None:  # one fork for all of this engine's queries (a city lookup, then
             self._worker = Worker(self._store, limits)  # the question), stopped with the engine
             weakref.finalize(self, self._worker.stop)
-        answer, reusable = self._worker.run(job, limits)
+        answer, reusable = self._worker.run_whole(job, limits)
         if not reusable:  # killed past its deadline or memory
             self._worker.stop()
             self._worker = None

@@ -5,21 +5,25 @@ by default.
 
 from __future__ import annotations
 
+import gc
 import socket
 
 import uvicorn
 
 from cityrdf.errors import BadInput
 from cityrdf.web import Settings, create_app
+from cityrdf.web.kept import KeptAnswers
 from cityrdf.web.server import config
 
 __all__ = ["Settings", "create_app", "run", "server_config"]
 
 
 def server_config(settings: Settings, store=None) -> uvicorn.Config:
-    """uvicorn's configuration for the app: its host, port and slow-client timeouts."""
+    """uvicorn's configuration for the app, with the answers rendered once served in front of it
+    (cityrdf.web.kept): its host, port and slow-client timeouts."""
+    app = create_app(store, settings)
     return config(
-        create_app(store, settings),
+        KeptAnswers(app, generation=lambda: app.state.query_pool.dataset_hash),
         settings.host,
         settings.port,
         settings.header_timeout,
@@ -61,6 +65,9 @@ class AnnouncingServer(uvicorn.Server):
 
     async def startup(self, sockets=None) -> None:
         await super().startup(sockets)
+        # What startup built lives as long as the server: frozen, a full collection no longer walks
+        # it (~80 ms with every client waiting, the pages' p99 under load).
+        gc.freeze()
         if not self.should_exit:
             host = f"[{self.config.host}]" if ":" in self.config.host else self.config.host
             print(f"serving http://{host}:{self.config.port}/ (Ctrl+C stops)", flush=True)

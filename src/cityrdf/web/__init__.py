@@ -1,5 +1,7 @@
 """`cityrdf serve`'s web application, by concern: pages, RDF documents, the SPARQL protocol, and
-static files and dumps; the pieces every route shares (negotiation, limits, errors) in `common`."""
+static files and dumps; the pieces every route shares (negotiation, limits, errors) in `common`.
+In front of it (cityrdf.serve), `kept` answers again, without the framework, what was rendered
+once; `server` is the HTTP protocol around it all."""
 
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ def create_app(store: ox.Store | None = None, settings: Settings | None = None) 
         expose_headers=["Cityrdf-Truncated"],
     )
     pool = sparql.worker_pool(site)
+    app.state.query_pool = pool
     app.router.on_startup.append(pool.start)  # not before: building the app alone forks nothing
     app.router.on_shutdown.append(pool.close)
     routers = [

@@ -1,16 +1,28 @@
 """The HTTP server around the app: uvicorn, with slow clients dropped (slowloris) and answers
-nobody reads dropped with their connection."""
+nobody reads dropped with their connection.
+
+The protocol is uvicorn's on httptools (llhttp, in C): parsing requests in pure Python (h11) cost
+more than serving a kept page. httptools sets no bound on a request's head, so one is set here.
+"""
 
 from __future__ import annotations
 
 import asyncio
 
-import h11
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+MAX_HEAD = 64 * 1024  # bytes of request line and headers; the URL alone is capped lower by the app
+HEAD_TOO_LARGE_TEXT = f"request headers larger than {MAX_HEAD // 1024} KB\n".encode()
+HEAD_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
+    b"x-content-type-options: nosniff\r\nconnection: close\r\n"
+    + f"content-length: {len(HEAD_TOO_LARGE_TEXT)}\r\n\r\n".encode()
+    + HEAD_TOO_LARGE_TEXT
+)
 
 
-class SlowClientGuard(H11Protocol):
+class SlowClientGuard(HttpToolsProtocol):
     """uvicorn's HTTP/1.1 protocol, with a deadline for each request to arrive in full.
 
     uvicorn closes a connection idle between requests after `timeout_keep_alive`, but any byte
@@ -30,6 +42,30 @@ class SlowClientGuard(H11Protocol):
         super().connection_made(transport)
         self._deadline = self.loop.call_later(self.request_timeout, self._drop_slow_client)
         self._stalled: asyncio.TimerHandle | None = None
+        self._head_bytes: int | None = (
+            0  # of the request whose head is arriving; None once it is in
+        )
+
+    def data_received(self, data: bytes) -> None:
+        if self._head_bytes is not None:
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD:
+                self.transport.write(HEAD_TOO_LARGE)
+                self.transport.close()
+                return
+        super().data_received(data)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._head_bytes = 0
+
+    def on_headers_complete(self) -> None:
+        self._head_bytes = None
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._deadline.cancel()  # the whole request is in
 
     def pause_writing(self) -> None:
         super().pause_writing()
@@ -42,15 +78,13 @@ class SlowClientGuard(H11Protocol):
             self._stalled.cancel()
             self._stalled = None
 
-    def handle_events(self) -> None:
-        super().handle_events()
-        if self.conn.their_state is not h11.IDLE and self.conn.their_state is not h11.SEND_BODY:
-            self._deadline.cancel()  # the whole request is in
-
     def on_response_complete(self) -> None:
         super().on_response_complete()
         self._deadline.cancel()
-        if not self.transport.is_closing():
+        pipelined_in_full = self.cycle is not None and not (
+            self.cycle.response_complete or self.cycle.more_body
+        )
+        if not self.transport.is_closing() and not pipelined_in_full:
             self._deadline = self.loop.call_later(self.request_timeout, self._drop_slow_client)
 
     def connection_lost(self, exc) -> None:

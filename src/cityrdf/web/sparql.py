@@ -9,11 +9,12 @@ bounded time, memory, rows and bytes.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -25,11 +26,17 @@ from cityrdf.sparql_guard import UPDATE_REFUSED, QueryRefused, check_query
 from cityrdf.web.common import MEDIA_OF, PAGE_TYPES, openapi_errors, openapi_ok, short
 from cityrdf.web.evaluate import GRAPH_TYPES, RESULT_MEDIA, Answer, Job, Limits
 from cityrdf.web.site import Site
-from cityrdf.web.worker import WorkerPool
+from cityrdf.web.worker import StreamedAnswer, WorkerPool
 
 SPARQL_MEDIA = sorted({media.split(";")[0] for media in RESULT_MEDIA.values()} | set(GRAPH_TYPES))
 RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
+JOB_PARAMS = ("format", "output", *DATASET_PARAMS)  # what, beside the text and Accept, shapes a job
+MAX_CHECKED_JOBS = 1024
+MAX_CHECKED_TEXT = 16 * 1024  # characters: longer texts are checked each time they come
+# answers larger than this are sent as the client reads them, part by part from their worker;
+# smaller ones are read whole, which frees the worker at once
+STREAM_FROM = 2**20
 SPARQL_PARAMETERS = [
     {
         "name": "query",
@@ -74,6 +81,19 @@ def form_fields(encoded: str, where: str) -> dict[str, list[str]]:
         raise HTTPException(400, f"the {where} holds a %-escape that is not UTF-8") from None
 
 
+def query_fields(request: Request) -> dict[str, list[str]]:
+    """The query string as `form_fields` reads it, from the parameters the framework has already
+    decoded (a long query's %-escapes cost ~0.5 ms to decode): they decode invalid UTF-8 to
+    U+FFFD, so only where one appears is the string decoded again, strictly."""
+    items = request.query_params.multi_items()
+    if any("\ufffd" in key or "\ufffd" in value for key, value in items):
+        return form_fields(request.scope["query_string"].decode("latin-1"), "query string")
+    fields: dict[str, list[str]] = {}
+    for key, value in items:
+        fields.setdefault(key, []).append(value)
+    return fields
+
+
 def dataset_options(params: dict[str, list[str]], site: Site, names_dataset: bool) -> dict:
     """store.query's dataset arguments: the protocol's parameters override the query's FROM and
     FROM NAMED; without either, the default graph is the site's (the project graphs' union)."""
@@ -103,14 +123,28 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
     # Queries with many patterns (slow to plan) may hold all workers but one: a flood of them
     # leaves a worker for light queries, such as the pages' questions.
     costly_slots = asyncio.Semaphore(max(1, settings.max_queries - 1))
+    # The jobs of the requests that passed the check, by what the request asked: the check reads
+    # a text the same way each time, so a text asked again skips it (and its thread).
+    checked_jobs: dict[tuple, tuple[Job, bool]] = {}  # (job, whether it is light)
 
-    def answer(result: Answer) -> Response:
+    def answer(result: Answer | StreamedAnswer, done=lambda: None) -> Response:
+        """The response; `done()` once the answer has left its worker."""
         headers = {"Vary": "Accept"}
         if result.truncated:
             headers["Cityrdf-Truncated"] = f"results capped at {settings.max_results}"
-        return Response(
-            result.body, status_code=result.status, media_type=result.media_type, headers=headers
-        )
+        if isinstance(result, Answer):
+            done()
+            if result.status == 200:  # a validator, and the mark of an answer kept in front
+                headers["ETag"] = 'W/"' + hashlib.sha256(result.body).hexdigest()[:32] + '"'
+            return Response(
+                result.body,
+                status_code=result.status,
+                media_type=result.media_type,
+                headers=headers,
+            )
+
+        headers["Content-Length"] = str(result.length)
+        return PartByPart(result, done, headers)
 
     async def sparql_answer(request: Request, params: dict[str, list[str]]) -> Response:
         if "update" in params:
@@ -118,20 +152,30 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
             raise HTTPException(400, "expected exactly one non-empty 'query' parameter")
-        try:
-            checked = await run_in_threadpool(check_query, queries[0])
-        except QueryRefused as refused:
-            return short(refused.status, str(refused))
-        job = Job(
-            query=checked.text,
-            accept=request.headers.get("accept") or "*/*",
-            fmt=next(iter(params.get("format") or params.get("output") or []), None),
-            options=dataset_options(params, site, checked.names_dataset),
-        )
+        accept = request.headers.get("accept") or "*/*"
+        asked = (queries[0], accept, *(tuple(params.get(name, ())) for name in JOB_PARAMS))
+        job, light = checked_jobs.get(asked, (None, False))
+        if job is None:
+            try:
+                checked = await run_in_threadpool(check_query, queries[0])
+            except QueryRefused as refused:
+                return short(refused.status, str(refused))
+            job = Job(
+                query=checked.text,
+                accept=accept,
+                fmt=next(iter(params.get("format") or params.get("output") or []), None),
+                options=dataset_options(params, site, checked.names_dataset),
+            )
+            light = checked.light
+            if len(checked_jobs) < MAX_CHECKED_JOBS and len(queries[0]) <= MAX_CHECKED_TEXT:
+                checked_jobs[asked] = (job, light)
+        kept = pool.cached(job)  # the same text asked before, of the same data: no worker needed
+        if kept is not None:
+            return answer(kept)
         held: list[asyncio.Semaphore] = []
         try:
             async with asyncio.timeout(settings.timeout):
-                for slots in ([] if checked.light else [costly_slots]) + [query_slots]:
+                for slots in ([] if light else [costly_slots]) + [query_slots]:
                     await slots.acquire()
                     held.append(slots)
         except TimeoutError:
@@ -142,11 +186,17 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
                 f"server busy: {settings.max_queries} queries are running; try again shortly",
                 {"Retry-After": "1"},
             )
-        try:
-            return answer(await run_in_threadpool(pool.run, job))
-        finally:
+
+        def release() -> None:
             for slots in held:
                 slots.release()
+
+        try:
+            result = await run_in_threadpool(pool.run, job, STREAM_FROM)
+        except BaseException:
+            release()
+            raise
+        return answer(result, release)  # a streamed answer holds its slots until it is sent
 
     def description(request: Request, fmt: str) -> Response:
         if fmt == "html":
@@ -165,7 +215,7 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
         openapi_extra={"parameters": SPARQL_PARAMETERS},
     )
     async def sparql_get(request: Request) -> Response:
-        params = form_fields(request.scope["query_string"].decode("latin-1"), "query string")
+        params = query_fields(request)
         wanted = negotiate(request.headers.get("accept"), list(PAGE_TYPES))
         if not params.get("query") and "update" not in params and wanted:
             return await run_in_threadpool(description, request, PAGE_TYPES[wanted])
@@ -183,7 +233,7 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise HTTPException(400, "request body is not UTF-8") from None
-        params = form_fields(request.scope["query_string"].decode("latin-1"), "query string")
+        params = query_fields(request)
         if media == "application/x-www-form-urlencoded":
             params.update(form_fields(text, "form body"))
         elif media == "application/sparql-query":
@@ -195,6 +245,28 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
         return await sparql_answer(request, params)
 
     return router
+
+
+class PartByPart(StreamingResponse):
+    """A streamed answer sent as the client reads it. However the sending ends (in full, the client
+    gone, cancelled), the rest of the answer is dropped with its worker and `done()` is called."""
+
+    def __init__(self, result: StreamedAnswer, done, headers: dict[str, str]):
+        async def parts():
+            while part := await run_in_threadpool(result.read):
+                yield part
+
+        super().__init__(
+            parts(), status_code=result.status, media_type=result.media_type, headers=headers
+        )
+        self.result, self.done = result, done
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.result.close()
+            self.done()
 
 
 def worker_pool(site: Site) -> WorkerPool:

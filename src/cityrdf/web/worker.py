@@ -11,6 +11,7 @@ misses. `cityrdf query` evaluates in the same `Worker` as the server's pool.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import queue
 import signal
@@ -22,7 +23,18 @@ import pyoxigraph as ox
 from cityrdf import sandbox
 from cityrdf.web.evaluate import UNDOABLE, Answer, Job, Limits, evaluate, over_memory, text
 
-__all__ = ["STORE_LOCK", "UNDOABLE", "Answer", "Job", "Limits", "WorkerPool", "run_query"]
+__all__ = [
+    "STORE_LOCK",
+    "UNDOABLE",
+    "Answer",
+    "AnswerCache",
+    "Job",
+    "Limits",
+    "StreamedAnswer",
+    "WorkerPool",
+    "dataset_hash",
+    "run_query",
+]
 
 # how a worker over its RLIMIT_AS dies: Rust aborts when an allocation fails
 DIED_OF_MEMORY = (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS)
@@ -69,6 +81,55 @@ class ForkLock:
 STORE_LOCK = ForkLock()
 
 
+PART = 256 * 1024  # bytes of an answer's body sent from the worker at a time
+
+
+def parts(length: int) -> int:
+    return -(-length // PART)
+
+
+def send_answer(conn, answer: Answer) -> None:
+    """The answer's head, then its body in parts of at most PART bytes."""
+    conn.send((answer.status, answer.media_type, answer.truncated, len(answer.body)))
+    for start in range(0, len(answer.body), PART):
+        conn.send_bytes(answer.body, start, min(PART, len(answer.body) - start))
+
+
+class StreamedAnswer:
+    """An answer whose body is still in its worker, read part by part as the client takes it,
+    so that the server holds one part per client rather than whole answers nobody reads.
+    `finished(worker_reusable)` is called once, when the body is read to its end or closed."""
+
+    def __init__(self, status: int, media_type: str, truncated: bool, length: int, conn):
+        self.status, self.media_type, self.truncated = status, media_type, truncated
+        self.length, self.conn = length, conn
+        self.left = parts(length)
+        self.finished = lambda worker_reusable: None
+        self._reading = threading.Lock()
+        self._closed = False
+
+    def read(self) -> bytes:
+        """The next part of the body; b"" at its end (or once closed)."""
+        with self._reading:
+            if self._closed or not self.left:
+                return b""
+            try:
+                part = self.conn.recv_bytes()
+            except (EOFError, OSError):
+                self.left = -1  # the worker died mid-answer
+                return b""
+            self.left -= 1
+            return part
+
+    def close(self) -> None:
+        """Ends the reading; a worker with parts left unread is not reused."""
+        with self._reading:
+            if self._closed:
+                return
+            self._closed = True
+        self.finished(self.left == 0)
+
+
 class Worker:
     """One forked, walled-off process that evaluates jobs sent over a socket pair, one at a time."""
 
@@ -82,17 +143,32 @@ class Worker:
             self.process.start()
         child_end.close()
         self.jobs = 0
+        self.dataset_hash = ""  # of the store it was forked with, if its pool knows it
 
-    def run(self, job: Job, limits: Limits) -> tuple[Answer, bool]:
-        """The answer, and whether this worker may take another job."""
+    def run_whole(self, job: Job, limits: Limits) -> tuple[Answer, bool]:
+        """`run` without streaming: the body comes whole."""
+        answer, reusable = self.run(job, limits)
+        assert isinstance(answer, Answer)  # only a stream_from makes a StreamedAnswer
+        return answer, reusable
+
+    def run(
+        self, job: Job, limits: Limits, stream_from: int | None = None
+    ) -> tuple[Answer | StreamedAnswer, bool]:
+        """The answer, and whether this worker may take another job. A body of more than
+        `stream_from` bytes stays in the worker, to be read part by part (a `StreamedAnswer`):
+        the worker is busy until it is read to the end or closed."""
         self.jobs += 1
         try:
             self.conn.send(job)
-            if self.conn.poll(limits.timeout):
-                return self.conn.recv(), True
-            return text(
-                408, f"query stopped: it ran longer than the {limits.timeout:g} s limit"
-            ), False
+            if not self.conn.poll(limits.timeout):
+                return text(
+                    408, f"query stopped: it ran longer than the {limits.timeout:g} s limit"
+                ), False
+            status, media_type, truncated, length = self.conn.recv()
+            if stream_from is not None and length > stream_from:
+                return StreamedAnswer(status, media_type, truncated, length, self.conn), True
+            body = b"".join(self.conn.recv_bytes() for _ in range(parts(length)))
+            return Answer(status, media_type, body, truncated), True
         except (EOFError, OSError):  # the worker died without answering: over its memory
             self.process.join(1)
             if self.process.exitcode in DIED_OF_MEMORY:
@@ -106,13 +182,65 @@ class Worker:
         self.conn.close()
 
 
+def dataset_hash(store: ox.Store) -> str:
+    """A digest of what the store holds: a cached answer is one of the data it was computed on."""
+    with STORE_LOCK.reading():
+        dumped = store.dump(format=ox.RdfFormat.N_QUADS)
+    assert dumped is not None  # None only when it writes to an output
+    return hashlib.sha256(dumped).hexdigest()
+
+
+class AnswerCache:
+    """Answers (200 only) kept by the digest of the data they were computed on and everything
+    of the job that shapes them: its checked text, Accept, format and dataset. The stored
+    questions are asked again and again with the same texts; evaluating each once is enough.
+    At most `max_bytes` of bodies and keys are kept, the oldest dropped first; a body over
+    `max_answer` bytes is not kept."""
+
+    def __init__(self, max_bytes: int = 64 * 2**20, max_answer: int = 2**20):
+        self.max_bytes, self.max_answer = max_bytes, max_answer
+        self.answers: dict[tuple, Answer] = {}
+        self.bytes = 0
+        self._changing = threading.Lock()
+
+    @staticmethod
+    def key(digest: str, job: Job) -> tuple:
+        dataset = tuple(sorted((k, tuple(map(str, v))) for k, v in job.options.items()))
+        return (digest, job.query, job.accept, job.fmt, dataset)
+
+    def get(self, key: tuple) -> Answer | None:
+        return self.answers.get(key)
+
+    @staticmethod
+    def size(key: tuple, answer: Answer) -> int:
+        """Bytes an entry holds: the body, and the texts of its key (a query may be 64 KB)."""
+        return len(answer.body) + sum(len(part) for part in key if isinstance(part, str))
+
+    def put(self, key: tuple, answer: Answer) -> None:
+        if answer.status != 200 or len(answer.body) > self.max_answer:
+            return
+        with self._changing:
+            if key in self.answers:
+                return
+            self.answers[key] = answer
+            self.bytes += self.size(key, answer)
+            while self.bytes > self.max_bytes:
+                oldest = next(iter(self.answers))
+                self.bytes -= self.size(oldest, self.answers.pop(oldest))
+
+
 class WorkerPool:
     """`size` workers forked ahead of time; a worker that overran its deadline or memory is
-    killed and replaced, and each is replaced after `max_jobs` jobs (memory it kept)."""
+    killed and replaced, and each is replaced after `max_jobs` jobs (memory it kept). Answers
+    are kept (`AnswerCache`) under the digest of the store as the answering worker was forked
+    with it, and looked up under the digest of the latest fork: a store changed since (seen by
+    workers forked after the change) is never answered from the data before it."""
 
     def __init__(self, store: ox.Store, limits: Limits, size: int, max_jobs: int = 500):
         self.store, self.limits, self.size, self.max_jobs = store, limits, size, max_jobs
         self.idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+        self.answers = AnswerCache()
+        self.dataset_hash = ""
         self._started = threading.Lock()
         self.started = False
 
@@ -120,20 +248,45 @@ class WorkerPool:
         """Fork the workers (the server calls this as it starts; `run` does if it has not)."""
         with self._started:
             if not self.started:
+                self.dataset_hash = dataset_hash(self.store)
                 for _ in range(self.size):
-                    self.idle.put(Worker(self.store, self.limits))
+                    self.idle.put(self._fork())
                 self.started = True
 
-    def run(self, job: Job) -> Answer:
-        """Blocks while every worker is busy: callers bound how many jobs wait (a semaphore)."""
+    def cached(self, job: Job) -> Answer | None:
+        """The job's answer if one computed on the data the workers now hold is kept."""
+        if not self.started:
+            return None
+        return self.answers.get(AnswerCache.key(self.dataset_hash, job))
+
+    def run(self, job: Job, stream_from: int | None = None) -> Answer | StreamedAnswer:
+        """Blocks while every worker is busy: callers bound how many jobs wait (a semaphore).
+        A body over `stream_from` bytes comes as a `StreamedAnswer`, its worker busy until the
+        caller has read it or closed it."""
         self.start()
+        found = self.cached(job)
+        if found is not None:
+            return found
         worker = self.idle.get()
-        answer, reusable = worker.run(job, self.limits)
+        answer, reusable = worker.run(job, self.limits, stream_from)
+        if isinstance(answer, StreamedAnswer):
+            answer.finished = lambda reusable: self._release(worker, reusable)
+            return answer
+        self.answers.put(AnswerCache.key(worker.dataset_hash, job), answer)
+        self._release(worker, reusable)
+        return answer
+
+    def _release(self, worker: Worker, reusable: bool) -> None:
         if not reusable or worker.jobs >= self.max_jobs:
             worker.stop()
-            worker = Worker(self.store, self.limits)
+            self.dataset_hash = dataset_hash(self.store)  # the replacement sees the store as now
+            worker = self._fork()
         self.idle.put(worker)
-        return answer
+
+    def _fork(self) -> Worker:
+        worker = Worker(self.store, self.limits)
+        worker.dataset_hash = self.dataset_hash
+        return worker
 
     def close(self) -> None:
         while not self.idle.empty():
@@ -144,7 +297,7 @@ def run_query(store: ox.Store, job: Job, limits: Limits) -> Answer:
     """Evaluate one checked job in a worker of its own, then stop it."""
     worker = Worker(store, limits)
     try:
-        return worker.run(job, limits)[0]
+        return worker.run_whole(job, limits)[0]
     finally:
         worker.stop()
 
@@ -172,4 +325,4 @@ def _serve_jobs(store: ox.Store, limits: Limits, conn) -> None:
                 answer = UNDOABLE  # network or the file system answered
             except Exception:  # noqa: BLE001 -- a bug must still come back as a short answer
                 answer = text(500, "internal error while evaluating the query")
-        conn.send(answer)
+        send_answer(conn, answer)
