@@ -119,7 +119,7 @@ def import_pacts(
                 f"{target}: cannot write the data file ({err.strerror}); nothing written"
             ) from None
     new = sum(1 for a in table.agreements.values() if not a.existing)
-    attested = sum(len(a.entries) for a in table.agreements.values() if a.existing)
+    attested = sum(len(a.pacts) for a in table.agreements.values() if a.existing)
     return ImportResult(target, rows, new, attested, len(table.cities_new), changed)
 
 

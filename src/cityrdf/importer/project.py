@@ -14,7 +14,7 @@ from cityrdf.text import label_key
 from cityrdf.world.names import iso2_of
 
 
-@dataclass
+@dataclass(slots=True)
 class Place:
     iri: str
     label_en: str = ""

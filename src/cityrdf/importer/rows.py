@@ -25,7 +25,8 @@ class RowError:
         return f"{source}:{self.row}: {self.column}: {self.reason}"
 
 
-@dataclass
+# Slots: a 200,000-row table keeps as many pacts and agreements.
+@dataclass(slots=True)
 class Pact:
     row: int
     city: str
@@ -35,12 +36,12 @@ class Pact:
     source: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Agreement:
     iri: str
     first: Pact
     existing: bool
-    entries: list[tuple[str, str]] = field(default_factory=list)  # (entry IRI, source)
+    pacts: list[Pact] = field(default_factory=list)  # the rows that attest it
 
 
 class TableImport:
@@ -123,12 +124,11 @@ class TableImport:
         if agreement is None:
             agreement = Agreement(agreement_iri, pact, bool(existing))
             self.agreements[agreement_iri] = agreement
-            self.origin[agreement_iri] = (pact.row, "city")
             if not existing and pact.date is not None and pact.date.calendar == dates.JALALI:
                 self.origin[self.date_of(agreement_iri, pact)] = (pact.row, "date")
         elif not existing:
             self._check_same_pact(agreement.first, pact)
-        agreement.entries.append((self.entry_of(pact), pact.source))
+        agreement.pacts.append(pact)
 
     def _check_same_pact(self, first: Pact, again: Pact) -> None:
         if first.status != again.status:
@@ -162,6 +162,8 @@ class TableImport:
         """The row (and column) a resource of this import comes from; None if it is not one."""
         if resource in self.origin:
             return self.origin[resource]
+        if resource in self.agreements:
+            return (self.agreements[resource].first.row, "city")
         if resource.startswith(self.list_prefix):
             last = resource.rsplit("/", 1)[1]
             return (int(last), "partner") if last.isdigit() else (1, "city")

@@ -103,8 +103,8 @@ def _agreement(
     table: TableImport, agreement: Agreement, entity: ox.NamedNode
 ) -> Iterator[ox.Triple]:
     subject, pact = ox.NamedNode(agreement.iri), agreement.first
-    facts = [(C["attestedBy"], ox.NamedNode(entry)) for entry, _ in agreement.entries]
-    sources = {source: None for _, source in agreement.entries}  # once each, in row order
+    facts = [(C["attestedBy"], ox.NamedNode(table.entry_of(p))) for p in agreement.pacts]
+    sources = {p.source: None for p in agreement.pacts}  # once each, in row order
     facts += [(SOURCE, source_term(source)) for source in sources]
     if not agreement.existing:
         facts += _agreement_facts(table, agreement, entity)
