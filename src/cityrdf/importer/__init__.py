@@ -3,12 +3,12 @@
 Every row is checked as it is read; then the whole project with the table's triples must pass the
 SHACL shapes and the QC queries, exactly as `cityrdf validate` runs them (the reasoner aside), before
 anything is renamed into place. The triples go to the project's in-memory store as they are
-serialized to the temporary data file, in one pass: none is parsed back or held in a list. Any failure writes nothing and reports each bad row as
-`FILE:ROW: column: reason` (ROW counts the header as row 1, as spreadsheets do), or says what in the
-rest of the project would break. One import at a time holds the project's lock (cityrdf.lock) from
-reading the project to renaming the new file into place. A good table becomes
-`data/imported/<stem>.ttl`, written by Oxigraph's Turtle serializer; re-importing the same table
-rewrites the same bytes. A run first removes the temporary files a killed run left. Tables are
+serialized to the temporary data file, in one pass: none is parsed back or held in a list. Any
+failure writes nothing and reports each bad row as `FILE:ROW: column: reason` (ROW counts the
+header as row 1, as spreadsheets do), or says what in the rest of the project would break. One
+import at a time holds the project's lock (cityrdf.lock) from reading the project to renaming the
+new file into place. A good table becomes `data/imported/<stem>.ttl`, written by Oxigraph's Turtle
+serializer; re-importing the same table rewrites the same bytes. A run first removes the temporary files a killed run left. Tables are
 read within bounds (cityrdf.importer.table: rows, columns, bytes, an XLSX's inflated size).
 docs/decisions/0003-imported-dates.md says how dates are kept.
 
