@@ -1,11 +1,12 @@
 """`cityrdf import pacts` on a generated table of N rows: wall time and peak memory.
 
-    .venv/bin/python benchmarks/import_pacts.py --rows 2000 20000 [--json FILE]
+    .venv/bin/python benchmarks/import_pacts.py --rows 2000 20000 100000 200000 [--json FILE]
 
 Each size runs `cityrdf import pacts` as its own process in a throw-away copy of the project
 (ontology/, shapes/, data/, queries/), so the whole-project validation is the real one; peak RSS
 is that process's ru_maxrss, and its CPU seconds are reported beside the wall time (on a shared
-machine the wall time is mostly waiting for a core). Rows pair the paper's Iranian cities with
+machine the wall time is mostly waiting for a core), with the milliseconds per row of each and the
+load average (1 minute) when the size started and ended. Rows pair the paper's Iranian cities with
 generated partner cities (each partner twinned with every Iranian city once, all pairs distinct),
 with Gregorian and Jalali dates, every status, and URL and citation sources.
 """
@@ -93,6 +94,7 @@ def measure(rows: int) -> dict:
             shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("imported"))
         table = Path(folder) / f"pacts-{rows}.csv"
         write_table(table, rows)
+        load_before = os.getloadavg()[0]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(
@@ -113,6 +115,9 @@ def measure(rows: int) -> dict:
             "table_mb": round(table.stat().st_size / 1e6, 1),
             "seconds": round(seconds, 2),
             "cpu_seconds": round(cpu, 2),
+            "ms_per_row": round(seconds / rows * 1000, 3),
+            "cpu_ms_per_row": round(cpu / rows * 1000, 3),
+            "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
             # ru_maxrss of children is the largest child so far: sizes run in ascending order.
             "peak_mb": round(after.ru_maxrss / 1024),
             "output": done.stdout.strip(),
@@ -131,8 +136,9 @@ def main() -> None:
         results.append(result)
         print(
             f"{rows:>8,} rows ({result['table_mb']} MB): {result['seconds']:7.2f} s "
-            f"({result['cpu_seconds']:.2f} s CPU), "
-            f"peak {result['peak_mb']:,} MB  [{result['output']}]",
+            f"({result['cpu_seconds']:.2f} s CPU), {result['ms_per_row']:.3f} ms/row "
+            f"({result['cpu_ms_per_row']:.3f} CPU), peak {result['peak_mb']:,} MB, "
+            f"load {result['load_average'][0]}→{result['load_average'][1]}  [{result['output']}]",
             flush=True,
         )
     print(f"machine: {machine}")

@@ -750,8 +750,8 @@ def oversized_tables(c: Corpus) -> None:
     (a file's own size: tests/importer). Refused in one line before the lock is held for long."""
     c.pacts(
         "rows-past-the-cap.csv",
-        CSV_HEADER + CSV_GOOD_ROW + "\n" * 20_000,
-        reason="more than 20,000 rows",
+        CSV_HEADER + CSV_GOOD_ROW + "\n" * 200_000,
+        reason="more than 200,000 rows",
     )
     c.pacts(
         "unpacks-past-the-cap.xlsx",

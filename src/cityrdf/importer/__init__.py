@@ -1,20 +1,26 @@
 """`cityrdf import pacts FILE.csv|FILE.xlsx`: a researcher's own table of twinning pacts, as project data.
 
-Every row is checked as it is read; then the whole project with the new data file must pass the
+Every row is checked as it is read; then the whole project with the table's triples must pass the
 SHACL shapes and the QC queries, exactly as `cityrdf validate` runs them (the reasoner aside), before
-anything is written. Any failure writes nothing and reports each bad row as
-`FILE:ROW: column: reason` (ROW counts the header as row 1, as spreadsheets do), or says what in the
-rest of the project would break. One import at a time holds the project's lock (cityrdf.lock) from
-reading the project to renaming the new file into place. A good table becomes
-`data/imported/<stem>.ttl`, written by Oxigraph's Turtle serializer; re-importing the same table
-rewrites the same bytes. A run first removes the temporary files a killed run left. Tables are
+anything is renamed into place. The triples go to the project's in-memory store as they are
+serialized to the temporary data file, in one pass: none is parsed back or held in a list. Any
+failure writes nothing and reports each bad row as `FILE:ROW: column: reason` (ROW counts the
+header as row 1, as spreadsheets do), or says what in the rest of the project would break. One
+import at a time holds the project's lock (cityrdf.lock) from reading the project to renaming the
+new file into place. A good table becomes `data/imported/<stem>.ttl`, written by Oxigraph's Turtle
+serializer; re-importing the same table rewrites the same bytes. A run first removes the temporary files a killed run left. Tables are
 read within bounds (cityrdf.importer.table: rows, columns, bytes, an XLSX's inflated size).
 docs/decisions/0003-imported-dates.md says how dates are kept.
+
+Modules: `table` reads the file, `project` indexes what the project holds, `rows` checks each row
+and `resolve` its names, `terms` and `triples` make the data file's triples, `output` says where
+it may be written.
 """
 
 from __future__ import annotations
 
 import filecmp
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +29,11 @@ import pyoxigraph as ox
 from cityrdf import atomic, graph
 from cityrdf.errors import BadInput, NotConforming
 from cityrdf.importer import output
-from cityrdf.importer.rows import ProjectIndex, RowError, TableImport, compact
+from cityrdf.importer.project import ProjectIndex
+from cityrdf.importer.rows import RowError, TableImport
 from cityrdf.importer.table import read_table
+from cityrdf.importer.terms import compact
+from cityrdf.importer.triples import table_triples
 from cityrdf.lock import project_lock
 from cityrdf.namespaces import PREFIXES
 from cityrdf.text import plural
@@ -110,7 +119,7 @@ def import_pacts(
                 f"{target}: cannot write the data file ({err.strerror}); nothing written"
             ) from None
     new = sum(1 for a in table.agreements.values() if not a.existing)
-    attested = sum(len(a.entries) for a in table.agreements.values() if a.existing)
+    attested = sum(len(a.pacts) for a in table.agreements.values() if a.existing)
     return ImportResult(target, rows, new, attested, len(table.cities_new), changed)
 
 
@@ -119,16 +128,16 @@ class _Unchanged(Exception):
 
 
 def write_checked(table: TableImport, target: Path, store: ox.Store, files: list[Path]) -> bool:
-    """Serialize the table's triples into a temporary file beside `target`, check the whole project
-    with that file, and rename it into place; False if `target` already held the same bytes."""
+    """Serialize the table's triples into a temporary file beside `target` while adding them to
+    `store`, check the whole project with them, and rename the file into place; False if `target`
+    already held the same bytes."""
     new_folder = not target.parent.exists()
     try:
         with atomic.replacing(target) as temporary:
             with temporary.open("wb") as handle:
                 handle.write(HEADER.format(name=table.source.name).encode("utf-8"))
-                ox.serialize(table.triples(), handle, ox.RdfFormat.TURTLE, prefixes=OUTPUT_PREFIXES)
-            # The second wall: the project is checked on what the file says once parsed again.
-            store.load(path=str(temporary), format=ox.RdfFormat.TURTLE)
+                triples = added_to(store, table_triples(table))
+                ox.serialize(triples, handle, ox.RdfFormat.TURTLE, prefixes=OUTPUT_PREFIXES)
             graph.apply_entailments(store)
             check_project(table, store, files)
             if target.is_file() and filecmp.cmp(temporary, target, shallow=False):
@@ -140,6 +149,23 @@ def write_checked(table: TableImport, target: Path, store: ox.Store, files: list
             target.parent.rmdir()  # a refused import leaves no trace, not even data/imported/
         raise
     return True
+
+
+# Triples go into the store in batches: one call per triple costs more than the insert itself.
+STORE_BATCH = 50_000
+
+
+def added_to(store: ox.Store, triples: Iterator[ox.Triple]) -> Iterator[ox.Triple]:
+    """`triples` as they come, each also added to `store`'s default graph: the file is written
+    and the project gets its triples in one pass, with no Turtle parsed back or kept in memory."""
+    batch: list[ox.Quad] = []
+    for triple in triples:
+        batch.append(ox.Quad(triple.subject, triple.predicate, triple.object))
+        if len(batch) == STORE_BATCH:
+            store.extend(batch)
+            batch.clear()
+        yield triple
+    store.extend(batch)
 
 
 def check_project(table: TableImport, store: ox.Store, files: list[Path]) -> None:
