@@ -17,6 +17,8 @@ GRAPH = "https://w3id.org/cityrdf/graph/world/"
 SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
 GEO_LAT = "http://www.w3.org/2003/01/geo/wgs84_pos#lat"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS_NOTE = "http://www.w3.org/2004/02/skos/core#editorialNote"
 
 
 def imported(out, merge: bool = True):
@@ -219,3 +221,25 @@ def test_one_place_on_two_nodes_is_merged_with_its_evidence_and_no_merge_undoes_
 
 def subjects(store) -> set[str]:
     return {q.subject.value.removeprefix(CRID) for q in store.quads_for_pattern(None, None, None)}
+
+
+def test_prefectures_groupings_and_countries_are_typed_administrative_units_from_their_labels(
+    store,
+):
+    unit = CR + "TwinnedAdministrativeUnit"
+    units = {
+        q.subject.value.removeprefix(CRID)
+        for q in store.quads_for_pattern(None, None, ox.NamedNode(unit))
+    }
+    # "Präfektur Osaka", "Verbandsgemeinde Nieder-Olm", "Landkreis Rastatt": the label names a
+    # unit; Tonga: a country's name that no gazetteer of towns holds
+    assert {"city/wd/Q122723", "city/wd/Q449024", "city/wd/Q8182", "city/wd/Q678"} <= units
+    # the list's "Osaka Prefecture" is the crawl's prefecture, twinned with Shanghai in both
+    assert side(store, 38, "city/wd/Q8686") == "city/wd/Q122723"
+    # Luxembourg's label is a country's name too, but Natural Earth holds it as a town
+    assert not {"city/wd/Q1842", "city/wd/Q8686", "city/wd/Q1085"} & units
+    # each keeps its cr:City type (cr:party's range) and says why it is no town
+    for city in ("city/wd/Q122723", "city/wd/Q678"):
+        assert objects(store, city, RDF_TYPE) == {CR + "City", unit}
+        (note,) = objects(store, city, SKOS_NOTE)
+        assert "not a town" in note

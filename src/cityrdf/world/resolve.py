@@ -25,6 +25,8 @@ from cityrdf.world.sources import PlaceRef
 
 # A namesake this many times more populous is the city a list of twin towns means (link.py too).
 DOMINANCE = 10
+# The gazetteers whose entries are populated places (towns), not units or countries.
+TOWN_GAZETTEERS = ("natural-earth", "geonames")
 
 
 @dataclass
@@ -131,6 +133,29 @@ class Resolver:
         if point and city.lat is None:
             city.lat, city.long = point
         return city
+
+    def not_a_town(self, city: City) -> str | None:
+        """Why a node is an administrative unit or a country rather than a town, from the
+        source's own evidence, or None: a label that names a unit ("Präfektur Osaka",
+        "Verbandsgemeinde Nieder-Olm", "Herford (district)"), or a crawl item no gazetteer of
+        towns holds whose label is a country's name (Tonga). The paper's cities are the paper's."""
+        if city.paper:
+            return None
+        for text in sorted(city.labels.values()):
+            qualified = parse(text)
+            if qualified.kind == "unit":
+                return f"the label {text!r} names a {qualified.unit}"
+        known = self.index.by_qid.get(city.qid) if city.qid else None
+        if (
+            city.qid
+            and city.geonames is None
+            and (known is None or known.origin == "wikidata-2016")
+        ):
+            for text in sorted(city.labels.values()):
+                country = iso2_of(text)
+                if country and name_key(short_name(country)) == name_key(text):
+                    return f"the label {text!r} is a country's name and no gazetteer of towns has the item"
+        return None
 
     def country_from_labels(self) -> int:
         """Cities known by QID only (the 2016 crawl): a label that is a country's name is that
