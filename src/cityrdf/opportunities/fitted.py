@@ -22,7 +22,7 @@ from cityrdf.opportunities.features import PairFeatures
 from cityrdf.opportunities.model import World
 from cityrdf.opportunities.scorer import Scorer
 
-LAYOUT = 4  # raise when Fitted or what it holds changes shape: older files are then refitted
+LAYOUT = 5  # raise when Fitted or what it holds changes shape: older files are then refitted
 log = logging.getLogger(__name__)
 
 
