@@ -158,6 +158,7 @@ class Suggested:
     criteria: list[Term]
     evidence: list[str]
     flags: list[str] = field(default_factory=list)  # duplicate, hub, a single shared partner
+    position: tuple[float, float] | None = None  # the candidate's (lat, long), for the map
 
 
 @dataclass
@@ -635,6 +636,16 @@ class SiteModel:
                 else self.cities_near(node)
             )
             points += [p for c in mapped if (p := self.map_point(c, "linked"))]
+            shown = {c.value for c in mapped}
+            for s in view.suggestions if view.is_city else []:  # predictions, drawn apart
+                if s.position and s.candidate.value not in shown:
+                    t = s.candidate
+                    lat, long = s.position
+                    points.append(
+                        MapPoint(
+                            t.label("en"), t.labels.get("fa", ""), lat, long, t.path, "suggested"
+                        )
+                    )
             view.map_points = points if len(points) > 1 or view.place else []
         numbers: dict[tuple, int] = {}
         for fact in [*view.outgoing, *view.incoming]:
@@ -665,8 +676,21 @@ class SiteModel:
                     ("flags", EDITORIAL_NOTE),
                 ]
             }
+            candidate = values["candidate"][0]
+            position = None
+            if isinstance(
+                candidate, ox.NamedNode
+            ):  # a candidate is an IRI; its position as written
+                lat, long = (
+                    next(source.quads_for_pattern(candidate, p, None, SUGGESTIONS_GRAPH), None)
+                    for p in (LAT, LONG)
+                )
+                if lat and long and isinstance(lat.object, ox.Literal):
+                    if isinstance(long.object, ox.Literal):
+                        position = (float(lat.object.value), float(long.object.value))
             found.append(
                 Suggested(
+                    position=position,
                     rank=int(values["rank"][0].value),
                     candidate=self.term(values["candidate"][0]),
                     score=values["score"][0].value,

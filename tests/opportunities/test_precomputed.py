@@ -8,6 +8,7 @@ import pyoxigraph as ox
 from cityrdf.graph import load_store
 from cityrdf.opportunities import fitted
 from cityrdf.opportunities.precomputed import for_paper_cities, paper_cities
+from cityrdf.opportunities.suggest import suggest
 from cityrdf.site_model import SiteModel
 from cityrdf.text import city_slug
 
@@ -43,3 +44,51 @@ def test_every_paper_city_in_the_world_layer_gets_suggestions_in_the_page_contex
 
 def test_without_a_world_layer_nothing_is_precomputed(tmp_path):
     assert for_paper_cities(load_store(), tmp_path / "world") is None
+
+
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+
+
+def test_suggested_candidates_carry_their_positions_to_the_graph_and_the_city_pages_map(world_dir):
+    project = load_store()
+    suggestions = for_paper_cities(project, world_dir, top=3)
+    world = fitted.fitted(world_dir).world
+    model = SiteModel(project)
+    model.suggestions_store = suggestions
+    shown = model.suggestions(ox.NamedNode(TEHRAN))
+    positioned = [s for s in shown if world.city(s.candidate.value).lat is not None]
+    assert positioned, "no suggested candidate with a position in the world fixture"
+    for s in shown:
+        city = world.city(s.candidate.value)
+        expected = None if city.lat is None else (round(city.lat, 5), round(city.lon, 5))
+        assert s.position == expected
+    points = model.view(TEHRAN).map_points
+    drawn = {(p.name, p.lat, p.long) for p in points if p.role == "suggested"}
+    partners = {p.name for p in points if p.role == "linked"}
+    assert drawn == {
+        (s.candidate.label("en"), *s.position)
+        for s in positioned
+        if s.candidate.label("en") not in partners
+    }
+    assert drawn
+
+
+def test_a_paper_citys_position_is_its_geonames_links_when_its_world_node_has_none(world_dir):
+    project = load_store()
+    place = next(
+        q.object
+        for q in project.quads_for_pattern(
+            ox.NamedNode(TEHRAN),
+            ox.NamedNode("http://www.w3.org/2004/02/skos/core#exactMatch"),
+            None,
+        )
+        if q.object.value.startswith("https://sws.geonames.org/")
+    )
+    lat = next(project.quads_for_pattern(place, ox.NamedNode(GEO + "lat"), None)).object.value
+    tehran = fitted.fitted(world_dir).world.city(TEHRAN)
+    assert tehran.lat == float(lat)
+    # so every suggestion for Tehran with a position has a distance
+    fit = fitted.fitted(world_dir)
+    found = suggest(fit.world, fit.scorer, TEHRAN, 3, table=fit.table)
+    assert any(s.lat is not None for s in found)
+    assert all(s.km is not None for s in found if s.lat is not None)

@@ -89,7 +89,12 @@ def test_a_city_page_maps_the_city_and_its_partners_from_geonames(site, project_
         for label in project_graph.objects(o, RDFS.label)
         if label.language == "en"
     }
-    assert set(points) - {"Tehran"} <= partners and len(points) > 10
+    linked = {name for name, p in points.items() if p["role"] == "linked"}
+    assert linked <= partners and len(linked) > 10
+    # the suggested partners (predictions) are drawn apart, never as partners
+    suggested = {name for name, p in points.items() if p["role"] == "suggested"}
+    assert set(points) == {"Tehran"} | linked | suggested
+    assert suggested and not suggested & linked
     match = next(
         m
         for m in project_graph.objects(URIRef(CRID + "city/tehran"), SKOS.exactMatch)

@@ -379,3 +379,22 @@ def test_an_import_without_natural_earth_says_so(tmp_path, monkeypatch, capsys):
         now=NOW,
     )
     assert with_places.notes == []
+
+
+def test_an_administrative_unit_party_without_its_reason_violates_the_world_shapes(tmp_path):
+    from cityrdf.world.validate import validate_world
+
+    g = f"<{GRAPH}wikidata-2016>"
+    typed = f"<{CRID}city/baku> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{CR}TwinnedAdministrativeUnit> {g} .\n"
+    note = f'<{CRID}city/baku> <http://www.w3.org/2004/02/skos/core#editorialNote> "An administrative unit or a country, not a town: a test."@en {g} .\n'
+    lines = (FIXTURES / "world.nq").read_text(encoding="utf-8")
+    explained, bare = tmp_path / "explained.nq", tmp_path / "bare.nq"
+    explained.write_text(lines + typed + note, encoding="utf-8")
+    bare.write_text(lines + typed, encoding="utf-8")
+    assert [
+        f for f in validate_world([explained])[GRAPH + "wikidata-2016"] if f.severity == "Violation"
+    ] == []
+    found = validate_world([bare])[GRAPH + "wikidata-2016"]
+    assert [(f.severity, f.focus_node, f.path, f.component) for f in found] == [
+        ("Violation", CRID + "city/baku", "skos:editorialNote", "sh:MinCountConstraintComponent")
+    ]

@@ -95,3 +95,33 @@ def test_the_merges_are_a_valid_sssom_mapping_set_read_back_by_sssom_py(tmp_path
     assert list(msdf.df["mapping_justification"]) == ["semapv:StructuralMatching"]
     assert list(msdf.df["mapping_tool"]) == ["cityrdf world import"]
     assert msdf.metadata["mapping_set_id"] == "https://w3id.org/cityrdf/id/mappings/world-merges"
+
+
+def test_a_territorys_item_and_the_name_a_list_files_under_its_state_are_merged_with_evidence():
+    # the crawl's Mariehamn (Q48329, Åland Islands) and "Mariehamn (Finland)", which Finland's
+    # gazetteer lacks (no position): five shared partners; Macau (MO) and "Macau (China)" alike
+    shared = ("wd/Q10704", "wd/Q163852", "wd/Q188179", "wd/Q2372", "wd/Q322126")
+    for label, item_code, state, qid in (
+        ("Mariehamn", "AX", "FI", "Q48329"),
+        ("Macau", "MO", "CN", "Q14773"),
+    ):
+        item = city(f"wd/{qid}", label, item_code, qid)
+        item.lat, item.long = 60.097, 19.949
+        node = city(f"world/{state.lower()}/{label.lower()}", label, state)
+        pairs = twinned(item, *shared) + twinned(node, *shared)
+        (merge,) = find_merges(graph(pairs, item, node), pairs)
+        assert (merge.merged.iri, merge.kept.iri) == (node.iri, item.iri)
+        assert merge.kept.iso2 == item_code
+        assert f"of a territory ({item_code}) filed under {state}" in merges_tsv([merge])
+        # three shared partners are not enough without a position
+        fewer = twinned(item, *shared[:3]) + twinned(node, *shared[:3])
+        assert find_merges(graph(fewer, item, node), fewer) == []
+
+
+def test_namesakes_in_two_member_states_are_not_merged_as_a_territory_and_its_state():
+    item = city("wd/Q1", "Frankfurt", "DE", "Q1")
+    item.lat, item.long = 50.1, 8.7
+    node = city("world/at/frankfurt", "Frankfurt", "AT")
+    shared = ("wd/Q2", "wd/Q3", "wd/Q4", "wd/Q5", "wd/Q6")
+    pairs = twinned(item, *shared) + twinned(node, *shared)
+    assert find_merges(graph(pairs, item, node), pairs) == []

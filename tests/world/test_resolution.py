@@ -3,6 +3,8 @@ city, one node, at the level the list names, in the country the row prints."""
 
 from __future__ import annotations
 
+import csv
+
 import pyoxigraph as ox
 import pytest
 
@@ -17,6 +19,8 @@ GRAPH = "https://w3id.org/cityrdf/graph/world/"
 SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
 GEO_LAT = "http://www.w3.org/2003/01/geo/wgs84_pos#lat"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SKOS_NOTE = "http://www.w3.org/2004/02/skos/core#editorialNote"
 
 
 def imported(out, merge: bool = True):
@@ -219,3 +223,32 @@ def test_one_place_on_two_nodes_is_merged_with_its_evidence_and_no_merge_undoes_
 
 def subjects(store) -> set[str]:
     return {q.subject.value.removeprefix(CRID) for q in store.quads_for_pattern(None, None, None)}
+
+
+def test_prefectures_and_groupings_are_typed_administrative_units_from_their_labels(store):
+    unit = CR + "TwinnedAdministrativeUnit"
+    units = {
+        q.subject.value.removeprefix(CRID)
+        for q in store.quads_for_pattern(None, None, ox.NamedNode(unit))
+    }
+    # "Präfektur Osaka", "Verbandsgemeinde Nieder-Olm", "Landkreis Rastatt": the label names a unit
+    assert {"city/wd/Q122723", "city/wd/Q449024", "city/wd/Q8182"} <= units
+    # the list's "Osaka Prefecture" is the crawl's prefecture, twinned with Shanghai in both
+    assert side(store, 38, "city/wd/Q8686") == "city/wd/Q122723"
+    # Luxembourg's label is a country's name, but Natural Earth holds it as a town; Tonga's is a
+    # town's of Cameroon too: neither is typed, Tonga goes to review (below)
+    assert not {"city/wd/Q1842", "city/wd/Q678", "city/wd/Q8686", "city/wd/Q1085"} & units
+    # each keeps its cr:City type (cr:party's range) and says why it is no town
+    assert objects(store, "city/wd/Q122723", RDF_TYPE) == {CR + "City", unit}
+    (note,) = objects(store, "city/wd/Q122723", SKOS_NOTE)
+    assert "'Präfektur Osaka' names a präfektur" in note
+
+
+def test_an_item_named_as_a_country_and_a_town_is_left_a_town_and_reviewed(tmp_path):
+    imported(tmp_path)
+    with (tmp_path / "review.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["name"] == "Tonga (Q678)"]
+    assert [(r["country"], r["reason"].split(":")[0]) for r in rows] == [
+        ("TO", "the label is a country's name and a town's")
+    ]
+    assert "(CM," in rows[0]["candidates"]

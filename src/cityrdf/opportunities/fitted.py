@@ -23,7 +23,7 @@ from cityrdf.opportunities.model import World
 from cityrdf.opportunities.scorer import Scorer
 from cityrdf.project import current_project
 
-LAYOUT = 4  # raise when Fitted or what it holds changes shape: older files are then refitted
+LAYOUT = 5  # raise when Fitted or what it holds changes shape: older files are then refitted
 log = logging.getLogger(__name__)
 
 

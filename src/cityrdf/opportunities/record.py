@@ -23,6 +23,7 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 CRITERION_SCHEME = f"{CRID}scheme/opportunity-criteria"
 
 
@@ -126,6 +127,11 @@ def add_suggestions(add, literal, activity: str, city: str, suggestions: list[Su
         for flag in s.flags:  # what to check before acting on it (duplicate, hub, one partner)
             add(iri, SKOS + "editorialNote", ox.Literal(flag, language="en"))
         add(iri, PROV + "wasGeneratedBy", activity)
+        if (
+            s.lat is not None and s.lon is not None
+        ):  # the candidate's world-layer position, for maps
+            add(s.candidate, GEO + "lat", literal(f"{s.lat:.5f}", "decimal"))
+            add(s.candidate, GEO + "long", literal(f"{s.lon:.5f}", "decimal"))
 
 
 def _forget(store: ox.Store, city: str) -> None:
@@ -134,6 +140,8 @@ def _forget(store: ox.Store, city: str) -> None:
         sparql_prologue()
         + f"""
         DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s cr:suggestedFor <{city}> ; ?p ?o }} }};
+        DELETE {{ GRAPH ?g {{ ?c geo:lat ?lat ; geo:long ?long }} }} WHERE {{ GRAPH ?g {{
+          ?c geo:lat ?lat ; geo:long ?long FILTER NOT EXISTS {{ ?s cr:candidate ?c }} }} }};
         DELETE {{ GRAPH ?g {{ ?w ?p ?o }} }} WHERE {{ GRAPH ?g {{
           ?a a prov:Activity ; cr:criterionWeight ?w . ?w ?p ?o
           FILTER NOT EXISTS {{ ?s prov:wasGeneratedBy ?a }} }} }};

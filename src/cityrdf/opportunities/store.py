@@ -32,10 +32,15 @@ SELECT ?city ?country ?countryLabel ?lat ?long ?population ?qid WHERE {
   OPTIONAL { ?city owl:sameAs ?qid FILTER(STRSTARTS(STR(?qid), STR(wd:))) }
 }""".replace("WORLD_GRAPH", WORLD_GRAPH)
 
+# A paper city's position and population are its GeoNames link's (data/links), where the world
+# layer's node has none (the paper's cities are linked there, not in the world graphs).
 PAPER_CITIES = """
-SELECT ?city ?country ?countryLabel WHERE {
+SELECT ?city ?country ?countryLabel ?lat ?long ?population WHERE {
   ?city a cr:City . OPTIONAL { ?city cr:country ?country .
     OPTIONAL { ?country rdfs:label ?countryLabel FILTER(LANGMATCHES(LANG(?countryLabel), "en")) } }
+  OPTIONAL { ?city skos:exactMatch ?place . ?place geo:lat ?lat ; geo:long ?long .
+    FILTER(STRSTARTS(STR(?place), "https://sws.geonames.org/"))
+    OPTIONAL { ?place dbo:populationTotal ?population } }
 }"""
 
 LABELS = """

@@ -39,7 +39,7 @@
     }, svg);
     if (mine && block.dataset.lines === "true") {
       points.forEach(function (p) {
-        if (p === mine) return;
+        if (p === mine || p.role === "suggested") return;  // a prediction is no pact
         // a great-circle arc: d3-geo draws a LineString along the geodesic
         element("path", {
           d: path({ type: "LineString", coordinates: [[mine.long, mine.lat], [p.long, p.lat]] }),

@@ -14,11 +14,15 @@ from itertools import combinations
 
 from cityrdf.links.geometry import NEAR_KM, distance_km
 from cityrdf.links.mapping_set import COLUMNS, mapping_set_tsv
+from cityrdf.world.names import is_member_state
 from cityrdf.world.qualified import number_key, parse
 from cityrdf.world.resolve import City, carry
 
 # Two nodes are one place only when they share at least this many partners.
 SHARED_PARTNERS = 2
+# A node a list files under a sovereign state and the crawl's item of a territory of the same name
+# (Mariehamn FI / AX) share at least this many partners to be one place without a position.
+TERRITORY_SHARED_PARTNERS = 2 * SHARED_PARTNERS
 # Namesakes (of one key) compared pairwise; a larger group is a common name, not a duplicate.
 LARGEST_GROUP = 60
 
@@ -64,15 +68,20 @@ def find_merges(cities: dict[str, City], pairs: list[tuple[str, str]]) -> list[M
         for a, b in combinations(sorted(group), 2):
             a, b = kept_of.get(a, a), kept_of.get(b, b)
             one_place = key[0] == "geonames"
-            if a == b or not _may_be_one(cities[a], cities[b], one_place):
+            if a == b:
                 continue
             shared = {kept_of.get(p, p) for p in partners[a]} & {
                 kept_of.get(p, p) for p in partners[b]
             }
+            filed = not one_place and _filed_under_sovereign(cities[a], cities[b], len(shared))
+            if not (filed or _may_be_one(cities[a], cities[b], one_place)):
+                continue
             if len(shared) < SHARED_PARTNERS and not one_place:
                 continue
             kept, merged = sorted((a, b), key=lambda iri: _strength(cities[iri], partners[iri]))
             reason = f"one GeoNames place ({key[1]})" if one_place else f"one name ({key[1]})"
+            if filed:
+                reason += f" of a territory ({cities[kept].iso2}) filed under {cities[merged].iso2}"
             merges.append(Merge(cities[merged], cities[kept], reason, tuple(sorted(shared))))
             partners[kept] |= partners.pop(merged)
             for iri, target in list(kept_of.items()):
@@ -119,6 +128,31 @@ def _may_be_one(a: City, b: City, by_geonames: bool = False) -> bool:
     if a.qid and b.qid and None not in (a.lat, b.lat):
         return near
     return True
+
+
+def _filed_under_sovereign(a: City, b: City, shared: int) -> bool:
+    """The crawl's item of a territory and a name node that a list files under a member state
+    (Mariehamn AX and "Mariehamn, Finland"; Macau MO and "Macau, China"): the name node has no
+    position to compare (the state's gazetteer lacks the name), so they are one place only when
+    they share TERRITORY_SHARED_PARTNERS partners, the item is the territory's and the node has no
+    QID. A town and its namesake in two member states never meet so."""
+    if a.paper or b.paper or shared < TERRITORY_SHARED_PARTNERS or a.iso2 == b.iso2:
+        return False
+    if None in (a.iso2, b.iso2) or a.country_from or b.country_from:
+        return False
+    if _is_unit(a) != _is_unit(b) or _parents(a) != _parents(b):
+        return False
+    for item, node in ((a, b), (b, a)):
+        if (
+            item.qid
+            and item.lat is not None
+            and not is_member_state(item.iso2)
+            and is_member_state(node.iso2)
+            and node.qid is None
+            and node.lat is None
+        ):
+            return True
+    return False
 
 
 def _strength(city: City, partners: set[str]) -> tuple:

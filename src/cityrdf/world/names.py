@@ -212,6 +212,15 @@ def iso2_of(name: str) -> str | None:
     return None
 
 
+@cache
+def is_member_state(iso2: str) -> bool:
+    """A UN member state (country_converter's UNmember), not a territory that lists file under
+    one (Åland Islands under Finland, Macau under China)."""
+    data = converter().data
+    found = data.loc[data.ISO2 == iso2, "UNmember"]
+    return bool(len(found) and found.notna().all())
+
+
 # The paper's world regions (its table from sistercities.org) from country_converter's
 # classifications: MESSAGE separates the Middle East and North Africa (MEA) and sub-Saharan Africa
 # (AFR); the continent classification gives the rest.

@@ -35,6 +35,8 @@ UNIT_WORDS = (
     "verwaltungsgemeinschaft",
     "microregion",
     "prefecture",
+    "präfektur",
+    "département",
     "province",
     "region",
     "landkreis",

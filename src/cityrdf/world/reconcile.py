@@ -32,6 +32,9 @@ WD = PREFIXES["wd"]
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 AGREEMENT, CITY, COUNTRY = (ox.NamedNode(CR[c]) for c in ("TwinningAgreement", "City", "Country"))
 SOURCE_RECORD = ox.NamedNode(CR.SourceRecord)
+# A party that is no town: cr:party's range makes it a cr:City, this subclass says what it is.
+ADMINISTRATIVE_UNIT = ox.NamedNode(CR.TwinnedAdministrativeUnit)
+EDITORIAL_NOTE = ox.NamedNode(PREFIXES["skos"] + "editorialNote")
 PARTY, ATTESTED_BY = ox.NamedNode(CR.party), ox.NamedNode(CR.attestedBy)
 COUNTRY_OF, ISO2, WORLD_REGION = (
     ox.NamedNode(CR[p]) for p in ("country", "iso3166Alpha2", "worldRegion")
@@ -119,6 +122,15 @@ class Writer:
     def _city(self, city: City, g, countries) -> list[ox.Quad]:
         s = n(city.iri)
         out = [ox.Quad(s, RDF_TYPE, CITY, g)]
+        why = self.resolver.not_a_town(city)
+        if why:
+            note = ox.Literal(
+                f"An administrative unit or a country, not a town: {why}.", language="en"
+            )
+            out += [
+                ox.Quad(s, RDF_TYPE, ADMINISTRATIVE_UNIT, g),
+                ox.Quad(s, EDITORIAL_NOTE, note, g),
+            ]
         for lang, text in sorted(city.labels.items()):
             out.append(ox.Quad(s, RDFS_LABEL, ox.Literal(text, language=lang), g))
         if city.iso2:

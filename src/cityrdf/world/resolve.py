@@ -28,6 +28,8 @@ from cityrdf.world.sources import PlaceRef
 # A namesake this many times more populous is the city a list of twin towns means
 # (links/geonames.py too).
 DOMINANCE = 10
+# The gazetteers whose entries are populated places (towns), not units or countries.
+TOWN_GAZETTEERS = ("natural-earth", "geonames")
 
 
 @dataclass
@@ -136,6 +138,64 @@ class Resolver:
         if point and city.lat is None:
             city.lat, city.long = point
         return city
+
+    def not_a_town(self, city: City) -> str | None:
+        """Why a node is an administrative unit or a country rather than a town, from the
+        source's own evidence, or None: a label that names a unit ("Präfektur Osaka",
+        "Verbandsgemeinde Nieder-Olm", "Herford (district)"), or a crawl item no gazetteer of
+        towns holds whose label is a country's name that no town bears (Lesotho, Guam; Tonga,
+        also a town of Cameroon, goes to review). The paper's cities are the paper's."""
+        if city.paper:
+            return None
+        for text in sorted(city.labels.values()):
+            qualified = parse(text)
+            if qualified.kind == "unit":
+                return f"the label {text!r} names a {qualified.unit}"
+        for text in self._country_named(city):
+            if not self.towns_named(text):
+                return f"the label {text!r} is a country's name and no gazetteer has a town of it"
+        return None
+
+    def _country_named(self, city: City) -> list[str]:
+        """The labels of a crawl item that no gazetteer of towns holds that are a country's name."""
+        known = self.index.by_qid.get(city.qid) if city.qid else None
+        if (
+            city.paper
+            or not city.qid
+            or city.geonames
+            or (known and known.origin in TOWN_GAZETTEERS)
+        ):
+            return []
+        return [
+            text
+            for text in sorted(city.labels.values())
+            if (country := iso2_of(text)) and name_key(short_name(country)) == name_key(text)
+        ]
+
+    def towns_named(self, text: str) -> list[Place]:
+        """The gazetteers' towns whose main name is `text`, in any country."""
+        return [
+            p
+            for p in self.index.find(text, None)
+            if p.origin in TOWN_GAZETTEERS and name_key(p.name) == name_key(text)
+        ]
+
+    def review_country_names(self, cities) -> None:
+        """A crawl item whose label is a country's name and a town's (Tonga, Andorra) may be
+        either: it stays a town and goes to the review queue."""
+        for city in cities:
+            for text in self._country_named(city):
+                towns = self.towns_named(text)
+                if towns:
+                    self.review.append(
+                        Review(
+                            "wikidata-2016",
+                            f"{text} ({city.qid})",
+                            city.iso2 or "",
+                            "the label is a country's name and a town's: the country or the town?",
+                            "; ".join(f"{p.name} ({p.iso2}, {p.geonames})" for p in towns),
+                        )
+                    )
 
     def country_from_labels(self) -> int:
         """Cities known by QID only (the 2016 crawl): a label that is a country's name is that

@@ -124,6 +124,8 @@ def run(
     if "wikipedia" in resolved and twins:
         resolved["wikipedia"] = _by_partners(resolved["wikipedia"], resolver, twins)
     merges = _merged(resolved, resolver) if merge else []
+    parties = {c.iri: c for pairs, _ in resolved.values() for p in pairs for c in (p.a, p.b)}
+    resolver.review_country_names(parties.values())
     for source in read:
         resolver.review += [
             Review(source.name, text, "", f"line {line} not stated: {reason}", "")
