@@ -685,9 +685,8 @@ class SiteModel:
                     next(source.quads_for_pattern(candidate, p, None, SUGGESTIONS_GRAPH), None)
                     for p in (LAT, LONG)
                 )
-                if lat and long and isinstance(lat.object, ox.Literal):
-                    if isinstance(long.object, ox.Literal):
-                        position = (float(lat.object.value), float(long.object.value))
+                if lat and long:
+                    position = (float(lat.object.value), float(long.object.value))  # type: ignore[union-attr]  # literals by the shapes
             found.append(
                 Suggested(
                     position=position,

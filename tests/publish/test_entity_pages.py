@@ -91,10 +91,11 @@ def test_a_city_page_maps_the_city_and_its_partners_from_geonames(site, project_
     }
     linked = {name for name, p in points.items() if p["role"] == "linked"}
     assert linked <= partners and len(linked) > 10
-    # the suggested partners (predictions) are drawn apart, never as partners
+    # the suggested partners (predictions; only where a world layer was imported) are drawn
+    # apart, never as partners (tests/opportunities/test_precomputed.py draws them for sure)
     suggested = {name for name, p in points.items() if p["role"] == "suggested"}
     assert set(points) == {"Tehran"} | linked | suggested
-    assert suggested and not suggested & linked
+    assert not suggested & linked
     match = next(
         m
         for m in project_graph.objects(URIRef(CRID + "city/tehran"), SKOS.exactMatch)
