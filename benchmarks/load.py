@@ -27,8 +27,8 @@ from pathlib import Path
 
 import httpx
 
-from cityrdf import catalogue
-from cityrdf.namespaces import CR, CRID
+from cityrdf.rdf.namespaces import CR, CRID
+from cityrdf.sparql import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = ROOT / "benchmarks" / "results"

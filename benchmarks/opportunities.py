@@ -31,8 +31,8 @@ import numpy as np
 
 from cityrdf.opportunities import reference
 from cityrdf.opportunities.evaluation import ablation_rankers, evaluate, paired_ratio, summary
-from cityrdf.opportunities.model import City, World
 from cityrdf.opportunities.ranker import BASELINES, Ranker
+from cityrdf.opportunities.twin_graph import City, World
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"

@@ -88,7 +88,8 @@ def once(action) -> tuple[float, object]:
 
 def stored_questions(store) -> dict[str, str]:
     """Every stored question's text with parameters bound to terms that exist in the generated graph."""
-    from cityrdf import catalogue, query
+    from cityrdf import query
+    from cityrdf.sparql import catalogue
 
     engine = query.Engine(store=store)
     chosen = parameters(store)
@@ -100,7 +101,9 @@ def stored_questions(store) -> dict[str, str]:
 
 
 def bench_cityrdf(files: list[Path]) -> dict:
-    from cityrdf import fastshacl, graph, query, validate
+    from cityrdf import query, validate
+    from cityrdf.checks import fastshacl
+    from cityrdf.rdf import graph
 
     load, store = once(lambda: graph.load_store(files))
     checked, report = once(lambda: validate.validate_store(store, files, reason=False))
@@ -148,7 +151,7 @@ def interleaved_cpu(ours, raw, runs: int = RUNS) -> dict[str, float]:
 def bench_pyoxigraph(files: list[Path]) -> dict:
     import pyoxigraph as ox
 
-    from cityrdf import graph
+    from cityrdf.rdf import graph
 
     def load():
         store = ox.Store()
@@ -168,7 +171,7 @@ def bench_pyoxigraph(files: list[Path]) -> dict:
 def bench_rdflib(files: list[Path]) -> dict:
     import rdflib
 
-    from cityrdf import graph
+    from cityrdf.rdf import graph
 
     def load():
         rdf = rdflib.Dataset()  # a dataset: the world questions name graphs (`GRAPH ?g {…}`)
@@ -217,7 +220,8 @@ def bench_virtuoso(files: list[Path]) -> dict:
     import pyoxigraph as ox
 
     sys.path.insert(0, str(HERE.parent))
-    from cityrdf import graph, push, query
+    from cityrdf import push, query
+    from cityrdf.rdf import graph
     from tests.virtuoso_server import VirtuosoServer
 
     store = graph.load_store(files)
@@ -250,7 +254,7 @@ def virtuoso_installed() -> bool:
 
 
 def run_one(size: str, backend: str) -> dict:
-    from cityrdf import graph
+    from cityrdf.rdf import graph
 
     files = graph.ontology_files() + [data_file(size)]
     bench = {
@@ -297,8 +301,10 @@ def paper_targets() -> dict:
     import shutil
     import tempfile
 
-    from cityrdf import catalogue, graph, query
+    from cityrdf import query
     from cityrdf.project import current_project
+    from cityrdf.rdf import graph
+    from cityrdf.sparql import catalogue
 
     status = []
 

@@ -160,7 +160,9 @@ def parse_wrk(report: str) -> dict:
 
 def question_texts() -> tuple[list[str], list[str]]:
     """(every stored question of the paper, `sister-cities` for every city of the paper)."""
-    from cityrdf import catalogue, graph, query
+    from cityrdf import query
+    from cityrdf.rdf import graph
+    from cityrdf.sparql import catalogue
 
     store = graph.load_store(graph.source_files())
     engine = query.Engine(store=store)

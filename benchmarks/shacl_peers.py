@@ -34,7 +34,7 @@ CITYRDF = """
 import sys, time
 t = time.perf_counter()
 import pyoxigraph as ox, rdflib
-from cityrdf import fastshacl
+from cityrdf.checks import fastshacl
 store = ox.Store()
 store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
 results = fastshacl.validate(store, rdflib.Graph().parse(sys.argv[2]))
@@ -45,7 +45,7 @@ LOADED = """
 import sys
 from pathlib import Path
 import pyoxigraph as ox
-from cityrdf import graph
+from cityrdf.rdf import graph
 from cityrdf.project import current_project
 store = graph.load_store([Path(sys.argv[1]), *sorted(current_project().ontology_dir.glob("*.ttl"))])
 Path(sys.argv[2]).write_bytes(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))

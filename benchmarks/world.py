@@ -65,7 +65,7 @@ QUESTION = """
 import json, resource, statistics, sys, time
 from pathlib import Path
 import pyoxigraph as ox
-from cityrdf.graph import load_store
+from cityrdf.rdf.graph import load_store
 from cityrdf.query import run, to_csv
 t = time.perf_counter()
 store = load_store()

@@ -40,7 +40,7 @@ def project_root() -> Path:
 def project_store():
     """The project graph as `cityrdf validate` loads it, once per session: only for tests that read
     it (a test that adds or removes a quad loads its own)."""
-    from cityrdf import graph
+    from cityrdf.rdf import graph
 
     return graph.load_store()
 
@@ -169,7 +169,7 @@ FAST_TESTS = (
     "tests/test_cli.py::test_cityrdf_error_prints_its_reason_and_exit_code",
     "tests/test_cli.py::test_a_bug_exits_3_with_one_line_and_no_traceback",
     "tests/test_cli.py::test_push_reads_the_password_from_the_environment",
-    "tests/test_csvsafe.py",
+    "tests/fs/test_csvsafe.py",
     "tests/test_project.py::test_a_subfolder_of_a_project_finds_the_project_above_it",
     "tests/ontology/test_persian.py",
     "tests/ontology/test_vocabularies.py",
@@ -178,9 +178,9 @@ FAST_TESTS = (
     "tests/data/test_paper_content.py::test_a_pair_named_in_two_lists_is_one_agreement",
     "tests/shapes/test_shapes.py::test_every_fixture_file_is_in_the_manifest",
     "tests/shapes/test_shapes.py::test_every_shape_has_one_english_and_one_persian_message",
-    "tests/fastshacl/test_fastshacl.py::test_every_shape_of_the_project_compiles",
-    "tests/fastshacl/test_fastshacl.py::test_generated_graph_conforms",
-    "tests/fastshacl/test_fastshacl.py::test_targets_and_class_follow_subclasses",
+    "tests/checks/test_fastshacl.py::test_every_shape_of_the_project_compiles",
+    "tests/checks/test_fastshacl.py::test_generated_graph_conforms",
+    "tests/checks/test_fastshacl.py::test_targets_and_class_follow_subclasses",
     "tests/qc/test_qc.py::test_every_qc_query_has_a_broken_fixture",
     "tests/qc/test_qc.py::test_broken_fixture_names_the_offending_entity",
     "tests/validate/test_validate.py::test_agreement_with_one_party_is_reported_with_focus_node_path_component_and_file",

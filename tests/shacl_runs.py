@@ -1,6 +1,6 @@
 """pySHACL, the reference validator, run once per shape fixture for the whole session.
 
-tests/shapes checks its results against shapes/fixtures/manifest.ttl and tests/fastshacl checks
+tests/shapes checks its results against shapes/fixtures/manifest.ttl and tests/checks checks
 fastshacl's results against them: both read the same run, on the same shapes graph (whose blank
 nodes name the property shapes in both validators' results).
 """
@@ -13,8 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from cityrdf import fastshacl, graph
+from cityrdf.checks import fastshacl
 from cityrdf.project import current_project
+from cityrdf.rdf import graph
 
 FIXTURES = current_project().shapes_dir / "fixtures"
 BASE = FIXTURES / "base.ttl"

@@ -52,8 +52,8 @@ def stalled(*args, **kwargs):
     return original(*args, **kwargs)
 setattr(target, function, stalled)
 if no_exchange == "1":
-    import cityrdf.atomic
-    cityrdf.atomic._RENAMEAT2 = None
+    import cityrdf.fs.atomic
+    cityrdf.fs.atomic._RENAMEAT2 = None
 from cityrdf.cli import main
 main(sys.argv[5:])
 """
@@ -146,7 +146,7 @@ def test_killed_before_the_swap_leaves_the_previous_output_and_the_next_run_clea
     assert cityrdf(project, *args).returncode == 0
     before = snapshot(target)
     change_the_data(project)
-    kill_when(project, "cityrdf.atomic.swap_dir", args, staged(project, out))
+    kill_when(project, "cityrdf.fs.atomic.swap_dir", args, staged(project, out))
     assert snapshot(target) == before
     assert [n.split("-")[0] for n in hidden(project)] == [f".{out}.staging"]  # the killed run's
     assert cityrdf(project, *args).returncode == 0
@@ -161,7 +161,9 @@ def test_killed_after_the_exchange_leaves_the_new_output_whole(project, out):
     args = [*VERBS[out], str(target)]
     assert cityrdf(project, *args).returncode == 0
     change_the_data(project)
-    kill_when(project, "shutil.rmtree", args, staged(project, out), after="cityrdf.atomic.exchange")
+    kill_when(
+        project, "shutil.rmtree", args, staged(project, out), after="cityrdf.fs.atomic.exchange"
+    )
     assert "Soul" in "".join(p.read_text("utf-8") for p in target.rglob("*.ttl"))  # the new data
     assert [n.split("-")[0] for n in hidden(project)] == [f".{out}.staging"]
     assert cityrdf(project, *args).returncode == 0 and hidden(project) == []
@@ -181,7 +183,7 @@ def test_without_exchange_a_kill_between_the_renames_is_repaired_by_the_next_run
         "pathlib.Path.rename",
         args,
         lambda: not target.exists(),
-        after="cityrdf.atomic.swap_dir",
+        after="cityrdf.fs.atomic.swap_dir",
         skip=1,  # the first rename parks the old tree; the kill lands before the second
         no_exchange=True,
     )
@@ -189,7 +191,7 @@ def test_without_exchange_a_kill_between_the_renames_is_repaired_by_the_next_run
     (parked,) = [project / n for n in hidden(project) if n.startswith(f".{out}.retired-")]
     assert snapshot(parked) == before
     # the next run starts by putting the parked tree back (atomic.staging_dir calls recover)
-    from cityrdf import atomic
+    from cityrdf.fs import atomic
 
     atomic.recover(target)
     assert snapshot(target) == before

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from cityrdf import text
-from cityrdf.namespaces import CRID
+from cityrdf.rdf.namespaces import CRID
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "cityrdf"
 ARABIC_YEH, ALEF_MAKSURA, ARABIC_KAF = "\u064a", "\u0649", "\u0643"

@@ -16,9 +16,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import __version__, atomic, graph, rdf_documents, validate
+from cityrdf import __version__, validate
 from cityrdf.errors import BadInput, NotConforming
+from cityrdf.fs import atomic
 from cityrdf.project import current_project
+from cityrdf.rdf import documents as rdf_documents
+from cityrdf.rdf import graph
 
 BASENAME = "cityrdf"
 FORMATS = ("nt", "ttl", "rdf", "jsonld")

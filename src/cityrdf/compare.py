@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import atomic, csvsafe, graph, terminal
+from cityrdf import terminal
 from cityrdf.errors import BadInput
-from cityrdf.namespaces import CRID, sparql_prologue
+from cityrdf.fs import atomic, csvsafe
 from cityrdf.project import current_project
-from cityrdf.results import select
-from cityrdf.wikidata import WikidataClient, qid
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import CRID, sparql_prologue
+from cityrdf.sparql.results import select
+from cityrdf.sparql.wikidata import WikidataClient, qid
 
 IRAN = str(CRID["country/iran"])
 

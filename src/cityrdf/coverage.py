@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import csvsafe, graph
 from cityrdf.errors import BadInput, NotConforming
-from cityrdf.namespaces import sparql_prologue
-from cityrdf.results import select
+from cityrdf.fs import csvsafe
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import sparql_prologue
+from cityrdf.sparql.results import select
 from cityrdf.text import quote_key
 
 KINDS = ("heading", "paragraph", "list-item", "table-row", "reference", "other")

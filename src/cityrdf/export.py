@@ -10,10 +10,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from cityrdf import atomic
 from cityrdf.compare import Row, comparison
 from cityrdf.errors import BadInput
-from cityrdf.wikidata import WikidataClient
+from cityrdf.fs import atomic
+from cityrdf.sparql.wikidata import WikidataClient
 
 # Wikibase time precision: 9 = year, 11 = day (https://www.wikidata.org/wiki/Help:Dates).
 YEAR, DAY = 9, 11

@@ -21,11 +21,13 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from cityrdf import __version__, atomic, graph
+from cityrdf import __version__
 from cityrdf.errors import BadInput
-from cityrdf.graph import Object, Subject
-from cityrdf.namespaces import BASE, CITO, CR, CRID, PREFIXES, sparql_prologue
-from cityrdf.results import select
+from cityrdf.fs import atomic
+from cityrdf.rdf import graph
+from cityrdf.rdf.graph import Object, Subject
+from cityrdf.rdf.namespaces import BASE, CITO, CR, CRID, PREFIXES, sparql_prologue
+from cityrdf.sparql.results import select
 
 NP_BASE = BASE + "np/"
 NP = "http://www.nanopub.org/nschema#"

@@ -19,10 +19,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pyoxigraph as ox
 
-from cityrdf import atomic
 from cityrdf.errors import BadInput
-from cityrdf.namespaces import sparql_prologue
-from cityrdf.results import select
+from cityrdf.fs import atomic
+from cityrdf.rdf.namespaces import sparql_prologue
+from cityrdf.sparql.results import select
 from cityrdf.text import words_key
 
 KINDS = ("timeline", "regions", "network", "map", "tables")
@@ -384,7 +384,7 @@ def plot(
     if source is not None and not (country and len(country) == 2 and country.isalpha()):
         raise BadInput("--source needs --country, a two-letter ISO code such as IR")
     if store is None:
-        from cityrdf import dataset, graph
+        from cityrdf.rdf import dataset, graph
 
         # the project graph as the default graph (what the plots' queries read) and the world
         # layer's named graphs beside it, which the world maps reach with GRAPH

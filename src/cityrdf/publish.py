@@ -20,13 +20,18 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, XSD
 
-from cityrdf import atomic, graph, nanopubs, rdf_documents, service_description, site_assets
+from cityrdf import nanopubs
 from cityrdf.errors import BadInput
-from cityrdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
-from cityrdf.pages import Pages
+from cityrdf.fs import atomic
 from cityrdf.project import current_project
-from cityrdf.results import select
-from cityrdf.site_model import RDF_FORMATS, SiteModel, serialize, site_path, stored_questions
+from cityrdf.rdf import documents as rdf_documents
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
+from cityrdf.sparql import service_description
+from cityrdf.sparql.results import select
+from cityrdf.views import assets as site_assets
+from cityrdf.views.render import Pages
+from cityrdf.views.resource import RDF_FORMATS, SiteModel, serialize, site_path, stored_questions
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
@@ -159,7 +164,7 @@ def write_site(
     write(root / "shapes.ttl", serialize(shape_triples, "ttl"))
     write_catalogue(root, store, base_url or BASE, endpoint)
     # the world layer (world/*.nq, if imported) as its own dataset, under its sources' licences
-    from cityrdf.world.publish import write_world
+    from cityrdf.world.publication import write_world
 
     write_world(root, base_url or BASE, DATASET, store)
     return count + len(indexes) + 4

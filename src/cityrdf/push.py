@@ -11,7 +11,7 @@ loaded so far), but an update request is (SPARQL 1.1 Update §2.2: "treated atom
 with `DEFINE sql:log-enable 1`), so the target is always its old or its complete new self.
 
 Every answer of the store is read within its request's deadline and a byte cap, counted on the wire
-and once inflated (cityrdf.remote.read_body): a graph read back may be four times the build's
+and once inflated (cityrdf.sparql.remote.read_body): a graph read back may be four times the build's
 N-Triples (at least 64 MiB), any other answer 64 MiB.
 """
 
@@ -28,11 +28,11 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 import pyoxigraph as ox
 
-from cityrdf import remote
-from cityrdf.endpoints import IRI_FORBIDDEN, require_http_url
 from cityrdf.errors import BadInput, CityrdfError, NotConforming
-from cityrdf.graph import parse_file, rdf_bytes
 from cityrdf.project import current_project
+from cityrdf.rdf.graph import parse_file, rdf_bytes
+from cityrdf.sparql import remote
+from cityrdf.sparql.endpoints import IRI_FORBIDDEN, require_http_url
 
 PART_TRIPLES = 50_000
 TIMEOUT_SECONDS = 600.0
@@ -157,7 +157,7 @@ class StoreClient:
         **kwargs,
     ) -> tuple[httpx.Response, bytes]:
         """The store's response and its body, read within the deadline and `limit` bytes (on the
-        wire and inflated: cityrdf.remote.read_body)."""
+        wire and inflated: cityrdf.sparql.remote.read_body)."""
         self.deadline.restart()
         headers = {"Accept-Encoding": remote.ACCEPT_ENCODING, **kwargs.pop("headers", {})}
         try:

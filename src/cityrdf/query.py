@@ -5,7 +5,7 @@ Parameters are bound as RDF terms in a VALUES block at the start of the WHERE gr
 trailing VALUES clause would do in Oxigraph, but Virtuoso refuses one that names a variable the
 SELECT does not return.) Local and remote answers go
 through one representation (the SPARQL TSV Oxigraph writes of them) and so print identically; the
-SPARQL result formats are Oxigraph's, the CSV for people goes through cityrdf.csvsafe.
+SPARQL result formats are Oxigraph's, the CSV for people goes through cityrdf.fs.csvsafe.
 """
 
 from __future__ import annotations
@@ -20,12 +20,14 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from cityrdf import catalogue, csvsafe, remote, results, terminal
-from cityrdf.catalogue import StoredQuery
-from cityrdf.endpoints import require_http_url
+from cityrdf import terminal
 from cityrdf.errors import BadInput
-from cityrdf.graph import rdflib_term
-from cityrdf.namespaces import PREFIXES
+from cityrdf.fs import csvsafe
+from cityrdf.rdf.graph import rdflib_term
+from cityrdf.rdf.namespaces import PREFIXES
+from cityrdf.sparql import catalogue, remote, results
+from cityrdf.sparql.catalogue import StoredQuery
+from cityrdf.sparql.endpoints import require_http_url
 from cityrdf.text import plural
 
 if TYPE_CHECKING:
@@ -47,7 +49,7 @@ Row = tuple[Node | None, ...]
 
 class Answer:
     """The result of a SELECT query: its variables and its solutions, kept as the SPARQL TSV
-    Oxigraph wrote of them (cityrdf.results), from which every format is written by Oxigraph.
+    Oxigraph wrote of them (cityrdf.sparql.results), from which every format is written by Oxigraph.
 
     `rows` gives them as rdflib terms (None = unbound), converted on first read (each distinct
     term once): running a question costs what Oxigraph's evaluation costs, and only a caller that
@@ -120,8 +122,8 @@ class Engine:
         return self._remote(self.endpoint, text) if self.endpoint else self._local(text)
 
     def _local(self, text: str) -> Answer:
-        from cityrdf import dataset
-        from cityrdf.sparql_guard import QueryRefused, check_query
+        from cityrdf.rdf import dataset
+        from cityrdf.sparql.guard import QueryRefused, check_query
         from cityrdf.web.worker import Job, Limits, Worker
 
         if self._store is None:  # the project dataset; a store given by the caller is used as is
@@ -346,7 +348,7 @@ def to_table(answer: Answer, title: str = "") -> str:
 
 def render(answer: Answer, fmt: str, title: str = "") -> str:
     """The answer in `fmt`; BadInput in every format alike if a literal holds a control character
-    SPARQL XML cannot carry (cityrdf.results)."""
+    SPARQL XML cannot carry (cityrdf.sparql.results)."""
     try:
         results.refuse_uncarriable(answer.captured)
     except results.UncarriableText as refused:

@@ -6,9 +6,9 @@ import json
 
 import pyoxigraph as ox
 
-from cityrdf import graph
-from cityrdf.namespaces import sparql_prologue
-from cityrdf.results import select
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import sparql_prologue
+from cityrdf.sparql.results import select
 
 # What each count counts: a graph pattern binding ?x (docs/model.md names the classes).
 COUNTED = {

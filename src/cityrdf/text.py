@@ -10,7 +10,7 @@ import hashlib
 import re
 import unicodedata
 
-from cityrdf.namespaces import CRID
+from cityrdf.rdf.namespaces import CRID
 
 ZWNJ = "\u200c"
 

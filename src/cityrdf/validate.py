@@ -17,12 +17,13 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
-from cityrdf import graph, reasoner
+from cityrdf.checks import reasoner
+from cityrdf.checks.reasoner import ReasonerReport, Verdict
 from cityrdf.errors import BadInput
-from cityrdf.namespaces import PREFIXES, sparql_prologue
 from cityrdf.project import current_project
-from cityrdf.reasoner import ReasonerReport, Verdict
-from cityrdf.results import select
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import PREFIXES, sparql_prologue
+from cityrdf.sparql.results import select
 from cityrdf.text import plural
 
 VIOLATION = "Violation"
@@ -161,7 +162,7 @@ def shacl_findings(data: rdflib.Graph | ox.Store, engine: str = "fastshacl") -> 
     `fastshacl` compiles the shapes to SPARQL on Oxigraph (docs/decisions/0004-fast-validation.md);
     `pyshacl` is the reference implementation it is tested against.
     """
-    from cityrdf import fastshacl
+    from cityrdf.checks import fastshacl
 
     if engine not in ENGINES:
         raise BadInput(f"unknown SHACL engine {engine!r} (expected one of {', '.join(ENGINES)})")

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from cityrdf import site_assets
+from cityrdf.views import assets as site_assets
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from cityrdf import serve
-from cityrdf.site_model import stored_questions
+from cityrdf.views.resource import stored_questions
 from tests.browser.probe import ARTIFACTS, CHROMIUM, probe, serious
 
 pytestmark = [

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from cityrdf import graph, publish, serve
-from cityrdf.namespaces import BASE, sparql_prologue
+from cityrdf import publish, serve
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import BASE, sparql_prologue
 from tests.publish.web_servers import start_apache, start_nginx
 
 CLIENTS = Path(__file__).resolve().parent

@@ -10,9 +10,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from cityrdf.graph import load_store, to_rdflib
-from cityrdf.namespaces import sparql_prologue
 from cityrdf.project import current_project
+from cityrdf.rdf.graph import load_store, to_rdflib
+from cityrdf.rdf.namespaces import sparql_prologue
 from cityrdf.text import quote_key
 from tests.ontology.test_theory_prose import (
     PAPER,

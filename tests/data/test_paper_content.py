@@ -9,9 +9,9 @@ from datetime import date
 import jdatetime
 import pytest
 
-from cityrdf.graph import load_store
-from cityrdf.namespaces import sparql_prologue
 from cityrdf.project import current_project
+from cityrdf.rdf.graph import load_store
+from cityrdf.rdf.namespaces import sparql_prologue
 
 CRID = "https://w3id.org/cityrdf/id/"
 

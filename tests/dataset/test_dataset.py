@@ -1,4 +1,4 @@
-"""The project as a dataset of named graphs (cityrdf.dataset, docs/model.md): each source in its
+"""The project as a dataset of named graphs (cityrdf.rdf.dataset, docs/model.md): each source in its
 graph, the world layer loaded as it is, and a default graph that stays the project's."""
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from cityrdf import catalogue, dataset, graph, query
+from cityrdf import query
 from cityrdf.project import current_project
+from cityrdf.rdf import dataset, graph
+from cityrdf.sparql import catalogue
 
 WORLD = ox.NamedNode("https://w3id.org/cityrdf/graph/world/wikidata-2016")
 TEHRAN = "https://w3id.org/cityrdf/id/city/tehran"

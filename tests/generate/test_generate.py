@@ -75,7 +75,8 @@ def test_cli_generate_writes_the_file_and_refuses_bad_counts(tmp_path, run_cityr
 @pytest.mark.parametrize("kind", ["synthetic", "pairs"])
 def test_generated_graphs_pass_the_shapes_and_qc_beside_the_paper(kind, tmp_path):
     """Benchmarks validate generated graphs: every finding would be work the real data never costs."""
-    from cityrdf import graph, validate
+    from cityrdf import validate
+    from cityrdf.rdf import graph
 
     if kind == "synthetic":
         lines = synthetic_lines(60, 90, seed=3)

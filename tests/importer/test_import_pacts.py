@@ -12,7 +12,7 @@ from rdflib.namespace import RDF, XSD
 
 from cityrdf import importer
 from cityrdf.errors import BadInput
-from cityrdf.namespaces import CR, CRID
+from cityrdf.rdf.namespaces import CR, CRID
 
 HEADER = "city,partner,partner_country,date,calendar,status,source,partner_fa\n"
 GOOD_ROWS = (

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from cityrdf import importer, lock
+from cityrdf import importer
 from cityrdf.errors import BadInput
+from cityrdf.fs import lock
 from cityrdf.importer import table as table_module
 from cityrdf.importer.table import MAX_TABLE_ROWS
 

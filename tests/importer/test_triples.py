@@ -2,8 +2,9 @@
 
 import pyoxigraph as ox
 
-from cityrdf import graph, importer
+from cityrdf import importer
 from cityrdf.importer import triples as triples_module
+from cityrdf.rdf import graph
 
 from .test_import_pacts import GOOD_ROWS, write_csv
 

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from cityrdf.links import LinkReport
-from cityrdf.wikidata import WikidataClient
+from cityrdf.sparql.wikidata import WikidataClient
 
 CRID = "https://w3id.org/cityrdf/id/"
 WD = "http://www.wikidata.org/entity/"

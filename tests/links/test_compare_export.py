@@ -9,7 +9,7 @@ import pytest
 
 from cityrdf import compare, export, links
 from cityrdf.errors import BadInput
-from cityrdf.wikidata import WikidataClient
+from cityrdf.sparql.wikidata import WikidataClient
 
 from .conftest import FIXTURES
 

@@ -19,7 +19,7 @@ from cityrdf.project import current_project
 )
 def test_automatic_matching_agrees_with_every_verified_identifier_of_the_paper():
     """Precision of the gazetteer matcher alone on the project's verified table: no contradiction."""
-    from cityrdf import graph
+    from cityrdf.rdf import graph
 
     places = read_places(graph.load_store(graph.source_files(with_links=False)))
     curated = curated_candidates(current_project().links_dir / CURATED_IDS)

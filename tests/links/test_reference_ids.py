@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from cityrdf.errors import BadInput
-from cityrdf.graph import load_store
 from cityrdf.links.curated import CURATED_IDS, curated_candidates
 from cityrdf.links.decide import decide
 from cityrdf.links.model import Place
 from cityrdf.links.scores import DEFAULT_THRESHOLD
-from cityrdf.namespaces import sparql_prologue
 from cityrdf.project import current_project
 from cityrdf.query import cell_text, run
+from cityrdf.rdf.graph import load_store
+from cityrdf.rdf.namespaces import sparql_prologue
 
 FIXTURE = Path(__file__).parent / "fixtures" / "reference"
 SHARED = current_project().root.parent / "shared" / "reference-data" / "wikidata-ids"

@@ -13,9 +13,10 @@ import rdflib
 from nanopub.trustyuri.rdf import RdfHasher
 from rdflib.compare import isomorphic
 
-from cityrdf import cli, graph, nanopubs
+from cityrdf import cli, nanopubs
 from cityrdf.errors import BadInput
-from cityrdf.namespaces import sparql_prologue
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import sparql_prologue
 
 FIXTURE = Path(__file__).parent / "fixtures" / "claims.ttl"
 CRID = "https://w3id.org/cityrdf/id/"

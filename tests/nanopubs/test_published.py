@@ -12,8 +12,9 @@ import rdflib
 from rdflib import URIRef
 from rdflib.namespace import DCAT, PROV
 
-from cityrdf import graph, nanopubs, publish
-from cityrdf.namespaces import BASE
+from cityrdf import nanopubs, publish
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import BASE
 
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 

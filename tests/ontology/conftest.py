@@ -6,8 +6,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from cityrdf.graph import parse_file
 from cityrdf.project import current_project
+from cityrdf.rdf.graph import parse_file
 
 ONTOLOGY_FILES = {
     name: current_project().ontology_dir / f"{name}.ttl"

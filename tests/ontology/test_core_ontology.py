@@ -9,8 +9,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, QB, SKOS
 
 import cityrdf
-from cityrdf.namespaces import CR, CRID, DBO, ONTOLOGY_IRI, WDT
 from cityrdf.project import current_project
+from cityrdf.rdf.namespaces import CR, CRID, DBO, ONTOLOGY_IRI, WDT
 
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 VANN = "http://purl.org/vocab/vann/"

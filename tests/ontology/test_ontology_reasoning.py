@@ -1,11 +1,11 @@
-"""HermiT, through the project's reasoner (cityrdf.reasoner), on the ontology alone and with data."""
+"""HermiT, through the project's reasoner (cityrdf.checks.reasoner), on the ontology alone and with data."""
 
 from pathlib import Path
 
 import pytest
 
+from cityrdf.checks.reasoner import check_consistency
 from cityrdf.project import current_project
-from cityrdf.reasoner import check_consistency
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ONTOLOGY = sorted(current_project().ontology_dir.glob("*.ttl"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cityrdf import graph
+from cityrdf.rdf import graph
 
 CHECKER = Path(__file__).with_name("OwlProfileCheck.java")
 OWLAPI = Path("/usr/share/java/owlapi-distribution.jar")

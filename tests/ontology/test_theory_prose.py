@@ -15,9 +15,9 @@ from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import PROV, SKOS
 
 from cityrdf import coverage
-from cityrdf.graph import load_store, parse_file
-from cityrdf.namespaces import CR, CRID
 from cityrdf.project import current_project
+from cityrdf.rdf.graph import load_store, parse_file
+from cityrdf.rdf.namespaces import CR, CRID
 from cityrdf.text import quote_key
 
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")

@@ -6,7 +6,7 @@ import pytest
 from rdflib import RDF
 from rdflib.namespace import SKOS
 
-from cityrdf.namespaces import CRID
+from cityrdf.rdf.namespaces import CRID
 
 SCHEMES = {
     "agreement-status": {

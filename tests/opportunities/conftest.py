@@ -39,7 +39,7 @@ def synthetic_world(extra: list | None = None, pacts: list | None = None, seed: 
     between partners' partners, so the features carry signal. `extra` cities and `pacts` are added."""
     import numpy as np
 
-    from cityrdf.opportunities.model import City, World
+    from cityrdf.opportunities.twin_graph import City, World
 
     rng = np.random.default_rng(seed)
     cities = [

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cityrdf.opportunities.model import City, World
 from cityrdf.opportunities.ranker import Ranker
+from cityrdf.opportunities.twin_graph import City, World
 from cityrdf.project import current_project
 
 COUNTRIES = {"DE": "Germany", "FR": "France", "PL": "Poland"}

@@ -8,9 +8,9 @@ from pathlib import Path
 import html5lib
 import pyoxigraph as ox
 
-from cityrdf.graph import load_store
-from cityrdf.pages import Pages
-from cityrdf.site_model import SiteModel
+from cityrdf.rdf.graph import load_store
+from cityrdf.views.render import Pages
+from cityrdf.views.resource import SiteModel
 
 SUGGESTIONS = Path(__file__).parents[1] / "query" / "fixtures" / "opportunities.trig"
 TEHRAN = "https://w3id.org/cityrdf/id/city/tehran"

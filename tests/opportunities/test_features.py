@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from cityrdf.opportunities.features import FEATURES, PairFeatures
-from cityrdf.opportunities.model import City, World
+from cityrdf.opportunities.twin_graph import City, World
 
 PACTS = [("a", "b"), ("a", "c"), ("b", "c"), ("c", "d"), ("d", "e"), ("b", "d"), ("e", "f")]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from cityrdf.graph import load_store
 from cityrdf.opportunities import fitted
 from cityrdf.opportunities.precomputed import for_paper_cities, paper_cities
 from cityrdf.opportunities.suggest import suggest
-from cityrdf.site_model import SiteModel
+from cityrdf.rdf.graph import load_store
 from cityrdf.text import city_slug
+from cityrdf.views.resource import SiteModel
 
 TEHRAN = "https://w3id.org/cityrdf/id/city/tehran"
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from cityrdf.opportunities.features import PairFeatures
-from cityrdf.opportunities.model import City
 from cityrdf.opportunities.ranker import Ranker
 from cityrdf.opportunities.scorer import Scorer
 from cityrdf.opportunities.suggest import duplicates, suggest
+from cityrdf.opportunities.twin_graph import City
 
 from .conftest import synthetic_world
 

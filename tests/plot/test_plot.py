@@ -8,7 +8,7 @@ import pytest
 
 from cityrdf import plot
 from cityrdf.errors import BadInput
-from cityrdf.graph import load_store
+from cityrdf.rdf.graph import load_store
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

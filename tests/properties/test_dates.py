@@ -1,4 +1,4 @@
-"""Properties of cityrdf.dates: Jalali <-> Gregorian round trips and contiguous spans."""
+"""Properties of cityrdf.rdf.dates: Jalali <-> Gregorian round trips and contiguous spans."""
 
 import calendar
 import datetime as dt
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from cityrdf import dates
+from cityrdf.rdf import dates
 
 # The range the shapes accept, in days both calendars can name (1279-01-01 SH is 1900-03-21).
 DAYS = st.dates(min_value=dt.date(1900, 3, 21), max_value=dt.date(2030, 12, 31))

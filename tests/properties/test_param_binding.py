@@ -8,9 +8,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
-from cityrdf import query, results
-from cityrdf.catalogue import Param, StoredQuery
+from cityrdf import query
 from cityrdf.errors import BadInput
+from cityrdf.sparql import results
+from cityrdf.sparql.catalogue import Param, StoredQuery
 
 CITY = "https://w3id.org/cityrdf/id/city/"
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

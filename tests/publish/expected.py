@@ -8,7 +8,7 @@ from pathlib import Path
 import rdflib
 from rdflib import BNode
 
-from cityrdf import graph
+from cityrdf.rdf import graph
 
 
 def as_written(paths: list[Path]) -> rdflib.Graph:

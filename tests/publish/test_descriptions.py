@@ -13,8 +13,9 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDFS
 
-from cityrdf import publish, site_model
-from cityrdf.namespaces import CR, ONTOLOGY_IRI
+from cityrdf import publish
+from cityrdf.rdf.namespaces import CR, ONTOLOGY_IRI
+from cityrdf.views import resource as site_model
 from tests.publish.expected import ontology_as_written
 
 RDF_PARSERS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}

@@ -18,9 +18,11 @@ from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from cityrdf import graph, publish, rdf_documents, serve
-from cityrdf.namespaces import BASE, CR, CRID, OA
-from cityrdf.site_model import SiteModel, serialize
+from cityrdf import publish, serve
+from cityrdf.rdf import documents as rdf_documents
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import BASE, CR, CRID, OA
+from cityrdf.views.resource import SiteModel, serialize
 
 TEHRAN = CRID["city/tehran"]
 IRAN = CRID["country/iran"]

@@ -13,8 +13,10 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from cityrdf import graph, publish, site_assets
-from cityrdf.namespaces import CR, GEO, OA
+from cityrdf import publish
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import CR, GEO, OA
+from cityrdf.views import assets as site_assets
 
 CRID = "https://w3id.org/cityrdf/id/"
 BLANK_NODE_ID = re.compile(r"_:[A-Za-z0-9]{6,}")
@@ -175,8 +177,8 @@ def test_a_city_page_sets_the_paper_beside_each_world_source():
     world source knows stays out of the paper's timeline."""
     from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store
 
-    from cityrdf.pages import Pages
-    from cityrdf.site_model import WORLD_GRAPHS, SiteModel
+    from cityrdf.views.render import Pages
+    from cityrdf.views.resource import WORLD_GRAPHS, SiteModel
 
     def n(local: str) -> NamedNode:
         return NamedNode(CRID + local)

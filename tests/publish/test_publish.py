@@ -16,8 +16,9 @@ from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, XSD
 
-from cityrdf import graph, publish
+from cityrdf import publish
 from cityrdf.errors import BadInput
+from cityrdf.rdf import graph
 from tests.publish.expected import as_written
 
 CRID = "https://w3id.org/cityrdf/id/"

@@ -10,8 +10,10 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from cityrdf import catalogue, graph, push, query
+from cityrdf import push, query
 from cityrdf.project import current_project
+from cityrdf.rdf import graph
+from cityrdf.sparql import catalogue
 
 pytestmark = pytest.mark.virtuoso
 GRAPH = "https://w3id.org/cityrdf/graph/catalogue-test"

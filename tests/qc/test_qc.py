@@ -1,6 +1,6 @@
 """The ontology QC queries (queries/qc/*-violation.rq): silent on a clean fixture, loud on a broken one.
 
-Each query runs in the embedded store exactly as the build runs it (cityrdf.graph.load_store, with
+Each query runs in the embedded store exactly as the build runs it (cityrdf.rdf.graph.load_store, with
 the build entailments). The clean fixture is split into header, ontology, disjointness and data so
 that a broken fixture can either add a defect or replace the part it breaks.
 """
@@ -13,9 +13,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib.namespace import FOAF
 
-from cityrdf.graph import load_store
-from cityrdf.namespaces import CR, CRID, ONTOLOGY_IRI
 from cityrdf.project import current_project
+from cityrdf.rdf.graph import load_store
+from cityrdf.rdf.namespaces import CR, CRID, ONTOLOGY_IRI
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CLEAN = ["clean-header.ttl", "clean-ontology.ttl", "clean-disjointness.ttl", "clean-data.ttl"]

@@ -9,10 +9,10 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from cityrdf import catalogue
-from cityrdf.graph import load_store
 from cityrdf.project import current_project
 from cityrdf.query import Answer, cell_text, run
+from cityrdf.rdf.graph import load_store
+from cityrdf.sparql import catalogue
 
 from .conftest import ManifestEntry, read_manifest
 
@@ -121,7 +121,7 @@ def test_stored_question_header_is_complete(name):
     assert not re.search("[\u064a\u0643]", persian), "Persian uses ی and ک, not Arabic ي and ك"
 
 
-# `cityrdf query` reads the dataset of cityrdf.dataset: the paper is a named graph there too, so a
+# `cityrdf query` reads the dataset of cityrdf.rdf.dataset: the paper is a named graph there too, so a
 # world question that reads `GRAPH ?g` must name the world's graphs. Asked that way, with the
 # entry's N-Quads as the project's world/ folder, each gives the manifest's answer.
 WORLD_ENTRIES = [

@@ -12,8 +12,9 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from cityrdf import query, remote
+from cityrdf import query
 from cityrdf.errors import BadInput
+from cityrdf.sparql import remote
 from tests.misbehaving_endpoint import FAULTS, MALFORMED, MisbehavingEndpoint
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from cityrdf import catalogue, query
+from cityrdf import query
 from cityrdf.errors import BadInput
-from cityrdf.graph import load_store
+from cityrdf.rdf.graph import load_store
+from cityrdf.sparql import catalogue
 
 from .conftest import FIXTURES
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from cityrdf import query, sparql_guard
+from cityrdf import query
 from cityrdf.errors import BadInput
-from cityrdf.graph import load_store
+from cityrdf.rdf.graph import load_store
+from cityrdf.sparql import guard as sparql_guard
 from tests.serve.test_query_reading import RequestLineListener
 
 from .conftest import FIXTURES

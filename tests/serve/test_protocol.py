@@ -1,6 +1,6 @@
 """The SPARQL 1.1 Protocol (https://www.w3.org/TR/sparql11-protocol/) as cityrdf serve answers it,
 case by case from the spec and its test suite's names, over the project dataset of
-cityrdf.dataset."""
+cityrdf.rdf.dataset."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from rdflib import URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from cityrdf import dataset, graph, serve
+from cityrdf import serve
 from cityrdf.project import current_project
-from cityrdf.service_description import SD
+from cityrdf.rdf import dataset, graph
+from cityrdf.sparql.service_description import SD
 
 ONTOLOGY = dataset.ONTOLOGY_GRAPH.value
 PAPER = dataset.PAPER_GRAPH.value

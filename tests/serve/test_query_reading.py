@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cityrdf.sparql_guard import QueryRefused, check_query
+from cityrdf.sparql.guard import QueryRefused, check_query
 
 
 class RequestLineListener:

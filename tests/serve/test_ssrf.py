@@ -15,8 +15,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from cityrdf import sandbox
-from cityrdf.sparql_guard import QueryRefused, check_query
+from cityrdf.sparql.guard import QueryRefused, check_query
+from cityrdf.web import sandbox
 from cityrdf.web.worker import UNDOABLE, Job, Limits, WorkerPool, run_query
 
 
@@ -421,7 +421,7 @@ def test_the_checker_reads_many_queries_at_once_correctly():
     """The server checks queries in many threads at once, with no lock: each gets its own verdict."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from cityrdf import sparql_guard
+    from cityrdf.sparql import guard as sparql_guard
 
     queries = [
         f"SELECT (COUNT(*) AS ?n{i}) {{ ?a ?b ?c . ?d ?e ?f FILTER(?a != <urn:x{i}>) }}"

@@ -1,8 +1,8 @@
 """The SHACL shapes against their fixtures (shapes/fixtures/manifest.ttl).
 
 Each fixture is loaded with shapes/fixtures/base.ttl and the ontology through the same path as the
-real validator (cityrdf.graph.load_store, so the build entailments apply) and validated with
-pySHACL's options of `cityrdf validate`, once per session (tests/shacl_runs.py; tests/fastshacl
+real validator (cityrdf.rdf.graph.load_store, so the build entailments apply) and validated with
+pySHACL's options of `cityrdf validate`, once per session (tests/shacl_runs.py; tests/checks
 reads the same run). A non-conforming fixture must produce exactly the results the manifest lists,
 down to focus node, path and constraint component.
 """

@@ -2,7 +2,8 @@
 
 import json
 
-from cityrdf import graph, stats
+from cityrdf import stats
+from cityrdf.rdf import graph
 
 NUMBERS = """
 @prefix cr: <https://w3id.org/cityrdf/ontology#> .

@@ -1,7 +1,7 @@
 """The project's own graph (ontology, the paper's data and the links) passes every check."""
 
-from cityrdf import graph
 from cityrdf.project import current_project
+from cityrdf.rdf import graph
 from cityrdf.validate import validate_files
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from cityrdf.namespaces import CR
-from cityrdf.reasoner import check_consistency
+from cityrdf.checks.reasoner import check_consistency
+from cityrdf.rdf.namespaces import CR
 
 ONTOLOGY = """
 @prefix cr: <https://w3id.org/cityrdf/ontology#> .
@@ -77,7 +77,8 @@ def test_class_below_two_disjoint_classes_is_unsatisfiable(reason):
 def test_verdict_on_unchanged_sources_comes_from_the_cache_and_a_change_reruns_hermit(
     tmp_path, monkeypatch, use_project
 ):
-    from cityrdf import graph, reasoner
+    from cityrdf.checks import reasoner
+    from cityrdf.rdf import graph
 
     use_project(tmp_path)
     ontology, data = tmp_path / "ontology.ttl", tmp_path / "data.ttl"
@@ -135,7 +136,7 @@ def test_a_graph_hermit_refuses_is_an_error_not_a_verdict(reason):
 
 
 def test_a_java_that_cannot_start_hermit_is_an_error(reason, monkeypatch):
-    from cityrdf import reasoner
+    from cityrdf.checks import reasoner
 
     real = reasoner.hermit_command
     monkeypatch.setattr(
@@ -157,7 +158,7 @@ def test_a_java_that_cannot_start_hermit_is_an_error(reason, monkeypatch):
     ],
 )
 def test_output_that_is_not_a_verdict_is_an_error(returncode, stdout, stderr):
-    from cityrdf.reasoner import read_answer
+    from cityrdf.checks.reasoner import read_answer
 
     report = read_answer(returncode, stdout, stderr)
     assert report.error and not report.consistent, report
@@ -169,7 +170,8 @@ def test_a_graph_using_hex_binary_is_refused_not_reasoned(reason):
 
 
 def test_a_verdict_given_up_stops_hermit_and_removes_its_files(tmp_path):
-    from cityrdf import graph, reasoner
+    from cityrdf.checks import reasoner
+    from cityrdf.rdf import graph
 
     (tmp_path / "ontology.ttl").write_text(ONTOLOGY)
     store = graph.load_store([tmp_path / "ontology.ttl"], entail=False)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cityrdf import graph
 from cityrdf.errors import BadInput
 from cityrdf.project import current_project
+from cityrdf.rdf import graph
 from cityrdf.validate import qc_findings, validate_files
 
 DATA_DIR = current_project().data_dir  # the checkout's, read-only

@@ -2,7 +2,7 @@
 
 import json
 
-from cityrdf.namespaces import CR, CRID, SH
+from cityrdf.rdf.namespaces import CR, CRID, SH
 from cityrdf.validate import validate_files
 
 ONE_PARTY_AGREEMENT = """

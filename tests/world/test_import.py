@@ -260,7 +260,7 @@ def test_an_agreement_with_one_party_violates_the_world_shapes(tmp_path):
 
 def test_the_world_map_and_the_tables_plot_draw_from_the_world_graphs(tmp_path):
     from cityrdf import plot
-    from cityrdf.graph import load_store
+    from cityrdf.rdf.graph import load_store
 
     store = load_store()
     store.load(path=str(FIXTURES / "world.nq"), format=ox.RdfFormat.N_QUADS)
@@ -281,9 +281,9 @@ def test_the_world_layer_is_published_as_its_own_dataset_with_each_sources_licen
 
     import rdflib
 
-    from cityrdf.graph import load_store
     from cityrdf.publish import DATASET
-    from cityrdf.world.publish import write_world
+    from cityrdf.rdf.graph import load_store
+    from cityrdf.world.publication import write_world
 
     world = tmp_path / "world"
     world.mkdir()
@@ -328,7 +328,7 @@ def test_hostile_names_are_refused_into_the_review_queue_and_written_harmless(tm
     world_run.run(wikipedia=table, places=FIXTURES / "populated-places.csv", out_dir=out, now=NOW)
     import csv
 
-    from cityrdf.csvsafe import is_formula
+    from cityrdf.fs.csvsafe import is_formula
 
     review = list(csv.reader((out / "review.csv").open(encoding="utf-8", newline="")))
     sssom = [

@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from cityrdf.errors import BadInput
-from cityrdf.wikidata import WikidataClient
+from cityrdf.sparql.wikidata import WikidataClient
 from cityrdf.world import run as world_run
 from cityrdf.world.live import Bounds, read_live
 from tests.misbehaving_endpoint import MisbehavingEndpoint
@@ -50,7 +50,7 @@ def test_the_live_graph_keeps_the_papers_iris_and_its_dates_disagree_queryably(
     )
     store = ox.Store()
     store.load(path=str(tmp_path / "wikidata-live.nq"), format=ox.RdfFormat.N_QUADS)
-    from cityrdf.graph import load_store
+    from cityrdf.rdf.graph import load_store
 
     project = load_store()
     for quad in store:

@@ -6,7 +6,7 @@ anything is renamed into place. The triples go to the project's in-memory store 
 serialized to the temporary data file, in one pass: none is parsed back or held in a list. Any
 failure writes nothing and reports each bad row as `FILE:ROW: column: reason` (ROW counts the
 header as row 1, as spreadsheets do), or says what in the rest of the project would break. One
-import at a time holds the project's lock (cityrdf.lock) from reading the project to renaming the
+import at a time holds the project's lock (cityrdf.fs.lock) from reading the project to renaming the
 new file into place. A good table becomes `data/imported/<stem>.ttl`, written by Oxigraph's Turtle
 serializer; re-importing the same table rewrites the same bytes. A run first removes the temporary files a killed run left. Tables are
 read within bounds (cityrdf.importer.table: rows, columns, bytes, an XLSX's inflated size).
@@ -26,16 +26,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import atomic, graph
 from cityrdf.errors import BadInput, NotConforming
+from cityrdf.fs import atomic
+from cityrdf.fs.lock import project_lock
 from cityrdf.importer import output
 from cityrdf.importer.project import ProjectIndex
 from cityrdf.importer.rows import RowError, TableImport
 from cityrdf.importer.table import read_table
 from cityrdf.importer.terms import compact
 from cityrdf.importer.triples import table_triples
-from cityrdf.lock import project_lock
-from cityrdf.namespaces import PREFIXES
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import PREFIXES
 from cityrdf.text import plural
 
 __all__ = ["BadRows", "ImportResult", "ProjectWouldBreak", "import_pacts", "run"]

@@ -14,8 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cityrdf.errors import BadInput
-from cityrdf.namespaces import CR, CRID
 from cityrdf.project import current_project
+from cityrdf.rdf.namespaces import CR, CRID
 from cityrdf.text import slug
 
 TURTLE_SUFFIX = ".ttl"

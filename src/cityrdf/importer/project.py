@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib.namespace import RDFS
 
-from cityrdf.namespaces import PREFIXES, sparql_prologue
+from cityrdf.rdf.namespaces import PREFIXES, sparql_prologue
 from cityrdf.text import label_key
 from cityrdf.world.names import iso2_of
 

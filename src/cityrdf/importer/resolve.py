@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from cityrdf.importer.project import Place
 from cityrdf.importer.terms import compact
-from cityrdf.namespaces import CRID
+from cityrdf.rdf.namespaces import CRID
 from cityrdf.text import persian, slug
 from cityrdf.world.names import iso2_of, short_name
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cityrdf import dates
 from cityrdf.importer import resolve
 from cityrdf.importer.project import Place, ProjectIndex
 from cityrdf.importer.table import NAME_COLUMNS, source_problem, text_problem
 from cityrdf.importer.terms import STATUSES, slug_of
-from cityrdf.namespaces import CRID
+from cityrdf.rdf import dates
+from cityrdf.rdf.namespaces import CRID
 from cityrdf.text import slug
 
 

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from cityrdf.csvsafe import is_formula
 from cityrdf.errors import BadInput
+from cityrdf.fs.csvsafe import is_formula
 
 REQUIRED_COLUMNS = ("city", "partner", "partner_country", "date", "calendar", "status", "source")
 OPTIONAL_COLUMNS = ("city_fa", "partner_fa", "partner_country_fa")

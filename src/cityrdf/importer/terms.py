@@ -8,9 +8,9 @@ import pyoxigraph as ox
 from rdflib import Literal
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from cityrdf import dates
 from cityrdf.importer.table import is_iri
-from cityrdf.namespaces import CR, CRID
+from cityrdf.rdf import dates
+from cityrdf.rdf.namespaces import CR, CRID
 
 STATUSES = ("listed", "unofficial", "official", "friendship")
 

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from cityrdf import dates
 from cityrdf.importer.project import Place
 from cityrdf.importer.rows import Agreement, Pact, TableImport
 from cityrdf.importer.terms import (
@@ -29,6 +28,7 @@ from cityrdf.importer.terms import (
     source_term,
     span_of,
 )
+from cityrdf.rdf import dates
 
 
 def table_triples(table: TableImport) -> Iterator[ox.Triple]:

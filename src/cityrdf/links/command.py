@@ -7,8 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from cityrdf import atomic, graph
 from cityrdf.errors import BadInput
+from cityrdf.fs import atomic
 from cityrdf.links.curated import CURATED_IDS
 from cityrdf.links.decide import link_places
 from cityrdf.links.mapping_set import mapping_date, sssom_table
@@ -18,7 +18,8 @@ from cityrdf.links.rdf import enrichment_graph, links_graph
 from cityrdf.links.review import review_table
 from cityrdf.links.scores import DEFAULT_THRESHOLD
 from cityrdf.project import current_project
-from cityrdf.wikidata import WikidataClient
+from cityrdf.rdf import graph
+from cityrdf.sparql.wikidata import WikidataClient
 
 SSSOM_FILE = "cityrdf.sssom.tsv"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cityrdf.errors import BadInput
 from cityrdf.links.model import GN, Candidate
-from cityrdf.namespaces import PREFIXES, WD
+from cityrdf.rdf.namespaces import PREFIXES, WD
 
 CURATED_IDS = "curated-ids.csv"
 # One table per kind of place; the cities' table names the folder of the others.

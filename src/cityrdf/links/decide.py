@@ -10,7 +10,7 @@ from cityrdf.links.geonames import gazetteer_candidates, gazetteer_city
 from cityrdf.links.model import Candidate, Decision, Place, accepted_links
 from cityrdf.links.scores import AMBIGUITY_MARGIN
 from cityrdf.links.wikidata import wikidata_candidates
-from cityrdf.wikidata import WikidataClient, qid
+from cityrdf.sparql.wikidata import WikidataClient, qid
 
 
 def decide(place: Place, kb: str, candidates: list[Candidate], threshold: float) -> Decision:

@@ -1,7 +1,7 @@
 """SSSOM/TSV mapping sets written by sssom-py (https://mapping-commons.github.io/sssom/): the accepted
 links of `cityrdf link`, and any other mapping set of the project (the world layer's merges).
 
-sssom-py writes through pandas, not through `cityrdf.csvsafe`, so every text cell is neutralised
+sssom-py writes through pandas, not through `cityrdf.fs.csvsafe`, so every text cell is neutralised
 with `csvsafe.cell` before the table is handed over (docs/decisions/0016-sssom-with-sssom-py.md).
 sssom-py and pandas take seconds to import: they are imported here, when a table is written.
 """
@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping
 
 import yaml
 
-from cityrdf import csvsafe
+from cityrdf.fs import csvsafe
 from cityrdf.links.model import GN, SEMAPV, TOOL, Decision, accepted_links
-from cityrdf.namespaces import PREFIXES, WD
-from cityrdf.wikidata import qid
+from cityrdf.rdf.namespaces import PREFIXES, WD
+from cityrdf.sparql.wikidata import qid
 
 MAPPING_SET_ID = "https://w3id.org/cityrdf/id/mappings/cityrdf"
 LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"

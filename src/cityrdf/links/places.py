@@ -8,8 +8,8 @@ from rdflib.namespace import RDFS
 
 from cityrdf.links.geonames import country_code
 from cityrdf.links.model import Place
-from cityrdf.namespaces import CR, sparql_prologue
-from cityrdf.results import select
+from cityrdf.rdf.namespaces import CR, sparql_prologue
+from cityrdf.sparql.results import select
 
 PLACES_QUERY = """
 SELECT ?place ?type ?prop ?name ?country WHERE {

@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
 from cityrdf.links.geonames import gazetteer_city
 from cityrdf.links.model import GN, LINK, SEMAPV, SSSOM, TOOL, Decision, accepted_links
-from cityrdf.namespaces import DBO, GEO, PREFIXES
+from cityrdf.rdf.namespaces import DBO, GEO, PREFIXES
 
 
 def links_graph(decisions: Iterable[Decision], kb: str, today: dt.date) -> rdflib.Graph:

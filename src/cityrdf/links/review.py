@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from cityrdf import csvsafe
+from cityrdf.fs import csvsafe
 from cityrdf.links.model import Candidate, Decision
 
 REVIEW_COLUMNS = [

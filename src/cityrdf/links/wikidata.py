@@ -14,8 +14,8 @@ from cityrdf.links.scores import (
     LOCATION_DISAGREES,
     NAME_SCORES,
 )
+from cityrdf.sparql.wikidata import WikidataClient, qid
 from cityrdf.text import ascii_key
-from cityrdf.wikidata import WikidataClient, qid
 
 
 def wikidata_candidates(

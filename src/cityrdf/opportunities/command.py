@@ -12,15 +12,16 @@ import io
 import json
 from pathlib import Path
 
-from cityrdf import csvsafe, terminal
+from cityrdf import terminal
 from cityrdf.errors import BadInput
-from cityrdf.namespaces import CRID, WD
+from cityrdf.fs import csvsafe
 from cityrdf.opportunities import fitted, record
 from cityrdf.opportunities.criteria import CRITERIA, UNMEASURED
-from cityrdf.opportunities.model import World
 from cityrdf.opportunities.scorer import KINDS
 from cityrdf.opportunities.suggest import Suggestion, suggest
+from cityrdf.opportunities.twin_graph import World
 from cityrdf.project import current_project
+from cityrdf.rdf.namespaces import CRID, WD
 from cityrdf.text import words_key
 
 CONTRIBUTION = "contribution:"  # one column per criterion: its share of the model's log-odds

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cityrdf.namespaces import CRID
+from cityrdf.rdf.namespaces import CRID
 
 ROUTE = CRID["concept/formation-routes/"]
 CONDITION = CRID["concept/success-conditions/"]

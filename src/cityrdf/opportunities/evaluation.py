@@ -14,9 +14,9 @@ import numpy as np
 
 from cityrdf.opportunities.criteria import CRITERIA
 from cityrdf.opportunities.features import PairFeatures
-from cityrdf.opportunities.model import World
 from cityrdf.opportunities.ranker import BASELINES, Ranker, baseline_scores
 from cityrdf.opportunities.scorer import ranking
+from cityrdf.opportunities.twin_graph import World
 
 METRICS = ("hits@10", "mrr", "recall@50")
 

@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
-from cityrdf.opportunities.model import World
+from cityrdf.opportunities.twin_graph import World
 
 FEATURES = (
     "common_neighbours",  # partners the two already share

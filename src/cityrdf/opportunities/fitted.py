@@ -16,12 +16,13 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from cityrdf import atomic, graph
+from cityrdf.fs import atomic
 from cityrdf.opportunities import store
 from cityrdf.opportunities.features import PairFeatures
-from cityrdf.opportunities.model import World
 from cityrdf.opportunities.scorer import Scorer
+from cityrdf.opportunities.twin_graph import World
 from cityrdf.project import current_project
+from cityrdf.rdf import graph
 
 LAYOUT = 5  # raise when Fitted or what it holds changes shape: older files are then refitted
 log = logging.getLogger(__name__)

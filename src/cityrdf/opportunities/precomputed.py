@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf.namespaces import CR
 from cityrdf.opportunities import fitted, record, store
 from cityrdf.opportunities.suggest import suggest
 from cityrdf.project import current_project
+from cityrdf.rdf.namespaces import CR
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 

@@ -23,7 +23,7 @@ from threadpoolctl import ThreadpoolController
 
 from cityrdf.opportunities.criteria import CRITERIA
 from cityrdf.opportunities.features import FEATURES, PairFeatures
-from cityrdf.opportunities.model import World
+from cityrdf.opportunities.twin_graph import World
 
 
 @functools.cache

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import atomic
-from cityrdf.namespaces import CR, CRID, sparql_prologue
+from cityrdf.fs import atomic
 from cityrdf.opportunities.criteria import CRITERIA, UNMEASURED
 from cityrdf.opportunities.store import SUGGESTIONS_GRAPH
 from cityrdf.opportunities.suggest import Suggestion
+from cityrdf.rdf.namespaces import CR, CRID, sparql_prologue
 from cityrdf.text import city_slug
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import graph
 from cityrdf.errors import BadInput
-from cityrdf.namespaces import sparql_prologue
-from cityrdf.opportunities.model import City, World
+from cityrdf.opportunities.twin_graph import City, World
 from cityrdf.project import current_project
-from cityrdf.results import select
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import sparql_prologue
+from cityrdf.sparql.results import select
 from cityrdf.text import words_key
 
 WORLD_GRAPH = "https://w3id.org/cityrdf/graph/world/"

@@ -10,8 +10,8 @@ import numpy as np
 
 from cityrdf.opportunities.criteria import CRITERIA, Criterion
 from cityrdf.opportunities.features import FEATURES, PairFeatures
-from cityrdf.opportunities.model import World
 from cityrdf.opportunities.scorer import Scorer, ranking
+from cityrdf.opportunities.twin_graph import World
 
 SHOWN_PARTNERS = 3  # names listed in "twinned with N of X's partners: …"
 HUB_PERCENTILE = 99  # a city with more partners than this share of twinned cities is a hub

@@ -11,7 +11,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
 
-from cityrdf import dataset, graph, publish
+from cityrdf import publish
+from cityrdf.rdf import dataset, graph
 from cityrdf.web import documents, files, pages, sparql
 from cityrdf.web.common import EveryAnswer, RequestLimits, install_error_handlers, openapi_errors
 from cityrdf.web.site import Settings, Site
@@ -22,7 +23,7 @@ GZIP_FROM = 2048  # bytes: answers smaller than this gain too little from compre
 
 def create_app(store: ox.Store | None = None, settings: Settings | None = None) -> FastAPI:
     """The ASGI application. Without `store`: pages from the project graph (with the build's
-    entailments) and SPARQL over the project dataset (cityrdf.dataset); with `store`: both from it."""
+    entailments) and SPARQL over the project dataset (cityrdf.rdf.dataset); with `store`: both from it."""
     settings = settings or Settings()
     if store is None:
         site = Site(graph.load_store(), settings, dataset.load_dataset(), dataset.PROJECT_GRAPHS)

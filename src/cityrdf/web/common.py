@@ -14,7 +14,7 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match
 
-from cityrdf.conneg import negotiate
+from cityrdf.web.conneg import negotiate
 
 PAGE_TYPES = {
     "text/html": "html",

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from cityrdf import rdf_documents
-from cityrdf.namespaces import ONTOLOGY_IRI
-from cityrdf.site_model import RDF_FORMATS, iri_for_path, serialize
+from cityrdf.rdf import documents as rdf_documents
+from cityrdf.rdf.namespaces import ONTOLOGY_IRI
+from cityrdf.views.resource import RDF_FORMATS, iri_for_path, serialize
 from cityrdf.web.common import MEDIA_OF, PAGE_TYPES, negotiated, openapi_ok
 from cityrdf.web.site import Site
 from cityrdf.web.worker import STORE_LOCK

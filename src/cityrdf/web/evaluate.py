@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from cityrdf import results
-from cityrdf.conneg import negotiate
-from cityrdf.site_model import serialize
+from cityrdf.sparql import results
+from cityrdf.views.resource import serialize
+from cityrdf.web.conneg import negotiate
 
 RESULT_TYPES = {  # media type -> result format, in the order we prefer them
     "application/sparql-results+json": "json",

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from cityrdf import publish, site_assets
+from cityrdf import publish
+from cityrdf.views import assets as site_assets
 from cityrdf.web.common import openapi_ok
 from cityrdf.web.site import Site
 

@@ -11,9 +11,10 @@ from functools import cached_property
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 
-from cityrdf import graph, publish
-from cityrdf.pages import Pages
-from cityrdf.site_model import SiteModel, stored_questions
+from cityrdf import publish
+from cityrdf.rdf import graph
+from cityrdf.views.render import Pages
+from cityrdf.views.resource import SiteModel, stored_questions
 from cityrdf.web.common import Rendered
 from cityrdf.web.worker import STORE_LOCK
 
@@ -46,7 +47,7 @@ class Site:
     """What the server renders, with the artefacts that do not change while it runs cached.
 
     `store` holds the project graph in its default graph (pages, documents, dumps); `dataset` is
-    what SPARQL queries see: the named graphs of cityrdf.dataset, with `default_graph` the graphs
+    what SPARQL queries see: the named graphs of cityrdf.rdf.dataset, with `default_graph` the graphs
     a query's default graph is made of (None: the dataset store's own default graph).
     """
 

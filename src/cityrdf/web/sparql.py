@@ -1,7 +1,7 @@
 """The read-only SPARQL 1.1 Protocol endpoint at /sparql: query via GET, POST form or POST direct,
 the protocol's dataset parameters, and a Service Description for a GET without a query.
 
-Every query is checked (cityrdf.sparql_guard, in a thread: never in the event loop) and only the
+Every query is checked (cityrdf.sparql.guard, in a thread: never in the event loop) and only the
 text the check returns is evaluated, in a walled-off worker (cityrdf.web.worker): no network,
 bounded time, memory, rows and bytes.
 """
@@ -18,12 +18,12 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from cityrdf.conneg import negotiate
 from cityrdf.errors import BadInput
 from cityrdf.query import to_iri
-from cityrdf.service_description import service_graph
-from cityrdf.sparql_guard import UPDATE_REFUSED, QueryRefused, check_query
+from cityrdf.sparql.guard import UPDATE_REFUSED, QueryRefused, check_query
+from cityrdf.sparql.service_description import service_graph
 from cityrdf.web.common import MEDIA_OF, PAGE_TYPES, openapi_errors, openapi_ok, short
+from cityrdf.web.conneg import negotiate
 from cityrdf.web.evaluate import GRAPH_TYPES, RESULT_MEDIA, Answer, Job, Limits
 from cityrdf.web.site import Site
 from cityrdf.web.worker import StreamedAnswer, WorkerPool

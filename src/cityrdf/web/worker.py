@@ -1,11 +1,11 @@
 """Where a SPARQL query from outside is evaluated: forked, walled-off worker processes.
 
 The workers are forked from the server as it starts, sharing its in-memory store copy-on-write.
-Each first walls itself off (cityrdf.sandbox: no network sockets, RLIMIT_AS), then evaluates the
+Each first walls itself off (cityrdf.web.sandbox: no network sockets, RLIMIT_AS), then evaluates the
 jobs it is sent (cityrdf.web.evaluate) one at a time. A query past its deadline is killed with its
 worker (a thread could only be abandoned), and one that needs more memory than allowed kills only
 its worker: the server lives, and replaces the worker. Callers check the query first
-(cityrdf.sparql_guard) and send only the text the check returns; the walls hold even if that check
+(cityrdf.sparql.guard) and send only the text the check returns; the walls hold even if that check
 misses. `cityrdf query` evaluates in the same `Worker` as the server's pool.
 """
 
@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 import pyoxigraph as ox
 
-from cityrdf import sandbox
+from cityrdf.web import sandbox
 from cityrdf.web.evaluate import UNDOABLE, Answer, Job, Limits, evaluate, over_memory, text
 
 __all__ = [

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from cityrdf.errors import BadInput
 from cityrdf.importer.table import text_problem
 from cityrdf.links.geometry import wkt_point
-from cityrdf.wikidata import WD_PROLOGUE, WikidataClient, qid
+from cityrdf.sparql.wikidata import WD_PROLOGUE, WikidataClient, qid
 from cityrdf.world.sources import QID, PlaceRef, Source, Statement
 
 PAGE_SIZE = 10_000

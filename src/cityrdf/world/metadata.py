@@ -7,7 +7,7 @@ import datetime as dt
 
 import pyoxigraph as ox
 
-from cityrdf.namespaces import BASE, CRID
+from cityrdf.rdf.namespaces import BASE, CRID
 
 GRAPH_BASE = BASE + "graph/world/"
 SOURCES = ("wikidata-2016", "wikipedia", "wikidata-live")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from cityrdf.namespaces import CR, CRID, DBO, GEO, PREFIXES, sparql_prologue
-from cityrdf.results import select
+from cityrdf.rdf.namespaces import CR, CRID, DBO, GEO, PREFIXES, sparql_prologue
+from cityrdf.sparql.results import select
 from cityrdf.text import city_slug, slug
 from cityrdf.world import metadata
 from cityrdf.world.names import region_of, short_name

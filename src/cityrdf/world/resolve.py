@@ -17,10 +17,10 @@ import pyoxigraph as ox
 
 from cityrdf.links.geometry import NEAR_KM, distance_km
 from cityrdf.links.places import read_places
-from cityrdf.namespaces import CRID, sparql_prologue
-from cityrdf.results import select
+from cityrdf.rdf.namespaces import CRID, sparql_prologue
+from cityrdf.sparql.results import select
+from cityrdf.sparql.wikidata import qid as qid_of
 from cityrdf.text import name_key, slug
-from cityrdf.wikidata import qid as qid_of
 from cityrdf.world.names import Index, Place, iso2_of, keys, short_name, us_states
 from cityrdf.world.qualified import QualifiedName, number_key, parse, unit_of_label
 from cityrdf.world.sources import PlaceRef

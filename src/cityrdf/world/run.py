@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import atomic, csvsafe, graph
 from cityrdf.errors import BadInput
+from cityrdf.fs import atomic, csvsafe
 from cityrdf.project import current_project
-from cityrdf.wikidata import WikidataClient
+from cityrdf.rdf import graph
+from cityrdf.sparql.wikidata import WikidataClient
 from cityrdf.world import merge as merging
 from cityrdf.world.names import Index, add_geonames, read_natural_earth
 from cityrdf.world.reconcile import Pair, Writer

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from cityrdf import fastshacl
+from cityrdf.checks import fastshacl
 from cityrdf.errors import BadInput
 from cityrdf.project import current_project
 from cityrdf.validate import Finding, compact

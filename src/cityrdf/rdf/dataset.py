@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import graph
-from cityrdf.namespaces import sparql_prologue
 from cityrdf.project import current_project
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import sparql_prologue
 
 GRAPH_BASE = "https://w3id.org/cityrdf/graph/"
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_BASE + "ontology")

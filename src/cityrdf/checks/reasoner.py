@@ -47,10 +47,10 @@ from typing import Self
 
 import pyoxigraph as ox
 
-from cityrdf import graph
 from cityrdf.errors import CityrdfError
-from cityrdf.namespaces import BASE
 from cityrdf.project import current_project
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import BASE
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

@@ -33,8 +33,8 @@ import httpcore
 import httpx
 import pyoxigraph as ox
 
-from cityrdf import results
 from cityrdf.errors import BadInput
+from cityrdf.sparql import results
 from cityrdf.terminal import shown
 
 DEADLINE_SECONDS = 60.0

@@ -16,10 +16,10 @@ import jinja2
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
-from cityrdf import site_assets
-from cityrdf.document_view import DocumentPage
-from cityrdf.namespaces import CR, ONTOLOGY_IRI, ORG, PREFIXES, RDF, SKOS
-from cityrdf.site_model import RDF_FORMATS, MapPoint, SiteModel, Term
+from cityrdf.rdf.namespaces import CR, ONTOLOGY_IRI, ORG, PREFIXES, RDF, SKOS
+from cityrdf.views import assets as site_assets
+from cityrdf.views.document import DocumentPage
+from cityrdf.views.resource import RDF_FORMATS, MapPoint, SiteModel, Term
 
 # Pages that are a folder's index: their HTML is `{section}/index.html`.
 FOLDER_PAGES = ("shapes", "ontology/index")

@@ -5,8 +5,8 @@ import rdflib
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cityrdf.graph import rdflib_term
 from cityrdf.query import Answer
+from cityrdf.rdf.graph import rdflib_term
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

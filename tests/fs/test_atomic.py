@@ -2,7 +2,7 @@
 
 import pytest
 
-from cityrdf import atomic
+from cityrdf.fs import atomic
 
 
 def test_several_files_are_written_whole_text_and_bytes(tmp_path):

@@ -13,8 +13,8 @@ import pyoxigraph as ox
 import rdflib
 
 from cityrdf.errors import BadInput
-from cityrdf.namespaces import sparql_prologue
 from cityrdf.project import current_project
+from cityrdf.rdf.namespaces import sparql_prologue
 
 RDF_SUFFIXES = {
     ".ttl": ox.RdfFormat.TURTLE,

@@ -17,8 +17,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
-from cityrdf.namespaces import CR, ONTOLOGY_IRI
-from cityrdf.site_model import prefixed, site_path
+from cityrdf.rdf.namespaces import CR, ONTOLOGY_IRI
+from cityrdf.views.resource import prefixed, site_path
 
 LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title, SH.name)
 NOTES = (RDFS.comment, SKOS.definition, DCTERMS.description, SKOS.scopeNote, SH.message)

@@ -1,5 +1,5 @@
 """Every CSV/TSV the project writes shows a formula-looking cell as text: the shared
-rule (cityrdf.csvsafe) and each writer that uses it."""
+rule (cityrdf.fs.csvsafe) and each writer that uses it."""
 
 import csv
 import datetime as dt
@@ -8,7 +8,8 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from cityrdf import compare, csvsafe, query
+from cityrdf import compare, query
+from cityrdf.fs import csvsafe
 from cityrdf.links.mapping_set import sssom_table
 from cityrdf.links.model import Candidate, Decision, Place
 from cityrdf.links.review import review_table

@@ -12,7 +12,7 @@ from importlib.resources import files
 from pathlib import Path
 
 # package.json sits at the top of the checkout, beside src/
-NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+NODE_MODULES = Path(__file__).resolve().parents[3] / "node_modules"
 OWN_FILES = ("style.css", "filter.js", "sparql.js", "map.js")
 # name in site/static/ -> its file in node_modules
 NPM_FILES = {

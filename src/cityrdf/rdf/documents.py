@@ -18,8 +18,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDFS, XSD
 
-from cityrdf import graph
-from cityrdf.namespaces import BASE, CRID, PREFIXES
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import BASE, CRID, PREFIXES
 
 LABEL = ox.NamedNode(str(RDFS.label))
 SEE_ALSO = ox.NamedNode(str(RDFS.seeAlso))

@@ -1,4 +1,4 @@
-"""SPARQL results written by Oxigraph for the server and the CLI (cityrdf.results): every format
+"""SPARQL results written by Oxigraph for the server and the CLI (cityrdf.sparql.results): every format
 parses back to the same solutions, the row and byte caps hold, and a control character that XML
 1.0 cannot carry is refused alike in every format, on the server and in `cityrdf query`."""
 
@@ -7,8 +7,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from cityrdf import query, results
+from cityrdf import query
 from cityrdf.errors import BadInput
+from cityrdf.sparql import results
 from cityrdf.web.evaluate import Job, Limits, evaluate
 
 EX = "https://example.org/"

@@ -2,7 +2,7 @@
 
 Only absolute http(s) URLs with a host are accepted: a `file:` or `ftp:` URL would make an HTTP
 client read local files or dial other protocols on the user's behalf. What is done with an accepted
-URL (one deadline, no redirect to another origin, answers checked) is `cityrdf.remote`'s.
+URL (one deadline, no redirect to another origin, answers checked) is `cityrdf.sparql.remote`'s.
 """
 
 import re

@@ -1,6 +1,6 @@
 """A polite Wikidata SPARQL client: batched VALUES queries, retries with back-off, an on-disk cache.
 
-The HTTP exchange is `cityrdf.remote`'s: one deadline for the whole answer, its bytes capped, no
+The HTTP exchange is `cityrdf.sparql.remote`'s: one deadline for the whole answer, its bytes capped, no
 redirect to another origin, the answer's structure checked before it is cached (as the SPARQL TSV
 Oxigraph writes of it).
 
@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cityrdf import atomic, remote, results
-from cityrdf.endpoints import require_http_url
 from cityrdf.errors import BadInput
+from cityrdf.fs import atomic
 from cityrdf.project import current_project
+from cityrdf.sparql import remote, results
+from cityrdf.sparql.endpoints import require_http_url
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
 USER_AGENT = "cityrdf/0.1 (sister-city knowledge graph; https://w3id.org/cityrdf/) httpx"

@@ -19,7 +19,7 @@ linear time and within a size bound (docs/decisions/0011-one-query-reading.md):
   readings hold nothing that matters here.
 
 What parses as tokens but not as SPARQL is left to Oxigraph, whose syntax error is the 400. The
-process that evaluates a query cannot open sockets either (`cityrdf.sandbox`), so a gap in this
+process that evaluates a query cannot open sockets either (`cityrdf.web.sandbox`), so a gap in this
 check is still not a way to reach other hosts.
 """
 

@@ -22,8 +22,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from cityrdf.graph import rdflib_term
-from cityrdf.results import select
+from cityrdf.rdf.graph import rdflib_term
+from cityrdf.sparql.results import select
 
 # A SPARQL constraint's equivalent for all focus nodes at once, where $this is not pre-bound
 WHOLE_GRAPH_SELECT = URIRef("https://w3id.org/cityrdf/shapes#wholeGraphSelect")

@@ -13,10 +13,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS
 
-from cityrdf import dates, graph, rdf_documents
-from cityrdf.graph import Subject
-from cityrdf.namespaces import BASE, CITO, CR, CRID, DBO, GEO, OA, ONTOLOGY_IRI, PREFIXES
-from cityrdf.rdf_documents import SourceDatatypes
+from cityrdf.rdf import dates, graph
+from cityrdf.rdf import documents as rdf_documents
+from cityrdf.rdf.documents import SourceDatatypes
+from cityrdf.rdf.graph import Subject
+from cityrdf.rdf.namespaces import BASE, CITO, CR, CRID, DBO, GEO, OA, ONTOLOGY_IRI, PREFIXES
 
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 LABEL = ox.NamedNode(str(RDFS.label))
@@ -701,7 +702,7 @@ class SiteModel:
         return sorted(found, key=lambda s: s.rank)
 
     def document(self, iri: str) -> list[ox.Triple]:
-        """The resource's RDF document (cityrdf.rdf_documents.resource_document), with the
+        """The resource's RDF document (cityrdf.rdf.documents.resource_document), with the
         datatypes the sources wrote."""
         return self.source_datatypes.restore(rdf_documents.resource_document(self.store, iri))
 
@@ -742,11 +743,11 @@ def serialize(triples: list[ox.Triple], fmt: str) -> bytes:
 
 
 def stored_questions(queries_dir: Path | None = None) -> list[dict]:
-    """The stored questions (cityrdf.catalogue) as the questions page and the query page show them.
+    """The stored questions (cityrdf.sparql.catalogue) as the questions page and the query page show them.
 
     Parameterless questions come first, so the query page's default example runs as it stands.
     """
-    from cityrdf import catalogue
+    from cityrdf.sparql import catalogue
 
     found = [
         {

@@ -15,9 +15,9 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF
 
-from cityrdf.namespaces import CR
 from cityrdf.project import current_project
-from cityrdf.results import select
+from cityrdf.rdf.namespaces import CR
+from cityrdf.sparql.results import select
 from cityrdf.world import metadata
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")

@@ -8,8 +8,8 @@ import rdflib
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID
 
-from cityrdf.dataset import PROJECT_GRAPHS, load_dataset
-from cityrdf.results import select
+from cityrdf.rdf.dataset import PROJECT_GRAPHS, load_dataset
+from cityrdf.sparql.results import select
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")

@@ -13,8 +13,9 @@ import rdflib
 from rdflib import BNode
 from rdflib.namespace import SH
 
-from cityrdf import fastshacl, graph
+from cityrdf.checks import fastshacl
 from cityrdf.generate import synthetic_lines
+from cityrdf.rdf import graph
 from tests import shacl_runs
 
 FIXTURES = sorted(shacl_runs.FIXTURES.glob("invalid.*.ttl"))

@@ -1,0 +1,1 @@
+"""The engines behind `cityrdf validate`: SHACL on Oxigraph and HermiT's reasoning."""
