@@ -24,6 +24,19 @@ def project_store():
     return graph.load_store()
 
 
+@pytest.fixture(scope="session")
+def project_site(tmp_path_factory) -> Path:
+    """The project's site as `cityrdf publish` writes it, published once per session (about ten
+    seconds each time): only for tests that read it (other settings publish their own)."""
+    from cityrdf import paths, publish
+
+    # a session fixture first asked for inside a fixture project would publish that project
+    assert paths.DATA_DIR == ROOT / "data", f"project_site asked for with DATA_DIR {paths.DATA_DIR}"
+    out = tmp_path_factory.mktemp("project-site") / "site"
+    publish.publish(out)
+    return out
+
+
 TINY_PROJECT = ROOT / "tests" / "fixtures" / "tiny_project"
 
 
@@ -70,6 +83,26 @@ def run_cityrdf():
             stdin=subprocess.DEVNULL,
             timeout=300,
         )
+
+    return run
+
+
+@pytest.fixture
+def run_cityrdf_here(capsys):
+    """Run `cityrdf` in this process through `cityrdf.cli.main`, the console script's entry point
+    (exit code, stdout, stderr like run_cityrdf), for tests of what a command says and writes
+    rather than of the process: no interpreter start and imports per call."""
+    import subprocess
+
+    from cityrdf import cli
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        argv = list(map(str, args))
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as stop:
+            cli.main(argv)
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(argv, stop.value.code or 0, out, err)
 
     return run
 
