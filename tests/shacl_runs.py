@@ -60,58 +60,74 @@ def pyshacl_results(fixture: Path | None, entail: bool) -> tuple[fastshacl.Valid
         as_manifest = entail == (fixture is None or manifest_entails(fixture))
         for ahead in _next_fixtures(fixture, len(os.sched_getaffinity(0))):
             _start(ahead, manifest_entails(ahead) == as_manifest)
-        _RESULTS[key] = _collect(key)
+        _RESULTS[key] = _RUNNING.pop(key).result()
     return _RESULTS[key]
 
 
-_RESULTS: dict[tuple[Path | None, bool], tuple[fastshacl.ValidationResult, ...]] = {}
-_RUNNING: dict[tuple[Path | None, bool], tuple[multiprocessing.Process, Connection]] = {}
+def pyshacl_started(files: list[Path] | None = None) -> Forked:
+    """pySHACL's results on the files as `cityrdf validate` loads them (None: the project), started
+    in a forked process: the test builds its own store and runs fastshacl meanwhile."""
+    return Forked(_pyshacl_on_files, files)
 
 
-def _start(fixture: Path | None, entail: bool) -> None:
-    """Fork a process that runs pySHACL and sends its results down a pipe.
+class Forked:
+    """A pySHACL run in a forked process; `result()` waits for its answer, sent down a pipe.
 
     Forked after the shapes are loaded, so its results name the very blank nodes of this process's
     shapes graph (a process that parsed the shapes itself would have others). A process and a pipe
     rather than a pool, whose thread would share this process with pyoxigraph's objects, which may
     only be dropped on the thread that made them."""
+
+    def __init__(self, function, *args) -> None:
+        import pyshacl  # noqa: F401 -- imported once here rather than in every process
+
+        shapes()
+        fork = multiprocessing.get_context("fork")
+        self._reader, writer = fork.Pipe(duplex=False)
+        self._what = f"pySHACL {function.__name__}{args}"
+        self._answer: tuple[str, object] | None = None
+        self._process = fork.Process(target=_run_into, args=(writer, function, args), daemon=True)
+        self._process.start()
+        writer.close()
+
+    def result(self) -> tuple[fastshacl.ValidationResult, ...]:
+        if self._answer is None:
+            try:
+                self._answer = self._reader.recv()
+            except EOFError:
+                self._answer = ("error", "its process ended without an answer")
+            finally:
+                self._reader.close()
+            self._process.join()
+        kind, found = self._answer
+        if kind == "error":
+            raise RuntimeError(f"{self._what} failed:\n{found}")
+        return found
+
+
+_RESULTS: dict[tuple[Path | None, bool], tuple[fastshacl.ValidationResult, ...]] = {}
+_RUNNING: dict[tuple[Path | None, bool], Forked] = {}
+
+
+def _start(fixture: Path | None, entail: bool) -> None:
     key = (fixture, entail)
-    if key in _RESULTS or key in _RUNNING:
-        return
-    import pyshacl  # noqa: F401 -- imported once here rather than in every process
-
-    shapes()
-    fork = multiprocessing.get_context("fork")
-    reader, writer = fork.Pipe(duplex=False)
-    process = fork.Process(target=_run_into, args=(writer, fixture, entail), daemon=True)
-    process.start()
-    writer.close()
-    _RUNNING[key] = (process, reader)
+    if key not in _RESULTS and key not in _RUNNING:
+        _RUNNING[key] = Forked(_pyshacl_run, fixture, entail)
 
 
-def _run_into(writer: Connection, fixture: Path | None, entail: bool) -> None:
+def _run_into(writer: Connection, function, args: tuple) -> None:
     try:
-        writer.send(("results", _pyshacl_run(fixture, entail)))
+        writer.send(("results", function(*args)))
     except BaseException:  # noqa: BLE001 -- the test process raises it with this traceback
         writer.send(("error", traceback.format_exc()))
 
 
-def _collect(key: tuple[Path | None, bool]) -> tuple[fastshacl.ValidationResult, ...]:
-    process, reader = _RUNNING.pop(key)
-    try:
-        kind, found = reader.recv()
-    except EOFError:
-        kind, found = "error", "its process ended without an answer"
-    finally:
-        reader.close()
-    process.join()
-    if kind == "error":
-        raise RuntimeError(f"pySHACL on {key[0]} (entailments {key[1]}) failed:\n{found}")
-    return found
-
-
 def _pyshacl_run(fixture: Path | None, entail: bool) -> tuple[fastshacl.ValidationResult, ...]:
     return tuple(fastshacl.pyshacl_results(fixture_store(fixture, entail), shapes()))
+
+
+def _pyshacl_on_files(files: list[Path] | None) -> tuple[fastshacl.ValidationResult, ...]:
+    return tuple(fastshacl.pyshacl_results(graph.load_store(files), shapes()))
 
 
 def _next_fixtures(fixture: Path | None, count: int) -> list[Path]:
