@@ -24,17 +24,34 @@ def project_store():
     return graph.load_store()
 
 
+PROJECT_DIRS = [
+    ("ONTOLOGY_DIR", "ontology"),
+    ("SHAPES_DIR", "shapes"),
+    ("DATA_DIR", "data"),
+    ("LINKS_DIR", "data/links"),
+    ("QUERIES_DIR", "queries"),
+    ("QC_DIR", "queries/qc"),
+    ("WORLD_DIR", "world"),
+]
+
+
 @pytest.fixture(scope="session")
-def project_site(tmp_path_factory) -> Path:
-    """The project's site as `cityrdf publish` writes it, published once per session (about ten
-    seconds each time): only for tests that read it (other settings publish their own)."""
+def published_project(tmp_path_factory):
+    """`cityrdf publish` of the project (its report), once per session (ten seconds of CPU each
+    time): only for tests that read the site (other settings publish their own)."""
     from cityrdf import paths, publish
 
-    # a session fixture first asked for inside a fixture project would publish that project
-    assert paths.DATA_DIR == ROOT / "data", f"project_site asked for with DATA_DIR {paths.DATA_DIR}"
-    out = tmp_path_factory.mktemp("project-site") / "site"
-    publish.publish(out)
-    return out
+    # the project's own folders, even when a module's fixture project is in place
+    with pytest.MonkeyPatch.context() as patch:
+        for name, sub in PROJECT_DIRS:
+            patch.setattr(paths, name, ROOT / sub)
+        return publish.publish(tmp_path_factory.mktemp("project-site") / "site")
+
+
+@pytest.fixture(scope="session")
+def project_site(published_project) -> Path:
+    """The folder of the project's published site (published_project)."""
+    return published_project.out
 
 
 TINY_PROJECT = ROOT / "tests" / "fixtures" / "tiny_project"
