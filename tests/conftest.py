@@ -45,6 +45,36 @@ def project_store():
     return graph.load_store()
 
 
+PROJECT_DIRS = [
+    ("ONTOLOGY_DIR", "ontology"),
+    ("SHAPES_DIR", "shapes"),
+    ("DATA_DIR", "data"),
+    ("LINKS_DIR", "data/links"),
+    ("QUERIES_DIR", "queries"),
+    ("QC_DIR", "queries/qc"),
+    ("WORLD_DIR", "world"),
+]
+
+
+@pytest.fixture(scope="session")
+def published_project(tmp_path_factory):
+    """`cityrdf publish` of the project (its report), once per session (ten seconds of CPU each
+    time): only for tests that read the site (other settings publish their own)."""
+    from cityrdf import paths, publish
+
+    # the project's own folders, even when a module's fixture project is in place
+    with pytest.MonkeyPatch.context() as patch:
+        for name, sub in PROJECT_DIRS:
+            patch.setattr(paths, name, ROOT / sub)
+        return publish.publish(tmp_path_factory.mktemp("project-site") / "site")
+
+
+@pytest.fixture(scope="session")
+def project_site(published_project) -> Path:
+    """The folder of the project's published site (published_project)."""
+    return published_project.out
+
+
 TINY_PROJECT = ROOT / "tests" / "fixtures" / "tiny_project"
 
 
@@ -84,6 +114,26 @@ def run_cityrdf():
             stdin=subprocess.DEVNULL,
             timeout=300,
         )
+
+    return run
+
+
+@pytest.fixture
+def run_cityrdf_here(capsys):
+    """Run `cityrdf` in this process through `cityrdf.cli.main`, the console script's entry point
+    (exit code, stdout, stderr like run_cityrdf), for tests of what a command says and writes
+    rather than of the process: no interpreter start and imports per call."""
+    import subprocess
+
+    from cityrdf import cli
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        argv = list(map(str, args))
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as stop:
+            cli.main(argv)
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(argv, stop.value.code or 0, out, err)
 
     return run
 

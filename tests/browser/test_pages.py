@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from cityrdf import publish
 from tests.browser.probe import ARTIFACTS, CHROMIUM, VIEWPORTS, probe, serious
 
 # one page of each kind (path in the site, without .html); a claim is found below, as claims come
@@ -33,10 +32,9 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> list[dict]:
+def report(project_site) -> list[dict]:
     """The probe's findings for every page kind at both widths, from a site published offline."""
-    site = tmp_path_factory.mktemp("browser-site") / "site"
-    publish.publish(site)
+    site = project_site
     pages = dict(PAGES)
     pages["claim"] = str(min((site / "id" / "claim").glob("*.html")).relative_to(site))[:-5]
     return probe(

@@ -105,13 +105,13 @@ def test_stored_questions_keep_the_papers_answers_with_a_world_layer(
     assert all(ELSEWHERE not in map(str, row) for row in answer.rows)
 
 
-def test_cityrdf_query_refuses_service_in_a_query_file(tmp_path, run_cityrdf):
+def test_cityrdf_query_refuses_service_in_a_query_file(tmp_path, run_cityrdf_here):
     rq = tmp_path / "remote.rq"
     rq.write_text(
         '#+ summary: calls out\nSELECT * WHERE { BIND("a\\"b" AS ?x) SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }\n',
         encoding="utf-8",
     )
-    result = run_cityrdf("query", rq)
+    result = run_cityrdf_here("query", rq)
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"error: {rq}: SERVICE is refused: queries here never call other hosts"

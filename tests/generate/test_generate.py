@@ -63,12 +63,14 @@ def test_write_lines_refuses_other_suffixes_and_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_cli_generate_writes_the_file_and_refuses_bad_counts(tmp_path, run_cityrdf):
+def test_cli_generate_writes_the_file_and_refuses_bad_counts(tmp_path, run_cityrdf_here):
     out = tmp_path / "g.nt"
-    done = run_cityrdf("generate", "--cities", "20", "--pacts", "25", "--seed", "2", "--out", out)
+    done = run_cityrdf_here(
+        "generate", "--cities", "20", "--pacts", "25", "--seed", "2", "--out", out
+    )
     assert done.returncode == 0, done.stderr
     assert len(parse(out.read_text(encoding="utf-8").splitlines(keepends=True))) > 0
-    bad = run_cityrdf("generate", "--cities", "1", "--pacts", "3", "--out", tmp_path / "x.nt")
+    bad = run_cityrdf_here("generate", "--cities", "1", "--pacts", "3", "--out", tmp_path / "x.nt")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
 
 

@@ -145,8 +145,8 @@ def test_failing_endpoint_retries_then_fails_in_one_line_leaving_files_unchanged
     assert not link_project["cache"].exists() or not any(link_project["cache"].iterdir())
 
 
-def test_cli_rejects_offline_with_an_endpoint(run_cityrdf):
-    result = run_cityrdf("link", "--offline", "--endpoint", "http://127.0.0.1:9/sparql")
+def test_cli_rejects_offline_with_an_endpoint(run_cityrdf_here):
+    result = run_cityrdf_here("link", "--offline", "--endpoint", "http://127.0.0.1:9/sparql")
     assert result.returncode == 2
     assert (
         result.stderr.strip() == "error: --offline and --endpoint contradict each other: choose one"

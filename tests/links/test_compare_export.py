@@ -115,6 +115,6 @@ def test_unofficial_pacts_are_exported_only_on_request_and_say_so(linked_sources
     assert all("\tS248\tQ123\t" in line for line in asked)
 
 
-def test_cli_compare_needs_exactly_one_wikidata_source(run_cityrdf, tmp_path):
-    result = run_cityrdf("compare", "wikidata", "--out", str(tmp_path))
+def test_cli_compare_needs_exactly_one_wikidata_source(run_cityrdf_here, tmp_path):
+    result = run_cityrdf_here("compare", "wikidata", "--out", str(tmp_path))
     assert result.returncode == 2 and result.stderr.startswith("error: give exactly one of --pairs")

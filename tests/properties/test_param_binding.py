@@ -59,17 +59,24 @@ def test_a_city_label_finds_exactly_the_city_with_that_label(value):
     assert engine.sent == [query.CITY_BY_LABEL % Literal(label).n3()]
 
 
+@pytest.fixture(scope="module")
+def engine_on_an_empty_store() -> query.Engine:
+    """One engine for every example: its walled worker is forked once (a fork per example was most
+    of the test's time), and a worker a query leaves unusable is replaced by the engine."""
+    return query.Engine(store=ox.Store())
+
+
 @settings(max_examples=150, deadline=None)
 @given(VALUES)
-def test_a_bound_literal_is_the_only_thing_the_values_clause_adds(value):
+def test_a_bound_literal_is_the_only_thing_the_values_clause_adds(engine_on_an_empty_store, value):
     probe = stored((Param("name", "literal", ""),), "SELECT ?name WHERE { }")
     text = query.bind_params(probe, {"name": value}, query.Engine(store=ox.Store()))
     assert text.startswith("SELECT ?name WHERE { VALUES (?name) { (") and text.endswith(") } }")
     if results.UNCARRIABLE.search(value):  # refused in every result format alike
         with pytest.raises(BadInput, match="control character|SPARQL XML cannot carry"):
-            query.Engine(store=ox.Store()).select(text)
+            engine_on_an_empty_store.select(text)
         return
-    answer = query.Engine(store=ox.Store()).select(text)
+    answer = engine_on_an_empty_store.select(text)
     assert answer.columns == ["name"] and len(answer.rows) == 1
     (term,) = answer.rows[0]  # a plain string: RDF 1.1 gives it the datatype xsd:string
     assert isinstance(term, Literal) and str(term) == value and term.language is None

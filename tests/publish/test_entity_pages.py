@@ -28,11 +28,9 @@ def project_graph():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def site(project_site) -> Path:
     assert site_assets.has_all(site_assets.MAP_SCRIPTS), "node_modules is missing: run npm ci"
-    out = tmp_path_factory.mktemp("entity-pages") / "site"
-    publish.publish(out)
-    return out
+    return project_site
 
 
 def parse(page: Path):

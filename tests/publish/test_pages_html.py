@@ -10,9 +10,6 @@ import subprocess
 from pathlib import Path
 
 import html5lib
-import pytest
-
-from cityrdf import publish
 
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
@@ -25,13 +22,6 @@ def vnu_jar() -> Path:
     jar = Path(root.stdout.strip()) / "vnu-jar" / "build" / "dist" / "vnu.jar"
     assert jar.is_file(), f"{jar} is missing: run .ci/install-system-deps (npm install -g vnu-jar)"
     return jar
-
-
-@pytest.fixture(scope="module")
-def project_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("project-site") / "site"
-    publish.publish(out)
-    return out
 
 
 def unmarked_persian(page: Path) -> list[str]:

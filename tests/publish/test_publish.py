@@ -269,8 +269,6 @@ def test_broken_data_fails_before_touching_the_site(mini_project, tmp_path, run_
 @pytest.mark.skipif(
     not any(Path(__file__).parents[2].joinpath("data").glob("*.ttl")), reason="no project data yet"
 )
-def test_the_real_project_publishes_and_every_link_resolves(project_root, tmp_path, use_project):
-    use_project(project_root)
-    report = publish.publish(tmp_path / "site")
-    assert report.pages > 500
-    assert check_site(tmp_path / "site") > report.pages
+def test_the_real_project_publishes_and_every_link_resolves(published_project):
+    assert published_project.pages > 500
+    assert check_site(published_project.out) > published_project.pages

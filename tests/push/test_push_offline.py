@@ -76,10 +76,10 @@ def test_missing_build_tells_the_user_to_build_first(run_cityrdf, tmp_path, monk
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
-def test_cli_refuses_a_non_url_endpoint_with_exit_2(run_cityrdf, tmp_path):
+def test_cli_refuses_a_non_url_endpoint_with_exit_2(run_cityrdf_here, tmp_path):
     build = tmp_path / "b.nt"
     build.write_text("<http://ex/a> <http://ex/p> <http://ex/b> .\n")
-    done = run_cityrdf(
+    done = run_cityrdf_here(
         "push", "--endpoint", "sparql.example.org", "--graph", GRAPH, "--file", build
     )
     assert done.returncode == 2 and "is not an http(s) URL" in done.stderr

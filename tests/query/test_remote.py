@@ -124,8 +124,8 @@ def test_every_fault_gets_its_reason(endpoint, path, monkeypatch):
 
 
 @pytest.mark.parametrize("path", ["/redirect-ftp", "/no-type", "/deep-array", "/drip-body"])
-def test_the_cli_says_it_in_one_line_with_exit_2(endpoint, path, run_cityrdf):
-    done = run_cityrdf(
+def test_the_cli_says_it_in_one_line_with_exit_2(endpoint, path, run_cityrdf_here):
+    done = run_cityrdf_here(
         "query", "pacts-per-decade", "--endpoint", endpoint.url(path), "--timeout", "1.5"
     )
     assert done.returncode == 2, done.stderr

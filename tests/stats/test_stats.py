@@ -51,14 +51,14 @@ def test_triples_include_the_derived_twinned_with_shortcut(tiny_project):
     assert stats.stats()["triples"] == len(graph.load_store(entail=False)) + 4
 
 
-def test_cli_json_matches_the_module(tiny_project, run_cityrdf):
-    result = run_cityrdf("stats", "--format", "json")
+def test_cli_json_matches_the_module(tiny_project, run_cityrdf_here):
+    result = run_cityrdf_here("stats", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == stats.stats()
 
 
-def test_cli_table_has_one_row_per_count(tiny_project, run_cityrdf):
-    result = run_cityrdf("stats")
+def test_cli_table_has_one_row_per_count(tiny_project, run_cityrdf_here):
+    result = run_cityrdf_here("stats")
     assert result.returncode == 0, result.stderr
     rows = dict(line.split() for line in result.stdout.strip().splitlines())
     assert rows["cities"] == "3" and rows["agreements"] == "2"

@@ -71,9 +71,9 @@ def test_given_files_are_validated_with_the_ontology_instead_of_the_project_data
     assert components == {str(SH.MinCountConstraintComponent), str(SH.ClassConstraintComponent)}
 
 
-def test_cli_exits_1_and_names_the_focus_node_and_file(tiny_project, run_cityrdf):
+def test_cli_exits_1_and_names_the_focus_node_and_file(tiny_project, run_cityrdf_here):
     (tiny_project / "data" / "pacts.ttl").write_text(ONE_PARTY_AGREEMENT)
-    result = run_cityrdf("validate", "--no-reasoner")
+    result = run_cityrdf_here("validate", "--no-reasoner")
     assert result.returncode == 1
     assert "data/pacts.ttl: crid:agreement/tehran--tehran [Violation]" in result.stdout
     assert (
@@ -82,9 +82,9 @@ def test_cli_exits_1_and_names_the_focus_node_and_file(tiny_project, run_cityrdf
     )
 
 
-def test_cli_json_report(tiny_project, run_cityrdf):
+def test_cli_json_report(tiny_project, run_cityrdf_here):
     (tiny_project / "data" / "pacts.ttl").write_text(ONE_PARTY_AGREEMENT)
-    result = run_cityrdf("validate", "--format", "json")
+    result = run_cityrdf_here("validate", "--format", "json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["conforms"] is False and report["violations"] == 1
@@ -92,8 +92,8 @@ def test_cli_json_report(tiny_project, run_cityrdf):
     assert report["results"][0]["focus_node"] == str(CRID["agreement/tehran--tehran"])
 
 
-def test_cli_exits_0_on_conforming_project(tiny_project, run_cityrdf):
-    result = run_cityrdf("validate")
+def test_cli_exits_0_on_conforming_project(tiny_project, run_cityrdf_here):
+    result = run_cityrdf_here("validate")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (
         result.stdout.strip().splitlines()[-1].startswith("OK: 0 violations, 0 warnings in 3 files")

@@ -205,9 +205,11 @@ def test_no_source_and_labels_without_pairs_are_refused():
         world_run.run(wikidata_labels=FIXTURES / "p190-labels.tsv")
 
 
-def test_the_command_writes_the_graphs_and_refuses_bad_input_with_exit_2(run_cityrdf, tmp_path):
+def test_the_command_writes_the_graphs_and_refuses_bad_input_with_exit_2(
+    run_cityrdf_here, tmp_path
+):
     out = tmp_path / "world"
-    done = run_cityrdf(
+    done = run_cityrdf_here(
         "world",
         "import",
         "--wikipedia",
@@ -226,7 +228,7 @@ def test_the_command_writes_the_graphs_and_refuses_bad_input_with_exit_2(run_cit
     ]
     bad = tmp_path / "bad.tsv"
     bad.write_text("Q1 Q2\n", encoding="utf-8")
-    refused = run_cityrdf("world", "import", "--wikidata-pairs", bad, "--out", tmp_path / "x")
+    refused = run_cityrdf_here("world", "import", "--wikidata-pairs", bad, "--out", tmp_path / "x")
     assert refused.returncode == 2
     assert refused.stderr == f"error: {bad}:1: expected QID<TAB>QID[<TAB>start time]\n"
 
