@@ -45,27 +45,14 @@ def project_store():
     return graph.load_store()
 
 
-PROJECT_DIRS = [
-    ("ONTOLOGY_DIR", "ontology"),
-    ("SHAPES_DIR", "shapes"),
-    ("DATA_DIR", "data"),
-    ("LINKS_DIR", "data/links"),
-    ("QUERIES_DIR", "queries"),
-    ("QC_DIR", "queries/qc"),
-    ("WORLD_DIR", "world"),
-]
-
-
 @pytest.fixture(scope="session")
 def published_project(tmp_path_factory):
     """`cityrdf publish` of the project (its report), once per session (ten seconds of CPU each
     time): only for tests that read the site (other settings publish their own)."""
-    from cityrdf import paths, publish
+    from cityrdf import publish
 
     # the project's own folders, even when a module's fixture project is in place
-    with pytest.MonkeyPatch.context() as patch:
-        for name, sub in PROJECT_DIRS:
-            patch.setattr(paths, name, ROOT / sub)
+    with activated(ROOT):
         return publish.publish(tmp_path_factory.mktemp("project-site") / "site")
 
 
