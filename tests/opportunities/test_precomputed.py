@@ -92,3 +92,36 @@ def test_a_paper_citys_position_is_its_geonames_links_when_its_world_node_has_no
     found = suggest(fit.world, fit.scorer, TEHRAN, 3, table=fit.table)
     assert any(s.lat is not None for s in found)
     assert all(s.km is not None for s in found if s.lat is not None)
+
+
+def test_a_world_candidate_is_shown_by_its_names_not_its_iri(world_dir):
+    """The site's store holds no world layer: the suggestions graph carries the names of the
+    world-layer candidates it names, and only while a suggestion names them."""
+    project = load_store()
+    suggestions = for_paper_cities(project, world_dir, top=3)
+    fit = fitted.fitted(world_dir)
+    expected = {s.candidate: s for s in suggest(fit.world, fit.scorer, TEHRAN, 3, table=fit.table)}
+    model = SiteModel(project)
+    model.suggestions_store = suggestions
+    shown = model.suggestions(ox.NamedNode(TEHRAN))
+    world_nodes = [
+        s for s in shown if "/city/wd/" in s.candidate.value or "/city/world/" in s.candidate.value
+    ]
+    assert world_nodes, "no world-layer candidate among Tehran's suggestions in the fixture"
+    for s in world_nodes:
+        made = expected[s.candidate.value]
+        assert s.candidate.label("en") == made.label
+        assert s.candidate.label("fa") == (made.label_fa or made.label)
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    named = {
+        q.subject.value
+        for q in suggestions.quads_for_pattern(None, label, None)
+        if "/city/" in q.subject.value
+    }
+    candidates = {
+        q.object.value
+        for q in suggestions.quads_for_pattern(
+            None, ox.NamedNode("https://w3id.org/cityrdf/ontology#candidate"), None
+        )
+    }
+    assert named and named <= candidates

@@ -24,6 +24,9 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+# World-layer cities (not the paper's, whose labels the project graph holds) get their names here
+WORLD_NODES = (f"{CRID}city/wd/", f"{CRID}city/world/")
+CANDIDATE_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 CRITERION_SCHEME = f"{CRID}scheme/opportunity-criteria"
 
 
@@ -132,6 +135,10 @@ def add_suggestions(add, literal, activity: str, city: str, suggestions: list[Su
         ):  # the candidate's world-layer position, for maps
             add(s.candidate, GEO + "lat", literal(f"{s.lat:.5f}", "decimal"))
             add(s.candidate, GEO + "long", literal(f"{s.lon:.5f}", "decimal"))
+        if s.candidate.startswith(WORLD_NODES):  # its names, for pages that hold no world layer
+            for text, lang in ((s.label, "en"), (s.label_fa, "fa")):
+                if text:
+                    add(s.candidate, CANDIDATE_LABEL, ox.Literal(text, language=lang))
 
 
 def _forget(store: ox.Store, city: str) -> None:
@@ -142,6 +149,8 @@ def _forget(store: ox.Store, city: str) -> None:
         DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s cr:suggestedFor <{city}> ; ?p ?o }} }};
         DELETE {{ GRAPH ?g {{ ?c geo:lat ?lat ; geo:long ?long }} }} WHERE {{ GRAPH ?g {{
           ?c geo:lat ?lat ; geo:long ?long FILTER NOT EXISTS {{ ?s cr:candidate ?c }} }} }};
+        DELETE {{ GRAPH ?g {{ ?c <{CANDIDATE_LABEL}> ?name }} }} WHERE {{ GRAPH ?g {{
+          ?c <{CANDIDATE_LABEL}> ?name FILTER NOT EXISTS {{ ?s cr:candidate ?c }} }} }};
         DELETE {{ GRAPH ?g {{ ?w ?p ?o }} }} WHERE {{ GRAPH ?g {{
           ?a a prov:Activity ; cr:criterionWeight ?w . ?w ?p ?o
           FILTER NOT EXISTS {{ ?s prov:wasGeneratedBy ?a }} }} }};

@@ -306,6 +306,15 @@ class SiteModel:
             self._labels[key] = found
         return self._labels[key]
 
+    def candidate_term(self, source: ox.Store, node) -> Term:
+        """A suggested candidate: its labels from the project, else the suggestions graph's."""
+        found = self.term(node)
+        if not found.labels and isinstance(node, ox.NamedNode):
+            for quad in source.quads_for_pattern(node, LABEL, None, SUGGESTIONS_GRAPH):
+                if isinstance(quad.object, ox.Literal):
+                    found.labels.setdefault(quad.object.language or "", quad.object.value)
+        return found
+
     def term(self, node) -> Term:
         if isinstance(node, ox.Literal):
             return Term(
@@ -692,7 +701,7 @@ class SiteModel:
                 Suggested(
                     position=position,
                     rank=int(values["rank"][0].value),
-                    candidate=self.term(values["candidate"][0]),
+                    candidate=self.candidate_term(source, candidate),
                     score=values["score"][0].value,
                     criteria=[self.term(c) for c in values["restsOn"]],
                     evidence=sorted(e.value for e in values["evidence"]),
