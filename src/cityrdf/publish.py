@@ -30,8 +30,9 @@ from cityrdf.rdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
 from cityrdf.sparql import service_description
 from cityrdf.sparql.results import select
 from cityrdf.views import assets as site_assets
+from cityrdf.views.parts import site_path
 from cityrdf.views.render import Pages
-from cityrdf.views.resource import RDF_FORMATS, SiteModel, serialize, site_path, stored_questions
+from cityrdf.views.resource import RDF_FORMATS, SiteModel, serialize, stored_questions
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")

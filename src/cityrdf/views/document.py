@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from cityrdf.rdf.namespaces import CR, ONTOLOGY_IRI
-from cityrdf.views.resource import prefixed, site_path
+from cityrdf.views.parts import prefixed, site_path
 
 LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title, SH.name)
 NOTES = (RDFS.comment, SKOS.definition, DCTERMS.description, SKOS.scopeNote, SH.message)

@@ -19,7 +19,8 @@ from markupsafe import Markup, escape
 from cityrdf.rdf.namespaces import CR, ONTOLOGY_IRI, ORG, PREFIXES, RDF, SKOS
 from cityrdf.views import assets as site_assets
 from cityrdf.views.document import DocumentPage
-from cityrdf.views.resource import RDF_FORMATS, MapPoint, SiteModel, Term
+from cityrdf.views.parts import MapPoint, Term
+from cityrdf.views.resource import RDF_FORMATS, SiteModel
 
 # Pages that are a folder's index: their HTML is `{section}/index.html`.
 FOLDER_PAGES = ("shapes", "ontology/index")

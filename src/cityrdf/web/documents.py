@@ -10,7 +10,8 @@ from starlette.exceptions import HTTPException
 
 from cityrdf.rdf import documents as rdf_documents
 from cityrdf.rdf.namespaces import ONTOLOGY_IRI
-from cityrdf.views.resource import RDF_FORMATS, iri_for_path, serialize
+from cityrdf.views.parts import iri_for_path
+from cityrdf.views.resource import RDF_FORMATS, serialize
 from cityrdf.web.common import MEDIA_OF, PAGE_TYPES, negotiated, openapi_ok
 from cityrdf.web.site import Site
 from cityrdf.web.worker import STORE_LOCK
