@@ -134,6 +134,16 @@ def test_an_installed_cityrdf_counts_the_project_it_is_run_in(installed, tmp_pat
         assert done.stdout.strip() == expected.strip()
 
 
+def test_an_installed_cityrdf_takes_the_site_scripts_from_the_project_it_serves(
+    installed, tmp_path
+):
+    root = shutil.copytree(TINY_PROJECT, tmp_path / "tiny")
+    code = "from cityrdf.views.assets import node_modules; print(node_modules())"
+    done = run_installed(installed, "-c", code, cwd=root / "queries")
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()) == root.resolve() / "node_modules"
+
+
 def test_an_installed_cityrdf_outside_any_project_fails_in_one_line(installed, tmp_path):
     done = run_installed(installed, "-m", "cityrdf", "stats", cwd=tmp_path)
     assert done.returncode == 2

@@ -11,8 +11,14 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-# package.json sits at the top of the checkout, beside src/
-NODE_MODULES = Path(__file__).resolve().parents[3] / "node_modules"
+from cityrdf.project import current_project
+
+# package.json sits at the top of the checkout, beside src/; an installed package (no checkout
+# around it) uses the node_modules of the project it serves
+_CHECKOUT = Path(__file__).resolve().parents[3]
+NODE_MODULES: Path | None = (
+    _CHECKOUT / "node_modules" if (_CHECKOUT / "package.json").is_file() else None
+)
 OWN_FILES = ("style.css", "filter.js", "sparql.js", "map.js")
 # name in site/static/ -> its file in node_modules
 NPM_FILES = {
@@ -44,7 +50,12 @@ def npm_file(name: str, node_modules: Path) -> bytes | None:
 
 def static_files() -> dict[str, bytes]:
     """Every static file the site has, by name: its own, and those of node_modules that exist."""
-    return _static_files(NODE_MODULES)
+    return _static_files(node_modules())
+
+
+def node_modules() -> Path:
+    """Where npm installed the site's JavaScript: the checkout's, else the current project's."""
+    return NODE_MODULES if NODE_MODULES is not None else current_project().root / "node_modules"
 
 
 @cache
