@@ -8,7 +8,6 @@ CITYRDF_DEBUG=1 shows its traceback.
 from __future__ import annotations
 
 import errno
-import logging
 import os
 import sys
 from enum import Enum
@@ -20,7 +19,9 @@ import typer
 
 from cityrdf import __version__
 from cityrdf.errors import BadInput, CityrdfError, NotConforming
-from cityrdf.terminal import shown
+from cityrdf.opportunities.cli import opportunities_command
+from cityrdf.terminal import configure_logging, shown
+from cityrdf.world.cli import world_app
 
 BUG = 3
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)  # the device or the user's quota is full
@@ -293,83 +294,11 @@ def export_nanopubs(
     typer.echo(f"wrote {out}: {len(written)} nanopublications and {nanopubs.DUMP_NAME}")
 
 
-# --- publish (cityrdf.publish) ---
-world_app = typer.Typer(
-    help="The world layer: other sources of sister-city pairs.", no_args_is_help=True
-)
+# --- world import, world validate (cityrdf.world.cli) ---
 app.add_typer(world_app, name="world")
 
 
-@world_app.command("import")
-def world_import(
-    wikidata_pairs: Annotated[
-        Path | None,
-        typer.Option("--wikidata-pairs", help="Wikidata P190 pairs, QID<TAB>QID per line."),
-    ] = None,
-    wikidata_labels: Annotated[
-        Path | None, typer.Option("--wikidata-labels", help="Their labels, QID<TAB>label per line.")
-    ] = None,
-    wikipedia: Annotated[
-        Path | None, typer.Option("--wikipedia", help="A table city1,country1,city2,country2.")
-    ] = None,
-    endpoint: Annotated[
-        str | None,
-        typer.Option(
-            "--endpoint",
-            help="A Wikidata SPARQL endpoint to read P190 from (at most 50 pages of statements "
-            "and 64 MiB of answers a run).",
-        ),
-    ] = None,
-    places: Annotated[
-        Path | None,
-        typer.Option("--places", help="Natural Earth populated places CSV (default: ../shared's)."),
-    ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Folder for the N-Quads files (default: world/).")
-    ] = None,
-    no_merge: Annotated[
-        bool, typer.Option("--no-merge", help="Keep duplicate nodes apart (merges.sssom.tsv).")
-    ] = False,
-) -> None:
-    """Import outside sources into world/{source}.nq, one named graph each."""
-    from cityrdf.world import run as world_run
-
-    report = world_run.run(
-        wikidata_pairs, wikidata_labels, wikipedia, endpoint, places, out, merge=not no_merge
-    )
-    world_run.print_summary(report)
-
-
-@world_app.command("validate")
-def world_validate(
-    files: Annotated[
-        list[Path] | None, typer.Argument(help="World N-Quads files (default: world/*.nq).")
-    ] = None,
-    warnings: Annotated[
-        bool, typer.Option("--warnings", help="List every warning too, not only violations.")
-    ] = False,
-) -> None:
-    """Check each world graph against shapes/world/ (exit 1 on a violation)."""
-    from cityrdf.errors import NotConforming
-    from cityrdf.text import plural
-    from cityrdf.world.validate import validate_world
-
-    found = validate_world(files or None)
-    violations = 0
-    for graph, findings in found.items():
-        errors = [f for f in findings if f.severity == "Violation"]
-        violations += len(errors)
-        others = [f for f in findings if f.severity != "Violation"]
-        typer.echo(
-            f"{graph}: {plural(len(errors), 'violation')}, {plural(len(others), 'warning')}"
-            + ("" if warnings or not others else " (--warnings lists them)")
-        )
-        for f in errors[:20] + (others if warnings else []):
-            typer.echo(f"  {f.severity} {f.focus_node} {f.path} {f.component}: {f.message}")
-    if violations:
-        raise NotConforming(f"{plural(violations, 'violation')} in the world graphs")
-
-
+# --- publish (cityrdf.publish) ---
 @app.command()
 def publish(
     out: Annotated[Path | None, typer.Option("--out", help="Site folder (default: site/).")] = None,
@@ -500,7 +429,6 @@ def coverage(
 
 # --- import (cityrdf.importer; `import` is a Python keyword) ---
 import_app = typer.Typer(help="Bring your own data into the graph.", no_args_is_help=True)
-app.add_typer(import_app, name="import")
 
 
 @import_app.command("pacts")
@@ -530,27 +458,11 @@ def import_pacts(
     importer.run(table, out, echo=typer.echo, new_city=new_city)
 
 
-# --- opportunities (cityrdf.opportunities.command) ---
-@app.command("opportunities")
-def opportunities_command(
-    city: Annotated[str, typer.Argument(help="A city: slug (tehran), QID, IRI or English label.")],
-    top: Annotated[int, typer.Option("--top", help="How many suggestions.")] = 10,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-    country: Annotated[
-        str | None, typer.Option("--country", help="Only candidates in this country.")
-    ] = None,
-    exclude_existing: Annotated[
-        bool,
-        typer.Option(
-            "--exclude-existing/--include-existing", help="Leave out the city's current partners."
-        ),
-    ] = True,
-    model: Annotated[str, typer.Option("--model", help="boosted or logistic.")] = "boosted",
-) -> None:
-    """Suggest partner cities from the world layer, explained by the paper's criteria."""
-    from cityrdf.opportunities import command
+app.add_typer(import_app, name="import")
 
-    typer.echo(command.run(city, top, fmt, country, exclude_existing, model), nl=False)
+
+# --- opportunities (cityrdf.opportunities.command) ---
+app.command("opportunities")(opportunities_command)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -584,33 +496,6 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as err:  # noqa: BLE001 -- a bug: one line unless asked for the traceback
         _internal_error(err, debug)
     sys.exit(code if isinstance(code, int) else 0)
-
-
-def configure_logging(verbose: bool) -> None:
-    """One handler on stderr for every logger, set before any library is imported: a library's own
-    `logging.basicConfig(level=DEBUG)` (pyLODE calls it on import) then finds it configured and
-    does nothing. Without --verbose only cityrdf's loggers get through, and Python warnings, which
-    go through logging, stay quiet too."""
-    handler = _StderrHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    if not verbose:
-        handler.addFilter(lambda record: record.name.split(".")[0] == "cityrdf")
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler], force=True
-    )
-    logging.captureWarnings(True)
-
-
-class _StderrHandler(logging.StreamHandler):
-    """Writes to whatever sys.stderr is when a record comes (a test that runs `main` swaps it)."""
-
-    @property
-    def stream(self):
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _value) -> None:
-        pass
 
 
 def _internal_error(err: Exception, debug: bool) -> None:
