@@ -10,6 +10,7 @@ Accept-Encoding and the conditional headers. The same request is then answered f
 gets the GET's headers without the body. A SPARQL answer kept is the answer to a request that
 passed the query check, and the same request text passes it again. A request that carries a body,
 an Origin (CORS) or a Cookie always goes through the app, and so does any method but GET and HEAD.
+Why: docs/decisions/0017-server-fast-paths.md.
 """
 
 from __future__ import annotations
