@@ -1,13 +1,55 @@
-"""The namespaces of cityrdf and of the vocabularies it reuses (docs/model.md)."""
+"""The namespaces of cityrdf and of the vocabularies it reuses (docs/model.md), as Oxigraph terms.
 
-from rdflib import Namespace
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SKOS, XSD
+pyoxigraph is the package's one term model; it has no namespace helper, so `Namespace` is the one
+line that makes `CR.City` an `ox.NamedNode`. A namespace is also its IRI as a string, so
+`str(CR)`, `f"{CR}City"` and the PREFIX lines read as they did with rdflib's namespaces.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+
+class Namespace(str):
+    """An IRI prefix whose attributes and items are the `ox.NamedNode`s under it.
+
+    Names that are also `str` methods (`title`, `index`, …) are reached with `NS["title"]`."""
+
+    __slots__ = ()
+
+    def __getitem__(self, name: object) -> ox.NamedNode:  # type: ignore[override]
+        return ox.NamedNode(str.__str__(self) + str(name))
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
 
 BASE = "https://w3id.org/cityrdf/"
 CR = Namespace(BASE + "ontology#")
 CRID = Namespace(BASE + "id/")
 ONTOLOGY_IRI = BASE + "ontology"
 
+# W3C and community vocabularies
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+QB = Namespace("http://purl.org/linked-data/cube#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
 SCHEMA = Namespace("https://schema.org/")
 GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
@@ -16,6 +58,9 @@ CITO = Namespace("http://purl.org/spar/cito/")
 DBO = Namespace("http://dbpedia.org/ontology/")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
+GN = Namespace("https://sws.geonames.org/")
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 TIME = Namespace("http://www.w3.org/2006/time#")
 OA = Namespace("http://www.w3.org/ns/oa#")
