@@ -22,7 +22,7 @@ import rdflib
 
 from cityrdf.checks import fastshacl
 from cityrdf.project import current_project
-from cityrdf.rdf import graph
+from cityrdf.rdf import graph, rdflib_bridge
 
 FIXTURES = current_project().shapes_dir / "fixtures"
 BASE = FIXTURES / "base.ttl"
@@ -35,7 +35,7 @@ FX = rdflib.Namespace("https://w3id.org/cityrdf/shapes/fixtures#")
 @functools.cache
 def shapes() -> rdflib.Graph:
     """The project's shapes, loaded once (read only: no test may change it)."""
-    return graph.load_graph(graph.shape_files(), entail=False)
+    return rdflib_bridge.load_graph(graph.shape_files(), entail=False)
 
 
 def fixture_store(fixture: Path | None, entail: bool) -> ox.Store:

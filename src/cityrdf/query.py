@@ -23,8 +23,8 @@ from rdflib.term import Node
 from cityrdf import terminal
 from cityrdf.errors import BadInput
 from cityrdf.fs import csvsafe
-from cityrdf.rdf.graph import rdflib_term
 from cityrdf.rdf.namespaces import PREFIXES
+from cityrdf.rdf.rdflib_bridge import rdflib_term
 from cityrdf.sparql import catalogue, remote, results
 from cityrdf.sparql.catalogue import StoredQuery
 from cityrdf.sparql.endpoints import require_http_url

@@ -21,7 +21,7 @@ from cityrdf.checks import reasoner
 from cityrdf.checks.reasoner import ReasonerReport, Verdict
 from cityrdf.errors import BadInput
 from cityrdf.project import current_project
-from cityrdf.rdf import graph
+from cityrdf.rdf import graph, rdflib_bridge
 from cityrdf.rdf.namespaces import PREFIXES, sparql_prologue
 from cityrdf.sparql.results import select
 from cityrdf.text import plural
@@ -169,7 +169,7 @@ def shacl_findings(data: rdflib.Graph | ox.Store, engine: str = "fastshacl") -> 
     shape_files = graph.shape_files()
     if not shape_files:  # pyshacl would take the data graph as the shapes graph
         return []
-    shapes = graph.load_graph(shape_files, entail=False)
+    shapes = rdflib_bridge.load_graph(shape_files, entail=False)
     if isinstance(data, rdflib.Graph):
         store = graph.load_store(graph.ontology_files(), entail=False)
         store.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)

@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 
 from cityrdf import query
 from cityrdf.project import current_project
-from cityrdf.rdf import dataset, graph
+from cityrdf.rdf import dataset, graph, rdflib_bridge
 from cityrdf.sparql import catalogue
 
 WORLD = ox.NamedNode("https://w3id.org/cityrdf/graph/world/wikidata-2016")
@@ -69,7 +69,7 @@ def test_each_source_is_in_its_graph_and_the_default_graph_is_the_project(tiny_p
     union = as_rdflib(
         store.query("CONSTRUCT WHERE { ?s ?p ?o }", default_graph=dataset.PROJECT_GRAPHS)
     )
-    assert isomorphic(union, graph.to_rdflib(graph.load_store()))
+    assert isomorphic(union, rdflib_bridge.to_rdflib(graph.load_store()))
     assert not list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import rdflib
 from rdflib import BNode
 
-from cityrdf.rdf import graph
+from cityrdf.rdf import rdflib_bridge
 
 
 def as_written(paths: list[Path]) -> rdflib.Graph:
@@ -20,7 +20,7 @@ def as_written(paths: list[Path]) -> rdflib.Graph:
     ground = [
         {
             t
-            for t in graph.load_graph(paths, entail=entail)
+            for t in rdflib_bridge.load_graph(paths, entail=entail)
             if not any(isinstance(n, BNode) for n in t)
         }
         for entail in (True, False)

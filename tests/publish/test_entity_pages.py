@@ -14,7 +14,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from cityrdf import publish
-from cityrdf.rdf import graph
+from cityrdf.rdf import rdflib_bridge
 from cityrdf.rdf.namespaces import CR, GEO, OA
 from cityrdf.views import assets as site_assets
 
@@ -24,7 +24,7 @@ BLANK_NODE_ID = re.compile(r"_:[A-Za-z0-9]{6,}")
 
 @pytest.fixture(scope="module")
 def project_graph():
-    return graph.load_graph()
+    return rdflib_bridge.load_graph()
 
 
 @pytest.fixture(scope="module")

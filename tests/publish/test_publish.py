@@ -18,7 +18,7 @@ from rdflib.namespace import DCAT, DCTERMS, XSD
 
 from cityrdf import publish
 from cityrdf.errors import BadInput
-from cityrdf.rdf import graph
+from cityrdf.rdf import graph, rdflib_bridge
 from tests.publish.expected import as_written
 
 CRID = "https://w3id.org/cityrdf/id/"
@@ -64,7 +64,7 @@ def test_every_page_and_rdf_file_parses_and_every_internal_link_resolves(site):
 
 
 def test_every_resource_has_a_page_and_four_rdf_documents(site, mini_project):
-    subjects = {s for s in graph.load_graph().subjects() if str(s).startswith(CRID)}
+    subjects = {s for s in rdflib_bridge.load_graph().subjects() if str(s).startswith(CRID)}
     for iri in subjects:
         stem = site / str(iri).removeprefix("https://w3id.org/cityrdf/")
         for suffix in (".html", ".ttl", ".jsonld", ".rdf", ".nt"):
@@ -183,7 +183,7 @@ def test_a_static_site_advertises_a_sparql_endpoint_only_when_told_of_one(
 def test_void_entities_and_class_partitions_count_the_same_things(site, mini_project):
     """Both count IRIs of the URI space; blank nodes and other sites' IRIs count in neither."""
     void = rdflib.Graph().parse(site / "void.ttl")
-    data = graph.load_graph()
+    data = rdflib_bridge.load_graph()
     space = str(void.value(publish.DATASET, publish.VOID.uriSpace))
     ours = {s for s in data.subjects() if isinstance(s, URIRef) and str(s).startswith(space)}
     assert void.value(publish.DATASET, publish.VOID.entities).toPython() == len(ours)
@@ -207,7 +207,7 @@ def test_void_is_also_at_well_known_and_counts_the_triples(site, mini_project):
     void = rdflib.Graph().parse(site / "void.ttl")
     assert isomorphic(void, rdflib.Graph().parse(site / ".well-known/void", format="turtle"))
     triples = void.value(publish.DATASET, publish.VOID.triples)
-    assert triples.toPython() == len(graph.load_graph())
+    assert triples.toPython() == len(rdflib_bridge.load_graph())
 
 
 def test_citation_names_the_paper(site):

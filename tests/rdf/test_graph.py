@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cityrdf.query import Answer
-from cityrdf.rdf.graph import rdflib_term
+from cityrdf.rdf.rdflib_bridge import rdflib_term
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

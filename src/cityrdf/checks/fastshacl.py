@@ -20,7 +20,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from cityrdf.checks.shacl_compile import PROLOGUE, TRUE, Check, ShapeCompiler
-from cityrdf.rdf.graph import rdflib_term
+from cityrdf.rdf.rdflib_bridge import rdflib_term
 from cityrdf.sparql.results import select
 
 
