@@ -18,24 +18,35 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
 
 from cityrdf.checks import fastshacl
+from cityrdf.checks.shapes_graph import ShapesGraph, is_true
 from cityrdf.project import current_project
-from cityrdf.rdf import graph, rdflib_bridge
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import Namespace
 
 FIXTURES = current_project().shapes_dir / "fixtures"
 BASE = FIXTURES / "base.ttl"
-MANIFEST = rdflib.Graph().parse(FIXTURES / "manifest.ttl", format="turtle")
-MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
-SHT = rdflib.Namespace("http://www.w3.org/ns/shacl-test#")
-FX = rdflib.Namespace("https://w3id.org/cityrdf/shapes/fixtures#")
+MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
+SHT = Namespace("http://www.w3.org/ns/shacl-test#")
+FX = Namespace("https://w3id.org/cityrdf/shapes/fixtures#")
+
+
+def _manifest() -> ShapesGraph:
+    """The manifest, its fixtures named by their file IRIs (it names them relative to itself)."""
+    store = ox.Store()
+    manifest = FIXTURES / "manifest.ttl"
+    store.load(path=manifest, format=ox.RdfFormat.TURTLE, base_iri=manifest.as_uri())
+    return ShapesGraph(store)
+
+
+MANIFEST = _manifest()
 
 
 @functools.cache
-def shapes() -> rdflib.Graph:
+def shapes() -> ox.Store:
     """The project's shapes, loaded once (read only: no test may change it)."""
-    return rdflib_bridge.load_graph(graph.shape_files(), entail=False)
+    return graph.load_store(graph.shape_files(), entail=False)
 
 
 def fixture_store(fixture: Path | None, entail: bool) -> ox.Store:
@@ -46,10 +57,11 @@ def fixture_store(fixture: Path | None, entail: bool) -> ox.Store:
 
 def manifest_entails(fixture: Path) -> bool:
     """Whether the manifest validates the fixture after the build's entailments (the default)."""
-    data_graph = rdflib.URIRef(fixture.as_uri())
+    data_graph = ox.NamedNode(fixture.as_uri())
     for action in MANIFEST.subjects(SHT.dataGraph, data_graph):
         for entry in MANIFEST.subjects(MF.action, action):
-            return MANIFEST.value(entry, FX.buildEntailments) != rdflib.Literal(False)
+            entails = MANIFEST.value(entry, FX.buildEntailments)
+            return entails is None or is_true(entails)
     return True
 
 

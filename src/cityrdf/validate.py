@@ -14,15 +14,13 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import SH
 
 from cityrdf.checks import reasoner
 from cityrdf.checks.reasoner import ReasonerReport, Verdict
 from cityrdf.errors import BadInput
 from cityrdf.project import current_project
-from cityrdf.rdf import graph, rdflib_bridge
-from cityrdf.rdf.namespaces import PREFIXES, sparql_prologue
+from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import PREFIXES, SH, sparql_prologue
 from cityrdf.sparql.results import select
 from cityrdf.text import plural
 
@@ -155,9 +153,9 @@ def _with_sources(findings: list[Finding], files: list[Path]) -> list[Finding]:
     ]
 
 
-def shacl_findings(data: rdflib.Graph | ox.Store, engine: str = "fastshacl") -> list[Finding]:
-    """SHACL results on `data`: a store already holding the ontology (as graph.load_store makes it
-    for validate and build), or an rdflib graph, with which the ontology is mixed (pySHACL's ont_graph).
+def shacl_findings(store: ox.Store, engine: str = "fastshacl") -> list[Finding]:
+    """SHACL results on `store`, which already holds the ontology (as graph.load_store makes it
+    for validate and build).
 
     `fastshacl` compiles the shapes to SPARQL on Oxigraph (docs/decisions/0004-fast-validation.md);
     `pyshacl` is the reference implementation it is tested against.
@@ -169,17 +167,12 @@ def shacl_findings(data: rdflib.Graph | ox.Store, engine: str = "fastshacl") -> 
     shape_files = graph.shape_files()
     if not shape_files:  # pyshacl would take the data graph as the shapes graph
         return []
-    shapes = rdflib_bridge.load_graph(shape_files, entail=False)
-    if isinstance(data, rdflib.Graph):
-        store = graph.load_store(graph.ontology_files(), entail=False)
-        store.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    else:
-        store = data
+    shapes = graph.load_store(shape_files, entail=False)
     validate = fastshacl.validate if engine == "fastshacl" else fastshacl.pyshacl_results
     findings = [
         Finding(
             check="shacl",
-            severity=str(r.severity).removeprefix(str(SH)) if r.severity else VIOLATION,
+            severity=r.severity.value.removeprefix(str(SH)) if r.severity else VIOLATION,
             focus_node=_term(r.focus_node),
             message=_english(r.messages),
             component=_term(r.component),
@@ -264,17 +257,17 @@ def compact(iri: str) -> str:
     return iri
 
 
-def _term(term) -> str:
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
     if term is None:
         return ""
-    if isinstance(term, rdflib.BNode | ox.BlankNode):
-        return "_:" + str(term.value if isinstance(term, ox.BlankNode) else term)
-    return str(term.value if isinstance(term, ox.NamedNode | ox.Literal) else term)
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return term.value
 
 
 def _english(messages) -> str:
     """The English message if there is one, else one without a language, else any."""
-    by_lang = {getattr(m, "language", None): str(m) for m in messages}
+    by_lang = {m.language: m.value for m in messages}
     return by_lang.get("en") or by_lang.get(None) or next(iter(by_lang.values()), "")
 
 

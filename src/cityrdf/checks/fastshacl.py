@@ -15,18 +15,31 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import SH
-from rdflib.term import Node
 
-from cityrdf.checks.shacl_compile import PROLOGUE, TRUE, Check, ShapeCompiler
-from cityrdf.rdf.rdflib_bridge import rdflib_term
+from cityrdf.checks.shacl_compile import PROLOGUE
+from cityrdf.checks.shacl_plan import TRUE, Check, plan
+from cityrdf.checks.shapes_graph import TARGETS, Node, ShapesGraph
+from cityrdf.rdf.namespaces import SH
+from cityrdf.rdf.rdflib_bridge import rdflib_term, to_rdflib
 from cityrdf.sparql.results import select
+
+# pySHACL's report, read back: one row per top-level result (pySHACL also types the nested
+# sh:detail results sh:ValidationResult, but only the report's own are its sh:result)
+REPORT_RESULTS = f"""PREFIX sh: <{SH}>
+SELECT ?result ?focus ?path ?value ?component ?shape ?severity WHERE {{
+  [] sh:result ?result .
+  OPTIONAL {{ ?result sh:focusNode ?focus }}
+  OPTIONAL {{ ?result sh:resultPath ?path }}
+  OPTIONAL {{ ?result sh:value ?value }}
+  OPTIONAL {{ ?result sh:sourceConstraintComponent ?component }}
+  OPTIONAL {{ ?result sh:sourceShape ?shape }}
+  OPTIONAL {{ ?result sh:resultSeverity ?severity }}
+}}"""
 
 
 @dataclass(frozen=True)
 class ValidationResult:
-    """One sh:ValidationResult, with rdflib terms (those of the shapes graph for shape and path);
+    """One sh:ValidationResult, with Oxigraph terms (those of the shapes graph for shape and path);
     None where pySHACL's report leaves a value out."""
 
     focus_node: Node | None
@@ -49,20 +62,20 @@ class ValidationResult:
         )
 
 
-def validate(store: ox.Store, shapes: rdflib.Graph) -> list[ValidationResult]:
-    """The validation results of `store`'s default graph against `shapes`, as pySHACL would
-    report them with inference "none" and advanced features on."""
-    plan = ShapeCompiler(shapes).plan()
+def validate(store: ox.Store, shapes: ox.Store) -> list[ValidationResult]:
+    """The validation results of `store`'s default graph against the shapes graph in `shapes`'s
+    default graph, as pySHACL would report them with inference "none" and advanced features on."""
+    checks_plan = plan(shapes)
     # A class or predicate with no instance in the data: its shapes' checks would find nothing.
-    targets = {check.targets for check in plan.checks}
+    targets = {check.targets for check in checks_plan.checks}
     matched = {t for t in targets if store.query(f"{PROLOGUE}ASK {{ {t} }}")}
     # Oxigraph releases the GIL while it evaluates, so the checks run side by side on every core.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        checks = [check for check in plan.checks if check.targets in matched]
+        checks = [check for check in checks_plan.checks if check.targets in matched]
         found = pool.map(lambda check: run_check(store, check), checks)
         results = [result for check_results in found for result in check_results]
-    if plan.fallback:
-        results += pyshacl_results(store, shapes, only=set(plan.fallback))
+    if checks_plan.fallback:
+        results += pyshacl_results(store, shapes, only=set(checks_plan.fallback))
     return sorted(set(results), key=lambda r: tuple(str(x) for x in r.key()))
 
 
@@ -71,9 +84,9 @@ def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
     variables = {v.value for v in solutions.variables}
     found = []
     for row in solutions:
-        focus = rdflib_term(row["this"])
-        value = rdflib_term(row["value"]) if "value" in variables else None
-        row_path = rdflib_term(row["path"]) if "path" in variables else None
+        focus = row["this"]
+        value = row["value"] if "value" in variables else None
+        row_path = row["path"] if "path" in variables else None
         for test in check.tests:
             if test.flag is not None and row[test.flag] != TRUE:
                 continue
@@ -92,36 +105,41 @@ def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
 
 
 def pyshacl_results(
-    store: ox.Store, shapes: rdflib.Graph, only: set[Node] | None = None
+    store: ox.Store, shapes: ox.Store, only: set[Node] | None = None
 ) -> list[ValidationResult]:
-    """pySHACL's results on the store; with `only`, the other shapes lose their targets first."""
-    import pyshacl
+    """pySHACL's results on the store; with `only`, the other shapes lose their targets first.
 
-    if only is not None:
-        kept = rdflib.Graph()
-        targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-        for s, p, o in shapes:
-            if p in targets and s not in only:
-                continue
-            kept.add((s, p, o))
-        shapes = kept
-    data = rdflib.Graph()
-    data.parse(
-        data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt"
-    )
+    pySHACL reads rdflib graphs: the shapes go over term by term, keeping their blank nodes'
+    labels, and its report comes back through N-Triples, which keeps them too, so a result names
+    the very property shape fastshacl names."""
+    import pyshacl
+    import rdflib  # pySHACL's graphs: the reference engine's input
+
+    shapes_graph = rdflib.Graph()
+    for q in shapes.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        if only is not None and q.predicate in TARGETS and q.subject not in only:
+            continue
+        shapes_graph.add(
+            (rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object))  # type: ignore[arg-type]
+        )
     _, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        to_rdflib(store),
+        shacl_graph=shapes_graph,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
     )
+    read = ox.Store()
+    read.extend(ox.parse(report.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES))
     return [
         ValidationResult(
-            report.value(r, SH.focusNode),
-            report.value(r, SH.resultPath),
-            report.value(r, SH.value),
-            report.value(r, SH.sourceConstraintComponent),
-            report.value(r, SH.sourceShape),
-            report.value(r, SH.resultSeverity),
-            tuple(report.objects(r, SH.resultMessage)),
+            row["focus"],
+            row["path"],
+            row["value"],
+            row["component"],
+            row["shape"],
+            row["severity"],
+            tuple(ShapesGraph(read).objects(row["result"], SH.resultMessage)),
         )
-        # Only the report's own results: pySHACL also types the nested sh:detail results.
-        for r in report.objects(None, SH.result)
+        for row in select(read, REPORT_RESULTS)
     ]

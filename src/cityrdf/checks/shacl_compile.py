@@ -1,23 +1,18 @@
-"""SHACL shapes compiled to SPARQL for `fastshacl`: every shape becomes a graph pattern that matches
-exactly when a focus node violates it; the constraints of targeted shapes that share their targets
-and path become one SELECT per kind, with a flag per constraint. What this compiler does not know is
-left to pySHACL (`Plan.fallback`). Why: docs/decisions/0004-fast-validation.md.
+"""SHACL constraints compiled to SPARQL for `fastshacl`: a shape becomes a graph pattern that
+matches exactly when a focus node violates it, so shapes nest (sh:node, sh:or, sh:not, qualified
+value shapes) by EXISTS; a constraint that is a test of one value node, or of the number of value
+nodes, becomes an expression a grouped check evaluates (`shacl_plan`). What this compiler does not
+know raises `Unsupported` and is left to pySHACL. Why: docs/decisions/0004-fast-validation.md.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
-import rdflib
-from rdflib import BNode, Literal, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
-from rdflib.term import Node
 
-# A SPARQL constraint's equivalent for all focus nodes at once, where $this is not pre-bound
-WHOLE_GRAPH_SELECT = URIRef("https://w3id.org/cityrdf/shapes#wholeGraphSelect")
+from cityrdf.checks.shapes_graph import Node, ShapesGraph, is_true
+from cityrdf.rdf.namespaces import RDF, RDFS, SH, XSD
 
 # SHACL §4: the parameters each constraint component reads; anything else with the sh: namespace
 # on a shape (except the ones in NOT_CONSTRAINTS) is a component this compiler does not know.
@@ -90,181 +85,33 @@ WELL_FORMED: dict[Node, str] = {
     XSD.date: "isLiteral(xsd:date(STR({v})))",
     XSD.dateTime: "isLiteral(xsd:dateTime(STR({v})))",
 }
-TRUE = ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean)))
+# The prefixes the compiled patterns use
 PROLOGUE = f"PREFIX xsd: <{XSD}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
+
+VALUES, COUNTS = "values", "counts"  # the kinds of grouped tests
+
+# (kind, pattern, expression, component): a test a grouped check evaluates (`components`)
+GroupedTest = tuple[str, str, str, ox.NamedNode]
 
 
 class Unsupported(Exception):
     """A shape uses a SHACL feature this compiler does not translate; pySHACL validates it."""
 
 
-@dataclass(frozen=True)
-class Test:
-    """What a row of a check's answer reports: a result of this constraint, if `flag` (a variable
-    the query binds to true or false) is None or true in that row."""
-
-    shape: Node
-    component: URIRef
-    path: Node | None
-    severity: Node
-    messages: tuple[Node, ...]
-    flag: str | None = None
-
-
-@dataclass(frozen=True)
-class Flagged:
-    """A test in a grouped check: `expression` is true when it fails, once `pattern` is joined."""
-
-    pattern: str
-    expression: str
-    test: Test
-
-
-VALUES, COUNTS = "values", "counts"  # the kinds of grouped checks
-
-
-@dataclass
-class Check:
-    """One SELECT that returns a row per violation: ?this, and ?value (and ?path) where bound,
-    and the constraints (`tests`) the row violates."""
-
-    query: str
-    tests: tuple[Test, ...]
-    targets: str  # the focus nodes' pattern: a check whose targets match nothing is skipped
-
-
-@dataclass
-class Plan:
-    checks: list[Check] = field(default_factory=list)
-    fallback: dict[Node, str] = field(default_factory=dict)  # shape -> why pySHACL validates it
-
-
 class ShapeCompiler:
-    """Compiles the shapes of one rdflib shapes graph to SPARQL for Oxigraph."""
+    """Compiles the constraints of the shapes in one shapes graph to SPARQL for Oxigraph."""
 
-    def __init__(self, shapes: rdflib.Graph):
+    def __init__(self, shapes: ShapesGraph):
         self.g = shapes
         self._fresh = itertools.count()
-
-    # --- the plan ---------------------------------------------------------------------------
-
-    def plan(self) -> Plan:
-        plan = Plan()
-        grouped: dict[tuple[str, str, str], list[Flagged]] = {}
-        for shape in sorted(self.targeted_shapes(), key=str):
-            targets = self.target_pattern(shape, "?this")
-            tests: dict[tuple[str, str], list[Flagged]] = {}
-            try:
-                plan.checks += self.checks(shape, targets, tests)
-            except Unsupported as why:
-                plan.fallback[shape] = str(why)
-                continue
-            for (kind, values), found in tests.items():
-                grouped.setdefault((kind, targets, values), []).extend(found)
-        # The tests of every shape with the same targets and path, in one scan of the values
-        for (kind, targets, values), found in grouped.items():
-            plan.checks.append(self.grouped_check(kind, targets, values, found))
-        return plan
-
-    def grouped_check(self, kind: str, targets: str, values: str, found: list[Flagged]) -> Check:
-        """One query for the `found` tests on the value nodes `values` binds for the focus nodes
-        `targets` binds: a row per focus (and value) node with a flag per test, true if the test
-        fails; rows where none fails are left out."""
-        flags = [f"?_f{i}" for i in range(len(found))]
-        binds = " ".join(
-            f"BIND(COALESCE({f.expression}, false) AS {flag})" for flag, f in zip(flags, found)
-        )
-        where = f"{binds} FILTER({' || '.join(flags)})"
-        if kind == VALUES:
-            projection = "?this ?value" if values else "?this (?this AS ?value)"
-            joins = " ".join(f.pattern for f in found)
-            where = f"{targets} {values} {joins} {where}"
-        else:  # COUNTS: focus constraints on the number of value nodes and their languages
-            counts = "(COUNT(DISTINCT ?value) AS ?_n)"
-            tagged = ""
-            if any(f.test.component == SH.UniqueLangConstraintComponent for f in found):
-                # The value nodes with a language tag, and the tag in lower case (pySHACL compares
-                # tags case-insensitively, as BCP 47 says); unbound for the others, as COUNT skips
-                # unbound variables (not an expression's errors: those unbind the whole count).
-                tagged = (
-                    'BIND(IF(LANG(?value) != "", ?value, ?_untagged) AS ?_tagged) '
-                    'BIND(IF(LANG(?value) != "", LCASE(LANG(?value)), ?_untagged) AS ?_language)'
-                )
-                counts += (
-                    " (COUNT(DISTINCT ?_tagged) AS ?_tagged_n)"
-                    " (COUNT(DISTINCT ?_language) AS ?_languages_n)"
-                )
-            projection = "?this"
-            where = (
-                f"{{ SELECT ?this {counts} WHERE {{ {targets} OPTIONAL {{ {values} {tagged} }} }} "
-                f"GROUP BY ?this }} {where}"
-            )
-        query = f"{PROLOGUE}SELECT DISTINCT {projection} {' '.join(flags)} WHERE {{ {where} }}"
-        tests = tuple(replace(f.test, flag=flag[1:]) for flag, f in zip(flags, found))
-        return Check(query, tests, targets)
-
-    def targeted_shapes(self) -> set[Node]:
-        shapes = {
-            s
-            for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-            for s in self.g.subjects(p, None)
-        }
-        # SHACL §2.1.3.3: a shape that is also a class targets its instances.
-        for kind in (SH.NodeShape, SH.PropertyShape):
-            for s in self.g.subjects(RDF.type, kind):
-                if (s, RDF.type, RDFS.Class) in self.g or (s, RDF.type, OWL.Class) in self.g:
-                    shapes.add(s)
-        return {s for s in shapes if not self.deactivated(s)}
-
-    def target_pattern(self, shape: Node, focus: str) -> str:
-        classes = set(self.g.objects(shape, SH.targetClass))
-        if (shape, RDF.type, RDFS.Class) in self.g or (shape, RDF.type, OWL.Class) in self.g:
-            classes.add(shape)
-        parts = [
-            f"{{ {focus} <{RDF.type}>/<{RDFS.subClassOf}>* {term(c)} }}"
-            for c in sorted(classes, key=str)
-        ]
-        parts += [
-            f"{{ VALUES {focus} {{ {term(n)} }} }}" for n in self.g.objects(shape, SH.targetNode)
-        ]
-        parts += [f"{{ {focus} {term(p)} [] }}" for p in self.g.objects(shape, SH.targetSubjectsOf)]
-        parts += [f"{{ [] {term(p)} {focus} }}" for p in self.g.objects(shape, SH.targetObjectsOf)]
-        return f"{{ SELECT DISTINCT {focus} WHERE {{ {' UNION '.join(parts)} }} }}"
-
-    def checks(
-        self, shape: Node, targets: str, tests: dict[tuple[str, str], list[Flagged]]
-    ) -> list[Check]:
-        """The top-level checks of `shape` on the focus nodes `targets` binds to ?this. The
-        constraints that are a test of one value node, or of the number of value nodes, go to
-        `tests` instead, by kind and the pattern that binds the value nodes to ?value."""
-        if self.deactivated(shape):
-            return []
-        severity = self.g.value(shape, SH.severity) or SH.Violation
-        messages = tuple(self.g.objects(shape, SH.message))
-        path = self.g.value(shape, SH.path)
-        found = []
-        projection = "?this ?value" if path is not None else "?this (?this AS ?value)"
-        grouped: list[tuple[str, str, str, URIRef]] = []
-        for pattern, component in self.components(shape, "?this", "?value", grouped):
-            query = f"{PROLOGUE}SELECT DISTINCT {projection} WHERE {{ {targets} {pattern} }}"
-            found.append(Check(query, (Test(shape, component, path, severity, messages),), targets))
-        values = "" if path is None else f"?this {self.path(path)} ?value ."
-        for kind, pattern, expression, component in grouped:
-            test = Test(shape, component, path, severity, messages)
-            tests.setdefault((kind, values), []).append(Flagged(pattern, expression, test))
-        for constraint in self.g.objects(shape, SH.sparql):
-            found.append(self.sparql_check(shape, constraint, targets, path, severity, messages))
-        for prop in self.g.objects(shape, SH.property):
-            found += self.checks(prop, targets, tests)
-        return found
 
     # --- compositional violation patterns ---------------------------------------------------
 
     def violation(self, shape: Node, focus: str) -> str:
         """A group pattern that has a solution iff `focus` does not conform to `shape`."""
-        if self.deactivated(shape):
+        if self.g.deactivated(shape):
             return "FILTER(false)"
-        if any(True for _ in self.g.objects(shape, SH.sparql)):
+        if self.g.objects(shape, SH.sparql):
             raise Unsupported(f"nested shape {shape} has sh:sparql")
         branches = [pattern for pattern, _ in self.components(shape, focus, self.var())]
         branches += [self.violation(prop, focus) for prop in self.g.objects(shape, SH.property)]
@@ -281,8 +128,8 @@ class ShapeCompiler:
         shape: Node,
         focus: str,
         value: str,
-        tests: list[tuple[str, str, str, URIRef]] | None = None,
-    ) -> list[tuple[str, URIRef]]:
+        tests: list[GroupedTest] | None = None,
+    ) -> list[tuple[str, ox.NamedNode]]:
         """(pattern, component) for each constraint of `shape`: the pattern binds `focus` and,
         for a value-node constraint, `value` to each violating value (the focus for node shapes).
 
@@ -292,9 +139,9 @@ class ShapeCompiler:
         is joined, and COUNTS tests, an expression of ?_n (the number of value nodes) and, for
         sh:uniqueLang, ?_tagged_n and ?_languages_n (those with a language tag, their tags)."""
         path = self.g.value(shape, SH.path)
-        for p in set(self.g.predicates(shape, None)):
+        for p in self.g.predicates(shape):
             known = p in VALUE_COMPONENTS or p in FOCUS_COMPONENTS or p in NOT_CONSTRAINTS
-            if str(p).startswith(str(SH)) and not known and p not in (SH.property, SH.sparql):
+            if p.value.startswith(str(SH)) and not known and p not in (SH.property, SH.sparql):
                 raise Unsupported(f"{shape} uses {p}, which fastshacl does not compile")
         # A node shape's only value node is the focus node itself (SHACL §2.1).
         values, value = (
@@ -328,9 +175,9 @@ class ShapeCompiler:
                     found.append((f"FILTER(!sameTerm({focus}, {term(param)}))", component))
                 elif tests is not None and p in (SH.minCount, SH.maxCount):
                     op = "<" if p == SH.minCount else ">"
-                    tests.append((COUNTS, "", f"?_n {op} {int(str(param))}", component))
+                    tests.append((COUNTS, "", f"?_n {op} {int(param.value)}", component))
                 elif tests is not None and p == SH.uniqueLang:
-                    if isinstance(param, Literal) and param.value is True:
+                    if is_true(param):
                         tests.append((COUNTS, "", "?_tagged_n > ?_languages_n", component))
                 else:
                     found.append(
@@ -338,7 +185,7 @@ class ShapeCompiler:
                     )
         return found
 
-    def value_violation(self, shape: Node, p: URIRef, param: Node, focus: str, v: str) -> str:
+    def value_violation(self, shape: Node, p: ox.NamedNode, param: Node, focus: str, v: str) -> str:
         test = self.value_test(shape, p, param, v)
         if test is not None:
             return f"FILTER({test})"
@@ -352,7 +199,7 @@ class ShapeCompiler:
             return f"{focus} {term(param)} {other} . FILTER(!COALESCE({v} {op} {other}, false))"
         raise Unsupported(f"{shape}: {p}")  # pragma: no cover (VALUE_COMPONENTS lists the above)
 
-    def value_test(self, shape: Node, p: URIRef, param: Node, v: str) -> str | None:
+    def value_test(self, shape: Node, p: ox.NamedNode, param: Node, v: str) -> str | None:
         """The expression true iff the value node `v` violates the constraint `p` = `param`, for
         the constraints that are such an expression (the others need a pattern: None)."""
         if p == SH.datatype:
@@ -366,43 +213,45 @@ class ShapeCompiler:
             return f"!{NODE_KINDS[param].format(v=v)}"
         if p == SH.pattern:
             flags = self.g.value(shape, SH.flags)
-            flag_arg = f", {string(str(flags))}" if flags else ""
-            return f"(isBlank({v}) || !REGEX(STR({v}), {string(str(param))}{flag_arg}))"
+            flag_arg = f", {string(flags.value)}" if flags is not None and flags.value else ""
+            return f"(isBlank({v}) || !REGEX(STR({v}), {string(param.value)}{flag_arg}))"
         if p == SH.languageIn:
             ranges = " || ".join(
-                f"langMatches(LANG({v}), {string(str(r))})" for r in self.items(param)
+                f"langMatches(LANG({v}), {string(r.value)})" for r in self.g.items(param)
             )
             return f"!(isLiteral({v}) && ({ranges or 'false'}))"
         if p == SH["in"]:
-            allowed = " || ".join(f"sameTerm({v}, {term(i)})" for i in self.items(param))
+            allowed = " || ".join(f"sameTerm({v}, {term(i)})" for i in self.g.items(param))
             return f"!({allowed or 'false'})"
         if p in COMPARISONS:
             return f"!COALESCE({v} {COMPARISONS[p]} {term(param)}, false)"
         if p in (SH.minLength, SH.maxLength):
             op = ">=" if p == SH.minLength else "<="
-            return f"(isBlank({v}) || !COALESCE(STRLEN(STR({v})) {op} {int(str(param))}, false))"
+            return f"(isBlank({v}) || !COALESCE(STRLEN(STR({v})) {op} {int(param.value)}, false))"
         if p == SH.node:
             return f"!({self.conforms(param, v)})"
         if p == SH["not"]:
             return f"({self.conforms(param, v)})"
         if p == SH["or"]:
-            return f"!({' || '.join(self.conforms(s, v) for s in self.items(param)) or 'false'})"
+            return f"!({' || '.join(self.conforms(s, v) for s in self.g.items(param)) or 'false'})"
         if p == SH["and"]:
-            return f"!({' && '.join(self.conforms(s, v) for s in self.items(param)) or 'true'})"
+            return f"!({' && '.join(self.conforms(s, v) for s in self.g.items(param)) or 'true'})"
         if p == SH.xone:
-            count = " + ".join(f"IF({self.conforms(s, v)}, 1, 0)" for s in self.items(param))
+            count = " + ".join(f"IF({self.conforms(s, v)}, 1, 0)" for s in self.g.items(param))
             return f"({count or '0'}) != 1"
         return None
 
-    def focus_violation(self, shape: Node, p: URIRef, param: Node, focus: str, path: str) -> str:
+    def focus_violation(
+        self, shape: Node, p: ox.NamedNode, param: Node, focus: str, path: str
+    ) -> str:
         if p == SH.minCount:
-            return f"FILTER NOT EXISTS {{ {self.distinct_values(focus, path, int(str(param)))} }}"
+            return f"FILTER NOT EXISTS {{ {self.distinct_values(focus, path, int(param.value))} }}"
         if p == SH.maxCount:
-            return f"FILTER EXISTS {{ {self.distinct_values(focus, path, int(str(param)) + 1)} }}"
+            return f"FILTER EXISTS {{ {self.distinct_values(focus, path, int(param.value) + 1)} }}"
         if p == SH.hasValue:
             return f"FILTER NOT EXISTS {{ {focus} {path} {term(param)} }}"
         if p == SH.uniqueLang:
-            if not (isinstance(param, Literal) and param.value is True):
+            if not is_true(param):
                 return "FILTER(false)"
             a, b = self.var(), self.var()
             # pySHACL compares language tags case-insensitively, as BCP 47 says.
@@ -412,13 +261,12 @@ class ShapeCompiler:
             )
         if p in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
             qualified = self.g.value(shape, SH.qualifiedValueShape)
-            if qualified is None or self.g.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(
-                True
-            ):
+            disjoint = is_true(self.g.value(shape, SH.qualifiedValueShapesDisjoint))
+            if qualified is None or disjoint:
                 raise Unsupported(f"{shape}: sibling-disjoint or missing sh:qualifiedValueShape")
             if p == SH.qualifiedMinCount:
-                return f"FILTER NOT EXISTS {{ {self.distinct_values(focus, path, int(str(param)), qualified)} }}"
-            return f"FILTER EXISTS {{ {self.distinct_values(focus, path, int(str(param)) + 1, qualified)} }}"
+                return f"FILTER NOT EXISTS {{ {self.distinct_values(focus, path, int(param.value), qualified)} }}"
+            return f"FILTER EXISTS {{ {self.distinct_values(focus, path, int(param.value) + 1, qualified)} }}"
         raise Unsupported(f"{shape}: {p}")  # pragma: no cover
 
     def distinct_values(self, focus: str, path: str, n: int, qualified: Node | None = None) -> str:
@@ -434,43 +282,14 @@ class ShapeCompiler:
             parts.append(f"FILTER({' && '.join(different)})")
         return " ".join(parts)
 
-    # --- SHACL-SPARQL (§5) ------------------------------------------------------------------
-
-    def sparql_check(self, shape, constraint, targets, path, severity, messages) -> Check:
-        # A shape may give an equivalent query for all focus nodes at once (decision 0004).
-        select = self.g.value(constraint, WHOLE_GRAPH_SELECT) or self.g.value(constraint, SH.select)
-        if select is None or self.deactivated(constraint):
-            raise Unsupported(f"{shape}: SPARQL constraint without sh:select")
-        text = str(select)
-        head, brace, body = text.partition("{")
-        if not brace or "$this" not in head and "?this" not in head:
-            raise Unsupported(f"{shape}: the SPARQL constraint does not select $this")
-        if any(word in text.upper() for word in ("$PATH", "$SHAPESGRAPH", "$CURRENTSHAPE")):
-            raise Unsupported(f"{shape}: SPARQL constraint uses $PATH or $shapesGraph")
-        # Binding $this to the focus nodes first in the WHERE group is the pre-binding of §5.3.1
-        # for these queries, in one query instead of one per focus node.
-        query = f"{self.prefixes(constraint)}{head}{brace} {targets} {body}"
-        own = tuple(self.g.objects(constraint, SH.message)) or messages
-        test = Test(shape, SH.SPARQLConstraintComponent, path, severity, own)
-        return Check(query, (test,), targets)
-
-    def prefixes(self, constraint: Node) -> str:
-        lines = []
-        for ontology in self.g.objects(constraint, SH.prefixes):
-            for declaration in self.g.objects(ontology, SH.declare):
-                prefix = self.g.value(declaration, SH.prefix)
-                namespace = self.g.value(declaration, SH.namespace)
-                lines.append(f"PREFIX {prefix}: <{namespace}>\n")
-        return "".join(lines)
-
     # --- helpers ----------------------------------------------------------------------------
 
     def path(self, path: Node) -> str:
         """A SHACL property path (§2.3.1) in SPARQL syntax."""
-        if isinstance(path, URIRef):
+        if isinstance(path, ox.NamedNode):
             return term(path)
-        if (path, RDF.first, None) in self.g:
-            return "(" + "/".join(self.path(p) for p in self.items(path)) + ")"
+        if self.g.value(path, RDF.first) is not None:
+            return "(" + "/".join(self.path(p) for p in self.g.items(path)) + ")"
         for p, fmt in (
             (SH.inversePath, "^({})"),
             (SH.zeroOrMorePath, "({})*"),
@@ -482,35 +301,21 @@ class ShapeCompiler:
                 return fmt.format(self.path(inner))
         alternatives = self.g.value(path, SH.alternativePath)
         if alternatives is not None:
-            return "(" + "|".join(self.path(p) for p in self.items(alternatives)) + ")"
+            return "(" + "|".join(self.path(p) for p in self.g.items(alternatives)) + ")"
         raise Unsupported(f"unknown property path {path}")
-
-    def items(self, node: Node) -> list[Node]:
-        return list(Collection(self.g, node))
-
-    def deactivated(self, shape: Node) -> bool:
-        return self.g.value(shape, SH.deactivated) == Literal(True)
 
     def var(self) -> str:
         return f"?_v{next(self._fresh)}"
 
 
 def term(node: Node) -> str:
-    if isinstance(node, BNode):
+    """`node` in SPARQL syntax: Oxigraph writes a term in N-Triples, whose IRIs and literals
+    (escapes included) SPARQL reads as they are."""
+    if isinstance(node, ox.BlankNode):
         raise Unsupported(f"a blank node ({node}) as a constraint parameter")
-    if isinstance(node, Literal) and not node.language and node.datatype is None:
-        return string(str(node))
-    if isinstance(node, Literal):
-        suffix = f"@{node.language}" if node.language else f"^^<{node.datatype}>"
-        return string(str(node)) + suffix
-    return f"<{node}>"
+    return str(node)
 
 
 def string(text: str) -> str:
-    escaped = (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    )
-    return f'"{escaped}"'
-
-
-# --- running ----------------------------------------------------------------------------------
+    """`text` as a SPARQL string literal."""
+    return str(ox.Literal(text))

@@ -9,20 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
 
 from cityrdf.checks import fastshacl
 from cityrdf.errors import BadInput
 from cityrdf.project import current_project
+from cityrdf.rdf.graph import load_store
 from cityrdf.validate import Finding, compact
 
 
-def shapes() -> rdflib.Graph:
+def shapes() -> ox.Store:
     """shapes/world/*.ttl (of the current project, looked up at call time)."""
-    graph = rdflib.Graph()
-    for path in sorted((current_project().shapes_dir / "world").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
+    return load_store(sorted((current_project().shapes_dir / "world").glob("*.ttl")), entail=False)
 
 
 def validate_world(files: list[Path] | None = None) -> dict[str, list[Finding]]:
@@ -49,12 +46,12 @@ def validate_world(files: list[Path] | None = None) -> dict[str, list[Finding]]:
             found[graph.value] = [
                 Finding(
                     "shacl",
-                    str(r.severity).rsplit("#", 1)[-1],
-                    str(r.focus_node),
-                    " ".join(str(m) for m in r.messages),
-                    compact(str(r.component)),
-                    compact(str(r.result_path)) if r.result_path is not None else "",
-                    str(r.value) if r.value is not None else "",
+                    r.severity.value.rsplit("#", 1)[-1] if r.severity else "",
+                    r.focus_node.value if r.focus_node else "",
+                    " ".join(m.value for m in r.messages),
+                    compact(r.component.value) if r.component else "",
+                    compact(r.result_path.value) if r.result_path is not None else "",
+                    r.value.value if r.value is not None else "",
                     path.name,
                 )
                 for r in fastshacl.validate(alone, shape_graph)
