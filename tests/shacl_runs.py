@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cityrdf.checks import fastshacl
-from cityrdf.checks.shapes_graph import ShapesGraph, is_true
+from cityrdf.checks.shapes_graph import GraphView, is_true
 from cityrdf.project import current_project
 from cityrdf.rdf import graph
 from cityrdf.rdf.namespaces import Namespace
@@ -32,12 +32,12 @@ SHT = Namespace("http://www.w3.org/ns/shacl-test#")
 FX = Namespace("https://w3id.org/cityrdf/shapes/fixtures#")
 
 
-def _manifest() -> ShapesGraph:
+def _manifest() -> GraphView:
     """The manifest, its fixtures named by their file IRIs (it names them relative to itself)."""
     store = ox.Store()
     manifest = FIXTURES / "manifest.ttl"
     store.load(path=manifest, format=ox.RdfFormat.TURTLE, base_iri=manifest.as_uri())
-    return ShapesGraph(store)
+    return GraphView(store)
 
 
 MANIFEST = _manifest()

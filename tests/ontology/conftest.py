@@ -4,10 +4,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import rdflib
+import rdflib  # the graphs of the files as written (see graph_of)
 
 from cityrdf.project import current_project
+from cityrdf.rdf import namespaces
 from cityrdf.rdf.graph import parse_file
+
+# The package's namespaces as rdflib's, for these tests' rdflib graphs: rdflib keeps each literal as
+# the file writes it, where an Oxigraph store canonicalises derived datatypes (below)
+CR, CRID, DBO, WDT = (
+    rdflib.Namespace(str(ns))
+    for ns in (namespaces.CR, namespaces.CRID, namespaces.DBO, namespaces.WDT)
+)
 
 ONTOLOGY_FILES = {
     name: current_project().ontology_dir / f"{name}.ttl"

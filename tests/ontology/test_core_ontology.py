@@ -10,7 +10,8 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, QB, SKOS
 
 import cityrdf
 from cityrdf.project import current_project
-from cityrdf.rdf.namespaces import CR, CRID, DBO, ONTOLOGY_IRI, WDT
+from cityrdf.rdf.namespaces import ONTOLOGY_IRI
+from tests.ontology.conftest import CR, CRID, DBO, WDT
 
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 VANN = "http://purl.org/vocab/vann/"

@@ -4,7 +4,7 @@ import pytest
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import PROV, SKOS
 
-from cityrdf.rdf.namespaces import CR, CRID
+from tests.ontology.conftest import CR, CRID
 
 POSITIVE_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#positiveInteger")
 # The schemes the paper numbers or enumerates, with the count it gives.

@@ -17,8 +17,8 @@ from rdflib.namespace import PROV, SKOS
 from cityrdf import coverage
 from cityrdf.project import current_project
 from cityrdf.rdf.graph import load_store, parse_file
-from cityrdf.rdf.namespaces import CR, CRID
 from cityrdf.text import quote_key
+from tests.ontology.conftest import CR, CRID
 
 OA = rdflib.Namespace("http://www.w3.org/ns/oa#")
 CITO = rdflib.Namespace("http://purl.org/spar/cito/")

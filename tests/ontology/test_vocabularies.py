@@ -6,7 +6,7 @@ import pytest
 from rdflib import RDF
 from rdflib.namespace import SKOS
 
-from cityrdf.rdf.namespaces import CRID
+from tests.ontology.conftest import CRID
 
 SCHEMES = {
     "agreement-status": {

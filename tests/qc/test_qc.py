@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib.namespace import FOAF
 
 from cityrdf.project import current_project
 from cityrdf.rdf.graph import load_store
-from cityrdf.rdf.namespaces import CR, CRID, ONTOLOGY_IRI
+from cityrdf.rdf.namespaces import CR, CRID, FOAF, ONTOLOGY_IRI, RDFS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CLEAN = ["clean-header.ttl", "clean-ontology.ttl", "clean-disjointness.ttl", "clean-data.ttl"]
@@ -28,7 +27,7 @@ BROKEN = {
     "label-duplicate": (None, CR.sisterOf),
     "label-whitespace": (None, CRID["city/shiraz"]),
     "definition-missing": (None, CR.ListEntry),
-    "ontology-metadata": ("clean-header.ttl", ONTOLOGY_IRI),
+    "ontology-metadata": ("clean-header.ttl", ox.NamedNode(ONTOLOGY_IRI)),
     "domain-range-missing": (None, CR.position),
     "domain-range-multiple": (None, CR.party),
     "symmetric-transitive": (None, CR.twinnedWith),
@@ -81,16 +80,13 @@ def test_broken_fixture_names_the_offending_entity(query):
     replaces, entity = BROKEN[query_name(query)]
     files = [f for f in CLEAN if f != replaces] + [f"broken.{query_name(query)}.ttl"]
     found = rows(files, query)
-    assert str(entity) in {e for e, _ in found}, found
+    assert entity.value in {e for e, _ in found}, found
     assert all(problem for _, problem in found)
 
 
 def test_arabic_letters_query_ignores_persian_letters_and_other_languages():
     store = ox.Store()
-    subject, label = (
-        ox.NamedNode(CRID["city/yazd"]),
-        ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-    )
+    subject, label = CRID["city/yazd"], RDFS.label
     store.add(ox.Quad(subject, label, ox.Literal("یزد", language="fa")))
     store.add(ox.Quad(subject, label, ox.Literal("يزد", language="ar")))
     assert list(store.query((QC_DIR / "arabic-letters-violation.rq").read_text())) == []
@@ -130,7 +126,7 @@ def test_persian_orthography_query_names_each_rule():
 
 def test_anchor_missing_query_spares_the_anchored_entry():
     found = rows(CLEAN + ["broken.anchor-missing.ttl"], QC_DIR / "anchor-missing-violation.rq")
-    assert [entity for entity, _ in found] == [str(CRID["list/isfahan/1"])]
+    assert [entity for entity, _ in found] == [CRID["list/isfahan/1"].value]
 
 
 def test_argument_shortcut_query_names_a_shortcut_without_its_link():
@@ -138,6 +134,6 @@ def test_argument_shortcut_query_names_a_shortcut_without_its_link():
         CLEAN + ["broken.argument-shortcut.ttl"], QC_DIR / "argument-shortcut-violation.rq"
     )
     assert {e for e, _ in found} == {
-        str(CRID["argument/tehran-advantages-capital-city--attributed-to--city-tehran"]),
-        str(CRID["concept/findings/capacity-for-partnership"]),
+        CRID["argument/tehran-advantages-capital-city--attributed-to--city-tehran"].value,
+        CRID["concept/findings/capacity-for-partnership"].value,
     }

@@ -70,7 +70,7 @@ def test_an_integer_where_a_year_is_required_is_inconsistent(reason):
 def test_class_below_two_disjoint_classes_is_unsatisfiable(reason):
     report = reason("cr:CityState a owl:Class ; rdfs:subClassOf cr:City, cr:Country .")
     assert report.consistent
-    assert report.unsatisfiable == [str(CR.CityState)]
+    assert report.unsatisfiable == [CR.CityState.value]
     assert not report.ok
 
 

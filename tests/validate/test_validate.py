@@ -34,9 +34,9 @@ def test_agreement_with_one_party_is_reported_with_focus_node_path_component_and
     assert not report.conforms
     [finding] = report.violations
     assert finding.check == "shacl"
-    assert finding.focus_node == str(CRID["agreement/tehran--tehran"])
-    assert finding.path == str(CR.party)
-    assert finding.component == str(SH.MinCountConstraintComponent)
+    assert finding.focus_node == CRID["agreement/tehran--tehran"].value
+    assert finding.path == CR.party.value
+    assert finding.component == SH.MinCountConstraintComponent.value
     assert finding.message == "A twinning agreement needs exactly two parties."
     assert finding.source == "data/pacts.ttl"
 
@@ -46,7 +46,7 @@ def test_every_row_of_a_qc_violation_query_is_a_violation(tiny_project):
     report = validate_files(reason=False)
     [finding] = report.violations
     assert finding.check == "qc"
-    assert finding.focus_node == str(CR.Township)
+    assert finding.focus_node == CR.Township.value
     assert finding.component == "queries/qc/missing-label-violation.rq"
     assert "has no English rdfs:label" in finding.message
     assert finding.source == "data/extra-terms.ttl"
@@ -68,7 +68,7 @@ def test_given_files_are_validated_with_the_ontology_instead_of_the_project_data
     assert [p.name for p in report.files] == ["cityrdf.ttl", "pacts.ttl"]
     # data/cities.ttl is not loaded, so Tehran is not a cr:City: sh:class fires as well.
     components = {f.component for f in report.violations}
-    assert components == {str(SH.MinCountConstraintComponent), str(SH.ClassConstraintComponent)}
+    assert components == {SH.MinCountConstraintComponent.value, SH.ClassConstraintComponent.value}
 
 
 def test_cli_exits_1_and_names_the_focus_node_and_file(tiny_project, run_cityrdf_here):
@@ -89,7 +89,7 @@ def test_cli_json_report(tiny_project, run_cityrdf_here):
     report = json.loads(result.stdout)
     assert report["conforms"] is False and report["violations"] == 1
     assert report["reasoner"]["consistent"] is True
-    assert report["results"][0]["focus_node"] == str(CRID["agreement/tehran--tehran"])
+    assert report["results"][0]["focus_node"] == CRID["agreement/tehran--tehran"].value
 
 
 def test_cli_exits_0_on_conforming_project(tiny_project, run_cityrdf_here):

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from cityrdf.checks.shacl_compile import PROLOGUE
 from cityrdf.checks.shacl_plan import TRUE, Check, plan
-from cityrdf.checks.shapes_graph import TARGETS, Node, ShapesGraph
+from cityrdf.checks.shapes_graph import TARGETS, GraphView, Node
 from cityrdf.rdf.namespaces import SH
 from cityrdf.rdf.rdflib_bridge import rdflib_term, to_rdflib
 from cityrdf.sparql.results import select
@@ -139,7 +139,7 @@ def pyshacl_results(
             row["component"],
             row["shape"],
             row["severity"],
-            tuple(ShapesGraph(read).objects(row["result"], SH.resultMessage)),
+            tuple(GraphView(read).objects(row["result"], SH.resultMessage)),
         )
         for row in select(read, REPORT_RESULTS)
     ]

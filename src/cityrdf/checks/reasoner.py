@@ -50,25 +50,22 @@ import pyoxigraph as ox
 from cityrdf.errors import CityrdfError
 from cityrdf.project import current_project
 from cityrdf.rdf import graph
-from cityrdf.rdf.namespaces import BASE
+from cityrdf.rdf.namespaces import BASE, OWL, RDF, RDFS, XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-OWL = "http://www.w3.org/2002/07/owl#"
-HEX_BINARY = XSD + "hexBinary"
+HEX_BINARY = XSD.hexBinary
 SURROGATE_NS = BASE + "reasoner#"
 _ZONE = "(Z|[+-][0-9]{2}:[0-9]{2})?"
 # XSD 1.1 Part 2 §3.3.9 (date), §3.3.10 (gYearMonth), §3.3.11 (gYear): lexical spaces, k = 1, 2, 3.
 SURROGATE_PATTERNS = {
-    XSD + "date": "-?[0-9]{4,}-[0-9]{2}-[0-9]{2}" + _ZONE,
-    XSD + "gYearMonth": "-?[0-9]{4,}-[0-9]{2}" + _ZONE,
-    XSD + "gYear": "-?[0-9]{4,}" + _ZONE,
+    XSD.date: "-?[0-9]{4,}-[0-9]{2}-[0-9]{2}" + _ZONE,
+    XSD.gYearMonth: "-?[0-9]{4,}-[0-9]{2}" + _ZONE,
+    XSD.gYear: "-?[0-9]{4,}" + _ZONE,
 }
 _UTC = re.compile(r"[+-]00:00$")
 JAVA_MEMORY_MB = 1000  # the graph is small; a larger heap crowds a shared machine
 JAVA_OPTIONS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto")
 TIMEOUT_SECONDS = 600
-NOTHING = OWL + "Nothing"
+NOTHING = OWL.Nothing.value
 EQUIVALENTS_HEADER = f"Classes equivalent to '{NOTHING}':"
 INCONSISTENT = "org.semanticweb.owlapi.reasoner.InconsistentOntologyException"
 _JAVA_EXCEPTION = re.compile(r'^Exception in thread "[^"]*" ([\w.$]+)(?::\s*(.*))?$')
@@ -161,7 +158,7 @@ def start(store: ox.Store, sources: Iterable[Path] | None = None) -> Verdict:
     quads = list(store.quads_for_pattern(None, None, None, None))
     if any(_mentions_hex_binary(q) for q in quads):
         return Verdict(
-            ReasonerReport(False, error=f"the graph uses {HEX_BINARY}, {ENCODING_CLASH}")
+            ReasonerReport(False, error=f"the graph uses {HEX_BINARY.value}, {ENCODING_CLASH}")
         )
     verdict = Verdict(cache=cache)
     verdict._launch(graph.rdf_bytes(reasoner_triples(store, quads), ox.RdfFormat.N_TRIPLES))
@@ -240,8 +237,8 @@ def _store_cached(cached: Path, report: ReasonerReport) -> None:
 
 def _mentions_hex_binary(quad: ox.Quad) -> bool:
     return any(
-        (isinstance(t, ox.NamedNode) and t.value == HEX_BINARY)
-        or (isinstance(t, ox.Literal) and t.datatype.value == HEX_BINARY)
+        (isinstance(t, ox.NamedNode) and t == HEX_BINARY)
+        or (isinstance(t, ox.Literal) and t.datatype == HEX_BINARY)
         for t in (quad.subject, quad.predicate, quad.object)
     )
 
@@ -252,27 +249,26 @@ def _mentions_hex_binary(quad: ox.Quad) -> bool:
 def reasoner_triples(store: ox.Store, quads: list[ox.Quad] | None = None) -> list[ox.Triple]:
     """The store's triples, `owl:imports` dropped, XSD dates encoded as described above."""
     quads = list(store.quads_for_pattern(None, None, None, None)) if quads is None else quads
-    imports = OWL + "imports"
     slot = 1 + max(
         (
             len(q.object.value.encode())
             for q in quads
-            if isinstance(q.object, ox.Literal) and q.object.datatype.value in SURROGATE_PATTERNS
+            if isinstance(q.object, ox.Literal) and q.object.datatype in SURROGATE_PATTERNS
         ),
         default=0,
     )
     triples = [
         ox.Triple(_surrogate_term(q.subject, slot), q.predicate, _surrogate_term(q.object, slot))
         for q in quads
-        if q.predicate.value != imports
+        if q.predicate != OWL.imports
     ]
     return triples + [t for dt in SURROGATE_PATTERNS for t in _surrogate_definition(dt, slot)]
 
 
 def _surrogate_term(term, slot: int):
-    if isinstance(term, ox.NamedNode) and term.value in SURROGATE_PATTERNS:
-        return _surrogate_iri(term.value)
-    if isinstance(term, ox.Literal) and term.datatype.value in SURROGATE_PATTERNS:
+    if isinstance(term, ox.NamedNode) and term in SURROGATE_PATTERNS:
+        return _surrogate_iri(term)
+    if isinstance(term, ox.Literal) and term.datatype in SURROGATE_PATTERNS:
         return encode_date(term.value, slot)
     return term
 
@@ -289,36 +285,29 @@ def encode_date(lexical: str, slot: int) -> ox.Literal:
     """`lexical` as an xsd:hexBinary whose length says which date datatype it belongs to."""
     form = _UTC.sub("Z", lexical)
     octets = b"\0" * (slot * lexical_class(lexical)) + form.encode()
-    return ox.Literal(octets.hex().upper(), datatype=ox.NamedNode(HEX_BINARY))
+    return ox.Literal(octets.hex().upper(), datatype=HEX_BINARY)
 
 
-def _surrogate_iri(datatype: str) -> ox.NamedNode:
-    return ox.NamedNode(SURROGATE_NS + datatype.removeprefix(XSD))
+def _surrogate_iri(datatype: ox.NamedNode) -> ox.NamedNode:
+    return ox.NamedNode(SURROGATE_NS + datatype.value.removeprefix(str(XSD)))
 
 
-def _surrogate_definition(datatype: str, slot: int) -> list[ox.Triple]:
+def _surrogate_definition(datatype: ox.NamedNode, slot: int) -> list[ox.Triple]:
     """`S ≡ xsd:hexBinary[minLength …, maxLength …]` in the RDF mapping of OWL 2 (DatatypeDefinition)."""
     k = list(SURROGATE_PATTERNS).index(datatype) + 1
-    rdfs_datatype = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#Datatype")
     surrogate, restriction = _surrogate_iri(datatype), ox.BlankNode()
     cells, facets = [ox.BlankNode(), ox.BlankNode()], [ox.BlankNode(), ox.BlankNode()]
-    count = ox.NamedNode(XSD + "nonNegativeInteger")
+    count = XSD.nonNegativeInteger
     return [
-        ox.Triple(surrogate, ox.NamedNode(RDF + "type"), rdfs_datatype),
-        ox.Triple(surrogate, ox.NamedNode(OWL + "equivalentClass"), restriction),
-        ox.Triple(restriction, ox.NamedNode(RDF + "type"), rdfs_datatype),
-        ox.Triple(restriction, ox.NamedNode(OWL + "onDatatype"), ox.NamedNode(HEX_BINARY)),
-        ox.Triple(restriction, ox.NamedNode(OWL + "withRestrictions"), cells[0]),
-        ox.Triple(cells[0], ox.NamedNode(RDF + "first"), facets[0]),
-        ox.Triple(cells[0], ox.NamedNode(RDF + "rest"), cells[1]),
-        ox.Triple(cells[1], ox.NamedNode(RDF + "first"), facets[1]),
-        ox.Triple(cells[1], ox.NamedNode(RDF + "rest"), ox.NamedNode(RDF + "nil")),
-        ox.Triple(
-            facets[0], ox.NamedNode(XSD + "minLength"), ox.Literal(str(slot * k), datatype=count)
-        ),
-        ox.Triple(
-            facets[1],
-            ox.NamedNode(XSD + "maxLength"),
-            ox.Literal(str(slot * k + slot - 1), datatype=count),
-        ),
+        ox.Triple(surrogate, RDF.type, RDFS.Datatype),
+        ox.Triple(surrogate, OWL.equivalentClass, restriction),
+        ox.Triple(restriction, RDF.type, RDFS.Datatype),
+        ox.Triple(restriction, OWL.onDatatype, HEX_BINARY),
+        ox.Triple(restriction, OWL.withRestrictions, cells[0]),
+        ox.Triple(cells[0], RDF.first, facets[0]),
+        ox.Triple(cells[0], RDF.rest, cells[1]),
+        ox.Triple(cells[1], RDF.first, facets[1]),
+        ox.Triple(cells[1], RDF.rest, RDF.nil),
+        ox.Triple(facets[0], XSD.minLength, ox.Literal(str(slot * k), datatype=count)),
+        ox.Triple(facets[1], XSD.maxLength, ox.Literal(str(slot * k + slot - 1), datatype=count)),
     ]

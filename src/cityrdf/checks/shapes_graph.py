@@ -1,5 +1,6 @@
 """The SHACL shapes graph as fastshacl reads it: the default graph of an Oxigraph store, looked up
-by pattern, with RDF lists walked through rdf:first/rdf:rest and the shapes that have targets.
+by pattern (`GraphView`, which also reads pySHACL's report), with RDF lists walked through
+rdf:first/rdf:rest, and the shapes that have targets (`ShapesGraph`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ Resource = ox.NamedNode | ox.BlankNode
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
-class ShapesGraph:
-    """The triples of `store`'s default graph; every look-up of a literal as a subject finds nothing,
-    as in RDF (a shape parameter may be a literal where the compiler expects a node)."""
+class GraphView:
+    """The triples of `store`'s default graph, looked up by pattern; a literal as a subject finds
+    nothing, as in RDF (a shape parameter may be a literal where a node is expected)."""
 
     def __init__(self, store: ox.Store):
         self.store = store
@@ -60,6 +61,10 @@ class ShapesGraph:
                 break
             node = rest
         return members
+
+
+class ShapesGraph(GraphView):
+    """A shapes graph: which shapes are active, and which have focus nodes of their own."""
 
     def deactivated(self, shape: Node) -> bool:
         return is_true(self.value(shape, SH.deactivated))
