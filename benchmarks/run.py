@@ -103,7 +103,7 @@ def stored_questions(store) -> dict[str, str]:
 def bench_cityrdf(files: list[Path]) -> dict:
     from cityrdf import query, validate
     from cityrdf.checks import fastshacl
-    from cityrdf.rdf import graph, rdflib_bridge
+    from cityrdf.rdf import graph
 
     load, store = once(lambda: graph.load_store(files))
     checked, report = once(lambda: validate.validate_store(store, files, reason=False))
@@ -117,7 +117,7 @@ def bench_cityrdf(files: list[Path]) -> dict:
         "violations": len(report.violations),
     }
     if len(store) <= PYSHACL_MAX * 1.5:
-        shapes = rdflib_bridge.load_graph(graph.shape_files(), entail=False)
+        shapes = graph.load_store(graph.shape_files(), entail=False)
         result["validate_pyshacl"] = (
             load + once(lambda: fastshacl.pyshacl_results(store, shapes))[0]
         )

@@ -12,8 +12,8 @@ import rdflib
 
 from cityrdf.project import current_project
 from cityrdf.rdf.graph import load_store
-from cityrdf.rdf.rdflib_bridge import to_rdflib
 from cityrdf.rdf.namespaces import sparql_prologue
+from cityrdf.rdf.rdflib_bridge import to_rdflib
 from cityrdf.text import quote_key
 from tests.ontology.test_theory_prose import (
     PAPER,
