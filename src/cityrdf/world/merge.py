@@ -16,7 +16,7 @@ from cityrdf.links.geometry import NEAR_KM, distance_km
 from cityrdf.links.mapping_set import COLUMNS, mapping_set_tsv
 from cityrdf.world.names import is_member_state
 from cityrdf.world.qualified import number_key, parse
-from cityrdf.world.resolve import City, carry
+from cityrdf.world.records import City, carry
 
 # Two nodes are one place only when they share at least this many partners.
 SHARED_PARTNERS = 2
