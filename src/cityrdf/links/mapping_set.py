@@ -54,7 +54,8 @@ def mapping_set_tsv(
         dict(metadata),
     )
     out = io.StringIO()
-    write_table(msdf, out)
+    # sssom-py condenses a column by its first value, which an empty set has not (IndexError)
+    write_table(msdf, out, condense=bool(safe))
     return out.getvalue()
 
 

@@ -17,13 +17,16 @@ import pyoxigraph as ox
 
 from cityrdf.errors import BadInput
 from cityrdf.fs import atomic, csvsafe
+from cityrdf.links.mapping_set import COLUMNS, mapping_set_tsv
 from cityrdf.project import current_project
 from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import CRID, SEMAPV, SKOS, WD
 from cityrdf.sparql.wikidata import WikidataClient
 from cityrdf.world import merge as merging
 from cityrdf.world.names import Index, add_geonames, read_natural_earth
 from cityrdf.world.reconcile import Pair, Writer
-from cityrdf.world.resolve import Resolver, Review
+from cityrdf.world.records import Review
+from cityrdf.world.resolve import Resolver
 from cityrdf.world.sources import Source, read_wikidata_pairs, read_wikipedia
 
 # Natural Earth's populated places, where ../shared keeps them beside the project (read, never
@@ -163,7 +166,7 @@ def run(
                 skipped,
             )
         )
-    files[out_dir / "resolution.sssom.tsv"] = _sssom(resolver).encode("utf-8")
+    files[out_dir / "resolution.sssom.tsv"] = resolution_tsv(resolver).encode("utf-8")
     files[out_dir / "review.csv"] = _review(resolver).encode("utf-8")
     files[out_dir / "merges.sssom.tsv"] = merging.merges_tsv(merges).encode("utf-8")
     atomic.write_files(files)
@@ -268,54 +271,42 @@ def _origin(origin: str) -> str:
     return origin if "://" in origin else Path(origin).name
 
 
-SSSOM_HEADER = """# curie_map:
-#   crid: https://w3id.org/cityrdf/id/
-#   semapv: https://w3id.org/semapv/vocab/
-#   skos: http://www.w3.org/2004/02/skos/core#
-#   wikidata: http://www.wikidata.org/entity/
-# license: https://creativecommons.org/licenses/by-sa/4.0/
-# mapping_set_id: https://w3id.org/cityrdf/id/mappings/world-names
-# mapping_tool: cityrdf world import
-"""
-SSSOM_COLUMNS = [
-    "subject_id",
-    "subject_label",
-    "predicate_id",
-    "object_id",
-    "object_label",
-    "mapping_justification",
-    "confidence",
-    "subject_source",
-    "comment",
-]
+RESOLUTION_METADATA = {
+    "license": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "mapping_set_id": "https://w3id.org/cityrdf/id/mappings/world-names",
+    "mapping_tool": "cityrdf world import",
+}
+RESOLUTION_PREFIXES = {
+    "crid": str(CRID),
+    "semapv": str(SEMAPV),
+    "skos": str(SKOS),
+    "wikidata": str(WD),
+}
+# subject_source: the source whose name was resolved, as its dataset (world/metadata.py)
+RESOLUTION_COLUMNS = [*COLUMNS, "subject_source"]
 
 
-def _sssom(resolver: Resolver) -> str:
+def resolution_tsv(resolver: Resolver) -> str:
     """The name resolutions that reached a QID, as an SSSOM/TSV mapping set."""
-    out = io.StringIO()
-    out.write(SSSOM_HEADER)
-    writer = csvsafe.writer(out, delimiter="\t", lineterminator="\n")
-    writer.writerow(SSSOM_COLUMNS)
-    crid = "https://w3id.org/cityrdf/id/"
+    rows = []
     seen = set()
     for m in sorted(resolver.mappings, key=lambda m: (m.source, m.target, m.name, m.evidence)):
         if not m.qid or (m.source, m.name, m.country, m.target) in seen:
             continue
         seen.add((m.source, m.name, m.country, m.target))
-        writer.writerow(
-            [
-                "crid:" + m.target[len(crid) :],
-                f"{m.name} ({m.country})",
-                "skos:exactMatch",
-                f"wikidata:{m.qid}",
-                "",
-                m.justification,
-                m.confidence,
-                m.source,
-                m.evidence,
-            ]
+        rows.append(
+            {
+                "subject_id": "crid:" + m.target.removeprefix(str(CRID)),
+                "subject_label": f"{m.name} ({m.country})",
+                "predicate_id": "skos:exactMatch",
+                "object_id": f"wikidata:{m.qid}",
+                "mapping_justification": m.justification,
+                "confidence": m.confidence,
+                "subject_source": f"crid:dataset/world/{m.source}",
+                "comment": m.evidence,
+            }
         )
-    return out.getvalue()
+    return mapping_set_tsv(rows, RESOLUTION_COLUMNS, RESOLUTION_METADATA, RESOLUTION_PREFIXES)
 
 
 def _review(resolver: Resolver) -> str:
