@@ -66,14 +66,14 @@ def links_triples(decisions: Iterable[Decision], kb: str, today: dt.date) -> lis
 
 def enrichment_triples(decisions: Iterable[Decision], today: dt.date) -> list[ox.Triple]:
     """Coordinates and population of the linked cities, said of the GeoNames features themselves."""
-    triples = []
+    triples: list[ox.Triple] = []
     generated = dt.datetime.combine(today, dt.time(), dt.UTC).isoformat()
     for d, c in accepted_links(decisions, "geonames"):
         city = gazetteer_city(c.target) if d.place.kind == "city" else None
         if not city:
             continue
         feature = ox.NamedNode(c.target)
-        facts = [
+        facts: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
             (RDF.type, PROV.Entity),
             (GEO.lat, ox.Literal(f"{city['latitude']:.5f}", datatype=XSD.decimal)),
             (GEO.long, ox.Literal(f"{city['longitude']:.5f}", datatype=XSD.decimal)),
