@@ -23,6 +23,7 @@ from cityrdf.rdf import graph
 from cityrdf.rdf.namespaces import CRID, SEMAPV, SKOS, WD
 from cityrdf.sparql.wikidata import WikidataClient
 from cityrdf.world import merge as merging
+from cityrdf.world import metadata
 from cityrdf.world.names import Index, add_geonames, read_natural_earth
 from cityrdf.world.reconcile import Pair, Writer
 from cityrdf.world.records import Review
@@ -282,7 +283,7 @@ RESOLUTION_PREFIXES = {
     "skos": str(SKOS),
     "wikidata": str(WD),
 }
-# subject_source: the source whose name was resolved, as its dataset (world/metadata.py)
+# subject_source: the source whose name was resolved, as the dataset its graph describes
 RESOLUTION_COLUMNS = [*COLUMNS, "subject_source"]
 
 
@@ -296,17 +297,21 @@ def resolution_tsv(resolver: Resolver) -> str:
         seen.add((m.source, m.name, m.country, m.target))
         rows.append(
             {
-                "subject_id": "crid:" + m.target.removeprefix(str(CRID)),
+                "subject_id": _curie(m.target),
                 "subject_label": f"{m.name} ({m.country})",
                 "predicate_id": "skos:exactMatch",
                 "object_id": f"wikidata:{m.qid}",
                 "mapping_justification": m.justification,
                 "confidence": m.confidence,
-                "subject_source": f"crid:dataset/world/{m.source}",
+                "subject_source": _curie(metadata.dataset_iri(m.source).value),
                 "comment": m.evidence,
             }
         )
     return mapping_set_tsv(rows, RESOLUTION_COLUMNS, RESOLUTION_METADATA, RESOLUTION_PREFIXES)
+
+
+def _curie(iri: str) -> str:
+    return "crid:" + iri.removeprefix(str(CRID))
 
 
 def _review(resolver: Resolver) -> str:
