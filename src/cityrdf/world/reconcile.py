@@ -30,7 +30,7 @@ from cityrdf.rdf.namespaces import (
 )
 from cityrdf.sparql.results import select
 from cityrdf.text import city_slug, slug
-from cityrdf.world import metadata
+from cityrdf.world import crawl_items, metadata
 from cityrdf.world.names import region_of, short_name
 from cityrdf.world.records import City
 from cityrdf.world.resolve import Resolver
@@ -126,7 +126,7 @@ class Writer:
     def _city(self, city: City, g, countries) -> list[ox.Quad]:
         s = n(city.iri)
         out = [ox.Quad(s, RDF_TYPE, CITY, g)]
-        why = self.resolver.not_a_town(city)
+        why = crawl_items.not_a_town(self.resolver, city)
         if why:
             note = ox.Literal(
                 f"An administrative unit or a country, not a town: {why}.", language="en"

@@ -22,8 +22,8 @@ from cityrdf.project import current_project
 from cityrdf.rdf import graph
 from cityrdf.rdf.namespaces import CRID, SEMAPV, SKOS, WD
 from cityrdf.sparql.wikidata import WikidataClient
+from cityrdf.world import crawl_items, metadata
 from cityrdf.world import merge as merging
-from cityrdf.world import metadata
 from cityrdf.world.names import Index, add_geonames, read_natural_earth
 from cityrdf.world.reconcile import Pair, Writer
 from cityrdf.world.records import Review
@@ -122,7 +122,7 @@ def run(
     resolver = Resolver(index, store)
     # sources that give QIDs first: their cities, once given a country, help resolve names
     resolved = {s.name: _resolve(s, resolver) for s in read if s.name != "wikipedia"}
-    resolver.country_from_labels()
+    crawl_items.country_from_labels(resolver)
     resolver.index_labelled_cities()
     resolved |= {s.name: _resolve(s, resolver) for s in read if s.name == "wikipedia"}
     twins = _twins(pairs for name, (pairs, _) in resolved.items() if name != "wikipedia")
@@ -130,7 +130,7 @@ def run(
         resolved["wikipedia"] = _by_partners(resolved["wikipedia"], resolver, twins)
     merges = _merged(resolved, resolver) if merge else []
     parties = {c.iri: c for pairs, _ in resolved.values() for p in pairs for c in (p.a, p.b)}
-    resolver.review_country_names(parties.values())
+    crawl_items.review_country_names(resolver, parties.values())
     for source in read:
         resolver.review += [
             Review(source.name, text, "", f"line {line} not stated: {reason}", "")
