@@ -88,9 +88,9 @@ def test_slug_is_the_iri_segment_already_minted(name, expected):
 
 
 def test_city_slug_is_one_path_segment():
-    assert text.city_slug(str(CRID["city/tehran"])) == "tehran"
-    assert text.city_slug(str(CRID["city/wd/Q90"])) == "wd-q90"
-    assert text.city_slug(str(CRID["city/world/de/x"])) == "world-de-x"
+    assert text.city_slug(CRID["city/tehran"].value) == "tehran"
+    assert text.city_slug(CRID["city/wd/Q90"].value) == "wd-q90"
+    assert text.city_slug(CRID["city/world/de/x"].value) == "world-de-x"
     outside = text.city_slug("http://example.org/city/a/b")
     assert len(outside) == 12 and "/" not in outside
     assert outside != text.city_slug("http://example.org/city/a/c")

@@ -94,7 +94,7 @@ def slug(text: str) -> str:
 def city_slug(iri: str) -> str:
     """A city IRI as one path segment: `tehran` for …/id/city/tehran, `wd-q90` for …/city/wd/Q90,
     `world-de-x` for …/city/world/de/x; an IRI outside …/id/city/ by a 12-digit hash of it."""
-    local = iri.removeprefix(str(CRID["city/"]))
+    local = iri.removeprefix(f"{CRID}city/")
     if local == iri:
         return hashlib.sha1(iri.encode()).hexdigest()[:12]
     return local.replace("/", "-").lower()

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import shutil
 
+import pyoxigraph as ox
 import pytest
-import rdflib
-from rdflib.namespace import SKOS
 
 from cityrdf import links
 from cityrdf.errors import BadInput
 from cityrdf.links.scores import DEFAULT_THRESHOLD
+from cityrdf.project import current_project
+from cityrdf.rdf.graph import load_store
+from cityrdf.rdf.namespaces import SKOS, SSSOM, XSD
 
 from .support import CRID, GN, TODAY, WD, accepted, live_client
 
 LATER = TODAY + dt.timedelta(days=30)
-SSSOM_DATE = rdflib.URIRef("https://w3id.org/sssom/mapping_date")
 # GeoNames IDs and QIDs confirmed by independent sources (data/links/curated-ids.csv).
 VERIFIED_GEONAMES = {
     "tehran": "112931",
@@ -97,12 +99,8 @@ def test_candidates_below_the_threshold_go_to_review_not_to_the_links(link_proje
     )
     with (link_project["links"] / "review.csv").open(encoding="utf-8") as handle:
         review = {row["place"] for row in csv.DictReader(handle) if row["kb"] == "geonames"}
-    linked = {
-        str(s)
-        for s, _, _ in rdflib.Graph()
-        .parse(link_project["links"] / "geonames.ttl")
-        .triples((None, SKOS.exactMatch, None))
-    }
+    links_file = load_store([link_project["links"] / "geonames.ttl"], entail=False)
+    linked = {q.subject.value for q in links_file.quads_for_pattern(None, SKOS.exactMatch, None)}
     assert review and not review & linked
     assert all(d.accepted.score >= 1.0 for d in report.decisions if d.accepted)
 
@@ -178,5 +176,17 @@ def test_a_rerun_on_a_later_day_that_changes_a_link_writes_that_day(link_project
     report = links.run(sources=link_project["sources"], out_dir=out, today=LATER, threshold=1.0)
     assert report.written
     assert f"mapping_date: '{LATER.isoformat()}'" in (out / "cityrdf.sssom.tsv").read_text()
-    dates = set(rdflib.Graph().parse(out / "geonames.ttl").objects(None, SSSOM_DATE))
-    assert dates == {rdflib.Literal(LATER)}
+    links_file = load_store([out / "geonames.ttl"], entail=False)
+    dates = {q.object for q in links_file.quads_for_pattern(None, SSSOM.mapping_date, None)}
+    assert dates == {ox.Literal(LATER.isoformat(), datatype=XSD.date)}
+
+
+def test_linking_the_project_offline_leaves_its_tracked_link_files_as_they_are(tmp_path):
+    """The checked-in data/links/ is what `cityrdf link --offline` writes today: a rerun finds
+    nothing to change (were the Turtle written differently, every file would be rewritten)."""
+    out = tmp_path / "links"
+    shutil.copytree(current_project().links_dir, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    report = links.run(offline=True, out_dir=out, today=dt.date.today() + dt.timedelta(days=1))
+    assert not report.written
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -77,6 +77,12 @@ def test_a_mapping_set_without_mappings_still_has_its_header_row():
     assert f"# mapping_set_id: {MAPPING_SET_ID}" in text.splitlines()
 
 
+def test_a_mapping_set_without_mappings_may_have_slots_the_set_could_condense():
+    columns = [*COLUMNS, "subject_source"]  # one every row could share, sssom-py moves it up
+    text = mapping_set_tsv([], columns, {"mapping_set_id": MAPPING_SET_ID}, PREFIXES)
+    assert text.splitlines()[-1].split("\t") == columns
+
+
 def test_the_mapping_date_is_read_back_from_the_header():
     dated = mapping_set_tsv([], COLUMNS, {"mapping_date": TODAY.isoformat()}, PREFIXES)
     assert mapping_date(dated) == TODAY

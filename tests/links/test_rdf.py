@@ -3,11 +3,14 @@ GeoNames feature with their provenance."""
 
 from __future__ import annotations
 
-import rdflib
-from rdflib.namespace import OWL, SKOS
+import datetime as dt
+
+import pyoxigraph as ox
 
 from cityrdf import links
 from cityrdf.links.scores import DEFAULT_THRESHOLD
+from cityrdf.rdf.graph import load_store
+from cityrdf.rdf.namespaces import GEO, OWL, PROV, SKOS, XSD, sparql_prologue
 
 from .support import CRID, GN, TODAY, WD, live_client
 
@@ -19,35 +22,38 @@ def test_links_carry_method_score_date_and_source(wikidata_endpoint, link_projec
         today=TODAY,
         client=live_client(wikidata_endpoint, link_project["cache"]),
     )
-    g = rdflib.Graph().parse(link_project["links"] / "wikidata.ttl")
-    tehran, q3616 = rdflib.URIRef(CRID + "city/tehran"), rdflib.URIRef(WD + "Q3616")
-    assert (tehran, SKOS.exactMatch, q3616) in g
-    assert not list(g.triples((None, OWL.sameAs, None)))
+    g = load_store([link_project["links"] / "wikidata.ttl"], entail=False)
+    tehran, q3616 = ox.NamedNode(CRID + "city/tehran"), ox.NamedNode(WD + "Q3616")
+    assert ox.Quad(tehran, SKOS.exactMatch, q3616) in g
+    assert not list(g.quads_for_pattern(None, OWL.sameAs, None))
     rows = list(
         g.query(
-            """
+            sparql_prologue()
+            + f"""
         PREFIX sssom: <https://w3id.org/sssom/>
-        SELECT ?how ?score ?date ?source WHERE {
+        SELECT ?how ?score ?date ?source WHERE {{
+          VALUES (?s ?t) {{ ({tehran} {q3616}) }}
           ?a owl:annotatedSource ?s ; owl:annotatedProperty skos:exactMatch ; owl:annotatedTarget ?t ;
              sssom:mapping_justification ?how ; sssom:confidence ?score ; sssom:mapping_date ?date ;
-             dcterms:source ?source }""",
-            initBindings={"s": tehran, "t": q3616},
-            initNs={"owl": OWL, "skos": SKOS, "dcterms": rdflib.namespace.DCTERMS},
+             dcterms:source ?source }}"""
         )
     )
     assert len(rows) == 1
-    how, score, date, source = rows[0]
-    assert str(how) == "https://w3id.org/semapv/vocab/LexicalMatching"
-    assert float(score) >= DEFAULT_THRESHOLD and date.toPython() == TODAY
-    assert "Wikidata" in str(source)
+    how, score, date, source = (rows[0][v] for v in ("how", "score", "date", "source"))
+    assert how.value == "https://w3id.org/semapv/vocab/LexicalMatching"
+    assert float(score.value) >= DEFAULT_THRESHOLD
+    assert date.datatype == XSD.date and dt.date.fromisoformat(date.value) == TODAY
+    assert "Wikidata" in source.value
 
 
 def test_enrichment_gives_geonames_coordinates_with_provenance(link_project):
     links.run(sources=link_project["sources"], out_dir=link_project["links"], today=TODAY)
-    g = rdflib.Graph().parse(link_project["links"] / "geonames-enrichment.ttl")
-    tehran = rdflib.URIRef(f"{GN}112931/")
-    geo = rdflib.Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
-    assert 35 < float(g.value(tehran, geo.lat)) < 36 and 51 < float(g.value(tehran, geo.long)) < 52
-    assert g.value(tehran, rdflib.namespace.PROV.wasDerivedFrom) == rdflib.URIRef(
-        "https://www.geonames.org/"
-    )
+    g = load_store([link_project["links"] / "geonames-enrichment.ttl"], entail=False)
+    tehran = ox.NamedNode(f"{GN}112931/")
+
+    def value(predicate: ox.NamedNode) -> ox.NamedNode | ox.Literal:
+        (quad,) = g.quads_for_pattern(tehran, predicate, None)
+        return quad.object
+
+    assert 35 < float(value(GEO.lat).value) < 36 and 51 < float(value(GEO.long).value) < 52
+    assert value(PROV.wasDerivedFrom) == ox.NamedNode("https://www.geonames.org/")

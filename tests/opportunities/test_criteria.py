@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import rdflib
-from rdflib.namespace import SKOS
+import pyoxigraph as ox
 
 from cityrdf.opportunities.criteria import CRITERIA, concept_iris
 from cityrdf.opportunities.features import FEATURES
 from cityrdf.project import current_project
+from cityrdf.rdf.graph import load_store
+from cityrdf.rdf.namespaces import SKOS
 
 
 def test_each_feature_belongs_to_exactly_one_criterion():
@@ -17,8 +18,9 @@ def test_each_feature_belongs_to_exactly_one_criterion():
 
 
 def test_every_cited_concept_has_english_and_persian_labels_in_the_ontology():
-    theory = rdflib.Graph().parse(current_project().ontology_dir / "theory.ttl")
-    theory.parse(current_project().ontology_dir / "theory-prose.ttl")
+    ontology = current_project().ontology_dir
+    theory = load_store([ontology / "theory.ttl", ontology / "theory-prose.ttl"], entail=False)
     for iri in concept_iris():
-        languages = {label.language for label in theory.objects(rdflib.URIRef(iri), SKOS.prefLabel)}
+        labels = theory.quads_for_pattern(ox.NamedNode(iri), SKOS.prefLabel, None)
+        languages = {q.object.language for q in labels}
         assert {"en", "fa"} <= languages, iri

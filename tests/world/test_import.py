@@ -16,6 +16,7 @@ from .conftest import FIXTURES, NOW
 
 CR = "https://w3id.org/cityrdf/ontology#"
 CRID = "https://w3id.org/cityrdf/id/"
+DCAT = "http://www.w3.org/ns/dcat#"
 GRAPH = "https://w3id.org/cityrdf/graph/world/"
 
 
@@ -149,6 +150,31 @@ def test_ambiguous_and_unreadable_names_go_to_the_review_queue(imported):
     assert "line 7 not stated: an empty field" in review
     sssom = (out / "resolution.sssom.tsv").read_text(encoding="utf-8")
     assert "crid:city/wd/Q1489\tMexico City (Mexico)\tskos:exactMatch\twikidata:Q1489" in sssom
+
+
+def test_the_name_resolutions_are_a_valid_sssom_mapping_set_read_back_by_sssom_py(imported):
+    import io
+
+    from sssom.parsers import parse_sssom_table
+    from sssom.validators import validate
+    from sssom.writers import write_rdf
+
+    out, _, store = imported
+    msdf = parse_sssom_table(out / "resolution.sssom.tsv")
+    validate(msdf)  # JSON schema, prefix map completeness, strict CURIEs: raises on an error
+    write_rdf(msdf, io.StringIO())  # expands every entity reference: one not a CURIE is refused
+    assert msdf.metadata["mapping_set_id"] == "https://w3id.org/cityrdf/id/mappings/world-names"
+    # the fixture's names that reached a QID are the Wikipedia table's: each row names its dataset,
+    # the one the source's graph describes
+    assert set(msdf.df["subject_source"]) == {"crid:dataset/world/wikipedia"}
+    dataset = ox.NamedNode(msdf.converter.expand("crid:dataset/world/wikipedia"))
+    assert list(store.quads_for_pattern(dataset, None, ox.NamedNode(DCAT + "Dataset")))
+    assert set(msdf.df["mapping_tool"]) == {"cityrdf world import"}
+    mexico = msdf.df[msdf.df["subject_id"] == "crid:city/wd/Q1489"]
+    assert mexico[["subject_label", "object_id", "mapping_justification"]].values.tolist() == [
+        ["Mexico City (Mexico)", "wikidata:Q1489", "semapv:LexicalMatching"]
+    ]
+    assert all(o.startswith("wikidata:Q") for o in msdf.df["object_id"])
 
 
 def test_the_project_sources_are_never_written(tmp_path, fixture_sources):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cityrdf.world.merge import find_merges, merges_tsv
-from cityrdf.world.resolve import City
+from cityrdf.world.records import City
 
 CRID = "https://w3id.org/cityrdf/id/city/"
 

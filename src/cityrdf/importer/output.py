@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from cityrdf.errors import BadInput
 from cityrdf.project import current_project
-from cityrdf.rdf.namespaces import CR, CRID
+from cityrdf.rdf.namespaces import CR, CRID, RDF
 from cityrdf.text import slug
 
 TURTLE_SUFFIX = ".ttl"
@@ -67,17 +67,14 @@ def written_by_import(path: Path) -> bool:
     try:
         for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
             if (
-                quad.predicate.value == str(_RDF_TYPE)
-                and quad.object.value == str(CR.ImportedFile)
-                and quad.subject.value.startswith(str(CRID["dataset/import-"]))
+                quad.predicate == RDF.type
+                and quad.object == CR.ImportedFile
+                and quad.subject.value.startswith(f"{CRID}dataset/import-")
             ):
                 return True
     except (SyntaxError, ValueError, OSError):
         return False
     return False
-
-
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def remove_leftovers(target: Path) -> list[Path]:

@@ -7,9 +7,8 @@ import functools
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib.namespace import RDFS
 
-from cityrdf.rdf.namespaces import PREFIXES, sparql_prologue
+from cityrdf.rdf.namespaces import PREFIXES, RDFS, sparql_prologue
 from cityrdf.text import label_key
 from cityrdf.world.names import iso2_of
 
@@ -51,7 +50,7 @@ class ProjectIndex:
             ):
                 place_iri, label = row["p"].value, row["l"]
                 place = places.setdefault(place_iri, Place(place_iri))
-                if row["pred"].value == str(RDFS.label) and label.language in ("en", "fa"):
+                if row["pred"] == RDFS.label and label.language in ("en", "fa"):
                     setattr(place, f"label_{label.language}", label.value)
                 keys.setdefault(label_key(label.value), set()).add(place_iri)
             for place in places.values():

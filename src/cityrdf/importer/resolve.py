@@ -46,7 +46,7 @@ def country(table: TableImport, number: int, row: dict[str, str]) -> str | None:
         )
         return None
     country = Place(
-        str(CRID[f"country/{slug(name)}"]),
+        f"{CRID}country/{slug(name)}",
         name,
         persian(name_fa),
         new_from_row=number,
@@ -108,10 +108,10 @@ def city(
             f"{name!r} is a new city, and its English name gives no ASCII slug for its IRI",
         )
         return None
-    city, n = str(CRID[f"city/{name_slug}"]), 1
+    city, n = f"{CRID}city/{name_slug}", 1
     while city in table.index.iris:  # the slug of another city: new cities never take over an IRI
         n += 1
-        city = str(CRID[f"city/{name_slug}-{n}"])
+        city = f"{CRID}city/{name_slug}-{n}"
     place = Place(city, name, persian(name_fa), country, new_from_row=number)
     table.index.add_city(place)
     table.origin[city] = (number, column)

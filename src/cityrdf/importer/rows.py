@@ -53,8 +53,8 @@ class TableImport:
         self.index = index
         self.new_city = new_city  # accept a new city even when its name is close to a known one
         self.stem = slug(source.stem) or "table"
-        self.file_entity = str(CRID[f"dataset/import-{self.stem}"])
-        self.list_prefix = str(CRID[f"list/import-{self.stem}--"])
+        self.file_entity = f"{CRID}dataset/import-{self.stem}"
+        self.list_prefix = f"{CRID}list/import-{self.stem}--"
         self.errors: list[RowError] = []
         self.pacts: list[Pact] = []
         self.agreements: dict[str, Agreement] = {}
@@ -119,7 +119,7 @@ class TableImport:
         self.origin.setdefault(self.list_of(pact.city), (pact.row, "city"))
         a, b = sorted((pact.city, pact.partner))
         existing = self.index.agreements.get(frozenset((a, b)))
-        agreement_iri = existing or str(CRID[f"agreement/{slug_of(a)}--{slug_of(b)}"])
+        agreement_iri = existing or f"{CRID}agreement/{slug_of(a)}--{slug_of(b)}"
         agreement = self.agreements.get(agreement_iri)
         if agreement is None:
             agreement = Agreement(agreement_iri, pact, bool(existing))
@@ -156,7 +156,7 @@ class TableImport:
 
     def date_of(self, agreement: str, stated: dates.StatedDate) -> str:
         """The cr:SolarHijriDate node of a new agreement's Jalali date."""
-        return str(CRID[f"date/{slug_of(agreement)}-{stated.text}"])
+        return f"{CRID}date/{slug_of(agreement)}-{stated.text}"
 
     def row_of(self, resource: str) -> tuple[int, str] | None:
         """The row (and column) a resource of this import comes from; None if it is not one."""

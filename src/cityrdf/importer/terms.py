@@ -5,27 +5,20 @@ from __future__ import annotations
 import functools
 
 import pyoxigraph as ox
-from rdflib import Literal
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from cityrdf.importer.table import is_iri
 from cityrdf.rdf import dates
-from cityrdf.rdf.namespaces import CR, CRID
+from cityrdf.rdf.namespaces import CR, CRID, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 STATUSES = ("listed", "unofficial", "official", "friendship")
 
-
-def iri(term) -> ox.NamedNode:
-    return ox.NamedNode(str(term))
-
-
-A = iri(RDF.type)
-LABEL, NOTE = iri(RDFS.label), iri(SKOS.editorialNote)
-DERIVED_FROM, SOURCE, TITLE = iri(PROV.wasDerivedFrom), iri(DCTERMS.source), iri(DCTERMS.title)
-ENTITY = iri(PROV.Entity)
-COUNTRY_NOT_STATED = iri(CRID["concept/data-issues/country-not-stated"])
+A = RDF.type
+LABEL, NOTE = RDFS.label, SKOS.editorialNote
+DERIVED_FROM, SOURCE, TITLE = PROV.wasDerivedFrom, DCTERMS.source, DCTERMS["title"]
+ENTITY = PROV.Entity
+COUNTRY_NOT_STATED = CRID["concept/data-issues/country-not-stated"]
 C = {
-    name: iri(CR[name])
+    name: CR[name]
     for name in (
         "City", "country", "TwinningAgreement", "ImportedFile", "SisterCityList", "listOf",
         "ListEntry", "inList", "position", "names", "attestedBy", "party", "status",
@@ -34,8 +27,8 @@ C = {
         "Country", "iso3166Alpha2",
     )
 }  # fmt: skip
-XSD_DATE, XSD_INTEGER, XSD_POSITIVE = iri(XSD.date), iri(XSD.integer), iri(XSD.positiveInteger)
-STATUS = {s: iri(CRID[f"concept/agreement-status/{s}"]) for s in STATUSES}
+XSD_DATE, XSD_INTEGER, XSD_POSITIVE = XSD.date, XSD.integer, XSD.positiveInteger
+STATUS = {s: CRID[f"concept/agreement-status/{s}"] for s in STATUSES}
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -47,10 +40,6 @@ def node(text: str) -> ox.NamedNode:
 # A table repeats a few hundred dates: each converts once.
 span_of = functools.lru_cache(maxsize=10_000)(dates.StatedDate.gregorian_span)
 gregorian_of = functools.lru_cache(maxsize=10_000)(dates.StatedDate.gregorian_literal)
-
-
-def literal(value: Literal) -> ox.Literal:
-    return ox.Literal(str(value), datatype=iri(value.datatype))
 
 
 def integer(value: int, datatype: ox.NamedNode = XSD_INTEGER) -> ox.Literal:

@@ -23,7 +23,6 @@ from cityrdf.importer.terms import (
     C,
     gregorian_of,
     integer,
-    literal,
     node,
     source_term,
     span_of,
@@ -130,7 +129,7 @@ def _agreement_facts(table: TableImport, agreement: Agreement, entity: ox.NamedN
     if pact.date is not None:
         signing = gregorian_of(pact.date)
         if signing is not None:
-            facts.append((C["signingDate"], literal(signing)))
+            facts.append((C["signingDate"], signing))
         if pact.date.calendar == dates.JALALI:
             facts.append((C["statedDate"], ox.NamedNode(table.date_of(agreement.iri, pact.date))))
     return facts

@@ -14,7 +14,13 @@ from cityrdf.links.decide import link_places
 from cityrdf.links.mapping_set import mapping_date, sssom_table
 from cityrdf.links.model import Decision
 from cityrdf.links.places import read_places
-from cityrdf.links.rdf import enrichment_graph, links_graph
+from cityrdf.links.rdf import (
+    ENRICHMENT_PREFIXES,
+    LINK_PREFIXES,
+    enrichment_triples,
+    links_triples,
+    turtle,
+)
 from cityrdf.links.review import review_table
 from cityrdf.links.scores import DEFAULT_THRESHOLD
 from cityrdf.project import current_project
@@ -40,14 +46,10 @@ def link_files(
 ) -> dict[Path, str]:
     """The content of every file `cityrdf link` writes, mappings dated `day`."""
     return {
-        out_dir / "wikidata.ttl": links_graph(decisions, "wikidata", day).serialize(
-            format="turtle"
-        ),
-        out_dir / "geonames.ttl": links_graph(decisions, "geonames", day).serialize(
-            format="turtle"
-        ),
-        out_dir / "geonames-enrichment.ttl": enrichment_graph(decisions, day).serialize(
-            format="turtle"
+        out_dir / "wikidata.ttl": turtle(links_triples(decisions, "wikidata", day), LINK_PREFIXES),
+        out_dir / "geonames.ttl": turtle(links_triples(decisions, "geonames", day), LINK_PREFIXES),
+        out_dir / "geonames-enrichment.ttl": turtle(
+            enrichment_triples(decisions, day), ENRICHMENT_PREFIXES
         ),
         out_dir / SSSOM_FILE: sssom_table(decisions, day),
         review: review_table(decisions),

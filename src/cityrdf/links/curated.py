@@ -9,8 +9,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from cityrdf.errors import BadInput
-from cityrdf.links.model import GN, Candidate
-from cityrdf.rdf.namespaces import PREFIXES, WD
+from cityrdf.links.model import Candidate
+from cityrdf.rdf.namespaces import GN, PREFIXES, WD
 
 CURATED_IDS = "curated-ids.csv"
 # One table per kind of place; the cities' table names the folder of the others.

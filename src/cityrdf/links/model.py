@@ -6,12 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-import rdflib
-from rdflib.namespace import SKOS
+from cityrdf.rdf.namespaces import SKOS
 
-GN = rdflib.Namespace("https://sws.geonames.org/")
-SSSOM = rdflib.Namespace("https://w3id.org/sssom/")
-SEMAPV = rdflib.Namespace("https://w3id.org/semapv/vocab/")
 LINK = SKOS.exactMatch  # docs/decisions/0002-linking.md: why not owl:sameAs
 TOOL = "cityrdf link"
 

@@ -4,11 +4,10 @@ names and the city's country."""
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib.namespace import RDFS
 
 from cityrdf.links.geonames import country_code
 from cityrdf.links.model import Place
-from cityrdf.rdf.namespaces import CR, sparql_prologue
+from cityrdf.rdf.namespaces import CR, RDFS, sparql_prologue
 from cityrdf.sparql.results import select
 
 PLACES_QUERY = """
@@ -21,7 +20,7 @@ SELECT ?place ?type ?prop ?name ?country WHERE {
 }"""
 
 
-KINDS = {str(CR.City): "city", str(CR.Country): "country", str(CR.CityNetwork): "network"}
+KINDS = {CR.City: "city", CR.Country: "country", CR.CityNetwork: "network"}
 
 
 def read_places(store: ox.Store) -> list[Place]:
@@ -29,7 +28,7 @@ def read_places(store: ox.Store) -> list[Place]:
     places: dict[str, Place] = {}
     for row in select(store, sparql_prologue() + PLACES_QUERY):
         iri = row["place"].value
-        kind = KINDS[row["type"].value]
+        kind = KINDS[row["type"]]
         place = places.setdefault(iri, Place(iri, kind))
         if row["country"] is not None:
             place.country = row["country"].value
@@ -37,7 +36,7 @@ def read_places(store: ox.Store) -> list[Place]:
         if name is None:
             continue
         lang = name.language or ""
-        if row["prop"].value == str(RDFS.label) and lang in ("en", "fa"):
+        if row["prop"] == RDFS.label and lang in ("en", "fa"):
             setattr(place, f"label_{lang}", name.value)
         elif (name.value, lang) not in place.aliases:
             place.aliases.append((name.value, lang))

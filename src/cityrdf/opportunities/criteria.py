@@ -11,15 +11,15 @@ from dataclasses import dataclass
 
 from cityrdf.rdf.namespaces import CRID
 
-ROUTE = CRID["concept/formation-routes/"]
-CONDITION = CRID["concept/success-conditions/"]
+ROUTE = f"{CRID}concept/formation-routes/"
+CONDITION = f"{CRID}concept/success-conditions/"
 EXISTING_RELATIONS = f"{ROUTE}existing-municipal-relations"
 TRADE = f"{ROUTE}trade-relations"
 HISTORICAL_GEOGRAPHIC = f"{ROUTE}historical-or-ancestral-ties"
 PERSONAL_EXPERIENCE = f"{ROUTE}personal-experience"
 IMMIGRANTS = f"{ROUTE}immigrant-communities"
 COMMONALITIES = f"{CONDITION}shared-ties"
-SIMILARITY = CRID["concept/similarity-criteria/"]
+SIMILARITY = f"{CRID}concept/similarity-criteria/"
 SIMILAR_GEOGRAPHY = f"{SIMILARITY}geography"
 SIMILAR_POPULATION = f"{SIMILARITY}population"
 SAME_NAME = f"{SIMILARITY}same-name"

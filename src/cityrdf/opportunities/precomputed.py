@@ -10,14 +10,12 @@ import pyoxigraph as ox
 from cityrdf.opportunities import fitted, record, store
 from cityrdf.opportunities.suggest import suggest
 from cityrdf.project import current_project
-from cityrdf.rdf.namespaces import CR
-
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+from cityrdf.rdf.namespaces import CR, RDF
 
 
 def paper_cities(project: ox.Store) -> list[str]:
     """The cities of the project graph (the paper's, in its default graph)."""
-    found = project.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(str(CR.City)), ox.DefaultGraph())
+    found = project.quads_for_pattern(None, RDF.type, CR.City, ox.DefaultGraph())
     return sorted({q.subject.value for q in found if isinstance(q.subject, ox.NamedNode)})
 
 

@@ -15,18 +15,12 @@ from cityrdf.fs import atomic
 from cityrdf.opportunities.criteria import CRITERIA, UNMEASURED
 from cityrdf.opportunities.store import SUGGESTIONS_GRAPH
 from cityrdf.opportunities.suggest import Suggestion
-from cityrdf.rdf.namespaces import CR, CRID, sparql_prologue
+from cityrdf.rdf.namespaces import CR, CRID, GEO, PROV, RDF, RDFS, SKOS, XSD, sparql_prologue
 from cityrdf.text import city_slug
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 # World-layer cities (not the paper's, whose labels the project graph holds) get their names here
 WORLD_NODES = (f"{CRID}city/wd/", f"{CRID}city/world/")
-CANDIDATE_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+CANDIDATE_LABEL = RDFS.label
 CRITERION_SCHEME = f"{CRID}scheme/opportunity-criteria"
 
 
@@ -67,45 +61,47 @@ def write_all(
     quads = []
 
     def add(
-        s: str | ox.BlankNode, p: str, o: ox.NamedNode | ox.Literal | ox.BlankNode | str
+        s: str | ox.BlankNode,
+        p: ox.NamedNode,
+        o: ox.NamedNode | ox.Literal | ox.BlankNode | str,
     ) -> None:
         subject = s if isinstance(s, ox.BlankNode) else ox.NamedNode(s)
         obj = ox.NamedNode(o) if isinstance(o, str) else o
-        quads.append(ox.Quad(subject, ox.NamedNode(p), obj, graph))
+        quads.append(ox.Quad(subject, p, obj, graph))
 
     def literal(value: object, datatype: str) -> ox.Literal:
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
+        return ox.Literal(str(value), datatype=XSD[datatype])
 
-    add(activity, RDF_TYPE.value, PROV + "Activity")
+    add(activity, RDF.type, PROV.Activity)
     add(
         activity,
-        RDFS + "label",
+        RDFS.label,
         ox.Literal(f"cityrdf opportunities for {name}", language="en"),
     )
-    add(activity, PROV + "startedAtTime", literal(now.isoformat(), "dateTime"))
+    add(activity, PROV.startedAtTime, literal(now.isoformat(), "dateTime"))
     parameters = {**model, "inputs": inputs}
-    add(activity, str(CR.modelParameters), ox.Literal(json.dumps(parameters, sort_keys=True)))
+    add(activity, CR.modelParameters, ox.Literal(json.dumps(parameters, sort_keys=True)))
     for file in sorted(inputs):  # world/{source}.nq holds the dataset crid:dataset/world/{source}
-        add(activity, PROV + "used", f"{CRID}dataset/world/{Path(file).stem}")
+        add(activity, PROV.used, f"{CRID}dataset/world/{Path(file).stem}")
     for slug, weight in sorted(weights.items()):
         node = ox.BlankNode()
-        add(activity, str(CR.criterionWeight), node)
-        add(node, RDF_TYPE.value, str(CR.CriterionWeight))
-        add(node, str(CR.restsOn), criterion_iri(slug))
-        add(node, str(CR.weight), literal(f"{weight:.4f}", "decimal"))
+        add(activity, CR.criterionWeight, node)
+        add(node, RDF.type, CR.CriterionWeight)
+        add(node, CR.restsOn, criterion_iri(slug))
+        add(node, CR.weight, literal(f"{weight:.4f}", "decimal"))
     for concept, reason in UNMEASURED:
-        add(activity, SKOS + "editorialNote", ox.Literal(f"not measured: {reason}", language="en"))
+        add(activity, SKOS.editorialNote, ox.Literal(f"not measured: {reason}", language="en"))
         if concept:
-            add(activity, SKOS + "related", concept)
+            add(activity, SKOS.related, concept)
     for criterion in CRITERIA:
         iri = criterion_iri(criterion.slug)
-        add(iri, RDF_TYPE.value, SKOS + "Concept")
-        add(iri, SKOS + "inScheme", CRITERION_SCHEME)
-        add(iri, SKOS + "prefLabel", ox.Literal(criterion.label_en, language="en"))
-        add(iri, SKOS + "prefLabel", ox.Literal(criterion.label_fa, language="fa"))
+        add(iri, RDF.type, SKOS.Concept)
+        add(iri, SKOS.inScheme, CRITERION_SCHEME)
+        add(iri, SKOS.prefLabel, ox.Literal(criterion.label_en, language="en"))
+        add(iri, SKOS.prefLabel, ox.Literal(criterion.label_fa, language="fa"))
         for concept in criterion.concepts:
-            add(iri, SKOS + "related", concept)
-    add(CRITERION_SCHEME, RDF_TYPE.value, SKOS + "ConceptScheme")
+            add(iri, SKOS.related, concept)
+    add(CRITERION_SCHEME, RDF.type, SKOS.ConceptScheme)
     for city, suggestions in found.items():
         add_suggestions(add, literal, activity, city, suggestions)
     store.extend(quads)
@@ -118,23 +114,23 @@ def write_all(
 def add_suggestions(add, literal, activity: str, city: str, suggestions: list[Suggestion]) -> None:
     for s in suggestions:
         iri = f"{CRID}suggestion/{city_slug(city)}--{city_slug(s.candidate)}"
-        add(iri, RDF_TYPE.value, str(CR.PartnerSuggestion))
-        add(iri, str(CR.suggestedFor), city)
-        add(iri, str(CR.candidate), s.candidate)
-        add(iri, str(CR.rank), literal(s.rank, "positiveInteger"))
-        add(iri, str(CR.score), literal(f"{s.probability:.6f}", "decimal"))
+        add(iri, RDF.type, CR.PartnerSuggestion)
+        add(iri, CR.suggestedFor, city)
+        add(iri, CR.candidate, s.candidate)
+        add(iri, CR.rank, literal(s.rank, "positiveInteger"))
+        add(iri, CR.score, literal(f"{s.probability:.6f}", "decimal"))
         for criterion in s.criteria:
-            add(iri, str(CR.restsOn), criterion_iri(criterion.slug))
+            add(iri, CR.restsOn, criterion_iri(criterion.slug))
         for fact in s.evidence:
-            add(iri, str(CR.evidence), ox.Literal(fact, language="en"))
+            add(iri, CR.evidence, ox.Literal(fact, language="en"))
         for flag in s.flags:  # what to check before acting on it (duplicate, hub, one partner)
-            add(iri, SKOS + "editorialNote", ox.Literal(flag, language="en"))
-        add(iri, PROV + "wasGeneratedBy", activity)
+            add(iri, SKOS.editorialNote, ox.Literal(flag, language="en"))
+        add(iri, PROV.wasGeneratedBy, activity)
         if (
             s.lat is not None and s.lon is not None
         ):  # the candidate's world-layer position, for maps
-            add(s.candidate, GEO + "lat", literal(f"{s.lat:.5f}", "decimal"))
-            add(s.candidate, GEO + "long", literal(f"{s.lon:.5f}", "decimal"))
+            add(s.candidate, GEO.lat, literal(f"{s.lat:.5f}", "decimal"))
+            add(s.candidate, GEO.long, literal(f"{s.lon:.5f}", "decimal"))
         if s.candidate.startswith(WORLD_NODES):  # its names, for pages that hold no world layer
             for text, lang in ((s.label, "en"), (s.label_fa, "fa")):
                 if text:
@@ -149,8 +145,8 @@ def _forget(store: ox.Store, city: str) -> None:
         DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s cr:suggestedFor <{city}> ; ?p ?o }} }};
         DELETE {{ GRAPH ?g {{ ?c geo:lat ?lat ; geo:long ?long }} }} WHERE {{ GRAPH ?g {{
           ?c geo:lat ?lat ; geo:long ?long FILTER NOT EXISTS {{ ?s cr:candidate ?c }} }} }};
-        DELETE {{ GRAPH ?g {{ ?c <{CANDIDATE_LABEL}> ?name }} }} WHERE {{ GRAPH ?g {{
-          ?c <{CANDIDATE_LABEL}> ?name FILTER NOT EXISTS {{ ?s cr:candidate ?c }} }} }};
+        DELETE {{ GRAPH ?g {{ ?c {CANDIDATE_LABEL} ?name }} }} WHERE {{ GRAPH ?g {{
+          ?c {CANDIDATE_LABEL} ?name FILTER NOT EXISTS {{ ?s cr:candidate ?c }} }} }};
         DELETE {{ GRAPH ?g {{ ?w ?p ?o }} }} WHERE {{ GRAPH ?g {{
           ?a a prov:Activity ; cr:criterionWeight ?w . ?w ?p ?o
           FILTER NOT EXISTS {{ ?s prov:wasGeneratedBy ?a }} }} }};

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 
 import jdatetime
-from rdflib import Literal
-from rdflib.namespace import XSD
+import pyoxigraph as ox
+
+from cityrdf.rdf.namespaces import XSD
 
 GREGORIAN = "gregorian"
 JALALI = "jalali"
@@ -62,7 +63,7 @@ class StatedDate:
             last = jdatetime.date(self.year, 12, jalali_month_length(self.year, 12))
         return first.togregorian(), last.togregorian()
 
-    def gregorian_literal(self) -> Literal | None:
+    def gregorian_literal(self) -> ox.Literal | None:
         """The finest Gregorian date (day, month or year) that holds the whole span, if there is one.
 
         A Gregorian date is itself at its own precision. A Jalali day is one Gregorian day; a
@@ -71,15 +72,15 @@ class StatedDate:
         """
         start, end = self.gregorian_span()
         if start == end:
-            return Literal(start.isoformat(), datatype=XSD.date)
+            return ox.Literal(start.isoformat(), datatype=XSD.date)
         month_end = gregorian_calendar.monthrange(end.year, end.month)[1]
         if (start.year, start.month) == (end.year, end.month) and (start.day, end.day) == (
             1,
             month_end,
         ):
-            return Literal(f"{start.year:04d}-{start.month:02d}", datatype=XSD.gYearMonth)
+            return ox.Literal(f"{start.year:04d}-{start.month:02d}", datatype=XSD.gYearMonth)
         if start.year == end.year:
-            return Literal(f"{start.year:04d}", datatype=XSD.gYear)
+            return ox.Literal(f"{start.year:04d}", datatype=XSD.gYear)
         return None
 
 

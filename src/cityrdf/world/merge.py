@@ -14,9 +14,10 @@ from itertools import combinations
 
 from cityrdf.links.geometry import NEAR_KM, distance_km
 from cityrdf.links.mapping_set import COLUMNS, mapping_set_tsv
+from cityrdf.rdf.namespaces import CRID, SEMAPV, SKOS
 from cityrdf.world.names import is_member_state
 from cityrdf.world.qualified import number_key, parse
-from cityrdf.world.resolve import City, carry
+from cityrdf.world.records import City, carry
 
 # Two nodes are one place only when they share at least this many partners.
 SHARED_PARTNERS = 2
@@ -177,11 +178,7 @@ MERGES_METADATA = {
     "comment": "each row merged subject_id into object_id; "
     "`cityrdf world import --no-merge` undoes all.",
 }
-MERGES_PREFIXES = {
-    "crid": "https://w3id.org/cityrdf/id/",
-    "semapv": "https://w3id.org/semapv/vocab/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-}
+MERGES_PREFIXES = {"crid": str(CRID), "semapv": str(SEMAPV), "skos": str(SKOS)}
 
 
 def merges_tsv(merges: list[Merge]) -> str:

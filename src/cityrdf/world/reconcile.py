@@ -12,39 +12,43 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from cityrdf.rdf.namespaces import CR, CRID, DBO, GEO, PREFIXES, sparql_prologue
+from cityrdf.rdf.namespaces import (
+    CR,
+    CRID,
+    DBO,
+    DCTERMS,
+    GEO,
+    GN,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    WD,
+    XSD,
+    sparql_prologue,
+)
 from cityrdf.sparql.results import select
 from cityrdf.text import city_slug, slug
-from cityrdf.world import metadata
+from cityrdf.world import crawl_items, metadata
 from cityrdf.world.names import region_of, short_name
-from cityrdf.world.resolve import City, Resolver
+from cityrdf.world.records import City
+from cityrdf.world.resolve import Resolver
 from cityrdf.world.sources import Statement
 
-XSD = PREFIXES["xsd"]
-RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
-OWL_SAME_AS = ox.NamedNode(PREFIXES["owl"] + "sameAs")
-EXACT_MATCH = ox.NamedNode(PREFIXES["skos"] + "exactMatch")
-GEONAMES = "https://sws.geonames.org/"  # the paper's cities link GeoNames so (P1566's formatter)
-PROV_DERIVED = ox.NamedNode(PREFIXES["prov"] + "wasDerivedFrom")
-DCTERMS_DATE = ox.NamedNode(PREFIXES["dcterms"] + "date")
-WD = PREFIXES["wd"]
-# Terms made once: an import writes half a million quads (rdflib's namespace lookups cost seconds).
-RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
-AGREEMENT, CITY, COUNTRY = (ox.NamedNode(CR[c]) for c in ("TwinningAgreement", "City", "Country"))
-SOURCE_RECORD = ox.NamedNode(CR.SourceRecord)
+RDFS_LABEL, OWL_SAME_AS, EXACT_MATCH = RDFS.label, OWL.sameAs, SKOS.exactMatch
+GEONAMES = str(GN)  # the paper's cities link GeoNames so (P1566's formatter)
+PROV_DERIVED, DCTERMS_DATE = PROV.wasDerivedFrom, DCTERMS.date
+RDF_TYPE = RDF.type
+AGREEMENT, CITY, COUNTRY = CR.TwinningAgreement, CR.City, CR.Country
+SOURCE_RECORD = CR.SourceRecord
 # A party that is no town: cr:party's range makes it a cr:City, this subclass says what it is.
-ADMINISTRATIVE_UNIT = ox.NamedNode(CR.TwinnedAdministrativeUnit)
-EDITORIAL_NOTE = ox.NamedNode(PREFIXES["skos"] + "editorialNote")
-PARTY, ATTESTED_BY = ox.NamedNode(CR.party), ox.NamedNode(CR.attestedBy)
-COUNTRY_OF, ISO2, WORLD_REGION = (
-    ox.NamedNode(CR[p]) for p in ("country", "iso3166Alpha2", "worldRegion")
-)
-LAT, LONG, POPULATION = (
-    ox.NamedNode(GEO.lat),
-    ox.NamedNode(GEO.long),
-    ox.NamedNode(DBO.populationTotal),
-)
-DECIMAL, INTEGER = ox.NamedNode(XSD + "decimal"), ox.NamedNode(XSD + "integer")
+ADMINISTRATIVE_UNIT = CR.TwinnedAdministrativeUnit
+EDITORIAL_NOTE = SKOS.editorialNote
+PARTY, ATTESTED_BY = CR.party, CR.attestedBy
+COUNTRY_OF, ISO2, WORLD_REGION = CR.country, CR.iso3166Alpha2, CR.worldRegion
+LAT, LONG, POPULATION = GEO.lat, GEO.long, DBO.populationTotal
+DECIMAL, INTEGER = XSD.decimal, XSD.integer
 PAPER_AGREEMENTS = """SELECT ?agreement ?a ?b WHERE {
   ?agreement a cr:TwinningAgreement ; cr:party ?a, ?b . FILTER(STR(?a) < STR(?b)) }"""
 PAPER_COUNTRY_LINKS = """SELECT ?country ?q WHERE {
@@ -79,10 +83,10 @@ class Writer:
         if known:
             return known
         first, second = sorted((city_slug(a.iri), city_slug(b.iri)))
-        return str(CRID[f"agreement/{first}--{second}"])
+        return f"{CRID}agreement/{first}--{second}"
 
     def country_iri(self, iso2: str) -> str:
-        return self.resolver.country_iri.get(iso2) or str(CRID[f"country/{slug(short_name(iso2))}"])
+        return self.resolver.country_iri.get(iso2) or f"{CRID}country/{slug(short_name(iso2))}"
 
     def quads(self, source: str, pairs: list[Pair], origin: str, retrieved, extra_qids=None):
         """Every quad of one source's graph; returns (quads, agreements, cities)."""
@@ -91,7 +95,7 @@ class Writer:
         out = metadata.describe(source, origin, retrieved, len(pairs))
         cities: dict[str, City] = {}
         agreements: set[str] = set()
-        records = str(CRID[f"record/world/{source}/"])
+        records = f"{CRID}record/world/{source}/"
         for pair in pairs:
             agreement = n(self.agreement_iri(pair.a, pair.b))
             if agreement.value not in agreements:
@@ -122,7 +126,7 @@ class Writer:
     def _city(self, city: City, g, countries) -> list[ox.Quad]:
         s = n(city.iri)
         out = [ox.Quad(s, RDF_TYPE, CITY, g)]
-        why = self.resolver.not_a_town(city)
+        why = crawl_items.not_a_town(self.resolver, city)
         if why:
             note = ox.Literal(
                 f"An administrative unit or a country, not a town: {why}.", language="en"
@@ -160,7 +164,7 @@ class Writer:
             out.append(ox.Quad(s, OWL_SAME_AS, n(qid), g))
         region = region_of(iso2)
         if region:
-            out.append(ox.Quad(s, WORLD_REGION, n(CRID[f"region/{region}"]), g))
+            out.append(ox.Quad(s, WORLD_REGION, CRID[f"region/{region}"], g))
         return out
 
 
@@ -177,7 +181,7 @@ def _decimal(value: float) -> ox.Literal:
 
 def _date_literal(text: str) -> ox.Literal | None:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text or ""):
-        return ox.Literal(text, datatype=n(XSD + "date"))
+        return ox.Literal(text, datatype=XSD.date)
     if re.fullmatch(r"\d{4}", text or ""):
-        return ox.Literal(text, datatype=n(XSD + "gYear"))
+        return ox.Literal(text, datatype=XSD.gYear)
     return None

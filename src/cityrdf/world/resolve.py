@@ -9,67 +9,27 @@ kept as an SSSOM-style mapping with its evidence; ambiguous names go to the revi
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import re
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from cityrdf.links.geometry import NEAR_KM, distance_km
 from cityrdf.links.places import read_places
 from cityrdf.rdf.namespaces import CRID, sparql_prologue
 from cityrdf.sparql.results import select
 from cityrdf.sparql.wikidata import qid as qid_of
 from cityrdf.text import name_key, slug
-from cityrdf.world.names import Index, Place, iso2_of, keys, short_name, us_states
-from cityrdf.world.qualified import QualifiedName, number_key, parse, unit_of_label
+from cityrdf.world.names import Index, Place, iso2_of, keys
+from cityrdf.world.namesakes import (
+    dominant,
+    label_fits,
+    name_variants,
+    names_a_unit,
+    same_country,
+    same_places_merged,
+    state_of,
+)
+from cityrdf.world.qualified import QualifiedName, number_key, parse
+from cityrdf.world.records import City, Mapping, Review, carry
 from cityrdf.world.sources import PlaceRef
-
-# A namesake this many times more populous is the city a list of twin towns means
-# (links/geonames.py too).
-DOMINANCE = 10
-# The gazetteers whose entries are populated places (towns), not units or countries.
-TOWN_GAZETTEERS = ("natural-earth", "geonames")
-
-
-@dataclass
-class City:
-    iri: str
-    qid: str | None = None
-    iso2: str | None = None
-    labels: dict[str, str] = field(default_factory=dict)  # lang -> label
-    lat: float | None = None
-    long: float | None = None
-    population: int = 0
-    paper: bool = False
-    geonames: str | None = None
-    # how the country was found: "" (a source or gazetteer gave it), "label" (a namesake of a
-    # crawl label: the weakest evidence, which a partner row's own country overrides)
-    country_from: str = ""
-
-
-@dataclass
-class Mapping:
-    """How a source's name became a city (one row of world/resolution.sssom.tsv)."""
-
-    source: str
-    name: str
-    country: str
-    target: str  # the city IRI
-    qid: str
-    justification: str  # semapv:LexicalMatching, semapv:UnspecifiedMatching
-    confidence: float
-    evidence: str
-
-
-@dataclass
-class Review:
-    source: str
-    name: str
-    country: str
-    reason: str
-    candidates: str
-
 
 PAPER_LINKS = """SELECT ?city ?q WHERE {
   ?city a cr:City ; skos:exactMatch ?q FILTER(STRSTARTS(STR(?q), STR(wd:))) }"""
@@ -119,7 +79,7 @@ class Resolver:
         by name) add what the city does not have yet: position, population, GeoNames ID."""
         qid = ref.qid
         assert qid is not None  # only a reference with a QID is resolved by it
-        iri = self.paper_by_qid.get(qid) or str(CRID[f"city/wd/{qid}"])
+        iri = self.paper_by_qid.get(qid) or f"{CRID}city/wd/{qid}"
         city = self.cities.get(iri)
         if city is None:
             city = self.cities[iri] = City(iri, qid)
@@ -138,111 +98,6 @@ class Resolver:
         if point and city.lat is None:
             city.lat, city.long = point
         return city
-
-    def not_a_town(self, city: City) -> str | None:
-        """Why a node is an administrative unit or a country rather than a town, from the
-        source's own evidence, or None: a label that names a unit ("Präfektur Osaka",
-        "Verbandsgemeinde Nieder-Olm", "Herford (district)"), or a crawl item no gazetteer of
-        towns holds whose label is a country's name that no town bears (Lesotho, Guam; Tonga,
-        also a town of Cameroon, goes to review). The paper's cities are the paper's."""
-        if city.paper:
-            return None
-        for text in sorted(city.labels.values()):
-            qualified = parse(text)
-            if qualified.kind == "unit":
-                return f"the label {text!r} names a {qualified.unit}"
-        for text in self._country_named(city):
-            if not self.towns_named(text):
-                return f"the label {text!r} is a country's name and no gazetteer has a town of it"
-        return None
-
-    def _country_named(self, city: City) -> list[str]:
-        """The labels of a crawl item that no gazetteer of towns holds that are a country's name."""
-        known = self.index.by_qid.get(city.qid) if city.qid else None
-        if (
-            city.paper
-            or not city.qid
-            or city.geonames
-            or (known and known.origin in TOWN_GAZETTEERS)
-        ):
-            return []
-        return [
-            text
-            for text in sorted(city.labels.values())
-            if (country := iso2_of(text)) and name_key(short_name(country)) == name_key(text)
-        ]
-
-    def towns_named(self, text: str) -> list[Place]:
-        """The gazetteers' towns whose main name is `text`, in any country."""
-        return [
-            p
-            for p in self.index.find(text, None)
-            if p.origin in TOWN_GAZETTEERS and name_key(p.name) == name_key(text)
-        ]
-
-    def review_country_names(self, cities) -> None:
-        """A crawl item whose label is a country's name and a town's (Tonga, Andorra) may be
-        either: it stays a town and goes to the review queue."""
-        for city in cities:
-            for text in self._country_named(city):
-                towns = self.towns_named(text)
-                if towns:
-                    self.review.append(
-                        Review(
-                            "wikidata-2016",
-                            f"{text} ({city.qid})",
-                            city.iso2 or "",
-                            "the label is a country's name and a town's: the country or the town?",
-                            "; ".join(f"{p.name} ({p.iso2}, {p.geonames})" for p in towns),
-                        )
-                    )
-
-    def country_from_labels(self) -> int:
-        """Cities known by QID only (the 2016 crawl): a label that is a country's name is that
-        country (Tonga); else the country of the GeoNames or Natural Earth places whose *main*
-        name is the label (never an alternate name alone), when they agree or one dominates;
-        a label naming a unit ("Kreis Herford") gives its name's country only. Returns how many;
-        such a country yields to the country a partner row prints."""
-        found = 0
-        for city in self.cities.values():
-            if city.iso2 or not city.qid:
-                continue
-            for text in city.labels.values():
-                country = iso2_of(text)
-                if country and name_key(short_name(country)) == name_key(text):
-                    city.iso2, city.country_from = country, "label"
-                    found += 1
-                    break
-                # "Buba (Guinea-Bissau)", "Niles (Illinois)": the label names its country
-                # ("Kreis Herford": the unit's name gives its country, never its position)
-                qualified = parse(text)
-                unit = qualified.kind == "unit"
-                within = None if unit else _country_of_qualifier(qualified.qualifier)
-                wanted = keys(qualified.head)
-                namesakes = [
-                    place
-                    for place in self.index.find(qualified.head, within)
-                    if place.origin != "wikidata-2016" and keys(place.name) & wanted
-                ]
-                if within and not namesakes:
-                    city.iso2, city.country_from = within, "label"
-                    found += 1
-                    break
-                biggest: dict[str, Place] = {}
-                for place in namesakes:
-                    if place.population >= biggest.get(place.iso2, place).population:
-                        biggest[place.iso2] = place
-                ranked = sorted(biggest.values(), key=lambda p: -p.population)
-                if ranked and (
-                    len(ranked) == 1
-                    or ranked[0].population >= DOMINANCE * max(ranked[1].population, 1)
-                ):
-                    city.iso2, city.country_from = ranked[0].iso2, "label"
-                    if not unit and len(namesakes) == 1:  # the one place of that name
-                        carry(namesakes[0], city)
-                    found += 1
-                    break
-        return found
 
     # -- by name and country --------------------------------------------------------------
 
@@ -288,7 +143,7 @@ class Resolver:
             ),
             (ref.name, []),
         )
-        state = _state_of(ref.name, iso2)
+        state = state_of(ref.name, iso2)
         if state:  # "Coventry, Rhode Island": only the places of that state
             candidates = [p for p in candidates if p.admin1 in state or p.origin == "paper"]
         paper = {p.iri for p in candidates if p.origin == "paper" and p.iri}  # all have one
@@ -300,7 +155,7 @@ class Resolver:
         if not identities:
             review = Review(source, ref.name, ref.country, f"no place of that name in {iso2}", "")
             return self._unresolved(ref, iso2), None, review
-        best = _dominant(list(identities.values()))
+        best = dominant(list(identities.values()))
         if best is None:
             listed = " ".join(sorted(identities))
             review = Review(source, ref.name, ref.country, "ambiguous: namesakes alike", listed)
@@ -334,8 +189,8 @@ class Resolver:
         fitting = [
             fit
             for iri in sorted(partners)
-            if _same_country(self.cities[iri], iso2)
-            and (fit := _label_fits(qualified, self.cities[iri]))
+            if same_country(self.cities[iri], iso2)
+            and (fit := label_fits(qualified, self.cities[iri]))
         ]
         exact = [c for c, how in fitting if how == "exact"]
         chosen = exact or ([c for c, _ in fitting] if found.qid is None else [])
@@ -344,7 +199,7 @@ class Resolver:
         city = chosen[0]
         if iso2 and (not city.iso2 or city.country_from):
             city.iso2, city.country_from = iso2, ""
-        if found.qid is None and not qualified.names_its_unit and not _names_a_unit(city):
+        if found.qid is None and not qualified.names_its_unit and not names_a_unit(city):
             carry(found, city)
         label = next(iter(city.labels.values()), city.qid)
         evidence = (
@@ -389,7 +244,7 @@ class Resolver:
             key = place.qid or f"gn:{place.geonames}"
             if key not in out or place.population > out[key].population:
                 out[key] = place
-        merged = _same_places_merged(out)
+        merged = same_places_merged(out)
         # One item of the crawl (a QID, no coordinates) and one GeoNames namesake: the same town.
         with_qid = [k for k, p in merged.items() if p.qid]
         if len(merged) == 2 and len(with_qid) == 1 and merged[with_qid[0]].lat is None:
@@ -404,7 +259,7 @@ class Resolver:
         if qualified.parent:
             inside = number_key(qualified.head).startswith(number_key(qualified.parent))
             name = qualified.head if inside else f"{qualified.parent} {qualified.head}"
-        iri = str(CRID[f"city/world/{(iso2 or 'xx').lower()}/{slug(name) or 'unnamed'}"])
+        iri = f"{CRID}city/world/{(iso2 or 'xx').lower()}/{slug(name) or 'unnamed'}"
         city = self.cities.get(iri)
         if city is None:
             city = self.cities[iri] = City(iri, None, iso2, {"en": ref.name})
@@ -433,112 +288,3 @@ class Resolver:
                 self.index.add(place, city.labels.values())
                 added += 1
         return added
-
-
-def name_variants(name: str) -> list[str]:
-    """The name as printed, then without a parenthesis that tells namesakes apart ("Halle
-    (Saale)"), then before a comma ("Coventry, Rhode Island"); a parenthesis that names a unit
-    or a part of a city never reaches here."""
-    variants = [name, re.sub(r"\s*\(.*?\)\s*", " ", name).strip(), name.split(",")[0].strip()]
-    return [v for i, v in enumerate(variants) if v and v not in variants[:i]]
-
-
-def _same_places_merged(places: dict[str, Place]) -> dict[str, Place]:
-    """Entries of two gazetteers within NEAR_KM of each other are one place (Natural Earth and
-    GeoNames sometimes give one town two GeoNames IDs): keep the one with a QID, else the bigger."""
-    kept: dict[str, Place] = {}
-    ranked = sorted(places.items(), key=lambda kv: (kv[1].qid is None, -kv[1].population, kv[0]))
-    for key, place in ranked:
-        near = next(
-            (
-                k
-                for k, p in kept.items()
-                if p.lat is not None
-                and p.long is not None
-                and place.lat is not None
-                and place.long is not None
-                and distance_km((p.lat, p.long), (place.lat, place.long)) <= NEAR_KM
-            ),
-            None,
-        )
-        if near is None:
-            kept[key] = place
-        elif place.population > kept[near].population:
-            kept[near] = dataclasses.replace(kept[near], population=place.population)
-    return kept
-
-
-def _label_fits(qualified: QualifiedName, city: City):
-    """(city, "exact") when a label of `city` is the name at its level, (city, "near") when a
-    label is close to it (same digits, 80 % alike: "Maragheh" ~ "Maragha"), else None."""
-    wanted = keys(qualified.head)
-    for label in city.labels.values():
-        unit = unit_of_label(label)
-        if qualified.kind == "unit" and not unit:
-            continue  # a district's name never fits the town's label
-        if keys(unit[1] if unit else label) & wanted:
-            return city, "exact"
-    for label in city.labels.values():
-        unit = unit_of_label(label)
-        if qualified.kind == "unit" and not unit:
-            continue
-        theirs, ours = number_key(unit[1] if unit else label), number_key(qualified.head)
-        digits = "".join(c for c in theirs if c.isdigit())
-        if digits == "".join(c for c in ours if c.isdigit()) and _alike(theirs, ours) >= 0.8:
-            return city, "near"
-    return None
-
-
-def _names_a_unit(city: City) -> bool:
-    """A city whose label names a unit ("Royal Borough of Greenwich"): a town's GeoNames entry
-    found by its name is not its identifier."""
-    return any(unit_of_label(label) for label in city.labels.values())
-
-
-def _state_of(name: str, iso2: str) -> set[str]:
-    """The ways gazetteers write the US state after a name's comma ({"RI", "Rhode Island"}),
-    or an empty set."""
-    head, _, state = name.rpartition(",")
-    code = us_states().get(name_key(state.strip())) if head and iso2 == "US" else None
-    return {code, state.strip()} if code else set()
-
-
-def _country_of_qualifier(text: str) -> str | None:
-    """The country a label's parenthesis names: a country ("Guinea-Bissau", "Wales") or a state
-    of the United States ("Illinois"); else None."""
-    if not text:
-        return None
-    if name_key(text) in us_states():
-        return "US"
-    return iso2_of(text)
-
-
-def _alike(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b).ratio()
-
-
-def _same_country(city: City, iso2: str | None) -> bool:
-    """Whether the city may be in the country a row prints (a country guessed from a label
-    may be wrong: Bethlehem guessed in Brazil)."""
-    return not iso2 or not city.iso2 or bool(city.country_from) or city.iso2 == iso2
-
-
-def carry(place: Place | City, city: City) -> None:
-    """What a gazetteer entry (or another node of the place) knows that the city does not yet:
-    position, population, GeoNames ID."""
-    if city.lat is None and place.lat is not None:
-        city.lat, city.long = place.lat, place.long
-    city.population = city.population or place.population
-    city.geonames = city.geonames or place.geonames
-
-
-def _dominant(places: list[Place]) -> Place | None:
-    """The only place, or one DOMINANCE times more populous than any other; else None."""
-    if not places:
-        return None
-    ranked = sorted(places, key=lambda p: -p.population)
-    if len({(p.qid or p.geonames or p.iri) for p in ranked}) == 1:
-        return ranked[0]
-    if ranked[0].population >= DOMINANCE * max(ranked[1].population, 1):
-        return ranked[0]
-    return None

@@ -17,13 +17,17 @@ import pyoxigraph as ox
 
 from cityrdf.errors import BadInput
 from cityrdf.fs import atomic, csvsafe
+from cityrdf.links.mapping_set import COLUMNS, mapping_set_tsv
 from cityrdf.project import current_project
 from cityrdf.rdf import graph
+from cityrdf.rdf.namespaces import CRID, SEMAPV, SKOS, WD
 from cityrdf.sparql.wikidata import WikidataClient
+from cityrdf.world import crawl_items, metadata
 from cityrdf.world import merge as merging
 from cityrdf.world.names import Index, add_geonames, read_natural_earth
 from cityrdf.world.reconcile import Pair, Writer
-from cityrdf.world.resolve import Resolver, Review
+from cityrdf.world.records import Review
+from cityrdf.world.resolve import Resolver
 from cityrdf.world.sources import Source, read_wikidata_pairs, read_wikipedia
 
 # Natural Earth's populated places, where ../shared keeps them beside the project (read, never
@@ -118,7 +122,7 @@ def run(
     resolver = Resolver(index, store)
     # sources that give QIDs first: their cities, once given a country, help resolve names
     resolved = {s.name: _resolve(s, resolver) for s in read if s.name != "wikipedia"}
-    resolver.country_from_labels()
+    crawl_items.country_from_labels(resolver)
     resolver.index_labelled_cities()
     resolved |= {s.name: _resolve(s, resolver) for s in read if s.name == "wikipedia"}
     twins = _twins(pairs for name, (pairs, _) in resolved.items() if name != "wikipedia")
@@ -126,7 +130,7 @@ def run(
         resolved["wikipedia"] = _by_partners(resolved["wikipedia"], resolver, twins)
     merges = _merged(resolved, resolver) if merge else []
     parties = {c.iri: c for pairs, _ in resolved.values() for p in pairs for c in (p.a, p.b)}
-    resolver.review_country_names(parties.values())
+    crawl_items.review_country_names(resolver, parties.values())
     for source in read:
         resolver.review += [
             Review(source.name, text, "", f"line {line} not stated: {reason}", "")
@@ -163,7 +167,7 @@ def run(
                 skipped,
             )
         )
-    files[out_dir / "resolution.sssom.tsv"] = _sssom(resolver).encode("utf-8")
+    files[out_dir / "resolution.sssom.tsv"] = resolution_tsv(resolver).encode("utf-8")
     files[out_dir / "review.csv"] = _review(resolver).encode("utf-8")
     files[out_dir / "merges.sssom.tsv"] = merging.merges_tsv(merges).encode("utf-8")
     atomic.write_files(files)
@@ -268,54 +272,46 @@ def _origin(origin: str) -> str:
     return origin if "://" in origin else Path(origin).name
 
 
-SSSOM_HEADER = """# curie_map:
-#   crid: https://w3id.org/cityrdf/id/
-#   semapv: https://w3id.org/semapv/vocab/
-#   skos: http://www.w3.org/2004/02/skos/core#
-#   wikidata: http://www.wikidata.org/entity/
-# license: https://creativecommons.org/licenses/by-sa/4.0/
-# mapping_set_id: https://w3id.org/cityrdf/id/mappings/world-names
-# mapping_tool: cityrdf world import
-"""
-SSSOM_COLUMNS = [
-    "subject_id",
-    "subject_label",
-    "predicate_id",
-    "object_id",
-    "object_label",
-    "mapping_justification",
-    "confidence",
-    "subject_source",
-    "comment",
-]
+RESOLUTION_METADATA = {
+    "license": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "mapping_set_id": "https://w3id.org/cityrdf/id/mappings/world-names",
+    "mapping_tool": "cityrdf world import",
+}
+RESOLUTION_PREFIXES = {
+    "crid": str(CRID),
+    "semapv": str(SEMAPV),
+    "skos": str(SKOS),
+    "wikidata": str(WD),
+}
+# subject_source: the source whose name was resolved, as the dataset its graph describes
+RESOLUTION_COLUMNS = [*COLUMNS, "subject_source"]
 
 
-def _sssom(resolver: Resolver) -> str:
+def resolution_tsv(resolver: Resolver) -> str:
     """The name resolutions that reached a QID, as an SSSOM/TSV mapping set."""
-    out = io.StringIO()
-    out.write(SSSOM_HEADER)
-    writer = csvsafe.writer(out, delimiter="\t", lineterminator="\n")
-    writer.writerow(SSSOM_COLUMNS)
-    crid = "https://w3id.org/cityrdf/id/"
+    rows = []
     seen = set()
     for m in sorted(resolver.mappings, key=lambda m: (m.source, m.target, m.name, m.evidence)):
         if not m.qid or (m.source, m.name, m.country, m.target) in seen:
             continue
         seen.add((m.source, m.name, m.country, m.target))
-        writer.writerow(
-            [
-                "crid:" + m.target[len(crid) :],
-                f"{m.name} ({m.country})",
-                "skos:exactMatch",
-                f"wikidata:{m.qid}",
-                "",
-                m.justification,
-                m.confidence,
-                m.source,
-                m.evidence,
-            ]
+        rows.append(
+            {
+                "subject_id": _curie(m.target),
+                "subject_label": f"{m.name} ({m.country})",
+                "predicate_id": "skos:exactMatch",
+                "object_id": f"wikidata:{m.qid}",
+                "mapping_justification": m.justification,
+                "confidence": m.confidence,
+                "subject_source": _curie(metadata.dataset_iri(m.source).value),
+                "comment": m.evidence,
+            }
         )
-    return out.getvalue()
+    return mapping_set_tsv(rows, RESOLUTION_COLUMNS, RESOLUTION_METADATA, RESOLUTION_PREFIXES)
+
+
+def _curie(iri: str) -> str:
+    return "crid:" + iri.removeprefix(str(CRID))
 
 
 def _review(resolver: Resolver) -> str:
