@@ -79,14 +79,14 @@ def timeline(store: ox.Store, ax) -> None:
 
 
 def regions(store: ox.Store, axes) -> None:
-    from cityrdf.query import run
+    from cityrdf.query import cell_text, run
 
     for ax, name, kind in zip(
         axes, ("partnerships-by-region", "partnerships-by-country"), ("region", "country")
     ):
         answer = run(name, store=store)
-        labels = [str(r[1]) for r in answer.rows][::-1]
-        values = [int(str(r[2])) for r in answer.rows][::-1]
+        labels = [cell_text(r[1]) for r in answer.rows][::-1]
+        values = [int(cell_text(r[2])) for r in answer.rows][::-1]
         bars = ax.barh(labels, values, color=COLOURS["other"])
         ax.bar_label(bars, padding=3)
         ax.set_xlabel("sister-city partnerships")

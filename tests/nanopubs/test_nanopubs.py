@@ -9,7 +9,7 @@ from pathlib import Path
 import nanopub_sign
 import pyoxigraph as ox
 import pytest
-import rdflib
+import rdflib  # the nanopub library reads nanopublications as rdflib graphs
 from nanopub.trustyuri.rdf import RdfHasher
 from rdflib.compare import isomorphic
 
