@@ -350,16 +350,20 @@ def trusty_code(quads: list[ox.Quad], artefact: str) -> str:
     """The Trusty URI artefact code (`RA…`, RDF module) of `quads`, in which `artefact` stands where
     the code goes: the `nanopub` library's RdfHasher over the quads as rdflib terms."""
     rows = [
-        (
-            rdflib_term(q.graph_name),
-            rdflib_term(q.subject),
-            rdflib_term(q.predicate),
-            rdflib_term(q.object),
-        )
+        tuple(rdflib_term(_hashed(t)) for t in (q.graph_name, q.subject, q.predicate, q.object))
         for q in quads
     ]
     with spaces_in_iris_allowed():
         return _rdf_hasher().make_hash(rows, hashstr=artefact)
+
+
+def _hashed(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph,
+) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """A term of a nanopublication's quad: all are in named graphs, none is a triple term."""
+    if isinstance(term, ox.DefaultGraph | ox.Triple):
+        raise BadInput(f"{term}: a nanopublication has no default-graph quad and no triple term")
+    return term
 
 
 def _rdf_hasher():

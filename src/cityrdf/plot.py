@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from cityrdf.errors import BadInput
 from cityrdf.fs import atomic
-from cityrdf.rdf.namespaces import sparql_prologue
+from cityrdf.rdf.namespaces import CRID, sparql_prologue
 from cityrdf.sparql.results import select
 from cityrdf.text import words_key
 
@@ -30,8 +30,8 @@ WORLD_SOURCES = ("wikidata-2016", "wikipedia", "wikidata-live")
 SUFFIXES = (".png", ".svg")
 # DejaVu Sans has the Arabic-script glyphs Persian needs (`fc-list :lang=fa`).
 FONT = "DejaVu Sans"
-TEHRAN = "https://w3id.org/cityrdf/id/city/tehran"
-IRAN = "https://w3id.org/cityrdf/id/country/iran"
+TEHRAN = CRID["city/tehran"].value
+IRAN = CRID["country/iran"].value
 COLOURS = {
     "tehran": "#c0392b",
     "other": "#2471a3",
