@@ -147,6 +147,7 @@ def stats(
 # ---------------------------------------------------------------------------------------------
 # Verbs of the other areas. Each lives in its own module; register it here with a small
 # `@app.command()` function that parses arguments and calls that module, in the slot for it.
+# A group of sub-commands is declared in cityrdf.commands (or its area's `cli` module) and added here.
 # --- query, queries (cityrdf.query) ---
 @app.command("query")
 def query_command(
