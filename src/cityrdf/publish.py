@@ -31,6 +31,7 @@ from cityrdf.rdf.namespaces import (
     DCTERMS,
     FOAF,
     ONTOLOGY_IRI,
+    OWL,
     PROV,
     RDF,
     RDFS,
@@ -295,7 +296,7 @@ def void_graph(store: ox.Store, base_url: str, endpoint: str | None = None) -> l
         g.append((d, VOID.classPartition, part))
         g.append((part, VOID["class"], ox.NamedNode(cls)))
         g.append((part, VOID.entities, ox.Literal(len(members))))
-    return [ox.Triple(*t) for t in g]
+    return unique_triples(g)
 
 
 def dcat_graph(
@@ -381,7 +382,7 @@ def dcat_graph(
         g.append((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.append((checksum, SPDX.checksumValue, ox.Literal(digest, datatype=XSD.hexBinary)))
     if not endpoint:
-        return [ox.Triple(*t) for t in g]
+        return unique_triples(g)
     service = ox.NamedNode(endpoint)
     g.append((CATALOG, DCAT.service, service))
     g.append((service, RDF.type, DCAT.DataService))
@@ -392,10 +393,17 @@ def dcat_graph(
     )
     g.append((service, DCAT.servesDataset, d))
     g.append((service, DCTERMS.license, LICENSE))
-    return [ox.Triple(*t) for t in g]
+    return unique_triples(g)
+
+
+def unique_triples(rows: list[tuple]) -> list[ox.Triple]:
+    """The (subject, predicate, object) rows as triples, each once: a description is a set."""
+    return list(dict.fromkeys(ox.Triple(*row) for row in rows))
 
 
 DESCRIPTION_PREFIXES = {
+    "cr": str(CR),
+    "owl": str(OWL),
     "rdf": str(RDF),
     "xsd": str(XSD),
     "dcterms": str(DCTERMS),

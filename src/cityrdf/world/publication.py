@@ -13,7 +13,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cityrdf.project import current_project
-from cityrdf.rdf.graph import rdf_bytes
 from cityrdf.rdf.namespaces import CR, DCTERMS, OWL, RDF, VOID
 from cityrdf.sparql.results import select
 from cityrdf.world import metadata
@@ -30,6 +29,8 @@ def write_world(
     world_dir: Path | None = None,
 ) -> list[Path]:
     """Write dumps/world/*.nq and world/void.ttl into the site `root`; returns the files written."""
+    from cityrdf.publish import description_turtle, unique_triples  # publish calls this module
+
     written = []
     alignment = current_project().ontology_dir / ALIGNMENT
     if alignment.is_file():
@@ -82,9 +83,7 @@ def write_world(
             void.append((world, VOID.subset, linkset))
     written.append(root / "world" / "void.ttl")
     written[-1].parent.mkdir(parents=True, exist_ok=True)
-    prefixes = {"void": str(VOID), "dcterms": str(DCTERMS), "cr": str(CR), "owl": str(OWL)}
-    triples = [ox.Triple(*t) for t in void]
-    written[-1].write_bytes(rdf_bytes(triples, ox.RdfFormat.TURTLE, prefixes))
+    written[-1].write_bytes(description_turtle(unique_triples(void)))
     return written
 
 
