@@ -18,6 +18,9 @@ import click
 import typer
 
 from cityrdf import __version__
+from cityrdf.commands.compare import compare_app
+from cityrdf.commands.export import export_app
+from cityrdf.commands.imports import import_app
 from cityrdf.errors import BadInput, CityrdfError, NotConforming
 from cityrdf.opportunities.cli import opportunities_command
 from cityrdf.terminal import configure_logging, shown
@@ -144,6 +147,7 @@ def stats(
 # ---------------------------------------------------------------------------------------------
 # Verbs of the other areas. Each lives in its own module; register it here with a small
 # `@app.command()` function that parses arguments and calls that module, in the slot for it.
+# A group of sub-commands is declared in cityrdf.commands (or its area's `cli` module) and added here.
 # --- query, queries (cityrdf.query) ---
 @app.command("query")
 def query_command(
@@ -222,76 +226,9 @@ def link(
     links.print_summary(links.run(offline, endpoint, review, threshold))
 
 
-compare_app = typer.Typer(help="Compare the paper with other sources.", no_args_is_help=True)
+# --- compare (cityrdf.compare), export (cityrdf.export, cityrdf.nanopubs) ---
 app.add_typer(compare_app, name="compare")
-export_app = typer.Typer(help="Export the graph for other tools.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
-PairsFile = Annotated[
-    Path | None,
-    typer.Option("--pairs", help="Wikidata P190 pairs, QID<TAB>QID[<TAB>start] per line."),
-]
-WikidataEndpoint = Annotated[
-    str | None, typer.Option("--endpoint", help="A Wikidata SPARQL endpoint to ask for P190.")
-]
-
-
-# --- compare (cityrdf.compare) ---
-@compare_app.command("wikidata")
-def compare_wikidata(
-    pairs: PairsFile = None,
-    endpoint: WikidataEndpoint = None,
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Folder for comparison.csv/.md (default: dist/compare/)."),
-    ] = None,
-) -> None:
-    """The paper's pairs vs Wikidata's P190: in both, only in one, and signing years vs P580."""
-    from cityrdf import compare as compare_module
-
-    compare_module.run(pairs, endpoint, out)
-
-
-# --- export (cityrdf.export) ---
-@export_app.command("quickstatements")
-def export_quickstatements(
-    out: Annotated[Path, typer.Option("--out", help="QuickStatements V1 file to write.")],
-    pairs: PairsFile = None,
-    endpoint: WikidataEndpoint = None,
-    paper_qid: Annotated[
-        str | None,
-        typer.Option("--paper-qid", help="Wikidata item of the paper, for S248 references."),
-    ] = None,
-    include_unofficial: Annotated[
-        bool,
-        typer.Option(
-            "--include-unofficial",
-            help="Also export pairs the paper marks unofficial, saying so in the edit summary.",
-        ),
-    ] = False,
-) -> None:
-    """QuickStatements adding P190 (both directions, P580, reference) for pacts Wikidata lacks."""
-    from cityrdf import export as export_module
-
-    lines = export_module.run(out, pairs, endpoint, paper_qid, include_unofficial)
-    typer.echo(f"wrote {out}: {len(lines)} statements")
-
-
-@export_app.command("nanopubs")
-def export_nanopubs(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write (replaced whole).")],
-    created: Annotated[
-        str | None,
-        typer.Option(
-            "--created",
-            help="Creation time of the nanopubs, ISO 8601 (default: $SOURCE_DATE_EPOCH, else now).",
-        ),
-    ] = None,
-) -> None:
-    """Each claim and pact as a nanopublication (TriG, Trusty URI), plus a combined dump."""
-    from cityrdf import nanopubs
-
-    written = nanopubs.run(out, created)
-    typer.echo(f"wrote {out}: {len(written)} nanopublications and {nanopubs.DUMP_NAME}")
 
 
 # --- world import, world validate (cityrdf.world.cli) ---
@@ -428,36 +365,6 @@ def coverage(
 
 
 # --- import (cityrdf.importer; `import` is a Python keyword) ---
-import_app = typer.Typer(help="Bring your own data into the graph.", no_args_is_help=True)
-
-
-@import_app.command("pacts")
-def import_pacts(
-    table: Annotated[Path, typer.Argument(help="A CSV or XLSX table of twinning pacts.")],
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Data file (default: data/imported/<stem>.ttl).")
-    ] = None,
-    new_city: Annotated[
-        bool,
-        typer.Option(
-            "--new-city",
-            help="Accept a name spelled almost like a known city's as a new city (else refused "
-            "as a likely typo, e.g. Teheran).",
-        ),
-    ] = False,
-) -> None:
-    """Check a table of pacts row by row and write it as a data file; bad rows: FILE:ROW: column: reason.
-
-    Columns (header row, any order): city, partner, partner_country (a name or ISO code), date
-    (YYYY, YYYY-MM or YYYY-MM-DD), calendar (gregorian or jalali), status (listed, unofficial,
-    official or friendship), source (a citation or an http(s) URL); optional: city_fa, partner_fa
-    (Persian names, required for a new city), partner_country_fa (required for a new country).
-    """
-    from cityrdf import importer
-
-    importer.run(table, out, echo=typer.echo, new_city=new_city)
-
-
 app.add_typer(import_app, name="import")
 
 

@@ -22,7 +22,7 @@ from cityrdf.rdf.namespaces import CRID, sparql_prologue
 from cityrdf.sparql.results import select
 from cityrdf.sparql.wikidata import WikidataClient, qid
 
-IRAN = str(CRID["country/iran"])
+IRAN = CRID["country/iran"].value
 
 PAPER_PAIRS_QUERY = """
 SELECT ?agreement ?a ?b ?qa ?qb ?aLabel ?bLabel ?status ?date ?aIranian ?bIranian WHERE {

@@ -18,23 +18,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+import rdflib  # the nanopub library's hasher works on rdflib terms: its global flag is restored here
 
 from cityrdf import __version__
 from cityrdf.errors import BadInput
 from cityrdf.fs import atomic
 from cityrdf.rdf import graph
 from cityrdf.rdf.graph import Object, Subject
-from cityrdf.rdf.namespaces import BASE, CITO, CR, CRID, PREFIXES, sparql_prologue
+from cityrdf.rdf.namespaces import (
+    BASE,
+    CITO,
+    CR,
+    CRID,
+    DCTERMS,
+    MP,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    XSD,
+    Namespace,
+    sparql_prologue,
+)
+from cityrdf.rdf.rdflib_bridge import rdflib_term
 from cityrdf.sparql.results import select
 
 NP_BASE = BASE + "np/"
-NP = "http://www.nanopub.org/nschema#"
-MP = "http://purl.org/mp/"
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-PAPER = CRID + "work/zahrani-rajaei"
-PUBLISHER = BASE + "catalog.ttl#publisher"  # the project, as the DCAT record names it
+NP = Namespace("http://www.nanopub.org/nschema#")
+LICENSE = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
+PAPER = CRID["work/zahrani-rajaei"]
+PUBLISHER = ox.NamedNode(BASE + "catalog.ttl#publisher")  # the project, as the DCAT record names it
 DUMP_NAME = "cityrdf-nanopubs.trig"
 SITE_DIR = "np"  # the published site's folder of nanopublications, as the IRIs' np/
 CLAIM_SCHEMES = ("findings", "propositions", "tehran-recommendations")
@@ -44,12 +57,12 @@ PLACEHOLDER = "TRUSTYARTEFACTCODEPLACEHOLDER"
 TRUSTY_IRI = re.compile(re.escape(NP_BASE) + r"(?P<path>.+)\.(?P<code>RA[A-Za-z0-9_-]{43})")
 
 # What the paper says about where a claim comes from goes to the provenance graph, not the assertion.
-PROVENANCE_PREDICATES = {str(PROV.wasDerivedFrom), str(CR.textAnchor)}
+PROVENANCE_PREDICATES = {PROV.wasDerivedFrom, CR.textAnchor}
 # Ties of support between claims, and citations: kept in the assertion of the claim they point at.
-SUPPORT_NAMESPACES = (MP, str(CITO))
+SUPPORT_NAMESPACES = (str(MP), str(CITO))
 # The argument layer's qualified tie between a claim and what it rests on, answers or addresses
 # (cr:linkFrom / cr:linkTo, its kind and its anchor; docs/decisions/0012-claims-and-evidence.md).
-TIE_CLASSES = {str(CR.ArgumentLink)}
+TIE_CLASSES = {CR.ArgumentLink.value}
 
 SCHEME_IRIS = " ".join(f"<{CRID}scheme/{s}>" for s in CLAIM_SCHEMES)
 ITEMS = f"""
@@ -60,15 +73,14 @@ SELECT DISTINCT ?item WHERE {{
 }} ORDER BY ?item
 """
 
-TYPE = ox.NamedNode(str(RDF.type))
 PREFIX_LINES = {
     # not crid: its local names hold slashes, which Turtle would have to escape
     **{
         p: PREFIXES[p]
         for p in ("cr", "rdf", "rdfs", "xsd", "skos", "dcterms", "prov", "cito", "oa")
     },
-    "np": NP,
-    "mp": MP,
+    "np": str(NP),
+    "mp": str(MP),
 }
 
 
@@ -123,11 +135,10 @@ class NanopubBuilder:
     def __init__(self, store: ox.Store, created: str):
         self.store = store
         self.created = created
-        paper = ox.NamedNode(PAPER)
         self.authors = sorted(
             (
                 q.object
-                for q in store.quads_for_pattern(paper, ox.NamedNode(str(DCTERMS.creator)), None)
+                for q in store.quads_for_pattern(PAPER, DCTERMS.creator, None)
                 if not isinstance(q.object, ox.Triple)
             ),
             key=lambda n: n.value,
@@ -160,10 +171,10 @@ class NanopubBuilder:
                 continue
             kinds = {
                 t.object.value
-                for t in self.store.quads_for_pattern(q.subject, TYPE, None)
+                for t in self.store.quads_for_pattern(q.subject, RDF.type, None)
                 if not isinstance(t.object, ox.Triple)
             }
-            if MP + "Claim" not in kinds and any(
+            if MP.Claim.value not in kinds and any(
                 k in TIE_CLASSES or k.startswith(MP) for k in kinds
             ):
                 found.add(q.subject)
@@ -173,9 +184,7 @@ class NanopubBuilder:
         """The assertion's triples and the item's own provenance triples (sources and anchors)."""
         node = ox.NamedNode(item)
         own = self.description(node)
-        provenance = [
-            t for t in own if t.subject == node and t.predicate.value in PROVENANCE_PREDICATES
-        ]
+        provenance = [t for t in own if t.subject == node and t.predicate in PROVENANCE_PREDICATES]
         anchors = reachable(
             own, {t.object for t in provenance if isinstance(t.object, ox.BlankNode)}
         )
@@ -195,7 +204,9 @@ class NanopubBuilder:
 
     def keeps(self, triple: ox.Triple) -> bool:
         obj = triple.object
-        return not isinstance(obj, ox.NamedNode) or triple.predicate == TYPE or self.defined(obj)
+        return (
+            not isinstance(obj, ox.NamedNode) or triple.predicate == RDF.type or self.defined(obj)
+        )
 
     def quads(self, item: str, artefact: str) -> tuple[str, list[ox.Quad]]:
         """The nanopublication's IRI and quads, with `artefact` where the Trusty code stands."""
@@ -208,45 +219,42 @@ class NanopubBuilder:
         assertion, provenance = self.parts(item)
         skolem = skolemiser(assertion + provenance, sub)
 
-        def n(iri: str) -> ox.NamedNode:
-            return ox.NamedNode(iri)
-
         quads = [
-            ox.Quad(np_node, TYPE, n(NP + "Nanopublication"), head),
-            ox.Quad(np_node, n(NP + "hasAssertion"), assertion_g, head),
-            ox.Quad(np_node, n(NP + "hasProvenance"), provenance_g, head),
-            ox.Quad(np_node, n(NP + "hasPublicationInfo"), pubinfo_g, head),
+            ox.Quad(np_node, RDF.type, NP.Nanopublication, head),
+            ox.Quad(np_node, NP.hasAssertion, assertion_g, head),
+            ox.Quad(np_node, NP.hasProvenance, provenance_g, head),
+            ox.Quad(np_node, NP.hasPublicationInfo, pubinfo_g, head),
         ]
         quads += [ox.Quad(*skolem(t), assertion_g) for t in assertion]
         item_node = ox.NamedNode(item)
         for t in provenance:  # the item's sources and anchors become the assertion's
             subject = assertion_g if t.subject == item_node else skolem(t)[0]
             quads.append(ox.Quad(subject, t.predicate, skolem(t)[2], provenance_g))
-        quads.append(ox.Quad(assertion_g, n(str(PROV.hadPrimarySource)), n(PAPER), provenance_g))
+        quads.append(ox.Quad(assertion_g, PROV.hadPrimarySource, PAPER, provenance_g))
         quads += [
-            ox.Quad(assertion_g, n(str(PROV.wasAttributedTo)), author, provenance_g)
+            ox.Quad(assertion_g, PROV.wasAttributedTo, author, provenance_g)
             for author in self.authors
         ]
-        software = n(sub + "software")
+        software = ox.NamedNode(sub + "software")
         label = next(
             (
                 q.object
-                for q in self.store.quads_for_pattern(item_node, n(str(RDFS.label)), None)
+                for q in self.store.quads_for_pattern(item_node, RDFS.label, None)
                 if getattr(q.object, "language", None) == "en"
             ),
             None,
         )
         pubinfo: list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal | Object]] = [
-            (np_node, n(str(DCTERMS.created)), ox.Literal(self.created, datatype=n(XSD.dateTime))),
-            (np_node, n(str(DCTERMS.creator)), n(PUBLISHER)),
-            (np_node, n(str(DCTERMS.license)), n(LICENSE)),
-            (np_node, n(str(DCTERMS.subject)), item_node),
-            (np_node, n(str(PROV.wasAttributedTo)), software),
-            (software, TYPE, n(str(PROV.SoftwareAgent))),
-            (software, n(str(RDFS.label)), ox.Literal(f"cityrdf {__version__}")),
+            (np_node, DCTERMS.created, ox.Literal(self.created, datatype=XSD.dateTime)),
+            (np_node, DCTERMS.creator, PUBLISHER),
+            (np_node, DCTERMS.license, LICENSE),
+            (np_node, DCTERMS.subject, item_node),
+            (np_node, PROV.wasAttributedTo, software),
+            (software, RDF.type, PROV.SoftwareAgent),
+            (software, RDFS.label, ox.Literal(f"cityrdf {__version__}")),
         ]
         if label is not None:
-            pubinfo.append((np_node, n(str(RDFS.label)), label))
+            pubinfo.append((np_node, RDFS.label, label))
         quads += [ox.Quad(s, p, o, pubinfo_g) for s, p, o in pubinfo]
         return this, sorted(set(quads), key=quad_order)
 
@@ -342,16 +350,20 @@ def trusty_code(quads: list[ox.Quad], artefact: str) -> str:
     """The Trusty URI artefact code (`RA…`, RDF module) of `quads`, in which `artefact` stands where
     the code goes: the `nanopub` library's RdfHasher over the quads as rdflib terms."""
     rows = [
-        (
-            rdflib_term(q.graph_name),
-            rdflib_term(q.subject),
-            rdflib_term(q.predicate),
-            rdflib_term(q.object),
-        )
+        tuple(rdflib_term(_hashed(t)) for t in (q.graph_name, q.subject, q.predicate, q.object))
         for q in quads
     ]
     with spaces_in_iris_allowed():
         return _rdf_hasher().make_hash(rows, hashstr=artefact)
+
+
+def _hashed(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph,
+) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """A term of a nanopublication's quad: all are in named graphs, none is a triple term."""
+    if isinstance(term, ox.DefaultGraph | ox.Triple):
+        raise BadInput(f"{term}: a nanopublication has no default-graph quad and no triple term")
+    return term
 
 
 def _rdf_hasher():
@@ -365,26 +377,11 @@ def _rdf_hasher():
     return RdfHasher
 
 
-def rdflib_term(node) -> rdflib.term.Identifier:
-    """The rdflib term for a pyoxigraph IRI or literal, as rdflib's own N-Quads parser builds it (a
-    plain literal without datatype; the hasher reads that as xsd:string)."""
-    if isinstance(node, ox.NamedNode):
-        return rdflib.URIRef(node.value)
-    # normalize=False: the lexical form is hashed as written, whatever rdflib's global setting
-    if node.language:
-        return rdflib.Literal(node.value, lang=node.language, normalize=False)
-    if node.datatype.value == str(XSD.string):
-        return rdflib.Literal(node.value, normalize=False)
-    return rdflib.Literal(node.value, datatype=rdflib.URIRef(node.datatype.value), normalize=False)
-
-
 def verify(trig: bytes | str) -> str:
     """The nanopublication IRI of a TriG file whose Trusty URI holds; BadInput if it does not."""
     quads = list(ox.parse(trig, format=ox.RdfFormat.TRIG))
     heads = [
-        q.subject.value
-        for q in quads
-        if q.predicate == TYPE and q.object == ox.NamedNode(NP + "Nanopublication")
+        q.subject.value for q in quads if q.predicate == RDF.type and q.object == NP.Nanopublication
     ]
     if len(heads) != 1 or not (match := TRUSTY_IRI.fullmatch(heads[0])):
         raise BadInput(f"not one nanopublication with a Trusty URI under {NP_BASE}: {heads}")

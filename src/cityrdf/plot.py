@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from cityrdf.errors import BadInput
 from cityrdf.fs import atomic
-from cityrdf.rdf.namespaces import sparql_prologue
+from cityrdf.rdf.namespaces import CRID, sparql_prologue
 from cityrdf.sparql.results import select
 from cityrdf.text import words_key
 
@@ -30,8 +30,8 @@ WORLD_SOURCES = ("wikidata-2016", "wikipedia", "wikidata-live")
 SUFFIXES = (".png", ".svg")
 # DejaVu Sans has the Arabic-script glyphs Persian needs (`fc-list :lang=fa`).
 FONT = "DejaVu Sans"
-TEHRAN = "https://w3id.org/cityrdf/id/city/tehran"
-IRAN = "https://w3id.org/cityrdf/id/country/iran"
+TEHRAN = CRID["city/tehran"].value
+IRAN = CRID["country/iran"].value
 COLOURS = {
     "tehran": "#c0392b",
     "other": "#2471a3",
@@ -79,14 +79,14 @@ def timeline(store: ox.Store, ax) -> None:
 
 
 def regions(store: ox.Store, axes) -> None:
-    from cityrdf.query import run
+    from cityrdf.query import cell_text, run
 
     for ax, name, kind in zip(
         axes, ("partnerships-by-region", "partnerships-by-country"), ("region", "country")
     ):
         answer = run(name, store=store)
-        labels = [str(r[1]) for r in answer.rows][::-1]
-        values = [int(str(r[2])) for r in answer.rows][::-1]
+        labels = [cell_text(r[1]) for r in answer.rows][::-1]
+        values = [int(cell_text(r[2])) for r in answer.rows][::-1]
         bars = ax.barh(labels, values, color=COLOURS["other"])
         ax.bar_label(bars, padding=3)
         ax.set_xlabel("sister-city partnerships")

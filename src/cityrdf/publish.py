@@ -16,9 +16,6 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, XSD
 
 from cityrdf import nanopubs
 from cityrdf.errors import BadInput
@@ -26,7 +23,23 @@ from cityrdf.fs import atomic
 from cityrdf.project import current_project
 from cityrdf.rdf import documents as rdf_documents
 from cityrdf.rdf import graph
-from cityrdf.rdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, sparql_prologue
+from cityrdf.rdf.namespaces import (
+    BASE,
+    CR,
+    CRID,
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ONTOLOGY_IRI,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SPDX,
+    VOID,
+    XSD,
+    sparql_prologue,
+)
 from cityrdf.sparql import service_description
 from cityrdf.sparql.results import select
 from cityrdf.views import assets as site_assets
@@ -34,12 +47,9 @@ from cityrdf.views.parts import site_path
 from cityrdf.views.render import Pages
 from cityrdf.views.resource import RDF_FORMATS, SiteModel, serialize, stored_questions
 
-VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
-SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
-LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-DATASET = URIRef(BASE + "void.ttl#cityrdf")
-CATALOG = URIRef(BASE + "catalog.ttl#catalog")
-DCAT3_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; rdflib's closed DCAT namespace predates it
+LICENSE = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
+DATASET = ox.NamedNode(BASE + "void.ttl#cityrdf")
+CATALOG = ox.NamedNode(BASE + "catalog.ttl#catalog")
 IANA = "https://www.iana.org/assignments/media-types/"
 # The dumps: file name, media type, IANA compression type (for dcat:compressFormat) or None.
 DUMPS = (
@@ -237,153 +247,193 @@ def write_dumps(root: Path, store: ox.Store) -> dict[str, tuple[str, int]]:
     return sums
 
 
-def void_graph(store: ox.Store, base_url: str, endpoint: str | None = None) -> rdflib.Graph:
+def void_graph(store: ox.Store, base_url: str, endpoint: str | None = None) -> list[ox.Triple]:
     """VoID: size, partitions by class, the URI space, example resources, dumps, and the SPARQL
     endpoint when there is one (`cityrdf serve`'s, or one named with --sparql-endpoint).
 
     An entity is an IRI of the URI space (`https://w3id.org/cityrdf/`: resources and ontology
     terms) that the data describes; void:entities counts them, and each class partition counts
     the entities of its class, so neither counts blank nodes or other sites' IRIs."""
-    g = rdflib.Graph()
-    g.bind("void", VOID)
-    g.bind("dcterms", DCTERMS)
+    g: list[tuple] = []
     d = DATASET
     triples = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     subjects = {q.subject for q in triples}
     entities = {s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(BASE)}
-    g.add((d, RDF.type, VOID.Dataset))
-    g.add((d, DCTERMS.title, Literal("cityrdf: sister cities and city diplomacy", lang="en")))
-    g.add((d, DCTERMS.title, Literal("شهرهای خواهرخوانده و دیپلماسی شهری", lang="fa")))
-    g.add((d, DCTERMS.license, LICENSE))
-    g.add((d, VOID.triples, Literal(len(triples))))
-    g.add((d, VOID.distinctSubjects, Literal(len(subjects))))
-    g.add((d, VOID.entities, Literal(len(entities))))
-    g.add((d, VOID.properties, Literal(len({q.predicate for q in triples}))))
-    g.add((d, VOID.uriSpace, Literal(BASE)))
+    g.append((d, RDF.type, VOID.Dataset))
+    g.append(
+        (
+            d,
+            DCTERMS["title"],
+            ox.Literal("cityrdf: sister cities and city diplomacy", language="en"),
+        )
+    )
+    g.append((d, DCTERMS["title"], ox.Literal("شهرهای خواهرخوانده و دیپلماسی شهری", language="fa")))
+    g.append((d, DCTERMS.license, LICENSE))
+    g.append((d, VOID.triples, ox.Literal(len(triples))))
+    g.append((d, VOID.distinctSubjects, ox.Literal(len(subjects))))
+    g.append((d, VOID.entities, ox.Literal(len(entities))))
+    g.append((d, VOID.properties, ox.Literal(len({q.predicate for q in triples}))))
+    g.append((d, VOID.uriSpace, ox.Literal(BASE)))
     if endpoint:
-        g.add((d, VOID.sparqlEndpoint, URIRef(endpoint)))
-    g.add((d, VOID.rootResource, URIRef(CRID["city/tehran"])))
-    g.add((d, VOID.exampleResource, URIRef(CRID["city/tehran"])))
-    g.add((d, VOID.vocabulary, URIRef(str(CR))))
+        g.append((d, VOID.sparqlEndpoint, ox.NamedNode(endpoint)))
+    g.append((d, VOID.rootResource, CRID["city/tehran"]))
+    g.append((d, VOID.exampleResource, CRID["city/tehran"]))
+    g.append((d, VOID.vocabulary, ox.NamedNode(str(CR))))
     for name, *_ in DUMPS:
-        g.add((d, VOID.dataDump, URIRef(base_url + "dumps/" + name)))
+        g.append((d, VOID.dataDump, ox.NamedNode(base_url + "dumps/" + name)))
     classes: dict[str, set] = {}
-    for q in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), None, ox.DefaultGraph()):
+    for q in store.quads_for_pattern(None, RDF.type, None, ox.DefaultGraph()):
         if isinstance(q.object, ox.Triple):
             continue
         members = classes.setdefault(q.object.value, set())
         if q.subject in entities:
             members.add(q.subject)
-    g.add((d, VOID.classes, Literal(len(classes))))
+    g.append((d, VOID.classes, ox.Literal(len(classes))))
     for cls, members in sorted(classes.items()):
         if not members:  # a class with only blank-node or foreign instances (owl:Axiom, …)
             continue
-        part = BNode()
-        g.add((d, VOID.classPartition, part))
-        g.add((part, VOID["class"], URIRef(cls)))
-        g.add((part, VOID.entities, Literal(len(members))))
-    return g
+        part = ox.BlankNode()
+        g.append((d, VOID.classPartition, part))
+        g.append((part, VOID["class"], ox.NamedNode(cls)))
+        g.append((part, VOID.entities, ox.Literal(len(members))))
+    return unique_triples(g)
 
 
 def dcat_graph(
     store: ox.Store, base_url: str, sums: dict[str, tuple[str, int]], endpoint: str | None = None
-) -> rdflib.Graph:
+) -> list[ox.Triple]:
     """A DCAT 3 catalogue record: licence, publisher, version, coverage, distributions, and the
     SPARQL endpoint as a data service when there is one."""
-    g = rdflib.Graph()
-    for prefix in ("dcat", "dcterms", "foaf", "xsd"):
-        g.bind(prefix, {"dcat": DCAT, "dcterms": DCTERMS, "foaf": FOAF, "xsd": XSD}[prefix])
-    g.bind("spdx", SPDX)
-    d, publisher = DATASET, URIRef(BASE + "catalog.ttl#publisher")
-    g.add((CATALOG, RDF.type, DCAT.Catalog))
-    g.add((CATALOG, DCTERMS.title, Literal("cityrdf catalogue", lang="en")))
-    g.add((CATALOG, DCAT.dataset, d))
-    g.add((CATALOG, DCTERMS.publisher, publisher))
-    g.add((publisher, RDF.type, FOAF.Organization))
-    g.add((publisher, FOAF.name, Literal("cityrdf project")))
-    g.add((d, RDF.type, DCAT.Dataset))
-    g.add((d, DCTERMS.title, Literal("cityrdf: sister cities and city diplomacy", lang="en")))
-    g.add((d, DCTERMS.title, Literal("شهرهای خواهرخوانده و دیپلماسی شهری", lang="fa")))
-    g.add(
+    g: list[tuple] = []
+    d, publisher = DATASET, ox.NamedNode(BASE + "catalog.ttl#publisher")
+    g.append((CATALOG, RDF.type, DCAT.Catalog))
+    g.append((CATALOG, DCTERMS["title"], ox.Literal("cityrdf catalogue", language="en")))
+    g.append((CATALOG, DCAT.dataset, d))
+    g.append((CATALOG, DCTERMS.publisher, publisher))
+    g.append((publisher, RDF.type, FOAF.Organization))
+    g.append((publisher, FOAF.name, ox.Literal("cityrdf project")))
+    g.append((d, RDF.type, DCAT.Dataset))
+    g.append(
+        (
+            d,
+            DCTERMS["title"],
+            ox.Literal("cityrdf: sister cities and city diplomacy", language="en"),
+        )
+    )
+    g.append((d, DCTERMS["title"], ox.Literal("شهرهای خواهرخوانده و دیپلماسی شهری", language="fa")))
+    g.append(
         (
             d,
             DCTERMS.description,
-            Literal(
+            ox.Literal(
                 "Sister-city agreements, city networks and the theory of city diplomacy, from Zahrani and "
                 "Rajaei's Persian paper on sister cities, as Linked Open Data.",
-                lang="en",
+                language="en",
             ),
         )
     )
-    g.add((d, DCTERMS.license, LICENSE))
-    g.add((d, DCTERMS.publisher, publisher))
-    g.add((d, DCAT3_VERSION, Literal(dataset_version())))
-    g.add((d, DCTERMS.source, URIRef(CRID["work/zahrani-rajaei"])))
-    g.add((d, DCAT.landingPage, URIRef(base_url)))
+    g.append((d, DCTERMS.license, LICENSE))
+    g.append((d, DCTERMS.publisher, publisher))
+    g.append((d, DCAT.version, ox.Literal(dataset_version())))  # DCAT 3
+    g.append((d, DCTERMS.source, CRID["work/zahrani-rajaei"]))
+    g.append((d, DCAT.landingPage, ox.NamedNode(base_url)))
     for lang in ("en", "fa"):
-        g.add((d, DCTERMS.language, URIRef(f"http://id.loc.gov/vocabulary/iso639-1/{lang}")))
+        g.append(
+            (d, DCTERMS.language, ox.NamedNode(f"http://id.loc.gov/vocabulary/iso639-1/{lang}"))
+        )
     coverage = temporal_coverage(store)
     if coverage:
-        period = URIRef(BASE + "catalog.ttl#period")
-        g.add((d, DCTERMS.temporal, period))
-        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
-        g.add((period, DCAT.startDate, Literal(f"{coverage[0]:04d}", datatype=XSD.gYear)))
-        g.add((period, DCAT.endDate, Literal(f"{coverage[1]:04d}", datatype=XSD.gYear)))
-    for q in store.quads_for_pattern(
-        None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(CR.Country))
-    ):
+        period = ox.NamedNode(BASE + "catalog.ttl#period")
+        g.append((d, DCTERMS.temporal, period))
+        g.append((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.append((period, DCAT.startDate, ox.Literal(f"{coverage[0]:04d}", datatype=XSD.gYear)))
+        g.append((period, DCAT.endDate, ox.Literal(f"{coverage[1]:04d}", datatype=XSD.gYear)))
+    for q in store.quads_for_pattern(None, RDF.type, CR.Country):
         if not isinstance(q.subject, ox.Triple):
-            g.add((d, DCTERMS.spatial, URIRef(q.subject.value)))
+            g.append((d, DCTERMS.spatial, q.subject))
     datasets = [(d, dump) for dump in DUMPS]
     # the claims and pacts as nanopublications (cityrdf.nanopubs): a data set of its own
     if nanopubs.DUMP_NAME in sums:
-        claims = URIRef(BASE + "catalog.ttl#nanopubs")
-        g.add((CATALOG, DCAT.dataset, claims))
-        g.add((claims, RDF.type, DCAT.Dataset))
+        claims = ox.NamedNode(BASE + "catalog.ttl#nanopubs")
+        g.append((CATALOG, DCAT.dataset, claims))
+        g.append((claims, RDF.type, DCAT.Dataset))
         title = "cityrdf: the paper's claims and pacts as nanopublications"
-        g.add((claims, DCTERMS.title, Literal(title, lang="en")))
-        g.add((claims, DCTERMS.license, LICENSE))
-        g.add((claims, DCTERMS.publisher, publisher))
-        g.add((claims, PROV.wasDerivedFrom, d))
+        g.append((claims, DCTERMS["title"], ox.Literal(title, language="en")))
+        g.append((claims, DCTERMS.license, LICENSE))
+        g.append((claims, DCTERMS.publisher, publisher))
+        g.append((claims, PROV.wasDerivedFrom, d))
         datasets.append((claims, (nanopubs.DUMP_NAME, "application/trig", None)))
     for dataset, (name, media_type, compression) in datasets:
-        dist = URIRef(base_url + "dumps/" + name + "#distribution")
+        dist = ox.NamedNode(base_url + "dumps/" + name + "#distribution")
         digest, size = sums[name]
-        checksum = BNode()
-        g.add((dataset, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCTERMS.title, Literal(f"cityrdf dump ({name})")))
-        g.add((dist, DCAT.downloadURL, URIRef(base_url + "dumps/" + name)))
-        g.add((dist, DCAT.accessURL, URIRef(base_url + "dumps/" + name)))
-        g.add((dist, DCAT.mediaType, URIRef(IANA + media_type)))
+        checksum = ox.BlankNode()
+        g.append((dataset, DCAT.distribution, dist))
+        g.append((dist, RDF.type, DCAT.Distribution))
+        g.append((dist, DCTERMS["title"], ox.Literal(f"cityrdf dump ({name})")))
+        g.append((dist, DCAT.downloadURL, ox.NamedNode(base_url + "dumps/" + name)))
+        g.append((dist, DCAT.accessURL, ox.NamedNode(base_url + "dumps/" + name)))
+        g.append((dist, DCAT.mediaType, ox.NamedNode(IANA + media_type)))
         if compression:
-            g.add((dist, DCAT.compressFormat, URIRef(IANA + compression)))
-        g.add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
-        g.add((dist, DCTERMS.license, LICENSE))
-        g.add((dist, SPDX.checksum, checksum))
-        g.add((checksum, RDF.type, SPDX.Checksum))
-        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
+            g.append((dist, DCAT.compressFormat, ox.NamedNode(IANA + compression)))
+        g.append((dist, DCAT.byteSize, ox.Literal(str(size), datatype=XSD.nonNegativeInteger)))
+        g.append((dist, DCTERMS.license, LICENSE))
+        g.append((dist, SPDX.checksum, checksum))
+        g.append((checksum, RDF.type, SPDX.Checksum))
+        g.append((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.append((checksum, SPDX.checksumValue, ox.Literal(digest, datatype=XSD.hexBinary)))
     if not endpoint:
-        return g
-    service = URIRef(endpoint)
-    g.add((CATALOG, DCAT.service, service))
-    g.add((service, RDF.type, DCAT.DataService))
-    g.add((service, DCTERMS.title, Literal("cityrdf SPARQL endpoint", lang="en")))
-    g.add((service, DCAT.endpointURL, service))
-    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
-    g.add((service, DCAT.servesDataset, d))
-    g.add((service, DCTERMS.license, LICENSE))
-    return g
+        return unique_triples(g)
+    service = ox.NamedNode(endpoint)
+    g.append((CATALOG, DCAT.service, service))
+    g.append((service, RDF.type, DCAT.DataService))
+    g.append((service, DCTERMS["title"], ox.Literal("cityrdf SPARQL endpoint", language="en")))
+    g.append((service, DCAT.endpointURL, service))
+    g.append(
+        (service, DCTERMS.conformsTo, ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/"))
+    )
+    g.append((service, DCAT.servesDataset, d))
+    g.append((service, DCTERMS.license, LICENSE))
+    return unique_triples(g)
+
+
+def unique_triples(rows: list[tuple]) -> list[ox.Triple]:
+    """The (subject, predicate, object) rows as triples, each once: a description is a set."""
+    return list(dict.fromkeys(ox.Triple(*row) for row in rows))
+
+
+DESCRIPTION_PREFIXES = {
+    "cr": str(CR),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "xsd": str(XSD),
+    "dcterms": str(DCTERMS),
+    "dcat": str(DCAT),
+    "foaf": str(FOAF),
+    "prov": str(PROV),
+    "spdx": str(SPDX),
+    "void": str(VOID),
+}
+
+
+def description_turtle(triples: list[ox.Triple]) -> bytes:
+    """VoID or DCAT triples as Turtle, with the prefixes of the vocabularies they use."""
+    iris = {
+        term.value
+        for t in triples
+        for term in (t.subject, t.predicate, t.object, getattr(t.object, "datatype", None))
+        if isinstance(term, ox.NamedNode)
+    }
+    used = {p: ns for p, ns in DESCRIPTION_PREFIXES.items() if any(i.startswith(ns) for i in iris)}
+    return graph.rdf_bytes(triples, ox.RdfFormat.TURTLE, used)
 
 
 def citation_cff(store: ox.Store) -> str:
     """CITATION.cff for the data set, citing the paper it is built from (authors in the paper's order)."""
-    paper = ox.NamedNode(CRID["work/zahrani-rajaei"])
+    paper = CRID["work/zahrani-rajaei"]
     title = next(
         (
             q.object.value
-            for q in store.quads_for_pattern(paper, ox.NamedNode(str(DCTERMS.title)), None)
+            for q in store.quads_for_pattern(paper, DCTERMS["title"], None)
             if isinstance(q.object, ox.Literal) and q.object.language == "en"
         ),
         "Sister cities",
@@ -406,15 +456,13 @@ def citation_cff(store: ox.Store) -> str:
     # dcterms:bibliographicCitation keeps the authors' order; the creators' labels give the names.
     creators = [
         q.object
-        for q in store.quads_for_pattern(paper, ox.NamedNode(str(DCTERMS.creator)), None)
+        for q in store.quads_for_pattern(paper, DCTERMS.creator, None)
         if isinstance(q.object, ox.NamedNode | ox.BlankNode)
     ]
     citation = next(
         (
             q.object.value
-            for q in store.quads_for_pattern(
-                paper, ox.NamedNode(str(DCTERMS.bibliographicCitation)), None
-            )
+            for q in store.quads_for_pattern(paper, DCTERMS.bibliographicCitation, None)
             if not isinstance(q.object, ox.Triple)
         ),
         "",
@@ -424,9 +472,7 @@ def citation_cff(store: ox.Store) -> str:
         label = next(
             (
                 q.object.value
-                for q in store.quads_for_pattern(
-                    creator, ox.NamedNode(str(rdflib.RDFS.label)), None
-                )
+                for q in store.quads_for_pattern(creator, RDFS.label, None)
                 if isinstance(q.object, ox.Literal) and q.object.language == "en"
             ),
             creator.value.rsplit("/", 1)[-1],
@@ -452,11 +498,10 @@ def quote_yaml(text: str) -> str:
 
 def write_catalogue(root: Path, store: ox.Store, base_url: str, endpoint: str | None) -> None:
     sums = write_dumps(root, store)
-    void = void_graph(store, base_url, endpoint).serialize(format="turtle")
+    void = description_turtle(void_graph(store, base_url, endpoint))
     write(root / "void.ttl", void)
     write(root / ".well-known" / "void", void)
-    catalog = dcat_graph(store, base_url, sums, endpoint).serialize(format="turtle")
-    write(root / "catalog.ttl", catalog)
+    write(root / "catalog.ttl", description_turtle(dcat_graph(store, base_url, sums, endpoint)))
     write(root / "CITATION.cff", citation_cff(store))
     if endpoint:  # a static site has no endpoint of its own to describe
         write(root / "sparql-service.ttl", service_description.published_turtle(endpoint))

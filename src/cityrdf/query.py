@@ -1,7 +1,7 @@
 """`cityrdf query` and `cityrdf queries`: run a stored question on the embedded store or an endpoint.
 
 Parameters are bound as RDF terms in a VALUES block at the start of the WHERE group (SPARQL 1.1
-§10.2.1), built from validated rdflib terms, so a value can never change the query's text. (A
+§10.2.1), built from validated Oxigraph terms, so a value can never change the query's text. (A
 trailing VALUES clause would do in Oxigraph, but Virtuoso refuses one that names a variable the
 SELECT does not return.) Local and remote answers go
 through one representation (the SPARQL TSV Oxigraph writes of them) and so print identically; the
@@ -17,14 +17,11 @@ import weakref
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
-from rdflib.term import Node
 
 from cityrdf import terminal
 from cityrdf.errors import BadInput
 from cityrdf.fs import csvsafe
 from cityrdf.rdf.namespaces import PREFIXES
-from cityrdf.rdf.rdflib_bridge import rdflib_term
 from cityrdf.sparql import catalogue, remote, results
 from cityrdf.sparql.catalogue import StoredQuery
 from cityrdf.sparql.endpoints import require_http_url
@@ -44,16 +41,16 @@ LOCAL_MAX_ROWS = 1_000_000
 LOCAL_MAX_BYTES = 2**30
 LOCAL_MEMORY = 2**31
 
-Row = tuple[Node | None, ...]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = tuple[Term | None, ...]
 
 
 class Answer:
     """The result of a SELECT query: its variables and its solutions, kept as the SPARQL TSV
     Oxigraph wrote of them (cityrdf.sparql.results), from which every format is written by Oxigraph.
 
-    `rows` gives them as rdflib terms (None = unbound), converted on first read (each distinct
-    term once): running a question costs what Oxigraph's evaluation costs, and only a caller that
-    reads the rows pays for the conversion.
+    `rows` gives them as Oxigraph terms (None = unbound), parsed on first read: running a question
+    costs what Oxigraph's evaluation costs, and only a caller that reads the rows pays for parsing.
     """
 
     def __init__(self, columns: list[str], captured: results.Captured):
@@ -70,7 +67,8 @@ class Answer:
     @property
     def rows(self) -> list[Row]:
         if self._rows is None:
-            self._rows = _rows_from_oxigraph(self.columns, self.captured.solutions())
+            solutions = self.captured.solutions()
+            self._rows = [tuple(s[c] for c in self.columns) for s in solutions]
         return self._rows
 
     def __eq__(self, other: object) -> bool:
@@ -80,21 +78,6 @@ class Answer:
 
     def __repr__(self) -> str:
         return f"Answer(columns={self.columns!r}, rows={self.rows!r})"
-
-
-def _rows_from_oxigraph(columns: list[str], solutions: list[ox.QuerySolution]) -> list[Row]:
-    # Answers repeat their terms (a city in many rows): each is converted once.
-    seen: dict = {}
-
-    def term(value):
-        if value is None:
-            return None
-        found = seen.get(value)
-        if found is None:
-            found = seen[value] = rdflib_term(value)
-        return found
-
-    return [tuple(term(s[c]) for c in columns) for s in solutions]
 
 
 class Engine:
@@ -175,7 +158,7 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
-def to_iri(value: str, name: str) -> URIRef:
+def to_iri(value: str, name: str) -> ox.NamedNode:
     """A full IRI from `<...>`, an absolute IRI, or a prefixed name with a known prefix."""
     raw = value.strip()
     if raw.startswith("<") and raw.endswith(">"):
@@ -191,12 +174,12 @@ def to_iri(value: str, name: str) -> URIRef:
     # Judged on its parsed form (Oxigraph parses RFC 3987 IRIs: control characters, spaces and
     # `<>"{}|\\^`` are refused), with the character and scheme checks as a second wall.
     try:
-        parsed = ox.NamedNode(raw).value
+        parsed = ox.NamedNode(raw)
     except ValueError:
-        parsed = ""
-    if not parsed or IRI_FORBIDDEN.search(parsed) or not IRI_SCHEME.match(parsed):
+        parsed = None
+    if parsed is None or IRI_FORBIDDEN.search(parsed.value) or not IRI_SCHEME.match(parsed.value):
         raise BadInput(f"parameter {name}: {value!r} is not an absolute IRI")
-    return URIRef(parsed)
+    return parsed
 
 
 def looks_like_iri(value: str) -> bool:
@@ -221,21 +204,21 @@ ORDER BY ?city
 """
 
 
-def resolve_city(value: str, engine: Engine) -> URIRef:
+def resolve_city(value: str, engine: Engine) -> ox.NamedNode:
     """A city IRI from its IRI or its label (English or other, any case), looked up where the query runs."""
     if looks_like_iri(value):
         return to_iri(value, "city")
-    wanted = Literal(value.strip())
+    wanted = ox.Literal(value.strip())
     # VALUES inside the pattern: a trailing one would join only after the FILTER has run
-    answer = engine.select(CITY_BY_LABEL % wanted.n3())
-    cities = sorted({str(row[0]) for row in answer.rows})
+    answer = engine.select(CITY_BY_LABEL % wanted)
+    cities = sorted({cell_text(row[0]) for row in answer.rows})
     if not cities:
         raise BadInput(f"parameter city: no city is labelled {value!r}")
     if len(cities) > 1:
         raise BadInput(
             f"parameter city: {value!r} names {len(cities)} cities ({', '.join(cities)}); give the IRI"
         )
-    return URIRef(cities[0])
+    return ox.NamedNode(cities[0])
 
 
 def bind_params(query: StoredQuery, raw: dict[str, str], engine: Engine) -> str:
@@ -254,7 +237,7 @@ def bind_params(query: StoredQuery, raw: dict[str, str], engine: Engine) -> str:
         return query.text
     terms = {name: _term(declared[name], value, engine) for name, value in raw.items()}
     names = " ".join(f"?{n}" for n in terms)
-    values = " ".join(t.n3() for t in terms.values())
+    values = " ".join(str(t) for t in terms.values())
     brace = where_group_start(query.text)
     return query.text[:brace] + f" VALUES ({names}) {{ ({values}) }}" + query.text[brace:]
 
@@ -282,7 +265,7 @@ def where_group_start(text: str) -> int:
     raise BadInput("the query has no WHERE group to bind parameters in")
 
 
-def _term(param: catalogue.Param, value: str, engine: Engine) -> Node:
+def _term(param: catalogue.Param, value: str, engine: Engine) -> ox.NamedNode | ox.Literal:
     if param.type == "city":
         return resolve_city(value, engine)
     if param.type == "iri":
@@ -290,16 +273,16 @@ def _term(param: catalogue.Param, value: str, engine: Engine) -> Node:
     if param.type == "integer":
         if not INTEGER.match(value.strip()):
             raise BadInput(f"parameter {param.name}: {value!r} is not an integer")
-        return Literal(int(value))
-    return Literal(value)
+        return ox.Literal(int(value))
+    return ox.Literal(value)
 
 
 # --- output -------------------------------------------------------------------------------------
 
 
-def cell_text(term: Node | None) -> str:
+def cell_text(term: Term | None) -> str:
     """A term as the SPARQL CSV format writes it: IRIs in full, literals by their lexical form."""
-    return "" if term is None else str(term)
+    return "" if term is None else term.value
 
 
 def to_csv(answer: Answer, delimiter: str = ",") -> str:
@@ -320,9 +303,9 @@ def to_json(answer: Answer) -> str:
     return results.serialize(answer.captured, "json").decode("utf-8")
 
 
-def _short(term: Node | None) -> str:
+def _short(term: Term | None) -> str:
     text = cell_text(term)
-    if isinstance(term, URIRef):
+    if isinstance(term, ox.NamedNode):
         for prefix, iri in PREFIXES.items():
             if text.startswith(iri) and len(text) > len(iri):
                 return f"{prefix}:{text[len(iri) :]}"

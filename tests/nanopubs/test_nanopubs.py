@@ -9,7 +9,7 @@ from pathlib import Path
 import nanopub_sign
 import pyoxigraph as ox
 import pytest
-import rdflib
+import rdflib  # the nanopub library reads nanopublications as rdflib graphs
 from nanopub.trustyuri.rdf import RdfHasher
 from rdflib.compare import isomorphic
 
@@ -165,6 +165,15 @@ def test_a_changed_quote_no_longer_matches_its_trusty_uri(written, tmp_path):
         nanopubs.verify(tampered)
     with pytest.raises(Exception, match="hash of the nanopublication is different"):
         nanopub_sign.Nanopub(tampered).check()
+
+
+def test_a_triple_outside_the_four_graphs_is_refused_with_a_reason(written):
+    original = (written / "concept/findings/capacity.trig").read_text(encoding="utf-8")
+    added = (
+        original + '\n<https://example.org/s> <https://example.org/p> "in the default graph" .\n'
+    )
+    with pytest.raises(BadInput, match="no default-graph quad"):
+        nanopubs.verify(added)
 
 
 def test_assertion_holds_the_claims_own_triples_and_its_support_and_nothing_foreign(written):

@@ -7,16 +7,12 @@ import hashlib
 from pathlib import Path
 
 import html5lib
+import pyoxigraph as ox
 import pytest
-import rdflib
-from rdflib import URIRef
-from rdflib.namespace import DCAT, PROV
 
 from cityrdf import nanopubs, publish
 from cityrdf.rdf import graph
-from cityrdf.rdf.namespaces import BASE
-
-SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
+from cityrdf.rdf.namespaces import BASE, DCAT, PROV, SPDX
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +58,22 @@ def test_the_nanopub_dump_is_in_sha256sums_and_dated_by_source_date_epoch(site):
 
 
 def test_the_catalogue_lists_the_nanopub_dump_as_a_data_set_of_its_own(site):
-    catalog = rdflib.Graph().parse(site / "catalog.ttl")
-    dist = catalog.value(None, DCAT.downloadURL, URIRef(BASE + "dumps/" + nanopubs.DUMP_NAME))
-    claims = catalog.value(None, DCAT.distribution, dist)
-    assert claims is not None and claims != publish.DATASET
-    assert (publish.CATALOG, DCAT.dataset, claims) in catalog
-    assert catalog.value(claims, PROV.wasDerivedFrom) == publish.DATASET
-    digest = catalog.value(catalog.value(dist, SPDX.checksum), SPDX.checksumValue)
+    catalog = ox.Store()
+    catalog.load(path=site / "catalog.ttl", format=ox.RdfFormat.TURTLE)
+
+    def subject(p: ox.NamedNode, o) -> ox.NamedNode | ox.BlankNode:
+        (found,) = {q.subject for q in catalog.quads_for_pattern(None, p, o)}
+        return found
+
+    def value(s, p: ox.NamedNode):
+        (found,) = {q.object for q in catalog.quads_for_pattern(s, p, None)}
+        return found
+
+    dist = subject(DCAT.downloadURL, ox.NamedNode(BASE + "dumps/" + nanopubs.DUMP_NAME))
+    claims = subject(DCAT.distribution, dist)
+    assert claims != publish.DATASET
+    assert ox.Quad(publish.CATALOG, DCAT.dataset, claims) in catalog
+    assert value(claims, PROV.wasDerivedFrom) == publish.DATASET
+    digest = value(value(dist, SPDX.checksum), SPDX.checksumValue)
     dump = (site / "dumps" / nanopubs.DUMP_NAME).read_bytes()
-    assert str(digest) == hashlib.sha256(dump).hexdigest()
+    assert digest.value == hashlib.sha256(dump).hexdigest()

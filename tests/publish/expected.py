@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import rdflib
+import rdflib  # the expected graphs, for comparison with rdflib.compare
 from rdflib import BNode
 
 from cityrdf.rdf import rdflib_bridge

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
-import rdflib
 
 from cityrdf import push, query
 from cityrdf.project import current_project
 from cityrdf.rdf import graph
 from cityrdf.sparql import catalogue
+from tests.query.conftest import read_manifest
 
 pytestmark = pytest.mark.virtuoso
 GRAPH = "https://w3id.org/cityrdf/graph/catalogue-test"
-MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
-QT = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-query#")
-CRT = rdflib.Namespace("https://w3id.org/cityrdf/test#")
 
 
 def questions_on_fixture_graphs() -> set[str]:
@@ -28,12 +24,7 @@ def questions_on_fixture_graphs() -> set[str]:
     manifest = current_project().queries_dir / "manifest.ttl"
     if not manifest.is_file():
         return set()
-    tests = rdflib.Graph().parse(manifest, publicID=manifest.resolve().as_uri())
-    return {
-        Path(str(tests.value(action, QT.query))).stem
-        for action in tests.objects(None, MF.action)
-        if (action, QT.graphData, None) in tests
-    }
+    return {entry.query.stem for entry in read_manifest(manifest) if entry.graph_data}
 
 
 def catalogue_calls() -> list:
@@ -41,14 +32,9 @@ def catalogue_calls() -> list:
     manifest = current_project().queries_dir / "manifest.ttl"
     bindings: dict[str, list[list[str]]] = {}
     if manifest.is_file():
-        tests = rdflib.Graph().parse(manifest, publicID=manifest.resolve().as_uri())
-        for action in tests.objects(None, MF.action):
-            name = Path(str(tests.value(action, QT.query))).stem
-            bindings.setdefault(name, []).append(
-                sorted(
-                    f"{tests.value(b, CRT.param)}={tests.value(b, CRT.value)}"
-                    for b in tests.objects(action, CRT.binding)
-                )
+        for entry in read_manifest(manifest):
+            bindings.setdefault(entry.query.stem, []).append(
+                sorted(f"{key}={value}" for key, value in entry.params.items())
             )
     calls = []
     for name, stored in catalogue.discover().items():

@@ -14,11 +14,12 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-import rdflib
 
-MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
-QT = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-query#")
-CRT = rdflib.Namespace("https://w3id.org/cityrdf/test#")
+from cityrdf.rdf.namespaces import RDF, Namespace
+
+MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
+QT = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-query#")
+CRT = Namespace("https://w3id.org/cityrdf/test#")
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -33,25 +34,39 @@ class ManifestEntry:
 
 def read_manifest(path: Path) -> list[ManifestEntry]:
     """The entries of a W3C test manifest, in their listed order."""
-    graph = rdflib.Graph().parse(path, format="turtle", publicID=path.resolve().as_uri())
-    manifest = next(graph.subjects(MF.entries, None))
+    graph = ox.Store()
+    graph.load(path=path, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+
+    def objects(subject, predicate: ox.NamedNode) -> list:
+        return [q.object for q in graph.quads_for_pattern(subject, predicate, None)]
+
+    def value(subject, predicate: ox.NamedNode):
+        return next(iter(objects(subject, predicate)), None)
+
+    def local(term) -> Path:
+        return Path(term.value.removeprefix("file://"))
+
+    manifest = next(graph.quads_for_pattern(None, MF.entries, None)).subject
+    tests, node = [], value(manifest, MF.entries)
+    while node != RDF.nil:
+        tests.append(value(node, RDF.first))
+        node = value(node, RDF.rest)
     entries = []
-    for test in rdflib.collection.Collection(graph, graph.value(manifest, MF.entries)):
-        action = graph.value(test, MF.action)
+    for test in tests:
+        action = value(test, MF.action)
         params = {
-            str(graph.value(b, CRT.param)): str(graph.value(b, CRT.value))
-            for b in graph.objects(action, CRT.binding)
+            value(b, CRT.param).value: value(b, CRT.value).value
+            for b in objects(action, CRT.binding)
         }
-        result = graph.value(test, MF.result)
+        result = value(test, MF.result)
         entries.append(
             ManifestEntry(
-                name=str(graph.value(test, MF.name)),
-                query=Path(rdflib.URIRef(graph.value(action, QT.query)).removeprefix("file://")),
+                name=value(test, MF.name).value,
+                query=local(value(action, QT.query)),
                 params=params,
-                result=Path(str(result).removeprefix("file://")) if result else None,
+                result=local(result) if result else None,
                 graph_data=tuple(
-                    Path(str(d).removeprefix("file://"))
-                    for d in sorted(graph.objects(action, QT.graphData))
+                    local(d) for d in sorted(objects(action, QT.graphData), key=lambda d: d.value)
                 ),
             )
         )

@@ -4,15 +4,18 @@ read-only endpoint: served by `cityrdf serve` at GET /sparql, and published as s
 from __future__ import annotations
 
 import pyoxigraph as ox
-import rdflib
-from rdflib import BNode, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, VOID
 
 from cityrdf.rdf.dataset import PROJECT_GRAPHS, load_dataset
+from cityrdf.rdf.graph import rdf_bytes
+from cityrdf.rdf.namespaces import DCTERMS, FORMATS, RDF, SD, VOID
 from cityrdf.sparql.results import select
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+TURTLE_PREFIXES = {
+    "sd": str(SD),
+    "void": str(VOID),
+    "formats": str(FORMATS),
+    "dcterms": str(DCTERMS),
+}
 RESULT_FORMATS = [
     "SPARQL_Results_JSON",
     "SPARQL_Results_XML",
@@ -27,41 +30,44 @@ RESULT_FORMATS = [
 
 def service_graph(
     dataset: ox.Store, endpoint: str, default_graph: list[ox.NamedNode] | None = PROJECT_GRAPHS
-) -> rdflib.Graph:
+) -> list[ox.Triple]:
     """The description of `endpoint` over `dataset`: formats, the default graph (the project
     graphs' union) and each named graph with its size."""
-    g = rdflib.Graph()
-    g.bind("sd", SD)
-    g.bind("void", VOID)
-    g.bind("formats", FORMATS)
-    service = URIRef(endpoint)
-    g.add((service, RDF.type, SD.Service))
-    g.add((service, SD.endpoint, service))
-    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    g: list[tuple] = []
+    service = ox.NamedNode(endpoint)
+    g.append((service, RDF.type, SD.Service))
+    g.append((service, SD.endpoint, service))
+    g.append((service, SD.supportedLanguage, SD.SPARQL11Query))
     for name in RESULT_FORMATS:
-        g.add((service, SD.resultFormat, FORMATS[name]))
-    described = BNode()
-    g.add((service, SD.defaultDataset, described))
-    g.add((described, RDF.type, SD.Dataset))
-    default = BNode()
-    g.add((described, SD.defaultGraph, default))
-    g.add((default, RDF.type, SD.Graph))
-    g.add((default, VOID.triples, Literal(_count(dataset, default_graph))))
+        g.append((service, SD.resultFormat, FORMATS[name]))
+    described = ox.BlankNode()
+    g.append((service, SD.defaultDataset, described))
+    g.append((described, RDF.type, SD.Dataset))
+    default = ox.BlankNode()
+    g.append((described, SD.defaultGraph, default))
+    g.append((default, RDF.type, SD.Graph))
+    g.append((default, VOID.triples, ox.Literal(_count(dataset, default_graph))))
     if default_graph:
-        g.add((default, DCTERMS.description, Literal("the union of the project graphs", lang="en")))
+        g.append(
+            (
+                default,
+                DCTERMS.description,
+                ox.Literal("the union of the project graphs", language="en"),
+            )
+        )
         for source in default_graph:
-            g.add((default, DCTERMS.source, URIRef(source.value)))
+            g.append((default, DCTERMS.source, source))
     for graph_name in sorted(dataset.named_graphs(), key=str):
         if not isinstance(graph_name, ox.NamedNode):
             continue
-        named, graph = BNode(), BNode()
-        g.add((described, SD.namedGraph, named))
-        g.add((named, RDF.type, SD.NamedGraph))
-        g.add((named, SD.name, URIRef(graph_name.value)))
-        g.add((named, SD.graph, graph))
-        g.add((graph, RDF.type, SD.Graph))
-        g.add((graph, VOID.triples, Literal(_count(dataset, [graph_name]))))
-    return g
+        named, graph = ox.BlankNode(), ox.BlankNode()
+        g.append((described, SD.namedGraph, named))
+        g.append((named, RDF.type, SD.NamedGraph))
+        g.append((named, SD.name, graph_name))
+        g.append((named, SD.graph, graph))
+        g.append((graph, RDF.type, SD.Graph))
+        g.append((graph, VOID.triples, ox.Literal(_count(dataset, [graph_name]))))
+    return [ox.Triple(*t) for t in g]
 
 
 def _count(dataset: ox.Store, graphs: list[ox.NamedNode] | None) -> int:
@@ -70,7 +76,7 @@ def _count(dataset: ox.Store, graphs: list[ox.NamedNode] | None) -> int:
     return int(next(iter(rows))["n"].value)
 
 
-def published_turtle(endpoint: str) -> str:
+def published_turtle(endpoint: str) -> bytes:
     """The description a published site carries (`sparql-service.ttl`) of the endpoint named with
     `--sparql-endpoint`, which serves the project's dataset."""
-    return service_graph(load_dataset(), endpoint).serialize(format="turtle")
+    return rdf_bytes(service_graph(load_dataset(), endpoint), ox.RdfFormat.TURTLE, TURTLE_PREFIXES)

@@ -7,14 +7,10 @@ import datetime as dt
 
 import pyoxigraph as ox
 
-from cityrdf.rdf.namespaces import BASE, CRID
+from cityrdf.rdf.namespaces import BASE, CRID, DCAT, DCTERMS, PROV, RDF, VOID, XSD
 
 GRAPH_BASE = BASE + "graph/world/"
 SOURCES = ("wikidata-2016", "wikipedia", "wikidata-live")
-DCAT = "http://www.w3.org/ns/dcat#"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CC0 = "https://creativecommons.org/publicdomain/zero/1.0/"
 CC_BY_SA = "https://creativecommons.org/licenses/by-sa/4.0/"
 
@@ -42,7 +38,7 @@ def graph_iri(source: str) -> ox.NamedNode:
 
 
 def dataset_iri(source: str) -> ox.NamedNode:
-    return ox.NamedNode(str(CRID[f"dataset/world/{source}"]))
+    return CRID[f"dataset/world/{source}"]
 
 
 def describe(source: str, origin: str, retrieved: dt.datetime, statements: int) -> list[ox.Quad]:
@@ -50,20 +46,17 @@ def describe(source: str, origin: str, retrieved: dt.datetime, statements: int) 
     title, licence, page = DESCRIPTIONS[source]
     g, d = graph_iri(source), dataset_iri(source)
     when = ox.Literal(
-        retrieved.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"),
+        retrieved.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime
     )
-    count = ox.Literal(
-        str(statements), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-    )
+    count = ox.Literal(str(statements), datatype=XSD.integer)
     return [
-        ox.Quad(d, RDF_TYPE, ox.NamedNode(DCAT + "Dataset"), g),
-        ox.Quad(d, RDF_TYPE, ox.NamedNode(PROV + "Entity"), g),
-        ox.Quad(d, ox.NamedNode(DCTERMS + "title"), ox.Literal(title, language="en"), g),
-        ox.Quad(d, ox.NamedNode(DCTERMS + "license"), ox.NamedNode(licence), g),
-        ox.Quad(d, ox.NamedNode(DCTERMS + "source"), ox.NamedNode(page), g),
+        ox.Quad(d, RDF.type, DCAT.Dataset, g),
+        ox.Quad(d, RDF.type, PROV.Entity, g),
+        ox.Quad(d, DCTERMS["title"], ox.Literal(title, language="en"), g),
+        ox.Quad(d, DCTERMS.license, ox.NamedNode(licence), g),
+        ox.Quad(d, DCTERMS.source, ox.NamedNode(page), g),
         # where this copy was read: a file name (no local path) or the endpoint's URL
-        ox.Quad(d, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(origin), g),
-        ox.Quad(d, ox.NamedNode(PROV + "generatedAtTime"), when, g),
-        ox.Quad(d, ox.NamedNode("http://rdfs.org/ns/void#entities"), count, g),
+        ox.Quad(d, DCTERMS.identifier, ox.Literal(origin), g),
+        ox.Quad(d, PROV.generatedAtTime, when, g),
+        ox.Quad(d, VOID.entities, count, g),
     ]

@@ -11,28 +11,26 @@ import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF
 
 from cityrdf.project import current_project
-from cityrdf.rdf.namespaces import CR
+from cityrdf.rdf.namespaces import CR, DCTERMS, OWL, RDF, VOID
 from cityrdf.sparql.results import select
 from cityrdf.world import metadata
 
-VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 ALIGNMENT = "cityrdf-wikidata.sssom.tsv"  # in ontology/, looked up when publishing
-PAPER_AGREEMENTS = f"SELECT ?a WHERE {{ ?a a <{CR.TwinningAgreement}> }}"
+PAPER_AGREEMENTS = f"SELECT ?a WHERE {{ ?a a {CR.TwinningAgreement} }}"
 
 
 def write_world(
     root: Path,
     base_url: str,
-    paper_dataset: URIRef,
+    paper_dataset: ox.NamedNode,
     project: ox.Store,
     world_dir: Path | None = None,
 ) -> list[Path]:
     """Write dumps/world/*.nq and world/void.ttl into the site `root`; returns the files written."""
+    from cityrdf.publish import description_turtle, unique_triples  # publish calls this module
+
     written = []
     alignment = current_project().ontology_dir / ALIGNMENT
     if alignment.is_file():
@@ -45,44 +43,47 @@ def write_world(
     if not files:
         return written
     paper = {r["a"] for r in select(project, PAPER_AGREEMENTS)}
-    void = rdflib.Graph()
-    void.bind("void", VOID)
-    world = URIRef(base_url + "world/void.ttl#world")
-    void.add((world, RDF.type, VOID.Dataset))
+    void: list[tuple] = []
+    world = ox.NamedNode(base_url + "world/void.ttl#world")
+    void.append((world, RDF.type, VOID.Dataset))
     title = "cityrdf world layer: other sources of sister-city pairs"
-    void.add((world, DCTERMS.title, Literal(title, lang="en")))
+    void.append((world, DCTERMS["title"], ox.Literal(title, language="en")))
     for path in files:
         source = path.stem
         written.append(_copy(path, root / "dumps" / "world" / path.name))
         quads = list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
-        paper_links = sum(
-            1 for q in quads if q.predicate == ox.NamedNode(CR.attestedBy) and q.subject in paper
-        )
-        wikidata_links = sum(1 for q in quads if q.predicate == ox.NamedNode(OWL.sameAs))
+        paper_links = sum(1 for q in quads if q.predicate == CR.attestedBy and q.subject in paper)
+        wikidata_links = sum(1 for q in quads if q.predicate == OWL.sameAs)
         title, licence, page = metadata.DESCRIPTIONS[source]
-        subset = URIRef(base_url + f"world/void.ttl#{source}")
-        void.add((world, VOID.subset, subset))
-        void.add((subset, RDF.type, VOID.Dataset))
-        void.add((subset, DCTERMS.title, Literal(title, lang="en")))
-        void.add((subset, DCTERMS.license, URIRef(licence)))
-        void.add((subset, DCTERMS.source, URIRef(page)))
-        void.add((subset, VOID.triples, Literal(len(quads))))
-        void.add((subset, VOID.dataDump, URIRef(base_url + f"dumps/world/{path.name}")))
+        subset = ox.NamedNode(base_url + f"world/void.ttl#{source}")
+        void.append((world, VOID.subset, subset))
+        void.append((subset, RDF.type, VOID.Dataset))
+        void.append((subset, DCTERMS["title"], ox.Literal(title, language="en")))
+        void.append((subset, DCTERMS.license, ox.NamedNode(licence)))
+        void.append((subset, DCTERMS.source, ox.NamedNode(page)))
+        void.append((subset, VOID.triples, ox.Literal(len(quads))))
+        void.append((subset, VOID.dataDump, ox.NamedNode(base_url + f"dumps/world/{path.name}")))
         for name, subjects, objects, predicate, n in (
             ("paper", paper_dataset, subset, CR.attestedBy, paper_links),
-            ("wikidata", subset, URIRef("http://www.wikidata.org/"), OWL.sameAs, wikidata_links),
+            (
+                "wikidata",
+                subset,
+                ox.NamedNode("http://www.wikidata.org/"),
+                OWL.sameAs,
+                wikidata_links,
+            ),
         ):
-            linkset = URIRef(base_url + f"world/void.ttl#{source}--{name}")
-            void.add((linkset, RDF.type, VOID.Linkset))
-            void.add((linkset, VOID.subjectsTarget, subjects))
-            void.add((linkset, VOID.objectsTarget, objects))
-            void.add((linkset, VOID.linkPredicate, URIRef(predicate)))
-            void.add((linkset, VOID.triples, Literal(n)))
-            void.add((linkset, DCTERMS.license, URIRef(licence)))
-            void.add((world, VOID.subset, linkset))
+            linkset = ox.NamedNode(base_url + f"world/void.ttl#{source}--{name}")
+            void.append((linkset, RDF.type, VOID.Linkset))
+            void.append((linkset, VOID.subjectsTarget, subjects))
+            void.append((linkset, VOID.objectsTarget, objects))
+            void.append((linkset, VOID.linkPredicate, predicate))
+            void.append((linkset, VOID.triples, ox.Literal(n)))
+            void.append((linkset, DCTERMS.license, ox.NamedNode(licence)))
+            void.append((world, VOID.subset, linkset))
     written.append(root / "world" / "void.ttl")
     written[-1].parent.mkdir(parents=True, exist_ok=True)
-    written[-1].write_text(void.serialize(format="turtle"), encoding="utf-8")
+    written[-1].write_bytes(description_turtle(unique_triples(void)))
     return written
 
 
