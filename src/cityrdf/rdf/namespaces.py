@@ -11,9 +11,7 @@ import pyoxigraph as ox
 
 
 class Namespace(str):
-    """An IRI prefix whose attributes and items are the `ox.NamedNode`s under it.
-
-    Names that are also `str` methods (`title`, `index`, …) are reached with `NS["title"]`."""
+    """An IRI prefix whose attributes and items are the `ox.NamedNode`s under it."""
 
     __slots__ = ()
 
@@ -27,6 +25,14 @@ class Namespace(str):
 
     def __str__(self) -> str:
         return str.__str__(self)
+
+
+# `DCTERMS.title`, `SKOS.index`: a term whose name is also a `str` method would otherwise be that
+# method, silently. Set after the class so the type checker keeps reading them as methods and
+# asks for `NS["title"]`, which is what code should write.
+for _name in [n for n in dir(str) if not n.startswith("_")]:
+    setattr(Namespace, _name, property(lambda self, name=_name: self[name]))
+del _name
 
 
 BASE = "https://w3id.org/cityrdf/"
