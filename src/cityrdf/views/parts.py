@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
 from cityrdf.rdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, PREFIXES
 
-CITY = ox.NamedNode(str(CR.City))
+CITY = CR.City
 TERM_DIR = "ontology/term/"
 PATH_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 

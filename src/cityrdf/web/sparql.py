@@ -94,13 +94,18 @@ def query_fields(request: Request) -> dict[str, list[str]]:
     return fields
 
 
+def graph_name(iri) -> ox.NamedNode:
+    """`query.to_iri`'s answer as an Oxigraph term, whichever term model it answers in."""
+    return iri if isinstance(iri, ox.NamedNode) else ox.NamedNode(str(iri))
+
+
 def dataset_options(params: dict[str, list[str]], site: Site, names_dataset: bool) -> dict:
     """store.query's dataset arguments: the protocol's parameters override the query's FROM and
     FROM NAMED; without either, the default graph is the site's (the project graphs' union)."""
     if any(name in params for name in DATASET_PARAMS):
         try:
             graphs = {
-                name: [ox.NamedNode(str(to_iri(v, name))) for v in params.get(name, [])]
+                name: [graph_name(to_iri(v, name)) for v in params.get(name, [])]
                 for name in DATASET_PARAMS
             }
         except BadInput as err:
