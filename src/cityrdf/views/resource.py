@@ -30,6 +30,7 @@ from cityrdf.rdf.namespaces import (
 )
 from cityrdf.views.parts import (
     Fact,
+    LinkedGroup,
     MapPoint,
     PactEntry,
     ResourceView,
@@ -258,12 +259,13 @@ class SiteModel(PlaceReader):
             for city in self.objects(q.subject, ORG.member)
         ]
         view.members = [self.term(n) for n in sorted(members, key=lambda n: (position(n), n.value))]
-        linked: dict[str, tuple[Term, list[Term]]] = {}
+        linked: dict[str, LinkedGroup] = {}
         for fact in view.incoming:
             # our own resources (blank nodes and foreign IRIs stay in the table), less the links
             # the sections above show: a city's pacts, memberships, titles; a scheme's concepts
             if fact.other.path and fact.predicate.value not in SECTION_LINKS:
-                linked.setdefault(fact.predicate.value, (fact.predicate, []))[1].append(fact.other)
+                group = linked.setdefault(fact.predicate.value, LinkedGroup(fact.predicate, []))
+                group.others.append(fact.other)
         view.linked_from = list(linked.values())
         if any(t.value in MAP_TYPES for t in view.types):
             points = [p for p in [self.map_point(node, "self")] if p]
