@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
+from cityrdf.rdf.documents import INTEGER_SUBTYPES
 from cityrdf.rdf.namespaces import CR, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SH, SKOS, XSD
 from cityrdf.views.parts import prefixed, site_path
 
@@ -83,20 +84,16 @@ class DocumentView:
     class_tree: list[TreeRow] = field(default_factory=list)
 
 
-# rdflib's term order, which the pages were first written in: blank nodes, then IRIs, then
-# literals (numbers by value; others by datatype, language and lexical form)
-NUMERIC_TYPES = frozenset(
-    XSD[name].value
-    for name in (
-        "integer", "decimal", "double", "float", "nonNegativeInteger", "positiveInteger",
-        "nonPositiveInteger", "negativeInteger", "long", "int", "short", "byte",
-        "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
-    )
-)  # fmt: skip
+# Values are listed in the order the pages had when they were built on rdflib: blank nodes, then
+# IRIs, then literals (numbers by value; others by datatype, language and lexical form)
+NUMERIC_TYPES = INTEGER_SUBTYPES | {
+    XSD[name].value for name in ("integer", "decimal", "double", "float")
+}
 
 
 def term_order(term: Node) -> tuple:
-    """A sort key that puts terms in rdflib's order; blank nodes keep the document's order."""
+    """A sort key for that order; blank nodes keep the document's order (rdflib's random ids did
+    not)."""
     if isinstance(term, ox.BlankNode):
         return (0,)
     if isinstance(term, ox.NamedNode):
@@ -256,10 +253,14 @@ class DocumentPage:
         children: dict[ox.NamedNode | None, list[ox.NamedNode]] = {}
         for c in classes:
             parents = sorted(
-                (p for p in self.objects(c, RDFS.subClassOf) if p in classes),
-                key=term_order,
+                (
+                    p
+                    for p in self.objects(c, RDFS.subClassOf)
+                    if isinstance(p, ox.NamedNode) and p in classes
+                ),
+                key=lambda p: p.value,
             )
-            children.setdefault(parents[0] if parents else None, []).append(c)  # type: ignore[arg-type]
+            children.setdefault(parents[0] if parents else None, []).append(c)
         relations: dict[ox.NamedNode, list[str]] = {}
         for prop in self.subjects(RDF.type, OWL.ObjectProperty):
             for domain in self.objects(prop, RDFS.domain):
