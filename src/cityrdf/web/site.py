@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 
 from cityrdf import publish
+from cityrdf.rdf import documents as rdf_documents
 from cityrdf.rdf import graph
 from cityrdf.views.render import Pages
 from cityrdf.views.resource import SiteModel, stored_questions
@@ -146,10 +147,20 @@ class Site:
         )
 
     def void(self, base_url: str) -> bytes:
-        void = publish.void_graph(self.store, base_url, endpoint=base_url + "sparql")
-        return void.serialize(format="turtle").encode()
+        return description_turtle(
+            publish.void_graph(self.store, base_url, endpoint=base_url + "sparql")
+        )
 
     def catalog(self, base_url: str) -> bytes:
         sums = publish.checksums({k: v for k, v in self.dumps.items() if k != "SHA256SUMS"})
-        catalog = publish.dcat_graph(self.store, base_url, sums, endpoint=base_url + "sparql")
-        return catalog.serialize(format="turtle").encode()
+        return description_turtle(
+            publish.dcat_graph(self.store, base_url, sums, endpoint=base_url + "sparql")
+        )
+
+
+def description_turtle(description) -> bytes:
+    """publish's VoID or DCAT description as Turtle, whichever term model publish builds it in: a
+    list of Oxigraph triples, or an rdflib Graph that writes itself."""
+    if isinstance(description, list):
+        return rdf_documents.serialize(description, "ttl")
+    return description.serialize(format="turtle").encode()
