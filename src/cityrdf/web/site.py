@@ -44,6 +44,10 @@ class Settings:
     write_timeout: float = 10.0
 
 
+# rdflib's names for the suffixes of RDF_FORMATS
+RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
+
+
 class Site:
     """What the server renders, with the artefacts that do not change while it runs cached.
 
@@ -147,20 +151,21 @@ class Site:
         )
 
     def void(self, base_url: str) -> bytes:
-        return description_turtle(
+        return description_bytes(
             publish.void_graph(self.store, base_url, endpoint=base_url + "sparql")
         )
 
     def catalog(self, base_url: str) -> bytes:
         sums = publish.checksums({k: v for k, v in self.dumps.items() if k != "SHA256SUMS"})
-        return description_turtle(
+        return description_bytes(
             publish.dcat_graph(self.store, base_url, sums, endpoint=base_url + "sparql")
         )
 
 
-def description_turtle(description) -> bytes:
-    """publish's VoID or DCAT description as Turtle, whichever term model publish builds it in: a
-    list of Oxigraph triples, or an rdflib Graph that writes itself."""
+def description_bytes(description, fmt: str = "ttl") -> bytes:
+    """A description of the data or the service (VoID, DCAT, the SPARQL service description) as
+    `fmt` (a suffix of RDF_FORMATS), whichever term model its module builds it in: a list of
+    Oxigraph triples, or an rdflib Graph that writes itself."""
     if isinstance(description, list):
-        return rdf_documents.serialize(description, "ttl")
-    return description.serialize(format="turtle").encode()
+        return rdf_documents.serialize(description, fmt)
+    return description.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
