@@ -167,5 +167,18 @@ def description_bytes(description, fmt: str = "ttl") -> bytes:
     `fmt` (a suffix of RDF_FORMATS), whichever term model its module builds it in: a list of
     Oxigraph triples, or an rdflib Graph that writes itself."""
     if isinstance(description, list):
-        return rdf_documents.serialize(description, fmt)
+        return rdf_documents.serialize(numbered_blank_nodes(description), fmt)
     return description.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+
+
+def numbered_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """`triples` with their blank nodes named b0, b1, … in order of appearance: a description
+    built afresh for each request then has the same bytes each time (HEAD and GET agree)."""
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def named(term):
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"b{len(names)}"))
+        return term
+
+    return [ox.Triple(named(t.subject), t.predicate, named(t.object)) for t in triples]
