@@ -9,22 +9,19 @@ import re
 from pathlib import Path
 
 import html5lib
+import pyoxigraph as ox
 import pytest
-from rdflib import URIRef
-from rdflib.namespace import RDFS, SKOS
 
 from cityrdf import publish
-from cityrdf.rdf import rdflib_bridge
-from cityrdf.rdf.namespaces import CR, GEO, OA
+from cityrdf.rdf.namespaces import CR, GEO, OA, RDFS, SKOS
 from cityrdf.views import assets as site_assets
 
 CRID = "https://w3id.org/cityrdf/id/"
 BLANK_NODE_ID = re.compile(r"_:[A-Za-z0-9]{6,}")
 
 
-@pytest.fixture(scope="module")
-def project_graph():
-    return rdflib_bridge.load_graph()
+def objects(store: ox.Store, subject, predicate) -> list:
+    return [q.object for q in store.quads_for_pattern(subject, predicate, None)]
 
 
 @pytest.fixture(scope="module")
@@ -64,29 +61,30 @@ def test_the_check_for_blank_node_ids_sees_one(tmp_path):
     assert BLANK_NODE_ID.findall(text_of(parse(page))) == ["_:f36ed2a9c1"]
 
 
-def test_a_pact_page_quotes_the_papers_words(site, project_graph):
-    pact = URIRef(CRID + "agreement/budapest--tehran")
+def test_a_pact_page_quotes_the_papers_words(site, project_store):
+    pact = ox.NamedNode(CRID + "agreement/budapest--tehran")
     quotes = {
-        str(exact)
-        for anchor in project_graph.objects(pact, CR.textAnchor)
-        for selector in project_graph.objects(anchor, OA.hasSelector)
-        for exact in project_graph.objects(selector, OA.exact)
+        exact.value
+        for anchor in objects(project_store, pact, CR.textAnchor)
+        for selector in objects(project_store, anchor, OA.hasSelector)
+        for exact in objects(project_store, selector, OA.exact)
     }
     tree = parse(site / "id/agreement/budapest--tehran.html")
     shown = {text_of(b).strip() for b in tree.iter("blockquote")}
     assert quotes and shown == quotes
 
 
-def test_a_city_page_maps_the_city_and_its_partners_from_geonames(site, project_graph):
+def test_a_city_page_maps_the_city_and_its_partners_from_geonames(site, project_store):
     tree = parse(site / "id/city/tehran.html")
     data = by_class(tree, "script", "map-data")
     assert len(data) == 1
     points = {p["name"]: p for p in json.loads(data[0].text)}
     assert points["Tehran"]["role"] == "self"
+    tehran = ox.NamedNode(CRID + "city/tehran")
     partners = {
-        str(label)
-        for o in project_graph.objects(URIRef(CRID + "city/tehran"), CR.twinnedWith)
-        for label in project_graph.objects(o, RDFS.label)
+        label.value
+        for o in objects(project_store, tehran, CR.twinnedWith)
+        for label in objects(project_store, o, RDFS.label)
         if label.language == "en"
     }
     linked = {name for name, p in points.items() if p["role"] == "linked"}
@@ -96,12 +94,12 @@ def test_a_city_page_maps_the_city_and_its_partners_from_geonames(site, project_
     suggested = {name for name, p in points.items() if p["role"] == "suggested"}
     assert set(points) == {"Tehran"} | linked | suggested
     assert not suggested & linked
-    match = next(
-        m
-        for m in project_graph.objects(URIRef(CRID + "city/tehran"), SKOS.exactMatch)
-        if project_graph.value(m, GEO.lat) is not None
+    lat = next(
+        lat
+        for m in objects(project_store, tehran, SKOS.exactMatch)
+        for lat in objects(project_store, m, GEO.lat)
     )
-    assert points["Tehran"]["lat"] == pytest.approx(float(project_graph.value(match, GEO.lat)))
+    assert points["Tehran"]["lat"] == pytest.approx(float(lat.value))
     scripts = [s.get("src") for s in tree.iter("script") if s.get("src")]
     assert [s.rsplit("/", 1)[-1] for s in scripts[-len(site_assets.MAP_SCRIPTS) :]] == list(
         site_assets.MAP_SCRIPTS
@@ -120,6 +118,26 @@ def test_a_city_timeline_is_in_date_order_with_the_papers_solar_hijri_dates(site
     assert "1373 SH" in text_of(timeline)  # Bishkek, as the paper's text dates it
 
 
+def test_what_links_here_on_a_city_page_shows_each_label_once(site):
+    """Tehran's argument links all carry one of two labels ("attributed to: Tehran"): each label
+    is shown once, with a numbered link to every resource that has it."""
+    tree = parse(site / "id/city/tehran.html")
+    linked = by_class(tree, "dl", "linked")[0]
+    for dd in linked.iter("dd"):
+        # the labels shown before the expandable full list, and those in it
+        folded = list(dd.iter("details"))
+        hidden = {id(e) for d in folded for e in d.iter()}
+        shown = [b for b in dd.iter("bdi") if id(b) not in hidden]
+        for bdis in [shown, *(list(d.iter("bdi")) for d in folded)]:
+            labels = [text_of(b).strip() for b in bdis]
+            assert len(labels) == len(set(labels)), f"repeated labels: {labels}"
+    shared = by_class(linked, "span", "same-label")
+    assert shared, "Tehran's argument links share labels"
+    for span in shared:
+        numbers = [a.text for a in span.iter("a")]
+        assert len(numbers) > 1 and numbers == [str(n) for n in range(1, len(numbers) + 1)]
+
+
 def test_sources_are_listed_once_and_rows_point_at_them(site):
     tree = parse(site / "id/city/tehran.html")
     references = by_class(tree, "section", "references")[0]
@@ -132,17 +150,17 @@ def test_sources_are_listed_once_and_rows_point_at_them(site):
     assert len(by_class(tree, "span", "source")) <= len(items) + 1
 
 
-def test_a_scheme_lists_its_concepts_in_the_papers_order(site, project_graph):
-    scheme = URIRef(CRID + "scheme/soft-power-sources")
+def test_a_scheme_lists_its_concepts_in_the_papers_order(site, project_store):
+    scheme = ox.NamedNode(CRID + "scheme/soft-power-sources")
     concepts = sorted(
-        project_graph.subjects(SKOS.inScheme, scheme),
-        key=lambda c: int(project_graph.value(c, CR.position)),
+        (q.subject for q in project_store.quads_for_pattern(None, SKOS.inScheme, scheme)),
+        key=lambda c: int(objects(project_store, c, CR.position)[0].value),
     )
     tree = parse(site / "id/scheme/soft-power-sources.html")
     members = by_class(tree, "ol", "members")[0]
     shown = [a.get("href").rsplit("/", 1)[-1] for a in members.iter("a")]
     assert len(concepts) > 2
-    assert shown == [str(c).rsplit("/", 1)[-1] + ".html" for c in concepts]
+    assert shown == [c.value.rsplit("/", 1)[-1] + ".html" for c in concepts]
 
 
 def test_no_page_loads_anything_from_another_site(site):
@@ -182,12 +200,12 @@ def test_a_city_page_sets_the_paper_beside_each_world_source():
         return NamedNode(CRID + local)
 
     rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    party, attested = NamedNode(str(CR.party)), NamedNode(str(CR.attestedBy))
+    party, attested = CR.party, CR.attestedBy
     wikipedia, wikidata = (NamedNode(WORLD_GRAPHS + s) for s in ("wikipedia", "wikidata-2016"))
     store = Store()
     for city in ("a", "b", "c"):
-        store.add(Quad(n(f"city/{city}"), rdf_type, NamedNode(str(CR.City)), DefaultGraph()))
-        store.add(Quad(n(f"city/{city}"), NamedNode(str(RDFS.label)), Literal(city, language="en")))
+        store.add(Quad(n(f"city/{city}"), rdf_type, CR.City, DefaultGraph()))
+        store.add(Quad(n(f"city/{city}"), RDFS.label, Literal(city, language="en")))
     for city in ("a", "b"):
         store.add(Quad(n("agreement/a--b"), party, n(f"city/{city}"), DefaultGraph()))
     store.add(Quad(n("agreement/a--b"), attested, n("list/x/1"), DefaultGraph()))

@@ -15,7 +15,8 @@ from rdflib.namespace import RDF
 from cityrdf import serve
 from cityrdf.project import current_project
 from cityrdf.rdf import dataset, graph
-from cityrdf.sparql.service_description import SD
+
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")  # not in rdflib.namespace
 
 ONTOLOGY = dataset.ONTOLOGY_GRAPH.value
 PAPER = dataset.PAPER_GRAPH.value

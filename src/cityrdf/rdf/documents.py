@@ -15,15 +15,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.namespace import OWL, RDFS, XSD
+import rdflib  # JSON-LD with a compact context: pyoxigraph's writer takes only prefixes
 
 from cityrdf.rdf import graph
-from cityrdf.rdf.namespaces import BASE, CRID, PREFIXES
+from cityrdf.rdf.namespaces import BASE, CRID, OWL, PREFIXES, RDFS, XSD
 
-LABEL = ox.NamedNode(str(RDFS.label))
-SEE_ALSO = ox.NamedNode(str(RDFS.seeAlso))
-ANNOTATED_SOURCE = ox.NamedNode(str(OWL.annotatedSource))
 # A hub (a country with hundreds of cities, the paper's table every pact comes from) would make
 # its document mostly backlinks: past this many per predicate, the rest are in the resource's
 # incoming-links document (`incoming_iri`), which the document names with rdfs:seeAlso.
@@ -31,7 +27,7 @@ INCOMING_LIMIT = 100
 INCOMING_DIR = "incoming/"
 # XSD 1.1 §3.4: the types derived from xsd:integer, which Oxigraph stores as xsd:integer.
 INTEGER_SUBTYPES = frozenset(
-    str(XSD[name])
+    XSD[name].value
     for name in (
         "nonNegativeInteger",
         "positiveInteger",
@@ -47,7 +43,6 @@ INTEGER_SUBTYPES = frozenset(
         "unsignedByte",
     )
 )
-XSD_INTEGER = ox.NamedNode(str(XSD.integer))
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
     "jsonld": ox.RdfFormat.JSON_LD,
@@ -86,7 +81,7 @@ class SourceDatatypes:
         restored = []
         for t in triples:
             o = t.object
-            if isinstance(o, ox.Literal) and o.datatype == XSD_INTEGER:
+            if isinstance(o, ox.Literal) and o.datatype == XSD.integer:
                 key = (t.predicate.value, int(o.value))
                 datatype = (
                     self.by_subject.get((t.subject.value, *key))
@@ -100,7 +95,7 @@ class SourceDatatypes:
 
 
 def _is_integer(literal: ox.Literal) -> bool:
-    if literal.datatype != XSD_INTEGER and literal.datatype.value not in INTEGER_SUBTYPES:
+    if literal.datatype != XSD.integer and literal.datatype.value not in INTEGER_SUBTYPES:
         return False
     try:
         int(literal.value)
@@ -126,7 +121,7 @@ def resource_document(
     triples: dict[ox.Triple, None] = {}
     annotations = [
         q.subject
-        for q in store.quads_for_pattern(None, ANNOTATED_SOURCE, node)
+        for q in store.quads_for_pattern(None, OWL.annotatedSource, node)
         if isinstance(q.subject, ox.BlankNode)
     ]
     # the resource's own triples first
@@ -148,11 +143,11 @@ def resource_document(
         for subject in subjects:
             triples[ox.Triple(subject, predicate, node)] = None
     if more and (elsewhere := incoming_iri(iri)):
-        triples[ox.Triple(node, SEE_ALSO, ox.NamedNode(elsewhere))] = None
+        triples[ox.Triple(node, RDFS.seeAlso, ox.NamedNode(elsewhere))] = None
     others = {t.object for t in triples if isinstance(t.object, ox.NamedNode)}
     others |= {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)}
     for other in sorted(others - seen, key=lambda n: n.value):
-        for q in store.quads_for_pattern(other, LABEL, None):
+        for q in store.quads_for_pattern(other, RDFS.label, None):
             triples[q.triple] = None
     return list(triples)
 
@@ -182,7 +177,7 @@ def incoming_document(store: ox.Store, iri: str) -> list[ox.Triple]:
         t.subject for t in triples if isinstance(t.subject, ox.NamedNode)
     }  # backlinks are IRIs
     for subject in sorted(linking, key=lambda n: n.value):
-        for q in store.quads_for_pattern(subject, LABEL, None):
+        for q in store.quads_for_pattern(subject, RDFS.label, None):
             triples[q.triple] = None
     return list(triples)
 
@@ -250,7 +245,7 @@ def version_path(ontology: Iterable[ox.Triple]) -> str | None:
     """The site path of the ontology's owl:versionIRI (`ontology/0.1.0`), if it is one of ours:
     the versioned IRI serves the same document as the ontology IRI."""
     for t in ontology:
-        if t.predicate.value == str(OWL.versionIRI) and isinstance(t.object, ox.NamedNode):
+        if t.predicate == OWL.versionIRI and isinstance(t.object, ox.NamedNode):
             rest = t.object.value[len(BASE) :]
             if t.object.value.startswith(BASE + "ontology/") and re.fullmatch(
                 r"ontology/[0-9][0-9A-Za-z.+-]*", rest

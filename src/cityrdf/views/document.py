@@ -9,18 +9,16 @@ lists in order, anything else as nested `[ property value ; … ]`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
-import rdflib
-from rdflib import BNode, Literal, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
-from rdflib.term import Node
 
-from cityrdf.rdf.namespaces import CR, ONTOLOGY_IRI
+from cityrdf.rdf.documents import INTEGER_SUBTYPES
+from cityrdf.rdf.namespaces import CR, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SH, SKOS, XSD
 from cityrdf.views.parts import prefixed, site_path
 
-LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title, SH.name)
+Node = ox.NamedNode | ox.BlankNode | ox.Literal
+LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS["title"], SH.name)
 NOTES = (RDFS.comment, SKOS.definition, DCTERMS.description, SKOS.scopeNote, SH.message)
 RESTRICTIONS = {
     OWL.qualifiedCardinality: "exactly",
@@ -86,30 +84,95 @@ class DocumentView:
     class_tree: list[TreeRow] = field(default_factory=list)
 
 
-def as_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
-    g = rdflib.Graph()
-    g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    return g
+# Values are listed in the order the pages had when they were built on rdflib: blank nodes, then
+# IRIs, then literals (numbers by value; others by datatype, language and lexical form)
+NUMERIC_TYPES = INTEGER_SUBTYPES | {
+    XSD[name].value for name in ("integer", "decimal", "double", "float")
+}
+
+
+def term_order(term: Node) -> tuple:
+    """A sort key for that order; blank nodes keep the document's order (rdflib's random ids did
+    not)."""
+    if isinstance(term, ox.BlankNode):
+        return (0,)
+    if isinstance(term, ox.NamedNode):
+        return (1, term.value)
+    datatype = XSD.string.value if term.language else term.datatype.value
+    value: tuple = (1, term.value)
+    if datatype in NUMERIC_TYPES:
+        try:
+            value = (0, Decimal(term.value))
+        except InvalidOperation:
+            pass
+    return (2, datatype, term.language or "", value)
 
 
 class DocumentPage:
+    """The page model of one RDF document, read from its triples."""
+
     def __init__(self, triples: list[ox.Triple], anchors: set[str] | None = None):
-        self.g = as_rdflib(triples)
+        # subject -> predicate -> objects, in the document's order, each triple once
+        self.statements: dict[ox.NamedNode | ox.BlankNode, dict[ox.NamedNode, list[Node]]] = {}
+        self.objects_used: set[Node] = set()
+        for t in dict.fromkeys(triples):
+            if isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple):
+                continue  # RDF-star statements are not in our documents
+            self.statements.setdefault(t.subject, {}).setdefault(t.predicate, []).append(t.object)
+            self.objects_used.add(t.object)
         # in-page anchors: our own terms (hash IRIs: cr:City is …/ontology#City, and #City here)
         self.anchors = anchors if anchors is not None else self._own_terms()
 
-    def _own_terms(self) -> set[str]:
-        return {str(s) for s in self.g.subjects() if isinstance(s, URIRef) and s.startswith(CR)}
+    def iri_subjects(self) -> list[ox.NamedNode]:
+        return [s for s in self.statements if isinstance(s, ox.NamedNode)]
 
-    def by_lang(self, node, predicates) -> dict[str, list[str]]:
+    def _own_terms(self) -> set[str]:
+        return {s.value for s in self.iri_subjects() if s.value.startswith(str(CR))}
+
+    def objects(self, node: Node | None, predicate: ox.NamedNode) -> list[Node]:
+        if isinstance(node, ox.Literal) or node is None:
+            return []
+        return self.statements.get(node, {}).get(predicate, [])
+
+    def first(self, node: Node, predicate: ox.NamedNode) -> Node | None:
+        return next(iter(self.objects(node, predicate)), None)
+
+    def subjects(self, predicate: ox.NamedNode, obj: Node) -> list[ox.NamedNode | ox.BlankNode]:
+        return [
+            s
+            for s, by_predicate in self.statements.items()
+            if obj in by_predicate.get(predicate, ())
+        ]
+
+    def predicate_objects(self, node: Node | None) -> list[tuple[ox.NamedNode, Node]]:
+        if isinstance(node, ox.Literal) or node is None:
+            return []
+        pairs = [(p, o) for p, objects in self.statements.get(node, {}).items() for o in objects]
+        return sorted(pairs, key=lambda pair: (pair[0].value, term_order(pair[1])))
+
+    def list_items(self, node: Node) -> list[Node]:
+        """The members of an RDF list, in order (a cycle ends it)."""
+        items: list[Node] = []
+        seen: set[Node] = set()
+        while node != RDF.nil and node not in seen:
+            seen.add(node)
+            first = self.first(node, RDF.first)
+            if first is None:
+                break
+            items.append(first)
+            node = self.first(node, RDF.rest) or RDF.nil
+        return items
+
+    def by_lang(self, node: Node | None, predicates) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         for p in predicates:
-            for label in sorted(o for o in self.g.objects(node, p) if isinstance(o, Literal)):
-                found.setdefault(label.language or "", []).append(str(label))
+            labels = [o for o in self.objects(node, p) if isinstance(o, ox.Literal)]
+            for label in sorted(labels, key=term_order):
+                found.setdefault(label.language or "", []).append(label.value)
         return found
 
-    def link(self, node: Node) -> Value:
-        iri = str(node)
+    def link(self, node: ox.NamedNode) -> Value:
+        iri = node.value
         labels = {k: v[0] for k, v in self.by_lang(node, LABELS).items()}
         text = labels.get("en") or labels.get("") or prefixed(iri)
         if iri in self.anchors:
@@ -117,36 +180,35 @@ class DocumentPage:
         path = site_path(iri)
         return Value(text, href=path, lang=None) if path else Value(prefixed(iri), href=iri)
 
-    def value(self, node, depth: int = 0) -> Value:
-        if isinstance(node, Literal):
-            return Value(str(node), lang=node.language)
-        if isinstance(node, URIRef):
+    def value(self, node: Node, depth: int = 0) -> Value:
+        if isinstance(node, ox.Literal):
+            return Value(node.value, lang=node.language)
+        if isinstance(node, ox.NamedNode):
             return self.link(node)
         if depth > 8:  # a cycle through blank nodes; the RDF documents carry the whole structure
             return Value("[…]")
-        members = self.g.value(node, OWL.unionOf) or self.g.value(node, OWL.members)
+        union = self.first(node, OWL.unionOf)
+        members = union if union is not None else self.first(node, OWL.members)
         if members is not None:
-            word = "or" if self.g.value(node, OWL.unionOf) is not None else "and"
-            return self.joined(
-                [self.value(m, depth + 1) for m in Collection(self.g, members)], word
-            )
-        if self.g.value(node, RDF.first) is not None:
-            return self.joined([self.value(m, depth + 1) for m in Collection(self.g, node)], ",")
-        on = self.g.value(node, OWL.onProperty)
+            word = "or" if union is not None else "and"
+            return self.joined([self.value(m, depth + 1) for m in self.list_items(members)], word)
+        if self.first(node, RDF.first) is not None:
+            return self.joined([self.value(m, depth + 1) for m in self.list_items(node)], ",")
+        on = self.first(node, OWL.onProperty)
         for predicate, word in RESTRICTIONS.items():
-            amount = self.g.value(node, predicate)
+            amount = self.first(node, predicate)
             if on is not None and amount is not None:
                 parts: list[Value | str] = [
                     self.value(on, depth + 1),
                     word,
                     self.value(amount, depth + 1),
                 ]
-                target = self.g.value(node, OWL.onClass) or self.g.value(node, OWL.onDataRange)
+                target = self.first(node, OWL.onClass) or self.first(node, OWL.onDataRange)
                 if target is not None:
                     parts.append(self.value(target, depth + 1))
                 return Value(parts=parts)
         nested: list[Value | str] = ["["]
-        for p, o in sorted(self.g.predicate_objects(node)):
+        for p, o in self.predicate_objects(node):
             nested += [self.link(p), self.value(o, depth + 1), ";"]
         if nested[-1] == ";":
             nested[-1] = "]"
@@ -163,16 +225,16 @@ class DocumentPage:
             parts.append(v)
         return Value(parts=parts)
 
-    def rows(self, node, skip=()) -> list[tuple[Value, list[Value]]]:
-        found: dict[Node, list[Value]] = {}
-        for p, o in sorted(self.g.predicate_objects(node)):
+    def rows(self, node: Node | None, skip=()) -> list[tuple[Value, list[Value]]]:
+        found: dict[ox.NamedNode, list[Value]] = {}
+        for p, o in self.predicate_objects(node):
             if p in skip:
                 continue
             found.setdefault(p, []).append(self.value(o))
         return [(self.link(p), values) for p, values in found.items()]
 
-    def entry(self, node: URIRef) -> Entry:
-        iri = str(node)
+    def entry(self, node: ox.NamedNode) -> Entry:
+        iri = node.value
         return Entry(
             iri=iri,
             anchor=iri.rsplit("#", 1)[-1] if iri in self.anchors else None,
@@ -185,31 +247,35 @@ class DocumentPage:
         """The document's own classes, each under its first superclass among them, depth first."""
         classes = {
             s
-            for s in self.g.subjects(RDF.type, OWL.Class)
-            if isinstance(s, URIRef) and str(s) in self.anchors
+            for s in self.subjects(RDF.type, OWL.Class)
+            if isinstance(s, ox.NamedNode) and s.value in self.anchors
         }
-        children: dict[URIRef | None, list[URIRef]] = {}
+        children: dict[ox.NamedNode | None, list[ox.NamedNode]] = {}
         for c in classes:
             parents = sorted(
-                p
-                for p in self.g.objects(c, RDFS.subClassOf)
-                if isinstance(p, URIRef) and p in classes
+                (
+                    p
+                    for p in self.objects(c, RDFS.subClassOf)
+                    if isinstance(p, ox.NamedNode) and p in classes
+                ),
+                key=lambda p: p.value,
             )
             children.setdefault(parents[0] if parents else None, []).append(c)
-        relations: dict[URIRef, list[str]] = {}
-        for prop in self.g.subjects(RDF.type, OWL.ObjectProperty):
-            for domain in self.g.objects(prop, RDFS.domain):
-                for target in self.g.objects(prop, RDFS.range):
+        relations: dict[ox.NamedNode, list[str]] = {}
+        for prop in self.subjects(RDF.type, OWL.ObjectProperty):
+            for domain in self.objects(prop, RDFS.domain):
+                for target in self.objects(prop, RDFS.range):
                     if (
-                        isinstance(domain, URIRef)
+                        isinstance(prop, ox.NamedNode)
+                        and isinstance(domain, ox.NamedNode)
                         and domain in classes
-                        and isinstance(target, URIRef)
+                        and isinstance(target, ox.NamedNode)
                     ):
                         said = f"{self.link(prop).text} → {self.link(target).text}"
                         relations.setdefault(domain, []).append(said)
         rows: list[TreeRow] = []
 
-        def visit(node: URIRef | None, depth: int, parent: int | None) -> None:
+        def visit(node: ox.NamedNode | None, depth: int, parent: int | None) -> None:
             for child in sorted(children.get(node, []), key=lambda c: self.link(c).text.lower()):
                 said = "; ".join(sorted(relations.get(child, [])))
                 rows.append(TreeRow(self.link(child), depth, parent, said))
@@ -219,15 +285,15 @@ class DocumentPage:
         return rows
 
     def view(self, iri: str | None = ONTOLOGY_IRI) -> DocumentView:
-        top = URIRef(iri) if iri else None
+        top = ox.NamedNode(iri) if iri else None
         subjects = sorted(
-            {s for s in self.g.subjects() if isinstance(s, URIRef) and s != top},
-            key=lambda s: (not str(s) in self.anchors, prefixed(str(s)).lower()),
+            (s for s in self.iri_subjects() if s != top),
+            key=lambda s: (s.value not in self.anchors, prefixed(s.value).lower()),
         )
         sections: dict[str, list[Entry]] = {title: [] for title, _ in SECTIONS}
         others: list[Entry] = []
         for s in subjects:
-            types = set(self.g.objects(s, RDF.type))
+            types = set(self.objects(s, RDF.type))
             title = next((t for t, wanted in SECTIONS if types & set(wanted)), None)
             (sections[title] if title else others).append(self.entry(s))
         ordered = [(t, entries) for t, entries in sections.items() if entries]
@@ -235,14 +301,10 @@ class DocumentPage:
             ordered.append(("Other resources", others))
         # blank-node subjects that no IRI owns (owl:AllDisjointClasses, …)
         free = [
-            b
-            for b in self.g.subjects()
-            if isinstance(b, BNode) and not any(True for _ in self.g.subjects(None, b))
+            b for b in self.statements if isinstance(b, ox.BlankNode) and b not in self.objects_used
         ]
         if free:
-            axioms = [
-                Entry("", None, {}, {}, [(Value("axiom"), [self.value(b)])]) for b in set(free)
-            ]
+            axioms = [Entry("", None, {}, {}, [(Value("axiom"), [self.value(b)])]) for b in free]
             ordered.append(("Axioms", sorted(axioms, key=lambda e: repr(e.rows))))
         return DocumentView(
             class_tree=self.class_tree(),

@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
 from cityrdf.rdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, PREFIXES
 
-CITY = ox.NamedNode(str(CR.City))
+CITY = CR.City
 TERM_DIR = "ontology/term/"
 PATH_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -160,6 +158,26 @@ class SourceComparison:
 
 
 @dataclass
+class LinkedGroup:
+    """The resources of ours that link to a page's resource by one property (its "what links here").
+
+    Several may share one label (every argument link to Tehran is "attributed to: Tehran"): the
+    page shows such a label once, with its count and a numbered link to each."""
+
+    predicate: Term
+    others: list[Term]
+
+    @property
+    def by_label(self) -> list[list[Term]]:
+        """`others` grouped by their English label, in order of first appearance; a group's
+        members in IRI order, so that each keeps its number from one build to the next."""
+        grouped: dict[str, list[Term]] = {}
+        for other in self.others:
+            grouped.setdefault(other.label("en"), []).append(other)
+        return [sorted(same, key=lambda t: t.value) for same in grouped.values()]
+
+
+@dataclass
 class ResourceView:
     iri: str
     path: str
@@ -179,7 +197,7 @@ class ResourceView:
     memberships: list[Term] = field(default_factory=list)  # the networks a city belongs to
     designations: list[Term] = field(default_factory=list)  # the titles a city holds
     members: list[Term] = field(default_factory=list)  # a scheme's concepts, a network's cities
-    linked_from: list[tuple[Term, list[Term]]] = field(default_factory=list)  # by property
+    linked_from: list[LinkedGroup] = field(default_factory=list)  # by property
     map_points: list[MapPoint] = field(default_factory=list)
     world_sources: list[str] = field(default_factory=list)  # "paper", then each world graph's name
     comparison: list[SourceComparison] = field(default_factory=list)

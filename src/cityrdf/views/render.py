@@ -171,7 +171,7 @@ class Pages:
 
     def shapes(self, triples: list[ox.Triple]) -> str:
         page = DocumentPage(triples)
-        page.anchors = {str(s) for s in page.g.subjects() if str(s).startswith(SHAPES_NS)}
+        page.anchors = {s.value for s in page.iri_subjects() if s.value.startswith(SHAPES_NS)}
         return self._render(
             "document.html", "shapes", doc=page.view(None), title="SHACL shapes",
             formats_path=None, term_pages=False, extra_notes=[],
@@ -194,29 +194,27 @@ class Pages:
         t = m.term
 
         def values(iri: str, prop) -> list[Term]:
-            return [t(o) for o in m.objects(ox.NamedNode(iri), ox.NamedNode(str(prop)))]
+            return [t(o) for o in m.objects(ox.NamedNode(iri), prop)]
 
         def count_incoming(iri: str, prop) -> int:
-            return sum(
-                1
-                for _ in m.store.quads_for_pattern(None, ox.NamedNode(str(prop)), ox.NamedNode(iri))
-            )
+            return sum(1 for _ in m.store.quads_for_pattern(None, prop, ox.NamedNode(iri)))
 
         def node(iri: str) -> Term:
             return t(ox.NamedNode(iri))
 
         cities = [
             [node(c), values(c, CR.country), count_incoming(c, CR.party)]
-            for c in m.instances(str(CR.City))
+            for c in m.instances(CR.City.value)
         ]
         pacts = [
             [node(a), values(a, CR.party), values(a, CR.status), values(a, CR.signingDate)]
-            for a in m.instances(str(CR.TwinningAgreement))
+            for a in m.instances(CR.TwinningAgreement.value)
         ]
         networks = [
-            [node(n), count_incoming(n, ORG.organization)] for n in m.instances(str(CR.CityNetwork))
+            [node(n), count_incoming(n, ORG.organization)]
+            for n in m.instances(CR.CityNetwork.value)
         ]
-        concepts = [[node(c), values(c, SKOS.inScheme)] for c in m.instances(str(SKOS.Concept))]
+        concepts = [[node(c), values(c, SKOS.inScheme)] for c in m.instances(SKOS.Concept.value)]
         everything = [[node(r), values(r, RDF.type)] for r in m.resources()]
         return [
             IndexPage(
@@ -227,7 +225,7 @@ class Pages:
                 cities,
                 [
                     p
-                    for c in m.instances(str(CR.City))
+                    for c in m.instances(CR.City.value)
                     if (p := m.map_point(ox.NamedNode(c), "linked"))
                 ],
             ),

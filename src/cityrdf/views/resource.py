@@ -1,6 +1,7 @@
 """What a resource page shows, read from the store: labels, types, facts both ways, sources, links.
 
-Shared by `publish` (static files) and `serve` (live pages), so the two always agree.
+Shared by `publish` (static files) and `serve` (live pages), so the two always agree. The terms
+and the places it reads are in `views.terms` and `views.places`.
 """
 
 from __future__ import annotations
@@ -9,20 +10,29 @@ from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS
 
 from cityrdf.rdf import dates, graph
 from cityrdf.rdf import documents as rdf_documents
 from cityrdf.rdf.documents import SourceDatatypes
 from cityrdf.rdf.graph import Subject
-from cityrdf.rdf.namespaces import CITO, CR, CRID, DBO, GEO, OA, ONTOLOGY_IRI
+from cityrdf.rdf.namespaces import (
+    CITO,
+    CR,
+    DCTERMS,
+    GEO,
+    ONTOLOGY_IRI,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+)
 from cityrdf.views.parts import (
-    CITY,
     Fact,
+    LinkedGroup,
     MapPoint,
     PactEntry,
-    Place,
-    Quote,
     ResourceView,
     Source,
     SourceComparison,
@@ -30,234 +40,47 @@ from cityrdf.views.parts import (
     Term,
     site_path,
 )
+from cityrdf.views.places import PlaceReader
+from cityrdf.views.terms import LABEL_PREDICATES, SUGGESTIONS_GRAPH
 
-RDF_TYPE = ox.NamedNode(str(RDF.type))
-LABEL = ox.NamedNode(str(RDFS.label))
-TITLE = ox.NamedNode(str(DCTERMS.title))
-PREF_LABEL = ox.NamedNode(str(SKOS.prefLabel))
-DERIVED_FROM = ox.NamedNode(str(PROV.wasDerivedFrom))
-EVIDENCE = ox.NamedNode(str(CITO.citesAsEvidence))
-TWINNED_WITH = ox.NamedNode(str(CR.twinnedWith))
-PARTY = ox.NamedNode(str(CR.party))
-TEXT_ANCHOR = ox.NamedNode(str(CR.textAnchor))
-HAS_SOURCE = ox.NamedNode(str(OA.hasSource))
-HAS_SELECTOR = ox.NamedNode(str(OA.hasSelector))
-EXACT = ox.NamedNode(str(OA.exact))
-EXACT_MATCH = ox.NamedNode(str(SKOS.exactMatch))
-SAME_AS = ox.NamedNode(str(OWL.sameAs))
-LAT = ox.NamedNode(str(GEO.lat))
-LONG = ox.NamedNode(str(GEO.long))
-POPULATION = ox.NamedNode(str(DBO.populationTotal))
-GENERATED_AT = ox.NamedNode(str(PROV.generatedAtTime))
-SIGNING_DATE = ox.NamedNode(str(CR.signingDate))
-STATUS = ox.NamedNode(str(CR.status))
-DATE_OF = ox.NamedNode(str(CR.dateOf))
-JALALI_TEXT = ox.NamedNode(str(CR.jalaliText))
-MEMBER = ox.NamedNode(str(ORG.member))
-ORGANIZATION = ox.NamedNode(str(ORG.organization))
-HOLDER = ox.NamedNode(str(CR.holder))
-POSITION = ox.NamedNode(str(CR.position))
-SECTION_LINKS = {str(p) for p in (CR.party, ORG.member, ORG.organization, CR.holder, SKOS.inScheme)}
+SECTION_LINKS = {
+    p.value for p in (CR.party, ORG.member, ORG.organization, CR.holder, SKOS.inScheme)
+}
 # the kinds of resource whose page has a map of the cities it links to
-MAP_TYPES = {str(CR.City), str(CR.TwinningAgreement), str(CR.Country), str(CR.CityNetwork)}
+MAP_TYPES = {t.value for t in (CR.City, CR.TwinningAgreement, CR.Country, CR.CityNetwork)}
 # What a resource is, in words, for the top of its page (the first found of each language)
-DESCRIPTIONS = tuple(
-    ox.NamedNode(str(p)) for p in (SKOS.definition, DCTERMS.description, RDFS.comment)
-)
+DESCRIPTIONS = (SKOS.definition, DCTERMS.description, RDFS.comment)
 # Shown in the page's summary and sections, so left out of its list of key facts
 SUMMARY_PREDICATES = {
-    str(p)
+    p.value
     for p in (
-        RDF.type, RDFS.label, SKOS.prefLabel, DCTERMS.title, SKOS.altLabel, PROV.wasDerivedFrom,
+        RDF.type, RDFS.label, SKOS.prefLabel, DCTERMS["title"], SKOS.altLabel, PROV.wasDerivedFrom,
         CITO.citesAsEvidence, CR.textAnchor, SKOS.definition, DCTERMS.description, RDFS.comment,
         SKOS.exactMatch, SKOS.closeMatch, OWL.sameAs, CR.twinnedWith,
     )
 }  # fmt: skip
-EXTERNAL_MATCH = {str(SKOS.exactMatch), str(SKOS.closeMatch), str(OWL.sameAs)}
-ONTOLOGY_DECLARATION = ox.Triple(
-    ox.NamedNode(ONTOLOGY_IRI), RDF_TYPE, ox.NamedNode(str(OWL.Ontology))
-)
+EXTERNAL_MATCH = {p.value for p in (SKOS.exactMatch, SKOS.closeMatch, OWL.sameAs)}
+ONTOLOGY_DECLARATION = ox.Triple(ox.NamedNode(ONTOLOGY_IRI), RDF.type, OWL.Ontology)
 
 # Which resources get an RDF document of their own, and under which suffix (docs/decisions/0001).
 RDF_FORMATS = rdf_documents.RDF_FORMATS
 
 
-SUGGESTIONS_GRAPH = ox.NamedNode("https://w3id.org/cityrdf/graph/suggestions")
 WORLD_GRAPHS = "https://w3id.org/cityrdf/graph/world/"
-ATTESTED_BY = ox.NamedNode(str(CR.attestedBy))
-SUGGESTED_FOR = ox.NamedNode(str(CR.suggestedFor))
 SUGGESTION_FIELDS = ("rank", "candidate", "score", "restsOn", "evidence")
-EDITORIAL_NOTE = ox.NamedNode("http://www.w3.org/2004/02/skos/core#editorialNote")
 
 
-class SiteModel:
-    """Reads pages out of an Oxigraph store; label look-ups are cached because every page repeats them."""
+class SiteModel(PlaceReader):
+    """Reads pages out of an Oxigraph store: the view of each resource and its RDF documents."""
 
     def __init__(self, store: ox.Store, ontology_files: list[Path] | None = None):
-        self.store = store
-        self._labels: dict[str, dict[str, str]] = {}
+        super().__init__(store)
         # read now: the ontology document is the one the site (or server) started with
         self.ontology_files = graph.ontology_files() if ontology_files is None else ontology_files
         # resource IRI -> site path of its nanopublication, filled by `cityrdf publish` (cityrdf.nanopubs)
         self.nanopub_paths: dict[str, str] = {}
         # the suggestions graph when it is kept apart from the store (`cityrdf publish` sets it)
         self.suggestions_store: ox.Store | None = None
-
-    def objects(self, subject: Subject, predicate: ox.NamedNode) -> list:
-        return [q.object for q in self.store.quads_for_pattern(subject, predicate, None)]
-
-    def labels(self, node) -> dict[str, str]:
-        key = node.value
-        if key not in self._labels:
-            found: dict[str, str] = {}
-            for prop in (LABEL, PREF_LABEL, TITLE):
-                for lit in sorted(self.objects(node, prop), key=lambda lit: lit.value):
-                    if isinstance(lit, ox.Literal):
-                        found.setdefault(lit.language or "", lit.value)
-            self._labels[key] = found
-        return self._labels[key]
-
-    def candidate_term(self, source: ox.Store, node) -> Term:
-        """A suggested candidate: its labels from the project, else the suggestions graph's."""
-        found = self.term(node)
-        if not found.labels and isinstance(node, ox.NamedNode):
-            for quad in source.quads_for_pattern(node, LABEL, None, SUGGESTIONS_GRAPH):
-                if isinstance(quad.object, ox.Literal):
-                    found.labels.setdefault(quad.object.language or "", quad.object.value)
-        return found
-
-    def term(self, node) -> Term:
-        if isinstance(node, ox.Literal):
-            return Term(
-                node.value, is_literal=True, lang=node.language, datatype=node.datatype.value
-            )
-        if isinstance(node, ox.BlankNode):
-            # a blank node's id means nothing to a reader: show what it says instead
-            return Term(self.blank_summary(node), is_literal=True)
-        # only resources that have a page of their own are linked to one
-        return Term(
-            node.value,
-            self.labels(node),
-            site_path(node.value) if node.value in self.pages else None,
-        )
-
-    @cached_property
-    def pages(self) -> frozenset[str]:
-        return frozenset(self.resources())
-
-    def resources(self) -> list[str]:
-        """Every IRI of ours that is the subject of a triple: one page each."""
-        found = {
-            q.subject.value
-            for q in self.store.quads_for_pattern(None, None, None)
-            if isinstance(q.subject, ox.NamedNode) and site_path(q.subject.value)
-        }
-        return sorted(found)
-
-    def one(self, subject, predicate):
-        return next(iter(self.objects(subject, predicate)), None)
-
-    def quote(self, anchor) -> Quote | None:
-        """The words of a text anchor (`[ oa:hasSource part ; oa:hasSelector [ oa:exact … ] ]`)."""
-        selector = self.one(anchor, HAS_SELECTOR)
-        exact = self.one(selector, EXACT) if selector is not None else None
-        if exact is None:
-            return None
-        part = self.one(anchor, HAS_SOURCE)
-        return Quote(exact.value, self.term(part) if part is not None else None)
-
-    def blank_summary(self, node: ox.BlankNode, depth: int = 0) -> str:
-        quote = self.quote(node)
-        if quote is not None:
-            where = f" ({quote.part.label('en')})" if quote.part else ""
-            return f"«{quote.exact}»{where}"
-        if depth > 1:
-            return "[…]"
-        said = []
-        for q in self.store.quads_for_pattern(node, None, None):
-            other = q.object
-            if isinstance(other, ox.BlankNode):
-                shown = self.blank_summary(other, depth + 1)
-            elif isinstance(other, ox.Literal):
-                shown = other.value
-            else:
-                shown = self.term(other).label("en")
-            said.append(f"{self.term(q.predicate).label('en')}: {shown}")
-        return "[" + "; ".join(sorted(said)) + "]"
-
-    @cached_property
-    def places(self) -> dict[str, Place]:
-        """Each resource's coordinates and population, read from the place it is an exact match
-        (or owl:sameAs) of."""
-        found = {}
-        matches = [
-            q
-            for predicate in (EXACT_MATCH, SAME_AS)
-            for q in self.store.quads_for_pattern(None, predicate, None)
-        ]
-        for q in matches:
-            if (
-                isinstance(q.subject, ox.Triple)
-                or q.subject.value in found
-                or not isinstance(q.object, ox.NamedNode)
-            ):
-                continue
-            lat, long = self.one(q.object, LAT), self.one(q.object, LONG)
-            if lat is None or long is None:
-                continue
-            population = self.one(q.object, POPULATION)
-            retrieved = self.one(q.object, GENERATED_AT)
-            found[q.subject.value] = Place(
-                float(lat.value),
-                float(long.value),
-                int(population.value) if population is not None else None,
-                Term(q.object.value),
-                retrieved.value[:10] if retrieved is not None else None,
-            )
-        return found
-
-    def map_point(self, node: ox.NamedNode, role: str) -> MapPoint | None:
-        place = self.places.get(node.value)
-        if place is None:
-            return None
-        t = self.term(node)
-        return MapPoint(t.label("en"), t.labels.get("fa", ""), place.lat, place.long, t.path, role)
-
-    def is_city(self, node) -> bool:
-        return next(self.store.quads_for_pattern(node, RDF_TYPE, CITY), None) is not None
-
-    def cities_near(self, node: ox.NamedNode) -> list[ox.NamedNode]:
-        """The cities a resource links to, directly or through one node that is not a city (a
-        pact's parties, a network's members through their memberships, a country's cities)."""
-        found: dict[str, ox.NamedNode] = {}
-
-        def neighbours(n):
-            for q in self.store.quads_for_pattern(n, None, None):
-                if isinstance(q.object, ox.NamedNode) and q.predicate != RDF_TYPE:
-                    yield q.object
-            for q in self.store.quads_for_pattern(None, None, n):
-                if isinstance(q.subject, ox.NamedNode) and q.graph_name != SUGGESTIONS_GRAPH:
-                    yield q.subject
-
-        for first in neighbours(node):
-            if self.is_city(first):
-                found[first.value] = first
-            elif first.value.startswith(str(CRID)) and first.value not in self._hubs:
-                for second in neighbours(first):
-                    if second != node and self.is_city(second):
-                        found[second.value] = second
-        found.pop(node.value, None)
-        return sorted(found.values(), key=lambda n: n.value)
-
-    @cached_property
-    def _hubs(self) -> frozenset[str]:
-        """Resources that link to a great many others (a status, a scheme, the paper): going
-        through them would put every city on every map."""
-        counts: dict[str, int] = {}
-        for q in self.store.quads_for_pattern(None, None, None):
-            if isinstance(q.object, ox.NamedNode):
-                counts[q.object.value] = counts.get(q.object.value, 0) + 1
-        return frozenset(iri for iri, n in counts.items() if n > 40)
 
     @cached_property
     def world_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
@@ -275,18 +98,18 @@ class SiteModel:
             ox.DefaultGraph(),
             *self.world_graphs,
         ]
-        pacts = sorted({q.subject for q in self.store.quads_for_pattern(None, PARTY, city)
+        pacts = sorted({q.subject for q in self.store.quads_for_pattern(None, CR.party, city)
                         if not isinstance(q.subject, ox.Triple)},
                        key=lambda n: n.value)  # fmt: skip
         rows = []
         for pact in pacts:
             partners = {
                 q.object
-                for q in self.store.quads_for_pattern(pact, PARTY, None)
+                for q in self.store.quads_for_pattern(pact, CR.party, None)
                 if not isinstance(q.object, ox.Triple)
             } - {city}
             attested = [
-                next(self.store.quads_for_pattern(pact, ATTESTED_BY, None, g), None) is not None
+                next(self.store.quads_for_pattern(pact, CR.attestedBy, None, g), None) is not None
                 for g in graphs
             ]
             for partner in sorted(partners, key=lambda n: n.value):
@@ -295,41 +118,38 @@ class SiteModel:
         return names, sorted(rows, key=lambda r: r.partner.label("en"))
 
     def pact_entry(self, pact: Subject, city: ox.NamedNode | None) -> PactEntry:
-        date = self.one(pact, SIGNING_DATE)
-        status = self.one(pact, STATUS)
-        stated = [q.subject for q in self.store.quads_for_pattern(None, DATE_OF, pact)]
+        date = self.one(pact, CR.signingDate)
+        status = self.one(pact, CR.status)
+        stated = [q.subject for q in self.store.quads_for_pattern(None, CR.dateOf, pact)]
         jalali, jalali_stated = None, False
-        if stated and (text := self.one(stated[0], JALALI_TEXT)) is not None:
+        if stated and (text := self.one(stated[0], CR.jalaliText)) is not None:
             jalali, jalali_stated = text.value, True
         elif date is not None and len(date.value) == 10:
             day = dates.parse_date(date.value).gregorian_span()[0]
             jalali = dates.gregorian_to_jalali(day).text
         return PactEntry(
             pact=self.term(pact),
-            partners=[self.term(p) for p in self.objects(pact, PARTY) if p != city],
+            partners=[self.term(p) for p in self.objects(pact, CR.party) if p != city],
             date=date.value if date is not None else None,
             jalali=jalali,
             jalali_stated=jalali_stated,
             status=self.term(status) if status is not None else None,
         )
 
-    def exists(self, iri: str) -> bool:
-        return next(self.store.quads_for_pattern(ox.NamedNode(iri), None, None), None) is not None
-
     def source_of(self, node) -> Source:
         return Source(
-            parts=[self.term(n) for n in self.objects(node, DERIVED_FROM)],
-            evidence=[self.term(n) for n in self.objects(node, EVIDENCE)],
+            parts=[self.term(n) for n in self.objects(node, PROV.wasDerivedFrom)],
+            evidence=[self.term(n) for n in self.objects(node, CITO.citesAsEvidence)],
         )
 
     def agreements_between(
         self, a: ox.NamedNode, b: ox.NamedNode
     ) -> list[ox.NamedNode | ox.BlankNode]:
-        mine = {q.subject for q in self.store.quads_for_pattern(None, PARTY, a)}
+        mine = {q.subject for q in self.store.quads_for_pattern(None, CR.party, a)}
         return sorted(
             (
                 q.subject
-                for q in self.store.quads_for_pattern(None, PARTY, b)
+                for q in self.store.quads_for_pattern(None, CR.party, b)
                 if q.subject in mine and not isinstance(q.subject, ox.Triple)
             ),
             key=lambda n: n.value,
@@ -337,7 +157,7 @@ class SiteModel:
 
     def _sources(self, subject, predicate, obj) -> list[Source]:
         # cr:twinnedWith is derived from agreements, so its sources are the agreements' sources.
-        if predicate == TWINNED_WITH and isinstance(obj, ox.NamedNode):
+        if predicate == CR.twinnedWith and isinstance(obj, ox.NamedNode):
             found = []
             for pact in self.agreements_between(subject, obj):
                 source = self.source_of(pact)
@@ -350,7 +170,7 @@ class SiteModel:
     def view(self, iri: str) -> ResourceView:
         node = ox.NamedNode(iri)
         labels: dict[str, list[str]] = {}
-        for prop in (LABEL, PREF_LABEL, TITLE):
+        for prop in LABEL_PREDICATES:
             for lit in self.objects(node, prop):
                 if isinstance(lit, ox.Literal):
                     bucket = labels.setdefault(lit.language or "", [])
@@ -375,7 +195,7 @@ class SiteModel:
             for q in self.store.quads_for_pattern(None, None, node)
             # rdf:type lists every instance; a symmetric cr:twinnedWith already shows as outgoing;
             # suggestions are predictions and have their own section
-            if q.predicate not in (RDF_TYPE, TWINNED_WITH) and q.graph_name != SUGGESTIONS_GRAPH
+            if q.predicate not in (RDF.type, CR.twinnedWith) and q.graph_name != SUGGESTIONS_GRAPH
         ]
         order = lambda f: (f.predicate.label("en"), f.other.label("en"))
         view = ResourceView(
@@ -383,7 +203,7 @@ class SiteModel:
             path=site_path(iri) or "",
             labels={k: sorted(v) for k, v in labels.items()},
             types=sorted(
-                (self.term(t) for t in self.objects(node, RDF_TYPE)), key=lambda t: t.value
+                (self.term(t) for t in self.objects(node, RDF.type)), key=lambda t: t.value
             ),
             outgoing=sorted(outgoing, key=order),
             incoming=sorted(incoming, key=order),
@@ -402,10 +222,8 @@ class SiteModel:
             for lit in self.objects(node, prop):
                 if isinstance(lit, ox.Literal):
                     view.descriptions.setdefault(lit.language or "en", lit.value)
-        view.alt_labels = [
-            self.term(lit) for lit in self.objects(node, ox.NamedNode(str(SKOS.altLabel)))
-        ]
-        view.quotes = [q for a in self.objects(node, TEXT_ANCHOR) if (q := self.quote(a))]
+        view.alt_labels = [self.term(lit) for lit in self.objects(node, SKOS.altLabel)]
+        view.quotes = [q for a in self.objects(node, CR.textAnchor) if (q := self.quote(a))]
         view.place = self.places.get(node.value)
         grouped: dict[str, tuple[Term, list[Term]]] = {}
         for fact in view.outgoing:
@@ -416,43 +234,44 @@ class SiteModel:
             # the paper's pacts: the world layer's graphs are compared below, not mixed in
             view.pacts = [
                 self.pact_entry(q.subject, node)
-                for q in self.store.quads_for_pattern(None, PARTY, node, ox.DefaultGraph())
+                for q in self.store.quads_for_pattern(None, CR.party, node, ox.DefaultGraph())
             ]
             view.world_sources, view.comparison = self.compare_sources(node)
             view.memberships = [
                 self.term(org)
-                for q in self.store.quads_for_pattern(None, MEMBER, node)
-                for org in self.objects(q.subject, ORGANIZATION)
+                for q in self.store.quads_for_pattern(None, ORG.member, node)
+                for org in self.objects(q.subject, ORG.organization)
             ]
             view.designations = [
-                self.term(q.subject) for q in self.store.quads_for_pattern(None, HOLDER, node)
+                self.term(q.subject) for q in self.store.quads_for_pattern(None, CR.holder, node)
             ]
-        elif self.one(node, PARTY) is not None:
+        elif self.one(node, CR.party) is not None:
             view.pacts = [self.pact_entry(node, None)]
         members = [
             q.subject
-            for q in self.store.quads_for_pattern(None, ox.NamedNode(str(SKOS.inScheme)), node)
+            for q in self.store.quads_for_pattern(None, SKOS.inScheme, node)
             if not isinstance(q.subject, ox.Triple)
         ]
-        position = lambda n: int(p.value) if (p := self.one(n, POSITION)) is not None else 10**6
+        position = lambda n: int(p.value) if (p := self.one(n, CR.position)) is not None else 10**6
         members += [  # a network's member cities, through their memberships
             city
-            for q in self.store.quads_for_pattern(None, ORGANIZATION, node)
-            for city in self.objects(q.subject, MEMBER)
+            for q in self.store.quads_for_pattern(None, ORG.organization, node)
+            for city in self.objects(q.subject, ORG.member)
         ]
         view.members = [self.term(n) for n in sorted(members, key=lambda n: (position(n), n.value))]
-        linked: dict[str, tuple[Term, list[Term]]] = {}
+        linked: dict[str, LinkedGroup] = {}
         for fact in view.incoming:
             # our own resources (blank nodes and foreign IRIs stay in the table), less the links
             # the sections above show: a city's pacts, memberships, titles; a scheme's concepts
             if fact.other.path and fact.predicate.value not in SECTION_LINKS:
-                linked.setdefault(fact.predicate.value, (fact.predicate, []))[1].append(fact.other)
+                group = linked.setdefault(fact.predicate.value, LinkedGroup(fact.predicate, []))
+                group.others.append(fact.other)
         view.linked_from = list(linked.values())
         if any(t.value in MAP_TYPES for t in view.types):
             points = [p for p in [self.map_point(node, "self")] if p]
             # a city's map is of its partners; other resources map the cities they link to
             mapped = (
-                sorted(set(self.objects(node, TWINNED_WITH)), key=lambda n: n.value)
+                sorted(set(self.objects(node, CR.twinnedWith)), key=lambda n: n.value)
                 if view.is_city
                 else self.cities_near(node)
             )
@@ -485,7 +304,7 @@ class SiteModel:
         """The partners suggested for `city`, best first (empty without a suggestions graph)."""
         found = []
         source = self.store if self.suggestions_store is None else self.suggestions_store
-        for q in source.quads_for_pattern(None, SUGGESTED_FOR, city, SUGGESTIONS_GRAPH):
+        for q in source.quads_for_pattern(None, CR.suggestedFor, city, SUGGESTIONS_GRAPH):
             values = {
                 name: [
                     o.object
@@ -493,8 +312,8 @@ class SiteModel:
                     if not isinstance(o.object, ox.Triple)
                 ]
                 for name, predicate in [
-                    *((n, ox.NamedNode(str(CR[n]))) for n in SUGGESTION_FIELDS),
-                    ("flags", EDITORIAL_NOTE),
+                    *((n, CR[n]) for n in SUGGESTION_FIELDS),
+                    ("flags", SKOS.editorialNote),
                 ]
             }
             candidate = values["candidate"][0]
@@ -504,7 +323,7 @@ class SiteModel:
             ):  # a candidate is an IRI; its position as written
                 lat, long = (
                     next(source.quads_for_pattern(candidate, p, None, SUGGESTIONS_GRAPH), None)
-                    for p in (LAT, LONG)
+                    for p in (GEO.lat, GEO.long)
                 )
                 if lat and long:
                     position = (float(lat.object.value), float(long.object.value))  # type: ignore[union-attr]  # literals by the shapes
@@ -538,13 +357,6 @@ class SiteModel:
     def ontology_document(self) -> list[ox.Triple]:
         """The document at the ontology IRI: the whole ontology as built (ontology_document)."""
         return ontology_document(self.ontology_files)
-
-    def instances(self, cls: str) -> list[str]:
-        return sorted(
-            q.subject.value
-            for q in self.store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(cls))
-            if isinstance(q.subject, ox.NamedNode)
-        )
 
 
 def ontology_document(files: list[Path]) -> list[ox.Triple]:

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 
 from cityrdf import publish
+from cityrdf.rdf import documents as rdf_documents
 from cityrdf.rdf import graph
 from cityrdf.views.render import Pages
 from cityrdf.views.resource import SiteModel, stored_questions
@@ -41,6 +42,10 @@ class Settings:
     keep_alive: float = 5.0
     # a client that reads nothing of an answer for this long is dropped, and the answer with it
     write_timeout: float = 10.0
+
+
+# rdflib's names for the suffixes of RDF_FORMATS
+RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 
 
 class Site:
@@ -146,10 +151,34 @@ class Site:
         )
 
     def void(self, base_url: str) -> bytes:
-        void = publish.void_graph(self.store, base_url, endpoint=base_url + "sparql")
-        return void.serialize(format="turtle").encode()
+        return description_bytes(
+            publish.void_graph(self.store, base_url, endpoint=base_url + "sparql")
+        )
 
     def catalog(self, base_url: str) -> bytes:
         sums = publish.checksums({k: v for k, v in self.dumps.items() if k != "SHA256SUMS"})
-        catalog = publish.dcat_graph(self.store, base_url, sums, endpoint=base_url + "sparql")
-        return catalog.serialize(format="turtle").encode()
+        return description_bytes(
+            publish.dcat_graph(self.store, base_url, sums, endpoint=base_url + "sparql")
+        )
+
+
+def description_bytes(description, fmt: str = "ttl") -> bytes:
+    """A description of the data or the service (VoID, DCAT, the SPARQL service description) as
+    `fmt` (a suffix of RDF_FORMATS), whichever term model its module builds it in: a list of
+    Oxigraph triples, or an rdflib Graph that writes itself."""
+    if isinstance(description, list):
+        return rdf_documents.serialize(numbered_blank_nodes(description), fmt)
+    return description.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+
+
+def numbered_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """`triples` with their blank nodes named b0, b1, … in order of appearance: a description
+    built afresh for each request then has the same bytes each time (HEAD and GET agree)."""
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def named(term):
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"b{len(names)}"))
+        return term
+
+    return [ox.Triple(named(t.subject), t.predicate, named(t.object)) for t in triples]

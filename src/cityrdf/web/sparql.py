@@ -25,11 +25,10 @@ from cityrdf.sparql.service_description import service_graph
 from cityrdf.web.common import MEDIA_OF, PAGE_TYPES, openapi_errors, openapi_ok, short
 from cityrdf.web.conneg import negotiate
 from cityrdf.web.evaluate import GRAPH_TYPES, RESULT_MEDIA, Answer, Job, Limits
-from cityrdf.web.site import Site
+from cityrdf.web.site import Site, description_bytes
 from cityrdf.web.worker import StreamedAnswer, WorkerPool
 
 SPARQL_MEDIA = sorted({media.split(";")[0] for media in RESULT_MEDIA.values()} | set(GRAPH_TYPES))
-RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 JOB_PARAMS = ("format", "output", *DATASET_PARAMS)  # what, beside the text and Accept, shapes a job
 MAX_CHECKED_JOBS = 1024
@@ -94,13 +93,18 @@ def query_fields(request: Request) -> dict[str, list[str]]:
     return fields
 
 
+def graph_name(iri) -> ox.NamedNode:
+    """`query.to_iri`'s answer as an Oxigraph term, whichever term model it answers in."""
+    return iri if isinstance(iri, ox.NamedNode) else ox.NamedNode(str(iri))
+
+
 def dataset_options(params: dict[str, list[str]], site: Site, names_dataset: bool) -> dict:
     """store.query's dataset arguments: the protocol's parameters override the query's FROM and
     FROM NAMED; without either, the default graph is the site's (the project graphs' union)."""
     if any(name in params for name in DATASET_PARAMS):
         try:
             graphs = {
-                name: [ox.NamedNode(str(to_iri(v, name))) for v in params.get(name, [])]
+                name: [graph_name(to_iri(v, name)) for v in params.get(name, [])]
                 for name in DATASET_PARAMS
             }
         except BadInput as err:
@@ -203,7 +207,7 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
             return HTMLResponse(site.pages.query_page(site.questions))
         endpoint = str(request.url_for("sparql_get"))
         described = service_graph(site.dataset, endpoint, site.default_graph)
-        body = described.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+        body = description_bytes(described, fmt)
         return Response(body, media_type=MEDIA_OF[fmt], headers={"Vary": "Accept"})
 
     @router.get(

@@ -1,0 +1,115 @@
+"""The store's nodes as a page shows them: labels, links to our own pages, literals, and blank nodes
+summarised by what they say (a text anchor by its quoted words)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import pyoxigraph as ox
+
+from cityrdf.rdf.graph import Subject
+from cityrdf.rdf.namespaces import DCTERMS, OA, RDF, RDFS, SKOS
+from cityrdf.views.parts import Quote, Term, site_path
+
+LABEL_PREDICATES = (RDFS.label, SKOS.prefLabel, DCTERMS["title"])
+SUGGESTIONS_GRAPH = ox.NamedNode("https://w3id.org/cityrdf/graph/suggestions")
+
+
+class TermReader:
+    """Reads terms out of an Oxigraph store; label look-ups are cached because every page repeats them."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self._labels: dict[str, dict[str, str]] = {}
+
+    def objects(self, subject: Subject, predicate: ox.NamedNode) -> list:
+        return [q.object for q in self.store.quads_for_pattern(subject, predicate, None)]
+
+    def one(self, subject, predicate):
+        return next(iter(self.objects(subject, predicate)), None)
+
+    def labels(self, node) -> dict[str, str]:
+        key = node.value
+        if key not in self._labels:
+            found: dict[str, str] = {}
+            for prop in LABEL_PREDICATES:
+                for lit in sorted(self.objects(node, prop), key=lambda lit: lit.value):
+                    if isinstance(lit, ox.Literal):
+                        found.setdefault(lit.language or "", lit.value)
+            self._labels[key] = found
+        return self._labels[key]
+
+    def candidate_term(self, source: ox.Store, node) -> Term:
+        """A suggested candidate: its labels from the project, else the suggestions graph's."""
+        found = self.term(node)
+        if not found.labels and isinstance(node, ox.NamedNode):
+            for quad in source.quads_for_pattern(node, RDFS.label, None, SUGGESTIONS_GRAPH):
+                if isinstance(quad.object, ox.Literal):
+                    found.labels.setdefault(quad.object.language or "", quad.object.value)
+        return found
+
+    def term(self, node) -> Term:
+        if isinstance(node, ox.Literal):
+            return Term(
+                node.value, is_literal=True, lang=node.language, datatype=node.datatype.value
+            )
+        if isinstance(node, ox.BlankNode):
+            # a blank node's id means nothing to a reader: show what it says instead
+            return Term(self.blank_summary(node), is_literal=True)
+        # only resources that have a page of their own are linked to one
+        return Term(
+            node.value,
+            self.labels(node),
+            site_path(node.value) if node.value in self.pages else None,
+        )
+
+    @cached_property
+    def pages(self) -> frozenset[str]:
+        return frozenset(self.resources())
+
+    def resources(self) -> list[str]:
+        """Every IRI of ours that is the subject of a triple: one page each."""
+        found = {
+            q.subject.value
+            for q in self.store.quads_for_pattern(None, None, None)
+            if isinstance(q.subject, ox.NamedNode) and site_path(q.subject.value)
+        }
+        return sorted(found)
+
+    def exists(self, iri: str) -> bool:
+        return next(self.store.quads_for_pattern(ox.NamedNode(iri), None, None), None) is not None
+
+    def instances(self, cls: str) -> list[str]:
+        return sorted(
+            q.subject.value
+            for q in self.store.quads_for_pattern(None, RDF.type, ox.NamedNode(cls))
+            if isinstance(q.subject, ox.NamedNode)
+        )
+
+    def quote(self, anchor) -> Quote | None:
+        """The words of a text anchor (`[ oa:hasSource part ; oa:hasSelector [ oa:exact … ] ]`)."""
+        selector = self.one(anchor, OA.hasSelector)
+        exact = self.one(selector, OA.exact) if selector is not None else None
+        if exact is None:
+            return None
+        part = self.one(anchor, OA.hasSource)
+        return Quote(exact.value, self.term(part) if part is not None else None)
+
+    def blank_summary(self, node: ox.BlankNode, depth: int = 0) -> str:
+        quote = self.quote(node)
+        if quote is not None:
+            where = f" ({quote.part.label('en')})" if quote.part else ""
+            return f"«{quote.exact}»{where}"
+        if depth > 1:
+            return "[…]"
+        said = []
+        for q in self.store.quads_for_pattern(node, None, None):
+            other = q.object
+            if isinstance(other, ox.BlankNode):
+                shown = self.blank_summary(other, depth + 1)
+            elif isinstance(other, ox.Literal):
+                shown = other.value
+            else:
+                shown = self.term(other).label("en")
+            said.append(f"{self.term(q.predicate).label('en')}: {shown}")
+        return "[" + "; ".join(sorted(said)) + "]"
