@@ -13,16 +13,17 @@ import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
-import rdflib  # JSON-LD with a compact context: pyoxigraph's writer takes only prefixes
 
 from cityrdf.rdf import graph
-from cityrdf.rdf.namespaces import BASE, CRID, OWL, PREFIXES, RDFS, XSD
+from cityrdf.rdf.namespaces import BASE, CRID, OWL, PREFIXES, RDF, RDFS, XSD
 
 # A hub (a country with hundreds of cities, the paper's table every pact comes from) would make
 # its document mostly backlinks: past this many per predicate, the rest are in the resource's
 # incoming-links document (`incoming_iri`), which the document names with rdfs:seeAlso.
+RDF_TYPE = RDF.type.value
 INCOMING_LIMIT = 100
 INCOMING_DIR = "incoming/"
 # XSD 1.1 §3.4: the types derived from xsd:integer, which Oxigraph stores as xsd:integer.
@@ -220,17 +221,51 @@ def document_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
 
 def jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
     """Compact JSON-LD whose context (the prefixes, inline so that a client needs no second
-    request) turns IRIs into `cr:party`, `city:tehran`."""
-    g = rdflib.Graph()
-    # rdflib rewrites typed literals it parses to its canonical form ("…T00:00:00Z" becomes
-    # "…+00:00"); a dump keeps the sources' lexical forms, so that is off while this one parses.
-    normalize, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False
-    try:
-        g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    finally:
-        rdflib.NORMALIZE_LITERALS = normalize
-    text = g.serialize(format="json-ld", context=prefixes, auto_compact=True, indent=1)
-    return json.dumps(json.loads(text), ensure_ascii=False, indent=1).encode("utf-8")
+    request) turns IRIs into `cr:party`, `city:tehran`.
+
+    Oxigraph writes the expanded form; this shortens its IRIs with the prefixes (JSON-LD 1.1 IRI
+    compaction, for a context made only of prefixes), writes rdf:type as `@type` and a single value
+    without its array. docs/decisions/0018 says why it is not PyLD's or rdflib's compaction."""
+    longest_first = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+
+    def iri(value: str) -> str:
+        for name, namespace in longest_first:
+            rest = value[len(namespace) :]
+            # `name://…` would read as an absolute IRI, not a compact one
+            if value.startswith(namespace) and rest and not rest.startswith("//"):
+                return f"{name}:{rest}"
+        return value
+
+    def one_or_many(values: list[Any]) -> Any:
+        return values[0] if len(values) == 1 else values
+
+    def value(item: dict[str, Any]) -> dict[str, Any]:
+        if "@id" in item:
+            return {"@id": iri(item["@id"])}
+        if "@type" in item:
+            return {"@type": iri(item["@type"]), "@value": item["@value"]}
+        return item
+
+    def node(expanded: dict[str, Any]) -> dict[str, Any]:
+        compacted: dict[str, Any] = {"@id": iri(expanded["@id"])}
+        for key in sorted((k for k in expanded if k != "@id"), key=iri):
+            if key in ("@type", RDF_TYPE):
+                types = [iri(t["@id"] if isinstance(t, dict) else t) for t in expanded[key]]
+                compacted["@type"] = one_or_many(types)
+            else:
+                compacted[iri(key)] = one_or_many([value(v) for v in expanded[key]])
+        return compacted
+
+    nodes = [
+        node(n) for n in json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]")
+    ]
+    context = dict(sorted(prefixes.items()))
+    document = (
+        {"@context": context, **nodes[0]}
+        if len(nodes) == 1
+        else {"@context": context, "@graph": nodes}
+    )
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def serialize(triples: list[ox.Triple], fmt: str) -> bytes:

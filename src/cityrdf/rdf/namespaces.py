@@ -30,8 +30,12 @@ class Namespace(str):
 # `DCTERMS.title`, `SKOS.index`: a term whose name is also a `str` method would otherwise be that
 # method, silently. Set after the class so the type checker keeps reading them as methods and
 # asks for `NS["title"]`, which is what code should write.
+def _term_named(name: str) -> property:
+    return property(lambda namespace: namespace[name])
+
+
 for _name in [n for n in dir(str) if not n.startswith("_")]:
-    setattr(Namespace, _name, property(lambda self, name=_name: self[name]))
+    setattr(Namespace, _name, _term_named(_name))
 del _name
 
 

@@ -45,7 +45,6 @@ class Settings:
 
 
 # rdflib's names for the suffixes of RDF_FORMATS
-RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "rdf": "xml"}
 
 
 class Site:
@@ -162,13 +161,10 @@ class Site:
         )
 
 
-def description_bytes(description, fmt: str = "ttl") -> bytes:
+def description_bytes(description: list[ox.Triple], fmt: str = "ttl") -> bytes:
     """A description of the data or the service (VoID, DCAT, the SPARQL service description) as
-    `fmt` (a suffix of RDF_FORMATS), whichever term model its module builds it in: a list of
-    Oxigraph triples, or an rdflib Graph that writes itself."""
-    if isinstance(description, list):
-        return rdf_documents.serialize(numbered_blank_nodes(description), fmt)
-    return description.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+    `fmt` (a suffix of RDF_FORMATS)."""
+    return rdf_documents.serialize(numbered_blank_nodes(description), fmt)
 
 
 def numbered_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:

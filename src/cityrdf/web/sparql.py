@@ -12,7 +12,6 @@ import asyncio
 import hashlib
 from urllib.parse import parse_qs
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
@@ -93,19 +92,13 @@ def query_fields(request: Request) -> dict[str, list[str]]:
     return fields
 
 
-def graph_name(iri) -> ox.NamedNode:
-    """`query.to_iri`'s answer as an Oxigraph term, whichever term model it answers in."""
-    return iri if isinstance(iri, ox.NamedNode) else ox.NamedNode(str(iri))
-
-
 def dataset_options(params: dict[str, list[str]], site: Site, names_dataset: bool) -> dict:
     """store.query's dataset arguments: the protocol's parameters override the query's FROM and
     FROM NAMED; without either, the default graph is the site's (the project graphs' union)."""
     if any(name in params for name in DATASET_PARAMS):
         try:
             graphs = {
-                name: [graph_name(to_iri(v, name)) for v in params.get(name, [])]
-                for name in DATASET_PARAMS
+                name: [to_iri(v, name) for v in params.get(name, [])] for name in DATASET_PARAMS
             }
         except BadInput as err:
             raise HTTPException(400, str(err)) from None
