@@ -226,15 +226,22 @@ def jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
     Oxigraph writes the expanded form; this shortens its IRIs with the prefixes (JSON-LD 1.1 IRI
     compaction, for a context made only of prefixes), writes rdf:type as `@type` and a single value
     without its array. docs/decisions/0018 says why it is not PyLD's or rdflib's compaction."""
-    longest_first = sorted(prefixes.items(), key=lambda item: -len(item[1]))
+    name_of = {namespace: name for name, namespace in prefixes.items()}
+    compacted_iris: dict[str, str] = {}
 
     def iri(value: str) -> str:
-        for name, namespace in longest_first:
-            rest = value[len(namespace) :]
-            # `name://…` would read as an absolute IRI, not a compact one
-            if value.startswith(namespace) and rest and not rest.startswith("//"):
-                return f"{name}:{rest}"
-        return value
+        """The compact IRI under the longest prefix (every prefix ends in `/` or `#`)."""
+        if value not in compacted_iris:
+            compacted_iris[value] = value
+            end = len(value) - 1
+            while end > 0 and value not in name_of:
+                end = max(value.rfind("/", 0, end), value.rfind("#", 0, end))
+                rest = value[end + 1 :]
+                # `name://…` would read as an absolute IRI, not a compact one
+                if end > 0 and rest and not rest.startswith("//") and value[: end + 1] in name_of:
+                    compacted_iris[value] = f"{name_of[value[: end + 1]]}:{rest}"
+                    break
+        return compacted_iris[value]
 
     def one_or_many(values: list[Any]) -> Any:
         return values[0] if len(values) == 1 else values
