@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from cityrdf.importer.project import Place
 from cityrdf.importer.terms import compact
-from cityrdf.rdf.namespaces import CRID
+from cityrdf.rdf import iris
 from cityrdf.text import persian, slug
 from cityrdf.world.names import iso2_of, short_name
 
@@ -46,7 +46,7 @@ def country(table: TableImport, number: int, row: dict[str, str]) -> str | None:
         )
         return None
     country = Place(
-        f"{CRID}country/{slug(name)}",
+        iris.country(name),
         name,
         persian(name_fa),
         new_from_row=number,
@@ -108,10 +108,10 @@ def city(
             f"{name!r} is a new city, and its English name gives no ASCII slug for its IRI",
         )
         return None
-    city, n = f"{CRID}city/{name_slug}", 1
+    city, n = iris.city(name), 1
     while city in table.index.iris:  # the slug of another city: new cities never take over an IRI
         n += 1
-        city = f"{CRID}city/{name_slug}-{n}"
+        city = iris.city(name, n)
     place = Place(city, name, persian(name_fa), country, new_from_row=number)
     table.index.add_city(place)
     table.origin[city] = (number, column)

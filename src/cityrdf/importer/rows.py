@@ -9,7 +9,7 @@ from cityrdf.importer import resolve
 from cityrdf.importer.project import Place, ProjectIndex
 from cityrdf.importer.table import NAME_COLUMNS, source_problem, text_problem
 from cityrdf.importer.terms import STATUSES, slug_of
-from cityrdf.rdf import dates
+from cityrdf.rdf import dates, iris
 from cityrdf.rdf.namespaces import CRID
 from cityrdf.text import slug
 
@@ -119,7 +119,7 @@ class TableImport:
         self.origin.setdefault(self.list_of(pact.city), (pact.row, "city"))
         a, b = sorted((pact.city, pact.partner))
         existing = self.index.agreements.get(frozenset((a, b)))
-        agreement_iri = existing or f"{CRID}agreement/{slug_of(a)}--{slug_of(b)}"
+        agreement_iri = existing or iris.agreement(a, b)
         agreement = self.agreements.get(agreement_iri)
         if agreement is None:
             agreement = Agreement(agreement_iri, pact, bool(existing))
@@ -156,7 +156,7 @@ class TableImport:
 
     def date_of(self, agreement: str, stated: dates.StatedDate) -> str:
         """The cr:SolarHijriDate node of a new agreement's Jalali date."""
-        return f"{CRID}date/{slug_of(agreement)}-{stated.text}"
+        return iris.resource("date", f"{slug_of(agreement)}-{stated.text}")
 
     def row_of(self, resource: str) -> tuple[int, str] | None:
         """The row (and column) a resource of this import comes from; None if it is not one."""

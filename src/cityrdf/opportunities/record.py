@@ -15,6 +15,7 @@ from cityrdf.fs import atomic
 from cityrdf.opportunities.criteria import CRITERIA, UNMEASURED
 from cityrdf.opportunities.store import SUGGESTIONS_GRAPH
 from cityrdf.opportunities.suggest import Suggestion
+from cityrdf.rdf import iris
 from cityrdf.rdf.namespaces import CR, CRID, GEO, PROV, RDF, RDFS, SKOS, XSD, sparql_prologue
 from cityrdf.text import city_slug
 
@@ -113,7 +114,7 @@ def write_all(
 
 def add_suggestions(add, literal, activity: str, city: str, suggestions: list[Suggestion]) -> None:
     for s in suggestions:
-        iri = f"{CRID}suggestion/{city_slug(city)}--{city_slug(s.candidate)}"
+        iri = iris.suggestion(city, s.candidate)
         add(iri, RDF.type, CR.PartnerSuggestion)
         add(iri, CR.suggestedFor, city)
         add(iri, CR.candidate, s.candidate)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from cityrdf.rdf import iris
 from cityrdf.rdf.namespaces import (
     CR,
     CRID,
@@ -29,7 +30,6 @@ from cityrdf.rdf.namespaces import (
     sparql_prologue,
 )
 from cityrdf.sparql.results import select
-from cityrdf.text import city_slug, slug
 from cityrdf.world import crawl_items, metadata
 from cityrdf.world.names import region_of, short_name
 from cityrdf.world.records import City
@@ -82,11 +82,10 @@ class Writer:
         known = self.paper_agreements.get(frozenset((a.iri, b.iri)))
         if known:
             return known
-        first, second = sorted((city_slug(a.iri), city_slug(b.iri)))
-        return f"{CRID}agreement/{first}--{second}"
+        return iris.agreement(a.iri, b.iri)
 
     def country_iri(self, iso2: str) -> str:
-        return self.resolver.country_iri.get(iso2) or f"{CRID}country/{slug(short_name(iso2))}"
+        return self.resolver.country_iri.get(iso2) or iris.country(short_name(iso2))
 
     def quads(self, source: str, pairs: list[Pair], origin: str, retrieved, extra_qids=None):
         """Every quad of one source's graph; returns (quads, agreements, cities)."""

@@ -13,10 +13,11 @@ import dataclasses
 import pyoxigraph as ox
 
 from cityrdf.links.places import read_places
-from cityrdf.rdf.namespaces import CRID, sparql_prologue
+from cityrdf.rdf import iris
+from cityrdf.rdf.namespaces import sparql_prologue
 from cityrdf.sparql.results import select
 from cityrdf.sparql.wikidata import qid as qid_of
-from cityrdf.text import name_key, slug
+from cityrdf.text import name_key
 from cityrdf.world.names import Index, Place, iso2_of, keys
 from cityrdf.world.namesakes import (
     dominant,
@@ -79,7 +80,7 @@ class Resolver:
         by name) add what the city does not have yet: position, population, GeoNames ID."""
         qid = ref.qid
         assert qid is not None  # only a reference with a QID is resolved by it
-        iri = self.paper_by_qid.get(qid) or f"{CRID}city/wd/{qid}"
+        iri = self.paper_by_qid.get(qid) or iris.wikidata_city(qid)
         city = self.cities.get(iri)
         if city is None:
             city = self.cities[iri] = City(iri, qid)
@@ -259,7 +260,7 @@ class Resolver:
         if qualified.parent:
             inside = number_key(qualified.head).startswith(number_key(qualified.parent))
             name = qualified.head if inside else f"{qualified.parent} {qualified.head}"
-        iri = f"{CRID}city/world/{(iso2 or 'xx').lower()}/{slug(name) or 'unnamed'}"
+        iri = iris.world_city(iso2, name)
         city = self.cities.get(iri)
         if city is None:
             city = self.cities[iri] = City(iri, None, iso2, {"en": ref.name})
