@@ -199,7 +199,7 @@ def files_describing(files: Iterable[Path], iris: set[str]) -> dict[str, list[Pa
 
 def _subjects_among(path: Path, wanted: set[ox.NamedNode]) -> set[ox.NamedNode]:
     """The subjects of `path` that are in `wanted`. The file was loaded already, so it is read
-    without checking its IRIs again (lenient: a third of the time); its errors are load_file's."""
+    without checking its IRIs again (lenient); its errors are load_file's."""
     try:
         quads = ox.parse(path=str(path), format=rdf_format(path), lenient=True)
         return {subject for subject in (q.subject for q in quads) if subject in wanted}
