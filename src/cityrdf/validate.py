@@ -147,10 +147,9 @@ def add_reasoner(report: ValidationReport, verdict: Verdict | None) -> Validatio
 
 def _with_sources(findings: list[Finding], files: list[Path]) -> list[Finding]:
     described_in = graph.files_describing(files, {f.focus_node for f in findings})
-    return [
-        replace(f, source=", ".join(_display(p) for p in described_in.get(f.focus_node, [])))
-        for f in findings
-    ]
+    # Named once per focus node: thousands of findings may share a few nodes and files.
+    sources = {node: ", ".join(_display(p) for p in paths) for node, paths in described_in.items()}
+    return [replace(f, source=sources.get(f.focus_node, "")) for f in findings]
 
 
 def shacl_findings(store: ox.Store, engine: str = "fastshacl") -> list[Finding]:

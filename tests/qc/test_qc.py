@@ -137,3 +137,47 @@ def test_argument_shortcut_query_names_a_shortcut_without_its_link():
         CRID["argument/tehran-advantages-capital-city--attributed-to--city-tehran"].value,
         CRID["concept/findings/capacity-for-partnership"].value,
     }
+
+
+def test_persian_digit_rule_reads_display_labels_only_and_each_rule_gives_a_row():
+    """Latin digits in a Persian note are not the digit rule's business; a label breaking two
+    rules is named once for each."""
+    store = ox.Store()
+    store.load(
+        """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <https://w3id.org/cityrdf/id/city/yazd> skos:scopeNote "سال 1390"@fa .
+        <https://w3id.org/cityrdf/id/city/karaj> rdfs:label "کتاب های 1390"@fa .
+        """.encode(),
+        format=ox.RdfFormat.TURTLE,
+    )
+    query = (QC_DIR / "persian-orthography-violation.rq").read_text(encoding="utf-8")
+    found = [(s["entity"].value, s["problem"].value) for s in store.query(query)]
+    assert sorted((e.rsplit("/", 1)[-1], p.split(" ", 2)[:2]) for e, p in found) == [
+        ("karaj", ["Latin", "or"]),
+        ("karaj", ["a", "suffix"]),
+    ]
+
+
+def test_argument_shortcut_query_follows_reversed_kinds():
+    """A link of a kind whose shortcut runs from target to source (rests-on: the target supports
+    the source) is satisfied by the reversed triple only; the forward one is named."""
+    link, claim, evidence = (
+        CRID["argument/claim--rests-on--evidence"],
+        CRID["concept/findings/claim"],
+        CRID["concept/findings/evidence"],
+    )
+    data = f"""@prefix cr: <https://w3id.org/cityrdf/ontology#> .
+        @prefix mp: <http://purl.org/mp/> .
+        <{link}> a cr:ArgumentLink ; cr:linkFrom <{claim}> ; cr:linkTo <{evidence}> ;
+            cr:linkKind <https://w3id.org/cityrdf/id/concept/argument-link-kinds/rests-on> .
+        """
+    query = (QC_DIR / "argument-shortcut-violation.rq").read_text(encoding="utf-8")
+
+    def named(shortcut: str) -> set[str]:
+        store = ox.Store()
+        store.load((data + shortcut).encode(), format=ox.RdfFormat.TURTLE)
+        return {s["entity"].value for s in store.query(query)}
+
+    assert named(f"<{evidence}> mp:supports <{claim}> .") == set()
+    assert named(f"<{claim}> mp:supports <{evidence}> .") == {str(link), str(claim)}
