@@ -169,7 +169,7 @@ def test_argument_shortcut_query_follows_reversed_kinds():
     )
     data = f"""@prefix cr: <https://w3id.org/cityrdf/ontology#> .
         @prefix mp: <http://purl.org/mp/> .
-        <{link}> a cr:ArgumentLink ; cr:linkFrom <{claim}> ; cr:linkTo <{evidence}> ;
+        {link} a cr:ArgumentLink ; cr:linkFrom {claim} ; cr:linkTo {evidence} ;
             cr:linkKind <https://w3id.org/cityrdf/id/concept/argument-link-kinds/rests-on> .
         """
     query = (QC_DIR / "argument-shortcut-violation.rq").read_text(encoding="utf-8")
@@ -179,5 +179,5 @@ def test_argument_shortcut_query_follows_reversed_kinds():
         store.load((data + shortcut).encode(), format=ox.RdfFormat.TURTLE)
         return {s["entity"].value for s in store.query(query)}
 
-    assert named(f"<{evidence}> mp:supports <{claim}> .") == set()
-    assert named(f"<{claim}> mp:supports <{evidence}> .") == {str(link), str(claim)}
+    assert named(f"{evidence} mp:supports {claim} .") == set()
+    assert named(f"{claim} mp:supports {evidence} .") == {link.value, claim.value}
