@@ -10,7 +10,7 @@ import html5lib
 import pyoxigraph as ox
 import pytest
 
-from cityrdf import nanopubs, publish
+from cityrdf import describe, nanopubs, publish
 from cityrdf.rdf import graph
 from cityrdf.rdf.namespaces import BASE, DCAT, PROV, SPDX
 
@@ -71,9 +71,9 @@ def test_the_catalogue_lists_the_nanopub_dump_as_a_data_set_of_its_own(site):
 
     dist = subject(DCAT.downloadURL, ox.NamedNode(BASE + "dumps/" + nanopubs.DUMP_NAME))
     claims = subject(DCAT.distribution, dist)
-    assert claims != publish.DATASET
-    assert ox.Quad(publish.CATALOG, DCAT.dataset, claims) in catalog
-    assert value(claims, PROV.wasDerivedFrom) == publish.DATASET
+    assert claims != describe.DATASET
+    assert ox.Quad(describe.CATALOG, DCAT.dataset, claims) in catalog
+    assert value(claims, PROV.wasDerivedFrom) == describe.DATASET
     digest = value(value(dist, SPDX.checksum), SPDX.checksumValue)
     dump = (site / "dumps" / nanopubs.DUMP_NAME).read_bytes()
     assert digest.value == hashlib.sha256(dump).hexdigest()

@@ -15,7 +15,7 @@ import pytest
 import rdflib  # the documents and dumps are compared as graphs with rdflib.compare
 from rdflib.compare import isomorphic
 
-from cityrdf import publish
+from cityrdf import describe, publish
 from cityrdf.errors import BadInput
 from cityrdf.rdf import graph, rdflib_bridge
 from cityrdf.rdf.namespaces import CR, DCAT, DCTERMS, OWL, RDF, SD, SPDX, VOID, XSD
@@ -153,7 +153,7 @@ def test_dumps_hold_the_whole_graph_and_match_their_checksums(site, mini_project
 
 def test_dcat_record_has_licence_version_coverage_and_checksums(site):
     g = read_turtle(site / "catalog.ttl")
-    dataset = publish.DATASET
+    dataset = describe.DATASET
     assert has(g, None, DCAT.dataset, dataset)
     assert has(g, dataset, DCTERMS.license, ox.NamedNode(CC_BY))
     assert has(g, dataset, DCAT.version, None) and has(g, dataset, DCTERMS.publisher, None)
@@ -188,8 +188,8 @@ def test_a_static_site_advertises_a_sparql_endpoint_only_when_told_of_one(
     publish.publish(tmp_path / "site", endpoint=endpoint)
     void = read_turtle(tmp_path / "site/void.ttl")
     catalog = read_turtle(tmp_path / "site/catalog.ttl")
-    assert value(void, publish.DATASET, VOID.sparqlEndpoint) == ox.NamedNode(endpoint)
-    service = next(catalog.quads_for_pattern(None, DCAT.servesDataset, publish.DATASET)).subject
+    assert value(void, describe.DATASET, VOID.sparqlEndpoint) == ox.NamedNode(endpoint)
+    service = next(catalog.quads_for_pattern(None, DCAT.servesDataset, describe.DATASET)).subject
     assert value(catalog, service, DCAT.endpointURL) == ox.NamedNode(endpoint)
     description = read_turtle(tmp_path / "site/sparql-service.ttl")
     assert {q.object for q in description.quads_for_pattern(None, SD.endpoint, None)} == {
@@ -203,16 +203,16 @@ def test_void_entities_and_class_partitions_count_the_same_things(site, mini_pro
     """Both count IRIs of the URI space; blank nodes and other sites' IRIs count in neither."""
     void = read_turtle(site / "void.ttl")
     data = graph.load_store()
-    space = value(void, publish.DATASET, VOID.uriSpace).value
+    space = value(void, describe.DATASET, VOID.uriSpace).value
     ours = {
         q.subject
         for q in data.quads_for_pattern(None, None, None, ox.DefaultGraph())
         if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(space)
     }
-    assert int(value(void, publish.DATASET, VOID.entities).value) == len(ours)
+    assert int(value(void, describe.DATASET, VOID.entities).value) == len(ours)
     partitions = {
         value(void, p, VOID["class"]): int(value(void, p, VOID.entities).value)
-        for p in objects(void, publish.DATASET, VOID.classPartition)
+        for p in objects(void, describe.DATASET, VOID.classPartition)
     }
 
     def instances(cls: ox.NamedNode) -> set:
@@ -229,7 +229,7 @@ def test_void_entities_and_class_partitions_count_the_same_things(site, mini_pro
 def test_void_is_also_at_well_known_and_counts_the_triples(site, mini_project):
     void = rdflib.Graph().parse(site / "void.ttl")
     assert isomorphic(void, rdflib.Graph().parse(site / ".well-known/void", format="turtle"))
-    triples = value(read_turtle(site / "void.ttl"), publish.DATASET, VOID.triples)
+    triples = value(read_turtle(site / "void.ttl"), describe.DATASET, VOID.triples)
     data = graph.load_store()
     assert int(triples.value) == len(
         list(data.quads_for_pattern(None, None, None, ox.DefaultGraph()))

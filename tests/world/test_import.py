@@ -309,7 +309,7 @@ def test_the_world_layer_is_published_as_its_own_dataset_with_each_sources_licen
 
     import rdflib
 
-    from cityrdf.publish import DATASET
+    from cityrdf.describe import DATASET
     from cityrdf.rdf.graph import load_store
     from cityrdf.world.publication import write_world
 

@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import Response
 
-from cityrdf import publish
+from cityrdf import describe
 from cityrdf.rdf import dataset, graph
 from cityrdf.web import documents, files, pages, sparql
 from cityrdf.web.common import EveryAnswer, RequestLimits, install_error_handlers, openapi_errors
@@ -31,7 +31,7 @@ def create_app(store: ox.Store | None = None, settings: Settings | None = None) 
         site = Site(store, settings)
     app = FastAPI(
         title="cityrdf",
-        version=publish.dataset_version(),
+        version=describe.dataset_version(),
         docs_url=None,
         redoc_url=None,
         default_response_class=Response,

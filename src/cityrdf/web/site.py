@@ -11,7 +11,7 @@ from functools import cached_property
 import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 
-from cityrdf import publish
+from cityrdf import describe, publish
 from cityrdf.rdf import documents as rdf_documents
 from cityrdf.rdf import graph
 from cityrdf.views.render import Pages
@@ -151,13 +151,13 @@ class Site:
 
     def void(self, base_url: str) -> bytes:
         return description_bytes(
-            publish.void_graph(self.store, base_url, endpoint=base_url + "sparql")
+            describe.void_graph(self.store, base_url, endpoint=base_url + "sparql")
         )
 
     def catalog(self, base_url: str) -> bytes:
         sums = publish.checksums({k: v for k, v in self.dumps.items() if k != "SHA256SUMS"})
         return description_bytes(
-            publish.dcat_graph(self.store, base_url, sums, endpoint=base_url + "sparql")
+            describe.dcat_graph(self.store, base_url, sums, endpoint=base_url + "sparql")
         )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from cityrdf.describe import description_turtle, unique_triples
 from cityrdf.project import current_project
 from cityrdf.rdf.namespaces import CR, DCTERMS, OWL, RDF, VOID
 from cityrdf.sparql.results import select
@@ -29,8 +30,6 @@ def write_world(
     world_dir: Path | None = None,
 ) -> list[Path]:
     """Write dumps/world/*.nq and world/void.ttl into the site `root`; returns the files written."""
-    from cityrdf.publish import description_turtle, unique_triples  # publish calls this module
-
     written = []
     alignment = current_project().ontology_dir / ALIGNMENT
     if alignment.is_file():
