@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from cityrdf.rdf import graph
 from cityrdf.rdf.namespaces import OWL, RDF, RDFS, SH, XSD
 
 Node = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -47,20 +48,8 @@ class GraphView:
         return bool(self.triples(subject, predicate, obj))
 
     def items(self, node: Node) -> list[Node]:
-        """The members of the RDF list starting at `node` (RDF 1.1 Semantics, §D.3: rdf:first of
-        each cell, along rdf:rest to rdf:nil)."""
-        members, seen = [], set()
-        while node != RDF.nil and node not in seen:
-            seen.add(node)
-            first = self.value(node, RDF.first)
-            if first is None:
-                break
-            members.append(first)
-            rest = self.value(node, RDF.rest)
-            if rest is None:
-                break
-            node = rest
-        return members
+        """The members of the RDF list starting at `node`."""
+        return graph.list_members(node, self.value)
 
 
 class ShapesGraph(GraphView):

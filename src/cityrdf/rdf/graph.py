@@ -7,14 +7,14 @@ syntax error is reported the same way everywhere: `FILE:LINE:COLUMN: reason`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from cityrdf.errors import BadInput
 from cityrdf.project import current_project
-from cityrdf.rdf.namespaces import sparql_prologue
+from cityrdf.rdf.namespaces import RDF, sparql_prologue
 
 RDF_SUFFIXES = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -210,3 +210,23 @@ def _subjects_among(path: Path, wanted: set[ox.NamedNode]) -> set[ox.NamedNode]:
 def apply_entailments(store: ox.Store) -> None:
     for rule in ENTAILMENT_RULES.values():
         store.update(sparql_prologue() + rule)
+
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def list_members(head: Term, value: Callable[[Term, ox.NamedNode], Term | None]) -> list[Term]:
+    """The members of the RDF list starting at `head` (RDF 1.1 Semantics §D.3): rdf:first of each
+    cell, along rdf:rest to rdf:nil; a cycle or a cell without rdf:first ends it. `value(node,
+    predicate)` reads one object from whatever holds the triples (a store, a document's index)."""
+    members: list[Term] = []
+    seen: set[Term] = set()
+    node: Term | None = head
+    while node is not None and node != RDF.nil and node not in seen:
+        seen.add(node)
+        first = value(node, RDF.first)
+        if first is None:
+            break
+        members.append(first)
+        node = value(node, RDF.rest)
+    return members

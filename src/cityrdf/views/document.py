@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
+from cityrdf.rdf import graph
 from cityrdf.rdf.documents import INTEGER_SUBTYPES
 from cityrdf.rdf.namespaces import CR, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SH, SKOS, XSD
 from cityrdf.views.parts import prefixed, site_path
@@ -152,16 +153,7 @@ class DocumentPage:
 
     def list_items(self, node: Node) -> list[Node]:
         """The members of an RDF list, in order (a cycle ends it)."""
-        items: list[Node] = []
-        seen: set[Node] = set()
-        while node != RDF.nil and node not in seen:
-            seen.add(node)
-            first = self.first(node, RDF.first)
-            if first is None:
-                break
-            items.append(first)
-            node = self.first(node, RDF.rest) or RDF.nil
-        return items
+        return graph.list_members(node, self.first)
 
     def by_lang(self, node: Node | None, predicates) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
