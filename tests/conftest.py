@@ -146,21 +146,20 @@ def start_loopback_server():
     app serves that store instead of the project.
     """
     import dataclasses
-    import socket
     import threading
     import time
 
     import uvicorn
 
     from cityrdf import serve
+    from tests.loopback import bound_socket
 
     def start(settings: "serve.Settings", store=None) -> tuple[uvicorn.Server, str]:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        listening = bound_socket()  # handed to uvicorn: no other server can take its port
+        port = listening.getsockname()[1]
         settings = dataclasses.replace(settings, host="127.0.0.1", port=port)
         server = uvicorn.Server(serve.server_config(settings, store))
-        threading.Thread(target=server.run, daemon=True).start()
+        threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True).start()
         deadline = time.monotonic() + 20
         while not server.started:
             if time.monotonic() > deadline:
