@@ -42,8 +42,12 @@ run: venv ## Build, validate, count, and list Tehran's sister cities
 	$(BIN)/cityrdf stats
 	$(BIN)/cityrdf query tehran-sister-cities --format table
 
-test: lint system-deps node-deps ## Lint, then run the test suite
-	$(BIN)/pytest -q
+# Test processes of `make test` (pytest-xdist); tests that share a server or a published site are
+# kept on one worker (tests/conftest.py, assign_xdist_groups)
+TEST_WORKERS ?= 2
+
+test: lint system-deps node-deps ## Lint, then run the test suite on two processes (TEST_WORKERS=2)
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: venv ## Run a quick subset touching every layer (under a minute)
 	$(BIN)/pytest -q --fast

@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite. Each helper area adds its fixtures with small edits."""
 
+import inspect
 import os
 import shutil
 from collections.abc import Iterator
@@ -146,21 +147,20 @@ def start_loopback_server():
     app serves that store instead of the project.
     """
     import dataclasses
-    import socket
     import threading
     import time
 
     import uvicorn
 
     from cityrdf import serve
+    from tests.loopback import bound_socket
 
     def start(settings: "serve.Settings", store=None) -> tuple[uvicorn.Server, str]:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        listening = bound_socket()  # handed to uvicorn: no other server can take its port
+        port = listening.getsockname()[1]
         settings = dataclasses.replace(settings, host="127.0.0.1", port=port)
         server = uvicorn.Server(serve.server_config(settings, store))
-        threading.Thread(target=server.run, daemon=True).start()
+        threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True).start()
         deadline = time.monotonic() + 20
         while not server.started:
             if time.monotonic() > deadline:
@@ -267,7 +267,53 @@ def _is_fast(nodeid: str, entry: str) -> bool:
     return nodeid == entry or nodeid.startswith((entry + "::", entry + "["))
 
 
+# `make test` runs the suite on two xdist workers (-n 2 --dist loadgroup), and a fixture wider than
+# a test is made once by each worker that needs it. So a module whose tests share a module-scoped
+# fixture (a server, a published site) runs on one worker, and the modules that share an expensive
+# session resource run on one worker together: the project's published site, Virtuoso, pySHACL's
+# runs of the shape fixtures (tests/shacl_runs.py, a cache rather than a fixture).
+SESSION_GROUPS = {"published_project": "project-site", "virtuoso": "virtuoso"}
+MODULE_GROUPS = {"tests.shacl_runs": "pyshacl"}
+
+
+def _session_group(item: pytest.Item) -> str | None:
+    for name in item.fixturenames:  # with the fixtures its fixtures use
+        if name in SESSION_GROUPS:
+            return SESSION_GROUPS[name]
+    for value in vars(item.module).values():
+        used = value.__name__ if inspect.ismodule(value) else getattr(value, "__module__", None)
+        if used in MODULE_GROUPS:
+            return MODULE_GROUPS[used]
+    return None
+
+
+def _shares_a_module_fixture(item: pytest.Item) -> bool:
+    return any(
+        definitions[-1].scope in ("module", "class", "package")
+        for definitions in item._fixtureinfo.name2fixturedefs.values()
+    )
+
+
+def assign_xdist_groups(items: list[pytest.Item]) -> None:
+    """An `xdist_group` mark on each test that shares a fixture wider than itself (see above); a
+    test with its own mark keeps it."""
+    by_module: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        if isinstance(item, pytest.Function) and item.get_closest_marker("xdist_group") is None:
+            by_module.setdefault(item.nodeid.split("::")[0], []).append(item)
+    for module, tests in by_module.items():
+        group = next(filter(None, map(_session_group, tests)), None)
+        if group is None and any(map(_shares_a_module_fixture, tests)):
+            group = module
+        if group is not None:
+            for item in tests:
+                item.add_marker(pytest.mark.xdist_group(group))
+
+
+# before xdist reads the groups from the marks
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    assign_xdist_groups(items)
     matched = set()
     for item in items:
         for entry in FAST_TESTS:

@@ -147,29 +147,12 @@ def test_world_validate_counts_warnings_and_lists_them_on_request(project_root, 
 
 
 def test_serve_prints_the_address_it_listens_on(mini_project):
-    import os
-    import select
-    import socket
-    import subprocess
-    import sys
     import urllib.request
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "cityrdf", "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "CITYRDF_HOME": str(mini_project)},
-    )
-    try:
-        ready, _, _ = select.select([server.stdout], [], [], 120)
-        first_line = server.stdout.readline() if ready else "(nothing within 120 s)"
-        assert first_line == f"serving http://127.0.0.1:{port}/ (Ctrl+C stops)\n"
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as answer:
+    from tests.loopback import cityrdf_serve
+
+    with cityrdf_serve(mini_project) as server:  # --port 0: the port the system gave
+        assert server.announcement == f"serving {server.url}/ (Ctrl+C stops)\n"
+        assert server.port != 0
+        with urllib.request.urlopen(server.url + "/", timeout=30) as answer:
             assert answer.status == 200
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

@@ -45,39 +45,16 @@ def python_example() -> str:
 
 
 def test_readme_sparqlwrapper_example_reads_cityrdf_serve(tmp_path):
-    import socket
-    import time
+    from tests.loopback import cityrdf_serve
 
-    import httpx
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [CITYRDF, "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None and time.monotonic() < deadline, "serve did not start"
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.3)
-        code = python_example().replace("127.0.0.1:8000", f"127.0.0.1:{port}")
+    with cityrdf_serve(ROOT) as server:
+        code = python_example().replace("127.0.0.1:8000", f"127.0.0.1:{server.port}")
         assert code != python_example(), "the example names the default endpoint"
         script = tmp_path / "example.py"
         script.write_text(code, encoding="utf-8")
         done = subprocess.run(
             [sys.executable, script], capture_output=True, text=True, check=True, timeout=120
         )
-    finally:
-        server.terminate()
-        server.wait(10)
     printed = done.stdout.splitlines()
     assert len(printed) == 3
     assert printed == sorted(printed)

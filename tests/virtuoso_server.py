@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import httpx
+
+from tests.loopback import worker_port
 
 VIRTUOSO_BINARY = os.environ.get("CITYRDF_VIRTUOSO", "/usr/bin/virtuoso-t")
 START_TIMEOUT = 120.0  # seconds; a first start creates the database, a restart replays its log
@@ -71,12 +72,6 @@ MaxQueryCostEstimationTime = 400
 """
 
 
-def free_loopback_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class VirtuosoServer:
     """One `virtuoso-t` process; `kill()` + `restart()` simulate a crash on the same database."""
 
@@ -86,8 +81,8 @@ class VirtuosoServer:
     def __init__(self, directory: Path, binary: str = VIRTUOSO_BINARY):
         self.directory = Path(directory)
         self.binary = binary
-        self.http_port = free_loopback_port()
-        self.sql_port = free_loopback_port()
+        self.http_port = worker_port()
+        self.sql_port = worker_port()
         self.process: subprocess.Popen | None = None
         self.startup_seconds: float | None = None
         base = f"http://127.0.0.1:{self.http_port}"

@@ -257,7 +257,9 @@ def publish(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", help="TCP port (0: any free one, printed on start).")
+    ] = 8000,
     timeout: Annotated[
         float, typer.Option("--timeout", help="Seconds a SPARQL query may run.")
     ] = 10.0,

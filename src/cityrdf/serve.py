@@ -70,4 +70,6 @@ class AnnouncingServer(uvicorn.Server):
         gc.freeze()
         if not self.should_exit:
             host = f"[{self.config.host}]" if ":" in self.config.host else self.config.host
-            print(f"serving http://{host}:{self.config.port}/ (Ctrl+C stops)", flush=True)
+            # the port bound, which --port 0 leaves to the system
+            port = self.servers[0].sockets[0].getsockname()[1]
+            print(f"serving http://{host}:{port}/ (Ctrl+C stops)", flush=True)

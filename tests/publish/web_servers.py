@@ -1,27 +1,23 @@
-"""Debian's Apache 2.4 and nginx, started by the tests in the foreground on free loopback ports,
-serving a published site with the project's deploy configs (deploy/.htaccess, deploy/nginx-*)."""
+"""Debian's Apache 2.4 and nginx, started by the tests in the foreground on loopback ports
+(tests/loopback.py), serving a published site with the project's deploy configs (deploy/.htaccess,
+deploy/nginx-*)."""
 
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.loopback import worker_port
+
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 APACHE = "/usr/sbin/apache2"
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
 NGINX = "/usr/sbin/nginx"
 NGINX_JS_MODULE = Path("/usr/lib/nginx/modules/ngx_http_js_module.so")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def missing(binary: str) -> str:
@@ -84,7 +80,7 @@ def start_w3id(host: str, work: Path) -> WebServer:
 
 def apache_serving(root: Path, work: Path) -> WebServer:
     assert Path(APACHE).is_file(), missing("apache2")
-    port = free_port()
+    port = worker_port()
     modules = ("mpm_event", "authz_core", "mime", "negotiation", "rewrite", "headers", "dir")
     load = "\n".join(f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so" for m in modules)
     config = work / "httpd.conf"
@@ -114,7 +110,7 @@ def start_nginx(site: Path, work: Path) -> WebServer:
     pointed at deploy/cityrdf-conneg.js) and deploy/nginx-cityrdf.conf in server {}."""
     assert Path(NGINX).is_file(), missing("nginx")
     assert NGINX_JS_MODULE.is_file(), missing("libnginx-mod-http-js")
-    port = free_port()
+    port = worker_port()
     http_part = (DEPLOY / "nginx-cityrdf-http.conf").read_text()
     http_part = http_part.replace("/etc/nginx/cityrdf-conneg.js", str(DEPLOY / "cityrdf-conneg.js"))
     temp = " ".join(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -16,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from cityrdf.rdf.namespaces import RDF, Namespace
+from tests.loopback import worker_port
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 QT = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-query#")
@@ -73,12 +73,6 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
     return entries
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def oxigraph_server() -> Iterator[Callable[[ox.Store], str]]:
     """Start Oxigraph's HTTP server (the `oxigraph` CLI from PyPI) on a store's content; yields its URL."""
@@ -99,7 +93,7 @@ def oxigraph_server() -> Iterator[Callable[[ox.Store], str]]:
             check=True,
             capture_output=True,
         )
-        port = _free_port()
+        port = worker_port()
         process = subprocess.Popen(
             [binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
             stdout=subprocess.DEVNULL,

@@ -4,12 +4,8 @@ query answers kept by the digest of the data they were computed on (cityrdf.web.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import select
 import socket
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -20,6 +16,7 @@ import pytest
 
 from cityrdf.web.kept import KeptAnswers
 from cityrdf.web.worker import PART, Answer, AnswerCache, Job, Limits, StreamedAnswer, WorkerPool
+from tests.loopback import cityrdf_serve
 
 # --- whole answers, in front of the app -------------------------------------------------------
 
@@ -379,42 +376,30 @@ def resident_bytes(pid: int) -> int:
 
 def test_answers_nobody_reads_stay_in_their_workers_not_in_the_server(mini_project):
     """Three unread 8 MB answers: the server holds about a part of each, not 24 MB."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "cityrdf", "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "CITYRDF_HOME": str(mini_project)},
-    )
     unread: list[socket.socket] = []
-    try:
-        ready, _, _ = select.select([server.stdout], [], [], 120)
-        assert ready and server.stdout.readline().startswith("serving ")
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(3):  # read in full: the server's own buffers are warm
-            warm = httpx.get(base + "/sparql", params={"query": sized(2).query}, timeout=60)
-            assert warm.status_code == 200 and len(warm.content) > 2 * 2**20
-        before = resident_bytes(server.pid)
-        request = f"GET /sparql?query={quote(sized(8).query)} HTTP/1.1\r\nHost: x\r\n"
-        for _ in range(3):
-            conn = socket.socket()
-            conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            conn.connect(("127.0.0.1", port))
-            conn.sendall((request + "Accept: text/csv\r\n\r\n").encode())
-            unread.append(conn)
-        for conn in unread:  # each answer has begun to arrive, and waits for its reader
-            conn.settimeout(60)
-            assert conn.recv(16, socket.MSG_PEEK).startswith(b"HTTP/1.1 200")
-        grown = resident_bytes(server.pid) - before
-        assert grown < 8 * 2**20, f"the server grew by {grown / 2**20:.1f} MB"
-    finally:
-        for conn in unread:
-            conn.close()
-        server.terminate()
-        server.wait(timeout=30)
+    with cityrdf_serve(mini_project) as server:
+        try:
+            for _ in range(3):  # read in full: the server's own buffers are warm
+                warm = httpx.get(
+                    server.url + "/sparql", params={"query": sized(2).query}, timeout=60
+                )
+                assert warm.status_code == 200 and len(warm.content) > 2 * 2**20
+            before = resident_bytes(server.process.pid)
+            request = f"GET /sparql?query={quote(sized(8).query)} HTTP/1.1\r\nHost: x\r\n"
+            for _ in range(3):
+                conn = socket.socket()
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                conn.connect(("127.0.0.1", server.port))
+                conn.sendall((request + "Accept: text/csv\r\n\r\n").encode())
+                unread.append(conn)
+            for conn in unread:  # each answer has begun to arrive, and waits for its reader
+                conn.settimeout(60)
+                assert conn.recv(16, socket.MSG_PEEK).startswith(b"HTTP/1.1 200")
+            grown = resident_bytes(server.process.pid) - before
+            assert grown < 8 * 2**20, f"the server grew by {grown / 2**20:.1f} MB"
+        finally:
+            for conn in unread:
+                conn.close()
 
 
 def test_the_query_texts_count_against_the_answer_budget():
