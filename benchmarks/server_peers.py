@@ -1,6 +1,6 @@
 """`cityrdf serve` beside its peers, in one run: `oxigraph serve` for SPARQL, nginx for pages.
 
-    .venv/bin/python benchmarks/server_peers.py [--seconds 20] [--json out.json]
+    .venv/bin/python benchmarks/server_peers.py [--seconds 20] [--json out.json] [--processes 1 2]
 
 All three servers run on loopback at once, loaded with the same data: Oxigraph's own server
 (`oxigraph` from PyPI) with the build's N-Triples dump, nginx serving the site `cityrdf publish`
@@ -12,6 +12,9 @@ a time. Three loads, each the same for cityrdf and its peer:
 - sparql (distinct texts): 8 clients, `sister-cities` for every city of the paper, each request's
   text made unique by its LIMIT, as traffic whose parameters vary defeats any cache of texts;
 - pages: 50 clients cycling through city, pact and index pages (HTML), as nginx serves them.
+
+With `--processes 1 2`, `cityrdf serve --processes N` is started and measured for each N in turn
+(the peers once), and the table has a row per N.
 
 Before pages and repeated texts are measured, each server is asked every path once (one client,
 not measured): the load measures the steady state, not the first rendering of each page.
@@ -134,11 +137,16 @@ def wrk(base: str, paths: list[str], accept: str, clients: int, seconds: float,
     return parse_wrk(done.stdout)
 
 
-def warm(base: str, paths: list[str], accept: str) -> None:
-    """Each path asked once, as a visitor before the load would."""
-    with httpx.Client(base_url=base, headers={"accept": accept}, timeout=60) as client:
+def warm(base: str, paths: list[str], accept: str, processes: int = 1) -> None:
+    """Each path asked once, as a visitor before the load would; with several server processes
+    (each keeping its own answers), over a new connection each time, four times per process, so
+    that each process is likely to have rendered each page before the load."""
+    for _ in range(1 if processes == 1 else 4 * processes):
         for path in paths:
-            client.get(path)
+            headers = {"accept": accept}
+            if processes > 1:
+                headers["connection"] = "close"
+            httpx.get(base + path, headers=headers, timeout=60)
 
 
 def parse_wrk(report: str) -> dict:
@@ -188,6 +196,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--processes", type=int, nargs="+", default=[1], help="cityrdf serve --processes N, each N"
+    )
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
@@ -203,12 +214,9 @@ def main() -> None:
              work / "dist" / "cityrdf.nt"],
             check=True, capture_output=True,
         )  # fmt: skip
-        ours, theirs, nginx = free_port(), free_port(), free_port()
+        theirs, nginx = free_port(), free_port()
         base = {k: f"http://127.0.0.1:{p}" for k, p in
-                (("cityrdf", ours), ("oxigraph", theirs), ("nginx", nginx))}  # fmt: skip
-        servers.enter_context(started(
-            [CITYRDF, "serve", "--host", "127.0.0.1", "--port", str(ours)],
-            base["cityrdf"] + "/", "cityrdf serve"))  # fmt: skip
+                (("oxigraph", theirs), ("nginx", nginx))}  # fmt: skip
         servers.enter_context(started(
             [OXIGRAPH, "serve-read-only", "--location", work / "oxigraph", "--bind",
              f"127.0.0.1:{theirs}"], base["oxigraph"] + "/", "oxigraph serve"))  # fmt: skip
@@ -225,31 +233,47 @@ def main() -> None:
         def query_paths(endpoint: str, texts: list[str]) -> list[str]:
             return [f"{endpoint}?query={urllib.parse.quote(t)}" for t in texts]
 
-        result = {"cityrdf": {}, "oxigraph": {}, "nginx": {}}
-        for server in ("cityrdf", "nginx"):
-            warm(base[server], pages, "text/html")
-            result[server]["pages"] = wrk(base[server], pages, "text/html", 50, args.seconds)
-        for server, endpoint in (("cityrdf", "/sparql"), ("oxigraph", "/query")):
-            warm(base[server], query_paths(endpoint, repeated), SPARQL_JSON)
-            result[server]["sparql"] = wrk(
-                base[server], query_paths(endpoint, repeated), SPARQL_JSON, 8, args.seconds
-            )
-            result[server]["sparql_distinct"] = wrk(
-                base[server], query_paths(endpoint, distinct), SPARQL_JSON, 8, args.seconds,
-                distinct=True,
-            )  # fmt: skip
-    print(f"{'what':<28} {'cityrdf rps':>12} {'peer rps':>10} {'ratio':>6} "
+        result = {"oxigraph": {}, "nginx": {}}
+        warm(base["nginx"], pages, "text/html")
+        result["nginx"]["pages"] = wrk(base["nginx"], pages, "text/html", 50, args.seconds)
+        for endpoint, server in [("/query", "oxigraph")] + [("/sparql", n) for n in args.processes]:
+            with ExitStack() as ours:
+                if server != "oxigraph":  # cityrdf serve --processes server
+                    port = free_port()
+                    base[server] = f"http://127.0.0.1:{port}"
+                    ours.enter_context(started(
+                        [CITYRDF, "serve", "--host", "127.0.0.1", "--port", str(port),
+                         "--processes", str(server)], base[server] + "/", "cityrdf serve"))  # fmt: skip
+                    warm(base[server], pages, "text/html", server)
+                    result[server] = {
+                        "pages": wrk(base[server], pages, "text/html", 50, args.seconds)
+                    }
+                processes = 1 if server == "oxigraph" else server
+                warm(base[server], query_paths(endpoint, repeated), SPARQL_JSON, processes)
+                result[server]["sparql"] = wrk(
+                    base[server], query_paths(endpoint, repeated), SPARQL_JSON, 8, args.seconds
+                )
+                result[server]["sparql_distinct"] = wrk(
+                    base[server], query_paths(endpoint, distinct), SPARQL_JSON, 8, args.seconds,
+                    distinct=True,
+                )  # fmt: skip
+    print(f"{'what':<28} {'processes':>9} {'cityrdf rps':>12} {'peer rps':>10} {'ratio':>6} "
           f"{'cityrdf p50/p99 ms':>19} {'peer p50/p99 ms':>16}")  # fmt: skip
     for load, peer in (("pages", "nginx"), ("sparql", "oxigraph"), ("sparql_distinct", "oxigraph")):
-        a, b = result["cityrdf"][load], result[peer][load]
-        print(
-            f"{load + ' vs ' + peer:<28} {a['rps']:>12.0f} {b['rps']:>10.0f} "
-            f"{a['rps'] / b['rps']:>5.2f}× {a['p50_ms']:>9.1f}/{a['p99_ms']:<9.1f} "
-            f"{b['p50_ms']:>7.1f}/{b['p99_ms']:<8.1f}"
-        )
-        for name, r in (("cityrdf", a), (peer, b)):
-            if r["non_2xx"]:
-                print(f"    {name}: {r['non_2xx']} answers were not 2xx/3xx")
+        for n in args.processes:
+            a, b = result[n][load], result[peer][load]
+            print(
+                f"{load + ' vs ' + peer:<28} {n:>9} {a['rps']:>12.0f} {b['rps']:>10.0f} "
+                f"{a['rps'] / b['rps']:>5.2f}× {a['p50_ms']:>9.1f}/{a['p99_ms']:<9.1f} "
+                f"{b['p50_ms']:>7.1f}/{b['p99_ms']:<8.1f}"
+            )
+            for name, r in (("cityrdf", a), (peer, b)):
+                if r["non_2xx"]:
+                    print(f"    {name}: {r['non_2xx']} answers were not 2xx/3xx")
+    # "cityrdf": the first --processes measured; any other under "cityrdf --processes N"
+    result["cityrdf"] = result.pop(args.processes[0])
+    for n in args.processes[1:]:
+        result[f"cityrdf --processes {n}"] = result.pop(n)
     if args.json:
         args.json.write_text(json.dumps({"server": result}, indent=2) + "\n", encoding="utf-8")
 

@@ -266,11 +266,15 @@ def serve(
     max_results: Annotated[
         int, typer.Option("--max-results", help="Rows a SPARQL answer may carry.")
     ] = 10_000,
+    processes: Annotated[
+        int,
+        typer.Option("--processes", help="Server processes accepting on the one port."),
+    ] = 1,
 ) -> None:
     """Serve pages, RDF (content negotiation) and a read-only SPARQL endpoint over the graph."""
     from cityrdf import serve as serve_module
 
-    serve_module.run(host, port, timeout, max_results)
+    serve_module.run(host, port, timeout, max_results, processes)
 
 
 # --- push (cityrdf.push) ---

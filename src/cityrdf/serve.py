@@ -5,8 +5,12 @@ by default.
 
 from __future__ import annotations
 
+import ctypes
 import gc
+import os
+import signal
 import socket
+import sys
 
 import uvicorn
 
@@ -33,14 +37,112 @@ def server_config(settings: Settings, store=None) -> uvicorn.Config:
 
 
 def run(
-    host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_results: int = 10_000
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    timeout: float = 10.0,
+    max_results: int = 10_000,
+    processes: int = 1,
 ) -> None:
-    """The CLI verb: serve the project graph until interrupted."""
-    if timeout <= 0 or max_results <= 0:
-        raise BadInput("--timeout and --max-results must be positive")
+    """The CLI verb: serve the project graph until interrupted, from `processes` server processes."""
+    if timeout <= 0 or max_results <= 0 or processes <= 0:
+        raise BadInput("--timeout, --max-results and --processes must be positive")
     refuse_taken_address(host, port)
-    settings = Settings(host=host, port=port, timeout=timeout, max_results=max_results)
-    AnnouncingServer(server_config(settings)).run()
+    # The query workers' cap is the machine's (cores, and each worker's memory), not a process's:
+    # N servers share it rather than each forking the whole of it.
+    max_queries = max(1, Settings.max_queries // processes)
+    settings = Settings(
+        host=host, port=port, timeout=timeout, max_results=max_results, max_queries=max_queries
+    )
+    server = AnnouncingServer(server_config(settings))
+    if processes == 1:
+        server.run()
+    else:
+        serve_forked(server, processes)
+
+
+def serve_forked(server: AnnouncingServer, processes: int) -> None:
+    """`processes` copies of the server, forked once the site and the store are loaded (shared
+    copy-on-write), accepting on one inherited listening socket, each with its own event loop and
+    query workers. The parent announces the address once every copy has started, passes SIGINT and
+    SIGTERM on, and waits. A copy that dies is reported and the others are stopped, exit 1: a
+    restart here would hide a server that dies again and again; a supervisor restarts the whole."""
+    listening = server.config.bind_socket()
+    server.config.port = listening.getsockname()[1]  # for the announcement: --port 0 picks one
+    started_r, started_w = os.pipe()
+    parent = os.getpid()
+    children = []
+    for _ in range(processes):
+        pid = os.fork()
+        if pid == 0:
+            os.close(started_r)
+            _serve_child(server, listening, started_w, parent)
+        children.append(pid)
+    os.close(started_w)
+    listening.close()
+    stopping = False
+
+    def stop(signum=signal.SIGTERM, frame=None) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    with os.fdopen(started_r, "rb") as started:
+        ready = len(started.read(processes))  # a copy that fails to start closes its end unwritten
+    if ready == processes and not stopping:
+        server.announce()
+    failed = ready < processes and not stopping
+    if failed:
+        stop()
+    while children:
+        pid, status = os.wait()
+        if pid not in children:
+            continue
+        children.remove(pid)
+        if not stopping:
+            print(
+                f"error: server process {pid} exited ({_described(status)}); stopping the others",
+                file=sys.stderr,
+                flush=True,
+            )
+            failed = True
+            stop()
+    if failed:
+        raise SystemExit(1)
+
+
+def _serve_child(server: AnnouncingServer, listening: socket.socket, started_w: int, parent: int):
+    """In a forked copy: serve until told to stop, never returning into the parent's code."""
+    status = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        # killed with the parent, even by SIGKILL: no copy outlives it (PR_SET_PDEATHSIG)
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+        server.announce = lambda: os.write(started_w, b"+")
+        server.run(sockets=[listening])
+        status = 0 if server.started else 1
+    except BaseException:  # noqa: BLE001 -- whatever happens, this copy must not return
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
+
+def _described(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"status {os.waitstatus_to_exitcode(status)}"
 
 
 def refuse_taken_address(host: str, port: int) -> None:
@@ -69,7 +171,11 @@ class AnnouncingServer(uvicorn.Server):
         # it (~80 ms with every client waiting, the pages' p99 under load).
         gc.freeze()
         if not self.should_exit:
-            host = f"[{self.config.host}]" if ":" in self.config.host else self.config.host
-            # the port bound, which --port 0 leaves to the system
+            self.announce()
+
+    def announce(self) -> None:
+        host = f"[{self.config.host}]" if ":" in self.config.host else self.config.host
+        port = self.config.port
+        if getattr(self, "servers", None):  # the port bound, which --port 0 leaves to the system
             port = self.servers[0].sockets[0].getsockname()[1]
-            print(f"serving http://{host}:{port}/ (Ctrl+C stops)", flush=True)
+        print(f"serving http://{host}:{port}/ (Ctrl+C stops)", flush=True)
