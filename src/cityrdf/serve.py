@@ -98,6 +98,8 @@ def serve_forked(server: AnnouncingServer, processes: int) -> None:
         server.announce()
     failed = ready < processes and not stopping
     if failed:
+        print(f"error: {processes - ready} of {processes} server processes did not start",
+              file=sys.stderr, flush=True)  # fmt: skip
         stop()
     while children:
         pid, status = os.wait()
@@ -126,7 +128,7 @@ def _serve_child(server: AnnouncingServer, listening: socket.socket, started_w: 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
         if os.getppid() != parent:  # the parent died before prctl took effect
             os._exit(1)
-        server.announce = lambda: os.write(started_w, b"+")
+        server.started_pipe = started_w  # the parent announces, once every copy has started
         server.run(sockets=[listening])
         status = 0 if server.started else 1
     except BaseException:  # noqa: BLE001 -- whatever happens, this copy must not return
@@ -165,13 +167,19 @@ class AnnouncingServer(uvicorn.Server):
     """Prints the address once the socket is bound: uvicorn's own line is among the library logs
     that only --verbose shows."""
 
+    started_pipe: int | None = None  # in a forked copy: where to say it has started
+
     async def startup(self, sockets=None) -> None:
         await super().startup(sockets)
         # What startup built lives as long as the server: frozen, a full collection no longer walks
         # it (~80 ms with every client waiting, the pages' p99 under load).
         gc.freeze()
-        if not self.should_exit:
+        if self.should_exit:
+            return
+        if self.started_pipe is None:
             self.announce()
+        else:
+            os.write(self.started_pipe, b"+")
 
     def announce(self) -> None:
         host = f"[{self.config.host}]" if ":" in self.config.host else self.config.host
