@@ -1,6 +1,6 @@
 """`cityrdf serve`: the graph over HTTP — pages and RDF at the IRIs' own paths, and a read-only
 SPARQL 1.1 Protocol endpoint, over the embedded Oxigraph store (cityrdf.web). Binds to 127.0.0.1
-by default.
+by default; with `--processes N`, N forked servers share the port (decision 0017).
 """
 
 from __future__ import annotations
