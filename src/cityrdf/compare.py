@@ -6,7 +6,6 @@ Only agreements whose two cities are linked to Wikidata (data/links/wikidata.ttl
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,11 +189,9 @@ CSV_COLUMNS = [
 
 
 def to_csv(rows: list[Row]) -> str:
-    out = io.StringIO()
-    writer = csvsafe.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for r in rows:
-        writer.writerow(
+    return csvsafe.table(
+        CSV_COLUMNS,
+        (
             [
                 r.verdict,
                 r.labels[0],
@@ -207,8 +204,9 @@ def to_csv(rows: list[Row]) -> str:
                 r.wikidata_start,
                 r.year_check,
             ]
-        )
-    return out.getvalue()
+            for r in rows
+        ),
+    )
 
 
 def to_markdown(rows: list[Row], source: str) -> str:

@@ -9,7 +9,6 @@ uncovered.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -222,12 +221,10 @@ class CoverageReport:
         )
 
     def to_csv(self) -> str:
-        out = io.StringIO()
-        writer = csvsafe.writer(out, lineterminator="\n")
-        writer.writerow(["line", "kind", "status", "resources"])
-        for unit in self.units:
-            writer.writerow([unit.line, unit.kind, unit.status, len(unit.resources)])
-        return out.getvalue()
+        return csvsafe.table(
+            ["line", "kind", "status", "resources"],
+            ([u.line, u.kind, u.status, len(u.resources)] for u in self.units),
+        )
 
     def to_text(self) -> str:
         rows = [

@@ -286,11 +286,12 @@ def cell_text(term: Term | None) -> str:
 
 
 def to_csv(answer: Answer, delimiter: str = ",") -> str:
-    out = io.StringIO()
-    writer = csvsafe.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(answer.columns)
-    writer.writerows([cell_text(t) for t in row] for row in answer.rows)
-    return out.getvalue()
+    return csvsafe.table(
+        answer.columns,
+        ([cell_text(t) for t in row] for row in answer.rows),
+        lineterminator="\r\n",
+        delimiter=delimiter,
+    )
 
 
 def to_tsv(answer: Answer) -> str:

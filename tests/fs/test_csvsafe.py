@@ -171,3 +171,12 @@ def test_no_module_but_csvsafe_makes_a_csv_writer():
         if makers.search(line)
     ]
     assert found == []
+
+
+def test_a_whole_table_reads_back_with_every_formula_cell_made_text():
+    text = csvsafe.table(["=name", "n"], [["=1+1", 3], ["plain", "@x"]], delimiter="\t")
+    assert list(csv.reader(io.StringIO(text), delimiter="\t")) == [
+        ["'=name", "n"],
+        ["'=1+1", "3"],
+        ["plain", "'@x"],
+    ]

@@ -9,6 +9,7 @@ Injection"); `'` in front makes it text. Plain numbers such as `-3` or `+98` sta
 from __future__ import annotations
 
 import csv
+import io
 import re
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -50,6 +51,15 @@ class SafeWriter:
 def writer(stream, **options) -> SafeWriter:
     """A drop-in for `csv.writer(stream, **options)` that writes no formula."""
     return SafeWriter(stream, **options)
+
+
+def table(header, rows, lineterminator: str = "\n", **options) -> str:
+    """A whole table as text: the header, then each row, every cell through `cell`."""
+    out = io.StringIO()
+    safe = SafeWriter(out, lineterminator=lineterminator, **options)
+    safe.writerow(header)
+    safe.writerows(rows)
+    return out.getvalue()
 
 
 class SafeDictWriter:

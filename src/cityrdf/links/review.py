@@ -3,7 +3,6 @@ their evidence, for a person to decide."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 
 from cityrdf.fs import csvsafe
@@ -23,13 +22,11 @@ REVIEW_COLUMNS = [
 
 
 def review_table(decisions: Iterable[Decision]) -> str:
-    out = io.StringIO()
-    writer = csvsafe.writer(out, lineterminator="\n")
-    writer.writerow(REVIEW_COLUMNS)
+    rows = []
     for d in (d for d in decisions if not d.accepted):
         shown: list[Candidate | None] = list(d.candidates) or [None]
         for c in shown:
-            writer.writerow(
+            rows.append(
                 [
                     d.place.iri,
                     d.place.label_en,
@@ -42,4 +39,4 @@ def review_table(decisions: Iterable[Decision]) -> str:
                     "; ".join(c.evidence) if c else "",
                 ]
             )
-    return out.getvalue()
+    return csvsafe.table(REVIEW_COLUMNS, rows)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-import io
 import sys
 import time
 from dataclasses import dataclass, field
@@ -315,12 +314,11 @@ def _curie(iri: str) -> str:
 
 
 def _review(resolver: Resolver) -> str:
-    out = io.StringIO()
-    writer = csvsafe.writer(out, lineterminator="\n")
-    writer.writerow(["source", "name", "country", "reason", "candidates"])
-    for r in sorted(resolver.review, key=lambda r: (r.source, r.country, r.name)):
-        writer.writerow([r.source, r.name, r.country, r.reason, r.candidates])
-    return out.getvalue()
+    review = sorted(resolver.review, key=lambda r: (r.source, r.country, r.name))
+    return csvsafe.table(
+        ["source", "name", "country", "reason", "candidates"],
+        ([r.source, r.name, r.country, r.reason, r.candidates] for r in review),
+    )
 
 
 def print_summary(report: Report) -> None:
