@@ -22,12 +22,13 @@ from cityrdf import terminal
 from cityrdf.errors import BadInput
 from cityrdf.fs import csvsafe
 from cityrdf.rdf.namespaces import PREFIXES
-from cityrdf.sparql import catalogue, remote, results
+from cityrdf.sparql import catalogue, results
 from cityrdf.sparql.catalogue import StoredQuery
-from cityrdf.sparql.endpoints import require_http_url
+from cityrdf.sparql.endpoints import DEADLINE_SECONDS, require_http_url
 from cityrdf.text import plural
 
 if TYPE_CHECKING:
+    from cityrdf.sparql.remote import Deadline
     from cityrdf.web.worker import Worker
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -81,21 +82,33 @@ class Answer:
 
 
 class Engine:
-    """Where queries run: the embedded Oxigraph store (default: the project graph) or an endpoint."""
+    """Where queries run: the embedded Oxigraph store (default: the project graph) or an endpoint.
+
+    A local query is checked (cityrdf.sparql.guard) and evaluated in a walled worker
+    (cityrdf.web.worker); with `walled=False`, for the project's own stored questions only, the
+    checked text is evaluated in this process (docs/decisions/0019-stored-questions-in-process.md).
+    """
 
     def __init__(
         self,
         endpoint: str | None = None,
         store: ox.Store | None = None,
-        timeout: float = remote.DEADLINE_SECONDS,
+        timeout: float = DEADLINE_SECONDS,
+        walled: bool = True,
     ):
         self.endpoint = None if endpoint is None else require_http_url(endpoint)
         self._store = store
+        self.walled = walled
         if not timeout > 0:
             raise BadInput(f"--timeout {timeout}: expected a number of seconds above 0")
         self.timeout = timeout
         # one deadline for the whole command: every ask of the endpoint and the parsing share it
-        self.deadline = remote.Deadline(timeout)
+        # (the HTTP client is imported only for an endpoint)
+        self.deadline: Deadline | None = None
+        if self.endpoint:
+            from cityrdf.sparql import remote
+
+            self.deadline = remote.Deadline(timeout)
         # None: the store's own default graph
         self._default_graph: list[ox.NamedNode] | None = None
         # the walled process that evaluates this engine's local queries
@@ -107,7 +120,6 @@ class Engine:
     def _local(self, text: str) -> Answer:
         from cityrdf.rdf import dataset
         from cityrdf.sparql.guard import QueryRefused, check_query
-        from cityrdf.web.worker import Job, Limits, Worker
 
         if self._store is None:  # the project dataset; a store given by the caller is used as is
             self._store, self._default_graph = dataset.load_dataset(), dataset.PROJECT_GRAPHS
@@ -122,8 +134,29 @@ class Engine:
             if checked.names_dataset or not self._default_graph
             else {"default_graph": self._default_graph}
         )
+        if not self.walled:
+            return self._in_process(checked.text, options)
+        return self._in_worker(checked.text, options)
+
+    def _in_process(self, text: str, options: dict) -> Answer:
+        assert self._store is not None  # set by _local
+        try:  # Oxigraph evaluates as the solutions are written, so errors come from either
+            return Answer.of(results.select(self._store, text, **options))
+        except SyntaxError as err:
+            refusal = f"query does not parse: {(str(err).splitlines() or ['?'])[0]}"
+        except (OSError, RuntimeError) as err:
+            refusal = f"query failed: {(str(err).splitlines() or ['?'])[0]}"
+        # raised outside the handler: a context would keep the error's frames, and with them
+        # Oxigraph's solutions, alive until a collection on whatever thread runs it (pyo3 refuses
+        # to drop them on another thread than their own)
+        raise BadInput(refusal)
+
+    def _in_worker(self, text: str, options: dict) -> Answer:
+        from cityrdf.web.worker import Job, Limits, Worker
+
+        assert self._store is not None  # set by _local
         limits = Limits(self.timeout, LOCAL_MAX_ROWS, LOCAL_MAX_BYTES, LOCAL_MEMORY)
-        job = Job(checked.text, "text/tab-separated-values", "tsv", options)
+        job = Job(text, "text/tab-separated-values", "tsv", options)
         if self._worker is None:  # one fork for all of this engine's queries (a city lookup, then
             self._worker = Worker(self._store, limits)  # the question), stopped with the engine
             weakref.finalize(self, self._worker.stop)
@@ -140,6 +173,9 @@ class Engine:
         return Answer(captured.variables, captured)
 
     def _remote(self, endpoint: str, text: str) -> Answer:
+        from cityrdf.sparql import remote
+
+        assert self.deadline is not None  # set with the endpoint
         captured = remote.select(endpoint, text, self.deadline)
         return Answer(captured.variables, captured)
 
@@ -356,11 +392,12 @@ def run(
     params: dict[str, str] | None = None,
     endpoint: str | None = None,
     store: ox.Store | None = None,
-    timeout: float = remote.DEADLINE_SECONDS,
+    timeout: float = DEADLINE_SECONDS,
 ) -> Answer:
     """Run a stored question (by name) or a `.rq` file, with its parameters bound."""
     query = query if isinstance(query, StoredQuery) else catalogue.find(query)
-    engine = Engine(endpoint, store, timeout)
+    # the project's own questions are not outside input; a .rq file from elsewhere is
+    engine = Engine(endpoint, store, timeout, walled=not catalogue.is_stored(query))
     text = bind_params(query, params or {}, engine)
     if engine.endpoint:
         return engine.select(text)
@@ -375,7 +412,7 @@ def main(
     param: list[str] | None = None,
     fmt: str = "table",
     endpoint: str | None = None,
-    timeout: float = remote.DEADLINE_SECONDS,
+    timeout: float = DEADLINE_SECONDS,
 ) -> str:
     """`cityrdf query`: the answer rendered in `fmt`."""
     if fmt not in FORMATS:

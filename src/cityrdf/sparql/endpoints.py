@@ -10,6 +10,10 @@ from urllib.parse import urlsplit
 
 from cityrdf.errors import BadInput
 
+# Seconds a command's whole exchange with an endpoint may take, unless --timeout says otherwise
+# (here, not in cityrdf.sparql.remote, so that a local query does not import the HTTP client).
+DEADLINE_SECONDS = 60.0
+
 # Characters RFC 3987 does not allow in an IRI; they also break Turtle and SPARQL IRI syntax.
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 

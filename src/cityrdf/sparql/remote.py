@@ -34,10 +34,10 @@ import httpx
 import pyoxigraph as ox
 
 from cityrdf.errors import BadInput
-from cityrdf.sparql import results
+from cityrdf.sparql import endpoints, results
 from cityrdf.terminal import shown
 
-DEADLINE_SECONDS = 60.0
+DEADLINE_SECONDS = endpoints.DEADLINE_SECONDS
 # An answer's bytes, on the wire and again once inflated; a SELECT answer's rows once parsed.
 MAX_ANSWER_BYTES = 64 * 2**20
 MAX_ROWS = 1_000_000
