@@ -1,5 +1,7 @@
 """`cityrdf query FILE.rq` evaluates a query of unknown origin behind the server's walls: the same
-check (only its text is evaluated) and the same walled worker (no sockets)."""
+check (only its text is evaluated) and the same walled worker (no sockets). The project's own
+stored questions pass the same check and are evaluated in the command's process
+(docs/decisions/0019-stored-questions-in-process.md)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,11 @@ import pytest
 
 from cityrdf import query
 from cityrdf.errors import BadInput
+from cityrdf.project import Project, use
 from cityrdf.rdf.graph import load_store
+from cityrdf.sparql import catalogue
 from cityrdf.sparql import guard as sparql_guard
+from cityrdf.web import worker
 from tests.serve.test_query_reading import RequestLineListener
 
 from .conftest import FIXTURES
@@ -101,3 +106,82 @@ def test_a_query_that_does_not_parse_is_one_line_with_its_file_and_line(
         query.run(str(rq), store=store)
     assert str(refused.value).startswith(f"{rq}: query does not parse")
     assert where in str(refused.value) and "\n" not in str(refused.value)
+
+
+@pytest.fixture
+def workers_started(monkeypatch) -> list[worker.Worker]:
+    """Every walled worker started while the test runs (real ones, recorded)."""
+    started: list[worker.Worker] = []
+
+    class RecordedWorker(worker.Worker):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(worker, "Worker", RecordedWorker)
+    return started
+
+
+def test_a_stored_question_runs_in_this_process_and_the_same_text_from_a_file_in_the_worker(
+    store, tmp_path: Path, workers_started
+):
+    stored = query.run("sister-cities", {"city": "Tehran"}, store=store)
+    assert workers_started == []
+    copy = tmp_path / "sister-cities.rq"
+    copy.write_text(catalogue.find("sister-cities").text, encoding="utf-8")
+    from_file = query.run(str(copy), {"city": "Tehran"}, store=store)
+    assert len(workers_started) == 1  # one for the city lookup and the question
+    assert from_file == stored and len(stored.rows) == 1
+
+
+def project_with_question(root: Path, name: str, text: str) -> Project:
+    (root / "queries").mkdir(parents=True)
+    (root / "queries" / f"{name}.rq").write_text(text, encoding="utf-8")
+    return Project(root)
+
+
+def test_a_stored_question_still_passes_the_check(store, tmp_path: Path, listener, workers_started):
+    project = project_with_question(tmp_path, "calls", hidden_call(listener.base + "/stored"))
+    with use(project), pytest.raises(BadInput) as refused:
+        query.run("calls", store=store)
+    assert str(refused.value) == (
+        f"{project.queries_dir / 'calls.rq'}: SERVICE is refused: queries here never call other hosts"
+    )
+    assert listener.settled() == [] and workers_started == []
+
+
+def test_a_stored_question_that_does_not_parse_is_one_line_with_its_file(store, tmp_path: Path):
+    project = project_with_question(
+        tmp_path, "broken", "#+ summary: x\nSELECT * WHERE {\n  ?s undeclared:p ?o }\n"
+    )
+    with use(project), pytest.raises(BadInput) as refused:
+        query.run("broken", store=store)
+    message = str(refused.value)
+    assert message.startswith(f"{project.queries_dir / 'broken.rq'}: query does not parse")
+    assert "3:" in message and "\n" not in message
+
+
+def test_only_a_file_of_the_queries_folder_itself_is_a_stored_question(tmp_path: Path):
+    project = project_with_question(tmp_path / "project", "own", "SELECT * WHERE { ?s ?p ?o }\n")
+    elsewhere = tmp_path / "elsewhere.rq"
+    elsewhere.write_text("SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    (project.queries_dir / "linked.rq").symlink_to(elsewhere)
+    (project.queries_dir / "sub").mkdir()
+    (project.queries_dir / "sub" / "nested.rq").write_text("SELECT * {}\n", encoding="utf-8")
+    with use(project):
+        assert catalogue.is_stored(catalogue.find("own"))
+        assert not catalogue.is_stored(catalogue.find(str(elsewhere)))
+        assert not catalogue.is_stored(catalogue.find("linked"))
+        assert not catalogue.is_stored(
+            catalogue.find(str(project.queries_dir / "sub" / "nested.rq"))
+        )
+
+
+@pytest.mark.parametrize("name", ["sub/nested", "../project/queries/own", "", ".."])
+def test_a_name_that_is_not_a_plain_name_reads_no_file(tmp_path: Path, name):
+    project = project_with_question(tmp_path / "project", "own", "SELECT * WHERE { ?s ?p ?o }\n")
+    (project.queries_dir / "sub").mkdir()
+    (project.queries_dir / "sub" / "nested.rq").write_text("SELECT * {}\n", encoding="utf-8")
+    with use(project), pytest.raises(BadInput) as refused:
+        catalogue.find(name)
+    assert str(refused.value).startswith(f"unknown query {name!r}")
