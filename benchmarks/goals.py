@@ -107,6 +107,22 @@ def import_rows(rows: int) -> list[str]:
     ]
 
 
+def cli_suite(triples: int) -> list[str]:
+    """The question suite as a user runs it: `cityrdf query NAME` per question (cli_suite.py)."""
+    out = RESULTS / "cli-suite.json"
+    result, note = run_script(
+        "cli_suite.py", "--triples", str(triples), "--json", str(out), out=out
+    )
+    what = f"{triples:,} triples: question suite as a user runs it (`cityrdf query NAME`)"
+    if result is None:
+        return [row(what, None, note)]
+    if result["differ"]:
+        return [row(what, None, f"answers differ from raw pyoxigraph's: {result['differ']}")]
+    return [
+        verdict(f"{what} / a raw pyoxigraph script ≤ 1.10× (CPU)", result["ratio_cpu"], 1.10, "×")
+    ]
+
+
 def world() -> list[str]:
     result, note = run_script(
         "world.py", "--out", str(RESULTS / "world.json"), out=RESULTS / "world.json"

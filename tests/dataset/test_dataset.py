@@ -80,6 +80,28 @@ def test_entailments_go_to_the_paper_graph(tiny_project):
     assert entailed and {q.graph_name for q in entailed} == {dataset.PAPER_GRAPH}
 
 
+@pytest.mark.parametrize("elsewhere", [WORLD, ox.DefaultGraph()])
+def test_entailments_read_only_the_project_graphs_when_the_store_holds_others(elsewhere):
+    cr = "https://w3id.org/cityrdf/ontology#"
+    twinned, party = ox.NamedNode(cr + "twinnedWith"), ox.NamedNode(cr + "party")
+    kind = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    store = ox.Store()
+    for pact, graph_name in (("project", dataset.PAPER_GRAPH), ("other", elsewhere)):
+        agreement = ox.NamedNode(f"urn:pact:{pact}")
+        store.add(ox.Quad(agreement, kind, ox.NamedNode(cr + "TwinningAgreement"), graph_name))
+        for side in ("a", "b"):
+            city = ox.NamedNode(f"urn:city:{pact}-{side}")
+            store.add(ox.Quad(agreement, party, city, graph_name))
+    dataset.add_entailments(store)
+    entailed = {
+        (q.subject.value, q.graph_name) for q in store.quads_for_pattern(None, twinned, None)
+    }
+    assert entailed == {
+        ("urn:city:project-a", dataset.PAPER_GRAPH),
+        ("urn:city:project-b", dataset.PAPER_GRAPH),
+    }
+
+
 def test_world_quads_keep_their_graph_and_stay_out_of_the_default_graph(tiny_project, world_file):
     store = dataset.load_dataset()
     assert len(list(store.quads_for_pattern(None, None, None, WORLD))) == 5

@@ -62,11 +62,20 @@ def add_entailments(store: ox.Store) -> None:
 
     Each rule is `INSERT {template} WHERE {pattern}`, which is `CONSTRUCT {template} WHERE
     {pattern}` evaluated over the project graphs' union; the rules run in order, each seeing the
-    triples the ones before it added.
+    triples the ones before it added. While the store holds the project graphs and nothing else
+    (as `load_dataset` calls it, before the world layer), that union is the union of all its
+    graphs, which Oxigraph evaluates faster than a list of graphs (the argument-link rule at 100 k
+    triples: 0.08 s against 0.15 s, about a tenth of a `cityrdf query`).
     """
+    in_default_graph = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    only_project = set(store.named_graphs()) <= set(PROJECT_GRAPHS) and not any(in_default_graph)
     for rule in graph.ENTAILMENT_RULES.values():
-        construct = "CONSTRUCT" + rule.strip().removeprefix("INSERT")
-        triples = list(query(store, sparql_prologue() + construct))
+        construct = sparql_prologue() + "CONSTRUCT" + rule.strip().removeprefix("INSERT")
+        triples = list(
+            store.query(construct, use_default_graph_as_union=True)
+            if only_project
+            else query(store, construct)
+        )
         store.extend(ox.Quad(t.subject, t.predicate, t.object, PAPER_GRAPH) for t in triples)
 
 
