@@ -69,13 +69,14 @@ def add_entailments(store: ox.Store) -> None:
     """
     in_default_graph = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
     only_project = set(store.named_graphs()) <= set(PROJECT_GRAPHS) and not any(in_default_graph)
+    graphs_read: dict = (
+        {"use_default_graph_as_union": True} if only_project else {"default_graph": PROJECT_GRAPHS}
+    )
     for rule in graph.ENTAILMENT_RULES.values():
         construct = sparql_prologue() + "CONSTRUCT" + rule.strip().removeprefix("INSERT")
-        triples = list(
-            store.query(construct, use_default_graph_as_union=True)
-            if only_project
-            else query(store, construct)
-        )
+        constructed = store.query(construct, **graphs_read)
+        assert isinstance(constructed, ox.QueryTriples)  # a CONSTRUCT's answer
+        triples = list(constructed)
         store.extend(ox.Quad(t.subject, t.predicate, t.object, PAPER_GRAPH) for t in triples)
 
 
