@@ -4,7 +4,8 @@ Each (size, backend) runs in its own subprocess (`--triples N --backend B --json
 (ru_maxrss) is that backend's alone. Queries: one warm-up, then RUNS timed runs; medians reported.
 `--triples N --json FILE` without --backend runs every backend at one size and writes them together.
 `--parts server --json FILE` runs `cityrdf serve` beside `oxigraph serve` and nginx (server_peers.py)
-and writes its numbers, {"server": {...}}, to FILE.
+and writes its numbers, {"server": {...}}, to FILE. `--parts cli` times the question suite as a
+user runs it, `cityrdf query NAME` per question beside a raw pyoxigraph script (cli_suite.py).
 """
 
 from __future__ import annotations
