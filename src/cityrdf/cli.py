@@ -160,7 +160,10 @@ def query_command(
         str | None, typer.Option("--endpoint", help="A SPARQL 1.1 endpoint URL.")
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds the endpoint's whole answer may take.")
+        float,
+        typer.Option(
+            "--timeout", help="Seconds the query may take: in its walled worker, or the endpoint's."
+        ),
     ] = 60.0,
 ) -> None:
     """Run a stored research question on the project graph or on an endpoint."""

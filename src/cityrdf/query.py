@@ -84,9 +84,9 @@ class Answer:
 class Engine:
     """Where queries run: the embedded Oxigraph store (default: the project graph) or an endpoint.
 
-    A local query is checked (cityrdf.sparql.guard) and evaluated in a walled worker
-    (cityrdf.web.worker); with `walled=False`, for the project's own stored questions only, the
-    checked text is evaluated in this process (docs/decisions/0019-stored-questions-in-process.md).
+    Every local query, a stored question or a `.rq` file, is checked (cityrdf.sparql.guard) and
+    evaluated in a walled worker (cityrdf.web.worker) with its deadline and caps: a stored
+    question's parameters come from the user (docs/decisions/0019-stored-questions-in-the-worker.md).
     """
 
     def __init__(
@@ -94,11 +94,9 @@ class Engine:
         endpoint: str | None = None,
         store: ox.Store | None = None,
         timeout: float = DEADLINE_SECONDS,
-        walled: bool = True,
     ):
         self.endpoint = None if endpoint is None else require_http_url(endpoint)
         self._store = store
-        self.walled = walled
         if not timeout > 0:
             raise BadInput(f"--timeout {timeout}: expected a number of seconds above 0")
         self.timeout = timeout
@@ -120,6 +118,7 @@ class Engine:
     def _local(self, text: str) -> Answer:
         from cityrdf.rdf import dataset
         from cityrdf.sparql.guard import QueryRefused, check_query
+        from cityrdf.web.worker import Job, Limits, Worker
 
         if self._store is None:  # the project dataset; a store given by the caller is used as is
             self._store, self._default_graph = dataset.load_dataset(), dataset.PROJECT_GRAPHS
@@ -134,29 +133,8 @@ class Engine:
             if checked.names_dataset or not self._default_graph
             else {"default_graph": self._default_graph}
         )
-        if not self.walled:
-            return self._in_process(checked.text, options)
-        return self._in_worker(checked.text, options)
-
-    def _in_process(self, text: str, options: dict) -> Answer:
-        assert self._store is not None  # set by _local
-        try:  # Oxigraph evaluates as the solutions are written, so errors come from either
-            return Answer.of(results.select(self._store, text, **options))
-        except SyntaxError as err:
-            refusal = f"query does not parse: {(str(err).splitlines() or ['?'])[0]}"
-        except (OSError, RuntimeError) as err:
-            refusal = f"query failed: {(str(err).splitlines() or ['?'])[0]}"
-        # raised outside the handler: a context would keep the error's frames, and with them
-        # Oxigraph's solutions, alive until a collection on whatever thread runs it (pyo3 refuses
-        # to drop them on another thread than their own)
-        raise BadInput(refusal)
-
-    def _in_worker(self, text: str, options: dict) -> Answer:
-        from cityrdf.web.worker import Job, Limits, Worker
-
-        assert self._store is not None  # set by _local
         limits = Limits(self.timeout, LOCAL_MAX_ROWS, LOCAL_MAX_BYTES, LOCAL_MEMORY)
-        job = Job(text, "text/tab-separated-values", "tsv", options)
+        job = Job(checked.text, "text/tab-separated-values", "tsv", options)
         if self._worker is None:  # one fork for all of this engine's queries (a city lookup, then
             self._worker = Worker(self._store, limits)  # the question), stopped with the engine
             weakref.finalize(self, self._worker.stop)
@@ -396,8 +374,7 @@ def run(
 ) -> Answer:
     """Run a stored question (by name) or a `.rq` file, with its parameters bound."""
     query = query if isinstance(query, StoredQuery) else catalogue.find(query)
-    # the project's own questions are not outside input; a .rq file from elsewhere is
-    engine = Engine(endpoint, store, timeout, walled=not catalogue.is_stored(query))
+    engine = Engine(endpoint, store, timeout)
     text = bind_params(query, params or {}, engine)
     if engine.endpoint:
         return engine.select(text)

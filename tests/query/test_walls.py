@@ -1,7 +1,7 @@
-"""`cityrdf query FILE.rq` evaluates a query of unknown origin behind the server's walls: the same
-check (only its text is evaluated) and the same walled worker (no sockets). The project's own
-stored questions pass the same check and are evaluated in the command's process
-(docs/decisions/0019-stored-questions-in-process.md)."""
+"""`cityrdf query` evaluates every local query behind the server's walls: the same check (only its
+text is evaluated) and the same walled worker (no sockets, a deadline, caps), a `.rq` file of
+unknown origin and the project's own stored questions alike, whose parameters come from the user
+(docs/decisions/0019-stored-questions-in-the-worker.md)."""
 
 from __future__ import annotations
 
@@ -122,15 +122,15 @@ def workers_started(monkeypatch) -> list[worker.Worker]:
     return started
 
 
-def test_a_stored_question_runs_in_this_process_and_the_same_text_from_a_file_in_the_worker(
+def test_a_stored_question_runs_in_a_worker_as_the_same_text_from_a_file_does(
     store, tmp_path: Path, workers_started
 ):
     stored = query.run("sister-cities", {"city": "Tehran"}, store=store)
-    assert workers_started == []
+    assert len(workers_started) == 1  # one for the city lookup and the question
     copy = tmp_path / "sister-cities.rq"
     copy.write_text(catalogue.find("sister-cities").text, encoding="utf-8")
     from_file = query.run(str(copy), {"city": "Tehran"}, store=store)
-    assert len(workers_started) == 1  # one for the city lookup and the question
+    assert len(workers_started) == 2
     assert from_file == stored and len(stored.rows) == 1
 
 
@@ -140,7 +140,7 @@ def project_with_question(root: Path, name: str, text: str) -> Project:
     return Project(root)
 
 
-def test_a_stored_question_still_passes_the_check(store, tmp_path: Path, listener, workers_started):
+def test_a_stored_question_passes_the_check(store, tmp_path: Path, listener, workers_started):
     project = project_with_question(tmp_path, "calls", hidden_call(listener.base + "/stored"))
     with use(project), pytest.raises(BadInput) as refused:
         query.run("calls", store=store)
@@ -148,6 +148,24 @@ def test_a_stored_question_still_passes_the_check(store, tmp_path: Path, listene
         f"{project.queries_dir / 'calls.rq'}: SERVICE is refused: queries here never call other hosts"
     )
     assert listener.settled() == [] and workers_started == []
+
+
+def test_a_stored_question_is_evaluated_in_the_wall_even_when_the_check_lets_a_call_through(
+    store, tmp_path: Path, listener, monkeypatch, workers_started
+):
+    def lets_everything_through(text: str) -> sparql_guard.CheckedQuery:
+        return sparql_guard.CheckedQuery(form="SELECT", names_dataset=False, text=text)
+
+    monkeypatch.setattr(sparql_guard, "check_query", lets_everything_through)
+    call = f"SELECT * WHERE {{ SERVICE <{listener.base}/stored-wall> {{ ?s ?p ?o }} }}\n"
+    project = project_with_question(tmp_path, "calls", call)
+    with use(project), pytest.raises(BadInput) as refused:
+        query.run("calls", store=store)
+    assert str(refused.value) == (
+        f"{project.queries_dir / 'calls.rq'}: query failed: "
+        "it asks for something this endpoint does not do"
+    )
+    assert listener.settled() == [] and len(workers_started) == 1
 
 
 def test_a_stored_question_that_does_not_parse_is_one_line_with_its_file(store, tmp_path: Path):
@@ -161,20 +179,51 @@ def test_a_stored_question_that_does_not_parse_is_one_line_with_its_file(store, 
     assert "3:" in message and "\n" not in message
 
 
-def test_only_a_file_of_the_queries_folder_itself_is_a_stored_question(tmp_path: Path):
-    project = project_with_question(tmp_path / "project", "own", "SELECT * WHERE { ?s ?p ?o }\n")
-    elsewhere = tmp_path / "elsewhere.rq"
-    elsewhere.write_text("SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
-    (project.queries_dir / "linked.rq").symlink_to(elsewhere)
-    (project.queries_dir / "sub").mkdir()
-    (project.queries_dir / "sub" / "nested.rq").write_text("SELECT * {}\n", encoding="utf-8")
-    with use(project):
-        assert catalogue.is_stored(catalogue.find("own"))
-        assert not catalogue.is_stored(catalogue.find(str(elsewhere)))
-        assert not catalogue.is_stored(catalogue.find("linked"))
-        assert not catalogue.is_stored(
-            catalogue.find(str(project.queries_dir / "sub" / "nested.rq"))
-        )
+# 10**8 solutions to count: seconds of Oxigraph's time, far past the deadlines given below
+COUNTED_FOR_LONG = (
+    "#+ summary: counts the solutions of eight joined lists of ten numbers\n"
+    "SELECT (COUNT(*) AS ?n) WHERE {\n"
+    + "".join(f"  VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}\n" for i in range(8))
+    + "}\n"
+)
+
+
+def test_the_timeout_stops_a_stored_question_in_its_worker(store, tmp_path: Path, workers_started):
+    project = project_with_question(tmp_path, "long", COUNTED_FOR_LONG)
+    with use(project), pytest.raises(BadInput) as stopped:
+        query.run("long", store=store, timeout=0.3)
+    assert str(stopped.value) == (
+        f"{project.queries_dir / 'long.rq'}: query stopped: it ran longer than the 0.3 s limit"
+    )
+    [walled] = workers_started
+    assert not walled.process.is_alive()  # killed, not left running
+
+
+def test_cityrdf_query_timeout_bounds_a_stored_question(tmp_path: Path, use_project):
+    project = project_with_question(tmp_path, "long", COUNTED_FOR_LONG)
+    use_project(project.root)
+    done = subprocess.run(
+        [sys.executable, "-m", "cityrdf.cli", "query", "long", "--timeout", "0.3"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"error: {project.queries_dir / 'long.rq'}: query stopped: it ran longer than the 0.3 s limit"
+    ]
+
+
+def test_a_stored_questions_answer_is_capped_in_rows(store, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(query, "LOCAL_MAX_ROWS", 5)
+    project = project_with_question(
+        tmp_path, "ten", "SELECT ?n WHERE { VALUES ?n { 0 1 2 3 4 5 6 7 8 9 } }\n"
+    )
+    with use(project), pytest.raises(BadInput) as refused:
+        query.run("ten", store=store)
+    assert (
+        str(refused.value) == f"{project.queries_dir / 'ten.rq'}: the answer has more than 5 rows"
+    )
 
 
 @pytest.mark.parametrize("name", ["sub/nested", "../project/queries/own", "", ".."])

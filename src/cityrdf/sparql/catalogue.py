@@ -80,14 +80,6 @@ def discover(folder: Path | None = None) -> dict[str, StoredQuery]:
     return {path.stem: read_query(path) for path in sorted(folder.glob("*.rq"))}
 
 
-def is_stored(query: StoredQuery, folder: Path | None = None) -> bool:
-    """Whether `query` is one of the project's stored questions (a file of its queries folder, not
-    a `.rq` file from elsewhere, nor one linked in from elsewhere)."""
-    folder = current_project().queries_dir if folder is None else Path(folder)
-    path = Path(query.path)
-    return not path.is_symlink() and path.resolve().parent == folder.resolve()
-
-
 def find(name_or_file: str, folder: Path | None = None) -> StoredQuery:
     """A stored question by name, or any `.rq` file by path; unknown names suggest the closest."""
     if name_or_file.endswith(".rq"):
