@@ -234,3 +234,20 @@ def test_a_name_that_is_not_a_plain_name_reads_no_file(tmp_path: Path, name):
     with use(project), pytest.raises(BadInput) as refused:
         catalogue.find(name)
     assert str(refused.value).startswith(f"unknown query {name!r}")
+
+
+def test_a_local_query_imports_neither_the_web_framework_nor_the_http_client():
+    # the walled worker is the server's, and a command pays for every import it makes
+    program = (
+        "import sys\n"
+        "from cityrdf import query\n"
+        "from cityrdf.rdf.graph import load_store\n"
+        f"store = load_store([{str(FIXTURES / 'two-cities.ttl')!r}])\n"
+        "answer = query.run('sister-cities', {'city': 'Tehran'}, store=store)\n"
+        "print(len(answer.rows), *sorted({'fastapi', 'starlette', 'httpx'} & set(sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], check=False, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1"]

@@ -1,29 +1,52 @@
 """`cityrdf serve`'s web application, by concern: pages, RDF documents, the SPARQL protocol, and
 static files and dumps; the pieces every route shares (negotiation, limits, errors) in `common`.
 In front of it (cityrdf.serve), `kept` answers again, without the framework, what was rendered
-once; `server` is the HTTP protocol around it all."""
+once; `server` is the HTTP protocol around it all. The package imports the framework only with the
+application: `cityrdf query` forks the same walled worker (`worker`, `sandbox`, `evaluate`)
+without it."""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
-from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import Response
+from typing import TYPE_CHECKING
 
-from cityrdf import describe
-from cityrdf.rdf import dataset, graph
-from cityrdf.web import documents, files, pages, sparql
-from cityrdf.web.common import EveryAnswer, RequestLimits, install_error_handlers, openapi_errors
-from cityrdf.web.site import Settings, Site
+import pyoxigraph as ox
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from cityrdf.web.site import Settings
 
 __all__ = ["Settings", "create_app"]
 GZIP_FROM = 2048  # bytes: answers smaller than this gain too little from compression
 
 
+def __getattr__(name: str) -> object:
+    if name == "Settings":  # imported when asked for, with the framework (PEP 562)
+        from cityrdf.web.site import Settings
+
+        return Settings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def create_app(store: ox.Store | None = None, settings: Settings | None = None) -> FastAPI:
     """The ASGI application. Without `store`: pages from the project graph (with the build's
     entailments) and SPARQL over the project dataset (cityrdf.rdf.dataset); with `store`: both from it."""
+    from fastapi import FastAPI
+    from fastapi.middleware.cors import CORSMiddleware
+    from fastapi.middleware.gzip import GZipMiddleware
+    from fastapi.responses import Response
+
+    from cityrdf import describe
+    from cityrdf.rdf import dataset, graph
+    from cityrdf.web import documents, files, pages, sparql
+    from cityrdf.web.common import (
+        EveryAnswer,
+        RequestLimits,
+        install_error_handlers,
+        openapi_errors,
+    )
+    from cityrdf.web.site import Settings, Site
+
     settings = settings or Settings()
     if store is None:
         site = Site(graph.load_store(), settings, dataset.load_dataset(), dataset.PROJECT_GRAPHS)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from cityrdf.rdf.documents import serialize
 from cityrdf.sparql import results
-from cityrdf.views.resource import serialize
 from cityrdf.web.conneg import negotiate
 
 RESULT_TYPES = {  # media type -> result format, in the order we prefer them
