@@ -1,9 +1,10 @@
 """The read-only SPARQL 1.1 Protocol endpoint at /sparql: query via GET, POST form or POST direct,
 the protocol's dataset parameters, and a Service Description for a GET without a query.
 
-Every query is checked (cityrdf.sparql.guard, in a thread: never in the event loop) and only the
-text the check returns is evaluated, in a walled-off worker (cityrdf.web.worker): no network,
-bounded time, memory, rows and bytes.
+Every query is checked (cityrdf.sparql.guard: a text up to INLINE_CHECK characters in the event
+loop, a longer one in a thread) and only the text the check returns is evaluated, in a walled-off
+worker (cityrdf.web.worker), whose answer is awaited in the event loop: no network, bounded time,
+memory, rows and bytes.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 JOB_PARAMS = ("format", "output", *DATASET_PARAMS)  # what, beside the text and Accept, shapes a job
 MAX_CHECKED_JOBS = 1024
 MAX_CHECKED_TEXT = 16 * 1024  # characters: longer texts are checked each time they come
+# characters: a text up to this long is checked in the event loop (at most about a millisecond,
+# less than handing it to a thread and back costs under load); a longer one in a thread
+INLINE_CHECK = 4 * 1024
 # answers larger than this are sent as the client reads them, part by part from their worker;
 # smaller ones are read whole, which frees the worker at once
 STREAM_FROM = 2**20
@@ -154,7 +158,10 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
         job, light = checked_jobs.get(asked, (None, False))
         if job is None:
             try:
-                checked = await run_in_threadpool(check_query, queries[0])
+                if len(queries[0]) <= INLINE_CHECK:
+                    checked = check_query(queries[0])
+                else:
+                    checked = await run_in_threadpool(check_query, queries[0])
             except QueryRefused as refused:
                 return short(refused.status, str(refused))
             job = Job(
@@ -189,7 +196,7 @@ def routes(site: Site, pool: WorkerPool) -> APIRouter:
                 slots.release()
 
         try:
-            result = await run_in_threadpool(pool.run, job, STREAM_FROM)
+            result = await pool.run_async(job, STREAM_FROM)
         except BaseException:
             release()
             raise
