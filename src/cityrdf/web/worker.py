@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -187,6 +188,7 @@ class Worker:
                 return overran(limits), False
             finally:
                 loop.remove_reader(fd)
+                os.set_blocking(fd, True)  # uvloop's reader made it non-blocking; reads here block
             # the worker sends its answer's head once the body is made: reading it does not wait
             return self._received(stream_from), True
         except (EOFError, OSError):
