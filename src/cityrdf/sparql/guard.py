@@ -189,8 +189,10 @@ def tokenize(text: str, cost: PlanCost | None = None) -> tuple[list[tuple[str, s
     while True:
         found = match(text, pos)
         if found is None:
-            raise QueryRefused(400, _unreadable(text, GAP_ONLY.match(text, pos).end()))
-        kind = found.lastgroup
+            gap = GAP_ONLY.match(text, pos)
+            assert gap is not None  # GAP matches the empty string
+            raise QueryRefused(400, _unreadable(text, gap.end()))
+        kind: str = found.lastgroup  # type: ignore[assignment]  # each alternative is named
         start = found.end(1)
         if has_comments and text.find("#", pos, start) != -1:
             commented.append((pos, start))

@@ -178,9 +178,14 @@ class Worker:
         self.jobs += 1
         try:
             self.conn.send(job)
-            answered = loop.create_future()
+            answered: asyncio.Future[None] = loop.create_future()
             fd = self.conn.fileno()
-            loop.add_reader(fd, lambda: answered.done() or answered.set_result(None))
+
+            def readable() -> None:
+                if not answered.done():
+                    answered.set_result(None)
+
+            loop.add_reader(fd, readable)
             try:
                 async with asyncio.timeout(limits.timeout):
                     await answered
