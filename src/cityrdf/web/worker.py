@@ -322,17 +322,19 @@ class WorkerPool:
         return answer
 
     async def run_async(self, job: Job, stream_from: int | None = None) -> Answer | StreamedAnswer:
-        """`run` in the event loop, with no thread waiting for the worker's answer (callers bound
-        the jobs to the workers, so one is idle). Replacing a worker forks: that is done in a
-        thread."""
+        """`run` in the event loop, with no thread waiting for the worker's answer. Callers bound
+        the jobs to the workers, so one is idle but while one is being replaced (a fork, done in a
+        thread)."""
         self.start()
         found = self.cached(job)
         if found is not None:
             return found
-        try:
-            worker = self.idle.get_nowait()
-        except queue.Empty:
-            worker = await asyncio.to_thread(self.idle.get)
+        while True:  # polled, not waited for in a thread: a cancelled wait must take no worker
+            try:
+                worker = self.idle.get_nowait()
+                break
+            except queue.Empty:  # one being replaced
+                await asyncio.sleep(0.005)
         try:
             answer, reusable = await worker.run_async(job, self.limits, stream_from)
         except BaseException:  # cancelled while its answer is on the way: not reusable
