@@ -392,13 +392,26 @@ def worker_pid(pool: WorkerPool) -> int:
     return worker.process.pid
 
 
-def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listener):
-    limits = Limits(timeout=2, max_results=10, max_answer_bytes=2**20, memory=64 * 2**20)
+def pool_of_one(timeout: float) -> WorkerPool:
+    """A started pool of one worker over 30 triples (six joins of them run for minutes), with a
+    64 MB memory cap."""
+    limits = Limits(timeout, max_results=10, max_answer_bytes=2**20, memory=64 * 2**20)
     store = one_triple()
     for i in range(29):
         store.add(ox.Quad(ox.NamedNode(f"urn:x{i}"), ox.NamedNode("urn:y"), ox.Literal(str(i))))
     pool = WorkerPool(store, limits, size=1)
     pool.start()
+    return pool
+
+
+def self_joins(times: int) -> str:
+    """The count of every triple joined `times` over: 30**times rows."""
+    patterns = " ".join(f"?a{i} ?b{i} ?c{i} ." for i in range(times))
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ {patterns} }}"
+
+
+def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listener):
+    pool = pool_of_one(timeout=2)
     ordinary = Job("SELECT ?o WHERE { <urn:a> ?p ?o }", "text/csv", None)
     try:
         first = worker_pid(pool)
@@ -408,11 +421,7 @@ def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listene
         assert pool.run(ordinary).body == b"o\r\nc\r\n"
         assert worker_pid(pool) == first  # the same process answered both: no fork per query
         # 30 triples joined six times over: 729 million rows, far past the 2 s deadline
-        runaway = (
-            "SELECT (COUNT(*) AS ?n) WHERE { "
-            + " ".join(f"?a{i} ?b{i} ?c{i} ." for i in range(6))
-            + " }"
-        )
+        runaway = self_joins(6)
         assert pool.run(Job(runaway, "text/csv", None)).status == 408
         second = worker_pid(pool)
         assert second != first  # killed and replaced
@@ -430,18 +439,9 @@ def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listene
 def test_pooled_workers_answered_in_the_event_loop_keep_every_wall(listener):
     """The server awaits its workers' answers in the event loop (`run_async`): the same answers,
     the same deadline, memory cap and replacement as `run`, and nothing connects."""
-    limits = Limits(timeout=2, max_results=10, max_answer_bytes=2**20, memory=64 * 2**20)
-    store = one_triple()
-    for i in range(29):
-        store.add(ox.Quad(ox.NamedNode(f"urn:x{i}"), ox.NamedNode("urn:y"), ox.Literal(str(i))))
-    pool = WorkerPool(store, limits, size=1)
-    pool.start()
+    pool = pool_of_one(timeout=2)
     ordinary = Job("SELECT ?o WHERE { <urn:a> ?p ?o }", "text/csv", None)
-    runaway = (
-        "SELECT (COUNT(*) AS ?n) WHERE { "
-        + " ".join(f"?a{i} ?b{i} ?c{i} ." for i in range(6))
-        + " }"
-    )
+    runaway = self_joins(6)
 
     async def asked() -> None:
         first = worker_pid(pool)
@@ -467,17 +467,8 @@ def test_pooled_workers_answered_in_the_event_loop_keep_every_wall(listener):
 def test_a_worker_whose_wait_was_cancelled_is_replaced_not_reused():
     """A request cancelled while its worker evaluates leaves an answer on the way: the next job
     must get its own answer from another worker, not that one."""
-    limits = Limits(timeout=5, max_results=10, max_answer_bytes=2**20, memory=64 * 2**20)
-    store = one_triple()
-    for i in range(29):
-        store.add(ox.Quad(ox.NamedNode(f"urn:x{i}"), ox.NamedNode("urn:y"), ox.Literal(str(i))))
-    pool = WorkerPool(store, limits, size=1)
-    pool.start()
-    slow = (
-        "SELECT (COUNT(*) AS ?n) WHERE { "
-        + " ".join(f"?a{i} ?b{i} ?c{i} ." for i in range(5))
-        + " }"
-    )
+    pool = pool_of_one(timeout=5)
+    slow = self_joins(5)
 
     async def cancelled_then_asked() -> Answer:
         first = worker_pid(pool)
