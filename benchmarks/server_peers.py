@@ -11,7 +11,10 @@ a time. Three loads, each the same for cityrdf and its peer:
 - sparql (repeated texts): 8 clients cycling through the stored questions, GET, JSON results;
 - sparql (distinct texts): 8 clients, `sister-cities` for every city of the paper, each request's
   text made unique by its LIMIT, as traffic whose parameters vary defeats any cache of texts;
-- pages: 50 clients cycling through city, pact and index pages (HTML), as nginx serves them.
+- pages: 50 clients cycling through city, pact and index pages (HTML), as nginx serves them;
+- mixed (cityrdf only): the pages' 50 clients and 4 clients of the repeated stored questions at
+  the same time, each load from its own wrk, for the absolute goals: pages p99 ≤ 50 ms, stored
+  questions p50 ≤ 20 ms.
 
 With `--processes 1 2`, `cityrdf serve --processes N` is started and measured for each N in turn
 (the peers once), and the table has a row per N.
@@ -19,7 +22,8 @@ With `--processes 1 2`, `cityrdf serve --processes N` is started and measured fo
 Before pages and repeated texts are measured, each server is asked every path once (one client,
 not measured): the load measures the steady state, not the first rendering of each page.
 
-It writes {"server": {"cityrdf": {"pages": {...}, "sparql": {...}, "sparql_distinct": {...}},
+It writes {"server": {"cityrdf": {"pages": {...}, "sparql": {...}, "sparql_distinct": {...},
+"mixed": {"pages": {...}, "sparql": {...}}},
 "nginx": {"pages": {...}}, "oxigraph": {"sparql": {...}, "sparql_distinct": {...}}}} to --json,
 each {"rps", "p50_ms", "p99_ms", "non_2xx"}, and prints the ratios.
 """
@@ -46,6 +50,7 @@ ROOT = HERE.parent
 CITYRDF = Path(sys.executable).with_name("cityrdf")
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 SPARQL_JSON = "application/sparql-results+json"
+MIXED_PAGES_P99, MIXED_SPARQL_P50 = 50, 20  # ms: the absolute goals under the mixed load
 CITIES = """PREFIX cr: <https://w3id.org/cityrdf/ontology#>
 SELECT DISTINCT ?city WHERE { ?pact a cr:TwinningAgreement ; cr:party ?city } ORDER BY ?city"""
 
@@ -122,19 +127,30 @@ http {{ include /etc/nginx/mime.types; access_log off; sendfile on; keepalive_re
 
 def wrk(base: str, paths: list[str], accept: str, clients: int, seconds: float,
         distinct: bool = False) -> dict:  # fmt: skip
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        quoted = ", ".join(json.dumps(p) for p in paths)
-        script.write(LUA % (quoted, "true" if distinct else "false", accept))
-    threads = min(2, clients)
-    done = subprocess.run(
-        ["wrk", "--latency", "-t", str(threads), "-c", str(clients), "-d", f"{round(seconds)}s",
-         "-s", script.name, base],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    Path(script.name).unlink()
-    if done.returncode != 0:
-        raise SystemExit(f"error: wrk failed: {(done.stderr or done.stdout).strip()[:300]}")
-    return parse_wrk(done.stdout)
+    return wrk_together(base, [(paths, accept, clients, distinct)], seconds)[0]
+
+
+def wrk_together(base: str, loads: list[tuple[list[str], str, int, bool]], seconds: float) -> list:
+    """Each load (paths, Accept, clients, distinct texts) from its own wrk, all at the same time."""
+    runs = []
+    for paths, accept, clients, distinct in loads:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            quoted = ", ".join(json.dumps(p) for p in paths)
+            script.write(LUA % (quoted, "true" if distinct else "false", accept))
+        process = subprocess.Popen(
+            ["wrk", "--latency", "-t", str(min(2, clients)), "-c", str(clients),
+             "-d", f"{round(seconds)}s", "-s", script.name, base],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        runs.append((process, Path(script.name)))
+    reports = []
+    for process, script in runs:
+        stdout, stderr = process.communicate()
+        script.unlink()
+        if process.returncode != 0:
+            raise SystemExit(f"error: wrk failed: {(stderr or stdout).strip()[:300]}")
+        reports.append(parse_wrk(stdout))
+    return reports
 
 
 def warm(base: str, paths: list[str], accept: str, processes: int = 1) -> None:
@@ -257,6 +273,12 @@ def main() -> None:
                     base[server], query_paths(endpoint, distinct), SPARQL_JSON, 8, args.seconds,
                     distinct=True,
                 )  # fmt: skip
+                if server != "oxigraph":  # the absolute goals, under pages and questions at once
+                    mixed = wrk_together(base[server], [
+                        (pages, "text/html", 50, False),
+                        (query_paths(endpoint, repeated), SPARQL_JSON, 4, False),
+                    ], args.seconds)  # fmt: skip
+                    result[server]["mixed"] = dict(zip(("pages", "sparql"), mixed, strict=True))
     print(f"{'what':<28} {'processes':>9} {'cityrdf rps':>12} {'peer rps':>10} {'ratio':>6} "
           f"{'cityrdf p50/p99 ms':>19} {'peer p50/p99 ms':>16}")  # fmt: skip
     for load, peer in (("pages", "nginx"), ("sparql", "oxigraph"), ("sparql_distinct", "oxigraph")):
@@ -270,6 +292,12 @@ def main() -> None:
             for name, r in (("cityrdf", a), (peer, b)):
                 if r["non_2xx"]:
                     print(f"    {name}: {r['non_2xx']} answers were not 2xx/3xx")
+    for n in args.processes:
+        pages_p99, sparql_p50 = (result[n]["mixed"][k][m] for k, m in
+                                 (("pages", "p99_ms"), ("sparql", "p50_ms")))  # fmt: skip
+        print(f"mixed, 50 page + 4 question clients, --processes {n}: pages p99 {pages_p99:.1f} ms "
+              f"(goal ≤ {MIXED_PAGES_P99:g}), stored questions p50 {sparql_p50:.1f} ms "
+              f"(goal ≤ {MIXED_SPARQL_P50:g})")  # fmt: skip
     # "cityrdf": the first --processes measured; any other under "cityrdf --processes N"
     result["cityrdf"] = result.pop(args.processes[0])
     for n in args.processes[1:]:

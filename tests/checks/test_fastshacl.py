@@ -27,6 +27,13 @@ def shapes() -> ox.Store:
     return shacl_runs.shapes()
 
 
+@pytest.fixture(params=["few", "many"])
+def check_form(request, monkeypatch) -> str:
+    """Each check in the form fastshacl runs for a few focus nodes, or in the one for many."""
+    monkeypatch.setattr(fastshacl, "FEW_FOCUS_NODES", 10**9 if request.param == "few" else 0)
+    return request.param
+
+
 def shapes_of(turtle: str) -> ox.Store:
     store = ox.Store()
     store.load(turtle, format=ox.RdfFormat.TURTLE)
@@ -58,7 +65,7 @@ def test_every_shape_of_the_project_compiles(shapes):
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.stem)
-def test_fixture_results_equal_pyshacl(fixture: Path, shapes):
+def test_fixture_results_equal_pyshacl(fixture: Path, shapes, check_form):
     entail = shacl_runs.manifest_entails(fixture)
     reference = shacl_runs.pyshacl_results(fixture, entail)
     found = assert_same_as_pyshacl(shacl_runs.fixture_store(fixture, entail), shapes, reference)
@@ -73,7 +80,7 @@ def test_fixture_results_equal_pyshacl_with_the_other_entailment_setting(fixture
     assert_same_as_pyshacl(shacl_runs.fixture_store(fixture, entail), shapes, reference)
 
 
-def test_papers_graph_results_equal_pyshacl(shapes, project_store, longest_references):
+def test_papers_graph_results_equal_pyshacl(shapes, project_store, longest_references, check_form):
     assert_same_as_pyshacl(project_store, shapes, longest_references["paper"].result())
 
 
@@ -109,7 +116,7 @@ def longest_references(shapes, generated_with_violations) -> dict[str, shacl_run
 
 
 def test_generated_graph_with_injected_violations_equals_pyshacl(
-    shapes, generated_with_violations, longest_references
+    shapes, generated_with_violations, longest_references, check_form
 ):
     store = graph.load_store(graph.ontology_files() + [generated_with_violations])
     found = assert_same_as_pyshacl(store, shapes, longest_references["generated"].result())
@@ -239,3 +246,26 @@ def test_grouped_constraints_report_each_failure_as_pyshacl_does():
     assert {"PatternConstraintComponent", "MinLengthConstraintComponent"} <= by_focus[iran]
     assert ox.NamedNode("http://example.org/atlantis") in by_focus
     assert {k[5] for k in found} == {SH.Violation, SH.Warning}
+
+
+def test_a_check_on_few_focus_nodes_joins_them_as_a_pattern(shapes):
+    """The two forms differ where they should: a value test joins the focus nodes' pattern for a
+    few of them, and the subquery of distinct focus nodes for many; a count always the subquery."""
+    checks = fastshacl.plan(shapes).checks
+    with_few = [c for c in checks if c.few is not None]
+    assert with_few and all("SELECT DISTINCT ?this WHERE" in c.query for c in with_few)
+    assert all("SELECT DISTINCT ?this WHERE" not in c.few for c in with_few)
+    counts = [c for c in checks if "COUNT(DISTINCT ?value)" in c.query]
+    assert counts and all(c.few is None for c in counts)
+
+
+def test_focus_nodes_are_counted_up_to_one_more_than_few(monkeypatch):
+    monkeypatch.setattr(fastshacl, "FEW_FOCUS_NODES", 3)
+    store = shapes_of(
+        "".join(f"<https://example.org/c{i}> a <{CR}City> .\n" for i in range(10))
+        + f"<https://example.org/c0> a <{CR}Place> .\n"
+    )
+    cities = f"{{ ?this a <{CR}City> }} UNION {{ ?this a <{CR}Place> }}"
+    assert fastshacl.focus_nodes(store, cities) == 4
+    assert fastshacl.focus_nodes(store, f"{{ ?this a <{CR}Place> }}") == 1
+    assert fastshacl.focus_nodes(store, f"{{ ?this a <{CR}Country> }}") == 0

@@ -1,5 +1,7 @@
 """The data file an import writes is the graph the project was checked with, with no Turtle read back."""
 
+import threading
+
 import pyoxigraph as ox
 
 from cityrdf import importer
@@ -7,6 +9,8 @@ from cityrdf.importer import triples as triples_module
 from cityrdf.rdf import graph
 
 from .test_import_pacts import GOOD_ROWS, write_csv
+
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 
 def test_the_project_is_checked_with_exactly_the_triples_of_the_written_file(
@@ -43,7 +47,7 @@ def ground_triples(store: ox.Store) -> tuple[set[ox.Triple], int]:
 def test_triples_reach_the_store_as_they_are_written_in_batches(monkeypatch):
     monkeypatch.setattr(importer, "STORE_BATCH", 2)
     made = [
-        ox.Triple(
+        ox.Quad(
             ox.NamedNode(f"https://example.org/s{i}"),
             ox.NamedNode("https://example.org/p"),
             ox.Literal(str(i)),
@@ -53,7 +57,7 @@ def test_triples_reach_the_store_as_they_are_written_in_batches(monkeypatch):
     store = ox.Store()
     passed = list(importer.added_to(store, iter(made)))
     assert passed == made
-    assert {q.triple for q in store} == set(made) and len(store) == 5
+    assert set(store) == set(made) and len(store) == 5
 
 
 def test_a_table_gives_the_same_triples_each_time(project, tmp_path):
@@ -65,7 +69,22 @@ def test_a_table_gives_the_same_triples_each_time(project, tmp_path):
         )
         for number, row in importer.read_table(table):
             tables.check_row(number, row)
-        return list(triples_module.table_triples(tables))
+        return list(triples_module.table_quads(tables))
 
     first = checked_table()
     assert first and first == checked_table()
+
+
+def test_a_write_stopped_halfway_leaves_no_insert_running(monkeypatch):
+    """A refused or failed write closes the stream early: the batch being added is waited for."""
+    monkeypatch.setattr(importer, "STORE_BATCH", 2)
+    made = [
+        ox.Quad(ox.NamedNode(f"https://example.org/s{i}"), RDFS_LABEL, ox.Literal(str(i)))
+        for i in range(5)
+    ]
+    store = ox.Store()
+    stream = importer.added_to(store, iter(made))
+    assert [next(stream) for _ in range(3)] == made[:3]
+    stream.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("import-store")]
+    assert set(store) == set(made[:2])

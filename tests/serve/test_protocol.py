@@ -312,3 +312,38 @@ def test_the_published_site_carries_the_same_service_description(base_url, tmp_p
     published = rdflib.Graph().parse(tmp_path / "site" / "sparql-service.ttl", format="turtle")
     served = httpx.get(base_url + "/sparql", headers={"accept": "text/turtle"}, timeout=30)
     assert isomorphic(published, rdflib.Graph().parse(data=served.text, format="turtle"))
+
+
+def test_a_query_by_get_gets_cors_gzip_nosniff_and_head_like_every_answer(base_url):
+    """Queries by GET skip the router (cityrdf.web.sparql.QueryLane), not the app's middleware."""
+    binds = " ".join(
+        f"BIND(CONCAT(?v{i}, ?v{i}, ?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(5)
+    )  # 8 characters four times over, five times: an 8 KB answer
+    query = f'SELECT ?v5 WHERE {{ BIND("abcdefgh" AS ?v0) {binds} }}'
+    asked = {"params": {"query": query}, "timeout": 30}
+    json_media = "application/sparql-results+json"
+    cross = httpx.get(
+        base_url + "/sparql",
+        headers={"origin": "https://example.org", "accept": json_media},
+        **asked,
+    )
+    assert cross.status_code == 200, cross.text
+    assert cross.headers["access-control-allow-origin"] == "*"
+    assert cross.headers["x-content-type-options"] == "nosniff"
+    assert cross.json()["results"]["bindings"][0]["v5"]["value"] == "abcdefgh" * 4**5
+    zipped = httpx.get(
+        base_url + "/sparql", headers={"accept": json_media, "accept-encoding": "gzip"}, **asked
+    )
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.json() == cross.json()
+    head = httpx.head(base_url + "/sparql", headers={"accept": json_media}, **asked)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == cross.headers["content-type"]
+    truncated = httpx.get(
+        base_url + "/sparql",
+        params={"query": "SELECT * WHERE { VALUES ?n { 1 2 3 4 5 6 7 } }"},
+        headers={"origin": "https://example.org"},
+        timeout=30,
+    )
+    assert truncated.headers["cityrdf-truncated"] == "results capped at 5"
+    assert "cityrdf-truncated" in truncated.headers["access-control-expose-headers"].lower()

@@ -5,6 +5,7 @@ A loopback listener that records every connection stands in for the hosts a quer
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import multiprocessing
 import socket
@@ -17,7 +18,8 @@ import pytest
 
 from cityrdf.sparql.guard import QueryRefused, check_query
 from cityrdf.web import sandbox
-from cityrdf.web.worker import UNDOABLE, Job, Limits, WorkerPool, run_query
+from cityrdf.web import sparql as sparql_web
+from cityrdf.web.worker import UNDOABLE, Answer, Job, Limits, WorkerPool, run_query
 
 
 class Listener:
@@ -231,6 +233,19 @@ def test_the_evaluated_text_is_the_checked_text_without_its_comments():
     assert checked.text == "SELECT * \rWHERE { ?s ?p '#' } "
 
 
+def test_every_comment_goes_and_every_space_and_hash_in_a_term_stays():
+    query = '#a\n#b\r\n PREFIX ex: <urn:x#y> # c\n\tSELECT#d\n*#e\r{ ?s ex:p \'#\' , """#\n""" }#'
+    assert check_query(query).text == (
+        '\n\r\n PREFIX ex: <urn:x#y> \n\tSELECT\n*\r{ ?s ex:p \'#\' , """#\n""" }'
+    )
+
+
+def test_what_cannot_be_read_is_placed_after_the_comments_before_it():
+    with pytest.raises(QueryRefused) as refused:
+        check_query("SELECT * # one\n  # two\n   \\ { }")
+    assert str(refused.value).endswith("a \\ escape outside a string or IRI at line 3, column 4")
+
+
 @pytest.mark.parametrize(
     "query, status",
     [
@@ -377,13 +392,26 @@ def worker_pid(pool: WorkerPool) -> int:
     return worker.process.pid
 
 
-def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listener):
-    limits = Limits(timeout=2, max_results=10, max_answer_bytes=2**20, memory=64 * 2**20)
+def pool_of_one(timeout: float) -> WorkerPool:
+    """A started pool of one worker over 30 triples (six joins of them run for minutes), with a
+    64 MB memory cap."""
+    limits = Limits(timeout, max_results=10, max_answer_bytes=2**20, memory=64 * 2**20)
     store = one_triple()
     for i in range(29):
         store.add(ox.Quad(ox.NamedNode(f"urn:x{i}"), ox.NamedNode("urn:y"), ox.Literal(str(i))))
     pool = WorkerPool(store, limits, size=1)
     pool.start()
+    return pool
+
+
+def self_joins(times: int) -> str:
+    """The count of every triple joined `times` over: 30**times rows."""
+    patterns = " ".join(f"?a{i} ?b{i} ?c{i} ." for i in range(times))
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ {patterns} }}"
+
+
+def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listener):
+    pool = pool_of_one(timeout=2)
     ordinary = Job("SELECT ?o WHERE { <urn:a> ?p ?o }", "text/csv", None)
     try:
         first = worker_pid(pool)
@@ -393,11 +421,7 @@ def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listene
         assert pool.run(ordinary).body == b"o\r\nc\r\n"
         assert worker_pid(pool) == first  # the same process answered both: no fork per query
         # 30 triples joined six times over: 729 million rows, far past the 2 s deadline
-        runaway = (
-            "SELECT (COUNT(*) AS ?n) WHERE { "
-            + " ".join(f"?a{i} ?b{i} ?c{i} ." for i in range(6))
-            + " }"
-        )
+        runaway = self_joins(6)
         assert pool.run(Job(runaway, "text/csv", None)).status == 408
         second = worker_pid(pool)
         assert second != first  # killed and replaced
@@ -410,6 +434,73 @@ def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listene
         assert listener.settled() == []
     finally:
         pool.close()
+
+
+def test_pooled_workers_answered_in_the_event_loop_keep_every_wall(listener):
+    """The server awaits its workers' answers in the event loop (`run_async`): the same answers,
+    the same deadline, memory cap and replacement as `run`, and nothing connects."""
+    pool = pool_of_one(timeout=2)
+    ordinary = Job("SELECT ?o WHERE { <urn:a> ?p ?o }", "text/csv", None)
+    runaway = self_joins(6)
+
+    async def asked() -> None:
+        first = worker_pid(pool)
+        bypass = variants(listener.url)["escaped-quote-before-service (the known bypass)"]
+        assert await pool.run_async(Job(bypass, "*/*", None)) == UNDOABLE
+        assert (await pool.run_async(ordinary)).body == b"o\r\nc\r\n"
+        assert worker_pid(pool) == first
+        assert (await pool.run_async(Job(runaway, "text/csv", None))).status == 408
+        second = worker_pid(pool)
+        assert second != first
+        over = await pool.run_async(Job(doubling("x" * 64, 30), "text/csv", None))
+        assert over.status == 503 and b"64 MB" in over.body
+        assert worker_pid(pool) != second
+        assert (await pool.run_async(ordinary)).body == b"o\r\nc\r\n"
+
+    try:
+        asyncio.run(asked())
+        assert listener.settled() == []
+    finally:
+        pool.close()
+
+
+def test_a_worker_whose_wait_was_cancelled_is_replaced_not_reused():
+    """A request cancelled while its worker evaluates leaves an answer on the way: the next job
+    must get its own answer from another worker, not that one."""
+    pool = pool_of_one(timeout=5)
+    slow = self_joins(5)
+
+    async def cancelled_then_asked() -> Answer:
+        first = worker_pid(pool)
+        waiting = asyncio.create_task(pool.run_async(Job(slow, "text/csv", None)))
+        await asyncio.sleep(0.3)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        answer = await pool.run_async(Job("SELECT ?o WHERE { <urn:a> ?p ?o }", "text/csv", None))
+        assert worker_pid(pool) != first
+        return answer
+
+    try:
+        assert asyncio.run(cancelled_then_asked()).body == b"o\r\nc\r\n"
+    finally:
+        pool.close()
+
+
+@pytest.mark.parametrize("inline_up_to", [0, sparql_web.INLINE_CHECK], ids=["thread", "event loop"])
+def test_a_text_checked_in_a_thread_or_in_the_event_loop_gets_one_verdict(
+    base_url, listener, monkeypatch, inline_up_to
+):
+    monkeypatch.setattr(sparql_web, "INLINE_CHECK", inline_up_to)
+    bypass = variants(listener.url)["escaped-quote-before-service (the known bypass)"]
+    # a new text each time: a text asked before skips the check
+    refused = httpx.get(base_url + "/sparql", params={"query": f"{bypass} # {inline_up_to}"})
+    assert refused.status_code == 403, refused.text
+    allowed = httpx.get(
+        base_url + "/sparql", params={"query": f"ASK {{}} # {inline_up_to}"}, timeout=30
+    )
+    assert allowed.status_code == 200, allowed.text
+    assert listener.settled() == []
 
 
 def doubling(start: str, doublings: int) -> str:

@@ -12,6 +12,8 @@ from cityrdf.rdf.namespaces import PREFIXES, RDFS, sparql_prologue
 from cityrdf.text import label_key
 from cityrdf.world.names import iso2_of
 
+NEAR_CUTOFF = 0.8  # difflib's ratio from which a new name is taken for a known one misspelled
+
 
 @dataclass(slots=True)
 class Place:
@@ -107,9 +109,25 @@ class ProjectIndex:
                         by_key.setdefault(label_key(label), place.iri)
         return by_key
 
+    @functools.cached_property
+    def project_city_keys_by_length(self) -> dict[int, list[str]]:
+        by_length: dict[int, list[str]] = {}
+        for key in self.project_city_keys:
+            by_length.setdefault(len(key), []).append(key)
+        return by_length
+
     def near_cities(self, name: str) -> list[str]:
         """The project's cities whose English or Persian label is spelled almost like `name` (a
         likely typo: "Teheran" for Tehran), closest first."""
-        by_key = self.project_city_keys
-        close = difflib.get_close_matches(label_key(name), by_key, n=3, cutoff=0.8)
-        return list(dict.fromkeys(by_key[k] for k in close))
+        key = label_key(name)
+        # difflib's ratio is at most 2·min(len)/(sum of lens), its real_quick_ratio: labels much
+        # longer or shorter cannot reach the cutoff, so difflib is given only the others (a table of many new cities asks
+        # this once per city, each against every label of the project).
+        candidates = [
+            known
+            for length, keys in self.project_city_keys_by_length.items()
+            if 2.0 * min(length, len(key)) / (length + len(key)) >= NEAR_CUTOFF
+            for known in keys
+        ]
+        close = difflib.get_close_matches(key, candidates, n=3, cutoff=NEAR_CUTOFF)
+        return list(dict.fromkeys(self.project_city_keys[k] for k in close))

@@ -1,4 +1,7 @@
-"""The triples of a checked table's data file, grouped by subject, in the order of the rows."""
+"""The triples of a checked table's data file, grouped by subject, in the order of the rows.
+
+They are made as quads of the default graph: the store takes only quads, the Turtle writer takes
+those too, and each triple is made once (millions of them)."""
 
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ from cityrdf.importer.terms import (
 from cityrdf.rdf import dates
 
 
-def table_triples(table: TableImport) -> Iterator[ox.Triple]:
+def table_quads(table: TableImport) -> Iterator[ox.Quad]:
     entity = ox.NamedNode(table.file_entity)
     yield from _about(
         entity,
@@ -69,7 +72,7 @@ def table_triples(table: TableImport) -> Iterator[ox.Triple]:
         yield from _agreement(table, agreement, entity)
 
 
-def _city(table: TableImport, place: Place, entity: ox.NamedNode) -> Iterator[ox.Triple]:
+def _city(table: TableImport, place: Place, entity: ox.NamedNode) -> Iterator[ox.Quad]:
     facts = [
         (A, C["City"]),
         (LABEL, ox.Literal(place.label_en, language="en")),
@@ -86,7 +89,7 @@ def _city(table: TableImport, place: Place, entity: ox.NamedNode) -> Iterator[ox
 
 def _list(
     table: TableImport, sister_list: str, pact: Pact, entity: ox.NamedNode
-) -> Iterator[ox.Triple]:
+) -> Iterator[ox.Quad]:
     city = table.index.cities[pact.city]
     label = f"Sister cities of {city.label_en} in {table.source.name}"
     yield from _about(
@@ -98,9 +101,7 @@ def _list(
     )
 
 
-def _agreement(
-    table: TableImport, agreement: Agreement, entity: ox.NamedNode
-) -> Iterator[ox.Triple]:
+def _agreement(table: TableImport, agreement: Agreement, entity: ox.NamedNode) -> Iterator[ox.Quad]:
     subject, pact = ox.NamedNode(agreement.iri), agreement.first
     facts: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
         (C["attestedBy"], ox.NamedNode(table.entry_of(p))) for p in agreement.pacts
@@ -137,7 +138,7 @@ def _agreement_facts(table: TableImport, agreement: Agreement, entity: ox.NamedN
 
 def _solar_hijri_date(
     table: TableImport, agreement: str, stated: dates.StatedDate
-) -> Iterator[ox.Triple]:
+) -> Iterator[ox.Quad]:
     start, end = span_of(stated)
     facts = [
         (A, C["SolarHijriDate"]),
@@ -156,6 +157,6 @@ def _solar_hijri_date(
     yield from _about(ox.NamedNode(table.date_of(agreement, stated)), *facts)
 
 
-def _about(subject: ox.NamedNode, *facts) -> Iterator[ox.Triple]:
+def _about(subject: ox.NamedNode, *facts) -> Iterator[ox.Quad]:
     for predicate, value in facts:
-        yield ox.Triple(subject, predicate, value)
+        yield ox.Quad(subject, predicate, value)

@@ -90,11 +90,15 @@ _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _ECHAR = r"""\\[tbnrf"'\\]"""
 _EXP = r"[eE][+-]?[0-9]+"
 
+# One token at a time, after the whitespace and comments before it (the gap: neither a space nor a
+# `#` begins any token, so reading them apart changes no token). Alternatives in spargebra's order;
+# `<` last, as an IRI if the IRI rule reads one (its escapes are checked once decoded) and else as
+# an operator; `end` is the gap at the end of the text.
+GAP = r"(?:[ \t\r\n]++|#[^\r\n]*+)*+"
 TOKEN = re.compile(
-    "|".join(
+    f"(?P<gap>{GAP})(?:"
+    + "|".join(
         [
-            r"(?P<space>[ \t\r\n]+)",
-            r"(?P<comment>#[^\r\n]*+)",
             f"(?P<bnode>_:[{_U}0-9][{_CHARS}]*+(?:\\.++[{_CHARS}]++)*+)",
             f"(?P<var>[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*+)",
             f"(?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)",
@@ -109,11 +113,16 @@ TOKEN = re.compile(
                 f'|"(?:[^"\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*+")'
             ),
             r"(?P<punct>\^\^|&&|\|\||!=|>=|>>|\{\||\|\}|[{}()\[\],;.*/|^!=>+\-?~])",
+            rf"(?P<iri><(?:[^<>\"{{}}|^`\\\x00-\x20]|{_UCHAR})*+>)",
+            r"(?P<less><=|<<|<)",
+            r"(?P<end>\Z)",
         ]
     )
+    + ")"
 )
-# `<` opens an IRI if what follows up to `>` can be one (escapes are checked once decoded)
-IRI = re.compile(rf"<((?:[^<>\"{{}}|^`\\\x00-\x20]|{_UCHAR})*+)>")
+GAP_ONLY = re.compile(GAP)
+COMMENT = re.compile(r"#[^\r\n]*+")
+LESS = re.compile(r"<=|<<|<")
 IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 ESCAPE = re.compile(_UCHAR)
 # An IRI that may also read as `<` (less than) and more tokens: safe only if no reading of it
@@ -122,15 +131,9 @@ AMBIGUOUS_IRI_SAFE = re.compile(r"[A-Za-z0-9_.:/?=&%+~!*,;@$-]*", re.ASCII)
 OPERAND_ENDS = frozenset(
     {"var", "iri", "pname", "string", "number", "langtag", "bnode", "word", "close"}
 )
-OPENING, CLOSING = "{([", "})]"
+OPENING, CLOSING = frozenset("{(["), frozenset("})]")
 TERMS = frozenset({"var", "iri", "pname", "string", "number", "bnode"})
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str
-    text: str
-    start: int
+CHECKED_KINDS = frozenset({"word", "langtag", "pname"})  # where SERVICE or a form may stand
 
 
 def check_query(text: str) -> CheckedQuery:
@@ -143,8 +146,8 @@ def check_query(text: str) -> CheckedQuery:
 @lru_cache(maxsize=512)  # a public endpoint sees the same few queries again and again
 def _check(text: str) -> CheckedQuery:
     cost = PlanCost(text)
-    tokens = tokenize(text, cost)
-    keywords = [t.text.upper() for t in tokens if t.kind == "word"]
+    named, canonical = tokenize(text, cost)
+    keywords = [token.upper() for kind, token in named if kind == "word"]
     form = next((w for w in keywords if w not in PROLOGUE_WORDS), "")
     if form in UPDATE_WORDS:
         raise QueryRefused(403, UPDATE_REFUSED)
@@ -153,64 +156,83 @@ def _check(text: str) -> CheckedQuery:
             400,
             "query does not parse: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue",
         )
-    for token in tokens:
-        if token.kind in ("word", "langtag") and "service" in token.text.lower():
+    for kind, token in named if "service" in text.lower() else ():
+        if kind in ("word", "langtag") and "service" in token.lower():
             raise QueryRefused(403, SERVICE_REFUSED)
-        if token.kind == "pname":
-            prefix, local = token.text.lower().split(":", 1)
+        if kind == "pname":
+            prefix, local = token.lower().split(":", 1)
             if "service" in prefix:
                 raise QueryRefused(403, SERVICE_REFUSED)
             # spargebra reads a prefix alone (PNAME_NS) where prefix and local name do not make
             # an IRI it accepts, and the rest afresh: `ex:SERVICE<…>{…}` would then be a call.
             if local.lstrip(":.0123456789").startswith("service"):
                 raise QueryRefused(403, SERVICE_LOCAL_NAME_REFUSED)
-    canonical = "".join(t.text for t in tokens if t.kind != "comment")
     names_dataset = any(w.startswith("FROM") for w in keywords)
     return CheckedQuery(form, names_dataset, canonical, cost.patterns)
 
 
-def tokenize(text: str, cost: PlanCost | None = None) -> list[Token]:
-    """Every token of `text`, whitespace and comments included, in order; QueryRefused (400) at the
-    first character Oxigraph would not read as part of a token, or once the query is too costly
-    to plan (PlanCost)."""
-    tokens: list[Token] = []
-    pos, end = 0, len(text)
+def tokenize(text: str, cost: PlanCost | None = None) -> tuple[list[tuple[str, str]], str]:
+    """The words, language tags and prefixed names of `text` as (kind, text), in order, and the
+    canonical text (`text` without its comments); QueryRefused (400) at the first character
+    Oxigraph would not read as part of a token, or once the query is too costly to plan
+    (PlanCost). One regular expression reads each token with the gap before it; the loop only
+    keeps what the verdict needs, so a new text costs a fraction of a millisecond."""
+    named: list[tuple[str, str]] = []
+    commented: list[tuple[int, int]] = []  # the gaps that hold a comment
+    pos = 0
     open_brackets: list[str] = []  # "{", "[", "(" for an expression, "values" for a row of terms
     values_block = -1  # the depth of the open VALUES data block, -1 outside one
     cost = cost or PlanCost(text)
-    previous = ""  # the kind of the last token that was not space or a comment
-    while pos < end:
-        if text[pos] == "<":
+    previous = ""  # the kind of the last token
+    match = TOKEN.match
+    has_comments = "#" in text
+    while True:
+        found = match(text, pos)
+        if found is None:
+            gap = GAP_ONLY.match(text, pos)
+            assert gap is not None  # GAP matches the empty string
+            raise QueryRefused(400, _unreadable(text, gap.end()))
+        kind: str = found.lastgroup  # type: ignore[assignment]  # each alternative is named
+        start = found.end(1)
+        if has_comments and text.find("#", pos, start) != -1:
+            commented.append((pos, start))
+        if kind == "end":
+            break
+        if kind == "iri" or kind == "less":
             in_expression = bool(open_brackets) and open_brackets[-1] == "("
-            token = _angle(text, pos, in_expression and previous in OPERAND_ENDS)
+            kind, token = _angle(
+                text, start, found.group(kind), in_expression and previous in OPERAND_ENDS
+            )
         else:
-            match = TOKEN.match(text, pos)
-            if match is None:
-                raise QueryRefused(400, _unreadable(text, pos))
-            kind = match.lastgroup
-            assert kind is not None  # each alternative of TOKEN is a named group
-            token = Token(kind, match.group(), pos)
-            if token.kind == "string":  # an escape that is no character fails Oxigraph's string
-                for escape in ESCAPE.finditer(token.text):  # rule, which then reads it otherwise
-                    _code_point(escape.group(), text, pos + escape.start())
-        tokens.append(token)
-        pos += len(token.text)
-        if token.kind in ("space", "comment"):
-            continue
-        previous = "close" if token.text in (")", "]", "}") else token.kind
-        if token.kind == "word" and token.text.upper() == "VALUES":
+            token = found.group(kind)
+            if kind == "string" and "\\" in token:  # an escape that is no character fails
+                for escape in ESCAPE.finditer(token):  # Oxigraph's string rule, which then
+                    _code_point(escape.group(), text, start + escape.start())  # reads otherwise
+        pos = start + len(token)
+        if kind in CHECKED_KINDS:
+            named.append((kind, token))
+        previous = "close" if token in CLOSING else kind
+        if kind == "word" and token.upper() == "VALUES":
             values_block = len(open_brackets)
-        if token.kind == "punct" and token.text in OPENING:
-            in_values = values_block >= 0 and token.text == "("
-            open_brackets.append("values" if in_values else token.text)
+        elif kind == "punct" and token in OPENING:
+            in_values = values_block >= 0 and token == "("
+            open_brackets.append("values" if in_values else token)
             if len(open_brackets) > MAX_NESTING:
                 raise QueryRefused(400, f"query nests more than {MAX_NESTING} brackets deep")
-        elif token.kind == "punct" and token.text in CLOSING and open_brackets:
+        elif kind == "punct" and token in CLOSING and open_brackets:
             open_brackets.pop()
-            if token.text == "}" and len(open_brackets) == values_block:
+            if token == "}" and len(open_brackets) == values_block:
                 values_block = -1  # the end of the VALUES data block
-        cost.add(token)
-    return tokens
+        cost.add(kind, token, start)
+    return named, _without_comments(text, commented)
+
+
+def _without_comments(text: str, commented: list[tuple[int, int]]) -> str:
+    parts, done = [], 0
+    for start, end in commented:
+        parts += [text[done:start], COMMENT.sub("", text[start:end])]
+        done = end
+    return "".join(parts) + text[done:] if parts else text
 
 
 class PlanCost:
@@ -226,29 +248,34 @@ class PlanCost:
         self.subjects: list[str | None] = [None]  # per open `{` or `[`: the subject described
         self.parens = 0
 
-    def add(self, token: Token) -> None:
-        kind, text, subjects = token.kind, token.text, self.subjects
-        if kind == "punct" and text in "()":
-            self.parens = max(self.parens + (1 if text == "(" else -1), 0)
-        elif kind == "punct" and text in "/|":
-            self.patterns += 1
-        elif self.parens:  # an expression or a row of VALUES: no pattern ends there
+    def add(self, kind: str, text: str, start: int) -> None:
+        """Count one token (not space or a comment) of `kind`, starting at `start`."""
+        subjects = self.subjects
+        if kind == "punct":
+            if text in "()":
+                self.parens = max(self.parens + (1 if text == "(" else -1), 0)
+            elif text in "/|":
+                self.patterns += 1
+            elif self.parens:  # an expression or a row of VALUES: no pattern ends there
+                pass
+            elif text in "{[":
+                self.patterns += 1
+                blank = f"the blank node at {_where(self.text, start)}"
+                subjects.append(None if text == "{" else blank)
+            elif text in "}]":
+                closed = subjects.pop() if len(subjects) > 1 else None
+                subjects[-1] = closed if text == "]" and subjects[-1] is None else None
+            elif text in ".,;":
+                self.patterns += 1
+                if text == ".":
+                    subjects[-1] = None
+                elif subjects[-1] is not None:
+                    self._share(subjects[-1])
+        elif self.parens:
             pass
-        elif kind == "punct" and text in "{[":
-            self.patterns += 1
-            blank = f"the blank node at {_where(self.text, token.start)}"
-            subjects.append(None if text == "{" else blank)
-        elif kind == "punct" and text in "}]":
-            closed = subjects.pop() if len(subjects) > 1 else None
-            subjects[-1] = closed if text == "]" and subjects[-1] is None else None
-        elif kind == "punct" and text in ".,;":
-            self.patterns += 1
-            if text == ".":
-                subjects[-1] = None
-            elif subjects[-1] is not None:
-                self._share(subjects[-1])
-        elif kind == "word" and text != "a":
-            subjects[-1] = None  # a keyword (OPTIONAL, GRAPH, FILTER…) ends the statement
+        elif kind == "word":
+            if text != "a":
+                subjects[-1] = None  # a keyword (OPTIONAL, GRAPH, FILTER…) ends the statement
         elif kind in TERMS and subjects[-1] is None:
             subjects[-1] = text
         if kind == "var":
@@ -270,26 +297,29 @@ class PlanCost:
             )
 
 
-def _angle(text: str, pos: int, ambiguous: bool) -> Token:
-    """`<` as an IRI if it can be one, else as an operator. Where an operator may stand (after a
-    value inside parentheses) Oxigraph reads less-than; an IRI there is let through only if the
-    less-than reading of it holds nothing that matters here."""
-    match = IRI.match(text, pos)
-    if match is not None and not IRI_FORBIDDEN.search(
-        ESCAPE.sub(lambda e: chr(_code_point(e.group(), text, pos)), match.group(1))
-    ):
-        inside = match.group(1)
-        if ambiguous and (not AMBIGUOUS_IRI_SAFE.fullmatch(inside) or "service" in inside.lower()):
-            raise QueryRefused(
-                400,
-                f"`<` at {_where(text, pos)} reads as less-than and as an IRI: "
-                "put a space after it if it means less-than",
-            )
-        return Token("iri", match.group(), pos)
-    for operator in ("<=", "<<", "<"):
-        if text.startswith(operator, pos):
-            return Token("punct", operator, pos)
-    raise AssertionError("unreachable: text[pos] is '<'")
+def _angle(text: str, pos: int, read: str, ambiguous: bool) -> tuple[str, str]:
+    """`<` as an IRI if it can be one, else as an operator: (kind, token), from what TOKEN `read`
+    at `pos`. Where an operator may stand (after a value inside parentheses) Oxigraph reads
+    less-than; an IRI there is let through only if the less-than reading of it holds nothing
+    that matters here."""
+    inside = read[1:-1] if read.endswith(">") else None
+    if (
+        inside is not None and "\\" in inside
+    ):  # escapes: the IRI rule applies to what they decode to
+        decoded = ESCAPE.sub(lambda e: chr(_code_point(e.group(), text, pos)), inside)
+        if IRI_FORBIDDEN.search(decoded):
+            inside = None
+    if inside is None:
+        less = LESS.match(text, pos)
+        assert less is not None  # text[pos] is '<'
+        return "punct", less.group()
+    if ambiguous and (not AMBIGUOUS_IRI_SAFE.fullmatch(inside) or "service" in inside.lower()):
+        raise QueryRefused(
+            400,
+            f"`<` at {_where(text, pos)} reads as less-than and as an IRI: "
+            "put a space after it if it means less-than",
+        )
+    return "iri", read
 
 
 def _code_point(escape: str, text: str, pos: int) -> int:

@@ -60,6 +60,17 @@ def create_app(store: ox.Store | None = None, settings: Settings | None = None) 
         default_response_class=Response,
         responses=openapi_errors(400, 404, 405, 406, 413, 414),
     )
+    pool = sparql.worker_pool(site)
+    app.state.query_pool = pool
+    app.router.on_startup.append(pool.start)  # not before: building the app alone forks nothing
+    app.router.on_shutdown.append(pool.close)
+    sparql_routes, answer_query = sparql.routes(site, pool)
+    routers = [documents.routes(site), files.routes(site), sparql_routes, pages.routes(site)]
+    for router in routers:  # pages last: it has the catch-all /{page}
+        app.include_router(router)
+    install_error_handlers(app, [route for router in routers for route in router.routes])
+    # middleware added first is the innermost: the query lane sits behind CORS, gzip and the rest
+    app.add_middleware(sparql.QueryLane, answer=answer_query)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -67,19 +78,6 @@ def create_app(store: ox.Store | None = None, settings: Settings | None = None) 
         allow_headers=["Accept", "Content-Type"],
         expose_headers=["Cityrdf-Truncated"],
     )
-    pool = sparql.worker_pool(site)
-    app.state.query_pool = pool
-    app.router.on_startup.append(pool.start)  # not before: building the app alone forks nothing
-    app.router.on_shutdown.append(pool.close)
-    routers = [
-        documents.routes(site),
-        files.routes(site),
-        sparql.routes(site, pool),
-        pages.routes(site),
-    ]
-    for router in routers:  # pages last: it has the catch-all /{page}
-        app.include_router(router)
-    install_error_handlers(app, [route for router in routers for route in router.routes])
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_FROM, compresslevel=6)
     app.add_middleware(RequestLimits, max_url=settings.max_url, max_body=settings.max_body)
     app.add_middleware(EveryAnswer)

@@ -11,8 +11,10 @@ misses. `cityrdf query` evaluates in the same `Worker` as the server's pool.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -161,25 +163,65 @@ class Worker:
         try:
             self.conn.send(job)
             if not self.conn.poll(limits.timeout):
-                return text(
-                    408, f"query stopped: it ran longer than the {limits.timeout:g} s limit"
-                ), False
-            status, media_type, truncated, length = self.conn.recv()
-            if stream_from is not None and length > stream_from:
-                return StreamedAnswer(status, media_type, truncated, length, self.conn), True
-            body = b"".join(self.conn.recv_bytes() for _ in range(parts(length)))
-            return Answer(status, media_type, body, truncated), True
-        except (EOFError, OSError):  # the worker died without answering: over its memory
-            self.process.join(1)
-            if self.process.exitcode in DIED_OF_MEMORY:
-                return over_memory(limits), False
-            return text(503, "query stopped: its worker ended without an answer"), False
+                return overran(limits), False
+            return self._received(stream_from), True
+        except (EOFError, OSError):
+            return self._died(limits), False
+
+    async def run_async(
+        self, job: Job, limits: Limits, stream_from: int | None = None
+    ) -> tuple[Answer | StreamedAnswer, bool]:
+        """`run` in the event loop: the answer is awaited as its pipe becomes readable, so no
+        thread waits for it. A worker whose wait is cancelled has an answer on its way: the
+        caller must not give it another job."""
+        loop = asyncio.get_running_loop()
+        self.jobs += 1
+        try:
+            self.conn.send(job)
+            answered: asyncio.Future[None] = loop.create_future()
+            fd = self.conn.fileno()
+
+            def readable() -> None:
+                if not answered.done():
+                    answered.set_result(None)
+
+            loop.add_reader(fd, readable)
+            try:
+                async with asyncio.timeout(limits.timeout):
+                    await answered
+            except TimeoutError:
+                return overran(limits), False
+            finally:
+                loop.remove_reader(fd)
+                os.set_blocking(fd, True)  # uvloop's reader made it non-blocking; reads here block
+            # the worker sends its answer's head once the body is made: reading it does not wait
+            return self._received(stream_from), True
+        except (EOFError, OSError):
+            return self._died(limits), False
+
+    def _received(self, stream_from: int | None) -> Answer | StreamedAnswer:
+        status, media_type, truncated, length = self.conn.recv()
+        if stream_from is not None and length > stream_from:
+            return StreamedAnswer(status, media_type, truncated, length, self.conn)
+        body = b"".join(self.conn.recv_bytes() for _ in range(parts(length)))
+        return Answer(status, media_type, body, truncated)
+
+    def _died(self, limits: Limits) -> Answer:
+        """The answer of a worker that died without answering: over its memory, or else."""
+        self.process.join(1)
+        if self.process.exitcode in DIED_OF_MEMORY:
+            return over_memory(limits)
+        return text(503, "query stopped: its worker ended without an answer")
 
     def stop(self) -> None:
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
         self.conn.close()
+
+
+def overran(limits: Limits) -> Answer:
+    return text(408, f"query stopped: it ran longer than the {limits.timeout:g} s limit")
 
 
 def dataset_hash(store: ox.Store) -> str:
@@ -236,7 +278,10 @@ class WorkerPool:
     with it, and looked up under the digest of the latest fork: a store changed since (seen by
     workers forked after the change) is never answered from the data before it."""
 
-    def __init__(self, store: ox.Store, limits: Limits, size: int, max_jobs: int = 500):
+    # A replacement costs the server a digest of the store (~22 ms), a fork, and copy-on-write
+    # faults on its own pages after it: after 500 jobs, every-text-distinct load had p99 84 ms,
+    # with none 22 ms. What a worker keeps is capped by its RLIMIT_AS all the same.
+    def __init__(self, store: ox.Store, limits: Limits, size: int, max_jobs: int = 5000):
         self.store, self.limits, self.size, self.max_jobs = store, limits, size, max_jobs
         self.idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
         self.answers = AnswerCache()
@@ -276,8 +321,40 @@ class WorkerPool:
         self._release(worker, reusable)
         return answer
 
+    async def run_async(self, job: Job, stream_from: int | None = None) -> Answer | StreamedAnswer:
+        """`run` in the event loop, with no thread waiting for the worker's answer. Callers bound
+        the jobs to the workers, so one is idle but while one is being replaced (a fork, done in a
+        thread)."""
+        self.start()
+        found = self.cached(job)
+        if found is not None:
+            return found
+        while True:  # polled, not waited for in a thread: a cancelled wait must take no worker
+            try:
+                worker = self.idle.get_nowait()
+                break
+            except queue.Empty:  # one being replaced
+                await asyncio.sleep(0.005)
+        try:
+            answer, reusable = await worker.run_async(job, self.limits, stream_from)
+        except BaseException:  # cancelled while its answer is on the way: not reusable
+            asyncio.get_running_loop().run_in_executor(None, self._release, worker, False)
+            raise
+        if isinstance(answer, StreamedAnswer):
+            answer.finished = lambda reusable: self._release(worker, reusable)
+            return answer
+        self.answers.put(AnswerCache.key(worker.dataset_hash, job), answer)
+        if self._replaced(worker, reusable):
+            await asyncio.to_thread(self._release, worker, reusable)
+        else:
+            self.idle.put(worker)
+        return answer
+
+    def _replaced(self, worker: Worker, reusable: bool) -> bool:
+        return not reusable or worker.jobs >= self.max_jobs
+
     def _release(self, worker: Worker, reusable: bool) -> None:
-        if not reusable or worker.jobs >= self.max_jobs:
+        if self._replaced(worker, reusable):
             worker.stop()
             self.dataset_hash = dataset_hash(self.store)  # the replacement sees the store as now
             worker = self._fork()
