@@ -11,7 +11,6 @@ misses. `cityrdf query` evaluates in the same `Worker` as the server's pool.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import multiprocessing
 import os
@@ -174,6 +173,8 @@ class Worker:
         """`run` in the event loop: the answer is awaited as its pipe becomes readable, so no
         thread waits for it. A worker whose wait is cancelled has an answer on its way: the
         caller must not give it another job."""
+        import asyncio  # here: only the server's event loop needs it, not `cityrdf query`
+
         loop = asyncio.get_running_loop()
         self.jobs += 1
         try:
@@ -325,6 +326,8 @@ class WorkerPool:
         """`run` in the event loop, with no thread waiting for the worker's answer. Callers bound
         the jobs to the workers, so one is idle but while one is being replaced (a fork, done in a
         thread)."""
+        import asyncio
+
         self.start()
         found = self.cached(job)
         if found is not None:
