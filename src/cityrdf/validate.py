@@ -124,12 +124,17 @@ def validate_store(
     """Run every check on a store loaded from `files`; HermiT works in its own process meanwhile."""
     with start_reasoner(store, files, reason) as verdict:
         report = ValidationReport(files=list(files), triples=len(store))
-        # Side by side, so that neither's slowest query leaves a core idle at the end
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            shacl = pool.submit(shacl_findings, store, engine)
-            qc = pool.submit(qc_findings, store)
-            report.findings = _with_sources(shacl.result() + qc.result(), files)
+        report.findings = _with_sources(store_findings(store, engine), files)
         return add_reasoner(report, verdict)
+
+
+def store_findings(store: ox.Store, engine: str = "fastshacl") -> list[Finding]:
+    """The SHACL and QC findings on `store`, found side by side, so that neither's slowest query
+    leaves a core idle at the end."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        shacl = pool.submit(shacl_findings, store, engine)
+        qc = pool.submit(qc_findings, store)
+        return shacl.result() + qc.result()
 
 
 def start_reasoner(store: ox.Store, files: list[Path], reason: bool = True):

@@ -67,12 +67,14 @@ def validate(store: ox.Store, shapes: ox.Store) -> list[ValidationResult]:
     default graph, as pySHACL would report them with inference "none" and advanced features on."""
     checks_plan = plan(shapes)
     # A class or predicate with no instance in the data: its shapes' checks would find nothing.
-    # With a few instances, a check runs in the form made for a few (Check.few).
-    counted = {t: focus_nodes(store, t) for t in {check.targets for check in checks_plan.checks}}
+    # With a few instances, a check that has a form for a few runs on them as VALUES.
+    focus = {t: focus_nodes(store, t) for t in {check.targets for check in checks_plan.checks}}
     checks = [
-        check if check.few is None or counted[check.targets] > FEW_FOCUS_NODES else check.few_form()
+        check.for_focus_nodes(focus[check.targets])
+        if check.few is not None and few_named(focus[check.targets])
+        else check
         for check in checks_plan.checks
-        if counted[check.targets]
+        if focus[check.targets]
     ]
     # Oxigraph releases the GIL while it evaluates, so the checks run side by side on every core.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -83,18 +85,20 @@ def validate(store: ox.Store, shapes: ox.Store) -> list[ValidationResult]:
     return sorted(set(results), key=lambda r: tuple(str(x) for x in r.key()))
 
 
-# Up to this many focus nodes a check runs in its form for a few (Check.few): each lookup of a
-# hub's types costs up to 0.3 ms in Oxigraph's memory store, so at worst 0.3 s a check.
+# Up to this many focus nodes a check runs on them as VALUES (Check.few); each lookup of a hub's
+# types costs up to 0.3 ms in Oxigraph's memory store, so at worst 0.3 s a check.
 FEW_FOCUS_NODES = 1000
 
 
-def focus_nodes(store: ox.Store, targets: str) -> int:
-    """How many focus nodes `targets` binds, counted up to FEW_FOCUS_NODES + 1."""
-    query = (
-        f"{PROLOGUE}SELECT (COUNT(*) AS ?n) WHERE "
-        f"{{ SELECT DISTINCT ?this WHERE {{ {targets} }} LIMIT {FEW_FOCUS_NODES + 1} }}"
-    )
-    return int(next(iter(select(store, query)))["n"].value)
+def focus_nodes(store: ox.Store, targets: str) -> list[Node]:
+    """The focus nodes `targets` binds, up to FEW_FOCUS_NODES + 1 of them."""
+    query = f"{PROLOGUE}SELECT DISTINCT ?this WHERE {{ {targets} }} LIMIT {FEW_FOCUS_NODES + 1}"
+    return [row["this"] for row in select(store, query)]
+
+
+def few_named(nodes: list[Node]) -> bool:
+    """At most FEW_FOCUS_NODES nodes, none blank (VALUES cannot name a blank node of the data)."""
+    return len(nodes) <= FEW_FOCUS_NODES and not any(isinstance(n, ox.BlankNode) for n in nodes)
 
 
 def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:

@@ -182,9 +182,9 @@ def added_to(store: ox.Store, quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
 def check_project(table: TableImport, store: ox.Store, files: list[Path]) -> None:
     """The shapes and QC queries on the whole project with the new triples: findings on the
     table's own resources become row errors, any other finding refuses the import as a whole."""
-    from cityrdf.validate import VIOLATION, qc_findings, shacl_findings
+    from cityrdf.validate import VIOLATION, store_findings
 
-    findings = [f for f in shacl_findings(store) + qc_findings(store) if f.severity == VIOLATION]
+    findings = [f for f in store_findings(store) if f.severity == VIOLATION]
     row_errors, elsewhere = [], []
     for finding in findings:
         origin = table.row_of(finding.focus_node)
