@@ -101,6 +101,26 @@ def query_fields(request: Request) -> dict[str, list[str]]:
     return form_fields(request.scope["query_string"].decode("latin-1"), "query string")
 
 
+async def posted_fields(request: Request) -> dict[str, list[str]]:
+    """A POST's parameters: the query string's, and the form's or the query's in the body."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HTTPException(400, "request body is not UTF-8") from None
+    params = query_fields(request)
+    if media == "application/x-www-form-urlencoded":
+        params.update(form_fields(text, "form body"))
+    elif media == "application/sparql-query":
+        params["query"] = [text]
+    elif media == "application/sparql-update":
+        raise HTTPException(403, UPDATE_REFUSED)
+    else:
+        raise HTTPException(415, "POST a form or application/sparql-query")
+    return params
+
+
 def dataset_options(params: dict[str, list[str]], site: Site, names_dataset: bool) -> dict:
     """store.query's dataset arguments: the protocol's parameters override the query's FROM and
     FROM NAMED; without either, the default graph is the site's (the project graphs' union)."""
@@ -237,46 +257,38 @@ def routes(site: Site, pool: WorkerPool) -> tuple[APIRouter, QueryAnswerer]:
         openapi_extra={"parameters": SPARQL_PARAMETERS[1:], "requestBody": SPARQL_BODY},
     )
     async def sparql_post(request: Request) -> Response:
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = await request.body()
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise HTTPException(400, "request body is not UTF-8") from None
-        params = query_fields(request)
-        if media == "application/x-www-form-urlencoded":
-            params.update(form_fields(text, "form body"))
-        elif media == "application/sparql-query":
-            params["query"] = [text]
-        elif media == "application/sparql-update":
-            raise HTTPException(403, UPDATE_REFUSED)
-        else:
-            raise HTTPException(415, "POST a form or application/sparql-query")
-        return await sparql_answer(request, params)
+        return await sparql_answer(request, await posted_fields(request))
 
     return router, sparql_answer
 
 
 class QueryLane:
-    """A GET of /sparql with a query, answered without the router and FastAPI's request handling
-    (about 0.1 ms of the 0.8 ms a new query text cost the server). It sits inside the app's own
-    middleware (request limits, CORS, gzip, nosniff, HEAD), so the answer is the one the route
-    would give; any other request goes on to the app."""
+    """A query by GET or POST to /sparql, answered without the router and FastAPI's request
+    handling (about 0.1 ms of the 0.8 ms a new query text cost the server). It sits inside the
+    app's own middleware (request limits, CORS, gzip, nosniff, HEAD), so the answer is the one the
+    route would give; any other request, and a GET without a query, goes on to the app."""
 
     def __init__(self, app, answer: QueryAnswerer):
         self.app, self.answer = app, answer
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
+        if (
+            scope["type"] == "http"
+            and scope["path"] == "/sparql"
+            and scope["method"] in ("GET", "POST")
+        ):
             request = Request(scope, receive)
             try:
-                params = query_fields(request)
-                # without a query, the route: the service description, or its 400
-                response = (
-                    await self.answer(request, params)
-                    if params.get("query") or "update" in params
-                    else None
-                )
+                if scope["method"] == "POST":
+                    response = await self.answer(request, await posted_fields(request))
+                else:
+                    params = query_fields(request)
+                    # without a query, the route: the service description, or its 400
+                    response = (
+                        await self.answer(request, params)
+                        if params.get("query") or "update" in params
+                        else None
+                    )
             except HTTPException as err:  # as the app's handler answers it
                 response = short(err.status_code, str(err.detail), err.headers)
             if response is not None:
