@@ -4,6 +4,8 @@ cityrdf.rdf.dataset."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import httpx
 import pyoxigraph as ox
 import pytest
@@ -15,6 +17,7 @@ from rdflib.namespace import RDF
 from cityrdf import serve
 from cityrdf.project import current_project
 from cityrdf.rdf import dataset, graph
+from cityrdf.web import sparql
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")  # not in rdflib.namespace
 
@@ -208,6 +211,15 @@ def test_bad_requests_get_a_short_4xx(base_url, method, kwargs, status):
     assert response.status_code == status, response.text
     if status != 200:
         assert response.text.count("\n") == 1 and "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    ["", "a", "a=", "&&a=1&", "a=1&a=2", "+", "%2B=%2b+x", "x=%20", "a=1;b=2", "=x", "a==b",
+     "%zz=%4", "q=%C3%A9", "q=\u00c3\u00a9", "a=%00&b=%EF%BF%BD", "q=" + "%41+" * 2000],
+)  # fmt: skip
+def test_form_fields_read_a_string_as_parse_qs_does(encoded):
+    assert sparql.form_fields(encoded, "query string") == parse_qs(encoded, keep_blank_values=True)
 
 
 def test_a_non_utf8_escape_in_the_query_string_is_400_not_replaced(base_url):
