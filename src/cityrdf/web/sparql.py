@@ -278,6 +278,7 @@ class QueryLane:
             and scope["method"] in ("GET", "POST")
         ):
             request = Request(scope, receive)
+            response: Response | None
             try:
                 if scope["method"] == "POST":
                     response = await self.answer(request, await posted_fields(request))
