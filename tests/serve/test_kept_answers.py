@@ -288,6 +288,19 @@ def test_a_failed_query_is_evaluated_each_time():
         pool.close()
 
 
+def test_a_pool_given_its_stores_digest_keeps_it_and_its_answers_across_replacements():
+    store = labelled("kept")
+    pool = WorkerPool(store, LIMITS, size=1, max_jobs=1, fixed_hash="the owner's digest")
+    try:
+        job = Job(LABELS, "text/csv", None)
+        first = pool.run(job)
+        pool.run(Job("ASK {}", "application/sparql-results+json", None))  # on a fresh fork
+        assert pool.dataset_hash == "the owner's digest"  # not the store digested again
+        assert pool.cached(job) == first
+    finally:
+        pool.close()
+
+
 def test_a_changed_dataset_is_never_answered_from_the_data_before_it():
     store = labelled("before")
     pool = WorkerPool(store, LIMITS, size=1, max_jobs=1)  # a fresh fork after every job
@@ -323,6 +336,21 @@ def pid_of_idle(pool: WorkerPool) -> int:
     worker = pool.idle.get()
     pool.idle.put(worker)
     return worker.process.pid
+
+
+def test_answers_of_one_part_and_of_several_come_whole_and_exact():
+    pool = WorkerPool(labelled("x"), BIG, size=1)
+    try:
+        for doublings in (0, 9):  # 1 KB, in one message with its head; 512 KB, in two parts
+            value = "x" * 1024 * 2**doublings
+            binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(doublings))
+            text = f'SELECT ?v{doublings} WHERE {{ BIND("{"x" * 1024}" AS ?v0) {binds} }}'
+            answer = pool.run(Job(text, "text/csv", None), stream_from=2**20)
+            assert isinstance(answer, Answer) and answer.status == 200
+            assert answer.body == f"v{doublings}\r\n{value}\r\n".encode()
+        assert PART < len(answer.body) < 2**20
+    finally:
+        pool.close()
 
 
 def test_a_large_answer_streams_part_by_part_and_frees_its_worker_at_the_end():
@@ -421,7 +449,7 @@ def test_the_request_values_count_against_the_kept_budget():
 
 
 def test_a_query_string_is_read_once_yet_strictly(base_url):
-    """The framework's lenient decoding is reused; a U+FFFD in it is checked against the bytes."""
+    """yarl's lenient decoding is used; a U+FFFD in it is checked against the bytes."""
     literal = httpx.get(
         base_url + "/sparql",
         params={"query": 'SELECT ?v WHERE { BIND("\ufffd" AS ?v) }'},

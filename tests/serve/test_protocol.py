@@ -4,6 +4,8 @@ cityrdf.rdf.dataset."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import httpx
 import pyoxigraph as ox
 import pytest
@@ -15,6 +17,7 @@ from rdflib.namespace import RDF
 from cityrdf import serve
 from cityrdf.project import current_project
 from cityrdf.rdf import dataset, graph
+from cityrdf.web import sparql
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")  # not in rdflib.namespace
 
@@ -210,6 +213,15 @@ def test_bad_requests_get_a_short_4xx(base_url, method, kwargs, status):
         assert response.text.count("\n") == 1 and "Traceback" not in response.text
 
 
+@pytest.mark.parametrize(
+    "encoded",
+    ["", "a", "a=", "&&a=1&", "a=1&a=2", "+", "%2B=%2b+x", "x=%20", "a=1;b=2", "=x", "a==b",
+     "%zz=%4", "q=%C3%A9", "q=\u00c3\u00a9", "a=%00&b=%EF%BF%BD", "q=" + "%41+" * 2000],
+)  # fmt: skip
+def test_form_fields_read_a_string_as_parse_qs_does(encoded):
+    assert sparql.form_fields(encoded, "query string") == parse_qs(encoded, keep_blank_values=True)
+
+
 def test_a_non_utf8_escape_in_the_query_string_is_400_not_replaced(base_url):
     response = httpx.get(base_url + "/sparql?query=ASK%20%7B%20FILTER(%22%FF%22)%20%7D", timeout=30)
     assert response.status_code == 400 and "UTF-8" in response.text
@@ -347,3 +359,38 @@ def test_a_query_by_get_gets_cors_gzip_nosniff_and_head_like_every_answer(base_u
     )
     assert truncated.headers["cityrdf-truncated"] == "results capped at 5"
     assert "cityrdf-truncated" in truncated.headers["access-control-expose-headers"].lower()
+
+
+def test_a_query_by_post_gets_cors_gzip_and_nosniff_like_a_query_by_get(base_url):
+    """Queries by POST, form or direct, take the same lane as by GET, inside the same middleware."""
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}, ?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(5))
+    query = f'SELECT ?v5 WHERE {{ BIND("ijklmnop" AS ?v0) {binds} }}'  # an 8 KB answer
+    headers = {
+        "origin": "https://example.org",
+        "accept": "application/sparql-results+json",
+        "accept-encoding": "gzip",
+    }
+    by_get = httpx.get(base_url + "/sparql", params={"query": query}, headers=headers, timeout=30)
+    posts = {
+        "form": {"data": {"query": query}},
+        "direct": {
+            "content": query.encode(),
+            "headers": {**headers, "content-type": "application/sparql-query"},
+        },
+    }
+    for how, sent in posts.items():
+        answer = httpx.post(base_url + "/sparql", **{"headers": headers, **sent}, timeout=30)
+        assert answer.status_code == 200, (how, answer.text)
+        assert answer.headers["access-control-allow-origin"] == "*", how
+        assert answer.headers["x-content-type-options"] == "nosniff", how
+        assert answer.headers["content-encoding"] == "gzip", how
+        assert answer.json() == by_get.json(), how
+    refused = httpx.post(
+        base_url + "/sparql",
+        content=b"query=ASK%20%7B%7D",
+        headers={**headers, "content-type": "text/plain"},
+        timeout=30,
+    )
+    assert refused.status_code == 415 and "sparql-query" in refused.text
+    assert refused.headers["x-content-type-options"] == "nosniff"
+    assert refused.headers["access-control-allow-origin"] == "*"
