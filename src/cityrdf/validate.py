@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -129,12 +128,11 @@ def validate_store(
 
 
 def store_findings(store: ox.Store, engine: str = "fastshacl") -> list[Finding]:
-    """The SHACL and QC findings on `store`, found side by side, so that neither's slowest query
-    leaves a core idle at the end."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        shacl = pool.submit(shacl_findings, store, engine)
-        qc = pool.submit(qc_findings, store)
-        return shacl.result() + qc.result()
+    """The SHACL and QC findings on `store`, their queries in one pool (graph.query_threads)."""
+    with graph.query_threads() as queries, ThreadPoolExecutor(max_workers=1) as side:
+        shacl = side.submit(shacl_findings, store, engine, queries)
+        qc = qc_findings(store, queries)
+        return shacl.result() + qc
 
 
 def start_reasoner(store: ox.Store, files: list[Path], reason: bool = True):
@@ -157,7 +155,9 @@ def _with_sources(findings: list[Finding], files: list[Path]) -> list[Finding]:
     return [replace(f, source=sources.get(f.focus_node, "")) for f in findings]
 
 
-def shacl_findings(store: ox.Store, engine: str = "fastshacl") -> list[Finding]:
+def shacl_findings(
+    store: ox.Store, engine: str = "fastshacl", queries: Executor | None = None
+) -> list[Finding]:
     """SHACL results on `store`, which already holds the ontology (as graph.load_store makes it
     for validate and build).
 
@@ -172,7 +172,11 @@ def shacl_findings(store: ox.Store, engine: str = "fastshacl") -> list[Finding]:
     if not shape_files:  # pyshacl would take the data graph as the shapes graph
         return []
     shapes = graph.load_store(shape_files, entail=False)
-    validate = fastshacl.validate if engine == "fastshacl" else fastshacl.pyshacl_results
+    results = (
+        fastshacl.validate(store, shapes, queries)
+        if engine == "fastshacl"
+        else fastshacl.pyshacl_results(store, shapes)
+    )
     findings = [
         Finding(
             check="shacl",
@@ -183,17 +187,16 @@ def shacl_findings(store: ox.Store, engine: str = "fastshacl") -> list[Finding]:
             path=_term(r.result_path),
             value=_term(r.value),
         )
-        for r in validate(store, shapes)
+        for r in results
     ]
     return sorted(set(findings), key=lambda f: (f.focus_node, f.component, f.path, f.value))
 
 
-def qc_findings(store: ox.Store) -> list[Finding]:
+def qc_findings(store: ox.Store, queries: Executor | None = None) -> list[Finding]:
     """One finding per row of each `queries/qc/*-violation.rq` (the ODK convention: any row fails)."""
     findings = []
     query_files = sorted(current_project().qc_dir.glob("*" + QC_SUFFIX))
-    # Oxigraph releases the GIL while it evaluates: the checks run side by side on every core.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with graph.query_threads(queries) as pool:
         answers = list(pool.map(lambda q: _qc_rows(store, q), query_files))
     for query_file, (variables, rows) in zip(query_files, answers):
         title = _query_title(query_file)

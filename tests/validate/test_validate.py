@@ -2,6 +2,8 @@
 
 import json
 
+from cityrdf import validate
+from cityrdf.rdf import graph
 from cityrdf.rdf.namespaces import CR, CRID, SH
 from cityrdf.validate import validate_files
 
@@ -118,3 +120,25 @@ def test_cli_file_is_checked_inside_the_project_unless_alone(tiny_project, tmp_p
     assert (
         refused.returncode == 2 and refused.stderr.count("\n") == 1 and "--alone" in refused.stderr
     )
+
+
+def test_shacl_and_qc_run_their_queries_in_one_pool(tiny_project, monkeypatch):
+    """Both kinds of findings, exactly those each finds alone, from queries in one shared pool
+    (so no more queries run at once than there are cores)."""
+    (tiny_project / "data" / "pacts.ttl").write_text(ONE_PARTY_AGREEMENT)
+    (tiny_project / "data" / "extra-terms.ttl").write_text(UNLABELLED_CLASS)
+    store = graph.load_store()
+    alone = set(validate.shacl_findings(store) + validate.qc_findings(store))
+    pools = []
+    made = graph.query_threads
+
+    def counted(queries=None):
+        pools.append(queries)
+        return made(queries)
+
+    monkeypatch.setattr(graph, "query_threads", counted)
+    together = validate.store_findings(store)
+    assert set(together) == alone and len(together) == len(alone)
+    assert {f.check for f in together} == {"shacl", "qc"}
+    created, *shared = pools
+    assert created is None and len(shared) == 2 and shared[0] is shared[1] is not None

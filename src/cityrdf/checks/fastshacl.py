@@ -10,8 +10,7 @@ Why: docs/decisions/0004-fast-validation.md. Spec: https://www.w3.org/TR/shacl/.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -19,6 +18,7 @@ import pyoxigraph as ox
 from cityrdf.checks.shacl_compile import PROLOGUE
 from cityrdf.checks.shacl_plan import TRUE, Check, plan
 from cityrdf.checks.shapes_graph import TARGETS, GraphView, Node
+from cityrdf.rdf import graph
 from cityrdf.rdf.namespaces import SH
 from cityrdf.rdf.rdflib_bridge import rdflib_term, to_rdflib
 from cityrdf.sparql.results import select
@@ -62,9 +62,12 @@ class ValidationResult:
         )
 
 
-def validate(store: ox.Store, shapes: ox.Store) -> list[ValidationResult]:
+def validate(
+    store: ox.Store, shapes: ox.Store, queries: Executor | None = None
+) -> list[ValidationResult]:
     """The validation results of `store`'s default graph against the shapes graph in `shapes`'s
-    default graph, as pySHACL would report them with inference "none" and advanced features on."""
+    default graph, as pySHACL would report them with inference "none" and advanced features on;
+    the checks run in `queries` (graph.query_threads)."""
     checks_plan = plan(shapes)
     # A class or predicate with no instance in the data: its shapes' checks would find nothing.
     # With a few instances, a check that has a form for a few runs on them as VALUES.
@@ -76,8 +79,7 @@ def validate(store: ox.Store, shapes: ox.Store) -> list[ValidationResult]:
         for check in checks_plan.checks
         if focus[check.targets]
     ]
-    # Oxigraph releases the GIL while it evaluates, so the checks run side by side on every core.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with graph.query_threads(queries) as pool:  # `queries`: shared with the QC queries
         found = pool.map(lambda check: run_check(store, check), checks)
         results = [result for check_results in found for result in check_results]
     if checks_plan.fallback:

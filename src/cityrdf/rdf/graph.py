@@ -7,7 +7,10 @@ syntax error is reported the same way everywhere: `FILE:LINE:COLUMN: reason`.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -205,6 +208,16 @@ def _subjects_among(path: Path, wanted: set[ox.NamedNode]) -> set[ox.NamedNode]:
     except (SyntaxError, ValueError, OSError, UnicodeDecodeError):
         load_file(ox.Store(), path)  # the error with its FILE:LINE:COLUMN
         raise
+
+
+def query_threads(queries: Executor | None = None) -> AbstractContextManager[Executor]:
+    """`queries`, or else a new pool of one thread per core, to run queries on a store side by
+    side: Oxigraph releases the GIL while it evaluates. Checks that run together share one pool,
+    so that no more queries (each holding its intermediate results) run at once than there are
+    cores, and none's slowest query leaves a core idle at the end."""
+    if queries is not None:
+        return contextlib.nullcontext(queries)
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
 
 
 def apply_entailments(store: ox.Store) -> None:
