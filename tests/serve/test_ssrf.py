@@ -411,7 +411,7 @@ def self_joins(times: int) -> str:
 
 
 def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listener):
-    pool = pool_of_one(timeout=2)
+    pool = pool_of_one(timeout=6)  # the memory cap's job needs time on a busy machine
     ordinary = Job("SELECT ?o WHERE { <urn:a> ?p ?o }", "text/csv", None)
     try:
         first = worker_pid(pool)
@@ -420,7 +420,7 @@ def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listene
         assert listener.settled() == []
         assert pool.run(ordinary).body == b"o\r\nc\r\n"
         assert worker_pid(pool) == first  # the same process answered both: no fork per query
-        # 30 triples joined six times over: 729 million rows, far past the 2 s deadline
+        # 30 triples joined six times over: 729 million rows, far past the 6 s deadline
         runaway = self_joins(6)
         assert pool.run(Job(runaway, "text/csv", None)).status == 408
         second = worker_pid(pool)
@@ -439,7 +439,9 @@ def test_pooled_workers_are_walled_reused_and_replaced_when_they_overrun(listene
 def test_pooled_workers_answered_in_the_event_loop_keep_every_wall(listener):
     """The server awaits its workers' answers in the event loop (`run_async`): the same answers,
     the same deadline, memory cap and replacement as `run`, and nothing connects."""
-    pool = pool_of_one(timeout=2)
+    # The deadline leaves the job over the memory cap time to reach it on a busy machine (it
+    # takes milliseconds when idle); the runaway query runs for minutes, past any of them.
+    pool = pool_of_one(timeout=6)
     ordinary = Job("SELECT ?o WHERE { <urn:a> ?p ?o }", "text/csv", None)
     runaway = self_joins(6)
 
