@@ -117,9 +117,11 @@ class SlowClientGuard(HttpToolsProtocol):
             return False
         key = self._kept.key(scope)
         found = None if key is None else self._kept.found(key)
-        if found is None or found[2] is None:
+        if found is None:
             return False
         start, body, head = found
+        if head is None:  # the head alone does not frame this answer: uvicorn's cycle writes it
+            return False
         default_headers, default_head = self._default_head
         if default_headers is not self.server_state.default_headers:  # a new Date each second
             default_headers = self.server_state.default_headers
