@@ -14,7 +14,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from cityrdf.web.kept import KeptAnswers
+from cityrdf.web.kept import KeptAnswers, encoded_head
 from cityrdf.web.worker import PART, Answer, AnswerCache, Job, Limits, StreamedAnswer, WorkerPool
 from tests.loopback import cityrdf_serve
 
@@ -130,6 +130,34 @@ def test_head_gets_the_kept_headers_without_the_body():
     head = client.head("/page")
     assert inner.calls == 1
     assert head.content == b"" and head.headers["etag"] == got.headers["etag"]
+
+
+def test_a_kept_head_is_encoded_only_when_it_frames_its_answer():
+    sized = [(b"ETag", b'W/"v1"'), (b"content-length", b"9")]
+    assert encoded_head({"status": 200, "headers": sized}) == (
+        b'etag: W/"v1"\r\ncontent-length: 9\r\n'
+    )
+    assert encoded_head({"status": 304, "headers": sized[:1]}) == b'etag: W/"v1"\r\n'
+    unframed = [
+        sized[:1],  # a 200 without a length: uvicorn would send it chunked
+        [*sized, (b"connection", b"close")],
+        [sized[0], (b"transfer-encoding", b"chunked")],
+    ]
+    for headers in unframed:
+        assert encoded_head({"status": 200, "headers": headers}) is None
+
+
+def test_the_kept_head_is_found_with_the_answer_for_its_generation_only():
+    generation = ["a"]
+    kept = KeptAnswers(CountingApp(), generation=lambda: generation[0])
+    client = Client(kept)
+    client.get("/page")
+    (key,) = kept.answers
+    start, body, head = kept.found(key)
+    assert body == b"page body" and head is None  # CountingApp sends no content-length
+    assert start["status"] == 200
+    generation[0] = "b"
+    assert kept.found(key) is None
 
 
 @pytest.mark.parametrize(

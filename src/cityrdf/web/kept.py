@@ -7,7 +7,8 @@ the whole answer (status, headers, body) of every GET whose answer carries an ET
 rendered once, and SPARQL answers read whole from their worker. The key is everything in the
 request the app reads to make the answer: path, query string, scheme, Host, Accept,
 Accept-Encoding and the conditional headers. The same request is then answered from memory; HEAD
-gets the GET's headers without the body. A SPARQL answer kept is the answer to a request that
+gets the GET's headers without the body. The server's protocol answers a kept request itself,
+before any ASGI cycle (`cityrdf.web.server`), with `found` and the head encoded here. A SPARQL answer kept is the answer to a request that
 passed the query check, and the same request text passes it again. A request that carries a body,
 an Origin (CORS) or a Cookie always goes through the app, and so does any method but GET and HEAD.
 Why: docs/decisions/0017-server-fast-paths.md.
@@ -27,6 +28,9 @@ KEYED = (
 # must pass the size limits
 PASSED_ON = frozenset((b"origin", b"cookie", b"content-length", b"transfer-encoding"))
 KEPT_STATUSES = (200, 304)
+# headers after which an HTTP/1.1 server writes more than the head as given (a chunked body, or a
+# closed connection): a head with one of them is not encoded for the protocol
+FRAMING = frozenset((b"transfer-encoding", b"connection"))
 
 
 def size(key: tuple, body: bytes) -> int:
@@ -52,16 +56,17 @@ class KeptAnswers:
     ):
         self.app, self.generation = app, generation
         self.max_answers, self.max_body, self.max_bytes = max_answers, max_body, max_bytes
-        self.answers: dict[tuple, tuple[str, dict, bytes]] = {}
+        # key -> (generation, http.response.start message, body, encoded head or None)
+        self.answers: dict[tuple, tuple[str, dict, bytes, bytes | None]] = {}
         self.bytes = 0
 
     async def __call__(self, scope, receive, send):
         key = self.key(scope) if scope["type"] == "http" else None
         if key is None:
             return await self.app(scope, receive, send)
-        found = self.answers.get(key)
-        if found is not None and found[0] == self.generation():
-            _, start, body = found
+        found = self.found(key)
+        if found is not None:
+            start, body, _ = found
             await send(start)
             head = scope["method"] == "HEAD"
             await send({"type": "http.response.body", "body": b"" if head else body})
@@ -86,6 +91,14 @@ class KeptAnswers:
             *(tuple(values.get(name, ())) for name in KEYED),
         )
 
+    def found(self, key: tuple) -> tuple[dict, bytes, bytes | None] | None:
+        """The answer kept for `key` under the current generation: its start message, its body
+        and its encoded head (`encoded_head`)."""
+        found = self.answers.get(key)
+        if found is None or found[0] != self.generation():
+            return None
+        return found[1:]
+
     def keeping(self, key: tuple, send):
         """`send`, remembering the answer if it is one to keep: sent whole in one message."""
         start: dict | None = None
@@ -108,7 +121,7 @@ class KeptAnswers:
         if replaced is not None:
             self.bytes -= size(key, replaced[2])
         if len(self.answers) < self.max_answers and self.bytes + size(key, body) <= self.max_bytes:
-            self.answers[key] = (self.generation(), start, body)
+            self.answers[key] = (self.generation(), start, body, encoded_head(start))
             self.bytes += size(key, body)
 
     def keepable(self, start: dict | None, body: dict) -> bool:
@@ -119,3 +132,14 @@ class KeptAnswers:
             and any(name == b"etag" for name, _ in start.get("headers", ()))
             and len(body.get("body", b"")) <= self.max_body
         )
+
+
+def encoded_head(start: dict) -> bytes | None:
+    """The answer's headers as HTTP/1.1 writes them after the status line (lower-case names, one
+    `name: value` line each), or None when the head alone does not frame the answer: no
+    Content-Length on a status with a body, or a header in FRAMING."""
+    headers = start.get("headers", ())
+    names = {name.lower() for name, _ in headers}
+    if names & FRAMING or (b"content-length" not in names and start["status"] not in (204, 304)):
+        return None
+    return b"".join(name.lower() + b": " + value + b"\r\n" for name, value in headers)

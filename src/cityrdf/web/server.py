@@ -3,14 +3,22 @@ nobody reads dropped with their connection.
 
 The protocol is uvicorn's on httptools (llhttp, in C): parsing requests in pure Python (h11) cost
 more than serving a kept page. httptools sets no bound on a request's head, so one is set here.
+
+A request whose answer is kept (`cityrdf.web.kept`) is answered by the protocol itself as soon as
+its head is parsed: the same bytes uvicorn would write for it, without a task, an ASGI cycle or
+uvicorn's per-header checks (which the kept head passed when it was first sent).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import uvicorn
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+from cityrdf.web.kept import KeptAnswers
 
 MAX_HEAD = 64 * 1024  # bytes of request line and headers; the URL alone is capped lower by the app
 HEAD_TOO_LARGE_TEXT = f"request headers larger than {MAX_HEAD // 1024} KB\n".encode()
@@ -20,6 +28,16 @@ HEAD_TOO_LARGE = (
     + f"content-length: {len(HEAD_TOO_LARGE_TEXT)}\r\n\r\n".encode()
     + HEAD_TOO_LARGE_TEXT
 )
+# request headers uvicorn's proxy layer reads to change the scope (scheme and client) from a
+# trusted peer, after the protocol: a request with one of them goes through that layer
+FORWARDED = frozenset((b"x-forwarded-proto", b"x-forwarded-for"))
+
+
+def kept_answers(app) -> KeptAnswers | None:
+    """The kept answers at the front of uvicorn's app, under its proxy-headers layer if any."""
+    if isinstance(app, ProxyHeadersMiddleware):
+        app = app.app
+    return app if isinstance(app, KeptAnswers) else None
 
 
 class SlowClientGuard(HttpToolsProtocol):
@@ -40,6 +58,14 @@ class SlowClientGuard(HttpToolsProtocol):
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
+        # kept answers are written here only when the app's answer would be the same and nothing
+        # else would be done for the request: no access-log line, no proxy layer to consult
+        self._kept = kept_answers(self.app)
+        self._proxied = isinstance(self.app, ProxyHeadersMiddleware)
+        if self.access_log and self.access_logger.isEnabledFor(logging.INFO):
+            self._kept = None
+        self._answering = False
+        self._default_head: tuple[list, bytes] = ([], b"")
         self._deadline = self.loop.call_later(self.request_timeout, self._drop_slow_client)
         self._stalled: asyncio.TimerHandle | None = None
         self._head_bytes: int | None = (
@@ -65,7 +91,59 @@ class SlowClientGuard(HttpToolsProtocol):
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
-        self._deadline.cancel()  # the whole request is in
+        # answered already (a kept answer), the deadline running is the next request's
+        if not self.cycle.response_complete:
+            self._deadline.cancel()  # the whole request is in
+
+    def _start_asgi_task(self, cycle, app) -> None:
+        if not self._answer_kept(cycle, app):
+            super()._start_asgi_task(cycle, app)
+
+    def _answer_kept(self, cycle, app) -> bool:
+        """Write the kept answer to the cycle's request, as uvicorn's cycle would, if there is one.
+
+        Not while another kept answer is being finished: its completion starts the next pipelined
+        request, and answering that here too would nest one call per request in the pipeline."""
+        if (
+            self._kept is None
+            or app is not self.app  # a 503 past the concurrency limit
+            or self._answering
+            or self.flow.write_paused
+            or self.transport.is_closing()
+        ):
+            return False
+        scope = cycle.scope
+        if self._proxied and any(name in FORWARDED for name, _ in scope["headers"]):
+            return False
+        key = self._kept.key(scope)
+        found = None if key is None else self._kept.found(key)
+        if found is None:
+            return False
+        start, body, head = found
+        if head is None:  # the head alone does not frame this answer: uvicorn's cycle writes it
+            return False
+        default_headers, default_head = self._default_head
+        if default_headers is not self.server_state.default_headers:  # a new Date each second
+            default_headers = self.server_state.default_headers
+            default_head = b"".join(
+                name.lower() + b": " + value + b"\r\n" for name, value in default_headers
+            )
+            self._default_head = (default_headers, default_head)
+        close = b"" if cycle.keep_alive else b"connection: close\r\n"
+        answer = [STATUS_LINE[start["status"]], default_head, head, close, b"\r\n"]
+        if scope["method"] != "HEAD":
+            answer.append(body)
+        self.transport.write(b"".join(answer))
+        cycle.response_started = cycle.response_complete = True
+        cycle.message_event.set()
+        if not cycle.keep_alive:
+            self.transport.close()
+        self._answering = True
+        try:
+            self.on_response_complete()
+        finally:
+            self._answering = False
+        return True
 
     def pause_writing(self) -> None:
         super().pause_writing()
