@@ -92,7 +92,7 @@ class SlowClientGuard(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         super().on_message_complete()
         # answered already (a kept answer), the deadline running is the next request's
-        if not self.cycle.response_complete:
+        if self.cycle is None or not self.cycle.response_complete:
             self._deadline.cancel()  # the whole request is in
 
     def _start_asgi_task(self, cycle, app) -> None:
