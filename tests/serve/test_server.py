@@ -195,3 +195,20 @@ def test_a_client_that_drips_its_next_request_after_a_kept_answer_is_dropped(
             if dropped or time.monotonic() - started > 8:
                 break
     assert dropped
+
+
+def test_an_upgrade_request_then_a_kept_page_on_its_connection_are_answered(base_url, kept_page):
+    """A request asking to switch protocols gets an HTTP answer (the server speaks no WebSocket
+    here, or refuses this one), and the connection still serves a kept page after it."""
+    upgrade = request(
+        PAGE, b"GET", b"1.1", b"connection: upgrade", b"upgrade: websocket",
+        b"sec-websocket-version: 13", b"sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==",
+    )  # fmt: skip
+    with connect(base_url) as conn:
+        conn.sendall(upgrade)
+        reader = conn.makefile("rb")
+        first = read_answer(reader)
+        assert first.startswith(b"HTTP/1.1 "), first[:100]
+        if not first.startswith(b"HTTP/1.1 101"):  # not switched: the same connection goes on
+            conn.sendall(request())
+            assert undated(read_answer(reader)) == undated(kept_page)
