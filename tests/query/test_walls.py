@@ -199,15 +199,10 @@ def test_the_timeout_stops_a_stored_question_in_its_worker(store, tmp_path: Path
     assert not walled.process.is_alive()  # killed, not left running
 
 
-def test_cityrdf_query_timeout_bounds_a_stored_question(tmp_path: Path, use_project):
+def test_cityrdf_query_timeout_bounds_a_stored_question(tmp_path: Path, use_project, run_cityrdf):
     project = project_with_question(tmp_path, "long", COUNTED_FOR_LONG)
     use_project(project.root)
-    done = subprocess.run(
-        [sys.executable, "-m", "cityrdf.cli", "query", "long", "--timeout", "0.3"],
-        check=False,
-        capture_output=True,
-        text=True,
-    )
+    done = run_cityrdf("query", "long", "--timeout", "0.3")
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().splitlines() == [
         f"error: {project.queries_dir / 'long.rq'}: query stopped: it ran longer than the 0.3 s limit"
