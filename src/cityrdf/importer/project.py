@@ -111,6 +111,7 @@ class ProjectIndex:
 
     @functools.cached_property
     def project_city_keys_by_length(self) -> dict[int, list[str]]:
+        """The keys of project_city_keys by their length in characters."""
         by_length: dict[int, list[str]] = {}
         for key in self.project_city_keys:
             by_length.setdefault(len(key), []).append(key)
@@ -121,8 +122,8 @@ class ProjectIndex:
         likely typo: "Teheran" for Tehran), closest first."""
         key = label_key(name)
         # difflib's ratio is at most 2·min(len)/(sum of lens), its real_quick_ratio: labels much
-        # longer or shorter cannot reach the cutoff, so difflib is given only the others (a table of many new cities asks
-        # this once per city, each against every label of the project).
+        # longer or shorter cannot reach the cutoff, so difflib is given only the others (a table
+        # of many new cities asks this once per city, each against every label of the project).
         candidates = [
             known
             for length, keys in self.project_city_keys_by_length.items()

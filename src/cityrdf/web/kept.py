@@ -8,8 +8,9 @@ rendered once, and SPARQL answers read whole from their worker. The key is every
 request the app reads to make the answer: path, query string, scheme, Host, Accept,
 Accept-Encoding and the conditional headers. The same request is then answered from memory; HEAD
 gets the GET's headers without the body. The server's protocol answers a kept request itself,
-before any ASGI cycle (`cityrdf.web.server`), with `found` and the head encoded here. A SPARQL answer kept is the answer to a request that
-passed the query check, and the same request text passes it again. A request that carries a body,
+before any ASGI cycle (`cityrdf.web.server`), with `found` and the head encoded here. A SPARQL
+answer kept is the answer to a request that passed the query check, and the same request text
+passes it again. A request that carries a body,
 an Origin (CORS) or a Cookie always goes through the app, and so does any method but GET and HEAD.
 Why: docs/decisions/0017-server-fast-paths.md.
 """
