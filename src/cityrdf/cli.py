@@ -14,10 +14,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
-from cityrdf import __version__
 from cityrdf.commands.compare import compare_app
 from cityrdf.commands.export import export_app
 from cityrdf.commands.imports import import_app
@@ -28,9 +26,10 @@ from cityrdf.world.cli import world_app
 
 BUG = 3
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)  # the device or the user's quota is full
-# Typer ≥ 0.29 vendors click and raises its own exceptions; older typer raises click's.
-USAGE_ERRORS = (click.ClickException, getattr(typer, "TyperException", click.ClickException))
-ABORTS = (click.Abort, typer.Abort)
+# Typer 0.28 carries its own click, whose usage errors are typer.TyperException
+# (docs/decisions/0020-typer-without-pydantic.md says why not 0.29).
+USAGE_ERRORS = (typer.TyperException,)
+ABORTS = (typer.Abort,)
 
 app = typer.Typer(
     name="cityrdf",
@@ -53,6 +52,8 @@ class TableFormat(str, Enum):
 
 def _show_version(value: bool) -> None:
     if value:
+        from cityrdf import __version__
+
         typer.echo(f"cityrdf {__version__}")
         raise typer.Exit()
 

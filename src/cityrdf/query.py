@@ -28,6 +28,7 @@ from cityrdf.sparql.endpoints import DEADLINE_SECONDS, require_http_url
 from cityrdf.text import plural
 
 if TYPE_CHECKING:
+    from cityrdf.rdf.kept_dataset import KeptDataset
     from cityrdf.sparql.remote import Deadline
     from cityrdf.web.worker import Worker
 
@@ -111,17 +112,21 @@ class Engine:
         self._default_graph: list[ox.NamedNode] | None = None
         # the walled process that evaluates this engine's local queries
         self._worker: Worker | None = None
+        # the project dataset, opened from .cache/dataset/ or loaded (cityrdf.rdf.kept_dataset)
+        self._dataset: KeptDataset | None = None
 
     def select(self, text: str) -> Answer:
         return self._remote(self.endpoint, text) if self.endpoint else self._local(text)
 
     def _local(self, text: str) -> Answer:
-        from cityrdf.rdf import dataset
+        from cityrdf.rdf import dataset, kept_dataset
         from cityrdf.sparql.guard import QueryRefused, check_query
         from cityrdf.web.worker import Job, Limits, Worker
 
         if self._store is None:  # the project dataset; a store given by the caller is used as is
-            self._store, self._default_graph = dataset.load_dataset(), dataset.PROJECT_GRAPHS
+            self._dataset = kept_dataset.project_dataset()
+            weakref.finalize(self, self._dataset.close)
+            self._store, self._default_graph = self._dataset.store, dataset.PROJECT_GRAPHS
         try:  # the server's check and wall: a query file of unknown origin never calls other hosts
             checked = check_query(text)
         except QueryRefused as refused:
