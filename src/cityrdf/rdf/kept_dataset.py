@@ -33,12 +33,13 @@ from typing import IO
 import pyoxigraph as ox
 
 from cityrdf.project import current_project
-from cityrdf.rdf import dataset, graph
+from cityrdf.rdf import dataset, graph, namespaces
 
 log = logging.getLogger(__name__)
 
-# What makes the stored quads, besides the files: a change here is a new digest.
-LOADER_SOURCES = (Path(dataset.__file__), Path(graph.__file__))
+# What makes the stored quads, besides the files (the loader, the entailment rules and their
+# prefixes): a change here is a new digest.
+LOADER_SOURCES = tuple(Path(str(module.__file__)) for module in (dataset, graph, namespaces))
 STALE_COPY_SECONDS = 3600  # a `.tmp-*` folder older than this was left by a killed copy
 CACHE_ERRORS = (OSError, ValueError, RuntimeError)
 
