@@ -202,7 +202,8 @@ class Worker:
             # the worker sends its answer's head once the body is made: reading it does not wait
             return self._received(stream_from), True
         except (EOFError, OSError):
-            return self._died(limits), False
+            # reaping it may wait for its exit (up to a second): not in the event loop
+            return await asyncio.to_thread(self._died, limits), False
 
     def _received(self, stream_from: int | None) -> Answer | StreamedAnswer:
         status, media_type, truncated, length, whole = self.conn.recv()
