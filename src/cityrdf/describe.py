@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from cityrdf import nanopubs
 from cityrdf.rdf import graph
+from cityrdf.rdf.canonical import canonical
 from cityrdf.rdf.namespaces import (
     BASE,
     CR,
@@ -236,7 +237,9 @@ DESCRIPTION_PREFIXES = {
 
 
 def description_turtle(triples: list[ox.Triple]) -> bytes:
-    """VoID or DCAT triples as Turtle, with the prefixes of the vocabularies they use."""
+    """VoID or DCAT triples as Turtle, with the prefixes of the vocabularies they use, in canonical
+    form led by the first triple's subject (the data set or catalogue described)."""
+    triples = canonical(triples, first=triples[0].subject if triples else None)
     iris = {
         term.value
         for t in triples
