@@ -9,35 +9,45 @@ on every run. The order after Oxigraph's canonicalisation is not, hence the sort
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
 
-def canonical_quads(quads: Iterable[ox.Quad], first: ox.NamedNode | None = None) -> list[ox.Quad]:
-    """`quads` with RDFC-1.0 blank-node names, sorted by graph, subject, predicate and object as
-    N-Quads writes them; with `first`, its own statements lead, then the blank nodes' (the
-    structures a document describes it with), then the rest."""
-    quads = set(quads)  # a graph is a set: a repeated statement is written once
-    if any(_is_blank(term) for q in quads for term in (q.subject, q.object, q.graph_name)):
-        dataset = ox.Dataset(quads)  # RDFC-1.0 has nothing to do without blank nodes
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        quads = set(dataset)
+def canonical(triples: Iterable[ox.Triple], first: ox.NamedNode | None = None) -> list[ox.Triple]:
+    """`triples` with RDFC-1.0 blank-node names, each once, sorted by subject, predicate and
+    object as N-Triples writes them; with `first`, its own triples lead, then the blank nodes'
+    (the structures a document describes it with), then the rest."""
+    found = set(triples)  # a graph is a set: a repeated triple is written once
+    if any(_is_blank(term) for t in found for term in t):
+        found = {q.triple for q in _renamed(ox.Quad(*t) for t in found)}
+    return sorted(found, key=_order(first))
 
-    def order(quad: ox.Quad) -> tuple:
-        subject = quad.subject
+
+def canonical_quads(quads: Iterable[ox.Quad], first: ox.NamedNode | None = None) -> list[ox.Quad]:
+    """`canonical` for a dataset: the quads sorted by graph name first."""
+    found = set(quads)
+    if any(_is_blank(term) for q in found for term in q):
+        found = _renamed(found)
+    order = _order(first)
+    return sorted(found, key=lambda q: (str(q.graph_name), order(q)))
+
+
+def _renamed(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return set(dataset)
+
+
+def _order(first: ox.NamedNode | None) -> Callable[[ox.Triple | ox.Quad], tuple]:
+    def key(statement: ox.Triple | ox.Quad) -> tuple:
+        subject = statement.subject
         part = 0
         if first is not None and subject != first:
             part = 1 if isinstance(subject, ox.BlankNode) else 2
-        return (part, str(quad.graph_name), str(subject), str(quad.predicate), str(quad.object))
+        return (part, str(subject), str(statement.predicate), str(statement.object))
 
-    return sorted(quads, key=order)
-
-
-def canonical(triples: Iterable[ox.Triple], first: ox.NamedNode | None = None) -> list[ox.Triple]:
-    """`canonical_quads` for the triples of one graph."""
-    quads = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return [q.triple for q in canonical_quads(quads, first)]
+    return key
 
 
 def _is_blank(term: object) -> bool:

@@ -80,5 +80,5 @@ def _count(dataset: ox.Store, graphs: list[ox.NamedNode] | None) -> int:
 def published_turtle(endpoint: str) -> bytes:
     """The description a published site carries (`sparql-service.ttl`) of the endpoint named with
     `--sparql-endpoint`, which serves the project's dataset."""
-    described = canonical(service_graph(load_dataset(), endpoint), first=ox.NamedNode(endpoint))
+    described = canonical(service_graph(load_dataset(), endpoint), ox.NamedNode(endpoint))
     return rdf_bytes(described, ox.RdfFormat.TURTLE, TURTLE_PREFIXES)

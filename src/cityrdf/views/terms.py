@@ -46,9 +46,9 @@ class TermReader:
         if not found.labels and isinstance(node, ox.NamedNode):
             for prop in LABEL_PREDICATES:
                 quads = source.quads_for_pattern(node, prop, None, SUGGESTIONS_GRAPH)
-                for lit in sorted((q.object for q in quads), key=lambda lit: lit.value):
-                    if isinstance(lit, ox.Literal):
-                        found.labels.setdefault(lit.language or "", lit.value)
+                literals = [q.object for q in quads if isinstance(q.object, ox.Literal)]
+                for lit in sorted(literals, key=lambda lit: lit.value):
+                    found.labels.setdefault(lit.language or "", lit.value)
         return found
 
     def term(self, node) -> Term:
