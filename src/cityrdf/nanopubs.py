@@ -204,7 +204,8 @@ class NanopubBuilder:
         )
 
     def quads(self, item: str) -> list[ox.Quad]:
-        """The nanopublication's quads, with PLACEHOLDER where the Trusty code stands."""
+        """The nanopublication's quads, with PLACEHOLDER where the Trusty code stands and its blank
+        nodes (the anchors) named under it."""
         this = f"{NP_BASE}{item[len(CRID) :]}.{PLACEHOLDER}"
         sub = this + "/"
         head, assertion_g, provenance_g, pubinfo_g = (

@@ -43,9 +43,8 @@ def test_two_readings_of_a_graph_are_the_same_statements_and_bytes():
 
 def test_the_canonical_form_is_the_same_graph():
     triples = parsed()
-    before, after = ox.Dataset(ox.Quad(*t) for t in triples), ox.Dataset(
-        ox.Quad(*t) for t in canonical(triples)
-    )
+    before = ox.Dataset(ox.Quad(*t) for t in triples)
+    after = ox.Dataset(ox.Quad(*t) for t in canonical(triples))
     for dataset in (before, after):
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     assert set(before) == set(after)
@@ -67,13 +66,14 @@ def test_a_repeated_statement_is_kept_once():
 
 
 def test_blank_nodes_shared_by_two_graphs_keep_one_name():
+    """As a nanopublication's: the claim's triples in one graph, its anchors' in another."""
     assertion, provenance = ox.NamedNode("urn:x:assertion"), ox.NamedNode("urn:x:provenance")
-    triples = parsed()
-    quads = [ox.Quad(*t, assertion if t.subject != CLAIM else provenance) for t in triples]
-    first, second = canonical_quads(quads), canonical_quads(
-        ox.Quad(*t, assertion if t.subject != CLAIM else provenance) for t in parsed()
-    )
-    assert first == second
+
+    def in_graphs(triples: list[ox.Triple]) -> list[ox.Quad]:
+        return [ox.Quad(*t, provenance if t.subject == CLAIM else assertion) for t in triples]
+
+    first = canonical_quads(in_graphs(parsed()))
+    assert first == canonical_quads(in_graphs(parsed()))
     names = [q.graph_name.value for q in first]
     assert names == sorted(names)  # by graph first
     anchor = next(q.object for q in first if q.subject == CLAIM)
