@@ -1,5 +1,7 @@
-"""`cityrdf build`: the four dumps hold one graph, with the sources' datatypes."""
+"""`cityrdf build`: the four dumps hold one graph, with the sources' datatypes, and the same
+sources give the same bytes."""
 
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -53,8 +55,22 @@ def test_turtle_names_resources_by_their_kind_without_escapes(dist):
 
 
 def test_manifest_counts_the_triples_written(dist, graphs):
-    import json
-
     manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["triples"] == len(graphs["nt"])
     assert set(manifest["files"]) == {f"cityrdf.{ext}" for ext in FORMATS}
+
+
+def test_two_builds_of_the_same_sources_write_the_same_bytes(tmp_path, monkeypatch):
+    """Each build loads the sources afresh, naming their blank nodes anew; with SOURCE_DATE_EPOCH
+    set, even the manifest's time is the same."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
+    first, second = tmp_path / "first", tmp_path / "second"
+    for out in (first, second):
+        build.build(out=out, reason=False)
+    names = sorted(path.name for path in first.iterdir())
+    assert names == sorted(path.name for path in second.iterdir())
+    assert "_:" in (first / "cityrdf.nt").read_text(encoding="utf-8")  # blank nodes to name
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    manifest = json.loads((first / build.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["built"] == "2026-05-28T20:26:40+00:00"

@@ -11,7 +11,6 @@ import hashlib
 import json
 import shutil
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,8 +19,9 @@ from cityrdf import __version__, validate
 from cityrdf.errors import BadInput, NotConforming
 from cityrdf.fs import atomic
 from cityrdf.project import current_project
+from cityrdf.rdf import dates, graph
 from cityrdf.rdf import documents as rdf_documents
-from cityrdf.rdf import graph
+from cityrdf.rdf.canonical import canonical
 
 BASENAME = "cityrdf"
 FORMATS = ("nt", "ttl", "rdf", "jsonld")
@@ -75,14 +75,16 @@ def write_serialisations(store: ox.Store, directory: Path, files: list[Path]) ->
     """The build's four files, written as the published documents are (`rdf_documents`): Oxigraph
     writes N-Triples, Turtle (one prefix per folder of `id/`) and RDF/XML; the JSON-LD is compacted
     to a context. The store keeps `xsd:integer` for the sources' integer subtypes: they come back."""
-    triples = rdf_documents.SourceDatatypes(files).restore(
-        quad.triple for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    triples = canonical(
+        rdf_documents.SourceDatatypes(files).restore(
+            quad.triple for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        )
     )
     for ext in FORMATS:
         (directory / f"{BASENAME}.{ext}").write_bytes(rdf_documents.serialize(triples, ext))
     manifest = {
         "generator": f"cityrdf {__version__}",
-        "built": datetime.now(UTC).isoformat(timespec="seconds"),
+        "built": dates.run_time().isoformat(),
         "triples": len(triples),
         "files": {
             path.name: {"bytes": path.stat().st_size, "sha256": _sha256(path)}

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from cityrdf import nanopubs
 from cityrdf.rdf import graph
+from cityrdf.rdf.canonical import canonical
 from cityrdf.rdf.namespaces import (
     BASE,
     CR,
@@ -235,8 +236,16 @@ DESCRIPTION_PREFIXES = {
 }
 
 
+def canonical_description(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """A description (VoID, DCAT, a SPARQL service's) in canonical form, led by what it describes:
+    the first triple's subject."""
+    first = triples[0].subject if triples else None
+    return canonical(triples, first if isinstance(first, ox.NamedNode) else None)
+
+
 def description_turtle(triples: list[ox.Triple]) -> bytes:
     """VoID or DCAT triples as Turtle, with the prefixes of the vocabularies they use."""
+    triples = canonical_description(triples)
     iris = {
         term.value
         for t in triples

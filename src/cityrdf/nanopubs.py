@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +22,9 @@ import rdflib  # the nanopub library's hasher works on rdflib terms: its global 
 from cityrdf import __version__
 from cityrdf.errors import BadInput
 from cityrdf.fs import atomic
-from cityrdf.rdf import graph
-from cityrdf.rdf.graph import Object, Subject
+from cityrdf.rdf import dates, graph
+from cityrdf.rdf.canonical import canonical_quads
+from cityrdf.rdf.graph import Object
 from cityrdf.rdf.namespaces import (
     BASE,
     CITO,
@@ -105,13 +105,8 @@ class Nanopub:
 def creation_time(created: str | None = None) -> str:
     """The `dcterms:created` of every nanopublication of a run, as an xsd:dateTime in UTC: `created`
     (ISO 8601), else $SOURCE_DATE_EPOCH (the reproducible-builds convention), else now."""
-    if created is None and os.environ.get("SOURCE_DATE_EPOCH"):
-        epoch = os.environ["SOURCE_DATE_EPOCH"]
-        if not epoch.isdigit():
-            raise BadInput(f"SOURCE_DATE_EPOCH={epoch!r}: expected whole seconds since 1970")
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    elif created is None:
-        moment = dt.datetime.now(dt.UTC)
+    if created is None:
+        moment = dates.run_time()
     else:
         try:
             moment = dt.datetime.fromisoformat(created)
@@ -208,16 +203,16 @@ class NanopubBuilder:
             not isinstance(obj, ox.NamedNode) or triple.predicate == RDF.type or self.defined(obj)
         )
 
-    def quads(self, item: str, artefact: str) -> tuple[str, list[ox.Quad]]:
-        """The nanopublication's IRI and quads, with `artefact` where the Trusty code stands."""
-        this = f"{NP_BASE}{item[len(CRID) :]}.{artefact}"
+    def quads(self, item: str) -> list[ox.Quad]:
+        """The nanopublication's quads, with PLACEHOLDER where the Trusty code stands and its blank
+        nodes (the anchors) named under it."""
+        this = f"{NP_BASE}{item[len(CRID) :]}.{PLACEHOLDER}"
         sub = this + "/"
         head, assertion_g, provenance_g, pubinfo_g = (
             ox.NamedNode(sub + name) for name in ("Head", "assertion", "provenance", "pubinfo")
         )
         np_node = ox.NamedNode(this)
         assertion, provenance = self.parts(item)
-        skolem = skolemiser(assertion + provenance, sub)
 
         quads = [
             ox.Quad(np_node, RDF.type, NP.Nanopublication, head),
@@ -225,11 +220,11 @@ class NanopubBuilder:
             ox.Quad(np_node, NP.hasProvenance, provenance_g, head),
             ox.Quad(np_node, NP.hasPublicationInfo, pubinfo_g, head),
         ]
-        quads += [ox.Quad(*skolem(t), assertion_g) for t in assertion]
+        quads += [ox.Quad(t.subject, t.predicate, t.object, assertion_g) for t in assertion]
         item_node = ox.NamedNode(item)
         for t in provenance:  # the item's sources and anchors become the assertion's
-            subject = assertion_g if t.subject == item_node else skolem(t)[0]
-            quads.append(ox.Quad(subject, t.predicate, skolem(t)[2], provenance_g))
+            subject = assertion_g if t.subject == item_node else t.subject
+            quads.append(ox.Quad(subject, t.predicate, t.object, provenance_g))
         quads.append(ox.Quad(assertion_g, PROV.hadPrimarySource, PAPER, provenance_g))
         quads += [
             ox.Quad(assertion_g, PROV.wasAttributedTo, author, provenance_g)
@@ -256,13 +251,16 @@ class NanopubBuilder:
         if label is not None:
             pubinfo.append((np_node, RDFS.label, label))
         quads += [ox.Quad(s, p, o, pubinfo_g) for s, p, o in pubinfo]
-        return this, sorted(set(quads), key=quad_order)
+        return skolemised(canonical_quads(quads), sub)
 
     def build(self, item: str) -> Nanopub:
-        _, draft = self.quads(item, PLACEHOLDER)
+        """The nanopublication of `item`: its quads hashed with the placeholder, then the code put
+        in its place (the Trusty URI algorithm), so both hold the same blank-node names."""
+        draft = self.quads(item)
         code = trusty_code(draft, PLACEHOLDER)
-        iri, quads = self.quads(item, code)
-        return Nanopub(item, iri, quads)
+        quads = [ox.Quad(*(with_code(term, code) for term in q)) for q in draft]
+        iri = f"{NP_BASE}{item[len(CRID) :]}.{code}"
+        return Nanopub(item, iri, sorted(quads, key=quad_order))
 
 
 def reachable(triples: list[ox.Triple], roots: set) -> set:
@@ -283,48 +281,24 @@ def unique(triples: list[ox.Triple]) -> list[ox.Triple]:
     return list(dict.fromkeys(triples))
 
 
-def skolemiser(
-    triples: list[ox.Triple], sub: str
-) -> Callable[[ox.Triple], tuple[Subject, ox.NamedNode, Object]]:
-    """A function giving each triple with its blank nodes replaced by `sub_1`, `sub_2` … (the
-    nanopub convention), numbered by what each blank node says, so the same content gets the same
-    names whatever labels the store gave."""
-    keys: dict = {}
+def skolemised(quads: list[ox.Quad], sub: str) -> list[ox.Quad]:
+    """`quads` with each blank node replaced by `sub_1`, `sub_2` … (the nanopub convention), in
+    the order the quads come (canonical_quads: by RDFC-1.0 names, the same on every run)."""
+    names: dict[ox.BlankNode, ox.NamedNode] = {}
 
-    def key(node, seen=frozenset()) -> str:
-        if not isinstance(node, ox.BlankNode):
-            return str(node)
-        if node in seen:
-            return "_:cycle"
-        if node not in keys:
-            keys[node] = (
-                "["
-                + " ".join(
-                    sorted(
-                        f"{t.predicate} {key(t.object, seen | {node})}"
-                        for t in triples
-                        if t.subject == node
-                    )
-                )
-                + "]"
-            )
-        return keys[node]
+    def skolem(term):
+        if not isinstance(term, ox.BlankNode):
+            return term
+        return names.setdefault(term, ox.NamedNode(f"{sub}_{len(names) + 1}"))
 
-    blanks = {n for t in triples for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)}
-    names = {
-        node: ox.NamedNode(f"{sub}_{i}")
-        for i, node in enumerate(sorted(blanks, key=lambda b: (key(b), b.value)), start=1)
-    }
+    return [ox.Quad(*(skolem(term) for term in q)) for q in quads]
 
-    def skolem(t: ox.Triple) -> tuple[Subject, ox.NamedNode, Object]:
-        subject, object = t.subject, t.object
-        return (
-            names.get(subject, subject) if isinstance(subject, ox.BlankNode) else subject,
-            t.predicate,
-            names.get(object, object) if isinstance(object, ox.BlankNode) else object,
-        )
 
-    return skolem
+def with_code(term, code: str):
+    """`term` with the Trusty code where PLACEHOLDER stands (only this nanopublication's IRIs)."""
+    if isinstance(term, ox.NamedNode) and PLACEHOLDER in term.value:
+        return ox.NamedNode(term.value.replace(PLACEHOLDER, code))
+    return term
 
 
 def quad_order(q: ox.Quad) -> tuple:

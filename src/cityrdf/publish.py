@@ -22,6 +22,7 @@ from cityrdf.fs import atomic
 from cityrdf.project import current_project
 from cityrdf.rdf import documents as rdf_documents
 from cityrdf.rdf import graph
+from cityrdf.rdf.canonical import canonical
 from cityrdf.rdf.namespaces import (
     BASE,
     CRID,
@@ -131,7 +132,7 @@ def write_site(
     write(root / "index.html", pages.home(indexes))
     for name, data in site_assets.static_files().items():
         write(root / "static" / name, data)
-    shape_triples = [t for path in graph.shape_files() for t in graph.parse_file(path)]
+    shape_triples = canonical(t for path in graph.shape_files() for t in graph.parse_file(path))
     write(root / "shapes" / "index.html", pages.shapes(shape_triples))
     write(root / "shapes.ttl", serialize(shape_triples, "ttl"))
     write_catalogue(root, store, base_url or BASE, endpoint)
@@ -166,7 +167,7 @@ def type_map(path: str) -> str:
 def dump_blobs(store: ox.Store) -> dict[str, bytes]:
     """The whole graph as Turtle, gzipped N-Triples and JSON-LD, by file name."""
     triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
-    triples = rdf_documents.SourceDatatypes(graph.source_files()).restore(triples)
+    triples = canonical(rdf_documents.SourceDatatypes(graph.source_files()).restore(triples))
     return {
         "cityrdf.ttl": serialize(triples, "ttl"),
         # mtime=0 so the same graph always gives the same bytes and the same checksum

@@ -263,6 +263,17 @@ def test_same_graph_and_date_give_the_same_bytes_and_another_date_another_iri(fi
     )
 
 
+def test_a_claim_keeps_its_trusty_iri_across_loads_of_the_project(project_store):
+    """The project's claims carry anchors that quote the same words (a claim's and a tie's to
+    it), which only their context tells apart: each load names them afresh, the IRIs stay."""
+    first = nanopubs.build_all(project_store, CREATED)
+    again = nanopubs.build_all(graph.load_store(), CREATED)
+    assert [np.iri for np in first] == [np.iri for np in again]
+    assert [np.trig() for np in first] == [np.trig() for np in again]
+    for np in first:
+        assert nanopubs.verify(np.trig()) == np.iri
+
+
 def test_creation_time_comes_from_the_option_then_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")
     assert nanopubs.creation_time() == "2026-12-01T00:00:00Z"

@@ -8,9 +8,12 @@ from pathlib import Path
 import html5lib
 import pyoxigraph as ox
 
+from cityrdf.opportunities.criteria import CRITERIA
 from cityrdf.rdf.graph import load_store
+from cityrdf.rdf.namespaces import CR
 from cityrdf.views.render import Pages
 from cityrdf.views.resource import SiteModel
+from cityrdf.views.terms import SUGGESTIONS_GRAPH
 
 SUGGESTIONS = Path(__file__).parents[1] / "query" / "fixtures" / "opportunities.trig"
 TEHRAN = "https://w3id.org/cityrdf/id/city/tehran"
@@ -41,3 +44,24 @@ def test_suggestions_have_their_own_labelled_section():
 
 def test_a_city_without_suggestions_has_no_such_section():
     assert page(with_suggestions=False).find(".//section[@id='suggestions']") is None
+
+
+def test_criteria_are_shown_by_label_in_the_order_of_the_criteria():
+    """As `cityrdf publish` makes the page: the suggestions graph in a store of its own, so the
+    criteria's labels are read from there, not from the project."""
+    suggestions = ox.Store()
+    suggestions.load(path=str(SUGGESTIONS), format=ox.RdfFormat.TRIG)
+    model = SiteModel(load_store())
+    model.suggestions_store = suggestions
+    tree = html5lib.parse(Pages(model).resource(TEHRAN), namespaceHTMLElements=False)
+    first = tree.find(".//section[@id='suggestions']//tbody/tr")
+    cell = first.findall("td")[3]
+    shown = ["".join(bdi.itertext()) for bdi in cell.iter("bdi")]
+    rests_on = {
+        q.object.value.rpartition("/")[2]
+        for q in suggestions.quads_for_pattern(None, CR.restsOn, None, SUGGESTIONS_GRAPH)
+        if q.subject.value.endswith("/suggestion/tehran--wd-q1353")
+    }
+    assert len(rests_on) > 1
+    assert shown == [c.label_en for c in CRITERIA if c.slug in rests_on]
+    assert "crid:" not in "".join(cell.itertext())

@@ -84,6 +84,23 @@ def test_every_page_and_rdf_file_parses_and_every_internal_link_resolves(site):
     assert check_site(site) > 100
 
 
+def test_two_publications_with_one_source_date_are_the_same_bytes(
+    mini_project, tmp_path, monkeypatch
+):
+    """Every file: pages, documents (their blank nodes named afresh by each load), dumps and their
+    checksums, VoID and DCAT, and the nanopublications, whose IRIs are meant to be cited."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
+    first, second = tmp_path / "first", tmp_path / "second"
+    for out in (first, second):
+        publish.publish(out)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert "_:" in (first / "void.ttl").read_text(encoding="utf-8")  # blank nodes to name
+    assert any(path.parts[0] == "np" for path in files)
+    different = [str(p) for p in files if (first / p).read_bytes() != (second / p).read_bytes()]
+    assert different == []
+
+
 def test_every_resource_has_a_page_and_four_rdf_documents(site, mini_project):
     subjects = {s for s in rdflib_bridge.load_graph().subjects() if str(s).startswith(CRID)}
     for iri in subjects:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import calendar as gregorian_calendar
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 
 import jdatetime
 import pyoxigraph as ox
 
+from cityrdf.errors import BadInput
 from cityrdf.rdf.namespaces import XSD
 
 GREGORIAN = "gregorian"
@@ -129,3 +131,15 @@ def jalali_to_gregorian(year: int, month: int, day: int) -> dt.date:
 def gregorian_to_jalali(day: dt.date) -> StatedDate:
     j = jdatetime.date.fromgregorian(date=day)
     return StatedDate(JALALI, j.year, j.month, j.day)
+
+
+def run_time() -> dt.datetime:
+    """When this build or publication happened, to the second, in UTC: $SOURCE_DATE_EPOCH when it
+    is set (https://reproducible-builds.org/specs/source-date-epoch/: two runs of the same sources
+    then write the same bytes), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if not epoch.isdigit():
+        raise BadInput(f"SOURCE_DATE_EPOCH={epoch!r}: expected whole seconds since 1970")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC)

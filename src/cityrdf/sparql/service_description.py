@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from cityrdf.rdf.canonical import canonical
 from cityrdf.rdf.dataset import PROJECT_GRAPHS, load_dataset
 from cityrdf.rdf.graph import rdf_bytes
 from cityrdf.rdf.namespaces import DCTERMS, FORMATS, RDF, SD, VOID
@@ -79,4 +80,5 @@ def _count(dataset: ox.Store, graphs: list[ox.NamedNode] | None) -> int:
 def published_turtle(endpoint: str) -> bytes:
     """The description a published site carries (`sparql-service.ttl`) of the endpoint named with
     `--sparql-endpoint`, which serves the project's dataset."""
-    return rdf_bytes(service_graph(load_dataset(), endpoint), ox.RdfFormat.TURTLE, TURTLE_PREFIXES)
+    described = canonical(service_graph(load_dataset(), endpoint), ox.NamedNode(endpoint))
+    return rdf_bytes(described, ox.RdfFormat.TURTLE, TURTLE_PREFIXES)

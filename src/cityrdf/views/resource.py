@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from cityrdf.opportunities.criteria import CRITERIA
 from cityrdf.rdf import dates, graph
 from cityrdf.rdf import documents as rdf_documents
+from cityrdf.rdf.canonical import canonical
 from cityrdf.rdf.documents import SourceDatatypes
 from cityrdf.rdf.graph import Subject
 from cityrdf.rdf.namespaces import (
@@ -68,6 +70,7 @@ RDF_FORMATS = rdf_documents.RDF_FORMATS
 
 WORLD_GRAPHS = "https://w3id.org/cityrdf/graph/world/"
 SUGGESTION_FIELDS = ("rank", "candidate", "score", "restsOn", "evidence")
+CRITERION_POSITIONS = {criterion.slug: position for position, criterion in enumerate(CRITERIA)}
 
 
 class SiteModel(PlaceReader):
@@ -331,9 +334,12 @@ class SiteModel(PlaceReader):
                 Suggested(
                     position=position,
                     rank=int(values["rank"][0].value),
-                    candidate=self.candidate_term(source, candidate),
+                    candidate=self.suggestion_term(source, candidate),
                     score=values["score"][0].value,
-                    criteria=[self.term(c) for c in values["restsOn"]],
+                    criteria=[
+                        self.suggestion_term(source, c)
+                        for c in sorted(values["restsOn"], key=criterion_order)
+                    ],
                     evidence=sorted(e.value for e in values["evidence"]),
                     flags=sorted(f.value for f in values["flags"]),
                 )
@@ -342,12 +348,15 @@ class SiteModel(PlaceReader):
 
     def document(self, iri: str) -> list[ox.Triple]:
         """The resource's RDF document (cityrdf.rdf.documents.resource_document), with the
-        datatypes the sources wrote."""
-        return self.source_datatypes.restore(rdf_documents.resource_document(self.store, iri))
+        datatypes the sources wrote, its own statements first, in canonical form."""
+        triples = self.source_datatypes.restore(rdf_documents.resource_document(self.store, iri))
+        return canonical(triples, first=ox.NamedNode(iri))
 
     def incoming_document(self, iri: str) -> list[ox.Triple]:
         """Every backlink of a hub whose document carries only the first of them."""
-        return self.source_datatypes.restore(rdf_documents.incoming_document(self.store, iri))
+        return canonical(
+            self.source_datatypes.restore(rdf_documents.incoming_document(self.store, iri))
+        )
 
     @cached_property
     def source_datatypes(self) -> SourceDatatypes:
@@ -359,6 +368,13 @@ class SiteModel(PlaceReader):
         return ontology_document(self.ontology_files)
 
 
+def criterion_order(criterion: ox.NamedNode | ox.BlankNode | ox.Literal) -> tuple[int, str]:
+    """A suggestion's criteria in the order `opportunities.criteria.CRITERIA` gives them (a
+    criterion's IRI ends in its slug), any other after them by IRI."""
+    slug = criterion.value.rpartition("/")[2]
+    return CRITERION_POSITIONS.get(slug, len(CRITERION_POSITIONS)), criterion.value
+
+
 def ontology_document(files: list[Path]) -> list[ox.Triple]:
     """The whole ontology as the build loads it: every file of `files` that declares
     `<ONTOLOGY_IRI> a owl:Ontology`, with its blank-node structures (unions, restrictions,
@@ -367,7 +383,7 @@ def ontology_document(files: list[Path]) -> list[ox.Triple]:
     own = [path for path in files if ONTOLOGY_DECLARATION in graph.parse_file(path)]
     store = graph.load_store(own) if own else ox.Store()
     triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
-    return SourceDatatypes(own).restore(triples)
+    return canonical(SourceDatatypes(own).restore(triples), first=ox.NamedNode(ONTOLOGY_IRI))
 
 
 def serialize(triples: list[ox.Triple], fmt: str) -> bytes:

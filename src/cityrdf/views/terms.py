@@ -39,13 +39,16 @@ class TermReader:
             self._labels[key] = found
         return self._labels[key]
 
-    def candidate_term(self, source: ox.Store, node) -> Term:
-        """A suggested candidate: its labels from the project, else the suggestions graph's."""
+    def suggestion_term(self, source: ox.Store, node) -> Term:
+        """A suggestion's candidate or criterion: its labels from the project, else the suggestions
+        graph's (a world-layer city's rdfs:label, a criterion's skos:prefLabel)."""
         found = self.term(node)
         if not found.labels and isinstance(node, ox.NamedNode):
-            for quad in source.quads_for_pattern(node, RDFS.label, None, SUGGESTIONS_GRAPH):
-                if isinstance(quad.object, ox.Literal):
-                    found.labels.setdefault(quad.object.language or "", quad.object.value)
+            for prop in LABEL_PREDICATES:
+                quads = source.quads_for_pattern(node, prop, None, SUGGESTIONS_GRAPH)
+                literals = [q.object for q in quads if isinstance(q.object, ox.Literal)]
+                for lit in sorted(literals, key=lambda lit: lit.value):
+                    found.labels.setdefault(lit.language or "", lit.value)
         return found
 
     def term(self, node) -> Term:

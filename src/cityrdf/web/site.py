@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from cityrdf import describe, publish
 from cityrdf.rdf import documents as rdf_documents
 from cityrdf.rdf import graph
+from cityrdf.rdf.canonical import canonical
 from cityrdf.views.render import Pages
 from cityrdf.views.resource import SiteModel, stored_questions
 from cityrdf.web.common import Rendered
@@ -124,7 +125,10 @@ class Site:
 
     @cached_property
     def shapes_html(self) -> str:
-        return self.pages.shapes([t for path in self.shape_files for t in graph.parse_file(path)])
+        # as `cityrdf publish` writes it
+        return self.pages.shapes(
+            canonical(t for path in self.shape_files for t in graph.parse_file(path))
+        )
 
     @cached_property
     def index_html(self) -> dict[str, str]:
@@ -163,18 +167,6 @@ class Site:
 
 def description_bytes(description: list[ox.Triple], fmt: str = "ttl") -> bytes:
     """A description of the data or the service (VoID, DCAT, the SPARQL service description) as
-    `fmt` (a suffix of RDF_FORMATS)."""
-    return rdf_documents.serialize(numbered_blank_nodes(description), fmt)
-
-
-def numbered_blank_nodes(triples: list[ox.Triple]) -> list[ox.Triple]:
-    """`triples` with their blank nodes named b0, b1, … in order of appearance: a description
-    built afresh for each request then has the same bytes each time (HEAD and GET agree)."""
-    names: dict[ox.BlankNode, ox.BlankNode] = {}
-
-    def named(term):
-        if isinstance(term, ox.BlankNode):
-            return names.setdefault(term, ox.BlankNode(f"b{len(names)}"))
-        return term
-
-    return [ox.Triple(named(t.subject), t.predicate, named(t.object)) for t in triples]
+    `fmt` (a suffix of RDF_FORMATS), in canonical form: the same bytes for each request (HEAD and
+    GET agree)."""
+    return rdf_documents.serialize(describe.canonical_description(description), fmt)
