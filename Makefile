@@ -65,5 +65,5 @@ lint: venv ## ruff check, format check and mypy
 	$(BIN)/mypy
 
 clean: ## Remove built artefacts and caches (keeps .venv)
-	rm -rf dist site build .pytest_cache .ruff_cache .mypy_cache .hypothesis tests/artifacts
+	rm -rf dist site build .pytest_cache .ruff_cache .mypy_cache .hypothesis tests/artifacts .cache/dataset
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
