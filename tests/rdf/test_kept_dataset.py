@@ -184,3 +184,40 @@ def test_commands_started_together_share_one_copy(tiny_project):
     assert len(set(answers)) == 1 and b"iran" in answers[0]
     assert digests(tiny_project) == [kept_dataset.inputs_digest()]
     assert not list((tiny_project / ".cache" / "dataset").glob(".tmp-*"))
+
+
+def test_a_named_pipe_among_the_sources_is_reported_not_waited_on(tiny_project):
+    """Opening a FIFO to hash it would wait for a writer forever; the load says what is wrong."""
+    import subprocess
+    import sys
+
+    pipe = tiny_project / "data" / "piped.ttl"
+    os.mkfifo(pipe)
+    question = tiny_project / "cities.rq"
+    question.write_text("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    command = [sys.executable, "-m", "cityrdf.cli", "query", str(question)]
+    try:  # the timeout only keeps a hanging command from hanging the suite
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"cityrdf query waited on {pipe}")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [f"error: {question}: {pipe}: no such file"]
+
+
+def test_only_the_copies_it_made_are_removed(tiny_project, tmp_path):
+    """`.cache/dataset` may be a link to a folder that holds other things: they stay."""
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "notes").mkdir(parents=True)
+    (elsewhere / "notes" / "todo.txt").write_text("keep me", encoding="utf-8")
+    (elsewhere / "backup.loaded").write_text("keep me too", encoding="utf-8")
+    (tiny_project / ".cache").mkdir()
+    (tiny_project / ".cache" / "dataset").symlink_to(elsewhere)
+    kept_now()
+    assert (elsewhere / "notes" / "todo.txt").read_text(encoding="utf-8") == "keep me"
+    assert (elsewhere / "backup.loaded").read_text(encoding="utf-8") == "keep me too"
+    assert (elsewhere / kept_dataset.inputs_digest()).is_dir()
+    reopened = kept_dataset.project_dataset()
+    try:
+        assert reopened.kept
+    finally:
+        reopened.close()
