@@ -4,6 +4,7 @@ load, a new copy for changed sources, and never a reason for a command to fail."
 from __future__ import annotations
 
 import os
+import shutil
 import time
 
 import pyoxigraph as ox
@@ -221,3 +222,25 @@ def test_only_the_copies_it_made_are_removed(tiny_project, tmp_path):
         assert reopened.kept
     finally:
         reopened.close()
+
+
+def test_a_source_with_a_syntax_error_is_one_line_with_or_without_a_kept_copy(
+    tiny_project, run_cityrdf
+):
+    kept_now()  # a copy of the sources before the broken file
+    broken = tiny_project / "data" / "broken.ttl"
+    broken.write_text(
+        "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b .\n", encoding="utf-8"
+    )
+    question = tiny_project / "cities.rq"
+    question.write_text("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    cache = tiny_project / ".cache"
+    for copy_exists in (True, False):
+        before = sorted(cache.rglob("*"))
+        assert bool(before) == copy_exists
+        done = run_cityrdf("query", question)
+        assert done.returncode == 2
+        [line] = done.stderr.strip().splitlines()
+        assert line.startswith(f"error: {question}: {broken}:3:")
+        assert sorted(cache.rglob("*")) == before  # nothing kept or marked for broken sources
+        shutil.rmtree(cache, ignore_errors=True)
