@@ -244,3 +244,62 @@ def test_a_source_with_a_syntax_error_is_one_line_with_or_without_a_kept_copy(
         assert line.startswith(f"error: {question}: {broken}:3:")
         assert sorted(cache.rglob("*")) == before  # nothing kept or marked for broken sources
         shutil.rmtree(cache, ignore_errors=True)
+
+
+# the walls of the worker (docs/decisions/0019) over the kept copy: 10**8 solutions to count, and
+# 64 bytes doubled 40 times (64 TiB)
+COUNTED_FOR_LONG = (
+    "SELECT (COUNT(*) AS ?n) WHERE {\n"
+    + "".join(f"  VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}\n" for i in range(8))
+    + "}\n"
+)
+DOUBLED = (
+    'SELECT (STRLEN(?v40) AS ?r) WHERE { BIND("'
+    + "x" * 64
+    + '" AS ?v0) '
+    + " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(40))
+    + " }"
+)
+
+
+def test_the_deadline_holds_over_the_kept_copy(tiny_project, run_cityrdf):
+    kept_now()
+    question = tiny_project / "long.rq"
+    question.write_text(COUNTED_FOR_LONG, encoding="utf-8")
+    done = run_cityrdf("query", question, "--timeout", "0.3")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: {question}: query stopped: it ran longer than the 0.3 s limit"
+    ]
+    opened = kept_dataset.project_dataset()  # the copy the command read outlives its killed worker
+    try:
+        assert opened.kept
+    finally:
+        opened.close()
+
+
+# run apart from pytest, whose fault handler a forked worker would inherit and print from as it dies
+CAPPED_QUERY = """
+import sys
+from cityrdf import query
+from cityrdf.errors import BadInput
+query.LOCAL_MEMORY = 96 * 2**20
+engine = query.Engine()
+try:
+    engine.select(sys.argv[1])
+except BadInput as stopped:
+    print(engine._dataset.kept, stopped)
+"""
+
+
+def test_the_memory_cap_holds_over_the_kept_copy(tiny_project):
+    import subprocess
+    import sys
+
+    kept_now()
+    done = subprocess.run(
+        [sys.executable, "-c", CAPPED_QUERY, DOUBLED], capture_output=True, text=True, check=False
+    )
+    assert (
+        done.stdout.strip() == "True query stopped: it needed more than the 96 MB a query may use"
+    )
