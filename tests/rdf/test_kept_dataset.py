@@ -1,5 +1,6 @@
 """The project dataset kept between commands (cityrdf.rdf.kept_dataset): the same quads as a fresh
-load, a new copy for changed sources, and never a reason for a command to fail."""
+load, a new copy for changed sources, never a reason for a command to fail or wait, and the
+worker's walls over it."""
 
 from __future__ import annotations
 
@@ -303,3 +304,18 @@ def test_the_memory_cap_holds_over_the_kept_copy(tiny_project):
     assert (
         done.stdout.strip() == "True query stopped: it needed more than the 96 MB a query may use"
     )
+
+
+def test_a_lock_replaced_by_a_folder_is_cleared_and_the_copy_used_again(tiny_project):
+    kept_now()
+    lock = tiny_project / ".cache" / "dataset" / f"{kept_dataset.inputs_digest()}.lock"
+    lock.unlink(missing_ok=True)
+    lock.mkdir()
+    blocked = kept_dataset.project_dataset()
+    assert not blocked.kept
+    assert canonical(blocked.store) == canonical(dataset.load_dataset())
+    reopened = kept_dataset.project_dataset()
+    try:
+        assert reopened.kept and lock.is_file()
+    finally:
+        reopened.close()

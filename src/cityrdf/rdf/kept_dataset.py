@@ -163,6 +163,8 @@ def _remove_others(root: Path, key: str) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
         elif entry.is_dir() and entry.name != key and DIGEST_NAME.fullmatch(entry.name):
             _remove(root, entry.name)
+        elif entry.is_dir() and entry.suffix == ".lock" and DIGEST_NAME.fullmatch(entry.stem):
+            shutil.rmtree(entry, ignore_errors=True)  # a folder no command can lock: in the way
         elif entry.suffix == ".loaded" and entry.stem != key and DIGEST_NAME.fullmatch(entry.stem):
             entry.unlink(missing_ok=True)
 
