@@ -132,9 +132,10 @@ def write_site(
     write(root / "index.html", pages.home(indexes))
     for name, data in site_assets.static_files().items():
         write(root / "static" / name, data)
-    shape_triples = canonical(t for path in graph.shape_files() for t in graph.parse_file(path))
+    # the page in the authors' order (it names no blank node), the file in canonical form
+    shape_triples = [t for path in graph.shape_files() for t in graph.parse_file(path)]
     write(root / "shapes" / "index.html", pages.shapes(shape_triples))
-    write(root / "shapes.ttl", serialize(shape_triples, "ttl"))
+    write(root / "shapes.ttl", serialize(canonical(shape_triples), "ttl"))
     write_catalogue(root, store, base_url or BASE, endpoint)
     # the world layer (world/*.nq, if imported) as its own dataset, under its sources' licences
     from cityrdf.world.publication import write_world

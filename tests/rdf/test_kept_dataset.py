@@ -1,9 +1,11 @@
 """The project dataset kept between commands (cityrdf.rdf.kept_dataset): the same quads as a fresh
-load, a new copy for changed sources, and never a reason for a command to fail."""
+load, a new copy for changed sources, never a reason for a command to fail or wait, and the
+worker's walls over it."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import time
 
 import pyoxigraph as ox
@@ -184,3 +186,136 @@ def test_commands_started_together_share_one_copy(tiny_project):
     assert len(set(answers)) == 1 and b"iran" in answers[0]
     assert digests(tiny_project) == [kept_dataset.inputs_digest()]
     assert not list((tiny_project / ".cache" / "dataset").glob(".tmp-*"))
+
+
+def test_a_named_pipe_among_the_sources_is_reported_not_waited_on(tiny_project):
+    """Opening a FIFO to hash it would wait for a writer forever; the load says what is wrong."""
+    import subprocess
+    import sys
+
+    pipe = tiny_project / "data" / "piped.ttl"
+    os.mkfifo(pipe)
+    question = tiny_project / "cities.rq"
+    question.write_text("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    command = [sys.executable, "-m", "cityrdf.cli", "query", str(question)]
+    try:  # the timeout only keeps a hanging command from hanging the suite
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"cityrdf query waited on {pipe}")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [f"error: {question}: {pipe}: no such file"]
+
+
+def test_only_the_copies_it_made_are_removed(tiny_project, tmp_path):
+    """`.cache/dataset` may be a link to a folder that holds other things: they stay."""
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "notes").mkdir(parents=True)
+    (elsewhere / "notes" / "todo.txt").write_text("keep me", encoding="utf-8")
+    (elsewhere / "backup.loaded").write_text("keep me too", encoding="utf-8")
+    (tiny_project / ".cache").mkdir()
+    (tiny_project / ".cache" / "dataset").symlink_to(elsewhere)
+    kept_now()
+    assert (elsewhere / "notes" / "todo.txt").read_text(encoding="utf-8") == "keep me"
+    assert (elsewhere / "backup.loaded").read_text(encoding="utf-8") == "keep me too"
+    assert (elsewhere / kept_dataset.inputs_digest()).is_dir()
+    reopened = kept_dataset.project_dataset()
+    try:
+        assert reopened.kept
+    finally:
+        reopened.close()
+
+
+def test_a_source_with_a_syntax_error_is_one_line_with_or_without_a_kept_copy(
+    tiny_project, run_cityrdf
+):
+    kept_now()  # a copy of the sources before the broken file
+    broken = tiny_project / "data" / "broken.ttl"
+    broken.write_text(
+        "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b .\n", encoding="utf-8"
+    )
+    question = tiny_project / "cities.rq"
+    question.write_text("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    cache = tiny_project / ".cache"
+    for copy_exists in (True, False):
+        before = sorted(cache.rglob("*"))
+        assert bool(before) == copy_exists
+        done = run_cityrdf("query", question)
+        assert done.returncode == 2
+        [line] = done.stderr.strip().splitlines()
+        assert line.startswith(f"error: {question}: {broken}:3:")
+        assert sorted(cache.rglob("*")) == before  # nothing kept or marked for broken sources
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+# the walls of the worker (docs/decisions/0019) over the kept copy: 10**8 solutions to count, and
+# 64 bytes doubled 40 times (64 TiB)
+COUNTED_FOR_LONG = (
+    "SELECT (COUNT(*) AS ?n) WHERE {\n"
+    + "".join(f"  VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}\n" for i in range(8))
+    + "}\n"
+)
+DOUBLED = (
+    'SELECT (STRLEN(?v40) AS ?r) WHERE { BIND("'
+    + "x" * 64
+    + '" AS ?v0) '
+    + " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(40))
+    + " }"
+)
+
+
+def test_the_deadline_holds_over_the_kept_copy(tiny_project, run_cityrdf):
+    kept_now()
+    question = tiny_project / "long.rq"
+    question.write_text(COUNTED_FOR_LONG, encoding="utf-8")
+    done = run_cityrdf("query", question, "--timeout", "0.3")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: {question}: query stopped: it ran longer than the 0.3 s limit"
+    ]
+    opened = kept_dataset.project_dataset()  # the copy the command read outlives its killed worker
+    try:
+        assert opened.kept
+    finally:
+        opened.close()
+
+
+# run apart from pytest, whose fault handler a forked worker would inherit and print from as it dies
+CAPPED_QUERY = """
+import sys
+from cityrdf import query
+from cityrdf.errors import BadInput
+query.LOCAL_MEMORY = 96 * 2**20
+engine = query.Engine()
+try:
+    engine.select(sys.argv[1])
+except BadInput as stopped:
+    print(engine._dataset.kept, stopped)
+"""
+
+
+def test_the_memory_cap_holds_over_the_kept_copy(tiny_project):
+    import subprocess
+    import sys
+
+    kept_now()
+    done = subprocess.run(
+        [sys.executable, "-c", CAPPED_QUERY, DOUBLED], capture_output=True, text=True, check=False
+    )
+    assert (
+        done.stdout.strip() == "True query stopped: it needed more than the 96 MB a query may use"
+    )
+
+
+def test_a_lock_replaced_by_a_folder_is_cleared_and_the_copy_used_again(tiny_project):
+    kept_now()
+    lock = tiny_project / ".cache" / "dataset" / f"{kept_dataset.inputs_digest()}.lock"
+    lock.unlink(missing_ok=True)
+    lock.mkdir()
+    blocked = kept_dataset.project_dataset()
+    assert not blocked.kept
+    assert canonical(blocked.store) == canonical(dataset.load_dataset())
+    reopened = kept_dataset.project_dataset()
+    try:
+        assert reopened.kept and lock.is_file()
+    finally:
+        reopened.close()

@@ -23,6 +23,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -42,6 +43,9 @@ log = logging.getLogger(__name__)
 LOADER_SOURCES = tuple(Path(str(module.__file__)) for module in (dataset, graph, namespaces))
 STALE_COPY_SECONDS = 3600  # a `.tmp-*` folder older than this was left by a killed copy
 CACHE_ERRORS = (OSError, ValueError, RuntimeError)
+# the names of the copies this module makes: it removes nothing else from the folder, which may be
+# a link to one that holds other things
+DIGEST_NAME = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass
@@ -74,6 +78,8 @@ def inputs_digest() -> str:
     files += [("world", path) for path in dataset.world_files()]
     files += [("loader", path) for path in LOADER_SOURCES]
     for role, path in files:
+        if not path.is_file():  # opening a named pipe would wait for a writer; the load says why
+            raise FileNotFoundError(path)
         with path.open("rb") as stream:
             digest.update(f"{role} {path.name} ".encode())
             digest.update(hashlib.file_digest(stream, "sha256").digest())
@@ -113,7 +119,8 @@ def _loaded_before(root: Path, key: str) -> bool:
         return True
     root.mkdir(parents=True, exist_ok=True)
     for other in root.glob("*.loaded"):
-        other.unlink(missing_ok=True)
+        if DIGEST_NAME.fullmatch(other.stem):
+            other.unlink(missing_ok=True)
     marker.touch()
     return False
 
@@ -154,9 +161,11 @@ def _remove_others(root: Path, key: str) -> None:
         if entry.name.startswith(".tmp-"):
             if entry.stat().st_mtime < time.time() - STALE_COPY_SECONDS:
                 shutil.rmtree(entry, ignore_errors=True)
-        elif entry.is_dir() and entry.name != key:
+        elif entry.is_dir() and entry.name != key and DIGEST_NAME.fullmatch(entry.name):
             _remove(root, entry.name)
-        elif entry.suffix == ".loaded" and entry.stem != key:
+        elif entry.is_dir() and entry.suffix == ".lock" and DIGEST_NAME.fullmatch(entry.stem):
+            shutil.rmtree(entry, ignore_errors=True)  # a folder no command can lock: in the way
+        elif entry.suffix == ".loaded" and entry.stem != key and DIGEST_NAME.fullmatch(entry.stem):
             entry.unlink(missing_ok=True)
 
 

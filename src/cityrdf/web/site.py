@@ -14,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 from cityrdf import describe, publish
 from cityrdf.rdf import documents as rdf_documents
 from cityrdf.rdf import graph
-from cityrdf.rdf.canonical import canonical
 from cityrdf.views.render import Pages
 from cityrdf.views.resource import SiteModel, stored_questions
 from cityrdf.web.common import Rendered
@@ -125,10 +124,8 @@ class Site:
 
     @cached_property
     def shapes_html(self) -> str:
-        # as `cityrdf publish` writes it
-        return self.pages.shapes(
-            canonical(t for path in self.shape_files for t in graph.parse_file(path))
-        )
+        # as `cityrdf publish` writes it: in the authors' order
+        return self.pages.shapes([t for path in self.shape_files for t in graph.parse_file(path)])
 
     @cached_property
     def index_html(self) -> dict[str, str]:
