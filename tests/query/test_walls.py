@@ -5,6 +5,7 @@ unknown origin and the project's own stored questions alike, whose parameters co
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -246,3 +247,41 @@ def test_a_local_query_imports_neither_the_web_framework_nor_the_http_client():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1"]
+
+
+# a text whose last value is 64 × 2^40 bytes: no memory cap lets it finish
+DOUBLING = (
+    'SELECT (STRLEN(?v40) AS ?r) WHERE { BIND("'
+    + "x" * 64
+    + '" AS ?v0) '
+    + " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(40))
+    + " }\n"
+)
+CAPPED_CLI = """
+import sys
+from cityrdf import cli, query
+query.LOCAL_MEMORY = 96 * 2**20
+cli.main(sys.argv[1:])
+"""
+
+
+def test_a_query_over_the_memory_cap_is_one_line_even_with_rust_backtraces(
+    tmp_path: Path, use_project
+):
+    """The worker's runtime prints as it runs out of memory (Rust's allocation failure, its
+    backtrace): that goes nowhere, and the command says what happened in one line."""
+    project = project_with_question(tmp_path, "doubling", DOUBLING)
+    use_project(project.root)
+    done = subprocess.run(
+        [sys.executable, "-c", CAPPED_CLI, "query", "doubling"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "RUST_BACKTRACE": "1"},
+        timeout=120,
+    )
+    assert done.returncode == 2
+    stopped = "query stopped: it needed more than the 96 MB a query may use"
+    assert done.stderr.strip().splitlines() == [
+        f"error: {project.queries_dir / 'doubling.rq'}: {stopped}"
+    ]

@@ -12,6 +12,10 @@
   closed). Sockets inherited from the server are closed.
 - memory: RLIMIT_AS at the worker's current size plus `memory_budget` bytes; an evaluation that
   needs more fails to allocate and the worker dies, not the server.
+- output: standard error goes to /dev/null. What a runtime prints as a query exhausts the memory
+  (Rust's "memory allocation failed", a backtrace where RUST_BACKTRACE is set, Python's fatal
+  error) is the query's doing: the answer says what happened, in one line, and a stream of such
+  queries cannot fill the server's log.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class SandboxUnavailable(Exception):
 def enter(memory_budget: int, keep_fds: tuple[int, ...] = ()) -> str:
     """Wall this process off; returns how the network wall was made ("seccomp" or "netns")."""
     _close_inherited_sockets(keep_fds)
+    _silence_standard_error()
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     limit = _address_space() + memory_budget
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -49,6 +54,14 @@ def enter(memory_budget: int, keep_fds: tuple[int, ...] = ()) -> str:
             raise SandboxUnavailable(
                 f"no network wall: seccomp ({seccomp_error}), namespace ({netns_error})"
             ) from None
+
+
+def _silence_standard_error() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+    finally:
+        os.close(devnull)
 
 
 def _libseccomp() -> ctypes.CDLL:
