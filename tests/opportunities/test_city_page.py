@@ -65,3 +65,23 @@ def test_criteria_are_shown_by_label_in_the_order_of_the_criteria():
     assert len(rests_on) > 1
     assert shown == [c.label_en for c in CRITERIA if c.slug in rests_on]
     assert "crid:" not in "".join(cell.itertext())
+
+
+def test_the_server_shows_the_suggestions_its_dataset_holds():
+    """`cityrdf serve` finds the suggestions in the SPARQL dataset (the world layer's
+    `suggestions.nq`) and gives them to the pages in a store of their own, as publish does."""
+    from cityrdf.web.site import Settings, Site
+
+    project = load_store()
+    dataset = load_store()
+    dataset.load(path=str(SUGGESTIONS), format=ox.RdfFormat.TRIG)
+    served = Site(project, Settings(), dataset)
+    assert not any(project.quads_for_pattern(None, None, None, SUGGESTIONS_GRAPH))
+    tree = html5lib.parse(served.pages.resource(TEHRAN), namespaceHTMLElements=False)
+    rows = tree.findall(".//section[@id='suggestions']//tbody/tr")
+    assert ["".join(r.findall("td")[1].itertext()).strip() for r in rows][1] == "Isfahan"
+    assert len(rows) == 3
+    without = Site(project, Settings(), load_store())
+    assert without.model.suggestions_store is None
+    plain = html5lib.parse(without.pages.resource(TEHRAN), namespaceHTMLElements=False)
+    assert plain.find(".//section[@id='suggestions']") is None

@@ -16,6 +16,7 @@ from cityrdf.rdf import documents as rdf_documents
 from cityrdf.rdf import graph
 from cityrdf.views.render import Pages
 from cityrdf.views.resource import SiteModel, stored_questions
+from cityrdf.views.terms import SUGGESTIONS_GRAPH
 from cityrdf.web.common import Rendered
 from cityrdf.web.worker import STORE_LOCK
 
@@ -47,6 +48,18 @@ class Settings:
 # rdflib's names for the suffixes of RDF_FORMATS
 
 
+def suggestions_of(dataset: ox.Store) -> ox.Store | None:
+    """The partner suggestions the dataset holds (the world layer's `suggestions.nq`) in a store
+    of their own, as `cityrdf publish` gives them to the city pages; None if it holds none."""
+    quads = dataset.quads_for_pattern(None, None, None, SUGGESTIONS_GRAPH)
+    first = next(quads, None)
+    if first is None:
+        return None
+    suggestions = ox.Store()
+    suggestions.extend([first, *quads])
+    return suggestions
+
+
 class Site:
     """What the server renders, with the artefacts that do not change while it runs cached.
 
@@ -67,6 +80,7 @@ class Site:
         self.default_graph = default_graph
         self.settings = settings
         self.model = SiteModel(store)
+        self.model.suggestions_store = suggestions_of(self.dataset)
         self.pages = Pages(self.model, mode="server", sparql=True)
         self.questions = stored_questions()
         # read now: the sources are the ones the server started with, even if files change later
