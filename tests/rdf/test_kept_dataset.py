@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from cityrdf.rdf import dataset, kept_dataset
+from tests.query.test_walls import DOUBLING
 
 NEW_CITY = (
     "\n<https://w3id.org/cityrdf/id/city/yazd> a <https://w3id.org/cityrdf/ontology#City> ;\n"
@@ -254,13 +255,6 @@ COUNTED_FOR_LONG = (
     + "".join(f"  VALUES ?v{i} {{ 0 1 2 3 4 5 6 7 8 9 }}\n" for i in range(8))
     + "}\n"
 )
-DOUBLED = (
-    'SELECT (STRLEN(?v40) AS ?r) WHERE { BIND("'
-    + "x" * 64
-    + '" AS ?v0) '
-    + " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(40))
-    + " }"
-)
 
 
 def test_the_deadline_holds_over_the_kept_copy(tiny_project, run_cityrdf):
@@ -299,7 +293,7 @@ def test_the_memory_cap_holds_over_the_kept_copy(tiny_project):
 
     kept_now()
     done = subprocess.run(
-        [sys.executable, "-c", CAPPED_QUERY, DOUBLED], capture_output=True, text=True, check=False
+        [sys.executable, "-c", CAPPED_QUERY, DOUBLING], capture_output=True, text=True, check=False
     )
     assert (
         done.stdout.strip() == "True query stopped: it needed more than the 96 MB a query may use"
