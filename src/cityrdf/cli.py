@@ -27,7 +27,7 @@ from cityrdf.world.cli import world_app
 BUG = 3
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT)  # the device or the user's quota is full
 # Typer 0.28 carries its own click, whose usage errors are typer.TyperException
-# (docs/decisions/0020-typer-without-pydantic.md says why not 0.29).
+# (docs/decisions/0021-typer-0.28.md says why not 0.29).
 USAGE_ERRORS = (typer.TyperException,)
 ABORTS = (typer.Abort,)
 

@@ -165,8 +165,6 @@ def _remove_others(root: Path, key: str) -> None:
             _remove(root, entry.name)
         elif entry.is_dir() and entry.suffix == ".lock" and DIGEST_NAME.fullmatch(entry.stem):
             shutil.rmtree(entry, ignore_errors=True)  # a folder no command can lock: in the way
-        elif entry.suffix == ".loaded" and entry.stem != key and DIGEST_NAME.fullmatch(entry.stem):
-            entry.unlink(missing_ok=True)
 
 
 def _remove(root: Path, key: str) -> None:
