@@ -52,9 +52,13 @@ def published_project(tmp_path_factory):
     time): only for tests that read the site (other settings publish their own)."""
     from cityrdf import publish
 
-    # the project's own folders, even when a module's fixture project is in place
-    with activated(ROOT):
-        return publish.publish(tmp_path_factory.mktemp("project-site") / "site")
+    # the project's own sources, even when a module's fixture project is in place, and not the
+    # world layer a developer may have imported into the checkout: the site is the same everywhere
+    root = tmp_path_factory.mktemp("published-project")
+    for name in ("ontology", "data", "shapes", "queries"):
+        (root / name).symlink_to(ROOT / name)
+    with activated(root):
+        return publish.publish(root / "site")
 
 
 @pytest.fixture(scope="session")
