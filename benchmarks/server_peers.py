@@ -4,7 +4,8 @@
 
 All three servers run on loopback at once, loaded with the same data: Oxigraph's own server
 (`oxigraph` from PyPI) with the build's N-Triples dump, nginx serving the site `cityrdf publish`
-writes, `cityrdf serve` on the project. The load comes from wrk (Debian's `wrk`), a C client, so
+writes, `cityrdf serve` on the project. The commands run on the project's sources alone (ontology,
+data, shapes, queries), without a world layer the checkout may hold. The load comes from wrk (Debian's `wrk`), a C client, so
 the client's own cost stays small beside the servers' on a 2-core machine; one server is loaded at
 a time. Three loads, each the same for cityrdf and its peer:
 
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import socket
@@ -51,6 +53,7 @@ CITYRDF = Path(sys.executable).with_name("cityrdf")
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 SPARQL_JSON = "application/sparql-results+json"
 MIXED_PAGES_P99, MIXED_SPARQL_P50 = 50, 20  # ms: the absolute goals under the mixed load
+PROJECT_SOURCES = ("ontology", "data", "shapes", "queries")
 CITIES = """PREFIX cr: <https://w3id.org/cityrdf/ontology#>
 SELECT DISTINCT ?city WHERE { ?pact a cr:TwinningAgreement ; cr:party ?city } ORDER BY ?city"""
 
@@ -219,10 +222,16 @@ def main() -> None:
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
             raise SystemExit(f"error: {tool} is not installed (apt-get install {tool})")
-    repeated, distinct = question_texts()
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as servers:
         work = Path(tmp)
         work.chmod(0o755)  # nginx's workers run as another user and must read the site
+        # The project's sources alone, as a fresh clone has them: a world layer imported into the
+        # checkout would be in cityrdf's store and not in the build's dump that oxigraph loads.
+        for name in PROJECT_SOURCES:
+            (work / "project" / name).parent.mkdir(exist_ok=True)
+            (work / "project" / name).symlink_to(ROOT / name)
+        os.environ["CITYRDF_HOME"] = str(work / "project")  # for this script and its commands
+        repeated, distinct = question_texts()
         subprocess.run([CITYRDF, "build", "--out", work / "dist"], check=True)
         subprocess.run([CITYRDF, "publish", "--out", work / "site"], check=True)
         subprocess.run(

@@ -8,9 +8,11 @@ import time
 from urllib.parse import quote, urlsplit
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
 from cityrdf import serve
+from cityrdf.sparql.guard import check_query
 
 
 def doubling_query(start: str, doublings: int, result: str) -> str:
@@ -113,6 +115,56 @@ def test_a_large_flat_query_is_not_refused_as_nested(base_url):
         timeout=60,
     )
     assert answer.status_code == 200, answer.text
+
+
+# --- light and costly queries ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_slot_url(start_loopback_server):
+    """A server with two query slots, one of them kept for light queries, over 30 triples."""
+    store = ox.Store()
+    for i in range(30):
+        store.add(ox.Quad(ox.NamedNode(f"urn:x{i}"), ox.NamedNode("urn:y"), ox.Literal(str(i))))
+    server, url = start_loopback_server(serve.Settings(max_queries=2, timeout=4.0), store)
+    yield url
+    server.should_exit = True
+
+
+def many_patterns(joined: bool, tag: str) -> str:
+    """A query with more triple patterns than a light one: each of 30 triples joined with every
+    other 17 times (it runs until its deadline), or 17 patterns that match nothing (at once)."""
+    patterns = " ".join(
+        f"?a{i} ?b{i} ?c{i} ." if joined else f"<urn:none{i}> <urn:y> ?c{i} ." for i in range(17)
+    )
+    return f"SELECT (COUNT(*) AS ?{tag}) WHERE {{ {patterns} }}"
+
+
+def test_new_texts_run_in_the_lane_their_check_gives_them(two_slot_url):
+    """Texts the server has not seen are checked in their worker. A light one answers while a
+    costly one holds the only costly slot; another costly one waits for that slot, so it answers
+    only after the first (though it would take no time at all)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    assert not check_query(many_patterns(True, "n")).light
+    assert not check_query(many_patterns(False, "n")).light
+
+    def ask(query: str) -> tuple[httpx.Response, float]:
+        answer = httpx.get(two_slot_url + "/sparql", params={"query": query}, timeout=30)
+        return answer, time.monotonic()
+
+    with ThreadPoolExecutor(3) as pool:
+        slow = pool.submit(ask, many_patterns(True, "slow"))
+        time.sleep(1.0)  # the slow one holds the costly slot by now
+        quick = pool.submit(ask, many_patterns(False, "quick"))
+        light, light_at = ask("ASK { ?s ?p ?o } # new")
+        assert light.status_code == 200 and not slow.done(), light.text
+        (slow_answer, slow_at), (quick_answer, quick_at) = slow.result(), quick.result()
+    assert slow_answer.status_code == 408, slow_answer.text
+    assert quick_answer.status_code in (200, 503), (
+        quick_answer.text
+    )  # 503: waited past the deadline
+    assert quick_at > slow_at and light_at < slow_at
 
 
 # --- slow clients -------------------------------------------------------------------------------

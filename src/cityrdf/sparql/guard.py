@@ -138,9 +138,14 @@ CHECKED_KINDS = frozenset({"word", "langtag", "pname"})  # where SERVICE or a fo
 
 def check_query(text: str) -> CheckedQuery:
     """The canonical text and form of a query that may run; QueryRefused (4xx) otherwise."""
+    check_length(text)
+    return _check(text)
+
+
+def check_length(text: str) -> None:
+    """QueryRefused (413) if the text is longer than any query that may run."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryRefused(413, f"query is longer than {MAX_QUERY_CHARS // 1024} KiB")
-    return _check(text)
 
 
 @lru_cache(maxsize=512)  # a public endpoint sees the same few queries again and again
