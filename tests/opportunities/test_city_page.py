@@ -85,3 +85,24 @@ def test_the_server_shows_the_suggestions_its_dataset_holds():
     assert without.model.suggestions_store is None
     plain = html5lib.parse(without.pages.resource(TEHRAN), namespaceHTMLElements=False)
     assert plain.find(".//section[@id='suggestions']") is None
+
+
+def test_suggested_places_link_to_their_page_or_wikidata_never_to_an_iri_without_a_page():
+    """As `cityrdf publish` makes the page (the suggestions in a store of their own): a suggested
+    world-layer city has no page, so its name links to its Wikidata item (its IRI is minted from
+    the QID), not to its own IRI, which would lead nowhere; a city of the paper links to its page."""
+    suggestions = ox.Store()
+    suggestions.load(path=str(SUGGESTIONS), format=ox.RdfFormat.TRIG)
+    model = SiteModel(load_store())
+    model.suggestions_store = suggestions
+    tree = html5lib.parse(Pages(model).resource(TEHRAN), namespaceHTMLElements=False)
+    rows = tree.find(".//section[@id='suggestions']//tbody").findall("tr")
+    # the candidate's cell of each row, in rank order: Delhi, Isfahan, Madrid
+    links = [row.findall("td")[1].find("a").get("href") for row in rows]
+    assert links == [
+        "https://www.wikidata.org/wiki/Q1353",
+        "isfahan.html",  # beside tehran.html
+        "https://www.wikidata.org/wiki/Q2807",
+    ]
+    section = html5lib.serialize(tree.find(".//section[@id='suggestions']"), tree="etree")
+    assert 'href="https://w3id.org/cityrdf/' not in section

@@ -47,6 +47,9 @@ def prefixed(iri: str) -> str:
     return iri
 
 
+WIKIDATA_CITY = re.compile(re.escape(f"{CRID}city/wd/") + "(Q[1-9][0-9]*)")
+
+
 @dataclass
 class Term:
     """One node as a page shows it: a link (ours or external) with labels, or a literal."""
@@ -70,7 +73,20 @@ class Term:
 
     @property
     def external(self) -> bool:
-        return not self.is_literal and self.path is None and self.value.startswith("http")
+        """A link elsewhere: an IRI not of ours (ours without a page of its own is no link)."""
+        return (
+            not self.is_literal
+            and self.path is None
+            and self.value.startswith("http")
+            and not self.value.startswith(BASE)
+        )
+
+    @property
+    def wikidata_page(self) -> str | None:
+        """The Wikidata page of a city of ours without a page here, whose IRI is minted from its
+        QID (`crid:city/wd/Q…`, docs/model.md): world-layer cities, such as suggested partners."""
+        found = None if self.path else WIKIDATA_CITY.fullmatch(self.value)
+        return f"https://www.wikidata.org/wiki/{found.group(1)}" if found else None
 
 
 @dataclass

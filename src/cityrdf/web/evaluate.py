@@ -80,6 +80,7 @@ class Job:
     light_only: bool = False
 
 
+JSONLD_TRIPLE_TERMS = "the answer holds triple terms, which JSON-LD cannot write; ask for Turtle, N-Triples or RDF/XML"
 # the status of the answer to a `light_only` job that the check found costly: it did not run
 NOT_RUN = 0
 
@@ -143,6 +144,9 @@ def evaluate_checked(store: ox.Store, job: Job, limits: Limits) -> Answer:
                     406, "CONSTRUCT and DESCRIBE results are available as " + ", ".join(GRAPH_TYPES)
                 )
             triples, truncated = capped(result, limits.max_results)
+            if chosen == "jsonld" and any(isinstance(t.object, ox.Triple) for t in triples):
+                # Oxigraph's JSON-LD writer has no RDF 1.2 yet (an OSError, read as UNDOABLE)
+                return text(406, JSONLD_TRIPLE_TERMS)
             body, media = serialize(triples, chosen), GRAPH_MEDIA[chosen]
     except results.UncarriableText as refused:
         return text(422, f"query refused: {refused}")
