@@ -4,7 +4,8 @@ the protocol's dataset parameters, and a Service Description for a GET without a
 Every query is checked (cityrdf.sparql.guard) and only the text the check returns is evaluated,
 both in a walled-off worker (cityrdf.web.worker) whose answer is awaited in the event loop: no
 network, bounded time, memory, rows and bytes. The event loop itself only bounds the text's
-length, and keeps which texts passed the check and whether they were light.
+length, and keeps which texts passed the check and whether they were light; a new text that finds
+no worker free before its deadline is checked in a thread, so that a refusal is never a 503.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from yarl import URL
 
 from cityrdf.errors import BadInput
 from cityrdf.query import to_iri
-from cityrdf.sparql.guard import UPDATE_REFUSED, QueryRefused, check_length
+from cityrdf.sparql.guard import UPDATE_REFUSED, QueryRefused, check_length, check_query
 from cityrdf.sparql.service_description import service_graph
 from cityrdf.web.common import MEDIA_OF, PAGE_TYPES, openapi_errors, openapi_ok, short
 from cityrdf.web.conneg import negotiate
@@ -36,7 +37,7 @@ SPARQL_MEDIA = sorted({media.split(";")[0] for media in RESULT_MEDIA.values()} |
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 JOB_PARAMS = ("format", "output", *DATASET_PARAMS)  # what, beside the text and Accept, shapes a job
 MAX_KNOWN_JOBS = 1024
-MAX_KNOWN_TEXT = 16 * 1024  # characters: longer texts are taken for costly each time they come
+MAX_KNOWN_TEXT = 16 * 1024  # characters: longer texts are sent as new each time they come
 # answers larger than this are sent as the client reads them, part by part from their worker;
 # smaller ones are read whole, which frees the worker at once
 STREAM_FROM = 2**20
@@ -204,12 +205,12 @@ def routes(site: Site, pool: WorkerPool) -> tuple[APIRouter, QueryAnswerer]:
         held: list[asyncio.Semaphore] = []
         try:
             if not await take(held, light is not False):
-                return busy()
+                return await busy(queries[0] if light is None else None)
             result = await pool.run_async(replace(job, light_only=light is None), STREAM_FROM)
             if result.status == NOT_RUN:
                 release(held)
                 if not await take(held, False):
-                    return busy()
+                    return await busy()
                 result = await pool.run_async(job, STREAM_FROM)
         except BaseException:
             release(held)
@@ -240,7 +241,15 @@ def routes(site: Site, pool: WorkerPool) -> tuple[APIRouter, QueryAnswerer]:
             lane.release()
         held.clear()  # released once, however often it is called
 
-    def busy() -> Response:
+    async def busy(unchecked: str | None = None) -> Response:
+        """503; but the refusal of a text not checked yet that the check refuses: a refusal does
+        not become a "try again" because the server is busy. Checked here, in a thread, only once
+        the text has waited its deadline for a worker."""
+        if unchecked is not None:
+            try:
+                await run_in_threadpool(check_query, unchecked)
+            except QueryRefused as refused:
+                return short(refused.status, str(refused))
         return short(
             503,
             f"server busy: {settings.max_queries} queries are running; try again shortly",
