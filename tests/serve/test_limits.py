@@ -3,6 +3,7 @@ every answer has."""
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 from urllib.parse import quote, urlsplit
@@ -228,6 +229,32 @@ def test_a_client_that_drips_its_body_is_dropped(impatient_url):
             break
     conn.close()
     assert dropped and time.monotonic() - started < 6
+
+
+def test_a_client_gone_before_its_query_arrived_leaves_no_traceback(impatient_url):
+    """A POST whose client leaves before sending the body it announced: there is no one to
+    answer, and nothing went wrong in the server, so its log has no "Exception in ASGI
+    application" and the next query is answered."""
+    errors: list[logging.LogRecord] = []
+    collect = logging.Handler(logging.ERROR)
+    collect.emit = errors.append  # type: ignore[method-assign]
+    logger = logging.getLogger("uvicorn.error")
+    logger.addHandler(collect)
+    try:
+        conn = connect(impatient_url)
+        conn.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 100\r\n\r\nASK"
+        )
+        conn.close()
+        answer = httpx.get(impatient_url + "/sparql", params={"query": "ASK {} # after"})
+        assert answer.status_code == 200, answer.text
+        waited = time.monotonic()
+        while not errors and time.monotonic() - waited < 2:  # an error would be logged by now
+            time.sleep(0.1)
+    finally:
+        logger.removeHandler(collect)
+    assert [record.getMessage() for record in errors] == []
 
 
 def test_a_silent_connection_is_dropped(impatient_url):

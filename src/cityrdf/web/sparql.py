@@ -20,6 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from yarl import URL
 
 from cityrdf.errors import BadInput
@@ -320,6 +321,8 @@ class QueryLane:
                     )
             except HTTPException as err:  # as the app's handler answers it
                 response = short(err.status_code, str(err.detail), err.headers)
+            except ClientDisconnect:  # gone before its body came in full: no one to answer
+                return None
             if response is not None:
                 return await response(scope, receive, send)
         return await self.app(scope, receive, send)
