@@ -205,3 +205,16 @@ def test_random_mixtures_never_get_a_service_call_past_the_check(listener, piece
     query = "PREFIX : <" + listener.base + "/> " + "".join(pieces).replace("SERVICE?x{}", call)
     evaluate_what_the_check_passes(one_triple(), query)
     assert listener.requests == [], query
+
+
+def test_only_the_verdicts_on_short_texts_are_kept():
+    """The check keeps verdicts (a worker sees the same texts again), but not on long texts: 512
+    of the longest would hold ~130 MB in each query worker, against its memory cap."""
+    from cityrdf.sparql import guard
+
+    guard._check.cache_clear()
+    long_text = "ASK { ?s ?p ?o } # " + "ش" * guard.MAX_CACHED_CHARS
+    for text in ("ASK {}", long_text, "ASK {}", long_text):
+        check_query(text)
+    assert guard._check.cache_info().currsize == 1
+    assert guard._check.cache_info().hits == 1

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 MAX_QUERY_CHARS = 64 * 1024
+MAX_CACHED_CHARS = 4 * 1024
 MAX_NESTING = 100  # open brackets; Oxigraph's recursive parser overflows its stack near 3,000
 # Oxigraph's planning grows steeply with the triple patterns that share a term (a star): 64 on one
 # subject take it ~0.4 s, 95 ~2 s, 150 ~14 s; 95 patterns without a shared term ~0.1 s
@@ -139,7 +140,9 @@ CHECKED_KINDS = frozenset({"word", "langtag", "pname"})  # where SERVICE or a fo
 def check_query(text: str) -> CheckedQuery:
     """The canonical text and form of a query that may run; QueryRefused (4xx) otherwise."""
     check_length(text)
-    return _check(text)
+    # Verdicts on texts up to MAX_CACHED_CHARS are kept: 512 of the longest texts would hold
+    # ~130 MB in each query worker, counted against the memory its queries may use.
+    return _check(text) if len(text) <= MAX_CACHED_CHARS else _check.__wrapped__(text)
 
 
 def check_length(text: str) -> None:
