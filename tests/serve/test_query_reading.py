@@ -208,8 +208,8 @@ def test_random_mixtures_never_get_a_service_call_past_the_check(listener, piece
 
 
 def test_only_the_verdicts_on_short_texts_are_kept():
-    """The check keeps verdicts (a worker sees the same texts again), but not on long texts: 512
-    of the longest would hold ~130 MB in each query worker, against its memory cap."""
+    """The check keeps verdicts (a public endpoint sees the same texts again), but not on long
+    texts: 512 of the longest would hold ~130 MB of the server's memory."""
     from cityrdf.sparql import guard
 
     guard._check.cache_clear()

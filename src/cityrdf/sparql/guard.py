@@ -139,16 +139,11 @@ CHECKED_KINDS = frozenset({"word", "langtag", "pname"})  # where SERVICE or a fo
 
 def check_query(text: str) -> CheckedQuery:
     """The canonical text and form of a query that may run; QueryRefused (4xx) otherwise."""
-    check_length(text)
-    # Verdicts on texts up to MAX_CACHED_CHARS are kept: 512 of the longest texts would hold
-    # ~130 MB in each query worker, counted against the memory its queries may use.
-    return _check(text) if len(text) <= MAX_CACHED_CHARS else _check.__wrapped__(text)
-
-
-def check_length(text: str) -> None:
-    """QueryRefused (413) if the text is longer than any query that may run."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryRefused(413, f"query is longer than {MAX_QUERY_CHARS // 1024} KiB")
+    # Verdicts on texts up to MAX_CACHED_CHARS are kept: 512 of the longest texts would hold
+    # ~130 MB of the server's memory for texts that are rarely asked twice.
+    return _check(text) if len(text) <= MAX_CACHED_CHARS else _check.__wrapped__(text)
 
 
 @lru_cache(maxsize=512)  # a public endpoint sees the same few queries again and again

@@ -1,17 +1,14 @@
-"""Evaluating one query on the store, inside a worker: the answer in the format the client asked
-for, within the row and byte caps. (The worker and its walls: cityrdf.web.worker.) A job whose
-text the caller has not checked is checked here first (cityrdf.sparql.guard), and only the
-canonical text the check returns is evaluated."""
+"""Evaluating one checked query on the store, inside a worker: the answer in the format the
+client asked for, within the row and byte caps. (The worker and its walls: cityrdf.web.worker.)"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from cityrdf.rdf.documents import serialize
 from cityrdf.sparql import results
-from cityrdf.sparql.guard import QueryRefused, check_query
 from cityrdf.web.conneg import negotiate
 
 RESULT_TYPES = {  # media type -> result format, in the order we prefer them
@@ -54,8 +51,6 @@ class Answer:
     media_type: str
     body: bytes
     truncated: bool = False
-    # for a job checked in the worker and let through: whether the check found it light
-    light: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -72,17 +67,12 @@ class Job:
     accept: str
     fmt: str | None
     options: dict = field(default_factory=dict)  # default_graph / named_graphs for store.query
-    # True: `query` is the text as it came, to be checked in the worker before it runs; then
-    # `unnamed_options` stand for `options` if both are empty and the query names no dataset
-    unchecked: bool = False
-    unnamed_options: dict = field(default_factory=dict)
-    # with `unchecked`: run it only if the check finds it light, else answer NOT_RUN
-    light_only: bool = False
 
 
-JSONLD_TRIPLE_TERMS = "the answer holds triple terms, which JSON-LD cannot write; ask for Turtle, N-Triples or RDF/XML"
-# the status of the answer to a `light_only` job that the check found costly: it did not run
-NOT_RUN = 0
+JSONLD_TRIPLE_TERMS = (
+    "the answer holds triple terms, which JSON-LD cannot write; "
+    "ask for Turtle, N-Triples or RDF/XML"
+)
 
 
 def text(status: int, message: str) -> Answer:
@@ -103,21 +93,6 @@ def over_memory(limits: Limits) -> Answer:
 
 
 def evaluate(store: ox.Store, job: Job, limits: Limits) -> Answer:
-    if not job.unchecked:
-        return evaluate_checked(store, job, limits)
-    try:
-        checked = check_query(job.query)
-    except QueryRefused as refused:
-        return text(refused.status, str(refused))
-    if job.light_only and not checked.light:
-        return Answer(NOT_RUN, "", b"", light=False)
-    options = job.options or ({} if checked.names_dataset else job.unnamed_options)
-    job = Job(checked.text, job.accept, job.fmt, options)
-    return replace(evaluate_checked(store, job, limits), light=checked.light)
-
-
-def evaluate_checked(store: ox.Store, job: Job, limits: Limits) -> Answer:
-    """The answer to a job whose text is the check's canonical text."""
     try:
         result = store.query(job.query, **job.options)
     except SyntaxError as err:

@@ -1,11 +1,10 @@
 """The read-only SPARQL 1.1 Protocol endpoint at /sparql: query via GET, POST form or POST direct,
 the protocol's dataset parameters, and a Service Description for a GET without a query.
 
-Every query is checked (cityrdf.sparql.guard) and only the text the check returns is evaluated,
-both in a walled-off worker (cityrdf.web.worker) whose answer is awaited in the event loop: no
-network, bounded time, memory, rows and bytes. The event loop itself only bounds the text's
-length, and keeps which texts passed the check and whether they were light; a new text that finds
-no worker free before its deadline is checked in a thread, so that a refusal is never a 503.
+Every query is checked (cityrdf.sparql.guard: a text up to INLINE_CHECK characters in the event
+loop, a longer one in a thread) and only the text the check returns is evaluated, in a walled-off
+worker (cityrdf.web.worker), whose answer is awaited in the event loop: no network, bounded time,
+memory, rows and bytes.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Request
@@ -25,11 +23,11 @@ from yarl import URL
 
 from cityrdf.errors import BadInput
 from cityrdf.query import to_iri
-from cityrdf.sparql.guard import UPDATE_REFUSED, QueryRefused, check_length, check_query
+from cityrdf.sparql.guard import UPDATE_REFUSED, QueryRefused, check_query
 from cityrdf.sparql.service_description import service_graph
 from cityrdf.web.common import MEDIA_OF, PAGE_TYPES, openapi_errors, openapi_ok, short
 from cityrdf.web.conneg import negotiate
-from cityrdf.web.evaluate import GRAPH_TYPES, NOT_RUN, RESULT_MEDIA, Answer, Job, Limits
+from cityrdf.web.evaluate import GRAPH_TYPES, RESULT_MEDIA, Answer, Job, Limits
 from cityrdf.web.site import Site, description_bytes
 from cityrdf.web.worker import StreamedAnswer, WorkerPool, dataset_hash
 
@@ -37,8 +35,11 @@ QueryAnswerer = Callable[[Request, dict[str, list[str]]], Awaitable[Response]]
 SPARQL_MEDIA = sorted({media.split(";")[0] for media in RESULT_MEDIA.values()} | set(GRAPH_TYPES))
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 JOB_PARAMS = ("format", "output", *DATASET_PARAMS)  # what, beside the text and Accept, shapes a job
-MAX_KNOWN_JOBS = 1024
-MAX_KNOWN_TEXT = 16 * 1024  # characters: longer texts are sent as new each time they come
+MAX_CHECKED_JOBS = 1024
+MAX_CHECKED_TEXT = 16 * 1024  # characters: longer texts are checked each time they come
+# characters: a text up to this long is checked in the event loop (at most about a millisecond,
+# less than handing it to a thread and back costs under load); a longer one in a thread
+INLINE_CHECK = 4 * 1024
 # answers larger than this are sent as the client reads them, part by part from their worker;
 # smaller ones are read whole, which frees the worker at once
 STREAM_FROM = 2**20
@@ -121,10 +122,9 @@ async def posted_fields(request: Request) -> dict[str, list[str]]:
     return params
 
 
-def dataset_options(params: dict[str, list[str]], site: Site) -> tuple[dict, dict]:
-    """store.query's dataset arguments: those of the protocol's parameters, which override the
-    query's FROM and FROM NAMED; and, without them, those for a query that names no dataset of
-    its own: the site's default graph (the project graphs' union)."""
+def dataset_options(params: dict[str, list[str]], site: Site, names_dataset: bool) -> dict:
+    """store.query's dataset arguments: the protocol's parameters override the query's FROM and
+    FROM NAMED; without either, the default graph is the site's (the project graphs' union)."""
     if any(name in params for name in DATASET_PARAMS):
         try:
             graphs = {
@@ -132,12 +132,13 @@ def dataset_options(params: dict[str, list[str]], site: Site) -> tuple[dict, dic
             }
         except BadInput as err:
             raise HTTPException(400, str(err)) from None
-        named = {
+        return {
             "default_graph": graphs["default-graph-uri"],
             "named_graphs": graphs["named-graph-uri"],
         }
-        return named, {}
-    return {}, ({} if site.default_graph is None else {"default_graph": site.default_graph})
+    if names_dataset or site.default_graph is None:
+        return {}
+    return {"default_graph": site.default_graph}
 
 
 def routes(site: Site, pool: WorkerPool) -> tuple[APIRouter, QueryAnswerer]:
@@ -150,11 +151,9 @@ def routes(site: Site, pool: WorkerPool) -> tuple[APIRouter, QueryAnswerer]:
     # Queries with many patterns (slow to plan) may hold all workers but one: a flood of them
     # leaves a worker for light queries, such as the pages' questions.
     costly_slots = asyncio.Semaphore(max(1, settings.max_queries - 1))
-    # The jobs of the requests whose text passed the check, by what the request asked, with
-    # whether the check found it light. The check runs in the worker that evaluates the text (and
-    # again each time it is evaluated): its time is spent beside the other workers', not in the
-    # event loop that every request shares.
-    known_jobs: dict[tuple, tuple[Job, bool]] = {}
+    # The jobs of the requests that passed the check, by what the request asked: the check reads
+    # a text the same way each time, so a text asked again skips it (and its thread).
+    checked_jobs: dict[tuple, tuple[Job, bool]] = {}  # (job, whether it is light)
 
     def answer(result: Answer | StreamedAnswer, done=lambda: None) -> Response:
         """The response; `done()` once the answer has left its worker."""
@@ -183,79 +182,52 @@ def routes(site: Site, pool: WorkerPool) -> tuple[APIRouter, QueryAnswerer]:
             raise HTTPException(400, "expected exactly one non-empty 'query' parameter")
         accept = request.headers.get("accept") or "*/*"
         asked = (queries[0], accept, *(tuple(params.get(name, ())) for name in JOB_PARAMS))
-        job, light = known_jobs.get(asked, (None, None))
+        job, light = checked_jobs.get(asked, (None, False))
         if job is None:
             try:
-                check_length(queries[0])
+                if len(queries[0]) <= INLINE_CHECK:
+                    checked = check_query(queries[0])
+                else:
+                    checked = await run_in_threadpool(check_query, queries[0])
             except QueryRefused as refused:
                 return short(refused.status, str(refused))
-            options, unnamed_options = dataset_options(params, site)
             job = Job(
-                query=queries[0],
+                query=checked.text,
                 accept=accept,
                 fmt=next(iter(params.get("format") or params.get("output") or []), None),
-                options=options,
-                unchecked=True,
-                unnamed_options=unnamed_options,
+                options=dataset_options(params, site, checked.names_dataset),
             )
+            light = checked.light
+            if len(checked_jobs) < MAX_CHECKED_JOBS and len(queries[0]) <= MAX_CHECKED_TEXT:
+                checked_jobs[asked] = (job, light)
         kept = pool.cached(job)  # the same text asked before, of the same data: no worker needed
         if kept is not None:
             return answer(kept)
-        # A text not known yet is sent as light: its worker checks it, and answers NOT_RUN if the
-        # check finds it costly. It then waits for a costly slot like any costly query.
         held: list[asyncio.Semaphore] = []
         try:
-            if not await take(held, light is not False):
-                return await busy(queries[0] if light is None else None)
-            result = await pool.run_async(replace(job, light_only=light is None), STREAM_FROM)
-            if result.status == NOT_RUN:
-                release(held)
-                if not await take(held, False):
-                    return await busy()
-                result = await pool.run_async(job, STREAM_FROM)
-        except BaseException:
-            release(held)
-            raise
-        if (
-            result.light is not None  # the check let it through
-            and len(known_jobs) < MAX_KNOWN_JOBS
-            and len(queries[0]) <= MAX_KNOWN_TEXT
-        ):
-            known_jobs[asked] = (job, result.light)
-        return answer(result, lambda: release(held))  # a streamed answer holds its slots until sent
-
-    async def take(held: list[asyncio.Semaphore], light: bool) -> bool:
-        """Takes the slots a query holds while it runs into `held` (a costly one takes a costly
-        slot first); False, holding none, if they are still taken at the deadline."""
-        try:
             async with asyncio.timeout(settings.timeout):
-                for lane in ([] if light else [costly_slots]) + [query_slots]:
-                    await lane.acquire()
-                    held.append(lane)
+                for slots in ([] if light else [costly_slots]) + [query_slots]:
+                    await slots.acquire()
+                    held.append(slots)
         except TimeoutError:
-            release(held)
-            return False
-        return True
+            for slots in held:
+                slots.release()
+            return short(
+                503,
+                f"server busy: {settings.max_queries} queries are running; try again shortly",
+                {"Retry-After": "1"},
+            )
 
-    def release(held: list[asyncio.Semaphore]) -> None:
-        for lane in held:
-            lane.release()
-        held.clear()  # released once, however often it is called
+        def release() -> None:
+            for slots in held:
+                slots.release()
 
-    async def busy(unchecked: str | None = None) -> Response:
-        """503; but the refusal of a text not checked yet that the check refuses: a refusal does
-        not become a "try again" because the server is busy. Checked here, in a thread, only once
-        the text has waited its deadline for a worker."""
-        if unchecked is not None:
-            try:
-                await run_in_threadpool(check_query, unchecked)
-            except QueryRefused as refused:
-                return short(refused.status, str(refused))
-        return short(
-            503,
-            f"server busy: {settings.max_queries} queries are running; try again shortly",
-            {"Retry-After": "1"},
-        )
+        try:
+            result = await pool.run_async(job, STREAM_FROM)
+        except BaseException:
+            release()
+            raise
+        return answer(result, release)  # a streamed answer holds its slots until it is sent
 
     def description(request: Request, fmt: str) -> Response:
         if fmt == "html":

@@ -4,10 +4,9 @@ The workers are forked from the server as it starts, sharing its in-memory store
 Each first walls itself off (cityrdf.web.sandbox: no network sockets, RLIMIT_AS), then evaluates the
 jobs it is sent (cityrdf.web.evaluate) one at a time. A query past its deadline is killed with its
 worker (a thread could only be abandoned), and one that needs more memory than allowed kills only
-its worker: the server lives, and replaces the worker. A query is checked (cityrdf.sparql.guard)
-before it is evaluated: by the caller, which sends only the text the check returns, or in the
-worker itself (`Job.unchecked`); the walls hold even if that check misses.
-`cityrdf query` evaluates in the same `Worker` as the server's pool.
+its worker: the server lives, and replaces the worker. Callers check the query first
+(cityrdf.sparql.guard) and send only the text the check returns; the walls hold even if that check
+misses. `cityrdf query` evaluates in the same `Worker` as the server's pool.
 """
 
 from __future__ import annotations
@@ -95,7 +94,7 @@ def send_answer(conn, answer: Answer) -> None:
     with its head, in one message (one write here, one wakeup and two reads in the server)."""
     length = len(answer.body)
     whole = answer.body if length <= PART else None
-    conn.send((answer.status, answer.media_type, answer.truncated, length, whole, answer.light))
+    conn.send((answer.status, answer.media_type, answer.truncated, length, whole))
     if whole is None:
         for start in range(0, length, PART):
             conn.send_bytes(answer.body, start, min(PART, length - start))
@@ -106,11 +105,8 @@ class StreamedAnswer:
     so that the server holds one part per client rather than whole answers nobody reads.
     `finished(worker_reusable)` is called once, when the body is read to its end or closed."""
 
-    def __init__(
-        self, status: int, media_type: str, truncated: bool, length: int, conn, light: bool | None
-    ):
+    def __init__(self, status: int, media_type: str, truncated: bool, length: int, conn):
         self.status, self.media_type, self.truncated = status, media_type, truncated
-        self.light = light  # as Answer.light
         self.length, self.conn = length, conn
         self.left = parts(length)
         self.finished = lambda worker_reusable: None
@@ -210,13 +206,13 @@ class Worker:
             return await asyncio.to_thread(self._died, limits), False
 
     def _received(self, stream_from: int | None) -> Answer | StreamedAnswer:
-        status, media_type, truncated, length, whole, light = self.conn.recv()
+        status, media_type, truncated, length, whole = self.conn.recv()
         if whole is not None:
-            return Answer(status, media_type, whole, truncated, light)
+            return Answer(status, media_type, whole, truncated)
         if stream_from is not None and length > stream_from:
-            return StreamedAnswer(status, media_type, truncated, length, self.conn, light)
+            return StreamedAnswer(status, media_type, truncated, length, self.conn)
         body = b"".join(self.conn.recv_bytes() for _ in range(parts(length)))
-        return Answer(status, media_type, body, truncated, light)
+        return Answer(status, media_type, body, truncated)
 
     def _died(self, limits: Limits) -> Answer:
         """The answer of a worker that died without answering: over its memory, or else."""
@@ -246,7 +242,7 @@ def dataset_hash(store: ox.Store) -> str:
 
 class AnswerCache:
     """Answers (200 only) kept by the digest of the data they were computed on and everything
-    of the job that shapes them: its text, Accept, format and dataset. The stored
+    of the job that shapes them: its checked text, Accept, format and dataset. The stored
     questions are asked again and again with the same texts; evaluating each once is enough.
     At most `max_bytes` of bodies and keys are kept, the oldest dropped first; a body over
     `max_answer` bytes is not kept."""
@@ -259,11 +255,8 @@ class AnswerCache:
 
     @staticmethod
     def key(digest: str, job: Job) -> tuple:
-        dataset = tuple(
-            tuple((k, tuple(map(str, v))) for k, v in sorted(options.items()))
-            for options in (job.options, job.unnamed_options)
-        )
-        return (digest, job.query, job.accept, job.fmt, job.unchecked, dataset)
+        dataset = tuple(sorted((k, tuple(map(str, v))) for k, v in job.options.items()))
+        return (digest, job.query, job.accept, job.fmt, dataset)
 
     def get(self, key: tuple) -> Answer | None:
         return self.answers.get(key)
