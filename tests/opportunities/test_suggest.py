@@ -4,12 +4,14 @@ another city of the same country, a suggestion resting on one shared partner, hu
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from cityrdf.opportunities.features import PairFeatures
 from cityrdf.opportunities.ranker import Ranker
 from cityrdf.opportunities.scorer import Scorer
-from cityrdf.opportunities.suggest import duplicates, suggest
+from cityrdf.opportunities.suggest import duplicates, flags, suggest
 from cityrdf.opportunities.twin_graph import City
 
 from .conftest import synthetic_world
@@ -80,3 +82,43 @@ def test_each_suggestion_carries_every_criterion_contribution(world_and_ranker):
     assert [s.rank for s in found] == [1, 2, 3, 4, 5]
     assert all(len(s.contributions) == 8 for s in found)
     assert [s.probability for s in found] == sorted((s.probability for s in found), reverse=True)
+
+
+def test_a_candidate_its_sources_read_as_an_administrative_unit_is_flagged():
+    world = synthetic_world(
+        [City("province", "Province 9", "country1", "Country 1", 10.0, 5.0, unit=True)],
+        [("province", "c001")],
+    )
+    table = PairFeatures(world)
+    said = flags(world, table, "c002", "province", math.inf, {})
+    assert "not a town: its sources read Province 9 as an administrative unit or a country" in said
+    assert not [f for f in flags(world, table, "c002", "c001", math.inf, {}) if "not a town" in f]
+
+
+def test_the_world_layers_administrative_units_reach_the_model():
+    """`cr:TwinnedAdministrativeUnit` in the world layer (its sources' own evidence) is what
+    makes a city of the model a unit."""
+    import pyoxigraph as ox
+
+    from cityrdf.opportunities.store import world_model
+    from cityrdf.rdf.namespaces import CR, RDF, RDFS
+
+    graph = ox.NamedNode("https://w3id.org/cityrdf/graph/world/wikipedia")
+    store = ox.Store()
+    for key, label, unit in (("fairfax-county", "Fairfax County", True), ("bonn", "Bonn", False)):
+        city = ox.NamedNode(f"https://w3id.org/cityrdf/id/city/world/{key}")
+        store.extend(
+            [
+                ox.Quad(city, RDF.type, CR.City, graph),
+                ox.Quad(city, RDFS.label, ox.Literal(label, language="en"), graph),
+                ox.Quad(
+                    city, CR.country, ox.NamedNode("https://w3id.org/cityrdf/id/country/x"), graph
+                ),
+                *([ox.Quad(city, RDF.type, CR.TwinnedAdministrativeUnit, graph)] if unit else []),
+            ]
+        )
+    world = world_model(store)
+    assert {k.rsplit("/", 1)[-1]: world.city(k).unit for k in world.keys} == {
+        "fairfax-county": True,
+        "bonn": False,
+    }

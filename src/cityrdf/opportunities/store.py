@@ -47,6 +47,7 @@ LABELS = """
 SELECT ?city ?label WHERE { ?city a cr:City . { ?city rdfs:label ?label } UNION { ?city skos:altLabel ?label } }
 """
 
+UNITS = "SELECT DISTINCT ?city WHERE { ?city a cr:TwinnedAdministrativeUnit }"
 PACTS = """
 SELECT DISTINCT ?a ?b WHERE {
   ?agreement a cr:TwinningAgreement ; cr:party ?a, ?b . FILTER(STR(?a) < STR(?b))
@@ -117,6 +118,7 @@ def world_model(store: ox.Store) -> World:
     ):
         label = solution["label"]
         labels.setdefault(solution["city"].value, {}).setdefault(label.language or "", label.value)
+    units = {row["city"] for row in rows(store, UNITS)}
     network_labels, memberships = _grouped(rows(store, MEMBERSHIPS), "network")
     title_labels, titles = _grouped(rows(store, TITLES), "title")
     cities = []
@@ -135,6 +137,7 @@ def world_model(store: ox.Store) -> World:
                 titles=frozenset(titles.get(key, ())),
                 qid=fact.get("qid"),
                 names=frozenset(names.get(key, set()) - {""}),
+                unit=key in units,
                 labels=own,
             )
         )

@@ -166,6 +166,10 @@ def flags(
         said.append(f"rests on a single shared partner: {label(world, shared[0])}")
     if shared and all(table.degree[table.index[k]] >= hub for k in shared):
         said.append(f"every shared partner is a hub (top {100 - HUB_PERCENTILE} % by partners)")
+    if other.unit:
+        said.append(
+            f"not a town: its sources read {other.label} as an administrative unit or a country"
+        )
     if table.degree[table.index[candidate]] >= hub:
         said.append(
             f"hub: {other.label} has {int(table.degree[table.index[candidate]])} partners "

@@ -27,6 +27,9 @@ class City:
     titles: frozenset[str] = frozenset()
     qid: str | None = None  # the Wikidata entity IRI
     names: frozenset[str] = frozenset()  # folded names in every language, for "same name"
+    # a source's own evidence says it is an administrative unit or a country, not a town
+    # (the world layer's cr:TwinnedAdministrativeUnit)
+    unit: bool = False
     labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
