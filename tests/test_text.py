@@ -107,3 +107,11 @@ def test_no_other_module_folds_arabic_letters_itself():
         and any(letter in source for letter in arabic)
     ]
     assert folding == []
+
+
+def test_bidi_controls_go_and_zwnj_stays():
+    from cityrdf.text import without_bidi_controls
+
+    assert without_bidi_controls("Granada\u200e") == "Granada"
+    marked = "\u2067\u0645\u06cc\u200c\u0631\u0648\u062f\u2069\u200f\u061c\u202b\u202c"
+    assert without_bidi_controls(marked) == "\u0645\u06cc\u200c\u0631\u0648\u062f"

@@ -45,6 +45,17 @@ _QUOTE_DROPPED = re.compile(r"[\s\u200c\u200d\u200e\u200f\u00a0\u0640\u064b-\u06
 _NOT_A_TO_Z = bytes(c for c in range(256) if not 97 <= c <= 122)
 
 
+# Unicode's bidi controls (LRM, RLM, ALM, embeddings, overrides, isolates): presentation, not text.
+# A page sets direction with <bdi> and dir; a label that carries one (Natural Earth writes
+# "Granada" + LRM) differs from the same name without it, invisibly.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def without_bidi_controls(text: str) -> str:
+    """`text` without Unicode's bidi control characters (ZWNJ and ZWJ stay: they are spelling)."""
+    return _BIDI_CONTROLS.sub("", text)
+
+
 def persian(text: str) -> str:
     """Text as stored: NFC, with Arabic yeh and kaf written as Persian ی and ک."""
     return unicodedata.normalize("NFC", text).translate(_PERSIAN_LETTERS)

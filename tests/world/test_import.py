@@ -426,3 +426,33 @@ def test_an_administrative_unit_party_without_its_reason_violates_the_world_shap
     assert [(f.severity, f.focus_node, f.path, f.component) for f in found] == [
         ("Violation", CRID + "city/baku", "skos:editorialNote", "sh:MinCountConstraintComponent")
     ]
+
+
+def test_bidi_controls_in_a_sources_names_do_not_reach_the_labels(tmp_path):
+    """Natural Earth writes some names with a trailing LEFT-TO-RIGHT MARK ("Granada" + U+200E):
+    the label is the name, without it (a page sets direction with <bdi>)."""
+    import csv
+
+    rows = list(csv.reader((FIXTURES / "populated-places.csv").open(encoding="utf-8")))
+    for row in rows[1:]:
+        row[2], row[3] = row[2] + "\u200e", "\u2067" + row[3] + "\u2069\u200f"  # name, name_en
+    places = tmp_path / "places.csv"
+    with places.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    out = tmp_path / "world"
+    world_run.run(
+        FIXTURES / "p190-pairs.tsv",
+        FIXTURES / "p190-labels.tsv",
+        FIXTURES / "twin-cities.csv",
+        places=places,
+        out_dir=out,
+        now=NOW,
+    )
+    labels = [
+        q.object.value
+        for path in sorted(out.glob("*.nq"))
+        for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
+        if q.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label"
+    ]
+    assert "Venice" in labels and "Mexico City" in labels
+    assert not [label for label in labels if set(label) & set("\u200e\u200f\u2067\u2069")]

@@ -30,6 +30,7 @@ from cityrdf.rdf.namespaces import (
     sparql_prologue,
 )
 from cityrdf.sparql.results import select
+from cityrdf.text import without_bidi_controls
 from cityrdf.world import crawl_items, metadata
 from cityrdf.world.names import region_of, short_name
 from cityrdf.world.records import City
@@ -135,7 +136,8 @@ class Writer:
                 ox.Quad(s, EDITORIAL_NOTE, note, g),
             ]
         for lang, text in sorted(city.labels.items()):
-            out.append(ox.Quad(s, RDFS_LABEL, ox.Literal(text, language=lang), g))
+            label = ox.Literal(without_bidi_controls(text), language=lang)
+            out.append(ox.Quad(s, RDFS_LABEL, label, g))
         if city.iso2:
             countries[city.iso2] = self.country_iri(city.iso2)
             out.append(ox.Quad(s, COUNTRY_OF, n(countries[city.iso2]), g))
