@@ -219,6 +219,16 @@ def document_prefixes(triples: Iterable[ox.Triple]) -> dict[str, str]:
     return prefixes
 
 
+class NotInFormat(ValueError):
+    """The answer holds a term the format asked for cannot write."""
+
+
+JSONLD_TRIPLE_TERMS = (
+    "the answer holds triple terms, which JSON-LD cannot write; "
+    "ask for Turtle, N-Triples or RDF/XML"
+)
+
+
 def jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
     """Compact JSON-LD whose context (the prefixes, inline so that a client needs no second
     request) turns IRIs into `cr:party`, `city:tehran`.
@@ -263,6 +273,9 @@ def jsonld(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
                 compacted[iri(key)] = one_or_many([value(v) for v in expanded[key]])
         return compacted
 
+    if any(isinstance(t.object, ox.Triple) for t in triples):
+        # Oxigraph's JSON-LD writer has no RDF 1.2 yet: it raises an OSError
+        raise NotInFormat(JSONLD_TRIPLE_TERMS)
     nodes = [
         node(n) for n in json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]")
     ]

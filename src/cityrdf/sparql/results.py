@@ -25,6 +25,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from cityrdf.rdf.documents import NotInFormat
+
 FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -43,10 +45,6 @@ class TooLarge(ValueError):
 
 class UncarriableText(ValueError):
     """A literal of the answer holds a character that SPARQL XML cannot carry."""
-
-
-class NotInFormat(ValueError):
-    """The answer holds a term the format asked for cannot write."""
 
 
 @dataclass(frozen=True)

@@ -69,12 +69,6 @@ class Job:
     options: dict = field(default_factory=dict)  # default_graph / named_graphs for store.query
 
 
-JSONLD_TRIPLE_TERMS = (
-    "the answer holds triple terms, which JSON-LD cannot write; "
-    "ask for Turtle, N-Triples or RDF/XML"
-)
-
-
 def text(status: int, message: str) -> Answer:
     return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
 
@@ -119,9 +113,6 @@ def evaluate(store: ox.Store, job: Job, limits: Limits) -> Answer:
                     406, "CONSTRUCT and DESCRIBE results are available as " + ", ".join(GRAPH_TYPES)
                 )
             triples, truncated = capped(result, limits.max_results)
-            if chosen == "jsonld" and any(isinstance(t.object, ox.Triple) for t in triples):
-                # Oxigraph's JSON-LD writer has no RDF 1.2 yet (an OSError, read as UNDOABLE)
-                return text(406, JSONLD_TRIPLE_TERMS)
             body, media = serialize(triples, chosen), GRAPH_MEDIA[chosen]
     except results.UncarriableText as refused:
         return text(422, f"query refused: {refused}")
