@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -487,3 +488,39 @@ def test_a_query_string_is_read_once_yet_strictly(base_url):
     assert literal.status_code == 200 and "\ufffd" in literal.text  # sent as UTF-8: valid
     broken = httpx.get(base_url + "/sparql?query=SELECT%20%FF", timeout=30)
     assert broken.status_code == 400 and "UTF-8" in broken.text
+
+
+def test_a_streamed_answer_left_unread_is_replaced_off_the_event_loop():
+    """The client of a large answer leaves: its worker is replaced by a fork in a thread, and the
+    event loop, which every other client shares, does not wait for it."""
+    pool = WorkerPool(labelled("x"), BIG, size=1)
+    pool.start()
+    forking, go_on = threading.Event(), threading.Event()
+    fork = pool._fork
+
+    def held_fork():
+        forking.set()
+        go_on.wait(10)
+        return fork()
+
+    pool._fork = held_fork
+
+    async def stream_and_leave() -> None:
+        streamed = await pool.run_async(sized(4), stream_from=2**20)
+        assert isinstance(streamed, StreamedAnswer)
+        streamed.read()
+        streamed.close()  # the client left with parts unread
+        assert await asyncio.to_thread(forking.wait, 10)  # the replacement is being made...
+        assert pool.idle.empty()  # ...elsewhere, while the loop went on without it
+        go_on.set()
+
+    try:
+        first = pid_of_idle(pool)
+        asyncio.run(stream_and_leave())
+        replacement = pool.idle.get(timeout=30)
+        pool.idle.put(replacement)
+        assert replacement.process.pid != first
+        assert b"x" in pool.run(Job(LABELS, "text/csv", None)).body
+    finally:
+        go_on.set()
+        pool.close()

@@ -18,11 +18,15 @@ import queue
 import signal
 import threading
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from cityrdf.web import sandbox
 from cityrdf.web.evaluate import UNDOABLE, Answer, Job, Limits, evaluate, over_memory, text
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = [
     "STORE_LOCK",
@@ -361,7 +365,8 @@ class WorkerPool:
             asyncio.get_running_loop().run_in_executor(None, self._release, worker, False)
             raise
         if isinstance(answer, StreamedAnswer):
-            answer.finished = lambda reusable: self._release(worker, reusable)
+            loop = asyncio.get_running_loop()
+            answer.finished = lambda reusable: self._give_back(loop, worker, reusable)
             return answer
         self.answers.put(AnswerCache.key(worker.dataset_hash, job), answer)
         if self._replaced(worker, reusable):
@@ -372,6 +377,14 @@ class WorkerPool:
 
     def _replaced(self, worker: Worker, reusable: bool) -> bool:
         return not reusable or worker.jobs >= self.max_jobs
+
+    def _give_back(self, loop: asyncio.AbstractEventLoop, worker: Worker, reusable: bool) -> None:
+        """The worker of a streamed answer, at its end (in the event loop, often as a client
+        leaves): a replacement is forked in a thread, so that no client waits for the fork."""
+        if self._replaced(worker, reusable):
+            loop.run_in_executor(None, self._release, worker, reusable)
+        else:
+            self.idle.put(worker)
 
     def _release(self, worker: Worker, reusable: bool) -> None:
         if self._replaced(worker, reusable):
