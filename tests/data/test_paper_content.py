@@ -493,3 +493,26 @@ def test_each_signing_date_is_printed_in_a_quote_of_its_list_entry(store):
         if not any(printed in quote for quote in quotes.split("|")):
             problems.append((agreement.removeprefix(CRID), signed, quotes))
     assert problems == []
+
+
+def test_every_quote_is_the_papers_words_with_only_its_zwnj_restored(store, paper_text):
+    # `cityrdf coverage` finds a quote whatever its spaces and digits; here a quote must be the
+    # printed words: the same digits, a space where the paper has one (a tab or a table cell break
+    # counts as one), and a ZWNJ only where the paper has a space or nothing.
+    printed = re.sub(r"\s+", " ", re.sub(r"</?p>", " ", paper_text)).translate(
+        str.maketrans("\u064a\u0643", "\u06cc\u06a9")  # quotes use Persian ی and ک
+    )
+    rows = select(
+        store,
+        """SELECT ?resource ?text WHERE { ?resource cr:textAnchor/oa:hasSelector ?selector .
+             ?selector oa:exact|oa:prefix|oa:suffix ?text }""",
+    )
+    assert len(rows) > 900
+    problems = []
+    for resource, text in rows:
+        pattern = "".join(
+            "(?: |)" if ch == "\u200c" else r"\s+" if ch.isspace() else re.escape(ch) for ch in text
+        )
+        if not re.search(pattern, printed):
+            problems.append((resource.removeprefix(CRID), text))
+    assert problems == []
