@@ -10,9 +10,7 @@ import pytest
 
 from cityrdf.cli import main
 from cityrdf.coverage import Anchor, cover, normalise, split_units
-from cityrdf.project import current_project
-
-PAPER = current_project().root.parent / "shared" / "paper" / "zahrani-rajaei-sister-cities.fa.txt"
+from tests.ontology.test_theory_prose import PAPER  # ../shared/paper, or $CITYRDF_PAPER
 
 PREFIXES = """@prefix cr: <https://w3id.org/cityrdf/ontology#> .
 @prefix oa: <http://www.w3.org/ns/oa#> .

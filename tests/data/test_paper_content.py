@@ -4,6 +4,7 @@ Expected values here are read off the paper (../shared/paper), table by table; t
 transcription check, so a wrong date or a lost pact in data/ fails a test.
 """
 
+import re
 from datetime import date
 
 import jdatetime
@@ -12,6 +13,8 @@ import pytest
 from cityrdf.project import current_project
 from cityrdf.rdf.graph import load_store
 from cityrdf.rdf.namespaces import sparql_prologue
+from cityrdf.text import quote_key
+from tests.ontology.test_theory_prose import PAPER, PART_STARTS, part_of_line
 
 CRID = "https://w3id.org/cityrdf/id/"
 
@@ -323,3 +326,193 @@ def test_misspelt_names_keep_the_printed_form_and_a_standard_label(store):
     by_entry = {e.removeprefix(CRID): (s, label) for e, s, label in rows}
     assert by_entry["list/yazd/2"] == ("یاسرینی", "یاسبرنی")
     assert by_entry["list/shiraz/7"] == ("پج", "پچ")
+
+
+# --- labels and quotes against the paper's words ----------------------------------------------
+
+# Parts whose Persian label is not their printed heading, and why.
+RELABELLED_PARTS = {
+    # the part holds the Latin-script references too, printed under the Persian heading
+    "references": "منابع فارسی",
+}
+
+
+def test_each_part_is_labelled_with_the_heading_it_prints(store):
+    # A table's label adds «جدول:», a numbered heading drops its number; the words are the paper's.
+    labels = dict(
+        select(
+            store,
+            """SELECT ?part ?label WHERE { ?part a cr:PaperPart ; rdfs:label ?label .
+                                          FILTER(lang(?label) = "fa") }""",
+        )
+    )
+    problems = []
+    for _, part, heading in PART_STARTS:
+        if heading is None or RELABELLED_PARTS.get(part) == heading:
+            continue
+        label = labels[f"{CRID}work/zahrani-rajaei/part/{part}"].removeprefix("جدول: ")
+        if quote_key(label) != quote_key(re.sub(r"^[۰-۹0-9]+-\s*", "", heading)):
+            problems.append((part, label, heading))
+    assert problems == []
+
+
+@pytest.fixture(scope="module")
+def paper_text() -> str:
+    if not PAPER.is_file():
+        pytest.skip(f"the paper's text is not at {PAPER} (set CITYRDF_PAPER)")
+    return PAPER.read_text(encoding="utf-8")
+
+
+def test_titles_of_works_are_the_papers_words(store, paper_text):
+    # Persian titles differ from the print only by orthography (ZWNJ, ی ک, the ezafe hamza); a
+    # Latin title also by case and punctuation («HISTORY OF …»), unless its work is flagged.
+    rows = select(
+        store,
+        """SELECT ?work ?title (EXISTS { ?work cr:hasIssue ?issue } AS ?flagged) WHERE {
+             ?work dcterms:title ?title . ?paper cito:cites ?work }""",
+    )
+    assert len(rows) >= 20
+    printed = quote_key(paper_text)
+    loose = re.sub(r"\W", "", printed.casefold())
+    problems = []
+    for work, title, flagged in rows:
+        if quote_key(title) in printed:
+            continue
+        persian = re.search("[\u0600-\u06ff]", title)
+        if persian or (
+            flagged != "true" and re.sub(r"\W", "", quote_key(title).casefold()) not in loose
+        ):
+            problems.append((work.removeprefix(CRID), title))
+    assert problems == []
+
+
+def test_every_anchor_quotes_the_part_it_names(store, paper_text):
+    # The argument and prose files have this check of their own; here every anchor of the graph
+    # (lists, agreements, memberships, numbers, works, people) is held to it.
+    lines = [
+        quote_key(line.replace("<p>", " ").replace("</p>", " ")) for line in paper_text.splitlines()
+    ]
+    rows = select(
+        store,
+        """SELECT ?resource ?source ?exact ?prefix ?suffix WHERE {
+             ?resource cr:textAnchor ?anchor . ?anchor oa:hasSource ?source ;
+               oa:hasSelector ?selector . ?selector oa:exact ?exact .
+             OPTIONAL { ?selector oa:prefix ?prefix } OPTIONAL { ?selector oa:suffix ?suffix } }""",
+    )
+    assert len(rows) > 900
+    problems = []
+    for resource, source, exact, prefix, suffix in rows:
+        if source == f"{CRID}work/zahrani-rajaei":
+            continue  # the title and byline belong to the paper, not to a part
+        # a prefix or suffix may reach into the line before or after: the quote decides the line
+        found = [n for n, line in enumerate(lines, 1) if quote_key(exact) in line]
+        whole = quote_key((prefix or "") + exact + (suffix or ""))
+        if len(found) > 1:
+            found = [n for n in found if whole in "".join(lines[max(n - 3, 0) : n + 2])]
+        parts = {part_of_line(n) for n in found}
+        if parts != {source.removeprefix(f"{CRID}work/zahrani-rajaei/part/")}:
+            problems.append((resource.removeprefix(CRID), exact, sorted(parts)))
+    assert problems == []
+
+
+def test_each_list_entry_quotes_its_partner_and_the_country_printed_for_it(store):
+    # A partner put in the wrong row, or given the wrong country, no longer matches the words its
+    # anchor quotes: the partner's name (as printed or as labelled) and, where the row prints one,
+    # the country (as printed or as labelled).
+    rows = select(
+        store,
+        """SELECT ?entry ?exact
+                  (GROUP_CONCAT(DISTINCT ?name; separator="|") AS ?names)
+                  (GROUP_CONCAT(DISTINCT ?country; separator="|") AS ?countries) WHERE {
+             ?entry a cr:ListEntry ; cr:names ?city ;
+                    cr:textAnchor/oa:hasSelector/oa:exact ?exact .
+             { ?city rdfs:label|skos:altLabel ?name } UNION { ?entry cr:statedName ?name }
+             FILTER(lang(?name) = "fa")
+             OPTIONAL { { ?city cr:country/rdfs:label ?country FILTER(lang(?country) = "fa") }
+                        UNION { ?entry cr:statedCountryName ?country } }
+           } GROUP BY ?entry ?exact""",
+    )
+    every_country = {
+        quote_key(label)
+        for (label,) in select(
+            store,
+            """SELECT ?l WHERE { ?c a cr:Country ; rdfs:label ?l . FILTER(lang(?l) = "fa") }""",
+        )
+    }
+    assert len(rows) == 87  # the eight lists, Mashhad's item 7 once
+    problems = []
+    for entry, exact, names, countries in rows:
+        quote = quote_key(exact)
+        named = [quote_key(n) for n in names.split("|") if quote_key(n) in quote]
+        if not named:
+            problems.append((entry.removeprefix(CRID), exact, "partner not quoted"))
+            continue
+        rest = quote.replace(max(named, key=len), "", 1)
+        stated = {quote_key(c) for c in (countries or "").split("|") if c}
+        if {c for c in every_country | stated if c in rest} - stated:
+            problems.append((entry.removeprefix(CRID), exact, "country"))
+    assert problems == []
+
+
+# The Gregorian month names the paper prints (Tehran's table).
+PRINTED_MONTHS = {
+    "01": "ژانویه",
+    "02": "فوریه",
+    "03": "مارس",
+    "04": "آوریل",
+    "05": "مه",
+    "06": "ژوئن",
+    "07": "جولای",
+    "08": "اوت",
+    "09": "سپتامبر",
+    "10": "اکتبر",
+    "11": "نوامبر",
+    "12": "دسامبر",
+}
+
+
+def test_each_signing_date_is_printed_in_a_quote_of_its_list_entry(store):
+    # «۲۳ مه ۱۹۹۴» for 1994-05-23, «(۲۰۰۷)» for 2007: a date typed or converted wrongly, or moved
+    # to another pact, is no longer in the words of the row that attests it.
+    rows = select(
+        store,
+        """SELECT ?agreement ?date (GROUP_CONCAT(?exact; separator="|") AS ?quotes) WHERE {
+             ?agreement cr:signingDate ?date ; cr:attestedBy ?entry .
+             ?entry cr:textAnchor/oa:hasSelector/oa:exact ?exact }
+           GROUP BY ?agreement ?date""",
+    )
+    assert len(rows) == 39  # 22 in Tehran's table, 12 in Isfahan's list, 3 in Arak's, 2 in Yazd's
+    persian = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    problems = []
+    for agreement, signed, quotes in rows:
+        year, _, rest = signed.partition("-")
+        printed = year.translate(persian)
+        if rest:
+            month, day = rest.split("-")
+            printed = f"{str(int(day)).translate(persian)} {PRINTED_MONTHS[month]} {printed}"
+        if not any(printed in quote for quote in quotes.split("|")):
+            problems.append((agreement.removeprefix(CRID), signed, quotes))
+    assert problems == []
+
+
+def test_every_quote_is_the_papers_words_with_only_its_zwnj_restored(store, paper_text):
+    # `cityrdf coverage` finds a quote whatever its spaces and digits; here a quote must be the
+    # printed words: the same digits, a space where the paper has one (a tab or a table cell break
+    # counts as one), and a ZWNJ only where the paper has a space or nothing.
+    printed = re.sub(r"\s+", " ", re.sub(r"</?p>", " ", paper_text)).translate(
+        str.maketrans("\u064a\u0643", "\u06cc\u06a9")  # quotes use Persian ی and ک
+    )
+    rows = select(
+        store,
+        """SELECT ?resource ?text WHERE { ?resource cr:textAnchor/oa:hasSelector ?selector .
+             ?selector oa:exact|oa:prefix|oa:suffix ?text }""",
+    )
+    assert len(rows) > 900
+    problems = []
+    for resource, text in rows:
+        pattern = "".join(
+            "(?: |)" if ch == "\u200c" else r"\s+" if ch.isspace() else re.escape(ch) for ch in text
+        )
+        if not re.search(pattern, printed):
+            problems.append((resource.removeprefix(CRID), text))
+    assert problems == []
