@@ -143,6 +143,41 @@ def test_every_finding_answers_the_research_question(store):
     assert unanswered == set()
 
 
+# The lead-in of the recommendations gives two grounds for its list, «با توجه به اینکه شهر تهران
+# دارای ظرفیت‌ها و امکانات مناسبی است … اما … به بالفعل تبدیل نشده است از همین رو»: Tehran's
+# capacities (the section before, which opens «شهر تهران دارای مزیت‌های بسیاری») and that not all
+# of them are put to use. The paper's words, the kind of tie, and the claim each names.
+RECOMMENDATION_GROUNDS = {
+    "با توجه به اینکه شهر تهران دارای ظرفیت‌ها و امکانات مناسبی است": (
+        "rests-on",
+        CRID + "concept/propositions/tehran-has-many-advantages",
+    ),
+    "به بالفعل تبدیل نشده است": (
+        "addresses",
+        CRID + "concept/propositions/tehran-capacities-not-realised",
+    ),
+}
+
+
+def test_every_recommendation_of_the_lead_in_has_both_grounds_the_lead_in_states(store):
+    recommendations = {
+        r
+        for (r,) in select(
+            store, f"SELECT ?r {{ ?r skos:inScheme <{CRID}scheme/tehran-recommendations> }}"
+        )
+    }
+    assert len(recommendations) == 7
+    for quote, (kind, ground) in RECOMMENDATION_GROUNDS.items():
+        tied = select(
+            store,
+            f"""SELECT ?r WHERE {{
+                  ?link cr:linkFrom ?r ; cr:linkKind <{KIND}{kind}> ; cr:linkTo <{ground}> ;
+                        cr:textAnchor/oa:hasSelector/oa:exact "{quote}" ;
+                        prov:wasDerivedFrom <{CRID}work/zahrani-rajaei/part/tehran-recommendations> }}""",
+        )
+        assert {r for (r,) in tied} == recommendations, kind
+
+
 def test_every_quote_is_found_once_in_the_part_it_names(argument, paper_lines):  # noqa: F811
     problems = []
     found_any = 0
