@@ -229,6 +229,22 @@ def test_opportunities_gather_the_five_kinds_the_paper_presents_and_irans_positi
     }
 
 
+# The opportunities the paper gives a place: Tehran's advantages («مزیت‌های خواهرخواندگی تهران»)
+# and Iran's position («موقعیت جغرافیایی و تاریخی ممتازی که کشور ایران دارد»). The benefits, the
+# capacities and the recommendations are said of twinning in general or made for a city (cr:recommendedFor).
+OPPORTUNITY_PLACES = {"tehran-advantages": "city/tehran", "iran-position": "country/iran"}
+
+
+def test_every_opportunity_the_paper_gives_a_place_is_attributed_to_it(store):
+    for group, place in OPPORTUNITY_PLACES.items():
+        unattributed = select(
+            store,
+            f"""SELECT ?m WHERE {{ <{CRID}collection/opportunities-{group}> skos:member ?m
+                  FILTER NOT EXISTS {{ ?m cr:attributedTo <{CRID}{place}> }} }}""",
+        )
+        assert unattributed == set(), group
+
+
 LINK_TO_A_CITY = """
 @base <https://w3id.org/cityrdf/id/> .
 @prefix cr: <https://w3id.org/cityrdf/ontology#> .
