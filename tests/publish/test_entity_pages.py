@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from cityrdf import publish
-from cityrdf.rdf.namespaces import CR, GEO, OA, RDFS, SKOS
+from cityrdf.rdf.namespaces import CR, GEO, MP, OA, RDF, RDFS, SKOS
 from cityrdf.views import assets as site_assets
 
 CRID = "https://w3id.org/cityrdf/id/"
@@ -72,6 +72,20 @@ def test_a_pact_page_quotes_the_papers_words(site, project_store):
     tree = parse(site / "id/agreement/budapest--tehran.html")
     shown = {text_of(b).strip() for b in tree.iter("blockquote")}
     assert quotes and shown == quotes
+
+
+def test_a_claim_page_names_its_ties_and_their_ends_by_label_never_by_iri(site, project_store):
+    """A claim's source, evidence and answers are links with a name: a work with only a Persian
+    title, or a tie labelled only in Persian, shows that title, not `crid:…`."""
+    claims = {q.subject.value for q in project_store.quads_for_pattern(None, RDF.type, MP.Claim)}
+    assert len(claims) > 80
+    unnamed = {}
+    for claim in sorted(claims):
+        tree = parse(site / (claim[len("https://w3id.org/cityrdf/") :] + ".html"))
+        shown = [text_of(a).strip() for a in tree.iter("a")]
+        if named_by_iri := [text for text in shown if text.startswith("crid:")]:
+            unnamed[claim] = named_by_iri
+    assert not unnamed, f"{len(unnamed)} claim pages, e.g. {next(iter(unnamed.items()))}"
 
 
 def test_a_city_page_maps_the_city_and_its_partners_from_geonames(site, project_store):

@@ -64,10 +64,12 @@ class Term:
     def label(self, lang: str) -> str:
         if self.is_literal:
             return self.value
+        # a label in another language (a work with only a Persian title) names it better than its IRI
         return (
             self.labels.get(lang)
             or self.labels.get("en")
             or self.labels.get("")
+            or next(iter(self.labels.values()), None)
             or prefixed(self.value)
         )
 
@@ -222,7 +224,12 @@ class ResourceView:
     nanopub: str | None = None  # site path of its nanopublication (claims and pacts; publish sets)
 
     def label(self, lang: str) -> str:
-        names = self.labels.get(lang) or self.labels.get("en") or self.labels.get("")
+        names = (
+            self.labels.get(lang)
+            or self.labels.get("en")
+            or self.labels.get("")
+            or next(iter(self.labels.values()), None)
+        )
         return names[0] if names else prefixed(self.iri)
 
     def refs_of(self, fact: Fact) -> list[int]:
