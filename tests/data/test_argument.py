@@ -178,6 +178,84 @@ def test_every_recommendation_of_the_lead_in_has_both_grounds_the_lead_in_states
         assert {r for (r,) in tied} == recommendations, kind
 
 
+# Every place where the paper marks an inference («بنابراین», «از این رو», «از همین رو», «لذا»),
+# by the words that start there: the tie it makes between statements of the graph (kind, the
+# conclusions, the premises; None: each recommendation of the lead-in), or why it makes none.
+INFERENCE_MARKERS = ("بنابراین", "از این رو", "از همین رو", "لذا")
+INFERENCES = {
+    "از این رو، با توجه به اهمیت دیپلماسی عمومی": (
+        "drawn-from",
+        ["findings/instrument-of-cooperation"],
+        [
+            "findings/capacity-for-partnership",
+            "findings/sustainable-urban-development",
+            "findings/national-and-global-interests",
+        ],
+    ),
+    "بنابراین فرهنگ‌های مختلف": (
+        "drawn-from",
+        ["propositions/city-diplomacy-prevents-terrorism"],
+        ["propositions/cultural-conflict-breeds-terrorism"],
+    ),
+    "بنابراین، دیپلماسی عمومی": (
+        "drawn-from",
+        ["propositions/public-diplomacy-instrument-of-soft-power"],
+        ["diplomacy-kinds/public"],  # defined just before with Nye (2008: 95)
+    ),
+    "از این رو، در کنار به‌کارگیری مجاری": (
+        "drawn-from",
+        ["propositions/cultural-planning-promotes-values"],
+        ["foreign-policy-pillars/culture"],  # culture, the fourth pillar of foreign policy
+    ),
+    "از همین رو، برای استفاده از پتانسیل‌های": (
+        "addresses",
+        None,
+        ["propositions/tehran-capacities-not-realised"],
+    ),
+}
+INFERENCES_WITHOUT_A_TIE = {
+    "لذا نباید از نظر دور داشت": "its premise, that the world faces terrorism, is no statement here",
+    "از این رو این فرایند": "inside one trait of soft power, its inclusiveness",
+    "از این رو قابلیت تغییرپذیری": "inside one proposition, moral-cultural-power-changes-faster",
+    "از همین رو، اتحادیه اروپا": "between two steps of the EU's support, events and figures",
+    "بنابراین، اهمیت خواهرشهرها": "concludes a benefit, no claim, from a list of cultural factors",
+    "لذا در عرف نظام": "inside one sentence on the three traditional pillars of foreign policy",
+}
+
+
+def test_every_inference_the_paper_marks_is_accounted_for_once(paper_lines):  # noqa: F811
+    markers = sum(len(occurrences(paper_lines, quote_key(m))) for m in INFERENCE_MARKERS)
+    accounted = INFERENCES.keys() | INFERENCES_WITHOUT_A_TIE.keys()
+    assert markers == len(accounted)
+    for words in accounted:
+        assert words.startswith(INFERENCE_MARKERS), words
+        assert len(occurrences(paper_lines, quote_key(words))) == 1, words
+
+
+def test_every_inference_between_statements_of_the_graph_is_a_tie(store):
+    recommendations = [
+        r
+        for (r,) in select(
+            store, f"SELECT ?r {{ ?r skos:inScheme <{CRID}scheme/tehran-recommendations> }}"
+        )
+    ]
+    missing = []
+    for words, (kind, conclusions, premises) in INFERENCES.items():
+        froms = (
+            recommendations if conclusions is None else [CRID + "concept/" + c for c in conclusions]
+        )
+        for frm in froms:
+            for premise in premises:
+                tie = f"<{frm}> <{KIND}{kind}> <{CRID}concept/{premise}>"
+                if not store.query(
+                    sparql_prologue()
+                    + f"""ASK {{ ?l a cr:ArgumentLink ; cr:linkFrom <{frm}> ;
+                          cr:linkKind <{KIND}{kind}> ; cr:linkTo <{CRID}concept/{premise}> }}"""
+                ):
+                    missing.append((words, tie))
+    assert missing == []
+
+
 def test_every_quote_is_found_once_in_the_part_it_names(argument, paper_lines):  # noqa: F811
     problems = []
     found_any = 0
