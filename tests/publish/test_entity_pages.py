@@ -5,6 +5,7 @@ files still has every page, with the map replaced by a note."""
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from pathlib import Path
 
@@ -86,6 +87,30 @@ def test_a_claim_page_names_its_ties_and_their_ends_by_label_never_by_iri(site, 
         if named_by_iri := [text for text in shown if text.startswith("crid:")]:
             unnamed[claim] = named_by_iri
     assert not unnamed, f"{len(unnamed)} claim pages, e.g. {next(iter(unnamed.items()))}"
+
+
+def test_a_claim_page_summary_shows_the_evidence_the_paper_offers_for_it(site, project_store):
+    """What supports a claim (mp:supports pointing at it: a finding, a figure, an advantage) is in
+    the page's summary beside what the claim answers, not only among the pages that link here."""
+    supported = {}
+    for q in project_store.quads_for_pattern(None, MP.supports, None):
+        supported.setdefault(q.object.value, set()).add(q.subject.value)
+    claims = {q.subject.value for q in project_store.quads_for_pattern(None, RDF.type, MP.Claim)}
+    assert len(supported.keys() & claims) > 10
+    missing = {}
+    for claim in sorted(supported.keys() & claims):
+        page = claim[len("https://w3id.org/cityrdf/") :] + ".html"
+        summary = by_class(parse(site / page), "aside", "summary")[0]
+        linked = {
+            posixpath.normpath(posixpath.join(posixpath.dirname(page), a.get("href")))
+            for a in summary.iter("a")
+        }
+        shown = {
+            e for e in supported[claim] if e[len("https://w3id.org/cityrdf/") :] + ".html" in linked
+        }
+        if shown != supported[claim]:
+            missing[claim] = supported[claim] - shown
+    assert not missing, f"{len(missing)} claim pages, e.g. {next(iter(missing.items()))}"
 
 
 def test_a_city_page_maps_the_city_and_its_partners_from_geonames(site, project_store):

@@ -22,6 +22,7 @@ from cityrdf.rdf.namespaces import (
     CR,
     DCTERMS,
     GEO,
+    MP,
     ONTOLOGY_IRI,
     ORG,
     OWL,
@@ -62,6 +63,7 @@ SUMMARY_PREDICATES = {
     )
 }  # fmt: skip
 EXTERNAL_MATCH = {p.value for p in (SKOS.exactMatch, SKOS.closeMatch, OWL.sameAs)}
+SUPPORTED_BY = Term("supported by", is_literal=True)  # the summary's name for incoming mp:supports
 ONTOLOGY_DECLARATION = ox.Triple(ox.NamedNode(ONTOLOGY_IRI), RDF.type, OWL.Ontology)
 
 # Which resources get an RDF document of their own, and under which suffix (docs/decisions/0001).
@@ -233,6 +235,15 @@ class SiteModel(PlaceReader):
             if fact.predicate.value not in SUMMARY_PREDICATES:
                 grouped.setdefault(fact.predicate.value, (fact.predicate, []))[1].append(fact.other)
         view.key_facts = list(grouped.values())
+        # a claim's evidence (what mp:supports it) beside what it answers; among the pages that
+        # link here it would stand under the bare name of the property, which reads the other way
+        evidence = [
+            f.other
+            for f in view.incoming
+            if f.predicate.value == MP.supports.value and f.other.path
+        ]
+        if evidence:
+            view.key_facts.append((SUPPORTED_BY, evidence))
         if view.is_city:
             # the paper's pacts: the world layer's graphs are compared below, not mixed in
             view.pacts = [
