@@ -61,6 +61,39 @@ def test_the_check_for_blank_node_ids_sees_one(tmp_path):
     assert BLANK_NODE_ID.findall(text_of(parse(page))) == ["_:f36ed2a9c1"]
 
 
+# one of our own IRIs written as a CURIE (crid:list/tehran-foreign/17), where a reader expects a name
+OUR_IRI_AS_NAME = re.compile(r"\bcrid:[a-z]")
+
+
+def names_shown(tree) -> list[str]:
+    """What a page offers as names: its title, its headings and the text of its links."""
+    tags = ("title", "h1", "h2", "h3", "a", "summary")
+    return [text_of(e).strip() for tag in tags for e in tree.iter(tag)]
+
+
+def test_no_resource_page_names_a_resource_by_its_iri(site):
+    """Unlabelled resources (a list's rows, memberships, observations) are named from their parts,
+    and a resource labelled in Persian only shows that label, not `crid:…`."""
+    shown = {
+        str(page.relative_to(site)): found
+        for page in sorted((site / "id").rglob("*.html"))
+        if (found := [n for n in names_shown(parse(page)) if OUR_IRI_AS_NAME.search(n)])
+    }
+    assert not shown, f"{len(shown)} pages name resources by IRI, e.g. {next(iter(shown.items()))}"
+
+
+def test_the_check_for_iris_as_names_sees_a_link_and_not_prose(tmp_path):
+    page = tmp_path / "p.html"
+    page.write_text(
+        '<h1>Ankara</h1><a href="x.html"><bdi>crid:list/tehran-foreign/17</bdi></a>'
+        "<p>the IRI is crid:agreement/{a}--{b}</p>",
+        encoding="utf-8",
+    )
+    assert [n for n in names_shown(parse(page)) if OUR_IRI_AS_NAME.search(n)] == [
+        "crid:list/tehran-foreign/17"
+    ]
+
+
 def test_a_pact_page_quotes_the_papers_words(site, project_store):
     pact = ox.NamedNode(CRID + "agreement/budapest--tehran")
     quotes = {

@@ -68,6 +68,8 @@ class Term:
             self.labels.get(lang)
             or self.labels.get("en")
             or self.labels.get("")
+            # a name in another language (a work the paper cites by its Persian title) before the IRI
+            or next(iter(self.labels.values()), None)
             or prefixed(self.value)
         )
 
@@ -222,7 +224,12 @@ class ResourceView:
     nanopub: str | None = None  # site path of its nanopublication (claims and pacts; publish sets)
 
     def label(self, lang: str) -> str:
-        names = self.labels.get(lang) or self.labels.get("en") or self.labels.get("")
+        names = (
+            self.labels.get(lang)
+            or self.labels.get("en")
+            or self.labels.get("")
+            or next(iter(self.labels.values()), None)
+        )
         return names[0] if names else prefixed(self.iri)
 
     def refs_of(self, fact: Fact) -> list[int]:

@@ -179,6 +179,8 @@ class SiteModel(PlaceReader):
                     bucket = labels.setdefault(lit.language or "", [])
                     if lit.value not in bucket:
                         bucket.append(lit.value)
+        if not labels:  # named from its parts (views.terms), as the links to it are
+            labels = {lang: [name] for lang, name in self.composed_labels(node).items()}
         outgoing, external = [], []
         for q in self.store.quads_for_pattern(node, None, None):
             fact = Fact(
