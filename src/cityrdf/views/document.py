@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from cityrdf.rdf import graph
 from cityrdf.rdf.documents import INTEGER_SUBTYPES
-from cityrdf.rdf.namespaces import CR, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SH, SKOS, XSD
+from cityrdf.rdf.namespaces import BASE, CR, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SH, SKOS, XSD
 from cityrdf.views.parts import prefixed, site_path
 
 Node = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -170,7 +170,12 @@ class DocumentPage:
         if iri in self.anchors:
             return Value(text, anchor=iri.rsplit("#", 1)[-1])
         path = site_path(iri)
-        return Value(text, href=path, lang=None) if path else Value(prefixed(iri), href=iri)
+        if path:
+            return Value(text, href=path, lang=None)
+        # one of our hash IRIs that neither this page nor any other describes (the shapes' own
+        # crsh:wholeGraphSelect): its w3id address opens a page without that anchor, so no link
+        undescribed = iri.startswith(BASE) and "#" in iri
+        return Value(prefixed(iri)) if undescribed else Value(prefixed(iri), href=iri)
 
     def value(self, node: Node, depth: int = 0) -> Value:
         if isinstance(node, ox.Literal):
