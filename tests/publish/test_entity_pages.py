@@ -94,6 +94,24 @@ def test_the_check_for_iris_as_names_sees_a_link_and_not_prose(tmp_path):
     ]
 
 
+CURIE = re.compile(r"^[a-z]+:[A-Za-z]")
+
+
+def test_every_page_says_in_words_what_a_resource_is_and_what_its_summary_lists(site):
+    """The type line under the name and the property names of the summary are words ("concept",
+    "in scheme", "journal article"), for standard vocabularies as for ours, not skos:Concept."""
+    curies = {}
+    for page in sorted((site / "id").rglob("*.html")):
+        tree = parse(page)
+        shown = [text_of(b).strip() for p in by_class(tree, "p", "types") for b in p.iter("bdi")]
+        shown += [
+            text_of(dt).strip() for a in by_class(tree, "aside", "summary") for dt in a.iter("dt")
+        ]
+        if found := [name for name in shown if CURIE.match(name)]:
+            curies[str(page.relative_to(site))] = found
+    assert not curies, f"{len(curies)} pages show CURIEs, e.g. {next(iter(curies.items()))}"
+
+
 def test_a_pact_page_quotes_the_papers_words(site, project_store):
     pact = ox.NamedNode(CRID + "agreement/budapest--tehran")
     quotes = {

@@ -11,6 +11,7 @@ from cityrdf.rdf.graph import Subject
 from cityrdf.rdf.namespaces import CR, DCTERMS, OA, ORG, QB, RDF, RDFS, SKOS
 from cityrdf.text import persian_digits
 from cityrdf.views.parts import Quote, Term, site_path
+from cityrdf.views.vocabulary import vocabulary_labels
 
 LABEL_PREDICATES = (RDFS.label, SKOS.prefLabel, DCTERMS["title"])
 SUGGESTIONS_GRAPH = ox.NamedNode("https://w3id.org/cityrdf/graph/suggestions")
@@ -37,7 +38,7 @@ class TermReader:
                 for lit in sorted(self.objects(node, prop), key=lambda lit: lit.value):
                     if isinstance(lit, ox.Literal):
                         found.setdefault(lit.language or "", lit.value)
-            self._labels[key] = found or self.composed_labels(node)
+            self._labels[key] = found or self.composed_labels(node) or vocabulary_labels(key)
         return self._labels[key]
 
     def composed_labels(self, node) -> dict[str, str]:
