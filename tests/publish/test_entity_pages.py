@@ -99,17 +99,34 @@ CURIE = re.compile(r"^[a-z]+:[A-Za-z]")
 
 def test_every_page_says_in_words_what_a_resource_is_and_what_its_summary_lists(site):
     """The type line under the name and the property names of the summary are words ("concept",
-    "in scheme", "journal article"), for standard vocabularies as for ours, not skos:Concept."""
+    "in scheme", "journal article"), for standard vocabularies as for ours, not skos:Concept; and
+    a gazetteer entry is "GeoNames 112931", not its IRI."""
     curies = {}
     for page in sorted((site / "id").rglob("*.html")):
         tree = parse(page)
         shown = [text_of(b).strip() for p in by_class(tree, "p", "types") for b in p.iter("bdi")]
-        shown += [
-            text_of(dt).strip() for a in by_class(tree, "aside", "summary") for dt in a.iter("dt")
-        ]
-        if found := [name for name in shown if CURIE.match(name)]:
+        summary = by_class(tree, "aside", "summary")
+        shown += [text_of(dt).strip() for a in summary for dt in a.iter("dt")]
+        # what a summary links to is named too: "GeoNames 112931", not its IRI
+        shown += [text_of(link).strip() for a in summary for link in a.iter("a")]
+        if found := [name for name in shown if CURIE.match(name) or name.startswith("http")]:
             curies[str(page.relative_to(site))] = found
     assert not curies, f"{len(curies)} pages show CURIEs, e.g. {next(iter(curies.items()))}"
+
+
+def test_the_persian_statement_tables_write_numbers_dates_and_source_marks_in_persian_digits(site):
+    latin = {}
+    for page in sorted((site / "id").rglob("*.html")):
+        for block in by_class(parse(page), "div", "fa"):
+            marks = [text_of(a) for sup in by_class(block, "sup", "refs") for a in sup.iter("a")]
+            values = [
+                text_of(b) for b in block.iter("bdi") if re.fullmatch(r"[0-9۰-۹:.-]+", text_of(b))
+            ]
+            if found := [t for t in marks + values if re.search("[0-9]", t)]:
+                latin[str(page.relative_to(site))] = found[:3]
+    assert not latin, f"{len(latin)} pages, e.g. {next(iter(latin.items()))}"
+    block = by_class(parse(site / "id/agreement/ankara--tehran.html"), "div", "fa")[0]
+    assert "۲۰۱۳-۱۲-۱۸" in text_of(block) and "[۱]" in text_of(block)
 
 
 def test_a_pact_page_quotes_the_papers_words(site, project_store):
