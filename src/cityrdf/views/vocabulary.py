@@ -1,9 +1,11 @@
 """Display names, in English and Persian, of the standard vocabularies' terms our pages show as a
-property or a type (skos:inScheme, bibo:AcademicArticle …). Our own terms are named in the
+property or a type (skos:inScheme, bibo:AcademicArticle …), and of gazetteer entries. Our own terms are named in the
 ontology; these are not ours to label in the data, so a page names them here and still links each
 to its vocabulary."""
 
 from __future__ import annotations
+
+import re
 
 from cityrdf.rdf.namespaces import (
     BIBO,
@@ -11,6 +13,7 @@ from cityrdf.rdf.namespaces import (
     DCTERMS,
     FABIO,
     FOAF,
+    GN,
     ORG,
     OWL,
     PROV,
@@ -19,6 +22,7 @@ from cityrdf.rdf.namespaces import (
     RDFS,
     SCHEMA,
     SKOS,
+    WD,
 )
 
 # IRI -> (English, Persian)
@@ -98,7 +102,15 @@ VOCABULARY_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# a city's or country's entry in a gazetteer: "GeoNames 112931", "Wikidata Q3616"
+GAZETTEER_ENTRY = re.compile(f"({re.escape(str(GN))}|{re.escape(str(WD))})([0-9]+|Q[0-9]+)/?")
+GAZETTEERS = {str(GN): "GeoNames", str(WD): "Wikidata"}
+
+
 def vocabulary_labels(iri: str) -> dict[str, str]:
-    """{"en": …, "fa": …} for a standard term a page shows, or {} for any other IRI."""
+    """{"en": …, "fa": …} for a standard term a page shows or a gazetteer's entry, or {} for any
+    other IRI."""
+    if found := GAZETTEER_ENTRY.fullmatch(iri):
+        return {"": f"{GAZETTEERS[found.group(1)]} {found.group(2)}"}
     names = VOCABULARY_LABELS.get(iri)
     return {"en": names[0], "fa": names[1]} if names else {}
