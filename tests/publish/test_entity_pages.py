@@ -114,6 +114,18 @@ def test_every_page_says_in_words_what_a_resource_is_and_what_its_summary_lists(
     assert not curies, f"{len(curies)} pages show CURIEs, e.g. {next(iter(curies.items()))}"
 
 
+def test_a_mappings_annotations_are_shown_in_words(site):
+    """A city's link to GeoNames or Wikidata carries SSSOM annotations; its statement table names
+    them ("confidence", "name match"), not by their IRIs."""
+    shown = {
+        str(page.relative_to(site)): found[0]
+        for page in sorted((site / "id").rglob("*.html"))
+        if (found := re.findall(r"https://w3id.org/(?:sssom|semapv)/\S+", text_of(parse(page))))
+    }
+    assert not shown, f"{len(shown)} pages, e.g. {next(iter(shown.items()))}"
+    assert "mapping justification: name match" in text_of(parse(site / "id/city/almaty.html"))
+
+
 def test_the_persian_statement_tables_write_numbers_dates_and_source_marks_in_persian_digits(site):
     latin = {}
     for page in sorted((site / "id").rglob("*.html")):
