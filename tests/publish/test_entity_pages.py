@@ -141,6 +141,28 @@ def test_the_persian_statement_tables_write_numbers_dates_and_source_marks_in_pe
     assert "۲۰۱۳-۱۲-۱۸" in text_of(block) and "[۱]" in text_of(block)
 
 
+PERSIAN_LETTER = re.compile("[\u0600-\u06ff]")
+
+
+def test_persian_quotes_and_persian_only_names_are_laid_out_right_to_left_as_a_whole(site):
+    """A quote of the paper, and a heading that is a Persian name, is one right-to-left block: a
+    Persian run marked inside a left-to-right block is aligned left, and the parentheses around
+    «(صدرپور و همکاران، ۱۳۹۵: ۱۷۱)» fall outside the run, on the wrong side."""
+    wrong = {}
+    for page in sorted((site / "id").rglob("*.html")):
+        tree = parse(page)
+        blocks = [*tree.iter("blockquote"), *tree.iter("h1")]
+        persian = [b for b in blocks if not re.search("[A-Za-z]", text_of(b))]
+        persian = [b for b in persian if PERSIAN_LETTER.search(text_of(b))]
+        if found := [
+            text_of(b)[:30] for b in persian if (b.get("lang"), b.get("dir")) != ("fa", "rtl")
+        ]:
+            wrong[str(page.relative_to(site))] = found
+    assert not wrong, f"{len(wrong)} pages, e.g. {next(iter(wrong.items()))}"
+    quote = next(parse(site / "id/work/sadrpour-1395.html").iter("blockquote"))
+    assert not list(quote.iter("span"))  # the whole quote is the run, parentheses included
+
+
 def test_a_pact_page_quotes_the_papers_words(site, project_store):
     pact = ox.NamedNode(CRID + "agreement/budapest--tehran")
     quotes = {
