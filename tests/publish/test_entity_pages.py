@@ -163,6 +163,33 @@ def test_persian_quotes_and_persian_only_names_are_laid_out_right_to_left_as_a_w
     assert not list(quote.iter("span"))  # the whole quote is the run, parentheses included
 
 
+def test_a_claim_page_sets_the_papers_other_figures_for_the_same_quantity_beside_it(
+    site, project_store
+):
+    """141 agreements (a cited title) and 149 (the paper's text) count the same thing: a reader of
+    either claim sees the other, with its value, without opening the issue's page."""
+    for page in sorted((site / "id/claim").glob("*.html")):
+        claim = ox.NamedNode(CRID + "claim/" + page.stem)
+        (quantity,) = objects(project_store, claim, CR.quantity)
+        others = {
+            (
+                q.subject.value.rsplit("/", 1)[-1] + ".html",
+                objects(project_store, q.subject, CR.value)[0].value,
+            )
+            for q in project_store.quads_for_pattern(None, CR.quantity, quantity)
+            if q.subject != claim
+        }
+        shown = {
+            (li.find("a").get("href").rsplit("/", 1)[-1], li.find("data").get("value"))
+            for ul in by_class(parse(page), "ul", "figures")
+            for li in ul.iter("li")
+        }
+        assert shown == others, page.name
+    page = site / "id/claim/sister-city-agreements-of-iranian-cities-141.html"
+    figures = by_class(parse(page), "ul", "figures")[0]
+    assert "149" in text_of(figures)
+
+
 def test_a_pact_page_quotes_the_papers_words(site, project_store):
     pact = ox.NamedNode(CRID + "agreement/budapest--tehran")
     quotes = {
