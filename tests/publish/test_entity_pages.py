@@ -82,6 +82,26 @@ def test_no_resource_page_names_a_resource_by_its_iri(site):
     assert not shown, f"{len(shown)} pages name resources by IRI, e.g. {next(iter(shown.items()))}"
 
 
+def test_the_ontology_and_shapes_pages_name_the_resources_they_link_to(site):
+    """cr:Claim's code list is "quantities", not crid:scheme/quantities (prose may still cite an
+    IRI pattern such as crid:agreement/{a}--{b})."""
+    pages = [
+        site / "ontology.html",
+        site / "shapes/index.html",
+        *(site / "ontology").glob("*.html"),
+    ]
+    shown = {
+        str(page.relative_to(site)): found
+        for page in pages
+        if (
+            found := [
+                text_of(a) for a in parse(page).iter("a") if OUR_IRI_AS_NAME.search(text_of(a))
+            ]
+        )
+    }
+    assert not shown, shown
+
+
 def test_the_check_for_iris_as_names_sees_a_link_and_not_prose(tmp_path):
     page = tmp_path / "p.html"
     page.write_text(

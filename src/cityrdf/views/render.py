@@ -170,14 +170,14 @@ class Pages:
     def ontology(self, triples: list[ox.Triple], current: str = "ontology") -> str:
         """The ontology page (at `ontology.html`, and at `ontology/index.html` with current
         "ontology/index"): every term with its labels, notes and axioms, anchored by local name."""
-        doc = DocumentPage(triples).view(ONTOLOGY_IRI)
+        doc = DocumentPage(triples, names=self.model.labels).view(ONTOLOGY_IRI)
         return self._render(
             "document.html", current, doc=doc, title="Ontology", formats_path="ontology",
             term_pages=True, extra_notes=[DATATYPE_NOTE],
         )  # fmt: skip
 
     def shapes(self, triples: list[ox.Triple]) -> str:
-        page = DocumentPage(triples)
+        page = DocumentPage(triples, names=self.model.labels)
         page.anchors = {s.value for s in page.iri_subjects() if s.value.startswith(SHAPES_NS)}
         return self._render(
             "document.html", "shapes", doc=page.view(None), title="SHACL shapes",
