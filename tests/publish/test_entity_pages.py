@@ -159,6 +159,10 @@ def test_the_persian_statement_tables_write_numbers_dates_and_source_marks_in_pe
     assert not latin, f"{len(latin)} pages, e.g. {next(iter(latin.items()))}"
     block = by_class(parse(site / "id/agreement/ankara--tehran.html"), "div", "fa")[0]
     assert "۲۰۱۳-۱۲-۱۸" in text_of(block) and "[۱]" in text_of(block)
+    # a date the paper states in the Solar Hijri calendar, labelled in English only in the data
+    block = by_class(parse(site / "id/agreement/bishkek--tehran.html"), "div", "fa")[0]
+    dates = ["".join(a.itertext()) for a in block.iter("a") if "/date/" in a.get("href")]
+    assert dates and set(dates) == {"۱۳۷۳ (هجری شمسی)"}
 
 
 PERSIAN_LETTER = re.compile("[\u0600-\u06ff]")

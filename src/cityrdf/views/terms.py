@@ -38,6 +38,9 @@ class TermReader:
                 for lit in sorted(self.objects(node, prop), key=lambda lit: lit.value):
                     if isinstance(lit, ox.Literal):
                         found.setdefault(lit.language or "", lit.value)
+            if "fa" not in found and (text := self.one(node, CR.jalaliText)) is not None:
+                # a Solar Hijri date is labelled in English only; Persian text writes it so
+                found["fa"] = f"{persian_digits(text.value)} (هجری شمسی)"
             self._labels[key] = found or self.composed_labels(node) or vocabulary_labels(key)
         return self._labels[key]
 
