@@ -47,7 +47,7 @@ class TermReader:
     def composed_labels(self, node) -> dict[str, str]:
         """A display name, in English and Persian, for a resource the sources leave unnamed, made of
         its parts' names: a row of one of the paper's lists, a city's membership of a network, a
-        statistical observation, an argument link. A page shows it where it would otherwise show the IRI."""
+        statistical observation, an argument link. A page shows it where it would show the IRI."""
         if not isinstance(node, ox.NamedNode):
             return {}
         types = set(self.objects(node, RDF.type))
