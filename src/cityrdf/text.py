@@ -36,6 +36,9 @@ _DIGITS = {chr(0x06F0 + d): str(d) for d in range(10)} | {
     chr(0x0660 + d): str(d) for d in range(10)
 }
 
+# Display text in Persian writes Extended Arabic-Indic digits; machine-readable values keep 0-9.
+_TO_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
 _NAME_FOLD = str.maketrans(MATCHING_VARIANTS | {c: None for c in " \u200c\u200d-‐’'`" + _HARAKAT})
 _QUOTE_FOLD = str.maketrans(MATCHING_VARIANTS | _DIGITS)
 # The plain text lost its ZWNJs and breaks lines anywhere: every kind of space (ZWNJ, ZWJ, NBSP,
@@ -59,6 +62,11 @@ def without_bidi_controls(text: str) -> str:
 def persian(text: str) -> str:
     """Text as stored: NFC, with Arabic yeh and kaf written as Persian ی and ک."""
     return unicodedata.normalize("NFC", text).translate(_PERSIAN_LETTERS)
+
+
+def persian_digits(text: str) -> str:
+    """`text` with its digits 0-9 written as Persian digits (۰-۹), for Persian display text."""
+    return text.translate(_TO_PERSIAN_DIGITS)
 
 
 def label_key(text: str) -> str:

@@ -62,6 +62,159 @@ def test_the_check_for_blank_node_ids_sees_one(tmp_path):
     assert BLANK_NODE_ID.findall(text_of(parse(page))) == ["_:f36ed2a9c1"]
 
 
+# one of our own IRIs written as a CURIE (crid:list/tehran-foreign/17), where a reader expects a name
+OUR_IRI_AS_NAME = re.compile(r"\bcrid:[a-z]")
+
+
+def names_shown(tree) -> list[str]:
+    """What a page offers as names: its title, its headings and the text of its links."""
+    tags = ("title", "h1", "h2", "h3", "a", "summary")
+    return [text_of(e).strip() for tag in tags for e in tree.iter(tag)]
+
+
+def test_no_resource_page_names_a_resource_by_its_iri(site):
+    """Unlabelled resources (a list's rows, memberships, observations) are named from their parts,
+    and a resource labelled in Persian only shows that label, not `crid:…`."""
+    shown = {
+        str(page.relative_to(site)): found
+        for page in sorted((site / "id").rglob("*.html"))
+        if (found := [n for n in names_shown(parse(page)) if OUR_IRI_AS_NAME.search(n)])
+    }
+    assert not shown, f"{len(shown)} pages name resources by IRI, e.g. {next(iter(shown.items()))}"
+
+
+def test_the_ontology_and_shapes_pages_name_the_resources_they_link_to(site):
+    """cr:Claim's code list is "quantities", not crid:scheme/quantities (prose may still cite an
+    IRI pattern such as crid:agreement/{a}--{b})."""
+    pages = [
+        site / "ontology.html",
+        site / "shapes/index.html",
+        *(site / "ontology").glob("*.html"),
+    ]
+    shown = {
+        str(page.relative_to(site)): found
+        for page in pages
+        if (
+            found := [
+                text_of(a) for a in parse(page).iter("a") if OUR_IRI_AS_NAME.search(text_of(a))
+            ]
+        )
+    }
+    assert not shown, shown
+
+
+def test_the_check_for_iris_as_names_sees_a_link_and_not_prose(tmp_path):
+    page = tmp_path / "p.html"
+    page.write_text(
+        '<h1>Ankara</h1><a href="x.html"><bdi>crid:list/tehran-foreign/17</bdi></a>'
+        "<p>the IRI is crid:agreement/{a}--{b}</p>",
+        encoding="utf-8",
+    )
+    assert [n for n in names_shown(parse(page)) if OUR_IRI_AS_NAME.search(n)] == [
+        "crid:list/tehran-foreign/17"
+    ]
+
+
+CURIE = re.compile(r"^[a-z]+:[A-Za-z]")
+
+
+def test_every_page_says_in_words_what_a_resource_is_and_what_its_summary_lists(site):
+    """The type line under the name and the property names of the summary are words ("concept",
+    "in scheme", "journal article"), for standard vocabularies as for ours, not skos:Concept; and
+    a gazetteer entry is "GeoNames 112931", not its IRI."""
+    curies = {}
+    for page in sorted((site / "id").rglob("*.html")):
+        tree = parse(page)
+        shown = [text_of(b).strip() for p in by_class(tree, "p", "types") for b in p.iter("bdi")]
+        summary = by_class(tree, "aside", "summary")
+        shown += [text_of(dt).strip() for a in summary for dt in a.iter("dt")]
+        # what a summary links to is named too: "GeoNames 112931", not its IRI
+        shown += [text_of(link).strip() for a in summary for link in a.iter("a")]
+        if found := [name for name in shown if CURIE.match(name) or name.startswith("http")]:
+            curies[str(page.relative_to(site))] = found
+    assert not curies, f"{len(curies)} pages show CURIEs, e.g. {next(iter(curies.items()))}"
+
+
+def test_a_mappings_annotations_are_shown_in_words(site):
+    """A city's link to GeoNames or Wikidata carries SSSOM annotations; its statement table names
+    them ("confidence", "name match"), not by their IRIs."""
+    shown = {
+        str(page.relative_to(site)): found[0]
+        for page in sorted((site / "id").rglob("*.html"))
+        if (found := re.findall(r"https://w3id.org/(?:sssom|semapv)/\S+", text_of(parse(page))))
+    }
+    assert not shown, f"{len(shown)} pages, e.g. {next(iter(shown.items()))}"
+    assert "mapping justification: name match" in text_of(parse(site / "id/city/almaty.html"))
+
+
+def test_the_persian_statement_tables_write_numbers_dates_and_source_marks_in_persian_digits(site):
+    latin = {}
+    for page in sorted((site / "id").rglob("*.html")):
+        for block in by_class(parse(page), "div", "fa"):
+            marks = [text_of(a) for sup in by_class(block, "sup", "refs") for a in sup.iter("a")]
+            values = [
+                text_of(b) for b in block.iter("bdi") if re.fullmatch(r"[0-9۰-۹:.-]+", text_of(b))
+            ]
+            if found := [t for t in marks + values if re.search("[0-9]", t)]:
+                latin[str(page.relative_to(site))] = found[:3]
+    assert not latin, f"{len(latin)} pages, e.g. {next(iter(latin.items()))}"
+    block = by_class(parse(site / "id/agreement/ankara--tehran.html"), "div", "fa")[0]
+    assert "۲۰۱۳-۱۲-۱۸" in text_of(block) and "[۱]" in text_of(block)
+    # a date the paper states in the Solar Hijri calendar, labelled in English only in the data
+    block = by_class(parse(site / "id/agreement/bishkek--tehran.html"), "div", "fa")[0]
+    dates = ["".join(a.itertext()) for a in block.iter("a") if "/date/" in a.get("href")]
+    assert dates and set(dates) == {"۱۳۷۳ (هجری شمسی)"}
+
+
+PERSIAN_LETTER = re.compile("[\u0600-\u06ff]")
+
+
+def test_persian_quotes_and_persian_only_names_are_laid_out_right_to_left_as_a_whole(site):
+    """A quote of the paper, and a heading that is a Persian name, is one right-to-left block: a
+    Persian run marked inside a left-to-right block is aligned left, and the parentheses around
+    «(صدرپور و همکاران، ۱۳۹۵: ۱۷۱)» fall outside the run, on the wrong side."""
+    wrong = {}
+    for page in sorted((site / "id").rglob("*.html")):
+        tree = parse(page)
+        blocks = [*tree.iter("blockquote"), *tree.iter("h1")]
+        persian = [b for b in blocks if not re.search("[A-Za-z]", text_of(b))]
+        persian = [b for b in persian if PERSIAN_LETTER.search(text_of(b))]
+        if found := [
+            text_of(b)[:30] for b in persian if (b.get("lang"), b.get("dir")) != ("fa", "rtl")
+        ]:
+            wrong[str(page.relative_to(site))] = found
+    assert not wrong, f"{len(wrong)} pages, e.g. {next(iter(wrong.items()))}"
+    quote = next(parse(site / "id/work/sadrpour-1395.html").iter("blockquote"))
+    assert not list(quote.iter("span"))  # the whole quote is the run, parentheses included
+
+
+def test_a_claim_page_sets_the_papers_other_figures_for_the_same_quantity_beside_it(
+    site, project_store
+):
+    """141 agreements (a cited title) and 149 (the paper's text) count the same thing: a reader of
+    either claim sees the other, with its value, without opening the issue's page."""
+    for page in sorted((site / "id/claim").glob("*.html")):
+        claim = ox.NamedNode(CRID + "claim/" + page.stem)
+        (quantity,) = objects(project_store, claim, CR.quantity)
+        others = {
+            (
+                q.subject.value.rsplit("/", 1)[-1] + ".html",
+                objects(project_store, q.subject, CR.value)[0].value,
+            )
+            for q in project_store.quads_for_pattern(None, CR.quantity, quantity)
+            if q.subject != claim
+        }
+        shown = {
+            (li.find("a").get("href").rsplit("/", 1)[-1], li.find("data").get("value"))
+            for ul in by_class(parse(page), "ul", "figures")
+            for li in ul.iter("li")
+        }
+        assert shown == others, page.name
+    page = site / "id/claim/sister-city-agreements-of-iranian-cities-141.html"
+    figures = by_class(parse(page), "ul", "figures")[0]
+    assert "149" in text_of(figures)
+
+
 def test_a_pact_page_quotes_the_papers_words(site, project_store):
     pact = ox.NamedNode(CRID + "agreement/budapest--tehran")
     quotes = {

@@ -61,23 +61,67 @@ def html_links(page: Path) -> list[str]:
     ]
 
 
+SITE_BASE = "https://w3id.org/cityrdf/"
+ELEMENT_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def linked_file(root: Path, page: Path, href: str) -> Path | None:
+    """The site file an internal link opens (None for a link elsewhere). One of our IRIs
+    (`https://w3id.org/cityrdf/id/city/tehran`) opens the page published for it, as on a host."""
+    parts = urlsplit(href)
+    if href.startswith(SITE_BASE):
+        stem = root / unquote(parts.path.removeprefix(urlsplit(SITE_BASE).path))
+        pages = (stem, stem.with_name(stem.name + ".html"), stem / "index.html")
+        found = next((p for p in pages if p.is_file()), None)
+        assert found, f"{page.relative_to(root)} links to {href}, which has no page"
+        return found
+    if parts.scheme or href.startswith("mailto:"):
+        return None
+    target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+    assert target.is_file(), f"{page.relative_to(root)} links to missing {href}"
+    return target
+
+
 def check_site(root: Path) -> int:
-    """Parse every page strictly and every RDF file, and resolve every internal link to a file."""
+    """Parse every page strictly and every RDF file, and resolve every internal link to a file,
+    and its #fragment to an element of that page."""
     checked = 0
+    ids: dict[Path, set[str]] = {}
     for page in root.rglob("*.html"):
         html5lib.HTMLParser(strict=True).parse(page.read_bytes())
         for href in html_links(page):
-            parts = urlsplit(href)
-            if parts.scheme or href.startswith(("#", "mailto:")):
+            target = linked_file(root, page, href)
+            fragment = unquote(urlsplit(href).fragment)
+            if target is None or not fragment or target.suffix != ".html":
                 continue
-            target = (page.parent / unquote(parts.path)).resolve()
-            assert target.is_file(), f"{page.relative_to(root)} links to missing {href}"
+            if target not in ids:
+                ids[target] = set(ELEMENT_ID.findall(target.read_text(encoding="utf-8")))
+            assert fragment in ids[target], f"{page.relative_to(root)}: {href} has no #{fragment}"
         checked += 1
     for path in root.rglob("*"):
         if path.suffix in RDF_PARSERS:
             rdflib.Graph().parse(path, format=RDF_PARSERS[path.suffix])
             checked += 1
     return checked
+
+
+def test_the_link_check_sees_a_missing_anchor_and_a_page_less_iri(tmp_path):
+    (tmp_path / "a.html").write_text(
+        '<!DOCTYPE html><html lang="en"><title>a</title><p id="x">', encoding="utf-8"
+    )
+    page = tmp_path / "b.html"
+    for href, error in (("a.html#y", "has no #y"), (SITE_BASE + "shapes#z", "has no page")):
+        page.write_text(
+            f'<!DOCTYPE html><html lang="en"><title>b</title><a href="{href}">l</a>',
+            encoding="utf-8",
+        )
+        with pytest.raises(AssertionError, match=error):
+            check_site(tmp_path)
+    page.write_text(
+        f'<!DOCTYPE html><html lang="en"><title>b</title><a href="{SITE_BASE}a#x">l</a>',
+        encoding="utf-8",
+    )
+    assert check_site(tmp_path) == 2
 
 
 def test_every_page_and_rdf_file_parses_and_every_internal_link_resolves(site):

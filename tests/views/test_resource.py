@@ -6,7 +6,7 @@ import html5lib
 import pyoxigraph as ox
 
 from cityrdf.rdf import graph
-from cityrdf.rdf.namespaces import CR, CRID, RDF, RDFS
+from cityrdf.rdf.namespaces import CR, CRID, ORG, QB, RDF, RDFS
 from cityrdf.views.render import Pages
 from cityrdf.views.resource import RDF_FORMATS, SiteModel, serialize
 
@@ -73,3 +73,83 @@ def test_a_document_with_blank_nodes_has_the_same_bytes_from_two_loads_of_the_pr
     assert first[0].subject == ox.NamedNode(claim)  # the resource's own triples lead
     for fmt in RDF_FORMATS:
         assert serialize(first, fmt) == serialize(second, fmt), fmt
+
+
+def named(store: ox.Store, node: ox.NamedNode, en: str | None, fa: str | None = None) -> None:
+    for text, lang in ((en, "en"), (fa, "fa")):
+        if text:
+            store.add(ox.Quad(node, RDFS.label, ox.Literal(text, language=lang)))
+
+
+def heading_and_link(store: ox.Store, iri: ox.NamedNode, linked_from: ox.NamedNode):
+    """The page's <h1>, and the text of the link to it on a page that links to it."""
+    pages = Pages(SiteModel(store, ontology_files=[]))
+    page = html5lib.parse(pages.resource(iri.value), namespaceHTMLElements=False)
+    other = html5lib.parse(pages.resource(linked_from.value), namespaceHTMLElements=False)
+    href = iri.value.rsplit("/", 1)[-1] + ".html"
+    links = {"".join(a.itertext()) for a in other.iter("a") if a.get("href", "").endswith(href)}
+    return "".join(page.find(".//h1").itertext()), links
+
+
+def test_a_row_of_the_papers_list_is_named_by_its_list_position_and_city():
+    store, row, listed, city = ox.Store(), CRID["list/x/17"], CRID["list/x"], CRID["city/a"]
+    named(store, listed, "Tehran's foreign sister cities", "فهرست خارجی")
+    named(store, city, "Ankara", "آنکارا")
+    for p, o in ((RDF.type, CR.ListEntry), (CR.inList, listed), (CR.names, city),
+                 (CR.position, ox.Literal("17", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))):  # fmt: skip
+        store.add(ox.Quad(row, p, o))
+    store.add(ox.Quad(CRID["agreement/a--b"], CR.attestedBy, row))
+    model = SiteModel(store, ontology_files=[])
+    assert model.view(row.value).labels == {
+        "en": ["Tehran's foreign sister cities, no. 17: Ankara"],
+        "fa": ["فهرست خارجی، ردیف ۱۷: آنکارا"],
+    }
+    heading, links = heading_and_link(store, row, CRID["agreement/a--b"])
+    assert heading == "Tehran's foreign sister cities, no. 17: Ankara"
+    assert links == {heading, "فهرست خارجی، ردیف ۱۷: آنکارا"}  # English and Persian tables
+
+
+def test_a_membership_an_argument_link_and_an_observation_are_named_from_their_parts():
+    store = ox.Store()
+    membership, city, network = CRID["membership/a--n"], CRID["city/a"], CRID["network/n"]
+    named(store, city, "Tehran", "تهران")
+    named(store, network, "Metropolis", "متروپلیس")
+    store.add(ox.Quad(membership, RDF.type, ORG.Membership))
+    store.add(ox.Quad(membership, ORG.member, city))
+    store.add(ox.Quad(membership, ORG.organization, network))
+    observation, dataset, country = CRID["observation/d/c"], CRID["dataset/d"], CRID["country/c"]
+    named(store, dataset, "Partnerships by country", "مشارکت به تفکیک کشور")
+    named(store, country, "China", "چین")
+    store.add(ox.Quad(CR.refCountry, RDF.type, QB.DimensionProperty))
+    store.add(ox.Quad(observation, RDF.type, QB.Observation))
+    store.add(ox.Quad(observation, QB.dataSet, dataset))
+    store.add(ox.Quad(observation, CR.refCountry, country))
+    store.add(ox.Quad(observation, CR.partnerships, ox.Literal("164")))
+    link, kind = CRID["argument/x--attributed-to--membership-a--n"], CRID["concept/k/attributed-to"]
+    named(store, kind, "attributed to", "منتسب به")
+    store.add(ox.Quad(link, RDF.type, CR.ArgumentLink))
+    store.add(ox.Quad(link, CR.linkKind, kind))
+    store.add(ox.Quad(link, CR.linkTo, membership))
+    model = SiteModel(store, ontology_files=[])
+    assert model.view(link.value).labels == {
+        "en": ["attributed to: Tehran in Metropolis"],
+        "fa": ["منتسب به: عضویت تهران در متروپلیس"],
+    }
+    assert model.view(membership.value).labels == {
+        "en": ["Tehran in Metropolis"],
+        "fa": ["عضویت تهران در متروپلیس"],
+    }
+    assert model.view(observation.value).labels == {
+        "en": ["Partnerships by country: China"],
+        "fa": ["مشارکت به تفکیک کشور: چین"],
+    }
+
+
+def test_a_resource_named_only_in_persian_shows_that_name_not_its_iri():
+    store, work, concept = ox.Store(), CRID["work/w-1395"], CRID["concept/s/soft-power"]
+    named(store, work, None, "قدرت نرم")
+    named(store, concept, "soft power")
+    store.add(ox.Quad(concept, CR.citesAsEvidence, work))
+    heading, links = heading_and_link(store, work, concept)
+    assert heading == "قدرت نرم"
+    assert links == {"قدرت نرم"}

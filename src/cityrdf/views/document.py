@@ -8,6 +8,7 @@ lists in order, anything else as nested `[ property value ; … ]`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -15,7 +16,19 @@ import pyoxigraph as ox
 
 from cityrdf.rdf import graph
 from cityrdf.rdf.documents import INTEGER_SUBTYPES
-from cityrdf.rdf.namespaces import CR, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SH, SKOS, XSD
+from cityrdf.rdf.namespaces import (
+    BASE,
+    CR,
+    CRID,
+    DCTERMS,
+    ONTOLOGY_IRI,
+    OWL,
+    RDF,
+    RDFS,
+    SH,
+    SKOS,
+    XSD,
+)
 from cityrdf.views.parts import prefixed, site_path
 
 Node = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -112,7 +125,14 @@ def term_order(term: Node) -> tuple:
 class DocumentPage:
     """The page model of one RDF document, read from its triples."""
 
-    def __init__(self, triples: list[ox.Triple], anchors: set[str] | None = None):
+    def __init__(
+        self,
+        triples: list[ox.Triple],
+        anchors: set[str] | None = None,
+        names: Callable[[ox.NamedNode], dict[str, str]] | None = None,
+    ):
+        # the names of our resources the document links to but does not label (the site's)
+        self.names = names
         # subject -> predicate -> objects, in the document's order, each triple once
         self.statements: dict[ox.NamedNode | ox.BlankNode, dict[ox.NamedNode, list[Node]]] = {}
         self.objects_used: set[Node] = set()
@@ -166,11 +186,18 @@ class DocumentPage:
     def link(self, node: ox.NamedNode) -> Value:
         iri = node.value
         labels = {k: v[0] for k, v in self.by_lang(node, LABELS).items()}
+        if not labels and self.names and iri.startswith(str(CRID)):
+            labels = self.names(node)
         text = labels.get("en") or labels.get("") or prefixed(iri)
         if iri in self.anchors:
             return Value(text, anchor=iri.rsplit("#", 1)[-1])
         path = site_path(iri)
-        return Value(text, href=path, lang=None) if path else Value(prefixed(iri), href=iri)
+        if path:
+            return Value(text, href=path, lang=None)
+        # one of our hash IRIs that neither this page nor any other describes (the shapes' own
+        # crsh:wholeGraphSelect): its w3id address opens a page without that anchor, so no link
+        undescribed = iri.startswith(BASE) and "#" in iri
+        return Value(prefixed(iri)) if undescribed else Value(prefixed(iri), href=iri)
 
     def value(self, node: Node, depth: int = 0) -> Value:
         if isinstance(node, ox.Literal):

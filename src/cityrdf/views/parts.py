@@ -215,6 +215,7 @@ class ResourceView:
     memberships: list[Term] = field(default_factory=list)  # the networks a city belongs to
     designations: list[Term] = field(default_factory=list)  # the titles a city holds
     members: list[Term] = field(default_factory=list)  # a scheme's concepts, a network's cities
+    figures: list[tuple[Term, str]] = field(default_factory=list)  # other claims of its quantity
     linked_from: list[LinkedGroup] = field(default_factory=list)  # by property
     map_points: list[MapPoint] = field(default_factory=list)
     world_sources: list[str] = field(default_factory=list)  # "paper", then each world graph's name

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from markupsafe import Markup, escape
 
 from cityrdf.rdf.namespaces import CR, ONTOLOGY_IRI, ORG, PREFIXES, RDF, SKOS
+from cityrdf.text import persian_digits
 from cityrdf.views import assets as site_assets
 from cityrdf.views.document import DocumentPage
 from cityrdf.views.parts import MapPoint, Term
@@ -85,6 +86,10 @@ PERSIAN_RUN = re.compile(
 )
 
 
+# a literal a Persian page writes in Persian digits: 164, 2.5, 2013-12-18, 1394-02
+NUMBER_OR_DATE = re.compile(r"-?[0-9]+(?:[.:-][0-9]+)*")
+
+
 def fa_runs(text) -> Markup:
     """`text`, escaped, with every Persian run in <span lang="fa" dir="rtl">."""
     escaped = str(escape(text))
@@ -112,6 +117,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["fa_runs"] = fa_runs
     env.filters["map_json"] = map_json
+    env.filters["fa_digits"] = lambda value: persian_digits(str(value))
     # what the query page's script needs of each stored question
     env.filters["map_questions"] = lambda questions: [
         {"name": q["name"], "title": q["title"].get("en") or q["summary"] or q["name"],
@@ -119,6 +125,7 @@ def environment() -> jinja2.Environment:
         for q in questions
     ]  # fmt: skip
     env.tests["persian"] = lambda text: bool(PERSIAN_RUN.search(str(text)))
+    env.tests["number_or_date"] = lambda text: bool(NUMBER_OR_DATE.fullmatch(str(text)))
     return env
 
 
@@ -163,14 +170,14 @@ class Pages:
     def ontology(self, triples: list[ox.Triple], current: str = "ontology") -> str:
         """The ontology page (at `ontology.html`, and at `ontology/index.html` with current
         "ontology/index"): every term with its labels, notes and axioms, anchored by local name."""
-        doc = DocumentPage(triples).view(ONTOLOGY_IRI)
+        doc = DocumentPage(triples, names=self.model.labels).view(ONTOLOGY_IRI)
         return self._render(
             "document.html", current, doc=doc, title="Ontology", formats_path="ontology",
             term_pages=True, extra_notes=[DATATYPE_NOTE],
         )  # fmt: skip
 
     def shapes(self, triples: list[ox.Triple]) -> str:
-        page = DocumentPage(triples)
+        page = DocumentPage(triples, names=self.model.labels)
         page.anchors = {s.value for s in page.iri_subjects() if s.value.startswith(SHAPES_NS)}
         return self._render(
             "document.html", "shapes", doc=page.view(None), title="SHACL shapes",

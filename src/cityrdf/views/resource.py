@@ -6,6 +6,7 @@ and the places it reads are in `views.terms` and `views.places`.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 
@@ -73,6 +74,14 @@ RDF_FORMATS = rdf_documents.RDF_FORMATS
 WORLD_GRAPHS = "https://w3id.org/cityrdf/graph/world/"
 SUGGESTION_FIELDS = ("rank", "candidate", "score", "restsOn", "evidence")
 CRITERION_POSITIONS = {criterion.slug: position for position, criterion in enumerate(CRITERIA)}
+
+
+def number_or_none(text: str) -> Decimal | None:
+    """A figure's value as a number, or None where the data holds something else (unvalidated)."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
 
 
 class SiteModel(PlaceReader):
@@ -181,6 +190,8 @@ class SiteModel(PlaceReader):
                     bucket = labels.setdefault(lit.language or "", [])
                     if lit.value not in bucket:
                         bucket.append(lit.value)
+        if not labels:  # named from its parts (views.terms), as the links to it are
+            labels = {lang: [name] for lang, name in self.composed_labels(node).items()}
         outgoing, external = [], []
         for q in self.store.quads_for_pattern(node, None, None):
             fact = Fact(
@@ -261,6 +272,20 @@ class SiteModel(PlaceReader):
             ]
         elif self.one(node, CR.party) is not None:
             view.pacts = [self.pact_entry(node, None)]
+        if (quantity := self.one(node, CR.quantity)) is not None:
+            # the paper's other figures for the same quantity (141 and 149 agreements), with values
+            view.figures = sorted(
+                (
+                    (self.term(q.subject), value.value)
+                    for q in self.store.quads_for_pattern(None, CR.quantity, quantity)
+                    if q.subject != node and (value := self.one(q.subject, CR.value)) is not None
+                ),
+                key=lambda figure: (
+                    number_or_none(figure[1]) is None,
+                    number_or_none(figure[1]) or 0,
+                    figure[0].value,
+                ),
+            )
         members = [
             q.subject
             for q in self.store.quads_for_pattern(None, SKOS.inScheme, node)

@@ -8,8 +8,10 @@ from functools import cached_property
 import pyoxigraph as ox
 
 from cityrdf.rdf.graph import Subject
-from cityrdf.rdf.namespaces import DCTERMS, OA, RDF, RDFS, SKOS
+from cityrdf.rdf.namespaces import CR, DCTERMS, OA, ORG, QB, RDF, RDFS, SKOS
+from cityrdf.text import persian_digits
 from cityrdf.views.parts import Quote, Term, site_path
+from cityrdf.views.vocabulary import vocabulary_labels
 
 LABEL_PREDICATES = (RDFS.label, SKOS.prefLabel, DCTERMS["title"])
 SUGGESTIONS_GRAPH = ox.NamedNode("https://w3id.org/cityrdf/graph/suggestions")
@@ -36,8 +38,64 @@ class TermReader:
                 for lit in sorted(self.objects(node, prop), key=lambda lit: lit.value):
                     if isinstance(lit, ox.Literal):
                         found.setdefault(lit.language or "", lit.value)
-            self._labels[key] = found
+            if "fa" not in found and (text := self.one(node, CR.jalaliText)) is not None:
+                # a Solar Hijri date is labelled in English only; Persian text writes it so
+                found["fa"] = f"{persian_digits(text.value)} (هجری شمسی)"
+            self._labels[key] = found or self.composed_labels(node) or vocabulary_labels(key)
         return self._labels[key]
+
+    def composed_labels(self, node) -> dict[str, str]:
+        """A display name, in English and Persian, for a resource the sources leave unnamed, made of
+        its parts' names: a row of one of the paper's lists, a city's membership of a network, a
+        statistical observation, an argument link. A page shows it where it would show the IRI."""
+        if not isinstance(node, ox.NamedNode):
+            return {}
+        types = set(self.objects(node, RDF.type))
+
+        def name(part, lang: str) -> str | None:
+            if part is None:
+                return None
+            labels = self.labels(part)
+            return labels.get(lang) or labels.get("en") or labels.get("")
+
+        if CR.ListEntry in types:
+            listed, position = self.one(node, CR.inList), self.one(node, CR.position)
+            named = name(self.one(node, CR.names), "en"), name(self.one(node, CR.names), "fa")
+            if listed is None or position is None or None in named:
+                return {}
+            return {
+                "en": f"{name(listed, 'en')}, no. {position.value}: {named[0]}",
+                "fa": f"{name(listed, 'fa')}، ردیف {persian_digits(position.value)}: {named[1]}",
+            }
+        if ORG.Membership in types:
+            member, network = self.one(node, ORG.member), self.one(node, ORG.organization)
+            if member is None or network is None:
+                return {}
+            return {
+                "en": f"{name(member, 'en')} in {name(network, 'en')}",
+                "fa": f"عضویت {name(member, 'fa')} در {name(network, 'fa')}",
+            }
+        if CR.ArgumentLink in types:
+            # as the build names the others: "attributed to: Tehran in Metropolis"
+            kind, target = self.one(node, CR.linkKind), self.one(node, CR.linkTo)
+            if kind is None or target is None:
+                return {}
+            return {lang: f"{name(kind, lang)}: {name(target, lang)}" for lang in ("en", "fa")}
+        if QB.Observation in types:
+            dataset = self.one(node, QB.dataSet)
+            dimensions = [
+                q.object
+                for q in self.store.quads_for_pattern(node, None, None)
+                if next(
+                    self.store.quads_for_pattern(q.predicate, RDF.type, QB.DimensionProperty), None
+                )
+            ]
+            if dataset is None or len(dimensions) != 1:
+                return {}
+            return {
+                lang: f"{name(dataset, lang)}: {name(dimensions[0], lang)}" for lang in ("en", "fa")
+            }
+        return {}
 
     def suggestion_term(self, source: ox.Store, node) -> Term:
         """A suggestion's candidate or criterion: its labels from the project, else the suggestions
