@@ -816,6 +816,7 @@ TEXT_INPUTS = [
     ),
     ("world-wikipedia", ["world", "import", "--wikipedia", "{in}", "--out", "{dir}/out/w"], ".csv"),
     ("coverage-paper", ["coverage", "{in}"], ".txt"),
+    ("query-file", ["query", "{in}"], ".rq"),
 ]
 # RDF inputs outside `validate`: the same classes, read by the RDF parser.
 RDF_INPUTS = [
