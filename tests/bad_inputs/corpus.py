@@ -361,6 +361,12 @@ def broken_tables(c: Corpus) -> None:
     }
     for name, (content, reason) in tables.items():
         c.pacts(name, content, reason=reason, located=not name.endswith(("xlsx", "tsv")))
+    c.file("a-table-folder.csv/inside", "")
+    c.command(
+        "import-table-is-a-folder",
+        ["import", "pacts", "{dir}/a-table-folder.csv", "--out", "{dir}/out/folder.ttl"],
+        "a-table-folder.csv: is a folder",
+    )
     c.command(
         "import-missing-table",
         ["import", "pacts", "{dir}/nope.csv", "--out", "{dir}/out/nope.ttl"],
@@ -845,7 +851,7 @@ def unreadable_inputs(c: Corpus) -> None:
         is_rdf = (option, argv, suffix) in RDF_INPUTS
         classes = {
             "missing": (None, ": no such", False),
-            "folder": ("folder", ": ", False),
+            "folder": ("folder", ": is a folder", False),
             "empty": (b"", "", False),
             "binary": (bytes(range(256)) * 8, "", True),
             "latin1-line-2": ((LATIN1_RDF if is_rdf else LATIN1_TEXT), ":2", True),
