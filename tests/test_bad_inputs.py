@@ -101,6 +101,7 @@ def test_bad_input_gets_one_line_reason_and_exit_code(
     out, err = capsys.readouterr()
     check(case, corpus_dir, stop.value.code, out, err)
     assert not any((corpus_dir / "out").iterdir()), "a failed command wrote output"
+    assert (corpus_dir / "someone-elses" / "notes.txt").is_file(), "a refused command removed it"
     if case.in_copy:
         assert sources_of(copied_project) == sources, "a refused command changed the sources"
 
@@ -125,6 +126,12 @@ SAMPLE = [
     "query-endpoint-fault-redirect-other-host",
     "query-endpoint-fault-no-type",
     "query-endpoint-fault-drip-body",
+    "input-generate-pairs-latin1-line-2",
+    "input-query-file-binary",
+    "input-push-file-folder",
+    "range-query-timeout-infinite",
+    "range-serve-port-huge",
+    "output-publish-foreign-folder",
 ]
 
 

@@ -957,6 +957,18 @@ def outputs_into_sources(c: Corpus) -> None:
 UNSERVABLE = ["serve", "--host", "256.256.256.256", "--port", "0"]
 
 
+def foreign_folders(c: Corpus) -> None:
+    """A folder of someone else's is never replaced whole by a site or a nanopub export."""
+    c.file("someone-elses/notes.txt", "keep me\n")
+    for verb, argv in FOLDER_OUTPUTS:
+        if verb in ("publish", "nanopubs"):
+            c.command(
+                f"output-{verb}-foreign-folder",
+                [a.replace("{out}", "{dir}/someone-elses") for a in argv],
+                "give a new or empty folder",
+            )
+
+
 def out_of_range_options(c: Corpus) -> None:
     """Numbers past what an option means: negative, zero, not finite, absurdly large, not a number."""
     numbers = {
@@ -1008,6 +1020,7 @@ def build_corpus() -> Corpus:
         hostile_world_sources,
         unreadable_inputs,
         outputs_into_sources,
+        foreign_folders,
         out_of_range_options,
     ):
         family(corpus)
