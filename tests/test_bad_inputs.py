@@ -6,15 +6,19 @@ subprocess each would take minutes on two cores); a sample also runs as real pro
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from cityrdf import cli
+from cityrdf.project import SOURCE_FOLDERS
 
 from .bad_inputs.corpus import Case, build_corpus, write_corpus
+from .conftest import ROOT, activated
 from .misbehaving_endpoint import MisbehavingEndpoint
 
 CORPUS = build_corpus()
@@ -27,10 +31,28 @@ def as_param(case: Case):
 
 
 @pytest.fixture(scope="module")
-def corpus_dir(tmp_path_factory) -> Path:
+def copied_project(tmp_path_factory) -> Path:
+    """A throw-away copy of the project's sources: the `{project}` that outputs try to reach."""
+    root = tmp_path_factory.mktemp("copied_project")
+    for name in SOURCE_FOLDERS:
+        shutil.copytree(ROOT / name, root / name)
+    return root
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory, copied_project) -> Path:
     folder = tmp_path_factory.mktemp("bad_inputs")
-    write_corpus(folder, CORPUS)
+    write_corpus(folder, CORPUS, copied_project)
     return folder
+
+
+def sources_of(root: Path) -> dict[str, bytes]:
+    """Every path under the source folders, with a file's bytes (a folder's: empty)."""
+    return {
+        str(path.relative_to(root)): path.read_bytes() if path.is_file() else b""
+        for name in SOURCE_FOLDERS
+        for path in sorted((root / name).rglob("*"))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +63,13 @@ def endpoint() -> str:
     server.stop()
 
 
-def argv_of(case: Case, folder: Path, endpoint: str = "") -> list[str]:
-    return [arg.replace("{dir}", str(folder)).replace("{endpoint}", endpoint) for arg in case.argv]
+def argv_of(case: Case, folder: Path, endpoint: str = "", project: Path = ROOT) -> list[str]:
+    return [
+        arg.replace("{dir}", str(folder))
+        .replace("{endpoint}", endpoint)
+        .replace("{project}", str(project))
+        for arg in case.argv
+    ]
 
 
 def check(case: Case, folder: Path, exit_code: int, stdout: str, stderr: str) -> None:
@@ -52,7 +79,7 @@ def check(case: Case, folder: Path, exit_code: int, stdout: str, stderr: str) ->
     assert (exit_code, case.reason in lines[0]) == (case.exit, True), lines[0][:500]
     if case.located:
         files = [arg for arg in argv_of(case, folder) if arg.startswith(str(folder))]
-        assert re.search(re.escape(files[0]) + r":\d+", lines[0]), (
+        assert any(re.search(re.escape(file) + r":\d+", lines[0]) for file in files), (
             f"no FILE:LINE in {lines[0][:300]!r}"
         )
 
@@ -62,12 +89,21 @@ def test_the_corpus_has_at_least_200_inputs():
 
 
 @pytest.mark.parametrize("case", [as_param(c) for c in CORPUS.cases])
-def test_bad_input_gets_one_line_reason_and_exit_code(case, corpus_dir, endpoint, capsys):
-    with pytest.raises(SystemExit) as stop:
-        cli.main(argv_of(case, corpus_dir, endpoint))
+def test_bad_input_gets_one_line_reason_and_exit_code(
+    case, corpus_dir, endpoint, copied_project, capsys
+):
+    with ExitStack() as stack:
+        if case.in_copy:
+            stack.enter_context(activated(copied_project))
+            sources = sources_of(copied_project)
+        with pytest.raises(SystemExit) as stop:
+            cli.main(argv_of(case, corpus_dir, endpoint, copied_project))
     out, err = capsys.readouterr()
     check(case, corpus_dir, stop.value.code, out, err)
     assert not any((corpus_dir / "out").iterdir()), "a failed command wrote output"
+    assert (corpus_dir / "someone-elses" / "notes.txt").is_file(), "a refused command removed it"
+    if case.in_copy:
+        assert sources_of(copied_project) == sources, "a refused command changed the sources"
 
 
 SAMPLE = [
@@ -90,6 +126,12 @@ SAMPLE = [
     "query-endpoint-fault-redirect-other-host",
     "query-endpoint-fault-no-type",
     "query-endpoint-fault-drip-body",
+    "input-generate-pairs-latin1-line-2",
+    "input-query-file-binary",
+    "input-push-file-folder",
+    "range-query-timeout-infinite",
+    "range-serve-port-huge",
+    "output-publish-foreign-folder",
 ]
 
 

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from cityrdf import terminal
 from cityrdf.errors import BadInput
 from cityrdf.fs import atomic, csvsafe
+from cityrdf.fs.textfile import numbered_lines
 from cityrdf.project import current_project
 from cityrdf.rdf import graph
 from cityrdf.rdf.namespaces import CRID, sparql_prologue
@@ -103,10 +104,8 @@ def _value(term) -> str:
 
 def read_pairs_file(path: Path) -> dict[frozenset, str]:
     """Pairs from a `QID<TAB>QID[<TAB>start]` file (the 2016 crawl's format, optional P580)."""
-    if not path.is_file():
-        raise BadInput(f"{path}: no such pairs file")
     pairs: dict[frozenset, str] = {}
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for line_no, line in numbered_lines(path, "pairs file"):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.rstrip("\n").split("\t")
@@ -115,6 +114,8 @@ def read_pairs_file(path: Path) -> dict[frozenset, str]:
         start = fields[2].strip() if len(fields) == 3 else ""
         key = frozenset(fields[:2])
         pairs[key] = pairs.get(key) or start
+    if not pairs:
+        raise BadInput(f"{path}: no pairs (expected QID<TAB>QID[<TAB>start time] lines)")
     return pairs
 
 

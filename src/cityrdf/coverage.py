@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from cityrdf.errors import BadInput, NotConforming
 from cityrdf.fs import csvsafe
+from cityrdf.fs.textfile import read_text
 from cityrdf.rdf import graph
 from cityrdf.rdf.namespaces import sparql_prologue
 from cityrdf.sparql.results import select
@@ -239,13 +240,10 @@ def _excerpt(text: str, width: int = 48) -> str:
 
 
 def read_paper(path: Path) -> list[str]:
-    path = Path(path)
-    if not path.is_file():
-        raise BadInput(f"{path}: no such file")
-    try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as err:
-        raise BadInput(f"{path}: not UTF-8 text (byte {err.start})") from None
+    lines = read_text(Path(path), "paper").splitlines()
+    if not any(line.strip() for line in lines):
+        raise BadInput(f"{path}: the paper is empty")
+    return lines
 
 
 def cover(lines: list[str], found: Iterable[Anchor], quote_origin=None) -> CoverageReport:

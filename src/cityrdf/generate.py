@@ -10,9 +10,7 @@ carries a text anchor into it), so that `cityrdf validate` measures the real wor
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import os
 import random
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -21,6 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cityrdf.errors import BadInput
+from cityrdf.fs import atomic
+from cityrdf.fs.textfile import numbered_lines
 from cityrdf.rdf import namespaces as ns
 
 # The lines are N-Triples text made with f-strings from plain strings: building an Oxigraph term
@@ -37,6 +37,9 @@ QUOTES = {
     "membership": "عضو شبکه",
 }
 STATUS = {"listed": 0.85, "unofficial": 0.1, "friendship": 0.05}
+# Ten times the largest benchmark graph: a typo of a few digits is refused, not run until the disk
+# or the memory is full.
+MAX_GENERATED = 10_000_000
 # Persian syllables for city names that pass the shapes' Persian-script check.
 SYLLABLES = [
     "تا",
@@ -156,6 +159,8 @@ def synthetic_lines(cities: int, pacts: int, seed: int = 0) -> Iterator[str]:
     """N-Triples of a synthetic twinning network of `cities` cities and about `pacts` agreements."""
     if cities < 2 or pacts < 1:
         raise BadInput("generate: need --cities ≥ 2 and --pacts ≥ 1")
+    if cities > MAX_GENERATED or pacts > MAX_GENERATED:
+        raise BadInput(f"generate: --cities and --pacts are at most {MAX_GENERATED:,}")
     if pacts > cities * (cities - 1) // 2:
         raise BadInput(
             f"generate: {cities} cities allow at most {cities * (cities - 1) // 2} pacts"
@@ -225,11 +230,15 @@ def _membership_lines(city: str, network: str, part: str) -> Iterator[str]:
 def read_pairs(path: Path) -> list[tuple[str, str]]:
     """`QID<TAB>QID` lines; a malformed line is a BadInput naming FILE:LINE."""
     pairs = []
-    with open(path, encoding="utf-8", newline="") as handle:
-        for number, row in enumerate(csv.reader(handle, delimiter="\t"), 1):
-            if len(row) != 2 or not all(q.startswith("Q") and q[1:].isdigit() for q in row):
-                raise BadInput(f"{path}:{number}: expected QID<TAB>QID, got {row!r:.80}")
-            pairs.append((row[0], row[1]))
+    for number, line in numbered_lines(path, "pairs file"):
+        if not line.strip():
+            continue
+        row = line.split("\t")
+        if len(row) != 2 or not all(q.startswith("Q") and q[1:].isdigit() for q in row):
+            raise BadInput(f"{path}:{number}: expected QID<TAB>QID, got {row!r:.80}")
+        pairs.append((row[0], row[1]))
+    if not pairs:
+        raise BadInput(f"{path}: no pairs (expected QID<TAB>QID lines)")
     return pairs
 
 
@@ -264,12 +273,9 @@ def write_lines(lines: Iterable[str], out: Path) -> int:
     out = Path(out)
     if out.suffix != ".nt":
         raise BadInput(f"{out}: generate writes N-Triples; name the output *.nt")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     count = 0
-    with open(tmp, "w", encoding="utf-8") as handle:
+    with atomic.replacing(out) as temporary, open(temporary, "w", encoding="utf-8") as handle:
         for line in lines:
             handle.write(line)
             count += 1
-    os.replace(tmp, out)
     return count

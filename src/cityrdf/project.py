@@ -93,6 +93,43 @@ class Project:
         )
 
 
+# The folders people write by hand. No command replaces them or a file in them, whatever path it is
+# given, but for the files a verb itself makes there (`writing_sources`).
+SOURCE_FOLDERS = ("data", "ontology", "shapes", "queries")
+_made_by_the_verb: ContextVar[tuple[Path, ...]] = ContextVar("cityrdf_sources_made", default=())
+
+
+@contextmanager
+def writing_sources(*made: Path) -> Iterator[None]:
+    """Let the block write these files or folders among the sources: the files `link` makes in
+    data/links/, `import pacts`'s data/imported/."""
+    token = _made_by_the_verb.set(tuple(Path(p).resolve() for p in made))
+    try:
+        yield
+    finally:
+        _made_by_the_verb.reset(token)
+
+
+def refuse_overwriting_sources(target: Path) -> None:
+    """BadInput when writing `target` (a file, or a folder replaced whole) would replace a source of
+    the current project: a file in a source folder, a source folder, or a folder holding one. The
+    path is judged where it leads, through symbolic links."""
+    try:
+        project = current_project()
+    except BadInput:  # outside any project: no sources to protect
+        return
+    root = project.root.resolve()
+    where = Path(target).resolve()
+    for name in SOURCE_FOLDERS:
+        source = root / name
+        if source.is_relative_to(where):
+            raise BadInput(f"{target}: would replace {source}, a source folder; write elsewhere")
+        if where.is_relative_to(source) and not any(
+            where.is_relative_to(made) for made in _made_by_the_verb.get()
+        ):
+            raise BadInput(f"{target}: is in {source}, a source folder; write elsewhere")
+
+
 def is_project(folder: Path) -> bool:
     return (folder / MARKER_FILE).is_file() and (folder / MARKER_FOLDER).is_dir()
 

@@ -36,6 +36,9 @@ from cityrdf.views.parts import site_path
 from cityrdf.views.render import Pages
 from cityrdf.views.resource import RDF_FORMATS, SiteModel, serialize, stored_questions
 
+# Every site has its VoID description: a folder without one was not written by publish.
+SITE_MARK = "void.ttl"
+
 
 @dataclass
 class PublishReport:
@@ -65,9 +68,16 @@ def publish(
         base_url += "/"
     if endpoint is not None and not re.fullmatch(r"https?://\S+", endpoint):
         raise BadInput(f"--sparql-endpoint {endpoint!r}: expected an http(s):// URL")
+    # the site replaces `out` whole: never a folder of someone else's
+    if out.exists() and (
+        not out.is_dir() or (any(out.iterdir()) and not (out / SITE_MARK).is_file())
+    ):
+        raise BadInput(
+            f"--out {out}: exists and is not an earlier site (no {SITE_MARK}); "
+            "give a new or empty folder"
+        )
     store = graph.load_store() if store is None else store
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = atomic.staging_dir(out)
+    staging = atomic.staging_dir(out)  # which makes out's parent
     try:
         pages = write_site(staging, store, base_url, endpoint)
         atomic.swap_dir(staging, out)

@@ -38,6 +38,8 @@ IRI_FORBIDDEN = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`]')
 IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 PREFIXED_NAME = re.compile(r"^([A-Za-z][\w-]*):(\S*)$")
 INTEGER = re.compile(r"^[+-]?\d+$")
+# Past a day a deadline is no deadline (and past ~10^9 s the clocks overflow).
+MAX_TIMEOUT_SECONDS = 86_400.0
 # what a local query may use in its walled worker (cityrdf.web.worker), well past any stored question
 LOCAL_MAX_ROWS = 1_000_000
 LOCAL_MAX_BYTES = 2**30
@@ -98,8 +100,11 @@ class Engine:
     ):
         self.endpoint = None if endpoint is None else require_http_url(endpoint)
         self._store = store
-        if not timeout > 0:
-            raise BadInput(f"--timeout {timeout}: expected a number of seconds above 0")
+        if not 0 < timeout <= MAX_TIMEOUT_SECONDS:
+            raise BadInput(
+                f"--timeout {timeout}: expected a number of seconds above 0 and at most "
+                f"{MAX_TIMEOUT_SECONDS:g} (a day)"
+            )
         self.timeout = timeout
         # one deadline for the whole command: every ask of the endpoint and the parsing share it
         # (the HTTP client is imported only for an endpoint)

@@ -15,11 +15,16 @@ import sys
 import uvicorn
 
 from cityrdf.errors import BadInput
+from cityrdf.query import LOCAL_MAX_ROWS as MAX_RESULTS  # as many as `cityrdf query` carries
 from cityrdf.web import Settings, create_app
 from cityrdf.web.kept import KeptAnswers
 from cityrdf.web.server import config
 
 __all__ = ["Settings", "create_app", "run", "server_config"]
+
+MAX_TIMEOUT = 3600.0  # a query that needs longer than an hour is for `cityrdf query`, not a server
+# Each server process holds the whole store; more than this many forks is a typo, not a plan.
+MAX_PROCESSES = 64
 
 
 def server_config(settings: Settings, store=None) -> uvicorn.Config:
@@ -44,8 +49,16 @@ def run(
     processes: int = 1,
 ) -> None:
     """The CLI verb: serve the project graph until interrupted, from `processes` server processes."""
-    if timeout <= 0 or max_results <= 0 or processes <= 0:
-        raise BadInput("--timeout, --max-results and --processes must be positive")
+    if not (0 < timeout <= MAX_TIMEOUT) or max_results <= 0 or processes <= 0:
+        raise BadInput(
+            f"--timeout (up to {MAX_TIMEOUT:g} s), --max-results and --processes must be positive"
+        )
+    if max_results > MAX_RESULTS:
+        raise BadInput(f"--max-results {max_results}: at most {MAX_RESULTS:,}")
+    if processes > MAX_PROCESSES:
+        raise BadInput(f"--processes {processes}: at most {MAX_PROCESSES}")
+    if not 0 <= port <= 65535:
+        raise BadInput(f"--port {port}: a TCP port is 0 to 65535")
     refuse_taken_address(host, port)
     # The query workers' cap is the machine's (cores, and each worker's memory), not a process's:
     # N servers share it rather than each forking the whole of it.

@@ -45,12 +45,15 @@ class Case:
     reason: str  # a substring of the one-line reason on stderr
     located: bool = False  # the reason must give FILE:LINE
     xfail: str = ""  # a known contract failure, with whose it is and why
+    # runs on a throw-away copy of the project ({project}), whose sources must stay as they were
+    in_copy: bool = False
 
 
 class Corpus:
     def __init__(self):
         self.cases: list[Case] = []
         self.files: dict[str, bytes] = {}
+        self.links: dict[str, str] = {}  # symbolic links of the corpus folder: name -> target
 
     def file(self, name: str, content: str | bytes) -> str:
         self.files[name] = content.encode("utf-8") if isinstance(content, str) else content
@@ -358,6 +361,12 @@ def broken_tables(c: Corpus) -> None:
     }
     for name, (content, reason) in tables.items():
         c.pacts(name, content, reason=reason, located=not name.endswith(("xlsx", "tsv")))
+    c.file("a-table-folder.csv/inside", "")
+    c.command(
+        "import-table-is-a-folder",
+        ["import", "pacts", "{dir}/a-table-folder.csv", "--out", "{dir}/out/folder.ttl"],
+        "a-table-folder.csv: is a folder",
+    )
     c.command(
         "import-missing-table",
         ["import", "pacts", "{dir}/nope.csv", "--out", "{dir}/out/nope.ttl"],
@@ -791,6 +800,207 @@ def hostile_world_sources(c: Corpus) -> None:
         )
 
 
+# Every option that reads a text file of the user's: (name, argv with {in} for the file, suffix).
+TEXT_INPUTS = [
+    ("generate-pairs", ["generate", "--out", "{dir}/out/g.nt", "--pairs", "{in}"], ".tsv"),
+    ("compare-pairs", ["compare", "wikidata", "--pairs", "{in}", "--out", "{dir}/out/c"], ".tsv"),
+    (
+        "quickstatements-pairs",
+        ["export", "quickstatements", "--pairs", "{in}", "--out", "{dir}/out/qs.txt"],
+        ".tsv",
+    ),
+    (
+        "world-pairs",
+        ["world", "import", "--wikidata-pairs", "{in}", "--out", "{dir}/out/w"],
+        ".tsv",
+    ),
+    (
+        "world-labels",
+        ["world", "import", "--wikidata-pairs", "{dir}/good-pairs.tsv"]
+        + ["--wikidata-labels", "{in}", "--out", "{dir}/out/w"],
+        ".tsv",
+    ),
+    ("world-wikipedia", ["world", "import", "--wikipedia", "{in}", "--out", "{dir}/out/w"], ".csv"),
+    ("coverage-paper", ["coverage", "{in}"], ".txt"),
+    ("query-file", ["query", "{in}"], ".rq"),
+]
+# RDF inputs outside `validate`: the same classes, read by the RDF parser.
+RDF_INPUTS = [
+    (
+        "push-file",
+        ["push", "--endpoint", "http://127.0.0.1:9/sparql"]
+        + ["--graph", "https://w3id.org/cityrdf/graph", "--file", "{in}"],
+        ".nt",
+    ),
+    ("coverage-graph", ["coverage", "{dir}/paper.txt", "--graph", "{in}"], ".ttl"),
+]
+
+
+LATIN1_TEXT = "Q1\tQ2\nIa\xe8i\tQ3\n".encode("latin-1")
+LATIN1_RDF = '<http://x/a> <http://x/b> "1" .\n<http://x/a> <http://x/b> "Ia\xe8i" .\n'.encode(
+    "latin-1"
+)
+
+
+def unreadable_inputs(c: Corpus) -> None:
+    """Each class of unreadable file, given to every option that reads one: one line naming the
+    file (FILE:LINE for bytes that are not text), exit 2."""
+    c.file("good-pairs.tsv", "Q42053\tQ641\n")
+    c.file("paper.txt", "A paper of one line.\n")
+    for option, argv, suffix in TEXT_INPUTS + RDF_INPUTS:
+        is_rdf = (option, argv, suffix) in RDF_INPUTS
+        classes = {
+            "missing": (None, ": no such", False),
+            "folder": ("folder", ": is a folder", False),
+            "empty": (b"", "", False),
+            "binary": (bytes(range(256)) * 8, "", True),
+            "latin1-line-2": ((LATIN1_RDF if is_rdf else LATIN1_TEXT), ":2", True),
+        }
+        if not is_rdf:
+            classes["nul-line-2"] = (b"Q1\tQ2\nQ3\0\tQ4\n", ":2: NUL byte", True)
+        for kind, (content, reason, located) in classes.items():
+            name = f"{option}-{kind}{suffix}"
+            if content == "folder":
+                c.file(f"{name}/inside", "")
+            elif content is not None:
+                c.file(name, content)
+            c.cases.append(
+                Case(
+                    f"input-{option}-{kind}",
+                    [a.replace("{in}", "{dir}/" + name) for a in argv],
+                    BAD_INPUT,
+                    name + reason,
+                    located,
+                )
+            )
+
+
+# Every option that names a file to write, with the suffix it wants; and every folder replaced whole.
+FILE_OUTPUTS = [
+    ("generate", ["generate", "--cities", "3", "--pacts", "2", "--out", "{out}"], ".nt"),
+    (
+        "quickstatements",
+        ["export", "quickstatements", "--pairs", "{dir}/good-pairs.tsv", "--out", "{out}"],
+        ".txt",
+    ),
+    ("plot", ["plot", "timeline", "--out", "{out}"], ".svg"),
+    ("link-review", ["link", "--review", "{out}"], ".csv"),
+]
+FOLDER_OUTPUTS = [
+    ("build", ["build", "--no-reasoner", "--out", "{out}"]),  # these three swap the folder whole
+    ("publish", ["publish", "--out", "{out}"]),
+    ("nanopubs", ["export", "nanopubs", "--out", "{out}"]),
+    ("compare", ["compare", "wikidata", "--pairs", "{dir}/good-pairs.tsv", "--out", "{out}"]),
+    ("world", ["world", "import", "--wikidata-pairs", "{dir}/good-pairs.tsv", "--out", "{out}"]),
+]
+# what a verb that writes one kind of file says of another name: refused before the path is looked at
+SUFFIX_REFUSED = {"generate": "name the output *.nt", "plot": "must be a .png or .svg file"}
+SLOW = {"link-review", "world"}  # seconds per case: fewer targets
+
+
+def outputs_into_sources(c: Corpus) -> None:
+    """No output path reaches the sources (data/, ontology/, shapes/, queries/ of the throw-away
+    {project}): not named, not through a symbolic link, not by replacing a folder that holds them.
+    Folders that are replaced whole and already exist are refused by publish and nanopubs first."""
+    c.links["into-shapes"] = "{project}/shapes"
+    c.links["to-twinning"] = "{project}/data/twinning.ttl"
+    for verb, argv, suffix in FILE_OUTPUTS:
+        c.links[f"to-twinning{suffix}"] = "{project}/data/twinning.ttl"
+        targets = {
+            "new-in-data": "{project}/data/new" + suffix,
+            "link-to-source-file": "{dir}/to-twinning" + suffix,
+            "through-folder-link": "{dir}/into-shapes/new" + suffix,
+            "new-in-queries": "{project}/queries/new" + suffix,
+            "source-folder": "{project}/ontology",
+            "curated-links": "{project}/data/links/curated-ids.csv",
+        }
+        if verb in SLOW:
+            targets = {k: targets[k] for k in ("link-to-source-file", "curated-links")}
+        for kind, target in targets.items():
+            c.cases.append(
+                Case(
+                    f"output-{verb}-{kind}",
+                    [a.replace("{out}", target) for a in argv],
+                    BAD_INPUT,
+                    SUFFIX_REFUSED.get(verb, "a source folder")
+                    if not target.endswith(suffix)
+                    else "a source folder",
+                    in_copy=True,
+                )
+            )
+    for verb, argv in FOLDER_OUTPUTS:
+        targets = {
+            "source-folder": "{project}/data",
+            "project-root": "{project}",
+            "inside-source-folder": "{project}/queries/out",
+            "link-to-source-folder": "{dir}/into-shapes",
+            "inside-folder-link": "{dir}/into-shapes/out",
+        }
+        if verb in ("compare", "world"):  # they add files to a folder: the root is no source
+            del targets["project-root"]
+        if verb in SLOW:
+            targets = {k: targets[k] for k in ("inside-source-folder", "inside-folder-link")}
+        for kind, target in targets.items():
+            exists = kind in ("source-folder", "project-root", "link-to-source-folder")
+            foreign = verb in ("publish", "nanopubs") and exists
+            c.cases.append(
+                Case(
+                    f"output-{verb}-{kind}",
+                    [a.replace("{out}", target) for a in argv],
+                    BAD_INPUT,
+                    "give a new or empty folder" if foreign else "a source folder",
+                    in_copy=True,
+                )
+            )
+
+
+UNSERVABLE = ["serve", "--host", "256.256.256.256", "--port", "0"]
+
+
+def foreign_folders(c: Corpus) -> None:
+    """A folder of someone else's is never replaced whole by a site or a nanopub export."""
+    c.file("someone-elses/notes.txt", "keep me\n")
+    for verb, argv in FOLDER_OUTPUTS:
+        if verb in ("publish", "nanopubs"):
+            c.command(
+                f"output-{verb}-foreign-folder",
+                [a.replace("{out}", "{dir}/someone-elses") for a in argv],
+                "give a new or empty folder",
+            )
+
+
+def out_of_range_options(c: Corpus) -> None:
+    """Numbers past what an option means: negative, zero, not finite, absurdly large, not a number."""
+    numbers = {
+        "generate-cities": (["generate", "--out", "{dir}/out/g.nt", "--cities"], "generate: "),
+        "generate-pacts": (["generate", "--out", "{dir}/out/g.nt", "--pacts"], "generate: "),
+        "query-timeout": (["query", "pacts-per-decade", "--timeout"], "--timeout"),
+        # an unresolvable host: a value let through fails on it rather than serving for ever
+        "serve-timeout": ([*UNSERVABLE, "--timeout"], "--timeout"),
+        "serve-max-results": ([*UNSERVABLE, "--max-results"], "--max-results"),
+        "serve-processes": ([*UNSERVABLE, "--processes"], "--processes"),
+        "serve-port": (["serve", "--host", "256.256.256.256", "--port"], "--port"),
+        "opportunities-top": (["opportunities", "Tehran", "--top"], "--top"),
+        "link-threshold": (["link", "--threshold"], "--threshold"),
+    }
+    integer = {"generate-cities", "generate-pacts", "serve-max-results", "serve-processes"}
+    integer |= {"serve-port", "opportunities-top"}
+    for option, (argv, reason) in numbers.items():
+        values = {"negative": "-1", "zero": "0", "huge": "1" + "0" * 20, "word": "ten"}
+        if option not in integer:
+            values |= {"nan": "nan", "infinite": "inf", "float-huge": "1e300"}
+        if option in ("serve-port", "link-threshold"):
+            values.pop("zero")  # port 0 is any free port; a threshold of 0 is refused as -1 is
+        if option == "opportunities-top":
+            values.pop("huge")  # every candidate, not an error
+        for kind, value in values.items():
+            c.command(
+                f"range-{option}-{kind}",
+                [*argv, value],
+                "is not a valid" if kind == "word" else reason,
+            )
+
+
 def build_corpus() -> Corpus:
     """The cases and the contents of their files, in memory."""
     corpus = Corpus()
@@ -808,6 +1018,10 @@ def build_corpus() -> Corpus:
         misbehaving_endpoints,
         oversized_tables,
         hostile_world_sources,
+        unreadable_inputs,
+        outputs_into_sources,
+        foreign_folders,
+        out_of_range_options,
     ):
         family(corpus)
     ids = [case.id for case in corpus.cases]
@@ -815,12 +1029,18 @@ def build_corpus() -> Corpus:
     return corpus
 
 
-def write_corpus(folder: Path, corpus: Corpus | None = None) -> list[Case]:
-    """Write the input files and manifest.json into `folder`; the `{dir}` of every case."""
+def write_corpus(
+    folder: Path, corpus: Corpus | None = None, project: Path | None = None
+) -> list[Case]:
+    """Write the input files and manifest.json into `folder`, the `{dir}` of every case; with
+    `project` (the `{project}` of the cases run on a copy), the symbolic links into it too."""
     corpus = corpus or build_corpus()
     (folder / "out").mkdir(parents=True, exist_ok=True)
     for name, content in corpus.files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(content)
+    for name, target in corpus.links.items() if project else ():
+        (folder / name).symlink_to(target.replace("{project}", str(project)))
     (folder / "manifest.json").write_text(
         json.dumps([asdict(c) for c in corpus.cases], ensure_ascii=False, indent=1),
         encoding="utf-8",

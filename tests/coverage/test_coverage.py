@@ -183,7 +183,7 @@ def test_command_fails_with_file_line_and_quote_when_a_quote_is_missing(capsys, 
 
 def test_command_refuses_a_missing_paper(capsys, tmp_path):
     code, _, err = run(capsys, "coverage", str(tmp_path / "nope.txt"))
-    assert code == 2 and "nope.txt: no such file" in err
+    assert code == 2 and "nope.txt: no such paper" in err
 
 
 def test_command_refuses_a_paper_that_is_not_utf8(capsys, tmp_path):

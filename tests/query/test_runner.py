@@ -94,6 +94,20 @@ def test_csv_is_rfc4180_with_the_contract_header(answer):
     assert list(csv.reader(io.StringIO(text)))[1] == list(SEOUL_ROW)
 
 
+# Cells a spreadsheet would run (csvsafe's starts), and numbers it must still read as numbers.
+FORMULA_CELLS = ["=1+1", "+1+1", "-1+2", "@SUM(1)", "\t=1", "\r=1", " =1", "\n=1"]
+NUMBER_CELLS = ["-3", "+98", "2.5e3"]
+
+
+def test_csv_makes_every_formula_cell_text_and_leaves_numbers(store, tmp_path: Path):
+    values = " ".join(json.dumps(v) for v in FORMULA_CELLS + NUMBER_CELLS)
+    rq = tmp_path / "cells.rq"
+    rq.write_text(f"#+ summary: cells\nSELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}\n")
+    answer = query.run(str(rq), store=store)
+    read = [row[0] for row in csv.reader(io.StringIO(query.to_csv(answer), newline=""))][1:]
+    assert sorted(read) == sorted(["'" + v for v in FORMULA_CELLS] + NUMBER_CELLS)
+
+
 def test_json_is_sparql_results_json(answer):
     data = json.loads(query.to_json(answer))
     assert data["head"]["vars"][0] == "partner"

@@ -26,3 +26,46 @@ def test_files_describing_reads_nothing_without_an_iri_to_look_for(tmp_path):
     assert files_describing([absent], {"", "_:b0"}) == {}
     with pytest.raises(BadInput, match="absent.ttl: no such file"):
         files_describing([absent], {TEHRAN})
+
+
+CITY_TRIPLE = f'<{TEHRAN}> <{LABEL}> "تهران"@fa .'
+SAVED_AS = {
+    "ttl": CITY_TRIPLE,
+    "nt": CITY_TRIPLE,
+    "jsonld": f'{{"@id": "{TEHRAN}", "{LABEL}": {{"@value": "تهران", "@language": "fa"}}}}',
+    "rdf": (
+        '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        f' xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#"><rdf:Description rdf:about="{TEHRAN}">'
+        '<rdfs:label xml:lang="fa">تهران</rdfs:label></rdf:Description></rdf:RDF>'
+    ),
+}
+
+
+@pytest.mark.parametrize("suffix", sorted(SAVED_AS))
+@pytest.mark.parametrize("saved", ["bom", "crlf", "bom-crlf"])
+def test_a_file_saved_with_a_bom_or_crlf_line_ends_reads_as_the_plain_one(tmp_path, suffix, saved):
+    from cityrdf.rdf.graph import load_store, parse_file
+
+    plain, other = tmp_path / f"plain.{suffix}", tmp_path / f"{saved}.{suffix}"
+    plain.write_text(SAVED_AS[suffix] + "\n", encoding="utf-8")
+    text = SAVED_AS[suffix] + "\n"
+    text = text.replace("\n", "\r\n") if "crlf" in saved else text
+    other.write_bytes(("\ufeff" if "bom" in saved else "").encode() + text.encode("utf-8"))
+    assert parse_file(other) == parse_file(plain)
+    assert set(load_store([other], entail=False)) == set(load_store([plain], entail=False))
+
+
+def test_a_bom_does_not_move_the_line_of_a_syntax_error(tmp_path):
+    from cityrdf.rdf.graph import load_store
+
+    broken = tmp_path / "broken.ttl"
+    broken.write_bytes("\ufeff".encode() + f"{CITY_TRIPLE}\n\n<{TEHRAN}> <{LABEL}> .\n".encode())
+    with pytest.raises(BadInput, match=r"broken.ttl:3:"):
+        load_store([broken], entail=False)
+
+
+def test_a_folder_given_as_an_rdf_file_is_named_a_folder(tmp_path):
+    from cityrdf.rdf.graph import load_store
+
+    with pytest.raises(BadInput, match="is a folder, not an RDF file"):
+        load_store([tmp_path], entail=False)

@@ -15,6 +15,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from cityrdf.project import refuse_overwriting_sources
+
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -24,6 +26,7 @@ def replacing(path: Path) -> Iterator[Path]:
     """A temporary path beside `path` to write; it becomes `path` when the block ends normally and
     is removed when it raises."""
     path = Path(path)
+    refuse_overwriting_sources(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(handle)
@@ -149,6 +152,7 @@ def staging_dir(out: Path) -> Path:
     """A new empty folder beside `out` to build it in (readable like any new folder), after
     recovering from a killed earlier run."""
     out = Path(out)
+    refuse_overwriting_sources(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.{STAGING}-{os.getpid()}-", dir=out.parent))

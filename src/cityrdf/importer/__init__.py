@@ -36,6 +36,7 @@ from cityrdf.importer.rows import RowError, TableImport
 from cityrdf.importer.table import read_table
 from cityrdf.importer.terms import compact
 from cityrdf.importer.triples import table_quads
+from cityrdf.project import writing_sources
 from cityrdf.rdf import graph
 from cityrdf.rdf.namespaces import PREFIXES
 from cityrdf.text import plural
@@ -135,7 +136,7 @@ def write_checked(table: TableImport, target: Path, store: ox.Store, files: list
     already held the same bytes."""
     new_folder = not target.parent.exists()
     try:
-        with atomic.replacing(target) as temporary:
+        with writing_sources(output.imported_dir()), atomic.replacing(target) as temporary:
             with temporary.open("wb") as handle:
                 handle.write(HEADER.format(name=table.source.name).encode("utf-8"))
                 quads = added_to(store, table_quads(table))

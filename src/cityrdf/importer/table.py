@@ -45,6 +45,8 @@ JOINERS = {"\u200c": "ZWNJ", "\u200d": "ZWJ"}
 def read_table(source: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """The rows of a CSV or XLSX file as (row number, column -> text), read as they are needed;
     BadInput (with FILE:ROW) for an unreadable file, raised before the first row for the header."""
+    if source.is_dir():
+        raise BadInput(f"{source}: is a folder, not a table")
     if not source.is_file():
         raise BadInput(f"{source}: no such file")
     suffix = source.suffix.lower()

@@ -23,7 +23,7 @@ from cityrdf.links.rdf import (
 )
 from cityrdf.links.review import review_table
 from cityrdf.links.scores import DEFAULT_THRESHOLD
-from cityrdf.project import current_project
+from cityrdf.project import current_project, writing_sources
 from cityrdf.rdf import graph
 from cityrdf.sparql.wikidata import WikidataClient
 
@@ -101,7 +101,9 @@ def run(
         if _on_disk(files):
             return LinkReport(decisions, list(files), written=False)
     files = link_files(decisions, out_dir, review, today)
-    atomic.write_files(files)
+    made = [path for path in files if path != review] + [out_dir / "review.csv"]
+    with writing_sources(*made):  # a --review path of the user's is not one of them
+        atomic.write_files(files)
     return LinkReport(decisions, list(files))
 
 

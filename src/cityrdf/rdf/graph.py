@@ -89,11 +89,29 @@ def rdf_bytes(
     return written
 
 
+BOM = b"\xef\xbb\xbf"
+
+
+def _require_file(path: Path) -> None:
+    if path.is_dir():
+        raise BadInput(f"{path}: is a folder, not an RDF file")
+    if not path.is_file():
+        raise BadInput(f"{path}: no such file")
+
+
+def _source(path: Path) -> dict:
+    """What Oxigraph reads `path` from: the file, or its bytes after a byte-order mark (Windows
+    editors start UTF-8 with one; the RDF syntaxes do not allow it)."""
+    with path.open("rb") as head:
+        if head.read(3) != BOM:
+            return {"path": str(path)}
+    return {"input": path.read_bytes()[3:]}
+
+
 def parse_file(path: Path) -> list[ox.Triple]:
     """The triples of one RDF file, or BadInput naming the file, line and column."""
     path = Path(path)
-    if not path.is_file():
-        raise BadInput(f"{path}: no such file")
+    _require_file(path)
     fmt = rdf_format(path)
     if fmt == ox.RdfFormat.RDF_XML:
         # Oxigraph's streaming RDF/XML parser accepts a document cut short (no closing root tag).
@@ -101,7 +119,7 @@ def parse_file(path: Path) -> list[ox.Triple]:
         if position:
             _raise_at(path, *position, "RDF/XML is not well-formed XML")
     try:
-        triples = [q.triple for q in ox.parse(path=str(path), format=fmt)]
+        triples = [q.triple for q in ox.parse(**_source(path), format=fmt)]
     except SyntaxError as err:
         reason = str(err.msg if hasattr(err, "msg") else err)
         reason = reason.split(":", 1)[1].strip() if reason.startswith("Parser error at") else reason
@@ -165,14 +183,13 @@ def load_file(store: ox.Store, path: Path, to_graph: ox.NamedNode | None = None)
     """Parse `path` straight into `store` (Oxigraph's own loader: no Python object per triple,
     a third faster than parse_file at 1 M triples), with parse_file's errors. Triples go to
     `to_graph` (default: the default graph); the quads of an N-Quads file keep their graph."""
-    if not path.is_file():
-        raise BadInput(f"{path}: no such file")
+    _require_file(path)
     fmt = rdf_format(path)
     if fmt == ox.RdfFormat.RDF_XML:
         parse_file(path)  # its checks (well-formed XML, positions) are the slow path's anyway
     before = len(store)
     try:
-        store.load(path=str(path), format=fmt, to_graph=to_graph)
+        store.load(**_source(path), format=fmt, to_graph=to_graph)
     except SyntaxError as err:
         parse_file(path)  # reports the error with its FILE:LINE:COLUMN
         raise BadInput(f"{path}: {err}") from None  # (only if the two parsers disagree)
@@ -203,7 +220,7 @@ def _subjects_among(path: Path, wanted: set[ox.NamedNode]) -> set[ox.NamedNode]:
     """The subjects of `path` that are in `wanted`. The file was loaded already, so it is read
     without checking its IRIs again (lenient); its errors are load_file's."""
     try:
-        quads = ox.parse(path=str(path), format=rdf_format(path), lenient=True)
+        quads = ox.parse(**_source(path), format=rdf_format(path), lenient=True)
         return {subject for subject in (q.subject for q in quads) if subject in wanted}
     except (SyntaxError, ValueError, OSError, UnicodeDecodeError):
         load_file(ox.Store(), path)  # the error with its FILE:LINE:COLUMN

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from cityrdf.errors import BadInput
+from cityrdf.fs.textfile import read_text
 from cityrdf.project import current_project
 
 PARAM_TYPES = {
@@ -45,9 +46,7 @@ class StoredQuery:
 def read_query(path: Path) -> StoredQuery:
     """One `.rq` file with its header; BadInput if the header is not the catalogue's form."""
     path = Path(path)
-    if not path.is_file():
-        raise BadInput(f"{path}: no such query file")
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, "query file")
     header_lines = [line[3:] for line in text.splitlines() if line.startswith("#+ ")]
     try:
         header = yaml.safe_load("\n".join(header_lines)) or {}

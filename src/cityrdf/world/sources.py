@@ -10,11 +10,13 @@ that breaks them goes to the review queue, shown escaped; a label file that does
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cityrdf.errors import BadInput
+from cityrdf.fs.textfile import numbered_lines, read_text
 from cityrdf.importer.table import text_problem
 from cityrdf.terminal import shown
 
@@ -53,20 +55,10 @@ class Source:
     incomplete: list[tuple[int, str, str]] = field(default_factory=list)
 
 
-def _lines(path: Path):
-    if not path.is_file():
-        raise BadInput(f"{path}: no such file")
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            yield from enumerate(handle, start=1)
-    except UnicodeDecodeError as err:
-        raise BadInput(f"{path}: not UTF-8 text ({err.reason})") from None
-
-
 def read_wikidata_pairs(pairs: Path, labels: Path | None = None) -> Source:
     """`QID<TAB>QID[<TAB>start]` statements (the 2016 crawl) and `QID<TAB>label` names."""
     statements = []
-    for number, line in _lines(Path(pairs)):
+    for number, line in numbered_lines(Path(pairs)):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.rstrip("\r\n").split("\t")
@@ -78,9 +70,11 @@ def read_wikidata_pairs(pairs: Path, labels: Path | None = None) -> Source:
         statements.append(
             Statement("wikidata-2016", number, PlaceRef(fields[0]), PlaceRef(fields[1]), start)
         )
+    if not statements:
+        raise BadInput(f"{pairs}: no pairs (expected QID<TAB>QID[<TAB>start time] lines)")
     names: dict[str, dict[str, str]] = {}
     if labels is not None:
-        for number, line in _lines(Path(labels)):
+        for number, line in numbered_lines(Path(labels)):
             if not line.strip():
                 continue
             fields = line.rstrip("\r\n").split("\t")
@@ -92,6 +86,8 @@ def read_wikidata_pairs(pairs: Path, labels: Path | None = None) -> Source:
             # The 2016 crawl's labels are mostly German (Teheran, Täbris): tagged "de" for that
             # reason, and never used as English labels.
             names[fields[0]] = {"de": fields[1].strip()}
+        if not names:
+            raise BadInput(f"{labels}: no labels (expected QID<TAB>label lines)")
     return Source("wikidata-2016", statements, names, origin=str(pairs))
 
 
@@ -108,38 +104,34 @@ def _name_problem(columns, names) -> str | None:
 def read_wikipedia(path: Path) -> Source:
     """A table `city1,country1,city2,country2` (English Wikipedia's lists of twin towns)."""
     path = Path(path)
-    if not path.is_file():
-        raise BadInput(f"{path}: no such file")
+    text = read_text(path)
     statements, incomplete = [], []
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            if next(reader, None) != WIKIPEDIA_COLUMNS:
-                raise BadInput(f"{path}:1: the header must be {','.join(WIKIPEDIA_COLUMNS)}")
-            for fields in reader:
-                if not fields:
-                    continue
-                if len(fields) != 4:
-                    raise BadInput(
-                        f"{path}:{reader.line_num}: expected 4 fields, got {len(fields)}"
-                    )
-                if not all(f.strip() for f in fields):
-                    # the scraped lists have a few rows with a place but no country: kept for review
-                    incomplete.append((reader.line_num, "an empty field", shown(",".join(fields))))
-                    continue
-                city1, country1, city2, country2 = (f.strip() for f in fields)
-                problem = _name_problem(WIKIPEDIA_COLUMNS, (city1, country1, city2, country2))
-                if problem:  # refused as `import pacts` refuses it; the review shows it escaped
-                    incomplete.append((reader.line_num, problem, shown(",".join(fields))))
-                    continue
-                statements.append(
-                    Statement(
-                        "wikipedia",
-                        reader.line_num,
-                        PlaceRef(name=city1, country=country1),
-                        PlaceRef(name=city2, country=country2),
-                    )
+        if next(reader, None) != WIKIPEDIA_COLUMNS:
+            raise BadInput(f"{path}:1: the header must be {','.join(WIKIPEDIA_COLUMNS)}")
+        for fields in reader:
+            if not fields:
+                continue
+            if len(fields) != 4:
+                raise BadInput(f"{path}:{reader.line_num}: expected 4 fields, got {len(fields)}")
+            if not all(f.strip() for f in fields):
+                # the scraped lists have a few rows with a place but no country: kept for review
+                incomplete.append((reader.line_num, "an empty field", shown(",".join(fields))))
+                continue
+            city1, country1, city2, country2 = (f.strip() for f in fields)
+            problem = _name_problem(WIKIPEDIA_COLUMNS, (city1, country1, city2, country2))
+            if problem:  # refused as `import pacts` refuses it; the review shows it escaped
+                incomplete.append((reader.line_num, problem, shown(",".join(fields))))
+                continue
+            statements.append(
+                Statement(
+                    "wikipedia",
+                    reader.line_num,
+                    PlaceRef(name=city1, country=country1),
+                    PlaceRef(name=city2, country=country2),
                 )
-    except (UnicodeDecodeError, csv.Error) as err:
-        raise BadInput(f"{path}: {err}") from None
+            )
+    except csv.Error as err:
+        raise BadInput(f"{path}:{reader.line_num}: not valid CSV: {err}") from None
     return Source("wikipedia", statements, origin=str(path), incomplete=incomplete)

@@ -1,0 +1,36 @@
+"""Reading a user's text file (a pairs list, the paper): one BadInput line for a missing file, a
+folder, bytes that are not UTF-8 (FILE:LINE) or a NUL byte; a leading byte-order mark is dropped
+and CRLF line ends read as LF, as Windows editors write them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cityrdf.errors import BadInput
+
+
+def read_text(path: Path, what: str = "file") -> str:
+    """The whole text of `path` (UTF-8, BOM dropped, CRLF as LF)."""
+    path = Path(path)
+    if path.is_dir():
+        raise BadInput(f"{path}: is a folder, not a {what}")
+    if not path.is_file():
+        raise BadInput(f"{path}: no such {what}")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise BadInput(
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}); "
+            "save it as UTF-8"
+        ) from None
+    if "\0" in text:
+        line = text[: text.index("\0")].count("\n") + 1
+        raise BadInput(f"{path}:{line}: NUL byte; this is not a text file")
+    return text.replace("\r\n", "\n")
+
+
+def numbered_lines(path: Path, what: str = "file") -> list[tuple[int, str]]:
+    """(line number from 1, line without its end) of `path`, as `read_text` reads it."""
+    return list(enumerate(read_text(path, what).split("\n"), start=1))
