@@ -150,3 +150,17 @@ def test_an_installed_cityrdf_outside_any_project_fails_in_one_line(installed, t
     assert done.stderr.strip().startswith(f"error: no cityrdf project in {tmp_path.resolve()}")
     assert "CITYRDF_HOME" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_a_source_folder_that_is_a_link_protects_where_it_leads(tmp_path):
+    """A project whose data/ links to a folder elsewhere (a checkout sharing another's sources):
+    a path into that folder is a path into the sources, however it is written."""
+    shared = tmp_path / "shared-data"
+    shared.mkdir()
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "data").symlink_to(shared)
+    with project.use(Project(tmp_path / "p")):
+        for target in (shared / "places.ttl", tmp_path / "p" / "data" / "places.ttl"):
+            with pytest.raises(BadInput, match="source folder"):
+                project.refuse_overwriting_sources(target)
+        project.refuse_overwriting_sources(tmp_path / "p" / "dist" / "cityrdf.ttl")

@@ -121,7 +121,7 @@ def refuse_overwriting_sources(target: Path) -> None:
     root = project.root.resolve()
     where = Path(target).resolve()
     for name in SOURCE_FOLDERS:
-        source = root / name
+        source = (root / name).resolve()  # a source folder may be a link to one elsewhere
         if source.is_relative_to(where):
             raise BadInput(f"{target}: would replace {source}, a source folder; write elsewhere")
         if where.is_relative_to(source) and not any(
