@@ -205,9 +205,11 @@ def explain(
                 f"in {other.country_label or other.country}"
             )
         elif between >= 1:
+            countries = own.country_label or own.country
+            if other.country != own.country:
+                countries += f" and {other.country_label or other.country}"
             said["country-ties"] = (
-                f"{round(between)} pact{'s' * (round(between) > 1)} between cities of "
-                f"{own.country_label or own.country} and {other.country_label or other.country}"
+                f"{round(between)} pact{'s' * (round(between) > 1)} between cities of {countries}"
             )
     degree = world.graph.degree(candidate)
     if degree:
