@@ -105,6 +105,10 @@ def write_site(
     from cityrdf.opportunities.precomputed import for_paper_cities
 
     model.suggestions_store = for_paper_cities(store)
+    # the world layer's pacts, beside the paper's on each city page, with their sources
+    from cityrdf.world.publication import world_store
+
+    model.world_store = world_store()
     pages = Pages(model, mode="absolute" if base_url else "relative", base_url=base_url or "")
     count = 0
     for iri in model.resources():

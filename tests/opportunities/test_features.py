@@ -69,6 +69,16 @@ def test_country_features_count_pacts_between_countries(world):
     assert column(row, "country_affinity")[table.index["f"]] == 0  # f has no country
 
 
+def test_a_pact_inside_one_country_counts_once(world):
+    """The pacts between cities of X are X's own: a–b is one pact, not one from each side."""
+    table = PairFeatures(world)
+    row = table.for_city(table.index["a"])
+    assert math.expm1(column(row, "country_affinity")[table.index["b"]]) == pytest.approx(1)
+    # Y's own pacts (c–d) weigh the same from either of its cities
+    row = table.for_city(table.index["c"])
+    assert math.expm1(column(row, "country_affinity")[table.index["d"]]) == pytest.approx(1)
+
+
 def test_distance_population_networks_and_names(world):
     table = PairFeatures(world)
     row = table.for_city(table.index["a"])

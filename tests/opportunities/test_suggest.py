@@ -122,3 +122,23 @@ def test_the_world_layers_administrative_units_reach_the_model():
         "fairfax-county": True,
         "bonn": False,
     }
+
+
+def test_ties_inside_one_country_are_counted_once_and_named_once():
+    """A candidate of the city's own country, the city having no partner there yet: the evidence
+    counts that country's own pacts once each and names the country once."""
+    from cityrdf.opportunities.suggest import explain
+    from cityrdf.opportunities.twin_graph import World
+
+    cities = [
+        City("home", "Home", "x", "Xland"),
+        City("near", "Near", "x", "Xland"),
+        City("p", "P", "x", "Xland"),
+        City("q", "Q", "x", "Xland"),
+        City("abroad", "Abroad", "y", "Yland"),
+    ]
+    world = World(cities, [("home", "abroad"), ("p", "q"), ("near", "abroad")])
+    table = PairFeatures(world)
+    row = table.for_city(table.index["home"])[table.index["near"]]
+    _, evidence = explain(world, table, "home", "near", row)
+    assert "1 pact between cities of Xland" in evidence

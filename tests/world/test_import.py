@@ -456,3 +456,27 @@ def test_bidi_controls_in_a_sources_names_do_not_reach_the_labels(tmp_path):
     ]
     assert "Venice" in labels and "Mexico City" in labels
     assert not [label for label in labels if set(label) & set("\u200e\u200f\u2067\u2069")]
+
+
+def test_published_city_pages_set_the_world_layers_pacts_beside_the_papers(tmp_path):
+    """`cityrdf publish` hands the world layer to the city pages in a store of its own: each
+    partner with the sources that attest it, and no page for a city only the world layer knows."""
+    import shutil
+
+    from cityrdf.rdf.graph import load_store
+    from cityrdf.views.resource import SiteModel
+    from cityrdf.world.publication import world_store
+
+    world = tmp_path / "world"
+    world.mkdir()
+    shutil.copyfile(FIXTURES / "world.nq", world / "wikipedia.nq")  # both graphs, one file
+    (world / "suggestions.nq").write_text("")  # predictions are no source of pacts
+    model = SiteModel(load_store())
+    model.world_store = world_store(world)
+    view = model.view(CRID + "city/isfahan")
+    assert view.world_sources == ["paper", "wikidata-2016", "wikipedia"]
+    attested = {row.partner.label("en"): row.attested for row in view.comparison}
+    assert attested["Venice"] == [False, True, False]  # the 2016 crawl's alone
+    assert attested["Baalbek"] == [True, True, True]
+    assert CRID + "city/wd/Q641" not in model.pages
+    assert world_store(tmp_path / "nothing") is None

@@ -244,6 +244,28 @@ def test_prefectures_and_groupings_are_typed_administrative_units_from_their_lab
     assert "'Präfektur Osaka' names a präfektur" in note
 
 
+def test_oblasts_voivodeships_and_governorates_are_administrative_units(store):
+    """A region the list or the crawl names as such is no town ("Sverdlovsk Oblast", "Oblast
+    Kaliningrad"); a town named with its region after a comma stays a town."""
+    from cityrdf.world.qualified import unit_of_label
+
+    unit = CR + "TwinnedAdministrativeUnit"
+    assert unit in objects(store, "city/wd/Q1749", RDF_TYPE)  # "Oblast Kaliningrad"
+    (oblast,) = {p for p in parties(store, 39) if "sverdlovsk" in p}  # Harbin's partner
+    assert unit in objects(store, oblast, RDF_TYPE)
+    assert unit not in objects(store, "city/wd/Q1190778", RDF_TYPE)  # "Sovetsky, Leningrad Oblast"
+    for label, word in (
+        ("Pomeranian Voivodeship", "voivodeship"),
+        ("Woiwodschaft Pommern", "woiwodschaft"),
+        ("Gouvernement Adan", "gouvernement"),
+        ("Bratislavský kraj", "kraj"),
+    ):
+        assert unit_of_label(label)[0] == word
+    assert unit_of_label("Sovetsky, Leningrad Oblast") is None
+    assert unit_of_label("Święta Katarzyna, Lower Silesian Voivodeship") is None
+    assert unit_of_label("Gmina Maszewo, West Pomeranian Voivodeship")[0] == "gmina"
+
+
 def test_an_item_named_as_a_country_and_a_town_is_left_a_town_and_reviewed(tmp_path):
     imported(tmp_path)
     with (tmp_path / "review.csv").open(encoding="utf-8") as handle:

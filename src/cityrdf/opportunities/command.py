@@ -31,6 +31,7 @@ COLUMNS = (
     "qid",
     "labelFa",
     "labelEn",
+    "labelDe",
     "country",
     "lat",
     "lon",
@@ -52,6 +53,7 @@ NOTES = (
         "over typical non-partner pairs; positive pushes the pair up"
     ),
     "twinning-activity (how many partners both have) is no criterion of the paper",
+    "labelDe: the 2016 Wikidata crawl's German name, where no source gives an English one",
 )
 FORMATS = ("table", "csv", "json")
 
@@ -134,7 +136,8 @@ def rows(found: list[Suggestion]) -> list[dict[str, str]]:
             "candidate": s.candidate,
             "qid": (s.qid or "").rsplit("/", 1)[-1],
             "labelFa": s.label_fa,
-            "labelEn": s.label,
+            "labelEn": s.label if s.label_language == "en" else "",
+            "labelDe": s.label if s.label_language == "de" else "",
             "country": s.country_label or s.country or "",
             "lat": number(s.lat, 4),
             "lon": number(s.lon, 4),
@@ -177,7 +180,7 @@ def render(found: list[Suggestion], fmt: str, city_label: str, weights: dict[str
         return buffer.getvalue()
     lines = [f"Suggested partners for {city_label} (predictions, not facts):"]
     for row in table:
-        name = " · ".join(n for n in (row["labelEn"], row["labelFa"]) if n)
+        name = " · ".join(n for n in (row["labelEn"] or row["labelDe"], row["labelFa"]) if n)
         lines.append(
             f"{row['rank']:>3}. {name} ({row['country']})  probability {row['probability']}"
         )

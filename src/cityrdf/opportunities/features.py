@@ -83,6 +83,8 @@ class PairFeatures:
         self.country_of = np.asarray(self.country.argmax(axis=1)).ravel()
         self.has_country = np.array([c is not None for c in countries])
         self.country_pacts = (self.country.T @ self.adjacency @ self.country).toarray()
+        # a pact inside one country is on the diagonal from each of its two sides: count it once
+        np.fill_diagonal(self.country_pacts, self.country_pacts.diagonal() / 2)
         self.partners_by_country = (self.adjacency @ self.country).tocsr()
         self.partners_by_country_columns = self.partners_by_country.tocsc()
         self.lat = np.radians([c.lat if c.lat is not None else np.nan for c in cities])

@@ -24,7 +24,7 @@ from cityrdf.opportunities.twin_graph import World
 from cityrdf.project import current_project
 from cityrdf.rdf import graph
 
-LAYOUT = 6  # raise when Fitted or what it holds changes shape: older files are then refitted
+LAYOUT = 7  # raise when Fitted or what it holds changes shape: older files are then refitted
 log = logging.getLogger(__name__)
 
 

@@ -133,8 +133,8 @@ def add_suggestions(add, literal, activity: str, city: str, suggestions: list[Su
             add(s.candidate, GEO.lat, literal(f"{s.lat:.5f}", "decimal"))
             add(s.candidate, GEO.long, literal(f"{s.lon:.5f}", "decimal"))
         if s.candidate.startswith(WORLD_NODES):  # its names, for pages that hold no world layer
-            for text, lang in ((s.label, "en"), (s.label_fa, "fa")):
-                if text:
+            for text, lang in ((s.label, s.label_language), (s.label_fa, "fa")):
+                if text and lang:
                     add(s.candidate, CANDIDATE_LABEL, ox.Literal(text, language=lang))
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from cityrdf.opportunities.criteria import CRITERIA, Criterion
 from cityrdf.opportunities.features import FEATURES, PairFeatures
 from cityrdf.opportunities.scorer import Scorer, ranking
-from cityrdf.opportunities.twin_graph import World
+from cityrdf.opportunities.twin_graph import City, World
 
 SHOWN_PARTNERS = 3  # names listed in "twinned with N of X's partners: …"
 HUB_PERCENTILE = 99  # a city with more partners than this share of twinned cities is a hub
@@ -41,6 +41,8 @@ class Suggestion:
     contributions: dict[str, float] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     duplicate_of: str | None = None  # the city or existing partner it is under another IRI
+    # the language of `label`: English where a source gives it, else the 2016 crawl's German
+    label_language: str = "en"
 
 
 def duplicates(world: World, table: PairFeatures, city: str) -> dict[str, str]:
@@ -120,6 +122,7 @@ def suggest(
                 criteria,
                 evidence,
                 label_fa=other.labels.get("fa", ""),
+                label_language=label_language(other),
                 qid=other.qid,
                 lat=other.lat,
                 lon=other.lon,
@@ -178,6 +181,12 @@ def flags(
     return said
 
 
+def label_language(city: City) -> str:
+    """The language of the city's label ("" when no source names it and the label is its IRI's
+    end)."""
+    return next((lang for lang, text in city.labels.items() if text == city.label), "")
+
+
 def label(world: World, key: str) -> str:
     return world.city(key).label
 
@@ -205,9 +214,11 @@ def explain(
                 f"in {other.country_label or other.country}"
             )
         elif between >= 1:
+            countries = own.country_label or own.country
+            if other.country != own.country:
+                countries += f" and {other.country_label or other.country}"
             said["country-ties"] = (
-                f"{round(between)} pact{'s' * (round(between) > 1)} between cities of "
-                f"{own.country_label or own.country} and {other.country_label or other.country}"
+                f"{round(between)} pact{'s' * (round(between) > 1)} between cities of {countries}"
             )
     degree = world.graph.degree(candidate)
     if degree:

@@ -95,11 +95,18 @@ class SiteModel(PlaceReader):
         self.nanopub_paths: dict[str, str] = {}
         # the suggestions graph when it is kept apart from the store (`cityrdf publish` sets it)
         self.suggestions_store: ox.Store | None = None
+        # the world layer's graphs when they are kept apart from the store (`cityrdf serve` sets
+        # its dataset): compared on city pages, never given pages of their own
+        self.world_store: ox.Store | None = None
+
+    @property
+    def world_source(self) -> ox.Store:
+        return self.store if self.world_store is None else self.world_store
 
     @cached_property
     def world_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
         return sorted(
-            (g for g in self.store.named_graphs() if g.value.startswith(WORLD_GRAPHS)),
+            (g for g in self.world_source.named_graphs() if g.value.startswith(WORLD_GRAPHS)),
             key=lambda g: g.value,
         )
 
@@ -108,28 +115,39 @@ class SiteModel(PlaceReader):
         (nothing without a world layer)."""
         if not self.world_graphs:
             return [], []
-        graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
-            ox.DefaultGraph(),
-            *self.world_graphs,
-        ]
-        pacts = sorted({q.subject for q in self.store.quads_for_pattern(None, CR.party, city)
+        world = self.world_source
+        # the paper's graph is the store's default graph; each world source is a named graph
+        graphs = [(self.store, ox.DefaultGraph()), *((world, g) for g in self.world_graphs)]
+        pacts = sorted({q.subject for source, g in graphs
+                        for q in source.quads_for_pattern(None, CR.party, city, g)
                         if not isinstance(q.subject, ox.Triple)},
                        key=lambda n: n.value)  # fmt: skip
         rows = []
         for pact in pacts:
             partners = {
                 q.object
-                for q in self.store.quads_for_pattern(pact, CR.party, None)
+                for source, g in graphs
+                for q in source.quads_for_pattern(pact, CR.party, None, g)
                 if not isinstance(q.object, ox.Triple)
             } - {city}
             attested = [
-                next(self.store.quads_for_pattern(pact, CR.attestedBy, None, g), None) is not None
-                for g in graphs
+                next(source.quads_for_pattern(pact, CR.attestedBy, None, g), None) is not None
+                for source, g in graphs
             ]
             for partner in sorted(partners, key=lambda n: n.value):
-                rows.append(SourceComparison(self.term(partner), self.term(pact), attested))
+                rows.append(SourceComparison(self.world_term(partner), self.term(pact), attested))
         names = ["paper"] + [g.value[len(WORLD_GRAPHS) :] for g in self.world_graphs]
         return names, sorted(rows, key=lambda r: r.partner.label("en"))
+
+    def world_term(self, node: ox.NamedNode | ox.BlankNode) -> Term:
+        """A partner: its labels from the project, else from the world layer's graphs."""
+        found = self.term(node)
+        if not found.labels and isinstance(node, ox.NamedNode):
+            for g in self.world_graphs:
+                for q in self.world_source.quads_for_pattern(node, RDFS.label, None, g):
+                    if isinstance(q.object, ox.Literal):
+                        found.labels.setdefault(q.object.language or "", q.object.value)
+        return found
 
     def pact_entry(self, pact: Subject, city: ox.NamedNode | None) -> PactEntry:
         date = self.one(pact, CR.signingDate)

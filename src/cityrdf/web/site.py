@@ -81,6 +81,8 @@ class Site:
         self.settings = settings
         self.model = SiteModel(store)
         self.model.suggestions_store = suggestions_of(self.dataset)
+        if self.dataset is not store:  # the world layer's graphs, for the city pages' comparison
+            self.model.world_store = self.dataset
         self.pages = Pages(self.model, mode="server", sparql=True)
         self.questions = stored_questions()
         # read now: the sources are the ones the server started with, even if files change later

@@ -34,11 +34,7 @@ def write_world(
     alignment = current_project().ontology_dir / ALIGNMENT
     if alignment.is_file():
         written.append(_copy(alignment, root / "ontology" / ALIGNMENT))
-    files = [
-        f
-        for f in sorted(Path(world_dir or current_project().world_dir).glob("*.nq"))
-        if f.stem in metadata.SOURCES
-    ]
+    files = source_files(world_dir)
     if not files:
         return written
     paper = {r["a"] for r in select(project, PAPER_AGREEMENTS)}
@@ -84,6 +80,24 @@ def write_world(
     written[-1].parent.mkdir(parents=True, exist_ok=True)
     written[-1].write_bytes(description_turtle(unique_triples(void)))
     return written
+
+
+def source_files(world_dir: Path | None = None) -> list[Path]:
+    """world/{source}.nq of each source the world layer knows (not the suggestions)."""
+    folder = Path(world_dir or current_project().world_dir)
+    return [f for f in sorted(folder.glob("*.nq")) if f.stem in metadata.SOURCES]
+
+
+def world_store(world_dir: Path | None = None) -> ox.Store | None:
+    """The world layer's graphs in a store of their own, for the city pages' comparison of each
+    pact's sources (kept out of the site's store: no world city gets a page); None without one."""
+    files = source_files(world_dir)
+    if not files:
+        return None
+    store = ox.Store()
+    for path in files:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    return store
 
 
 def _copy(source: Path, target: Path) -> Path:

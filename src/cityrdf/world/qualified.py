@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from cityrdf.text import ascii_key, name_key
 
 # Words of Wikipedia's lists and the crawl's (mostly German) labels that name a unit above or
-# beside a town: a district, county, borough, grouping of communes, Amt, rural gmina, prefecture.
+# beside a town: a district, county, borough, grouping of communes, Amt, rural gmina, prefecture,
+# region.
 UNIT_WORDS = (
     "district",
     "rural gmina",
@@ -52,6 +53,14 @@ UNIT_WORDS = (
     "gemeinde",
     "distrikt",
     "verwaltungsamt",
+    # regions: "Sverdlovsk Oblast", "Oblast Kaliningrad", "Pomeranian Voivodeship",
+    # "Woiwodschaft Pommern", "Gouvernement Adan", "Bratislavský kraj"
+    "oblast",
+    "voivodeship",
+    "woiwodschaft",
+    "governorate",
+    "gouvernement",
+    "kraj",
 )
 _UNIT_KEYS = {name_key(w) for w in UNIT_WORDS}
 # "Landkreis Herford", "Royal Borough of Greenwich", "Herford District", "Osaka Prefecture"
@@ -117,6 +126,8 @@ def unit_of_label(label: str) -> tuple[str, str] | None:
     else None."""
     found = _UNIT_AFFIX.match(label.strip())
     if not found or not (found["before"] or found["after"]):
+        return None
+    if not found["before"] and "," in found["name"]:  # "Sovetsky, Leningrad Oblast": a town
         return None
     word = (found["before"] or found["after"]).strip().casefold()
     return word, found["name"].strip()
