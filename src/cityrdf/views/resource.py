@@ -139,7 +139,7 @@ class SiteModel(PlaceReader):
         names = ["paper"] + [g.value[len(WORLD_GRAPHS) :] for g in self.world_graphs]
         return names, sorted(rows, key=lambda r: r.partner.label("en"))
 
-    def world_term(self, node: ox.NamedNode | ox.BlankNode) -> Term:
+    def world_term(self, node: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
         """A partner: its labels from the project, else from the world layer's graphs."""
         found = self.term(node)
         if not found.labels and isinstance(node, ox.NamedNode):
