@@ -153,3 +153,14 @@ def test_a_resource_named_only_in_persian_shows_that_name_not_its_iri():
     heading, links = heading_and_link(store, work, concept)
     assert heading == "قدرت نرم"
     assert links == {"قدرت نرم"}
+
+
+def test_a_city_without_coordinates_says_why_it_is_on_no_map():
+    store = ox.Store()
+    store.add(ox.Quad(CITY, RDF.type, CR.City))
+    named(store, CITY, "A", "آ")
+    html = Pages(SiteModel(store, ontology_files=[])).resource(CITY.value)
+    tree = html5lib.parse(html, namespaceHTMLElements=False)
+    said = [dd for dd in tree.iter("dd") if dd.get("class") == "no-place"]
+    assert len(said) == 1 and "no GeoNames entry" in "".join(said[0].itertext())
+    assert not any(f.get("class") == "map" for f in tree.iter("figure"))
