@@ -16,19 +16,25 @@ def read_text(path: Path, what: str = "file") -> str:
         raise BadInput(f"{path}: is a folder, not a {what}")
     if not path.is_file():
         raise BadInput(f"{path}: no such {what}")
-    data = path.read_bytes()
+    text = decoded(path.read_bytes(), path, "text")
+    return text.replace("\r\n", "\n")
+
+
+def decoded(data: bytes, path: Path, kind: str) -> str:
+    """`data` read from `path` as UTF-8 (a BOM dropped); BadInput at FILE:LINE if it is not UTF-8 or
+    holds a NUL byte, naming the `kind` of file it should be ("text", "CSV text")."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise BadInput(
-            f"{path}:{line}: not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}); "
+            f"{path}:{line}: not UTF-8 {kind} (byte 0x{data[err.start]:02x} at offset {err.start}); "
             "save it as UTF-8"
         ) from None
     if "\0" in text:
         line = text[: text.index("\0")].count("\n") + 1
-        raise BadInput(f"{path}:{line}: NUL byte; this is not a text file")
-    return text.replace("\r\n", "\n")
+        raise BadInput(f"{path}:{line}: NUL byte; this is not a {kind} file")
+    return text
 
 
 def numbered_lines(path: Path, what: str = "file") -> list[tuple[int, str]]:

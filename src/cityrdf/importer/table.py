@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from cityrdf.errors import BadInput
 from cityrdf.fs.csvsafe import is_formula
+from cityrdf.fs.textfile import decoded
 
 REQUIRED_COLUMNS = ("city", "partner", "partner_country", "date", "calendar", "status", "source")
 OPTIONAL_COLUMNS = ("city_fa", "partner_fa", "partner_country_fa")
@@ -110,18 +111,7 @@ def _require_size(source: Path, size: int, what: str = "") -> None:
 
 def _csv_records(source: Path) -> Iterator[list[str]]:
     _require_size(source, source.stat().st_size)
-    data = source.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise BadInput(
-            f"{source}:{line}: not UTF-8 (byte 0x{err.object[err.start]:02x} at offset {err.start}); save the table as UTF-8"
-        ) from None
-    del data
-    if "\0" in text:
-        line = text[: text.index("\0")].count("\n") + 1
-        raise BadInput(f"{source}:{line}: NUL byte; this is not a CSV text file")
+    text = decoded(source.read_bytes(), source, "CSV text")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
 
     def records() -> Iterator[list[str]]:
