@@ -162,5 +162,5 @@ def test_a_city_without_coordinates_says_why_it_is_on_no_map():
     html = Pages(SiteModel(store, ontology_files=[])).resource(CITY.value)
     tree = html5lib.parse(html, namespaceHTMLElements=False)
     said = [dd for dd in tree.iter("dd") if dd.get("class") == "no-place"]
-    assert len(said) == 1 and "no GeoNames entry" in "".join(said[0].itertext())
+    assert len(said) == 1 and "neither the paper nor a gazetteer" in "".join(said[0].itertext())
     assert not any(f.get("class") == "map" for f in tree.iter("figure"))
