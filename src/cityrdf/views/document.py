@@ -29,7 +29,7 @@ from cityrdf.rdf.namespaces import (
     SKOS,
     XSD,
 )
-from cityrdf.views.parts import prefixed, site_path
+from cityrdf.views.parts import preferred, prefixed, site_path
 
 Node = ox.NamedNode | ox.BlankNode | ox.Literal
 LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS["title"], SH.name)
@@ -188,7 +188,7 @@ class DocumentPage:
         labels = {k: v[0] for k, v in self.by_lang(node, LABELS).items()}
         if not labels and self.names and iri.startswith(str(CRID)):
             labels = self.names(node)
-        text = labels.get("en") or labels.get("") or prefixed(iri)
+        text = preferred(labels, "en") or prefixed(iri)
         if iri in self.anchors:
             return Value(text, anchor=iri.rsplit("#", 1)[-1])
         path = site_path(iri)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from cityrdf.rdf.namespaces import BASE, CR, CRID, ONTOLOGY_IRI, PREFIXES
 
@@ -47,6 +48,17 @@ def prefixed(iri: str) -> str:
     return iri
 
 
+V = TypeVar("V")  # a label, or a list of them
+
+
+def preferred(labels: dict[str, V], lang: str) -> V | None:
+    """The label to show in `lang`: that language's, else English, else one without a language,
+    else any (a work the paper cites only by its Persian title is better named so than by its IRI)."""
+    return (
+        labels.get(lang) or labels.get("en") or labels.get("") or next(iter(labels.values()), None)
+    )
+
+
 WIKIDATA_CITY = re.compile(re.escape(f"{CRID}city/wd/") + "(Q[1-9][0-9]*)")
 
 
@@ -64,14 +76,7 @@ class Term:
     def label(self, lang: str) -> str:
         if self.is_literal:
             return self.value
-        # a label in another language (a work with only a Persian title) names it better than its IRI
-        return (
-            self.labels.get(lang)
-            or self.labels.get("en")
-            or self.labels.get("")
-            or next(iter(self.labels.values()), None)
-            or prefixed(self.value)
-        )
+        return preferred(self.labels, lang) or prefixed(self.value)
 
     @property
     def external(self) -> bool:
@@ -225,12 +230,7 @@ class ResourceView:
     nanopub: str | None = None  # site path of its nanopublication (claims and pacts; publish sets)
 
     def label(self, lang: str) -> str:
-        names = (
-            self.labels.get(lang)
-            or self.labels.get("en")
-            or self.labels.get("")
-            or next(iter(self.labels.values()), None)
-        )
+        names = preferred(self.labels, lang)
         return names[0] if names else prefixed(self.iri)
 
     def refs_of(self, fact: Fact) -> list[int]:

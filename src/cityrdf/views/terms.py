@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from cityrdf.rdf.graph import Subject
 from cityrdf.rdf.namespaces import CR, DCTERMS, OA, ORG, QB, RDF, RDFS, SKOS
 from cityrdf.text import persian_digits
-from cityrdf.views.parts import Quote, Term, site_path
+from cityrdf.views.parts import Quote, Term, preferred, site_path
 from cityrdf.views.vocabulary import vocabulary_labels
 
 LABEL_PREDICATES = (RDFS.label, SKOS.prefLabel, DCTERMS["title"])
@@ -55,8 +55,7 @@ class TermReader:
         def name(part, lang: str) -> str | None:
             if part is None:
                 return None
-            labels = self.labels(part)
-            return labels.get(lang) or labels.get("en") or labels.get("")
+            return preferred(self.labels(part), lang)
 
         if CR.ListEntry in types:
             listed, position = self.one(node, CR.inList), self.one(node, CR.position)
