@@ -26,7 +26,9 @@ not measured): the load measures the steady state, not the first rendering of ea
 It writes {"server": {"cityrdf": {"pages": {...}, "sparql": {...}, "sparql_distinct": {...},
 "mixed": {"pages": {...}, "sparql": {...}}},
 "nginx": {"pages": {...}}, "oxigraph": {"sparql": {...}, "sparql_distinct": {...}}}} to --json,
-each {"rps", "p50_ms", "p99_ms", "non_2xx"}, and prints the ratios.
+each {"rps", "p50_ms", "p99_ms", "non_2xx"} and, but for the mixed loads, "cpu_ms": the CPU
+the server's processes (cityrdf's query workers, nginx's workers included) spent per answer,
+which moves much less than the wall times when the machine is shared. It prints the ratios.
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def started(argv: list, url: str, what: str):
     )
     try:
         wait_for(url, process, what)
-        yield
+        yield process.pid
     finally:
         process.terminate()
         try:
@@ -129,8 +131,38 @@ http {{ include /etc/nginx/mime.types; access_log off; sendfile on; keepalive_re
 
 
 def wrk(base: str, paths: list[str], accept: str, clients: int, seconds: float,
-        distinct: bool = False) -> dict:  # fmt: skip
-    return wrk_together(base, [(paths, accept, clients, distinct)], seconds)[0]
+        distinct: bool = False, server: int | None = None) -> dict:  # fmt: skip
+    """One load's wrk report; with the `server`'s pid, also the CPU its processes spent per
+    answer (`cpu_ms`): on a shared machine the wall times move with the neighbours, the CPU an
+    answer costs much less."""
+    before = tree_cpu(server) if server else 0.0
+    report = wrk_together(base, [(paths, accept, clients, distinct)], seconds)[0]
+    if server:
+        answers = report["rps"] * seconds
+        report["cpu_ms"] = round((tree_cpu(server) - before) / max(answers, 1) * 1000, 3)
+    return report
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of `pid` and its descendants (user and system, with their children reaped):
+    the server and its query workers, nginx's master and workers."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    spent: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        child = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(child)
+        spent[child] = sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        total += spent.get(current, 0.0)
+        todo += children.get(current, [])
+    return total
 
 
 def wrk_together(base: str, loads: list[tuple[list[str], str, int, bool]], seconds: float) -> list:
@@ -242,10 +274,10 @@ def main() -> None:
         theirs, nginx = free_port(), free_port()
         base = {k: f"http://127.0.0.1:{p}" for k, p in
                 (("oxigraph", theirs), ("nginx", nginx))}  # fmt: skip
-        servers.enter_context(started(
+        pid = {"oxigraph": servers.enter_context(started(
             [OXIGRAPH, "serve-read-only", "--location", work / "oxigraph", "--bind",
-             f"127.0.0.1:{theirs}"], base["oxigraph"] + "/", "oxigraph serve"))  # fmt: skip
-        servers.enter_context(started(
+             f"127.0.0.1:{theirs}"], base["oxigraph"] + "/", "oxigraph serve"))}  # fmt: skip
+        pid["nginx"] = servers.enter_context(started(
             ["/usr/sbin/nginx", "-c", nginx_config(work / "site", nginx, work)],
             base["nginx"] + "/", "nginx"))  # fmt: skip
         pages = ["/id/city/tehran.html", "/id/city/isfahan.html", "/id/city/yazd.html",
@@ -260,27 +292,31 @@ def main() -> None:
 
         result = {"oxigraph": {}, "nginx": {}}
         warm(base["nginx"], pages, "text/html")
-        result["nginx"]["pages"] = wrk(base["nginx"], pages, "text/html", 50, args.seconds)
+        result["nginx"]["pages"] = wrk(
+            base["nginx"], pages, "text/html", 50, args.seconds, server=pid["nginx"]
+        )
         for endpoint, server in [("/query", "oxigraph")] + [("/sparql", n) for n in args.processes]:
             with ExitStack() as ours:
                 if server != "oxigraph":  # cityrdf serve --processes server
                     port = free_port()
                     base[server] = f"http://127.0.0.1:{port}"
-                    ours.enter_context(started(
+                    pid[server] = ours.enter_context(started(
                         [CITYRDF, "serve", "--host", "127.0.0.1", "--port", str(port),
                          "--processes", str(server)], base[server] + "/", "cityrdf serve"))  # fmt: skip
                     warm(base[server], pages, "text/html", server)
-                    result[server] = {
-                        "pages": wrk(base[server], pages, "text/html", 50, args.seconds)
-                    }
+                    pages_load = wrk(
+                        base[server], pages, "text/html", 50, args.seconds, server=pid[server]
+                    )
+                    result[server] = {"pages": pages_load}
                 processes = 1 if server == "oxigraph" else server
                 warm(base[server], query_paths(endpoint, repeated), SPARQL_JSON, processes)
                 result[server]["sparql"] = wrk(
-                    base[server], query_paths(endpoint, repeated), SPARQL_JSON, 8, args.seconds
-                )
+                    base[server], query_paths(endpoint, repeated), SPARQL_JSON, 8, args.seconds,
+                    server=pid[server],
+                )  # fmt: skip
                 result[server]["sparql_distinct"] = wrk(
                     base[server], query_paths(endpoint, distinct), SPARQL_JSON, 8, args.seconds,
-                    distinct=True,
+                    distinct=True, server=pid[server],
                 )  # fmt: skip
                 if server != "oxigraph":  # the absolute goals, under pages and questions at once
                     mixed = wrk_together(base[server], [
@@ -289,14 +325,15 @@ def main() -> None:
                     ], args.seconds)  # fmt: skip
                     result[server]["mixed"] = dict(zip(("pages", "sparql"), mixed, strict=True))
     print(f"{'what':<28} {'processes':>9} {'cityrdf rps':>12} {'peer rps':>10} {'ratio':>6} "
-          f"{'cityrdf p50/p99 ms':>19} {'peer p50/p99 ms':>16}")  # fmt: skip
+          f"{'cityrdf p50/p99 ms':>19} {'peer p50/p99 ms':>16} {'CPU ms/answer':>14}")  # fmt: skip
     for load, peer in (("pages", "nginx"), ("sparql", "oxigraph"), ("sparql_distinct", "oxigraph")):
         for n in args.processes:
             a, b = result[n][load], result[peer][load]
             print(
                 f"{load + ' vs ' + peer:<28} {n:>9} {a['rps']:>12.0f} {b['rps']:>10.0f} "
                 f"{a['rps'] / b['rps']:>5.2f}× {a['p50_ms']:>9.1f}/{a['p99_ms']:<9.1f} "
-                f"{b['p50_ms']:>7.1f}/{b['p99_ms']:<8.1f}"
+                f"{b['p50_ms']:>7.1f}/{b['p99_ms']:<8.1f} "
+                f"{a.get('cpu_ms', 0):>6.3f}/{b.get('cpu_ms', 0):<6.3f}"
             )
             for name, r in (("cityrdf", a), (peer, b)):
                 if r["non_2xx"]:
