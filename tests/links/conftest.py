@@ -109,30 +109,34 @@ def faulty_endpoint(request) -> Iterator[Endpoint]:
     yield from _serve(None, request.param)
 
 
-# Labels an edit could give a Wikidata item: a spreadsheet formula, a right-to-left override that
-# shows "Tehran" reversed around a link. The item is INVENTED (Q9990100) and named like the small
-# project's Tehran, so that it is one of Tehran's candidates.
-HOSTILE_LABELS = {
-    "formula": '=HYPERLINK("http://evil.example/","Tehran")',
-    "bidi-override": "Tehran\u202egro.elpmaxe",
+# What an edit or an endpoint could give: a label that is a spreadsheet formula, one with a
+# right-to-left override that shows "Tehran" reversed around a link, an item that is no Wikidata
+# entity. The item is INVENTED (Q9990100) and named like the small project's Tehran, so that it is
+# one of Tehran's candidates.
+HOSTILE_ITEM = "http://www.wikidata.org/entity/Q9990100"
+HOSTILE_ANSWERS = {
+    "formula": (HOSTILE_ITEM, '=HYPERLINK("http://evil.example/","Tehran")'),
+    "bidi-override": (HOSTILE_ITEM, "Tehran\u202egro.elpmaxe"),
+    "not-a-wikidata-item": ("http://evil.example/entity/Q9990100", "Tehran"),
 }
 
 
-@pytest.fixture(params=sorted(HOSTILE_LABELS))
+@pytest.fixture(params=sorted(HOSTILE_ANSWERS))
 def hostile_label_endpoint(request) -> Iterator[Endpoint]:
     """The fixture slice of Wikidata plus one settlement of Iran whose alias is "Tehran" and whose
-    English label is hostile."""
+    English label, or its IRI, is hostile."""
     store = ox.Store()
     for path in sorted(FIXTURES.glob("*.ttl")):
         store.load(path=str(path), format=ox.RdfFormat.TURTLE)
     wd = "http://www.wikidata.org/entity/"
-    item = ox.NamedNode(wd + "Q9990100")
+    iri, label = HOSTILE_ANSWERS[request.param]
+    item = ox.NamedNode(iri)
     store.extend(
         ox.Quad(item, p, o)
         for p, o in (
             (
                 ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-                ox.Literal(HOSTILE_LABELS[request.param], language="en"),
+                ox.Literal(label, language="en"),
             ),
             (
                 ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),

@@ -224,7 +224,7 @@ def test_an_html_error_page_or_an_oversized_answer_fails_in_one_line_writing_not
     assert not _files(link_project["cache"])
 
 
-def test_a_hostile_label_in_the_answer_fails_in_one_line_writing_nothing(
+def test_a_hostile_label_or_item_in_the_answer_fails_in_one_line_writing_nothing(
     hostile_label_endpoint, link_project
 ):
     (link_project["links"] / "wikidata.ttl").write_text("# the previous links\n", encoding="utf-8")

@@ -1,12 +1,13 @@
 """Wikidata candidates (only with --endpoint): settlements whose label or alias is one of a city's
 names, scored against the paper's country and the GeoNames point.
 
-The labels of an answer obey the rules of `import pacts` (no formula, control or bidi character):
-an answer that breaks them ends the run in one line before any file is written, as a label file of
-`world import` does."""
+The labels of an answer obey the rules of `import pacts` (no formula, control or bidi character)
+and its items and countries are Wikidata entities: an answer that breaks this ends the run in one
+line before any file is written, as a label file of `world import` does."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from cityrdf.errors import BadInput
@@ -26,6 +27,9 @@ from cityrdf.text import ascii_key
 
 # the answer's own texts that end up in review.csv, the SSSOM table and the evidence
 ANSWER_LABELS = ("itemLabel", "countryLabel")
+# the answer's IRIs that become link targets or decide a country
+ANSWER_ENTITIES = ("item", "country")
+WIKIDATA_ENTITY = re.compile(r"http://www\.wikidata\.org/entity/Q[1-9]\d*")
 
 
 def wikidata_candidates(
@@ -43,7 +47,7 @@ def wikidata_candidates(
     countries = {p.iri: p for p in places if p.kind == "country"}
     best: dict[tuple[str, str], Candidate] = {}
     for row in client.settlements_named(by_name):
-        _refuse_hostile_labels(row, client.endpoint)
+        _refuse_hostile_answer(row, client.endpoint)
         for place in by_name.get((row["label"], row.get("lang", "")), ()):
             tier = row["how"]
             if tier == "label" and (row["label"], row.get("lang")) not in {
@@ -68,7 +72,13 @@ def wikidata_candidates(
     return result
 
 
-def _refuse_hostile_labels(row: dict[str, str], endpoint: str) -> None:
+def _refuse_hostile_answer(row: dict[str, str], endpoint: str) -> None:
+    for name in ANSWER_ENTITIES:
+        if name in row and not WIKIDATA_ENTITY.fullmatch(row[name]):
+            raise BadInput(
+                f"{endpoint}: ?{name} {shown(row[name])!r} is not a Wikidata item; "
+                "nothing was written"
+            )
     for name in ANSWER_LABELS:
         problem = text_problem(row.get(name, ""))
         if problem:
