@@ -178,3 +178,41 @@ def test_every_wikidata_property_stated_is_a_confirmed_one_with_its_meaning(fold
         if labels and labels != {meaning[p].split(" (")[0]}
     }
     assert not wrong, f"property labels that are not the reference meaning: {wrong}"
+
+
+VERIFIED = current_project().root.parent / "shared" / "reference-data" / "verified-city-ids.csv"
+GEONAMES = "https://sws.geonames.org/"
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        FIXTURE / "verified-city-ids.csv",
+        pytest.param(
+            VERIFIED,
+            marks=pytest.mark.skipif(
+                not VERIFIED.is_file(), reason=f"{VERIFIED} is not beside this checkout"
+            ),
+        ),
+    ],
+    ids=["fixture", "shared-reference"],
+)
+def test_every_verified_geonames_id_is_the_citys_geonames_link(table, project_store):
+    """The GeoNames IDs of the paper's main cities (verified-city-ids.csv), matched by their
+    English name written without accents (the table writes Brasilia)."""
+    from cityrdf.text import ascii_key
+
+    answer = run("external-links", store=project_store)
+    column = {c: i for i, c in enumerate(answer.columns)}
+    links = {
+        ascii_key(cell_text(row[column["cityLabel"]])): cell_text(row[column["geonames"]])
+        for row in answer.rows
+    }
+    with table.open(encoding="utf-8", newline="") as f:
+        verified = {
+            ascii_key(r["name_en"]): r["geonames_id"] for r in csv.DictReader(f) if r["geonames_id"]
+        }
+    assert verified
+    assert {name: links.get(name) for name in verified} == {
+        name: f"{GEONAMES}{n}/" for name, n in verified.items()
+    }
