@@ -7,7 +7,6 @@ line before any file is written, as a label file of `world import` does."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from cityrdf.errors import BadInput
@@ -21,7 +20,7 @@ from cityrdf.links.scores import (
     LOCATION_DISAGREES,
     NAME_SCORES,
 )
-from cityrdf.sparql.wikidata import WikidataClient, qid
+from cityrdf.sparql.wikidata import WikidataClient, item_qid, qid
 from cityrdf.terminal import shown
 from cityrdf.text import ascii_key
 
@@ -29,7 +28,6 @@ from cityrdf.text import ascii_key
 ANSWER_LABELS = ("itemLabel", "countryLabel")
 # the answer's IRIs that become link targets or decide a country
 ANSWER_ENTITIES = ("item", "country")
-WIKIDATA_ENTITY = re.compile(r"http://www\.wikidata\.org/entity/Q[1-9]\d*")
 
 
 def wikidata_candidates(
@@ -74,7 +72,7 @@ def wikidata_candidates(
 
 def _refuse_hostile_answer(row: dict[str, str], endpoint: str) -> None:
     for name in ANSWER_ENTITIES:
-        if name in row and not WIKIDATA_ENTITY.fullmatch(row[name]):
+        if name in row and not item_qid(row[name]):
             raise BadInput(
                 f"{endpoint}: ?{name} {shown(row[name])!r} is not a Wikidata item; "
                 "nothing was written"
