@@ -1,6 +1,7 @@
 """The curated identifier tables (data/links/curated-*.csv) read as a person wrote them: a
 byte-order mark or CRLF line ends change nothing; bytes that are not UTF-8, an identifier that is
-none, or a link without its evidence are refused in one line at FILE:LINE."""
+none, a link without its evidence, or a label or evidence that breaks the rules of any name (a
+formula, a control or bidi character) are refused in one line at FILE:LINE."""
 
 from __future__ import annotations
 
@@ -53,12 +54,17 @@ def test_a_byte_order_mark_or_crlf_line_ends_read_as_the_same_table(tmp_path, co
             TEHRAN.replace("QID confirmed by 2 independent public sources: WD2016; NE", " "),
             r":2: a link needs its evidence",
         ),
+        (TEHRAN.replace("Tehran,Q", "Tehran\u202e,Q"), r":2: label: contains a bidirectional"),
+        (
+            TEHRAN.replace("QID confirmed", "=HYPERLINK(1)QID confirmed"),
+            r":2: evidence: '=HYPERLINK.* would run as a formula",
+        ),
     ],
-    ids=["not-utf8", "qid-zero", "geonames-leading-zero", "no-evidence"],
+    ids=["not-utf8", "qid-zero", "geonames-leading-zero", "no-evidence", "bidi-label", "formula"],
 )
 def test_a_row_that_cannot_be_a_link_is_refused_at_its_line(tmp_path, row, reason):
     table = tmp_path / CURATED_IDS
-    table.write_bytes(HEADER.encode() + row.encode("latin-1"))
+    table.write_bytes(HEADER.encode() + row.encode("latin-1" if "\xe9" in row else "utf-8"))
     with pytest.raises(BadInput, match=f"{CURATED_IDS}{reason}") as err:
         curated_candidates(table)
     assert "\n" not in str(err.value)

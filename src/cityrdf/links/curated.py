@@ -11,8 +11,10 @@ from pathlib import Path
 
 from cityrdf.errors import BadInput
 from cityrdf.fs.textfile import read_text
+from cityrdf.importer.table import text_problem
 from cityrdf.links.model import Candidate
 from cityrdf.rdf.namespaces import GN, PREFIXES, WD
+from cityrdf.terminal import shown
 
 CURATED_IDS = "curated-ids.csv"
 # One table per kind of place; the cities' table names the folder of the others.
@@ -59,6 +61,10 @@ def _read_curated_table(path: Path, result: dict[str, list[Candidate]]) -> None:
             iri = row.get("iri", "").strip()
             if not iri.startswith(PREFIXES["crid"]):
                 raise BadInput(f"{path}:{line}: iri must be a crid: IRI, got {iri!r}")
+            for column in ("label", "evidence"):  # they reach review.csv and the SSSOM table
+                problem = text_problem(row.get(column) or "")
+                if problem:
+                    raise BadInput(f"{path}:{line}: {column}: {shown(problem)}")
             for value in (row.get("candidates") or "").split():
                 if not IDENTIFIER["wikidata"].fullmatch(value):
                     raise BadInput(f"{path}:{line}: candidate {value!r} is not a Wikidata QID")
