@@ -209,7 +209,7 @@ def test_an_html_error_page_or_an_oversized_answer_fails_in_one_line_writing_not
     monkeypatch.setattr("cityrdf.sparql.remote.MAX_ANSWER_BYTES", 2**20)
     (link_project["links"] / "wikidata.ttl").write_text("# the previous links\n", encoding="utf-8")
     before = _files(link_project["links"])
-    client = live_client(broken_answer_endpoint, link_project["cache"], attempts=2)
+    client = live_client(broken_answer_endpoint, link_project["cache"], attempts=2, timeout=30)
     with pytest.raises(BadInput) as err:
         links.run(
             sources=link_project["sources"],
@@ -229,7 +229,7 @@ def test_a_hostile_label_or_item_in_the_answer_fails_in_one_line_writing_nothing
 ):
     (link_project["links"] / "wikidata.ttl").write_text("# the previous links\n", encoding="utf-8")
     before = _files(link_project["links"])
-    client = live_client(hostile_label_endpoint, link_project["cache"])
+    client = live_client(hostile_label_endpoint, link_project["cache"], timeout=30)
     with pytest.raises(BadInput) as err:
         links.run(
             sources=link_project["sources"],
