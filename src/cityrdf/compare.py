@@ -20,7 +20,7 @@ from cityrdf.project import current_project
 from cityrdf.rdf import graph
 from cityrdf.rdf.namespaces import CRID, sparql_prologue
 from cityrdf.sparql.results import select
-from cityrdf.sparql.wikidata import WikidataClient, qid
+from cityrdf.sparql.wikidata import WikidataClient, item_qid, qid
 
 IRAN = CRID["country/iran"].value
 
@@ -126,7 +126,9 @@ def endpoint_pairs(
     pairs: dict[frozenset, str] = {}
     labels: dict[str, str] = {}
     for row in client.twins_of(qids):
-        a, b = qid(row["city"]), qid(row["twin"])
+        a, b = item_qid(row["city"]), item_qid(row["twin"])
+        if not (a and b):  # "unknown value", or an IRI outside Wikidata: no pair of it
+            continue
         key = frozenset((a, b))
         start = row.get("start", "")[:10].lstrip("+")
         pairs[key] = pairs.get(key) or start

@@ -58,6 +58,13 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return
         if fault == "malformed":
             return self._send(200, b'{"head": {"vars": ["item"]}, "results": {"bindings": [')
+        if fault in ("html", "html500"):  # a proxy's or the service's error page
+            page = b"<!DOCTYPE html><html><body><h1>Service unavailable</h1></body></html>"
+            return self._send(200 if fault == "html" else 500, page, "text/html; charset=utf-8")
+        if fault == "oversized":  # a valid answer, longer than the client reads
+            row = b'{"item": {"type": "uri", "value": "http://www.wikidata.org/entity/Q1"}},'
+            body = b'{"head": {"vars": ["item"]}, "results": {"bindings": [' + row * 40_000
+            return self._send(200, body[:-1] + b"]}}")
         try:
             results = self.server.store.query(query)
         except SyntaxError as err:
@@ -99,6 +106,52 @@ def wikidata_endpoint() -> Iterator[Endpoint]:
 
 @pytest.fixture(params=["429", "500", "malformed", "hang"])
 def faulty_endpoint(request) -> Iterator[Endpoint]:
+    yield from _serve(None, request.param)
+
+
+# What an edit or an endpoint could give: a label that is a spreadsheet formula, one with a
+# right-to-left override that shows "Tehran" reversed around a link, an item that is no Wikidata
+# entity. The item is INVENTED (Q9990100) and named like the small project's Tehran, so that it is
+# one of Tehran's candidates.
+HOSTILE_ITEM = "http://www.wikidata.org/entity/Q9990100"
+HOSTILE_ANSWERS = {
+    "formula": (HOSTILE_ITEM, '=HYPERLINK("http://evil.example/","Tehran")'),
+    "bidi-override": (HOSTILE_ITEM, "Tehran\u202egro.elpmaxe"),
+    "not-a-wikidata-item": ("http://evil.example/entity/Q9990100", "Tehran"),
+}
+
+
+@pytest.fixture(params=sorted(HOSTILE_ANSWERS))
+def hostile_label_endpoint(request) -> Iterator[Endpoint]:
+    """The fixture slice of Wikidata plus one settlement of Iran whose alias is "Tehran" and whose
+    English label, or its IRI, is hostile."""
+    store = ox.Store()
+    for path in sorted(FIXTURES.glob("*.ttl")):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    wd = "http://www.wikidata.org/entity/"
+    iri, label = HOSTILE_ANSWERS[request.param]
+    item = ox.NamedNode(iri)
+    store.extend(
+        ox.Quad(item, p, o)
+        for p, o in (
+            (
+                ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                ox.Literal(label, language="en"),
+            ),
+            (
+                ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
+                ox.Literal("Tehran", language="en"),
+            ),
+            (ox.NamedNode("http://www.wikidata.org/prop/direct/P31"), ox.NamedNode(wd + "Q515")),
+            (ox.NamedNode("http://www.wikidata.org/prop/direct/P17"), ox.NamedNode(wd + "Q794")),
+        )
+    )
+    yield from _serve(store)
+
+
+@pytest.fixture(params=["html", "html500", "oversized"])
+def broken_answer_endpoint(request) -> Iterator[Endpoint]:
+    """An endpoint answering an HTML error page (200 or 500) or an answer too long to read."""
     yield from _serve(None, request.param)
 
 

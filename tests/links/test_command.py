@@ -196,3 +196,49 @@ def test_linking_the_project_offline_leaves_its_tracked_link_files_as_they_are(t
     report = links.run(offline=True, out_dir=out, today=dt.date.today() + dt.timedelta(days=1))
     assert not report.written
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def _files(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir()} if folder.exists() else {}
+
+
+def test_an_html_error_page_or_an_oversized_answer_fails_in_one_line_writing_nothing(
+    broken_answer_endpoint, link_project, monkeypatch
+):
+    # the oversized answer is 3 MB: the cap is lowered so that the test sends no 64 MiB
+    monkeypatch.setattr("cityrdf.sparql.remote.MAX_ANSWER_BYTES", 2**20)
+    (link_project["links"] / "wikidata.ttl").write_text("# the previous links\n", encoding="utf-8")
+    before = _files(link_project["links"])
+    client = live_client(broken_answer_endpoint, link_project["cache"], attempts=2, timeout=30)
+    with pytest.raises(BadInput) as err:
+        links.run(
+            sources=link_project["sources"],
+            out_dir=link_project["links"],
+            today=TODAY,
+            client=client,
+        )
+    message = str(err.value)
+    assert "\n" not in message and broken_answer_endpoint.url in message
+    assert "<html" not in message.lower()  # the page is named, not printed
+    assert _files(link_project["links"]) == before
+    assert not _files(link_project["cache"])
+
+
+def test_a_hostile_label_or_item_in_the_answer_fails_in_one_line_writing_nothing(
+    hostile_label_endpoint, link_project
+):
+    (link_project["links"] / "wikidata.ttl").write_text("# the previous links\n", encoding="utf-8")
+    before = _files(link_project["links"])
+    client = live_client(hostile_label_endpoint, link_project["cache"], timeout=30)
+    with pytest.raises(BadInput) as err:
+        links.run(
+            sources=link_project["sources"],
+            out_dir=link_project["links"],
+            today=TODAY,
+            client=client,
+        )
+    message = str(err.value)
+    assert "\n" not in message and hostile_label_endpoint.url in message
+    assert "Q9990100" in message
+    assert not any(c in message for c in "\u202a\u202b\u202c\u202d\u202e")  # shown escaped
+    assert _files(link_project["links"]) == before

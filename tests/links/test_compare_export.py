@@ -118,3 +118,30 @@ def test_unofficial_pacts_are_exported_only_on_request_and_say_so(linked_sources
 def test_cli_compare_needs_exactly_one_wikidata_source(run_cityrdf_here, tmp_path):
     result = run_cityrdf_here("compare", "wikidata", "--out", str(tmp_path))
     assert result.returncode == 2 and result.stderr.startswith("error: give exactly one of --pairs")
+
+
+def test_a_twin_that_is_no_wikidata_item_is_no_pair_of_wikidata(tmp_path):
+    """An endpoint may answer any IRI: one outside Wikidata that ends in a QID (here Los Angeles')
+    is not that item, so it makes no Wikidata pair."""
+    import pyoxigraph as ox
+
+    from .conftest import _serve
+
+    store = ox.Store()
+    for path in sorted(FIXTURES.glob("*.ttl")):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    store.load(
+        input=b"""@prefix wd: <http://www.wikidata.org/entity/> .
+@prefix p: <http://www.wikidata.org/prop/> .
+@prefix ps: <http://www.wikidata.org/prop/statement/> .
+@prefix wds: <http://www.wikidata.org/entity/statement/> .
+wd:Q42053 p:P190 wds:Q42053-outside . wds:Q42053-outside ps:P190 <http://evil.example/Q65> .
+""",
+        format=ox.RdfFormat.TURTLE,
+    )
+    for server in _serve(store):
+        client = WikidataClient(endpoint=server.url, cache_dir=tmp_path, backoff=0)
+        pairs, labels = compare.endpoint_pairs(client, ["Q42053"])
+    assert "Q65" not in labels  # its label is not taken for the item either
+    assert pairs and frozenset(("Q42053", "Q65")) not in pairs
+    assert all(len(pair) == 2 and all(q.startswith("Q") for q in pair) for pair in pairs)

@@ -7,11 +7,13 @@ import csv
 from cityrdf import links
 from cityrdf.links.mapping_set import (
     COLUMNS,
+    CREATOR_ID,
     LICENSE,
     MAPPING_SET_ID,
     mapping_date,
     mapping_set_tsv,
 )
+from cityrdf.project import current_project
 
 from .support import TODAY
 
@@ -88,3 +90,71 @@ def test_the_mapping_date_is_read_back_from_the_header():
     assert mapping_date(dated) == TODAY
     assert mapping_date(mapping_set_tsv([], COLUMNS, {}, PREFIXES)) is None
     assert mapping_date("# mapping_date: [not, a, date]\nsubject_id\n") is None
+
+
+# semapv's matching processes (https://w3id.org/semapv/vocab/) that a mapping of the project may
+# name as its justification
+SEMAPV_JUSTIFICATIONS = {
+    "semapv:LexicalMatching",
+    "semapv:ManualMappingCuration",
+    "semapv:CompositeMatching",
+    "semapv:StructuralMatching",
+}
+
+
+def _tracked_mapping_set():
+    import warnings
+
+    from sssom.parsers import parse_sssom_table
+
+    with warnings.catch_warnings():  # pandas' deprecation notes about sssom-py's own calls
+        warnings.simplefilter("ignore")
+        return parse_sssom_table(current_project().links_dir / "cityrdf.sssom.tsv")
+
+
+def test_every_tracked_mapping_says_why_how_sure_when_and_who_made_it():
+    from sssom.validators import validate
+
+    msdf = _tracked_mapping_set()
+    validate(msdf)
+    df = msdf.df
+    assert len(df) > 100
+    assert set(df["mapping_justification"]) <= SEMAPV_JUSTIFICATIONS
+    assert all(0 < float(c) <= 1 for c in df["confidence"])
+    assert all(str(d) for d in df["mapping_date"])
+    assert all(str(c).strip() for c in df["comment"])  # the evidence and its sources
+    assert msdf.metadata["creator_id"] == [CREATOR_ID]
+    assert msdf.metadata["creator_label"] == ["cityrdf project"]
+
+
+def test_the_tracked_mapping_set_round_trips_through_sssom_rdf_unchanged(tmp_path):
+    """Written as RDF by sssom-py and read back, every mapping has the same slots. Turtle cannot
+    abbreviate `crid:city/tehran` or `geonames:112931/` (a slash is no CURIE's local name there),
+    so those come back as full IRIs: identifiers are compared expanded."""
+    import warnings
+
+    from sssom.parsers import parse_sssom_rdf
+    from sssom.writers import write_rdf
+
+    msdf = _tracked_mapping_set()
+    with (tmp_path / "links.ttl").open("w", encoding="utf-8") as out:
+        write_rdf(msdf, out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        back = parse_sssom_rdf(str(tmp_path / "links.ttl"))
+
+    def mappings(set_, converter):
+        rows = set()
+        for row in set_.df.to_dict("records"):
+            for slot in ("subject_id", "predicate_id", "object_id", "mapping_justification"):
+                row[slot] = converter.expand_or_standardize(str(row[slot]))
+            rows.add(tuple(sorted((k, str(v)) for k, v in row.items())))
+        return rows
+
+    assert mappings(back, msdf.converter) == mappings(msdf, msdf.converter)
+    for slot in ("mapping_set_id", "license", "creator_label"):
+        assert back.metadata.get(slot) == msdf.metadata[slot], slot
+    expand = msdf.converter.expand_or_standardize
+    assert [expand(c) for c in back.metadata["creator_id"]] == [
+        expand(c) for c in msdf.metadata["creator_id"]
+    ]

@@ -57,3 +57,36 @@ def test_enrichment_gives_geonames_coordinates_with_provenance(link_project):
 
     assert 35 < float(value(GEO.lat).value) < 36 and 51 < float(value(GEO.long).value) < 52
     assert value(PROV.wasDerivedFrom) == ox.NamedNode("https://www.geonames.org/")
+
+
+def test_the_tracked_link_files_link_by_exact_match_to_canonical_iris_with_sourced_points():
+    """data/links/ as checked in: skos:exactMatch only (never owl:sameAs, which would import every
+    statement of the target), GeoNames features as https://sws.geonames.org/N/, and a position
+    only on a GeoNames feature that says where it comes from."""
+    import re
+
+    from cityrdf.project import current_project
+
+    folder = current_project().links_dir
+    link_files = load_store([folder / "wikidata.ttl", folder / "geonames.ttl"], entail=False)
+    owl_axiom_terms = {OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget}
+    links_made = [
+        q
+        for q in link_files
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(CRID)
+    ]
+    assert links_made and {q.predicate for q in links_made} == {SKOS.exactMatch}
+    assert not list(link_files.quads_for_pattern(None, OWL.sameAs, None))
+    targets = {q.object.value for q in links_made}
+    geonames = {t for t in targets if "geonames" in t}
+    wikidata = targets - geonames
+    assert all(re.fullmatch(r"https://sws\.geonames\.org/[1-9]\d*/", t) for t in geonames)
+    assert all(re.fullmatch(r"http://www\.wikidata\.org/entity/Q[1-9]\d*", t) for t in wikidata)
+    assert {q.predicate for q in link_files if q.predicate not in owl_axiom_terms} >= {
+        ox.NamedNode("https://w3id.org/sssom/mapping_justification")
+    }
+    enrichment = load_store([folder / "geonames-enrichment.ttl"], entail=False)
+    placed = {q.subject for q in enrichment.quads_for_pattern(None, GEO.lat, None)}
+    assert placed and all(s.value in geonames for s in placed)
+    sourced = {q.subject for q in enrichment.quads_for_pattern(None, PROV.wasDerivedFrom, None)}
+    assert placed <= sourced

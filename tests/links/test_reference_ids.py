@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from cityrdf.errors import BadInput
@@ -127,3 +128,91 @@ def test_networks_without_a_confirmed_qid_are_in_the_review_table_with_the_reaso
     networks = {r["place"] for r in rows}
     assert len(networks) == 9
     assert all(r["reason"].startswith(("QID not confirmed", "candidates only")) for r in rows)
+
+
+WDT = "http://www.wikidata.org/prop/direct/"
+
+
+def stated_properties() -> dict[str, set[str]]:
+    """Each Wikidata property the ontology states (its SSSOM alignment and its own triples), with
+    the labels the alignment gives it."""
+    from sssom.parsers import parse_sssom_table
+
+    ontology = current_project().ontology_dir
+    msdf = parse_sssom_table(ontology / "cityrdf-wikidata.sssom.tsv")
+    stated: dict[str, set[str]] = {}
+    for object_id, label in zip(msdf.df["object_id"], msdf.df["object_label"]):
+        if str(object_id).startswith("wdt:"):
+            stated.setdefault(str(object_id).removeprefix("wdt:"), set()).add(str(label))
+    for q in load_store([ontology / "cityrdf.ttl"], entail=False):
+        for term in (q.subject, q.predicate, q.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(WDT):
+                stated.setdefault(term.value.removeprefix(WDT), set())
+    return stated
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [
+        FIXTURE,
+        pytest.param(
+            SHARED,
+            marks=pytest.mark.skipif(
+                not SHARED.is_dir(), reason=f"{SHARED} is not beside this checkout"
+            ),
+        ),
+    ],
+    ids=["fixture", "shared-reference"],
+)
+def test_every_wikidata_property_stated_is_a_confirmed_one_with_its_meaning(folder):
+    with (folder / "properties.csv").open(encoding="utf-8", newline="") as f:
+        meaning = {row["property"]: row["meaning"] for row in csv.DictReader(f)}
+    stated = stated_properties()
+    assert {"P190", "P17", "P463", "P580"} <= set(stated)
+    unconfirmed = sorted(set(stated) - set(meaning))
+    assert not unconfirmed, f"properties the reference does not confirm: {unconfirmed}"
+    # the alignment's label is the reference meaning, without its gloss in parentheses
+    wrong = {
+        p: labels
+        for p, labels in stated.items()
+        if labels and labels != {meaning[p].split(" (")[0]}
+    }
+    assert not wrong, f"property labels that are not the reference meaning: {wrong}"
+
+
+VERIFIED = current_project().root.parent / "shared" / "reference-data" / "verified-city-ids.csv"
+GEONAMES = "https://sws.geonames.org/"
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        FIXTURE / "verified-city-ids.csv",
+        pytest.param(
+            VERIFIED,
+            marks=pytest.mark.skipif(
+                not VERIFIED.is_file(), reason=f"{VERIFIED} is not beside this checkout"
+            ),
+        ),
+    ],
+    ids=["fixture", "shared-reference"],
+)
+def test_every_verified_geonames_id_is_the_citys_geonames_link(table, project_store):
+    """The GeoNames IDs of the paper's main cities (verified-city-ids.csv), matched by their
+    English name written without accents (the table writes Brasilia)."""
+    from cityrdf.text import ascii_key
+
+    answer = run("external-links", store=project_store)
+    column = {c: i for i, c in enumerate(answer.columns)}
+    links = {
+        ascii_key(cell_text(row[column["cityLabel"]])): cell_text(row[column["geonames"]])
+        for row in answer.rows
+    }
+    with table.open(encoding="utf-8", newline="") as f:
+        verified = {
+            ascii_key(r["name_en"]): r["geonames_id"] for r in csv.DictReader(f) if r["geonames_id"]
+        }
+    assert verified
+    assert {name: links.get(name) for name in verified} == {
+        name: f"{GEONAMES}{n}/" for name, n in verified.items()
+    }

@@ -104,6 +104,27 @@ def test_cities_are_one_resource_across_sources_and_the_papers_keep_their_iri(im
     assert {q for (q,) in same_as} == {"http://www.wikidata.org/entity/Q1489"}
 
 
+def test_world_cities_link_wikidata_and_canonical_geonames_iris_only(imported):
+    """A world city's outside identifiers: its Wikidata item and its GeoNames feature in the form
+    GeoNames publishes (https://sws.geonames.org/N/), as the paper's links have it."""
+    import re
+
+    _, _, store = imported
+    targets = rows(
+        store,
+        """SELECT ?p ?o WHERE { GRAPH ?g { ?city a cr:City ; ?p ?o
+          FILTER(?p IN (<http://www.w3.org/2002/07/owl#sameAs>,
+                        <http://www.w3.org/2004/02/skos/core#exactMatch>)) } }""",
+    )
+    assert targets
+    for predicate, target in targets:
+        if "geonames" in target:
+            assert predicate.endswith("exactMatch")
+            assert re.fullmatch(r"https://sws\.geonames\.org/[1-9]\d*/", target), target
+        else:
+            assert re.fullmatch(r"http://www\.wikidata\.org/entity/Q[1-9]\d*", target), target
+
+
 def test_countries_carry_their_iso_code_and_world_region(imported):
     _, _, store = imported
     found = set(

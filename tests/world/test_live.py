@@ -117,3 +117,34 @@ def test_the_answers_of_one_run_are_bounded_in_bytes(misbehaving, tmp_path):
         read_live(client, page_size=2_000, bounds=Bounds(max_bytes=2**20))
     cached = sum(f.stat().st_size for f in tmp_path.iterdir())
     assert 2**20 < cached < 2**20 + 2 * 400_000  # one page (~250 KB) past the bound at most
+
+
+def test_values_that_are_no_wikidata_items_and_codes_that_are_no_iso_codes_are_skipped(tmp_path):
+    """An endpoint that is not Wikidata may answer any IRI: only Wikidata items are places (an IRI
+    ending in a QID elsewhere is not that item), and only two capital letters are an ISO code."""
+    from tests.links.conftest import _serve
+
+    store = ox.Store()
+    store.load(path=str(FIXTURES / "wikidata-live.ttl"), format=ox.RdfFormat.TURTLE)
+    # INVENTED items Q9990201 and Q9990202, and an IRI outside Wikidata that ends in Tehran's QID
+    store.load(
+        input=b"""@prefix wd: <http://www.wikidata.org/entity/> .
+@prefix wdt: <http://www.wikidata.org/prop/direct/> .
+@prefix p: <http://www.wikidata.org/prop/> .
+@prefix ps: <http://www.wikidata.org/prop/statement/> .
+@prefix wds: <http://www.wikidata.org/entity/statement/> .
+<http://evil.example/entity/Q3616> p:P190 wds:evil-1 . wds:evil-1 ps:P190 wd:Q65 .
+wd:Q9990201 p:P190 wds:Q9990201-1 . wds:Q9990201-1 ps:P190 wd:Q9990202 .
+wd:Q9990201 wdt:P17 <http://evil.example/entity/Q794> .
+wd:Q9990202 wdt:P17 wd:Q9990203 . wd:Q9990203 wdt:P297 "=1+1" .
+""",
+        format=ox.RdfFormat.TURTLE,
+    )
+    for server in _serve(store):
+        source = read_live(WikidataClient(endpoint=server.url, cache_dir=tmp_path, backoff=0))
+    pairs = {(s.a.qid, s.b.qid) for s in source.statements}
+    assert ("Q3616", "Q65") in pairs and ("Q9990201", "Q9990202") in pairs
+    assert len(source.statements) == 4  # the fixture's 3 and Q9990201's; not the outside IRI's
+    refs = {r.qid: r for s in source.statements for r in (s.a, s.b)}
+    assert (refs["Q9990201"].country_qid, refs["Q9990201"].iso2) == (None, None)
+    assert (refs["Q9990202"].country_qid, refs["Q9990202"].iso2) == ("Q9990203", None)

@@ -4,19 +4,25 @@ evidence, and a QID the sources do not confirm is a candidate for review, never 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import defaultdict
 from pathlib import Path
 
 from cityrdf.errors import BadInput
+from cityrdf.fs.textfile import read_text
+from cityrdf.importer.table import text_problem
 from cityrdf.links.model import Candidate
 from cityrdf.rdf.namespaces import GN, PREFIXES, WD
+from cityrdf.terminal import shown
 
 CURATED_IDS = "curated-ids.csv"
 # One table per kind of place; the cities' table names the folder of the others.
 CURATED_TABLES = (CURATED_IDS, "curated-country-ids.csv", "curated-network-ids.csv")
 # semapv: how a curated identifier was established (the evidence column of the table says more).
 CURATED_JUSTIFICATIONS = {"semapv:ManualMappingCuration", "semapv:CompositeMatching"}
+# Identifiers as Wikidata and GeoNames mint them (no Q0, no leading zero)
+IDENTIFIER = {"wikidata": re.compile(r"Q[1-9]\d*"), "geonames": re.compile(r"[1-9]\d*")}
 
 
 def _tables(path: Path) -> list[Path]:
@@ -47,13 +53,20 @@ def curated_candidates(path: Path) -> dict[str, list[Candidate]]:
 
 
 def _read_curated_table(path: Path, result: dict[str, list[Candidate]]) -> None:
-    with path.open(encoding="utf-8", newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
+    # the one text reader: a BOM dropped, bytes that are not UTF-8 named at FILE:LINE
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+    try:
+        for row in reader:
+            line = reader.line_num
             iri = row.get("iri", "").strip()
             if not iri.startswith(PREFIXES["crid"]):
                 raise BadInput(f"{path}:{line}: iri must be a crid: IRI, got {iri!r}")
+            for column in ("label", "evidence"):  # they reach review.csv and the SSSOM table
+                problem = text_problem(row.get(column) or "")
+                if problem:
+                    raise BadInput(f"{path}:{line}: {column}: {shown(problem)}")
             for value in (row.get("candidates") or "").split():
-                if not re.fullmatch(r"Q\d+", value):
+                if not IDENTIFIER["wikidata"].fullmatch(value):
                     raise BadInput(f"{path}:{line}: candidate {value!r} is not a Wikidata QID")
                 result[iri].append(
                     Candidate(
@@ -75,8 +88,13 @@ def _read_curated_table(path: Path, result: dict[str, list[Candidate]]) -> None:
                 value = (row.get(column) or "").strip()
                 if not value:
                     continue
-                if not re.fullmatch(r"Q\d+" if kb == "wikidata" else r"\d+", value):
+                if not IDENTIFIER[kb].fullmatch(value):
                     raise BadInput(f"{path}:{line}: {column} {value!r} is not a {kb} identifier")
+                if not (row.get("evidence") or "").strip():
+                    raise BadInput(
+                        f"{path}:{line}: a link needs its evidence (which sources agree on "
+                        f"{value}): fill the evidence column"
+                    )
                 target = f"{base}{value}" + ("/" if kb == "geonames" else "")
                 justification = (
                     row.get("justification") or ""
@@ -100,14 +118,15 @@ def _read_curated_table(path: Path, result: dict[str, list[Candidate]]) -> None:
                         curated=True,
                     )
                 )
+    except csv.Error as err:
+        raise BadInput(f"{path}:{reader.line_num}: not valid CSV: {err}") from None
 
 
 def curated_notes(path: Path) -> dict[str, str]:
     """Why a row of the curated tables has no Wikidata identifier nor candidate (its evidence)."""
     notes = {}
     for table in _tables(path):
-        with table.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                if not any((row.get(c) or "").strip() for c in ("wikidata", "candidates")):
-                    notes[(row.get("iri") or "").strip()] = (row.get("evidence") or "").strip()
+        for row in csv.DictReader(io.StringIO(read_text(table), newline="")):
+            if not any((row.get(c) or "").strip() for c in ("wikidata", "candidates")):
+                notes[(row.get("iri") or "").strip()] = (row.get("evidence") or "").strip()
     return notes

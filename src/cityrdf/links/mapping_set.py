@@ -16,11 +16,14 @@ import yaml
 
 from cityrdf.fs import csvsafe
 from cityrdf.links.model import TOOL, Decision, accepted_links
-from cityrdf.rdf.namespaces import GN, PREFIXES, SEMAPV, WD
+from cityrdf.rdf.namespaces import BASE, GN, PREFIXES, SEMAPV, WD
 from cityrdf.sparql.wikidata import qid
 
 MAPPING_SET_ID = "https://w3id.org/cityrdf/id/mappings/cityrdf"
 LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
+# Who made the set: the project, as its DCAT record names its publisher (describe.py)
+CREATOR_ID = "cityrdf:catalog.ttl#publisher"
+CREATOR_LABEL = "cityrdf project"
 COLUMNS = [
     "subject_id",
     "subject_label",
@@ -67,6 +70,7 @@ def _safe(value: object) -> object:
 def sssom_table(decisions: Iterable[Decision], today: dt.date) -> str:
     """The accepted links as an SSSOM/TSV mapping set."""
     prefixes = {
+        "cityrdf": BASE,
         "crid": PREFIXES["crid"],
         "wikidata": str(WD),
         "geonames": str(GN),
@@ -96,6 +100,8 @@ def sssom_table(decisions: Iterable[Decision], today: dt.date) -> str:
         "license": LICENSE,
         "mapping_date": today.isoformat(),
         "mapping_tool": TOOL,
+        "creator_id": [CREATOR_ID],
+        "creator_label": [CREATOR_LABEL],
     }
     return mapping_set_tsv(rows, COLUMNS, metadata, prefixes)
 

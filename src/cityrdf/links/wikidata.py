@@ -1,10 +1,16 @@
 """Wikidata candidates (only with --endpoint): settlements whose label or alias is one of a city's
-names, scored against the paper's country and the GeoNames point."""
+names, scored against the paper's country and the GeoNames point.
+
+The labels of an answer obey the rules of `import pacts` (no formula, control or bidi character)
+and its items and countries are Wikidata entities: an answer that breaks this ends the run in one
+line before any file is written, as a label file of `world import` does."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from cityrdf.errors import BadInput
+from cityrdf.importer.table import text_problem
 from cityrdf.links.geometry import NEAR_KM, distance_km, wkt_point
 from cityrdf.links.model import Candidate, Place
 from cityrdf.links.scores import (
@@ -14,8 +20,14 @@ from cityrdf.links.scores import (
     LOCATION_DISAGREES,
     NAME_SCORES,
 )
-from cityrdf.sparql.wikidata import WikidataClient, qid
+from cityrdf.sparql.wikidata import WikidataClient, item_qid, qid
+from cityrdf.terminal import shown
 from cityrdf.text import ascii_key
+
+# the answer's own texts that end up in review.csv, the SSSOM table and the evidence
+ANSWER_LABELS = ("itemLabel", "countryLabel")
+# the answer's IRIs that become link targets or decide a country
+ANSWER_ENTITIES = ("item", "country")
 
 
 def wikidata_candidates(
@@ -33,6 +45,7 @@ def wikidata_candidates(
     countries = {p.iri: p for p in places if p.kind == "country"}
     best: dict[tuple[str, str], Candidate] = {}
     for row in client.settlements_named(by_name):
+        _refuse_hostile_answer(row, client.endpoint)
         for place in by_name.get((row["label"], row.get("lang", "")), ()):
             tier = row["how"]
             if tier == "label" and (row["label"], row.get("lang")) not in {
@@ -55,6 +68,22 @@ def wikidata_candidates(
     for (iri, _), candidate in best.items():
         result[iri].append(candidate)
     return result
+
+
+def _refuse_hostile_answer(row: dict[str, str], endpoint: str) -> None:
+    for name in ANSWER_ENTITIES:
+        if name in row and not item_qid(row[name]):
+            raise BadInput(
+                f"{endpoint}: ?{name} {shown(row[name])!r} is not a Wikidata item; "
+                "nothing was written"
+            )
+    for name in ANSWER_LABELS:
+        problem = text_problem(row.get(name, ""))
+        if problem:
+            raise BadInput(
+                f"{endpoint}: {qid(row.get('item', ''))} {name}: {shown(problem)}; "
+                "nothing was written"
+            )
 
 
 def _score_wikidata(place, row, tier, country, country_qids, point) -> Candidate:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -145,6 +146,16 @@ TWINS_QUERY = """SELECT ?city ?twin ?twinLabel ?start WHERE {
 
 def qid(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
+
+
+WIKIDATA_ITEM = re.compile(r"http://www\.wikidata\.org/entity/(Q[1-9]\d*)")
+
+
+def item_qid(iri: str) -> str | None:
+    """The QID of a Wikidata item's IRI; None for any other IRI (another site's IRI may end in a
+    QID too) or text."""
+    found = WIKIDATA_ITEM.fullmatch(iri)
+    return found.group(1) if found else None
 
 
 def _lang(row: dict[str, Term]) -> dict[str, str]:

@@ -9,19 +9,21 @@ all answers together, and a page repeated for the next OFFSET ends the run with 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cityrdf.errors import BadInput
 from cityrdf.importer.table import text_problem
 from cityrdf.links.geometry import wkt_point
-from cityrdf.sparql.wikidata import WD_PROLOGUE, WikidataClient, qid
-from cityrdf.world.sources import QID, PlaceRef, Source, Statement
+from cityrdf.sparql.wikidata import WD_PROLOGUE, WikidataClient, item_qid
+from cityrdf.world.sources import PlaceRef, Source, Statement
 
 PAGE_SIZE = 10_000
 # Far more than Wikidata's P190 statements take (a few pages), yet an end for an endpoint that
 # never stops sending full pages.
 MAX_PAGES = 50
 MAX_BYTES = 64 * 2**20
+ISO2 = re.compile(r"[A-Z]{2}")  # P297, ISO 3166-1 alpha-2
 
 STATEMENTS_QUERY = """SELECT ?statement ?city ?twin ?start WHERE {
   ?city p:P190 ?statement . ?statement ps:P190 ?twin .
@@ -85,9 +87,9 @@ def read_live(
     bounds = bounds or Bounds()
     statements: list[Statement] = []
     for number, row in enumerate(_pages(client, STATEMENTS_QUERY, page_size, bounds), start=1):
-        a, b = qid(_value(row, "city")), qid(_value(row, "twin"))
-        if not (QID.fullmatch(a) and QID.fullmatch(b)) or a == b:
-            continue  # "unknown value" or a self-link: no pair to state
+        a, b = item_qid(_value(row, "city")), item_qid(_value(row, "twin"))
+        if not (a and b) or a == b:
+            continue  # "unknown value", an IRI outside Wikidata or a self-link: no pair to state
         start = _value(row, "start")
         statements.append(
             Statement("wikidata-live", number, PlaceRef(a), PlaceRef(b), _date(start))
@@ -101,13 +103,17 @@ def read_live(
         rows = client.select(WD_PROLOGUE + PLACES_QUERY % {"values": values})
         bounds.check(client)
         for row in rows:
-            item = qid(_value(row, "item"))
+            item = item_qid(_value(row, "item"))
+            if not item:
+                continue
             labels = source.labels.setdefault(item, {})
             for lang, key in (("en", "labelEn"), ("fa", "labelFa")):
                 if key in row and not text_problem(_value(row, key)):  # the rules of any name
                     labels.setdefault(lang, _value(row, key))
-            if "country" in row and item not in countries:
-                countries[item] = (qid(_value(row, "country")), _value(row, "iso") or None)
+            country = item_qid(_value(row, "country"))
+            if country and item not in countries:
+                iso = _value(row, "iso")
+                countries[item] = (country, iso if ISO2.fullmatch(iso) else None)
             point = wkt_point(_value(row, "coord"))
             if point and item not in source.coordinates:
                 source.coordinates[item] = point

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import os
 import re
 from collections import defaultdict
@@ -17,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from cityrdf.errors import BadInput
+from cityrdf.fs.textfile import read_text
 from cityrdf.text import name_key
 from cityrdf.world.qualified import number_key
 
@@ -78,37 +80,41 @@ class Index:
 
 def read_natural_earth(path: Path, index: Index) -> int:
     """Natural Earth's populated places (the CC0 GeoJSON conversion as CSV) into `index`."""
+    # the one text reader: a BOM dropped, bytes that are not UTF-8 or a NUL named at FILE:LINE
+    reader = csv.DictReader(io.StringIO(read_text(Path(path)), newline=""))
     count = 0
     try:
-        with Path(path).open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = NATURAL_EARTH_COLUMNS - set(reader.fieldnames or ())
-            if missing:
-                raise BadInput(f"{path}:1: missing columns {', '.join(sorted(missing))}")
-            for row in reader:
-                iso2 = (row["country_iso2"] or "").upper()
-                if not re.fullmatch(r"[A-Z]{2}", iso2):  # Natural Earth's -99: disputed areas
-                    iso2 = iso2_of(row.get("country") or "") or ""
-                if not iso2:
-                    continue
-                try:
-                    place = Place(
-                        "natural-earth",
-                        row.get("name_en") or row.get("name") or "",
-                        iso2,
-                        row["wikidata"] or None,
-                        row["geonames"] or None,
-                        lat=float(row["latitude"]),
-                        long=float(row["longitude"]),
-                        population=int(float(row["pop_max"] or 0)),
-                        admin1=row.get("admin1") or "",
-                    )
-                except ValueError as err:
-                    raise BadInput(f"{path}:{reader.line_num}: {err}") from None
-                index.add(place, [row.get(c, "") for c in NATURAL_EARTH_NAMES])
-                count += 1
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
-        raise BadInput(f"{path}: {err}") from None
+        missing = NATURAL_EARTH_COLUMNS - set(reader.fieldnames or ())
+        if missing:
+            raise BadInput(f"{path}:1: missing columns {', '.join(sorted(missing))}")
+        width = len(reader.fieldnames or ())
+        for row in reader:
+            if None in row or None in row.values():  # a row cut short, or one too long
+                got = width - sum(v is None for v in row.values()) + len(row.get(None) or ())
+                raise BadInput(f"{path}:{reader.line_num}: expected {width} fields, got {got}")
+            iso2 = (row["country_iso2"] or "").upper()
+            if not re.fullmatch(r"[A-Z]{2}", iso2):  # Natural Earth's -99: disputed areas
+                iso2 = iso2_of(row.get("country") or "") or ""
+            if not iso2:
+                continue
+            try:
+                place = Place(
+                    "natural-earth",
+                    row.get("name_en") or row.get("name") or "",
+                    iso2,
+                    row["wikidata"] or None,
+                    row["geonames"] or None,
+                    lat=float(row["latitude"]),
+                    long=float(row["longitude"]),
+                    population=int(float(row["pop_max"] or 0)),
+                    admin1=row.get("admin1") or "",
+                )
+            except ValueError as err:
+                raise BadInput(f"{path}:{reader.line_num}: {err}") from None
+            index.add(place, [row.get(c, "") for c in NATURAL_EARTH_NAMES])
+            count += 1
+    except csv.Error as err:
+        raise BadInput(f"{path}:{reader.line_num}: not valid CSV: {err}") from None
     return count
 
 

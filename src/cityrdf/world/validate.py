@@ -13,7 +13,8 @@ import pyoxigraph as ox
 from cityrdf.checks import fastshacl
 from cityrdf.errors import BadInput
 from cityrdf.project import current_project
-from cityrdf.rdf.graph import load_store
+from cityrdf.rdf.graph import load_file, load_store
+from cityrdf.text import plural
 from cityrdf.validate import Finding, compact
 
 
@@ -33,11 +34,15 @@ def validate_world(files: list[Path] | None = None) -> dict[str, list[Finding]]:
     found: dict[str, list[Finding]] = {}
     for path in files:
         dataset = ox.Store()
-        try:
-            dataset.load(path=str(path), format=ox.RdfFormat.N_QUADS)
-        except (SyntaxError, ValueError, OSError) as err:
-            raise BadInput(f"{path}: {err}") from None
-        for graph in dataset.named_graphs():
+        load_file(dataset, Path(path))  # BOM, FILE:LINE:COLUMN, an empty file: one line each
+        unnamed = sum(1 for _ in dataset.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        if unnamed:
+            raise BadInput(
+                f"{path}: {plural(unnamed, 'statement')} in no named graph: every statement of "
+                "a world graph is in its source's graph"
+            )
+        # in IRI order: the store's own order changes with how the file was read
+        for graph in sorted(dataset.named_graphs(), key=lambda g: g.value):
             alone = ox.Store()
             alone.extend(
                 ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
