@@ -162,3 +162,15 @@ def test_data_structure_definitions_name_their_components(core, dsd, dimensions,
         (m, QB.MeasureProperty) for m in measures
     ]:
         assert (prop, RDF.type, kind) in core
+
+
+def test_every_cr_term_is_defined_by_the_ontology(core):
+    # rdfs:isDefinedBy is how Protégé, Widoco and LOV tell a vocabulary's own terms from reused ones
+    argument = rdflib.Graph().parse(current_project().ontology_dir / "argument.ttl")
+    undefined = [
+        str(t)
+        for graph in (core, argument)
+        for t in cr_terms(graph) + sorted(graph.subjects(RDF.type, OWL.AnnotationProperty))
+        if str(t).startswith(str(CR)) and graph.value(t, RDFS.isDefinedBy) != ONTOLOGY
+    ]
+    assert undefined == []

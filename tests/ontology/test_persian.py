@@ -3,7 +3,10 @@
 import re
 
 import pytest
-from rdflib import Literal
+import rdflib
+from rdflib import RDFS, SKOS, Literal
+
+from cityrdf.project import current_project
 
 ARABIC_YEH_KAF = re.compile("[\u064a\u0643]")
 # Words the paper's text prints without ZWNJ; standard orthography joins these with U+200C.
@@ -39,3 +42,20 @@ def test_the_checks_catch_what_they_look_for():
     assert all(any(p.search(s) for p in LOST_ZWNJ) for s in bad)
     good = ["روابط بین‌الملل", "خواهرخوانده‌ها", "برقرار می‌شود", "میان شهرها", "سال میلادی"]
     assert not any(p.search(s) for p in LOST_ZWNJ for s in good)
+
+
+# Persian digits belong to display labels only; quotes of the paper (oa:exact, oa:prefix, oa:suffix)
+# keep the paper's digits and are not definitions.
+PERSIAN_DIGITS = re.compile("[\u06f0-\u06f9\u0660-\u0669]")
+PROSE = [SKOS.definition, SKOS.scopeNote, RDFS.comment]
+
+
+def test_definitions_and_comments_write_numbers_in_ascii_digits():
+    prose = [
+        (path.name, str(o))
+        for path in sorted(current_project().ontology_dir.glob("*.ttl"))
+        for p in PROSE
+        for o in rdflib.Graph().parse(path).objects(None, p)
+        if isinstance(o, Literal) and o.language == "fa" and PERSIAN_DIGITS.search(o)
+    ]
+    assert prose == []
