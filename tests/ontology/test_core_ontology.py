@@ -35,6 +35,9 @@ def test_ontology_header_has_title_description_licence_and_version(core):
         "https://creativecommons.org/licenses/by/4.0/"
     )
     assert core.value(ONTOLOGY, DCTERMS.created) == Literal("2026-11-27", datatype=rdflib.XSD.date)
+    modified = core.value(ONTOLOGY, DCTERMS.modified)
+    assert modified is not None and modified.datatype == rdflib.XSD.date
+    assert modified.toPython() >= core.value(ONTOLOGY, DCTERMS.created).toPython()
     assert core.value(ONTOLOGY, DCTERMS.creator) is not None
     assert core.value(ONTOLOGY, DCTERMS.bibliographicCitation) is not None
     assert core.value(ONTOLOGY, URIRef(VANN + "preferredNamespacePrefix")) == Literal("cr")
