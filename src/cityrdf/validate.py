@@ -231,7 +231,8 @@ def reasoner_findings(report: ReasonerReport) -> list[Finding]:
                 "reasoner",
                 VIOLATION,
                 "",
-                "the ontology with the data is inconsistent",
+                "the ontology with the data is inconsistent (HermiT names no resource: a"
+                " resource of two disjoint classes is named by the disjoint-types QC finding)",
                 "hermit:consistency",
             )
         ]

@@ -35,6 +35,9 @@ def test_ontology_header_has_title_description_licence_and_version(core):
         "https://creativecommons.org/licenses/by/4.0/"
     )
     assert core.value(ONTOLOGY, DCTERMS.created) == Literal("2026-11-27", datatype=rdflib.XSD.date)
+    modified = core.value(ONTOLOGY, DCTERMS.modified)
+    assert modified is not None and modified.datatype == rdflib.XSD.date
+    assert modified.toPython() >= core.value(ONTOLOGY, DCTERMS.created).toPython()
     assert core.value(ONTOLOGY, DCTERMS.creator) is not None
     assert core.value(ONTOLOGY, DCTERMS.bibliographicCitation) is not None
     assert core.value(ONTOLOGY, URIRef(VANN + "preferredNamespacePrefix")) == Literal("cr")
@@ -162,3 +165,15 @@ def test_data_structure_definitions_name_their_components(core, dsd, dimensions,
         (m, QB.MeasureProperty) for m in measures
     ]:
         assert (prop, RDF.type, kind) in core
+
+
+def test_every_cr_term_is_defined_by_the_ontology(core):
+    # rdfs:isDefinedBy is how Protégé, Widoco and LOV tell a vocabulary's own terms from reused ones
+    argument = rdflib.Graph().parse(current_project().ontology_dir / "argument.ttl")
+    undefined = [
+        str(t)
+        for graph in (core, argument)
+        for t in cr_terms(graph) + sorted(graph.subjects(RDF.type, OWL.AnnotationProperty))
+        if str(t).startswith(str(CR)) and graph.value(t, RDFS.isDefinedBy) != ONTOLOGY
+    ]
+    assert undefined == []

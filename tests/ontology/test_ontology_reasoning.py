@@ -6,6 +6,7 @@ import pytest
 
 from cityrdf.checks.reasoner import check_consistency
 from cityrdf.project import current_project
+from cityrdf.validate import validate_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ONTOLOGY = sorted(current_project().ontology_dir.glob("*.ttl"))
@@ -68,3 +69,23 @@ def test_a_class_below_two_disjoint_classes_is_reported_unsatisfiable(tmp_path):
     extra.write_text(PREFIXES + "cr:CityState a owl:Class ; rdfs:subClassOf cr:City , cr:Country .")
     report = check_consistency([*ONTOLOGY, extra])
     assert report.unsatisfiable == ["https://w3id.org/cityrdf/ontology#CityState"]
+
+
+def test_a_city_that_is_also_a_country_is_named_with_both_classes(tmp_path):
+    """HermiT says only that the graph is inconsistent; the QC finding says which resource and why."""
+    clash = tmp_path / "clash.ttl"
+    clash.write_text(PREFIXES + "city:tehran a cr:City , cr:Country .", encoding="utf-8")
+    report = validate_files([clash])
+    assert report.reasoner is not None and not report.reasoner.consistent
+    named = [
+        (f.focus_node, f.message)
+        for f in report.violations
+        if f.component == "queries/qc/disjoint-types-violation.rq"
+    ]
+    assert [node for node, _ in named] == ["https://w3id.org/cityrdf/id/city/tehran"]
+    assert named[0][1].endswith(
+        "(problem=typed as https://w3id.org/cityrdf/ontology#City and "
+        "https://w3id.org/cityrdf/ontology#Country, which the ontology declares disjoint)"
+    )
+    [hermit] = [f for f in report.violations if f.check == "reasoner"]
+    assert "names no resource" in hermit.message

@@ -14,7 +14,7 @@ import pytest
 
 from cityrdf.project import current_project
 from cityrdf.rdf.graph import load_store
-from cityrdf.rdf.namespaces import CR, CRID, FOAF, ONTOLOGY_IRI, RDFS
+from cityrdf.rdf.namespaces import CR, CRID, FOAF, ONTOLOGY_IRI, ORG, RDFS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CLEAN = ["clean-header.ttl", "clean-ontology.ttl", "clean-disjointness.ttl", "clean-data.ttl"]
@@ -35,6 +35,7 @@ BROKEN = {
     "undeclared-term": (None, CR.sisterCityOf),
     "arabic-letters": (None, CRID["city/karaj"]),
     "agreement-duplicate": (None, CRID["agreement/yazd--isfahan"]),
+    "disjoint-types": (None, CRID["city/isfahan"]),
     "dangling-reference": (None, CRID["work/eskandaran-1319"]),
     "printed-count": (None, CRID["work/p/part/table"]),
     "list-entry-count": (None, CRID["list/isfahan"]),
@@ -181,3 +182,28 @@ def test_argument_shortcut_query_follows_reversed_kinds():
 
     assert named(f"{evidence} mp:supports {claim} .") == set()
     assert named(f"{claim} mp:supports {evidence} .") == {link.value, claim.value}
+
+
+def test_disjoint_types_query_names_both_classes_and_reads_subclasses():
+    query = QC_DIR / "disjoint-types-violation.rq"
+    found = dict(rows([*CLEAN, "broken.disjoint-types.ttl"], query))
+    assert found == {
+        CRID["city/isfahan"].value: f"typed as {CR.City.value} and {CR.Country.value}, "
+        "which the ontology declares disjoint",
+        CRID["network/metropolis"].value: f"typed as {ORG.Organization.value} and {CR.City.value}, "
+        "which the ontology declares disjoint",
+    }
+
+
+def test_disjoint_types_query_reads_each_disjoint_with_pair_alone():
+    """A disjoint with B and with C: a resource typed B and C is fine, one typed A and C is not."""
+    store = ox.Store()
+    store.load(
+        b"""@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix ex: <http://example.org/> .
+        ex:A owl:disjointWith ex:B , ex:C .
+        ex:bc a ex:B , ex:C .
+        ex:ac a ex:A , ex:C .""",
+        format=ox.RdfFormat.TURTLE,
+    )
+    found = store.query((QC_DIR / "disjoint-types-violation.rq").read_text(encoding="utf-8"))
+    assert [s["entity"].value for s in found] == ["http://example.org/ac"]

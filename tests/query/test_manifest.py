@@ -114,7 +114,7 @@ def test_every_stored_question_has_a_manifest_entry():
 @pytest.mark.parametrize("name", sorted(catalogue.discover()))
 def test_stored_question_header_is_complete(name):
     query = catalogue.discover()[name]
-    assert query.summary and query.columns
+    assert query.summary and query.columns and query.tags
     assert set(query.title) == set(query.question) == {"en", "fa"}
     # the paper's text lost its ZWNJs and some copies use Arabic letters: the catalogue must not
     persian = query.title["fa"] + query.question["fa"]

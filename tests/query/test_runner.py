@@ -165,3 +165,10 @@ def test_cli_refuses_an_unknown_query_with_exit_2():
     if "No such command" in done.stderr:
         pytest.skip("`cityrdf query` is not registered in cli.py yet")
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_tag_outside_the_catalogues_list_is_refused_with_its_file(tmp_path: Path):
+    query = tmp_path / "probe.rq"
+    query.write_text("#+ summary: a probe\n#+ tags: [pacts, gossip]\nSELECT * WHERE {}\n")
+    with pytest.raises(BadInput, match=r"probe\.rq: tags must be a list of .*not 'gossip'"):
+        catalogue.read_query(query)

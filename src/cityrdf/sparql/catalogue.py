@@ -1,7 +1,8 @@
 """The stored research questions: every `queries/*.rq`, with its grlc-style `#+` header read.
 
-The header is YAML after the `#+ ` markers (as grlc reads it): `summary`, `title` and `question`
-({en, fa}), `params` ({name: {type, doc}}) and `columns` ({name: meaning}).
+The header is YAML after the `#+ ` markers (as grlc reads it): `summary`, `tags` (a list of
+TAGS), `title` and `question` ({en, fa}), `params` ({name: {type, doc}}) and `columns`
+({name: meaning}).
 """
 
 from __future__ import annotations
@@ -22,6 +23,22 @@ PARAM_TYPES = {
     "literal": "a plain string",
     "integer": "an integer",
 }
+# What a question is about, for grouping the catalogue (grlc's `tags`)
+TAGS = {
+    "pacts": "twinning agreements",
+    "dates": "when pacts were signed, in either calendar",
+    "places": "cities and countries",
+    "networks": "memberships of city networks",
+    "titles": "the titles cities hold",
+    "numbers": "the paper's figures and tables",
+    "theory": "the paper's lists of concepts",
+    "argument": "claims and what the paper offers for them",
+    "provenance": "where in the paper, or in which work, a fact comes from",
+    "world": "other sources of pairs beside the paper",
+    "suggestions": "suggested partners",
+    "tehran": "the paper's case of Tehran",
+    "links": "links to Wikidata and GeoNames",
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +58,7 @@ class StoredQuery:
     params: tuple[Param, ...]
     columns: dict[str, str]
     text: str
+    tags: tuple[str, ...] = ()
 
 
 def read_query(path: Path) -> StoredQuery:
@@ -61,10 +79,15 @@ def read_query(path: Path) -> StoredQuery:
             known = ", ".join(PARAM_TYPES)
             raise BadInput(f"{path}: parameter {name!r} needs a type, one of {known}")
         params.append(Param(str(name), spec["type"], str(spec.get("doc", ""))))
+    tags = header.get("tags") or []
+    unknown = [str(tag) for tag in tags if tag not in TAGS] if isinstance(tags, list) else [tags]
+    if unknown:
+        raise BadInput(f"{path}: tags must be a list of {', '.join(TAGS)}; not {unknown[0]!r}")
     return StoredQuery(
         name=path.stem,
         path=path,
         summary=str(header.get("summary", "")),
+        tags=tuple(str(tag) for tag in tags),
         title=dict(header.get("title") or {}),
         question=dict(header.get("question") or {}),
         params=tuple(params),
