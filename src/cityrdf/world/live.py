@@ -120,9 +120,9 @@ def read_live(
     for statement in statements:
         for side in ("a", "b"):
             ref = getattr(statement, side)
-            country_qid, iso = countries.get(ref.qid, (None, None))
+            country_qid, country_iso = countries.get(ref.qid, (None, None))
             name = source.labels.get(ref.qid, {}).get("en", "")
-            setattr(statement, side, PlaceRef(ref.qid, name, "", country_qid, iso))
+            setattr(statement, side, PlaceRef(ref.qid, name, "", country_qid, country_iso))
     return source
 
 
