@@ -115,8 +115,7 @@ def writing_sources(*made: Path) -> Iterator[None]:
 def refuse_overwriting_sources(target: Path) -> None:
     """BadInput when writing `target` (a file, or a folder replaced whole) would replace a source of
     the current project or its code: a file in a source or code folder, such a folder, or a folder
-    holding one. The
-    path is judged where it leads, through symbolic links."""
+    holding one. The path is judged where it leads, through symbolic links."""
     try:
         project = current_project()
     except BadInput:  # outside any project: no sources to protect
