@@ -54,6 +54,9 @@ class Index:
         self.by_name: dict[str, list[Place]] = defaultdict(list)
         self.by_qid: dict[str, Place] = {}
         self.by_geonames: dict[str, Place] = {}
+        # (key, ISO2) of each country's first-level divisions (provinces, prefectures, regions,
+        # states), as Natural Earth names the one each of its places lies in
+        self.divisions: set[tuple[str, str]] = set()
 
     def add(self, place: Place, names) -> None:
         for key in {k for n in names if n for k in keys(n)}:
@@ -106,6 +109,7 @@ def read_natural_earth(path: Path, index: Index) -> int:
                 except ValueError as err:
                     raise BadInput(f"{path}:{reader.line_num}: {err}") from None
                 index.add(place, [row.get(c, "") for c in NATURAL_EARTH_NAMES])
+                index.divisions |= {(key, iso2) for key in keys(place.admin1)}
                 count += 1
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise BadInput(f"{path}: {err}") from None
