@@ -425,7 +425,7 @@ class SiteModel(PlaceReader):
 
 def evidence_by_weight(
     source: ox.Store,
-    suggestion: ox.NamedNode | ox.BlankNode,
+    suggestion: ox.NamedNode | ox.BlankNode | ox.Triple,
     facts: list,
     weights: dict[str, dict[str, Decimal]],
 ) -> list[str]:
@@ -442,23 +442,21 @@ def evidence_by_weight(
     if key not in weights:
         weights[key] = {}
         recorded_weights = (
-            ()
-            if run is None
-            else source.quads_for_pattern(run, CR.criterionWeight, None, SUGGESTIONS_GRAPH)
+            source.quads_for_pattern(run, CR.criterionWeight, None, SUGGESTIONS_GRAPH)
+            if isinstance(run, ox.NamedNode | ox.BlankNode)
+            else ()
         )
         for recorded in recorded_weights:
-            criterion, weight = (
-                first(recorded.object, CR.restsOn),
-                first(recorded.object, CR.weight),
-            )
-            if criterion is not None and (value := number_or_none(getattr(weight, "value", ""))):
-                weights[key][criterion.value] = value
-    said = []
+            criterion = first(recorded.object, CR.restsOn)
+            weight = number_or_none(getattr(first(recorded.object, CR.weight), "value", ""))
+            if criterion is not None and weight is not None:
+                weights[key][criterion.value] = weight
+    said: list[tuple[Decimal, tuple[int, str], str]] = []
     for node in facts:
         criterion, text = first(node, CR.restsOn), first(node, CR.evidence)
         if criterion is not None and text is not None:
-            weight = weights[key].get(criterion.value, Decimal(0))
-            said.append((-weight, criterion_order(criterion), text.value))
+            weighed = weights[key].get(criterion.value, Decimal(0))
+            said.append((-weighed, criterion_order(criterion), text.value))
     return [text for *_, text in sorted(said)]
 
 
