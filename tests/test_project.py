@@ -164,3 +164,12 @@ def test_a_source_folder_that_is_a_link_protects_where_it_leads(tmp_path):
             with pytest.raises(BadInput, match="source folder"):
                 project.refuse_overwriting_sources(target)
         project.refuse_overwriting_sources(tmp_path / "p" / "dist" / "cityrdf.ttl")
+
+
+@pytest.mark.parametrize("folder", project.CODE_FOLDERS)
+def test_no_output_goes_among_the_code(tmp_path, folder):
+    with project.use(Project(tmp_path / "p")):
+        with pytest.raises(BadInput, match="a folder of the code"):
+            project.refuse_overwriting_sources(tmp_path / "p" / folder / "cityrdf.ttl")
+        with pytest.raises(BadInput, match="would replace"):
+            project.refuse_overwriting_sources(tmp_path / "p")

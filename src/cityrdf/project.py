@@ -96,6 +96,8 @@ class Project:
 # The folders people write by hand. No command replaces them or a file in them, whatever path it is
 # given, but for the files a verb itself makes there (`writing_sources`).
 SOURCE_FOLDERS = ("data", "ontology", "shapes", "queries")
+# The checkout's code and history: no command writes its output among them either.
+CODE_FOLDERS = ("src", "tests", ".git")
 _made_by_the_verb: ContextVar[tuple[Path, ...]] = ContextVar("cityrdf_sources_made", default=())
 
 
@@ -112,22 +114,24 @@ def writing_sources(*made: Path) -> Iterator[None]:
 
 def refuse_overwriting_sources(target: Path) -> None:
     """BadInput when writing `target` (a file, or a folder replaced whole) would replace a source of
-    the current project: a file in a source folder, a source folder, or a folder holding one. The
-    path is judged where it leads, through symbolic links."""
+    the current project or its code: a file in a source or code folder, such a folder, or a folder
+    holding one. The path is judged where it leads, through symbolic links."""
     try:
         project = current_project()
     except BadInput:  # outside any project: no sources to protect
         return
     root = project.root.resolve()
     where = Path(target).resolve()
-    for name in SOURCE_FOLDERS:
+    named = f"{target}" + (f" (that is {where})" if Path(target).absolute() != where else "")
+    for name in SOURCE_FOLDERS + CODE_FOLDERS:
         source = (root / name).resolve()  # a source folder may be a link to one elsewhere
+        kind = "a source folder" if name in SOURCE_FOLDERS else "a folder of the code"
         if source.is_relative_to(where):
-            raise BadInput(f"{target}: would replace {source}, a source folder; write elsewhere")
+            raise BadInput(f"{named}: would replace {source}, {kind}; write elsewhere")
         if where.is_relative_to(source) and not any(
             where.is_relative_to(made) for made in _made_by_the_verb.get()
         ):
-            raise BadInput(f"{target}: is in {source}, a source folder; write elsewhere")
+            raise BadInput(f"{named}: is in {source}, {kind}; write elsewhere")
 
 
 def is_project(folder: Path) -> bool:

@@ -17,6 +17,7 @@ from cityrdf.text import quote_key
 from tests.ontology.test_theory_prose import PAPER, PART_STARTS, part_of_line
 
 CRID = "https://w3id.org/cityrdf/id/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @pytest.fixture(scope="module")
@@ -384,6 +385,40 @@ def test_titles_of_works_are_the_papers_words(store, paper_text):
             flagged != "true" and re.sub(r"\W", "", quote_key(title).casefold()) not in loose
         ):
             problems.append((work.removeprefix(CRID), title))
+    assert problems == []
+
+
+# A Latin reference's date as the reference list prints it: "(2008, March)", "(2015 , July 30)"
+PRINTED_DATE = re.compile(r"\((\d{4})\s*(?:,\s*([A-Z][a-z]+)(?:\s+(\d{1,2}))?)?\)")
+MONTHS = "January February March April May June July August September October November December"
+
+
+def test_a_references_date_is_stored_as_printed_year_month_and_day(store, paper_text):
+    """The reference list prints «Nye, J. S. (2008, March)»: the year and the month, an
+    xsd:gYearMonth; a day printed too makes an xsd:date, a year alone an xsd:gYear."""
+    rows = select(
+        store,
+        """SELECT ?work ?exact ?issued (DATATYPE(?issued) AS ?type) WHERE {
+             ?paper cito:cites ?work . ?work cr:textAnchor/oa:hasSelector/oa:exact ?exact ;
+               dcterms:issued ?issued }""",
+    )
+    printed = quote_key(paper_text)
+    checked, problems = [], []
+    for work, exact, issued, datatype in rows:
+        found = PRINTED_DATE.search(exact)
+        if not found or quote_key(exact) not in printed:
+            continue
+        year, month, day = found.groups()
+        expected = year
+        if month:
+            expected += f"-{MONTHS.split().index(month) + 1:02}"
+        if day:
+            expected += f"-{int(day):02}"
+        kind = {1: "gYear", 2: "gYearMonth", 3: "date"}[expected.count("-") + 1]
+        checked.append(work.removeprefix(CRID))
+        if (issued, datatype) != (expected, XSD + kind):
+            problems.append((work.removeprefix(CRID), exact, issued, datatype))
+    assert "work/nye-2008" in checked and len(checked) >= 4
     assert problems == []
 
 

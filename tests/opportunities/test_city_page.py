@@ -106,3 +106,39 @@ def test_suggested_places_link_to_their_page_or_wikidata_never_to_an_iri_without
     ]
     section = html5lib.serialize(tree.find(".//section[@id='suggestions']"), tree="etree")
     assert 'href="https://w3id.org/cityrdf/' not in section
+
+
+def test_a_suggestions_evidence_comes_most_decisive_criterion_first(tmp_path):
+    """The facts behind a suggestion in the order of the weights the run gives their criteria,
+    as the writer records them: not alphabetically, nor in the order of the criteria."""
+    from cityrdf.opportunities import record
+    from cityrdf.opportunities.suggest import Suggestion
+
+    said = {
+        "shared-partners": "twinned with 2 of Tehran's partners: Baku, Kabul",
+        "twinning-activity": "Delhi has 40 partners",
+        "country-ties": "Tehran already has 1 partner in India",
+        "same-name": "same name",
+    }
+    weights = {"shared-partners": 0.5, "country-ties": 0.3, "twinning-activity": 0.1}
+    weights["same-name"] = 0.1  # a tie: the order of the criteria decides
+    criteria = [c for c in CRITERIA if c.slug in said]
+    delhi = Suggestion(
+        1, f"{TEHRAN[: -len('tehran')]}wd/Q1353", "Delhi", None, None, 0.5, criteria,
+        [said[c.slug] for c in criteria],
+    )  # fmt: skip
+    path = tmp_path / "suggestions.nq"
+    record.write(path, TEHRAN, [delhi], {}, weights, {})
+    record.write(path, TEHRAN, [delhi], {}, weights, {})  # a new run replaces the first
+    suggestions = ox.Store()
+    suggestions.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    explained = list(suggestions.quads_for_pattern(None, CR.explainedBy, None, SUGGESTIONS_GRAPH))
+    assert len(explained) == len(said)
+    model = SiteModel(load_store())
+    model.suggestions_store = suggestions
+    tree = html5lib.parse(Pages(model).resource(TEHRAN), namespaceHTMLElements=False)
+    cell = tree.find(".//section[@id='suggestions']//tbody/tr").findall("td")[4]
+    shown = "".join(cell.itertext()).split("; ")
+    expected = ["shared-partners", "country-ties", "twinning-activity", "same-name"]
+    assert shown == [said[slug] for slug in expected]
+    assert shown != sorted(shown)

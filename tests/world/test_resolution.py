@@ -266,6 +266,23 @@ def test_oblasts_voivodeships_and_governorates_are_administrative_units(store):
     assert unit_of_label("Gmina Maszewo, West Pomeranian Voivodeship")[0] == "gmina"
 
 
+def test_a_province_or_region_printed_by_its_bare_name_is_an_administrative_unit(store):
+    """Lists print a province or a region as a partner without saying so ("Urmia – Fujian", a
+    Chinese province; "Beijing – Île-de-France", a French region): a name that is one of its
+    country's first-level divisions (Natural Earth's admin1 of its places) and that no gazetteer
+    has a town of is no town. Csongrád names a Hungarian county and a town: it stays a town."""
+    unit = CR + "TwinnedAdministrativeUnit"
+    fujian = side(store, 40, "city/wd/Q179665")  # Urmia's partner
+    (ile_de_france,) = {p for p in parties(store, 41) if "france" in p}
+    for region, printed in ((fujian, "Fujian"), (ile_de_france, "Île-de-France")):
+        assert unit in objects(store, region, RDF_TYPE), region
+        (note,) = objects(store, region, SKOS_NOTE)
+        assert f"'{printed}' is a first-level division" in note
+    (csongrad,) = {p for p in parties(store, 42) if "raisio" not in p}
+    assert unit not in objects(store, csongrad, RDF_TYPE)
+    assert country_code(store, csongrad) == {"HU"}
+
+
 def test_an_item_named_as_a_country_and_a_town_is_left_a_town_and_reviewed(tmp_path):
     imported(tmp_path)
     with (tmp_path / "review.csv").open(encoding="utf-8") as handle:

@@ -14,13 +14,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cityrdf.errors import BadInput
-from cityrdf.project import current_project
+from cityrdf.project import current_project, refuse_overwriting_sources, writing_sources
 from cityrdf.rdf.namespaces import CR, CRID, RDF
 from cityrdf.text import slug
 
 TURTLE_SUFFIX = ".ttl"
-# Folders of the checkout no import may write into (data/imported/ aside): the sources and the code.
-PROTECTED_FOLDERS = ("ontology", "data", "shapes", "queries", "src", "tests", ".git")
 
 
 def imported_dir() -> Path:
@@ -40,14 +38,9 @@ def output_path(source: Path, out: Path | None) -> Path:
             raise BadInput(f"{given}: the data file must be Turtle, named *{TURTLE_SUFFIX}")
     if target.is_dir():
         raise BadInput(f"{given}: is a folder; give a file name ending in {TURTLE_SUFFIX}")
-    root = current_project().root.resolve()
-    if target.parent != imported_dir().resolve():
-        for folder in PROTECTED_FOLDERS:
-            if target.is_relative_to(root / folder):
-                raise BadInput(
-                    f"{given}: is in the project's {folder}/, which import never writes; "
-                    "imports go to data/imported/ (the default) or outside the project"
-                )
+    # refused now, before the table is read, rather than by the write itself
+    with writing_sources(imported_dir()):
+        refuse_overwriting_sources(Path(out))
     return target
 
 

@@ -122,8 +122,12 @@ def add_suggestions(add, literal, activity: str, city: str, suggestions: list[Su
         add(iri, CR.score, literal(f"{s.probability:.6f}", "decimal"))
         for criterion in s.criteria:
             add(iri, CR.restsOn, criterion_iri(criterion.slug))
-        for fact in s.evidence:
-            add(iri, CR.evidence, ox.Literal(fact, language="en"))
+        for criterion, fact in zip(s.criteria, s.evidence, strict=True):  # explain pairs them
+            node = ox.BlankNode()
+            add(iri, CR.explainedBy, node)
+            add(node, RDF.type, CR.CriterionEvidence)
+            add(node, CR.restsOn, criterion_iri(criterion.slug))
+            add(node, CR.evidence, ox.Literal(fact, language="en"))
         for flag in s.flags:  # what to check before acting on it (duplicate, hub, one partner)
             add(iri, SKOS.editorialNote, ox.Literal(flag, language="en"))
         add(iri, PROV.wasGeneratedBy, activity)
@@ -143,6 +147,8 @@ def _forget(store: ox.Store, city: str) -> None:
     store.update(
         sparql_prologue()
         + f"""
+        DELETE {{ GRAPH ?g {{ ?e ?p ?o }} }} WHERE {{ GRAPH ?g {{
+          ?s cr:suggestedFor <{city}> ; cr:explainedBy ?e . ?e ?p ?o }} }};
         DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s cr:suggestedFor <{city}> ; ?p ?o }} }};
         DELETE {{ GRAPH ?g {{ ?c geo:lat ?lat ; geo:long ?long }} }} WHERE {{ GRAPH ?g {{
           ?c geo:lat ?lat ; geo:long ?long FILTER NOT EXISTS {{ ?s cr:candidate ?c }} }} }};

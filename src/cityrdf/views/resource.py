@@ -72,7 +72,7 @@ RDF_FORMATS = rdf_documents.RDF_FORMATS
 
 
 WORLD_GRAPHS = "https://w3id.org/cityrdf/graph/world/"
-SUGGESTION_FIELDS = ("rank", "candidate", "score", "restsOn", "evidence")
+SUGGESTION_FIELDS = ("rank", "candidate", "score", "restsOn", "explainedBy")
 CRITERION_POSITIONS = {criterion.slug: position for position, criterion in enumerate(CRITERIA)}
 
 
@@ -361,6 +361,7 @@ class SiteModel(PlaceReader):
         """The partners suggested for `city`, best first (empty without a suggestions graph)."""
         found = []
         source = self.store if self.suggestions_store is None else self.suggestions_store
+        weights: dict[str, dict[str, Decimal]] = {}  # by run: its criteria's weights
         for q in source.quads_for_pattern(None, CR.suggestedFor, city, SUGGESTIONS_GRAPH):
             values = {
                 name: [
@@ -394,7 +395,7 @@ class SiteModel(PlaceReader):
                         self.suggestion_term(source, c)
                         for c in sorted(values["restsOn"], key=criterion_order)
                     ],
-                    evidence=sorted(e.value for e in values["evidence"]),
+                    evidence=evidence_by_weight(source, q.subject, values["explainedBy"], weights),
                     flags=sorted(f.value for f in values["flags"]),
                 )
             )
@@ -420,6 +421,43 @@ class SiteModel(PlaceReader):
     def ontology_document(self) -> list[ox.Triple]:
         """The document at the ontology IRI: the whole ontology as built (ontology_document)."""
         return ontology_document(self.ontology_files)
+
+
+def evidence_by_weight(
+    source: ox.Store,
+    suggestion: ox.NamedNode | ox.BlankNode | ox.Triple,
+    facts: list,
+    weights: dict[str, dict[str, Decimal]],
+) -> list[str]:
+    """A suggestion's facts in words, those of the criterion its run weighs most first, as an
+    international office reads them: the most decisive reason first (ties, and criteria the run
+    gives no weight, in the order of the criteria). `weights` keeps each run's weights read."""
+
+    def first(node, predicate) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+        found = next(source.quads_for_pattern(node, predicate, None, SUGGESTIONS_GRAPH), None)
+        return None if found is None or isinstance(found.object, ox.Triple) else found.object
+
+    run = first(suggestion, PROV.wasGeneratedBy)
+    key = "" if run is None else run.value
+    if key not in weights:
+        weights[key] = {}
+        recorded_weights = (
+            source.quads_for_pattern(run, CR.criterionWeight, None, SUGGESTIONS_GRAPH)
+            if isinstance(run, ox.NamedNode | ox.BlankNode)
+            else ()
+        )
+        for recorded in recorded_weights:
+            criterion = first(recorded.object, CR.restsOn)
+            weight = number_or_none(getattr(first(recorded.object, CR.weight), "value", ""))
+            if criterion is not None and weight is not None:
+                weights[key][criterion.value] = weight
+    said: list[tuple[Decimal, tuple[int, str], str]] = []
+    for node in facts:
+        criterion, text = first(node, CR.restsOn), first(node, CR.evidence)
+        if criterion is not None and text is not None:
+            weighed = weights[key].get(criterion.value, Decimal(0))
+            said.append((-weighed, criterion_order(criterion), text.value))
+    return [text for *_, text in sorted(said)]
 
 
 def criterion_order(criterion: ox.NamedNode | ox.BlankNode | ox.Literal) -> tuple[int, str]:

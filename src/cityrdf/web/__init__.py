@@ -59,6 +59,9 @@ def create_app(store: ox.Store | None = None, settings: Settings | None = None) 
         redoc_url=None,
         default_response_class=Response,
         responses=openapi_errors(400, 404, 405, 406, 413, 414),
+        # Starlette would send any `/x/` to `/x` when a route matches it, page or not (the catch-all
+        # `/{page}` matches every name): a redirect to a 404. `pages` redirects only to its pages.
+        redirect_slashes=False,
     )
     pool = sparql.worker_pool(site)
     app.state.query_pool = pool

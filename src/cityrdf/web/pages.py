@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from cityrdf.web.site import Site
 
 HTML = "text/html; charset=utf-8"
 INDEX_PAGES = ("cities", "pacts", "networks", "concepts", "resources")
+# the pages that a path with a trailing slash (`/cities/`) redirects to
+PAGES = (*INDEX_PAGES, "questions", "shapes", "sparql")
 
 
 def routes(site: Site) -> APIRouter:
@@ -31,6 +33,13 @@ def routes(site: Site) -> APIRouter:
     @router.get("/questions", response_class=HTMLResponse)
     async def questions(request: Request) -> Response:
         return await page(request, "questions", lambda: site.pages.questions(site.questions))
+
+    @router.get("/{name}/", include_in_schema=False)
+    async def folder(request: Request, name: str) -> Response:
+        """`/cities/` is the page `/cities`; any other folder is a plain 404, never a redirect."""
+        if name not in PAGES:
+            raise HTTPException(404, f"no page /{name}/")
+        return RedirectResponse(request.url.replace(path=f"/{name}"), status_code=307)
 
     @router.get("/{name}", response_class=HTMLResponse)
     async def index(request: Request, name: str) -> Response:

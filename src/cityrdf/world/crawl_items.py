@@ -18,7 +18,8 @@ def not_a_town(resolver: Resolver, city: City) -> str | None:
     source's own evidence, or None: a label that names a unit ("Präfektur Osaka",
     "Verbandsgemeinde Nieder-Olm", "Herford (district)"), or a crawl item no gazetteer of
     towns holds whose label is a country's name that no town bears (Lesotho, Guam; Tonga,
-    also a town of Cameroon, goes to review). The paper's cities are the paper's."""
+    also a town of Cameroon, goes to review), or whose label is a province or region of its
+    country that no town there bears (Fujian). The paper's cities are the paper's."""
     if city.paper:
         return None
     for text in sorted(city.labels.values()):
@@ -28,7 +29,29 @@ def not_a_town(resolver: Resolver, city: City) -> str | None:
     for text in _country_named(resolver, city):
         if not towns_named(resolver, text):
             return f"the label {text!r} is a country's name and no gazetteer has a town of it"
+    for text in _division_named(resolver, city):
+        return (
+            f"the label {text!r} is a first-level division of {city.iso2} (a province, "
+            "prefecture, region or state) and no gazetteer has a town of it there"
+        )
     return None
+
+
+def _division_named(resolver: Resolver, city: City) -> list[str]:
+    """The labels of an item no gazetteer of towns holds that name a first-level division of its
+    country (Fujian, Île-de-France) and no town of that country (Csongrád is both: a town)."""
+    known = resolver.index.by_qid.get(city.qid) if city.qid else None
+    if city.paper or not city.iso2 or city.geonames or (known and known.origin in TOWN_GAZETTEERS):
+        return []
+    return [
+        text
+        for text in sorted(city.labels.values())
+        if any((key, city.iso2) in resolver.index.divisions for key in keys(text))
+        and not any(
+            p.origin in TOWN_GAZETTEERS and keys(p.name) & keys(text)
+            for p in resolver.index.find(text, city.iso2)
+        )
+    ]
 
 
 def _country_named(resolver: Resolver, city: City) -> list[str]:

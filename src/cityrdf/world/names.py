@@ -56,6 +56,9 @@ class Index:
         self.by_name: dict[str, list[Place]] = defaultdict(list)
         self.by_qid: dict[str, Place] = {}
         self.by_geonames: dict[str, Place] = {}
+        # (key, ISO2) of each country's first-level divisions (provinces, prefectures, regions,
+        # states), as Natural Earth names the one each of its places lies in
+        self.divisions: set[tuple[str, str]] = set()
 
     def add(self, place: Place, names) -> None:
         for key in {k for n in names if n for k in keys(n)}:
@@ -112,6 +115,7 @@ def read_natural_earth(path: Path, index: Index) -> int:
             except ValueError as err:
                 raise BadInput(f"{path}:{reader.line_num}: {err}") from None
             index.add(place, [row.get(c, "") for c in NATURAL_EARTH_NAMES])
+            index.divisions |= {(key, iso2) for key in keys(place.admin1)}
             count += 1
     except csv.Error as err:
         raise BadInput(f"{path}:{reader.line_num}: not valid CSV: {err}") from None
