@@ -359,3 +359,13 @@ def test_broken_data_fails_before_touching_the_site(mini_project, tmp_path, run_
 def test_the_real_project_publishes_and_every_link_resolves(published_project):
     assert published_project.pages > 500
     assert check_site(published_project.out) > published_project.pages
+
+
+def test_void_says_when_the_dataset_was_last_modified(mini_project, monkeypatch):
+    """dcterms:modified is the publication's time: $SOURCE_DATE_EPOCH when set, as xsd:dateTime."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765184400")
+    void = describe.void_graph(graph.load_store(), "https://w3id.org/cityrdf/")
+    modified = [
+        t.object for t in void if (t.subject, t.predicate) == (describe.DATASET, DCTERMS.modified)
+    ]
+    assert modified == [ox.Literal("2025-12-08T09:00:00Z", datatype=XSD.dateTime)]
