@@ -58,6 +58,14 @@ ACCEPT_CASES = [
     ("TEXT/Turtle", "ttl"),
     ("text/turtle;q=0, */*;q=0.1", "html"),
     ("text/turtle;q=0.5, application/ld+json;q=0.9", "jsonld"),
+    ("text/turtle;q=0.9, application/ld+json", "jsonld"),
+    ("application/*", "jsonld"),
+    ("application/*;q=0.5, text/html;q=0.4", "jsonld"),
+    ("text/*;q=0.5, text/turtle", "ttl"),
+    # a header with no media range in it is read as no header
+    ("", "html"),
+    # a q-value outside the grammar drops its range
+    ("text/turtle;q=abc, text/html;q=0.1", "html"),
     ("application/n-triples, text/turtle;q=0.999", "nt"),
     ("application/rdf+xml;q=0.3, text/html;q=0.2", "rdf"),
     ("text/html;q=0, */*;q=0.5", "ttl"),
@@ -69,6 +77,7 @@ ACCEPT_CASES = [
     ("text/turtle;q=0.0001, */*;q=0.5", "html"),
     ("text/html;q=0.5, application/n-triples;q=0.501", "nt"),
     ("image/png", 406),
+    ("application/json", 406),
     ("text/html;q=0", 406),
     (
         "text/turtle;q=0, application/ld+json;q=0, application/rdf+xml;q=0, application/n-triples;q=0, text/html;q=0",
@@ -85,7 +94,17 @@ NO_Q_BELOW_ONE = (
     "or only q=1), so Turtle wins the tie that serve and nginx give to HTML (RFC 9110 leaves ties "
     "to the server)"
 )
+EMPTY_ACCEPT = (
+    "mod_negotiation reads an empty Accept header as a list of no acceptable types and answers "
+    "406, where serve and nginx read it as no header (RFC 9110 allows both)"
+)
+BAD_Q = (
+    "mod_negotiation reads a q-value that does not start with 0 as 1 (`q=abc` is 1), where serve "
+    "and nginx drop the range whose q-value is outside RFC 9110's grammar"
+)
 KNOWN_LIMITS = {
+    ("apache", ""): EMPTY_ACCEPT,
+    ("apache", "text/turtle;q=abc, text/html;q=0.1"): BAD_Q,
     ("apache", "text/turtle, */*"): NO_Q_BELOW_ONE,
     ("apache", "text/turtle;q=1, */*;q=1"): NO_Q_BELOW_ONE,
     ("apache", "text/html;q=0.5, application/n-triples;q=0.501"): CLOSE_Q,
@@ -168,13 +187,18 @@ def test_conneg_table(servers, site, mini_project, server, kind, path, accept, e
     if limit and not path.endswith(SUFFIXES) and kind in RESOURCES:
         request.applymarker(pytest.mark.xfail(reason=limit, strict=True))
     status, headers, body = fetch(f"{servers[server]}/{path}", accept)
+    negotiated = not path.endswith((*SUFFIXES, "/"))
     if isinstance(expected, int):
         assert status == expected, f"{server} {path} Accept {accept!r}: {status}"
+        if status == 406:  # the answer depends on Accept, so a cache must key it on Accept too
+            assert "accept" in headers.get("vary", "").lower(), f"{server}: {headers.get('vary')}"
         return
     assert status == 200, f"{server} {path} Accept {accept!r}: {status} {body[:200]!r}"
     media = headers.get("content-type", "").split(";")[0].strip()
     assert media == MEDIA[expected], f"{server} {path} Accept {accept!r}: {media}"
-    negotiated = not path.endswith((*SUFFIXES, "/"))
+    if media.startswith("text/"):  # Turtle's registration asks for it when the text is not ASCII
+        charset = headers["content-type"].replace(" ", "").lower().split(";")[1:]
+        assert charset == ["charset=utf-8"], f"{server} {path}: {headers['content-type']}"
     if negotiated:
         assert "accept" in headers.get("vary", "").lower(), f"{server}: Vary {headers.get('vary')}"
     if expected == "html":
@@ -189,15 +213,16 @@ def test_pages_keep_their_media_types(servers):
     """nginx's inherited MIME table is not replaced: pages, styles and dumps keep their types."""
     for server in SERVERS:
         for path, media in [
-            ("index.html", "text/html"),
-            ("cities.html" if server != "serve" else "cities", "text/html"),
+            ("index.html", "text/html; charset=utf-8="),
+            ("cities.html" if server != "serve" else "cities", "text/html; charset=utf-8="),
             ("static/style.css", "text/css"),
             ("dumps/cityrdf.nt.gz", "application/gzip="),  # bytes: no charset
-            ("dumps/cityrdf.ttl", "text/turtle"),  # always UTF-8 (its registration, RFC Turtle)
+            ("dumps/cityrdf.ttl", "text/turtle; charset=utf-8="),  # Turtle is always UTF-8
             ("dumps/SHA256SUMS", "text/plain; charset=utf-8="),
             ("CITATION.cff", "text/plain; charset=utf-8="),
-            ("void.ttl", "text/turtle"),
-            ("ontology/0.1.0.ttl", "text/turtle"),
+            ("void.ttl", "text/turtle; charset=utf-8="),
+            (".well-known/void", "text/turtle; charset=utf-8="),
+            ("ontology/0.1.0.ttl", "text/turtle; charset=utf-8="),
         ]:
             status, headers, _ = fetch(f"{servers[server]}/{path}", None)
             assert status == 200, (server, path)
@@ -206,6 +231,22 @@ def test_pages_keep_their_media_types(servers):
             exact = media.endswith("=")
             media = media.removesuffix("=").replace(" ", "")
             assert (got if exact else got.split(";")[0]) == media, (server, path, got)
+
+
+def test_static_servers_give_the_nanopublications_their_type_and_every_data_file_cors(servers):
+    """The site's TriG dump is application/trig (nginx's MIME table has no .trig), and a browser
+    script may read every data file the static servers hold, VoID's well-known path included."""
+    for server in ("apache", "nginx"):
+        for path, media in [
+            ("dumps/cityrdf-nanopubs.trig", "application/trig"),
+            (".well-known/void", "text/turtle"),
+            ("catalog.ttl", "text/turtle"),
+            ("dumps/SHA256SUMS", "text/plain"),
+        ]:
+            status, headers, _ = fetch(f"{servers[server]}/{path}", None)
+            assert status == 200, (server, path)
+            assert headers["content-type"].split(";")[0] == media, (server, path)
+            assert headers.get("access-control-allow-origin") == "*", (server, path)
 
 
 def test_only_the_server_with_an_endpoint_advertises_one(servers):
