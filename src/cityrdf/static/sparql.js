@@ -8,6 +8,18 @@
   var editor = document.getElementById("yasgui");
 
   if (editor && window.Yasgui) {
+    // A short literal (a date, a number, a year: no space, at most 32 characters, plus the quotes
+    // YASR shows around a typed one) is one word:
+    // marked as it is drawn (DataTables' createdRow, through YASR's tableConfig), it never wraps,
+    // so its column is at least as wide as it is (style.css).
+    var tableConfig = Yasgui.Yasr.plugins.table.defaults.tableConfig;
+    tableConfig.autoWidth = false; // DataTables would size the columns from rows without the mark
+    tableConfig.createdRow = function (row) {
+      row.querySelectorAll(".nonIri").forEach(function (literal) {
+        var value = literal.firstChild ? literal.firstChild.textContent : "";
+        if (value.length <= 34 && !/\s/.test(value)) literal.classList.add("short-value");
+      });
+    };
     var endpoint = new URL(editor.dataset.endpoint, location.href).href;
     var prologue = Object.keys(prefixes).map(function (p) {
       return "PREFIX " + p + ": <" + prefixes[p] + ">";
@@ -22,9 +34,13 @@
       // no autocompleter that asks a server other than ours
       yasqe: { value: prologue + "\n\nSELECT * WHERE { ?s ?p ?o } LIMIT 10", autocompleters: ["variables", "prefixes"] }
     });
+    // YASR's table cuts what does not fit its column with an ellipsis, and a cut date ("2015-0…")
+    // reads as a wrong date: its own switch (the table plugin's isEllipsed) is off in every tab, so
+    // every value is shown whole and long IRIs wrap instead.
+    var whole = { settings: { pluginsConfig: { table: { isEllipsed: false } } } };
     var chosen = null;
     examples.forEach(function (q, i) {
-      var tab = yasgui.addTab(false, { name: q.title, yasqe: { value: q.query }, requestConfig: { endpoint: endpoint } });
+      var tab = yasgui.addTab(false, { name: q.title, yasqe: { value: q.query }, requestConfig: { endpoint: endpoint }, yasr: whole });
       if (q.name === wanted || (!wanted && i === 0)) chosen = tab;
     });
     if (chosen) {
@@ -32,7 +48,7 @@
       chosen.show();
       chosen.query();
     } else {
-      yasgui.addTab(true, {});
+      yasgui.addTab(true, { yasr: whole });
     }
     mend(editor);
     ["tabSelect", "tabAdd", "tabChange", "queryResponse"].forEach(function (event) {
