@@ -68,9 +68,15 @@ try {
       if (target.query) {
         // typed into YASGUI's editor and run with its button, as a visitor does; done when the
         // results table has a header cell per column (the row number's, then one per variable)
-        await page.evaluate((query) => document.querySelector(".CodeMirror").CodeMirror.setValue(query), target.query);
-        await page.click(".yasqe_queryButton");
-        await page.waitForFunction((n) => document.querySelectorAll("table.dataTable thead th").length === n,
+        if (target.newTab) {  // the visitor's own tab ("+"), not one of the stored questions
+          const shown = await page.$eval(".tabPanel.active", (panel) => panel.id);
+          await page.click("button.addTab");
+          await page.waitForFunction((old) => document.querySelector(".tabPanel.active").id !== old,
+            { timeout: 5000 }, shown);
+        }
+        await page.evaluate((query) => document.querySelector(".tabPanel.active .CodeMirror").CodeMirror.setValue(query), target.query);
+        await page.click(".tabPanel.active .yasqe_queryButton");
+        await page.waitForFunction((n) => document.querySelectorAll(".tabPanel.active table.dataTable thead th").length === n,
           { timeout: 20000 }, target.columns + 1);
       }
       const maps = await page.$$eval("figure.map", (figures) => figures.length);

@@ -129,28 +129,31 @@ SELECT ?pact ?party ?year ?signed ?recorded ?partyAgain ?pactAgain ?share ?size 
 
 def test_query_results_show_dates_and_numbers_whole(base_url):
     """YASR's table cut what did not fit its column with an ellipsis ("2015-0…", read as a wrong
-    date): now no literal is cut, and a short one (a date, a number) takes one line."""
+    date): now no literal is cut, and a short one (a date, a number) takes one line, in a stored
+    question's tab and in a tab the visitor adds."""
+    page = {
+        "url": base_url + "/sparql",
+        "waitFor": "table.dataTable tbody tr",
+        "query": RESULTS_WITH_DATES,
+        "columns": 9,
+    }
     report = probe(
         [
-            {
-                "name": "query-results",
-                "url": base_url + "/sparql",
-                "waitFor": "table.dataTable tbody tr",
-                "query": RESULTS_WITH_DATES,
-                "columns": 9,
-            }
+            page | {"name": "query-results"},
+            page | {"name": "query-results-new-tab", "newTab": True},
         ],
         origin=base_url,
     )
-    assert len(report) == 2
+    assert len(report) == 4
     for shown in report:
         values = {literal["value"] for literal in shown["literals"]}
-        assert {"2015-05-12", "1963", "123456.75"} <= values, (shown["viewport"], values)
+        where = (shown["name"], shown["viewport"])
+        assert {"2015-05-12", "1963", "123456.75"} <= values, (where, values)
         cut = [literal for literal in shown["literals"] if literal["cut"]]
-        assert not cut, (shown["viewport"], cut[:3])
+        assert not cut, (where, cut[:3])
         split = [
             literal
             for literal in shown["literals"]
             if len(literal["value"]) <= 32 and " " not in literal["value"] and literal["lines"] > 1
         ]
-        assert not split, (shown["viewport"], split[:3])
+        assert not split, (where, split[:3])

@@ -20,6 +20,15 @@
         if (value.length <= 34 && !/\s/.test(value)) literal.classList.add("short-value");
       });
     };
+    // YASR's table cuts what does not fit its column with an ellipsis, and a cut date ("2015-0…")
+    // reads as a wrong date: its own switch (the table plugin's isEllipsed) starts off in every tab,
+    // ours and those the visitor adds, so every value is shown whole and long IRIs wrap instead.
+    var tabDefaults = Yasgui.Tab.getDefaults;
+    Yasgui.Tab.getDefaults = function (yasgui) {
+      var tab = tabDefaults(yasgui);
+      tab.yasr.settings.pluginsConfig.table = { isEllipsed: false };
+      return tab;
+    };
     var endpoint = new URL(editor.dataset.endpoint, location.href).href;
     var prologue = Object.keys(prefixes).map(function (p) {
       return "PREFIX " + p + ": <" + prefixes[p] + ">";
@@ -34,13 +43,9 @@
       // no autocompleter that asks a server other than ours
       yasqe: { value: prologue + "\n\nSELECT * WHERE { ?s ?p ?o } LIMIT 10", autocompleters: ["variables", "prefixes"] }
     });
-    // YASR's table cuts what does not fit its column with an ellipsis, and a cut date ("2015-0…")
-    // reads as a wrong date: its own switch (the table plugin's isEllipsed) is off in every tab, so
-    // every value is shown whole and long IRIs wrap instead.
-    var whole = { settings: { pluginsConfig: { table: { isEllipsed: false } } } };
     var chosen = null;
     examples.forEach(function (q, i) {
-      var tab = yasgui.addTab(false, { name: q.title, yasqe: { value: q.query }, requestConfig: { endpoint: endpoint }, yasr: whole });
+      var tab = yasgui.addTab(false, { name: q.title, yasqe: { value: q.query }, requestConfig: { endpoint: endpoint } });
       if (q.name === wanted || (!wanted && i === 0)) chosen = tab;
     });
     if (chosen) {
@@ -48,7 +53,7 @@
       chosen.show();
       chosen.query();
     } else {
-      yasgui.addTab(true, { yasr: whole });
+      yasgui.addTab(true, {});
     }
     mend(editor);
     ["tabSelect", "tabAdd", "tabChange", "queryResponse"].forEach(function (event) {
@@ -73,6 +78,14 @@
     var list = root.querySelector(".tabsList");
     var add = list && list.querySelector("button.addTab");
     if (add) list.after(add.parentElement);
+    // YASGUI puts a new tab before the "+" button, which is no longer in the list: at its end
+    if (list && !list.dataset.mended) {
+      var insertBefore = list.insertBefore;
+      list.insertBefore = function (node, before) {
+        return insertBefore.call(this, node, before && before.parentNode === this ? before : null);
+      };
+      list.dataset.mended = "yes";
+    }
   }
 
   var form = document.getElementById("sparql-form");
