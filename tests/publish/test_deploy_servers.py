@@ -281,16 +281,45 @@ def test_every_etag_is_well_formed_and_answers_revalidate(servers, server, path,
     etag = headers.get("etag")
     assert etag is None or ENTITY_TAG.fullmatch(etag), (server, path, etag)
     assert "last-modified" in headers, (server, path)
-    parts = urllib.parse.urlsplit(f"{servers[server]}/{path}")
+    conditions = [{"If-Modified-Since": headers["last-modified"]}]
+    if etag:
+        conditions.append({"If-None-Match": etag})
+    for condition in conditions:
+        status, answer, body = one_request(
+            "GET", f"{servers[server]}/{path}", condition | ({"Accept": accept} if accept else {})
+        )
+        assert (status, body) == (304, b""), (server, path, condition)
+        if accept:  # a negotiated answer's 304 says what it varies on, as its 200 does
+            assert "accept" in answer.get("vary", "").lower(), (server, path, condition)
+
+
+def one_request(
+    method: str, url: str, headers: dict[str, str]
+) -> tuple[int, dict[str, str], bytes]:
+    """One request as given (no redirect followed, no header added): status, headers, body."""
+    parts = urllib.parse.urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
     try:
-        conditional = {"If-Modified-Since": headers["last-modified"]}
-        connection.request(
-            "GET", parts.path, headers=conditional | ({"Accept": accept} if accept else {})
-        )
-        assert connection.getresponse().status == 304, (server, path)
+        connection.request(method, parts.path, headers=headers)
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
         connection.close()
+
+
+@pytest.mark.parametrize("server", SERVERS)
+@pytest.mark.parametrize(
+    "path, accept",
+    [("id/city/tehran", "text/turtle"), ("id/city/tehran", None), ("id/city/tehran.nt", None)],
+)
+def test_head_answers_as_get_would_without_a_body(servers, server, path, accept):
+    url, headers = f"{servers[server]}/{path}", {"Accept": accept} if accept else {}
+    got_status, got, body = one_request("GET", url, headers)
+    head_status, head, head_body = one_request("HEAD", url, headers)
+    assert got_status == 200 and len(body) == int(got["content-length"]) > 0
+    assert (head_status, head_body) == (got_status, b"")
+    for name in ("content-type", "vary", "content-length", "last-modified"):
+        assert head.get(name) == got.get(name), (server, path, name)
 
 
 @pytest.mark.parametrize("server", SERVERS)
@@ -337,16 +366,8 @@ def w3id(tmp_path_factory):
 
 def unfollowed(url: str, accept: str) -> tuple[int, dict[str, str]]:
     """One request, its redirect not followed."""
-    parts = urllib.parse.urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
-    try:
-        connection.request(
-            "GET", parts.path, headers={"Accept": accept, "Origin": "https://a.example"}
-        )
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}
-    finally:
-        connection.close()
+    status, headers, _ = one_request("GET", url, {"Accept": accept, "Origin": "https://a.example"})
+    return status, headers
 
 
 @pytest.mark.parametrize(
