@@ -229,10 +229,22 @@ def test_dcat_record_has_licence_version_coverage_and_checksums(site):
     sums = dict(
         reversed(line.split("  ")) for line in (site / "dumps/SHA256SUMS").read_text().splitlines()
     )
+    media = {
+        ".ttl": "text/turtle",
+        ".gz": "application/n-triples",
+        ".jsonld": "application/ld+json",
+    }
+    names = set()
     for dist in objects(g, dataset, DCAT.distribution):
         name = value(g, dist, DCAT.downloadURL).value.rsplit("/", 1)[-1]
+        names.add(name)
         assert value(g, value(g, dist, SPDX.checksum), SPDX.checksumValue).value == sums[name]
-        assert value(g, dist, DCAT.mediaType) is not None
+        size = value(g, dist, DCAT.byteSize)
+        assert int(size.value) == (site / "dumps" / name).stat().st_size, name
+        assert value(g, dist, DCAT.mediaType) == ox.NamedNode(
+            describe.IANA + media[Path(name).suffix]
+        ), name
+    assert names == {"cityrdf.ttl", "cityrdf.nt.gz", "cityrdf.jsonld"}
 
 
 def test_a_static_site_advertises_a_sparql_endpoint_only_when_told_of_one(
