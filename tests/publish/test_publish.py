@@ -381,3 +381,34 @@ def test_void_says_when_the_dataset_was_last_modified(mini_project, monkeypatch)
         t.object for t in void if (t.subject, t.predicate) == (describe.DATASET, DCTERMS.modified)
     ]
     assert modified == [ox.Literal("2025-12-08T09:00:00Z", datatype=XSD.dateTime)]
+
+
+def test_every_iri_of_ours_in_the_published_rdf_has_a_file_in_the_site(site):
+    """Each IRI under the base in any published RDF file (documents, dumps, VoID, DCAT, incoming
+    links, nanopublications) is a file of the site, or the page or documents of a resource; a
+    nanopublication's Trusty IRI (`np/{path}.RA…`, and its graphs below it) is its `np/{path}.trig`
+    (docs/decisions/0013-nanopublications.md: the w3id redirect maps one to the other)."""
+    base = describe.BASE
+    formats = {
+        ".ttl": ox.RdfFormat.TURTLE,
+        ".nt": ox.RdfFormat.N_TRIPLES,
+        ".trig": ox.RdfFormat.TRIG,
+    }
+    ours: dict[str, Path] = {}
+    for path in site.rglob("*"):
+        if path.suffix in formats:
+            for quad in ox.parse(path=path, format=formats[path.suffix]):
+                for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
+                    if isinstance(term, ox.NamedNode) and term.value.startswith(base):
+                        ours.setdefault(term.value, path)
+    assert len(ours) > 40
+    missing = {}
+    for iri, where in ours.items():
+        local = iri[len(base) :].partition("#")[0]
+        if trusty := re.fullmatch(r"(np/.+?)\.RA[A-Za-z0-9_-]{43}(/.*)?", local):
+            files = [site / f"{trusty.group(1)}.trig"]
+        else:
+            files = [site / f"{local}.html", site / local / "index.html", site / local]
+        if not any(f.is_file() for f in files):
+            missing[iri] = where.relative_to(site)
+    assert not missing, list(missing.items())[:5]
