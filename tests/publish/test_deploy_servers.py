@@ -201,6 +201,9 @@ def test_conneg_table(servers, site, mini_project, server, kind, path, accept, e
         assert charset == ["charset=utf-8"], f"{server} {path}: {headers['content-type']}"
     if negotiated:
         assert "accept" in headers.get("vary", "").lower(), f"{server}: Vary {headers.get('vary')}"
+        # and it names the document it is: the resource's file of that format
+        named = urllib.parse.urljoin(f"/{path}", headers.get("content-location", ""))
+        assert named == f"/{path}.{expected}", f"{server} {path}: {headers.get('content-location')}"
     if expected == "html":
         tree = html5lib.parse(body, namespaceHTMLElements=False)
         assert tree.find(".//h1") is not None
