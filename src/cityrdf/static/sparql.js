@@ -9,9 +9,8 @@
 
   if (editor && window.Yasgui) {
     // A short literal (a date, a number, a year: no space, at most 32 characters, plus the quotes
-    // YASR shows around a typed one) is one word:
-    // marked as it is drawn (DataTables' createdRow, through YASR's tableConfig), it never wraps,
-    // so its column is at least as wide as it is (style.css).
+    // YASR shows around a typed one) is one word: marked as it is drawn (DataTables' createdRow,
+    // through YASR's tableConfig), it never wraps, so its column is at least as wide (style.css).
     var tableConfig = Yasgui.Yasr.plugins.table.defaults.tableConfig;
     tableConfig.autoWidth = false; // DataTables would size the columns from rows without the mark
     tableConfig.createdRow = function (row) {
