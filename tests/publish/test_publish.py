@@ -155,6 +155,26 @@ def test_every_resource_has_a_page_and_four_rdf_documents(site, mini_project):
     assert (site / "ontology.ttl").is_file() and (site / "ontology" / "index.html").is_file()
 
 
+def test_the_four_documents_of_every_resource_are_one_graph(site):
+    """Every resource and term: its Turtle, JSON-LD, RDF/XML and N-Triples, blank nodes
+    canonicalised (RDFC-1.0), hold the same triples."""
+    formats = {
+        ".ttl": ox.RdfFormat.TURTLE,
+        ".jsonld": ox.RdfFormat.JSON_LD,
+        ".rdf": ox.RdfFormat.RDF_XML,
+        ".nt": ox.RdfFormat.N_TRIPLES,
+    }
+    pages = [p for folder in ("id", "ontology/term") for p in (site / folder).rglob("*.html")]
+    assert len(pages) > 20
+    for page in pages:
+        graphs = []
+        for suffix, fmt in formats.items():
+            dataset = ox.Dataset(ox.parse(path=page.with_suffix(suffix), format=fmt))
+            dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+            graphs.append(set(dataset))
+        assert graphs[0] and all(g == graphs[0] for g in graphs), page.relative_to(site)
+
+
 def test_city_page_shows_both_names_partners_sources_and_external_links(site):
     page = (site / "id/city/tehran.html").read_text(encoding="utf-8")
     tree = html5lib.parse(page, namespaceHTMLElements=False)
