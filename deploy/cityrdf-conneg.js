@@ -78,4 +78,11 @@ function suffix(r) {
     return best;
 }
 
-export default { suffix };
+// The document a negotiated answer is, relative to the resource (`tehran.ttl` for /id/city/tehran),
+// for its Content-Location header, as Apache's MultiViews and `cityrdf serve` name it.
+function location(r) {
+    var path = r.variables.request_uri.split("?")[0];
+    return path.slice(path.lastIndexOf("/") + 1) + "." + suffix(r);
+}
+
+export default { suffix, location };

@@ -11,7 +11,7 @@ from importlib.metadata import version as package_version
 import pyoxigraph as ox
 
 from cityrdf import nanopubs
-from cityrdf.rdf import graph
+from cityrdf.rdf import dates, graph
 from cityrdf.rdf.canonical import canonical
 from cityrdf.rdf.namespaces import (
     BASE,
@@ -69,8 +69,9 @@ def temporal_coverage(store: ox.Store) -> tuple[int, int] | None:
 
 
 def void_graph(store: ox.Store, base_url: str, endpoint: str | None = None) -> list[ox.Triple]:
-    """VoID: size, partitions by class, the URI space, example resources, dumps, and the SPARQL
-    endpoint when there is one (`cityrdf serve`'s, or one named with --sparql-endpoint).
+    """VoID: size, partitions by class, the URI space, example resources, dumps, when it was
+    modified (the run's time, `dates.run_time`), and the SPARQL endpoint when there is one
+    (`cityrdf serve`'s, or one named with --sparql-endpoint).
 
     An entity is an IRI of the URI space (`https://w3id.org/cityrdf/`: resources and ontology
     terms) that the data describes; void:entities counts them, and each class partition counts
@@ -90,6 +91,8 @@ def void_graph(store: ox.Store, base_url: str, endpoint: str | None = None) -> l
     )
     g.append((d, DCTERMS["title"], ox.Literal("شهرهای خواهرخوانده و دیپلماسی شهری", language="fa")))
     g.append((d, DCTERMS.license, LICENSE))
+    modified = dates.run_time().strftime("%Y-%m-%dT%H:%M:%SZ")  # $SOURCE_DATE_EPOCH: reproducible
+    g.append((d, DCTERMS.modified, ox.Literal(modified, datatype=XSD.dateTime)))
     g.append((d, VOID.triples, ox.Literal(len(triples))))
     g.append((d, VOID.distinctSubjects, ox.Literal(len(subjects))))
     g.append((d, VOID.entities, ox.Literal(len(entities))))

@@ -18,9 +18,10 @@ VIEWPORTS = {"desktop": [1280, 900], "phone": [390, 844]}
 
 def probe(pages: list[dict], origin: str) -> list[dict]:
     """One finding per page and viewport: screenshot taken (ARTIFACTS/{name}-{viewport}.png), page
-    height, maps and maps drawn, elements off-screen sideways, axe-core's violations, and requests
-    to anything outside `origin`. A page is {"name", "url"} and, optionally, "waitFor" (a CSS
-    selector to wait for before the checks)."""
+    height, maps and maps drawn, elements off-screen sideways, the results table's literals (value,
+    lines, cut), axe-core's violations, and requests to anything outside `origin`. A page is
+    {"name", "url"} and, optionally, "waitFor" (a CSS selector to wait for before the checks) and
+    "query" with "columns" (a query the SPARQL editor runs first, and its number of variables)."""
     node = shutil.which("node")
     assert node, "node is missing: run .ci/install-system-deps"
     assert AXE.is_file(), f"{AXE} is missing: run npm ci"

@@ -110,3 +110,50 @@ def test_served_query_and_city_pages_pass_axe_and_fit_a_phone(base_url):
         assert not r["layout"]["found"], (r["name"], r["viewport"], r["layout"]["found"][:5])
         assert r["layout"]["scrollWidth"] <= r["layout"]["width"], (r["name"], r["viewport"])
         assert r["foreign"] == [], (r["name"], r["foreign"][:3])
+
+
+# IRIs, dates and numbers side by side: more columns than fit, so some are narrower than their text
+RESULTS_WITH_DATES = """PREFIX cr: <https://w3id.org/cityrdf/ontology#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?pact ?party ?year ?signed ?recorded ?partyAgain ?pactAgain ?share ?size WHERE {
+  ?pact cr:party ?party .
+  OPTIONAL { ?pact cr:signingDate ?year }
+  BIND("2015-05-12"^^xsd:date AS ?signed)
+  BIND("2015-05-12" AS ?recorded)
+  BIND(?party AS ?partyAgain)
+  BIND(?pact AS ?pactAgain)
+  BIND(123456.75 AS ?share)
+  BIND(STRLEN(STR(?pact)) * 1000 AS ?size)
+}"""
+
+
+def test_query_results_show_dates_and_numbers_whole(base_url):
+    """YASR's table cut what did not fit its column with an ellipsis ("2015-0…", read as a wrong
+    date): now no literal is cut, and a short one (a date, a number) takes one line, in a stored
+    question's tab and in a tab the visitor adds."""
+    page = {
+        "url": base_url + "/sparql",
+        "waitFor": "table.dataTable tbody tr",
+        "query": RESULTS_WITH_DATES,
+        "columns": 9,
+    }
+    report = probe(
+        [
+            page | {"name": "query-results"},
+            page | {"name": "query-results-new-tab", "newTab": True},
+        ],
+        origin=base_url,
+    )
+    assert len(report) == 4
+    for shown in report:
+        values = {literal["value"] for literal in shown["literals"]}
+        where = (shown["name"], shown["viewport"])
+        assert {"2015-05-12", "1963", "123456.75"} <= values, (where, values)
+        cut = [literal for literal in shown["literals"] if literal["cut"]]
+        assert not cut, (where, cut[:3])
+        split = [
+            literal
+            for literal in shown["literals"]
+            if len(literal["value"]) <= 32 and " " not in literal["value"] and literal["lines"] > 1
+        ]
+        assert not split, (where, split[:3])

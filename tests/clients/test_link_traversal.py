@@ -92,11 +92,16 @@ def proxy_url(request, hosts):
 
 
 def comunica(proxy: str, query: str, *seeds: str) -> list[dict[str, str]]:
+    return comunica_rows(COMUNICA, query, *seeds, "--proxy", proxy, "--lenient")
+
+
+def comunica_rows(binary: Path, query: str, *arguments: str) -> list[dict[str, str]]:
+    """The rows of one Comunica run of `query` (the project's prefixes before it): each variable's
+    value, an IRI or a literal's lexical form."""
     assert shutil.which("node"), "node is missing: run .ci/install-system-deps"
-    assert COMUNICA.is_file(), "Comunica is missing: run `npm ci` in tests/clients"
+    assert binary.is_file(), "Comunica is missing: run `npm ci` in tests/clients"
     result = subprocess.run(
-        [str(COMUNICA), *seeds, "--proxy", proxy, "--lenient", "-t", "application/json", "-q"]
-        + [sparql_prologue() + query],
+        [str(binary), *arguments, "-t", "application/json", "-q", sparql_prologue() + query],
         capture_output=True,
         text=True,
         timeout=240,
@@ -104,9 +109,15 @@ def comunica(proxy: str, query: str, *seeds: str) -> list[dict[str, str]]:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return [
-        {name: term.removeprefix('"').split('"^^')[0] for name, term in row.items()}
+        {name: lexical_form(term) for name, term in row.items()}
         for row in json.loads(result.stdout)
     ]
+
+
+def lexical_form(term: str) -> str:
+    """An IRI as Comunica writes it, or the text between a literal's quotes (`"Seoul"@en`,
+    `"2004"^^…#gYear`)."""
+    return term[1 : term.rindex('"')] if term.startswith('"') else term
 
 
 def test_comunica_walks_from_tehran_to_its_pacts(proxy_url, mini_project):

@@ -58,6 +58,14 @@ ACCEPT_CASES = [
     ("TEXT/Turtle", "ttl"),
     ("text/turtle;q=0, */*;q=0.1", "html"),
     ("text/turtle;q=0.5, application/ld+json;q=0.9", "jsonld"),
+    ("text/turtle;q=0.9, application/ld+json", "jsonld"),
+    ("application/*", "jsonld"),
+    ("application/*;q=0.5, text/html;q=0.4", "jsonld"),
+    ("text/*;q=0.5, text/turtle", "ttl"),
+    # a header with no media range in it is read as no header
+    ("", "html"),
+    # a q-value outside the grammar drops its range
+    ("text/turtle;q=abc, text/html;q=0.1", "html"),
     ("application/n-triples, text/turtle;q=0.999", "nt"),
     ("application/rdf+xml;q=0.3, text/html;q=0.2", "rdf"),
     ("text/html;q=0, */*;q=0.5", "ttl"),
@@ -69,6 +77,7 @@ ACCEPT_CASES = [
     ("text/turtle;q=0.0001, */*;q=0.5", "html"),
     ("text/html;q=0.5, application/n-triples;q=0.501", "nt"),
     ("image/png", 406),
+    ("application/json", 406),
     ("text/html;q=0", 406),
     (
         "text/turtle;q=0, application/ld+json;q=0, application/rdf+xml;q=0, application/n-triples;q=0, text/html;q=0",
@@ -85,7 +94,17 @@ NO_Q_BELOW_ONE = (
     "or only q=1), so Turtle wins the tie that serve and nginx give to HTML (RFC 9110 leaves ties "
     "to the server)"
 )
+EMPTY_ACCEPT = (
+    "mod_negotiation reads an empty Accept header as a list of no acceptable types and answers "
+    "406, where serve and nginx read it as no header (RFC 9110 allows both)"
+)
+BAD_Q = (
+    "mod_negotiation reads a q-value that does not start with 0 as 1 (`q=abc` is 1), where serve "
+    "and nginx drop the range whose q-value is outside RFC 9110's grammar"
+)
 KNOWN_LIMITS = {
+    ("apache", ""): EMPTY_ACCEPT,
+    ("apache", "text/turtle;q=abc, text/html;q=0.1"): BAD_Q,
     ("apache", "text/turtle, */*"): NO_Q_BELOW_ONE,
     ("apache", "text/turtle;q=1, */*;q=1"): NO_Q_BELOW_ONE,
     ("apache", "text/html;q=0.5, application/n-triples;q=0.501"): CLOSE_Q,
@@ -168,15 +187,23 @@ def test_conneg_table(servers, site, mini_project, server, kind, path, accept, e
     if limit and not path.endswith(SUFFIXES) and kind in RESOURCES:
         request.applymarker(pytest.mark.xfail(reason=limit, strict=True))
     status, headers, body = fetch(f"{servers[server]}/{path}", accept)
+    negotiated = not path.endswith((*SUFFIXES, "/"))
     if isinstance(expected, int):
         assert status == expected, f"{server} {path} Accept {accept!r}: {status}"
+        if status == 406:  # the answer depends on Accept, so a cache must key it on Accept too
+            assert "accept" in headers.get("vary", "").lower(), f"{server}: {headers.get('vary')}"
         return
     assert status == 200, f"{server} {path} Accept {accept!r}: {status} {body[:200]!r}"
     media = headers.get("content-type", "").split(";")[0].strip()
     assert media == MEDIA[expected], f"{server} {path} Accept {accept!r}: {media}"
-    negotiated = not path.endswith((*SUFFIXES, "/"))
+    if media.startswith("text/"):  # Turtle's registration asks for it when the text is not ASCII
+        charset = headers["content-type"].replace(" ", "").lower().split(";")[1:]
+        assert charset == ["charset=utf-8"], f"{server} {path}: {headers['content-type']}"
     if negotiated:
         assert "accept" in headers.get("vary", "").lower(), f"{server}: Vary {headers.get('vary')}"
+        # and it names the document it is: the resource's file of that format
+        named = urllib.parse.urljoin(f"/{path}", headers.get("content-location", ""))
+        assert named == f"/{path}.{expected}", f"{server} {path}: {headers.get('content-location')}"
     if expected == "html":
         tree = html5lib.parse(body, namespaceHTMLElements=False)
         assert tree.find(".//h1") is not None
@@ -189,15 +216,16 @@ def test_pages_keep_their_media_types(servers):
     """nginx's inherited MIME table is not replaced: pages, styles and dumps keep their types."""
     for server in SERVERS:
         for path, media in [
-            ("index.html", "text/html"),
-            ("cities.html" if server != "serve" else "cities", "text/html"),
+            ("index.html", "text/html; charset=utf-8="),
+            ("cities.html" if server != "serve" else "cities", "text/html; charset=utf-8="),
             ("static/style.css", "text/css"),
             ("dumps/cityrdf.nt.gz", "application/gzip="),  # bytes: no charset
-            ("dumps/cityrdf.ttl", "text/turtle"),  # always UTF-8 (its registration, RFC Turtle)
+            ("dumps/cityrdf.ttl", "text/turtle; charset=utf-8="),  # Turtle is always UTF-8
             ("dumps/SHA256SUMS", "text/plain; charset=utf-8="),
             ("CITATION.cff", "text/plain; charset=utf-8="),
-            ("void.ttl", "text/turtle"),
-            ("ontology/0.1.0.ttl", "text/turtle"),
+            ("void.ttl", "text/turtle; charset=utf-8="),
+            (".well-known/void", "text/turtle; charset=utf-8="),
+            ("ontology/0.1.0.ttl", "text/turtle; charset=utf-8="),
         ]:
             status, headers, _ = fetch(f"{servers[server]}/{path}", None)
             assert status == 200, (server, path)
@@ -206,6 +234,22 @@ def test_pages_keep_their_media_types(servers):
             exact = media.endswith("=")
             media = media.removesuffix("=").replace(" ", "")
             assert (got if exact else got.split(";")[0]) == media, (server, path, got)
+
+
+def test_static_servers_give_the_nanopublications_their_type_and_every_data_file_cors(servers):
+    """The site's TriG dump is application/trig (nginx's MIME table has no .trig), and a browser
+    script may read every data file the static servers hold, VoID's well-known path included."""
+    for server in ("apache", "nginx"):
+        for path, media in [
+            ("dumps/cityrdf-nanopubs.trig", "application/trig"),
+            (".well-known/void", "text/turtle"),
+            ("catalog.ttl", "text/turtle"),
+            ("dumps/SHA256SUMS", "text/plain"),
+        ]:
+            status, headers, _ = fetch(f"{servers[server]}/{path}", None)
+            assert status == 200, (server, path)
+            assert headers["content-type"].split(";")[0] == media, (server, path)
+            assert headers.get("access-control-allow-origin") == "*", (server, path)
 
 
 def test_only_the_server_with_an_endpoint_advertises_one(servers):
@@ -240,16 +284,45 @@ def test_every_etag_is_well_formed_and_answers_revalidate(servers, server, path,
     etag = headers.get("etag")
     assert etag is None or ENTITY_TAG.fullmatch(etag), (server, path, etag)
     assert "last-modified" in headers, (server, path)
-    parts = urllib.parse.urlsplit(f"{servers[server]}/{path}")
+    conditions = [{"If-Modified-Since": headers["last-modified"]}]
+    if etag:
+        conditions.append({"If-None-Match": etag})
+    for condition in conditions:
+        status, answer, body = one_request(
+            "GET", f"{servers[server]}/{path}", condition | ({"Accept": accept} if accept else {})
+        )
+        assert (status, body) == (304, b""), (server, path, condition)
+        if accept:  # a negotiated answer's 304 says what it varies on, as its 200 does
+            assert "accept" in answer.get("vary", "").lower(), (server, path, condition)
+
+
+def one_request(
+    method: str, url: str, headers: dict[str, str]
+) -> tuple[int, dict[str, str], bytes]:
+    """One request as given (no redirect followed, no header added): status, headers, body."""
+    parts = urllib.parse.urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
     try:
-        conditional = {"If-Modified-Since": headers["last-modified"]}
-        connection.request(
-            "GET", parts.path, headers=conditional | ({"Accept": accept} if accept else {})
-        )
-        assert connection.getresponse().status == 304, (server, path)
+        connection.request(method, parts.path, headers=headers)
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
         connection.close()
+
+
+@pytest.mark.parametrize("server", SERVERS)
+@pytest.mark.parametrize(
+    "path, accept",
+    [("id/city/tehran", "text/turtle"), ("id/city/tehran", None), ("id/city/tehran.nt", None)],
+)
+def test_head_answers_as_get_would_without_a_body(servers, server, path, accept):
+    url, headers = f"{servers[server]}/{path}", {"Accept": accept} if accept else {}
+    got_status, got, body = one_request("GET", url, headers)
+    head_status, head, head_body = one_request("HEAD", url, headers)
+    assert got_status == 200 and len(body) == int(got["content-length"]) > 0
+    assert (head_status, head_body) == (got_status, b"")
+    for name in ("content-type", "vary", "content-length", "last-modified"):
+        assert head.get(name) == got.get(name), (server, path, name)
 
 
 @pytest.mark.parametrize("server", SERVERS)
@@ -296,16 +369,8 @@ def w3id(tmp_path_factory):
 
 def unfollowed(url: str, accept: str) -> tuple[int, dict[str, str]]:
     """One request, its redirect not followed."""
-    parts = urllib.parse.urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
-    try:
-        connection.request(
-            "GET", parts.path, headers={"Accept": accept, "Origin": "https://a.example"}
-        )
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}
-    finally:
-        connection.close()
+    status, headers, _ = one_request("GET", url, {"Accept": accept, "Origin": "https://a.example"})
+    return status, headers
 
 
 @pytest.mark.parametrize(

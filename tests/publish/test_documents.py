@@ -52,10 +52,12 @@ def site(mini_project, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def hub_store(mini_project) -> ox.Store:
-    """The mini project with more cities in Iran than a document carries backlinks."""
+    """The mini project with more cities in Iran than a document carries backlinks (and more
+    instances of cr:City, a term's backlinks)."""
     store = graph.load_store()
     for n in range(HUB_CITIES):
         city = ox.NamedNode(f"{CRID}city/town-{n:03d}")
+        store.add(ox.Quad(city, RDF.type, CR.City))
         store.add(ox.Quad(city, CR.country, IRAN))
         store.add(ox.Quad(city, RDFS.label, ox.Literal(f"Town {n}", language="en")))
     return store
@@ -104,6 +106,17 @@ def test_a_hub_document_carries_a_bounded_number_of_backlinks_and_names_the_rest
     assert not (hub_site / "incoming/id/city/tehran.ttl").exists()
 
 
+def test_a_hub_term_names_the_incoming_links_document_the_site_holds(hub_site, hub_store):
+    """A term's IRI is a hash IRI (`…/ontology#City`) and its documents live under
+    ontology/term/: the rest of its backlinks are at incoming/ontology/term/City.ttl."""
+    document = read(hub_site / "ontology/term/City.ttl")
+    rest = [t.object for t in matching(document, CR.City, RDFS.seeAlso)]
+    assert rest == [ox.NamedNode(BASE + "incoming/ontology/term/City.ttl")]
+    incoming = read(hub_site / "incoming/ontology/term/City.ttl")
+    everyone = {q.subject for q in hub_store.quads_for_pattern(None, RDF.type, CR.City)}
+    assert {t.subject for t in matching(incoming, None, RDF.type, CR.City)} == everyone
+
+
 def test_serve_gives_the_same_incoming_links_document(hub_site, hub_store, start_loopback_server):
     import httpx
 
@@ -113,6 +126,9 @@ def test_serve_gives_the_same_incoming_links_document(hub_site, hub_store, start
         assert got.status_code == 200 and got.headers["content-type"].startswith("text/turtle")
         published = rdflib.Graph().parse(hub_site / "incoming/id/country/iran.ttl")
         assert isomorphic(rdflib.Graph().parse(data=got.text, format="turtle"), published)
+        term = httpx.get(url + "/incoming/ontology/term/City.ttl", timeout=30)
+        published = rdflib.Graph().parse(hub_site / "incoming/ontology/term/City.ttl")
+        assert isomorphic(rdflib.Graph().parse(data=term.text, format="turtle"), published)
         assert httpx.get(url + "/incoming/id/city/tehran.ttl", timeout=30).status_code == 404
         assert httpx.get(url + "/incoming/id/city/atlantis.ttl", timeout=30).status_code == 404
     finally:

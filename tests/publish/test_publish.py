@@ -155,6 +155,26 @@ def test_every_resource_has_a_page_and_four_rdf_documents(site, mini_project):
     assert (site / "ontology.ttl").is_file() and (site / "ontology" / "index.html").is_file()
 
 
+def test_the_four_documents_of_every_resource_are_one_graph(site):
+    """Every resource and term: its Turtle, JSON-LD, RDF/XML and N-Triples, blank nodes
+    canonicalised (RDFC-1.0), hold the same triples."""
+    formats = {
+        ".ttl": ox.RdfFormat.TURTLE,
+        ".jsonld": ox.RdfFormat.JSON_LD,
+        ".rdf": ox.RdfFormat.RDF_XML,
+        ".nt": ox.RdfFormat.N_TRIPLES,
+    }
+    pages = [p for folder in ("id", "ontology/term") for p in (site / folder).rglob("*.html")]
+    assert len(pages) > 20
+    for page in pages:
+        graphs = []
+        for suffix, fmt in formats.items():
+            dataset = ox.Dataset(ox.parse(path=page.with_suffix(suffix), format=fmt))
+            dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+            graphs.append(set(dataset))
+        assert graphs[0] and all(g == graphs[0] for g in graphs), page.relative_to(site)
+
+
 def test_city_page_shows_both_names_partners_sources_and_external_links(site):
     page = (site / "id/city/tehran.html").read_text(encoding="utf-8")
     tree = html5lib.parse(page, namespaceHTMLElements=False)
@@ -229,10 +249,22 @@ def test_dcat_record_has_licence_version_coverage_and_checksums(site):
     sums = dict(
         reversed(line.split("  ")) for line in (site / "dumps/SHA256SUMS").read_text().splitlines()
     )
+    media = {
+        ".ttl": "text/turtle",
+        ".gz": "application/n-triples",
+        ".jsonld": "application/ld+json",
+    }
+    names = set()
     for dist in objects(g, dataset, DCAT.distribution):
         name = value(g, dist, DCAT.downloadURL).value.rsplit("/", 1)[-1]
+        names.add(name)
         assert value(g, value(g, dist, SPDX.checksum), SPDX.checksumValue).value == sums[name]
-        assert value(g, dist, DCAT.mediaType) is not None
+        size = value(g, dist, DCAT.byteSize)
+        assert int(size.value) == (site / "dumps" / name).stat().st_size, name
+        assert value(g, dist, DCAT.mediaType) == ox.NamedNode(
+            describe.IANA + media[Path(name).suffix]
+        ), name
+    assert names == {"cityrdf.ttl", "cityrdf.nt.gz", "cityrdf.jsonld"}
 
 
 def test_a_static_site_advertises_a_sparql_endpoint_only_when_told_of_one(
@@ -359,3 +391,44 @@ def test_broken_data_fails_before_touching_the_site(mini_project, tmp_path, run_
 def test_the_real_project_publishes_and_every_link_resolves(published_project):
     assert published_project.pages > 500
     assert check_site(published_project.out) > published_project.pages
+
+
+def test_void_says_when_the_dataset_was_last_modified(mini_project, monkeypatch):
+    """dcterms:modified is the publication's time: $SOURCE_DATE_EPOCH when set, as xsd:dateTime."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1765184400")
+    void = describe.void_graph(graph.load_store(), "https://w3id.org/cityrdf/")
+    modified = [
+        t.object for t in void if (t.subject, t.predicate) == (describe.DATASET, DCTERMS.modified)
+    ]
+    assert modified == [ox.Literal("2025-12-08T09:00:00Z", datatype=XSD.dateTime)]
+
+
+def test_every_iri_of_ours_in_the_published_rdf_has_a_file_in_the_site(site):
+    """Each IRI under the base in any published RDF file (documents, dumps, VoID, DCAT, incoming
+    links, nanopublications) is a file of the site, or the page or documents of a resource; a
+    nanopublication's Trusty IRI (`np/{path}.RA…`, and its graphs below it) is its `np/{path}.trig`
+    (docs/decisions/0013-nanopublications.md: the w3id redirect maps one to the other)."""
+    base = describe.BASE
+    formats = {
+        ".ttl": ox.RdfFormat.TURTLE,
+        ".nt": ox.RdfFormat.N_TRIPLES,
+        ".trig": ox.RdfFormat.TRIG,
+    }
+    ours: dict[str, Path] = {}
+    for path in site.rglob("*"):
+        if path.suffix in formats:
+            for quad in ox.parse(path=path, format=formats[path.suffix]):
+                for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
+                    if isinstance(term, ox.NamedNode) and term.value.startswith(base):
+                        ours.setdefault(term.value, path)
+    assert len(ours) > 40
+    missing = {}
+    for iri, where in ours.items():
+        local = iri[len(base) :].partition("#")[0]
+        if trusty := re.fullmatch(r"(np/.+?)\.RA[A-Za-z0-9_-]{43}(/.*)?", local):
+            files = [site / f"{trusty.group(1)}.trig"]
+        else:
+            files = [site / f"{local}.html", site / local / "index.html", site / local]
+        if not any(f.is_file() for f in files):
+            missing[iri] = where.relative_to(site)
+    assert not missing, list(missing.items())[:5]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from cityrdf import push
+from cityrdf import build, push
 from cityrdf.errors import CityrdfError, NotConforming
 
 pytestmark = pytest.mark.virtuoso
@@ -72,6 +73,30 @@ def test_pushing_twice_leaves_one_copy(virtuoso, tmp_path):
         "{ ?b ?p ?o FILTER(isBlank(?b)) } }",
     )
     assert int(rows[0]["n"]["value"]) == 6
+
+
+def test_the_projects_build_pushed_twice_holds_as_many_triples_as_each_dump(virtuoso, tmp_path):
+    """The real build (Persian literals, integer subtypes, blank nodes): after each of two pushes
+    Virtuoso's graph holds exactly the dumps' triples, once."""
+    dist = tmp_path / "dist"
+    build.build(out=dist, reason=False)
+    formats = {
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "ttl": ox.RdfFormat.TURTLE,
+        "rdf": ox.RdfFormat.RDF_XML,
+        "jsonld": ox.RdfFormat.JSON_LD,
+    }
+    sizes = {
+        ext: len(list(ox.parse(path=dist / f"cityrdf.{ext}", format=fmt)))
+        for ext, fmt in formats.items()
+    }
+    assert len(set(sizes.values())) == 1 and sizes["nt"] > 1000, sizes
+    graph = EX + "graph/project"
+    for _ in range(2):
+        report = push.push(
+            virtuoso.sparql_url, graph, virtuoso.user, virtuoso.password, dist / "cityrdf.nt"
+        )
+        assert report.triples == triples_in(virtuoso, graph) == sizes["nt"]
 
 
 def test_smaller_build_replaces_the_graph_instead_of_merging(virtuoso, tmp_path):

@@ -12,7 +12,7 @@ import pytest
 import rdflib
 from rdflib import URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF
 
 from cityrdf import serve
 from cityrdf.project import current_project
@@ -250,6 +250,14 @@ def test_get_without_a_query_gives_the_service_description(base_url, accept, fmt
         for name in described.objects(named, SD.name)
     }
     assert names == {ONTOLOGY, PAPER}
+    # the default graph is the union of named graphs the description lists, and of no other
+    sources = {
+        str(source)
+        for default in described.objects(endpoint, SD.defaultDataset)
+        for graph_ in described.objects(default, SD.defaultGraph)
+        for source in described.objects(graph_, DCTERMS.source)
+    }
+    assert sources == names
 
 
 def test_get_without_a_query_and_no_rdf_or_html_wanted_is_400(base_url):

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from cityrdf.rdf import graph
 from cityrdf.rdf.namespaces import BASE, CRID, OWL, PREFIXES, RDF, RDFS, XSD
+from cityrdf.views.parts import site_path
 
 # A hub (a country with hundreds of cities, the paper's table every pact comes from) would make
 # its document mostly backlinks: past this many per predicate, the rest are in the resource's
@@ -106,8 +107,10 @@ def _is_integer(literal: ox.Literal) -> bool:
 
 
 def incoming_iri(iri: str) -> str | None:
-    """Where all the triples that point at one of our resources are, when its document is full."""
-    return BASE + INCOMING_DIR + iri[len(BASE) :] + ".ttl" if iri.startswith(BASE) else None
+    """Where all the triples that point at one of our resources are, when its document is full:
+    beside where its documents live (a term `…/ontology#City`: incoming/ontology/term/City.ttl)."""
+    path = site_path(iri)
+    return f"{BASE}{INCOMING_DIR}{path}.ttl" if path else None
 
 
 def resource_document(

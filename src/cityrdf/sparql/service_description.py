@@ -56,8 +56,10 @@ def service_graph(
                 ox.Literal("the union of the project graphs", language="en"),
             )
         )
-        for source in default_graph:
-            g.append((default, DCTERMS.source, source))
+        present = set(dataset.named_graphs())
+        for source in default_graph:  # a project without links or imports has no such graph
+            if source in present:
+                g.append((default, DCTERMS.source, source))
     for graph_name in sorted(dataset.named_graphs(), key=str):
         if not isinstance(graph_name, ox.NamedNode):
             continue

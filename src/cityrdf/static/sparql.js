@@ -8,6 +8,26 @@
   var editor = document.getElementById("yasgui");
 
   if (editor && window.Yasgui) {
+    // A short literal (a date, a number, a year: no space, at most 32 characters, plus the quotes
+    // YASR shows around a typed one) is one word: marked as it is drawn (DataTables' createdRow,
+    // through YASR's tableConfig), it never wraps, so its column is at least as wide (style.css).
+    var tableConfig = Yasgui.Yasr.plugins.table.defaults.tableConfig;
+    tableConfig.autoWidth = false; // DataTables would size the columns from rows without the mark
+    tableConfig.createdRow = function (row) {
+      row.querySelectorAll(".nonIri").forEach(function (literal) {
+        var value = literal.firstChild ? literal.firstChild.textContent : "";
+        if (value.length <= 34 && !/\s/.test(value)) literal.classList.add("short-value");
+      });
+    };
+    // YASR's table cuts what does not fit its column with an ellipsis, and a cut date ("2015-0…")
+    // reads as a wrong date: its own switch (the table plugin's isEllipsed) starts off in every tab,
+    // ours and those the visitor adds, so every value is shown whole and long IRIs wrap instead.
+    var tabDefaults = Yasgui.Tab.getDefaults;
+    Yasgui.Tab.getDefaults = function (yasgui) {
+      var tab = tabDefaults(yasgui);
+      tab.yasr.settings.pluginsConfig.table = { isEllipsed: false };
+      return tab;
+    };
     var endpoint = new URL(editor.dataset.endpoint, location.href).href;
     var prologue = Object.keys(prefixes).map(function (p) {
       return "PREFIX " + p + ": <" + prefixes[p] + ">";
@@ -57,6 +77,14 @@
     var list = root.querySelector(".tabsList");
     var add = list && list.querySelector("button.addTab");
     if (add) list.after(add.parentElement);
+    // YASGUI puts a new tab before the "+" button, which is no longer in the list: at its end
+    if (list && !list.dataset.mended) {
+      var insertBefore = list.insertBefore;
+      list.insertBefore = function (node, before) {
+        return insertBefore.call(this, node, before && before.parentNode === this ? before : null);
+      };
+      list.dataset.mended = "yes";
+    }
   }
 
   var form = document.getElementById("sparql-form");

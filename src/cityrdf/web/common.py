@@ -38,7 +38,10 @@ def negotiated(request: Request, fmt: str | None, offered: dict[str, str] = PAGE
         return fmt
     media = negotiate(request.headers.get("accept"), list(offered))
     if media is None:
-        raise HTTPException(406, "this resource is available as " + ", ".join(offered))
+        # the 406 depends on Accept as a 200 would: a cache must not give it to other clients
+        raise HTTPException(
+            406, "this resource is available as " + ", ".join(offered), {"Vary": "Accept"}
+        )
     return offered[media]
 
 

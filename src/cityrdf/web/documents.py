@@ -40,6 +40,13 @@ def split_suffix(path: str) -> tuple[str, str | None]:
     return path, None
 
 
+def chosen(request: Request, fmt: str) -> dict[str, str]:
+    """The headers of a negotiated answer: it varies on Accept, and names the document it is, as
+    Apache's MultiViews does (`Content-Location: tehran.ttl`)."""
+    name = request.url.path.rsplit("/", 1)[-1]
+    return {"Vary": "Accept", "Content-Location": f"{name}.{fmt}"}
+
+
 def routes(site: Site) -> APIRouter:
     router = APIRouter()
 
@@ -58,7 +65,9 @@ def routes(site: Site) -> APIRouter:
                     return site.pages.resource(iri).encode(), "text/html; charset=utf-8"
                 return serialize(site.model.document(iri), fmt), MEDIA_OF[fmt]
 
-        return (await site.kept((iri, fmt), render)).response(request, {"Vary": "Accept"})
+        return (await site.kept((iri, fmt), render)).response(
+            request, chosen(request, fmt) if suffix is None else {"Vary": "Accept"}
+        )
 
     @router.get("/id/{path:path}", responses=openapi_ok(*PAGE_TYPES))
     async def resource(request: Request, path: str, format: str | None = None) -> Response:
@@ -99,7 +108,10 @@ def routes(site: Site) -> APIRouter:
         )
         if fmt == "?":
             raise HTTPException(404, f"no resource at /ontology{suffix}")
-        fmt = fmt or negotiated(request, format_name(format))
+        headers = {"Vary": "Accept"}
+        if fmt is None:
+            fmt = negotiated(request, format_name(format))
+            headers = chosen(request, fmt)
 
         def render() -> tuple[bytes, str]:
             if fmt == "html":
@@ -107,6 +119,6 @@ def routes(site: Site) -> APIRouter:
             with STORE_LOCK.reading():
                 return serialize(site.model.ontology_document, fmt), MEDIA_OF[fmt]
 
-        return (await site.kept((ONTOLOGY_IRI, fmt), render)).response(request, {"Vary": "Accept"})
+        return (await site.kept((ONTOLOGY_IRI, fmt), render)).response(request, headers)
 
     return router
