@@ -56,6 +56,16 @@ def test_no_page_shows_a_blank_node_id(site):
     assert not shown, f"{len(shown)} pages show blank-node ids, e.g. {next(iter(shown.items()))}"
 
 
+def test_every_page_names_its_icon_so_no_visit_asks_the_site_for_a_missing_favicon(site):
+    assert not (site / "favicon.ico").exists()  # else a browser's request would find it
+    without = [
+        str(page.relative_to(site))
+        for page in site.rglob("*.html")
+        if not any("icon" in (link.get("rel") or "").split() for link in parse(page).iter("link"))
+    ]
+    assert not without, f"{len(without)} pages name no icon, e.g. {without[:3]}"
+
+
 def test_the_check_for_blank_node_ids_sees_one(tmp_path):
     page = tmp_path / "p.html"
     page.write_text("<p>source: _:f36ed2a9c1</p><script>var _:abcdefgh</script>", encoding="utf-8")
