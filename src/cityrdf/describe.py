@@ -11,6 +11,7 @@ from importlib.metadata import version as package_version
 import pyoxigraph as ox
 
 from cityrdf import nanopubs
+from cityrdf.project import DATA_LICENSE
 from cityrdf.rdf import dates, graph
 from cityrdf.rdf.canonical import canonical
 from cityrdf.rdf.namespaces import (
@@ -30,7 +31,7 @@ from cityrdf.rdf.namespaces import (
 )
 from cityrdf.sparql.results import select
 
-LICENSE = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
+LICENSE = ox.NamedNode(DATA_LICENSE)
 DATASET = ox.NamedNode(BASE + "void.ttl#cityrdf")
 CATALOG = ox.NamedNode(BASE + "catalog.ttl#catalog")
 IANA = "https://www.iana.org/assignments/media-types/"

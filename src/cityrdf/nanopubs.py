@@ -22,6 +22,7 @@ import rdflib  # the nanopub library's hasher works on rdflib terms: its global 
 from cityrdf import __version__
 from cityrdf.errors import BadInput
 from cityrdf.fs import atomic
+from cityrdf.project import DATA_LICENSE
 from cityrdf.rdf import dates, graph
 from cityrdf.rdf.canonical import canonical_quads
 from cityrdf.rdf.graph import Object
@@ -45,7 +46,7 @@ from cityrdf.sparql.results import select
 
 NP_BASE = BASE + "np/"
 NP = Namespace("http://www.nanopub.org/nschema#")
-LICENSE = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
+LICENSE = ox.NamedNode(DATA_LICENSE)
 PAPER = CRID["work/zahrani-rajaei"]
 PUBLISHER = ox.NamedNode(BASE + "catalog.ttl#publisher")  # the project, as the DCAT record names it
 DUMP_NAME = "cityrdf-nanopubs.trig"

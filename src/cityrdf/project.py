@@ -17,6 +17,9 @@ HOME_VARIABLE = "CITYRDF_HOME"
 # the data folder beside it.
 MARKER_FILE = Path("ontology") / "cityrdf.ttl"
 MARKER_FOLDER = Path("data")
+# The one licence of everything the project publishes: dumps, documents, nanopublications and the
+# SSSOM mapping set alike, so no two copies of the same statements carry different terms.
+DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 
 @dataclass(frozen=True)

@@ -158,3 +158,14 @@ def test_the_tracked_mapping_set_round_trips_through_sssom_rdf_unchanged(tmp_pat
     assert [expand(c) for c in back.metadata["creator_id"]] == [
         expand(c) for c in msdf.metadata["creator_id"]
     ]
+
+
+def test_the_tracked_mapping_set_carries_the_licence_the_dataset_publishes():
+    """The same links are in data/links/ (in the dumps) and in the SSSOM set: one licence for both."""
+    from cityrdf import describe
+
+    tracked = current_project().root / "data" / "links" / "cityrdf.sssom.tsv"
+    header = [
+        line for line in tracked.read_text(encoding="utf-8").splitlines() if line.startswith("#")
+    ]
+    assert f"# license: {describe.LICENSE.value}" in header

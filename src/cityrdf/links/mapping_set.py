@@ -16,11 +16,12 @@ import yaml
 
 from cityrdf.fs import csvsafe
 from cityrdf.links.model import TOOL, Decision, accepted_links
+from cityrdf.project import DATA_LICENSE
 from cityrdf.rdf.namespaces import BASE, GN, PREFIXES, SEMAPV, WD
 from cityrdf.sparql.wikidata import qid
 
 MAPPING_SET_ID = "https://w3id.org/cityrdf/id/mappings/cityrdf"
-LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
+LICENSE = DATA_LICENSE  # the dataset's: its links in data/links/ carry the same mappings
 # Who made the set: the project, as its DCAT record names its publisher (describe.py)
 CREATOR_ID = "cityrdf:catalog.ttl#publisher"
 CREATOR_LABEL = "cityrdf project"
