@@ -3,7 +3,7 @@
 import pytest
 
 from cityrdf.errors import BadInput
-from cityrdf.fs.textfile import numbered_lines, read_text
+from cityrdf.fs.textfile import numbered_lines, read_text, reading_csv
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,19 @@ def test_a_missing_file_and_a_folder_are_named_as_such(tmp_path):
         read_text(tmp_path / "nope.tsv", "pairs file")
     with pytest.raises(BadInput, match="is a folder, not a pairs file"):
         read_text(tmp_path, "pairs file")
+
+
+def test_a_csv_file_reads_as_the_text_reader_reads_it(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_bytes("\ufeffname,iso\r\nتهران,IR\r\n".encode())
+    with reading_csv(table) as reader:
+        assert list(reader) == [{"name": "تهران", "iso": "IR"}]  # BOM dropped, CRLF read
+
+
+def test_a_row_that_is_not_valid_csv_is_one_line_at_its_place(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("name,iso\nTehran,IR\n" + "x" * 200_000 + ",IR\n", encoding="utf-8")
+    with pytest.raises(BadInput) as err, reading_csv(table) as reader:
+        list(reader)
+    assert str(err.value).startswith(f"{table}:3: not valid CSV")
+    assert "\n" not in str(err.value)

@@ -4,6 +4,10 @@ and CRLF line ends read as LF, as Windows editors write them."""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from cityrdf.errors import BadInput
@@ -40,3 +44,14 @@ def decoded(data: bytes, path: Path, kind: str) -> str:
 def numbered_lines(path: Path, what: str = "file") -> list[tuple[int, str]]:
     """(line number from 1, line without its end) of `path`, as `read_text` reads it."""
     return list(enumerate(read_text(path, what).split("\n"), start=1))
+
+
+@contextmanager
+def reading_csv(path: Path, what: str = "file") -> Iterator[csv.DictReader]:
+    """A `csv.DictReader` of `path` as `read_text` reads it; a row that is not valid CSV, read
+    within the block, is one BadInput line at FILE:LINE."""
+    reader = csv.DictReader(io.StringIO(read_text(path, what), newline=""))
+    try:
+        yield reader
+    except csv.Error as err:  # the inner reader's count: the DictReader's lags behind on an error
+        raise BadInput(f"{path}:{reader.reader.line_num}: not valid CSV: {err}") from None

@@ -3,14 +3,12 @@ evidence, and a QID the sources do not confirm is a candidate for review, never 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from pathlib import Path
 
 from cityrdf.errors import BadInput
-from cityrdf.fs.textfile import read_text
+from cityrdf.fs.textfile import reading_csv
 from cityrdf.importer.table import text_problem
 from cityrdf.links.model import Candidate
 from cityrdf.rdf.namespaces import GN, PREFIXES, WD
@@ -54,8 +52,7 @@ def curated_candidates(path: Path) -> dict[str, list[Candidate]]:
 
 def _read_curated_table(path: Path, result: dict[str, list[Candidate]]) -> None:
     # the one text reader: a BOM dropped, bytes that are not UTF-8 named at FILE:LINE
-    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
-    try:
+    with reading_csv(path) as reader:
         for row in reader:
             line = reader.line_num
             iri = row.get("iri", "").strip()
@@ -118,15 +115,14 @@ def _read_curated_table(path: Path, result: dict[str, list[Candidate]]) -> None:
                         curated=True,
                     )
                 )
-    except csv.Error as err:
-        raise BadInput(f"{path}:{reader.line_num}: not valid CSV: {err}") from None
 
 
 def curated_notes(path: Path) -> dict[str, str]:
     """Why a row of the curated tables has no Wikidata identifier nor candidate (its evidence)."""
     notes = {}
     for table in _tables(path):
-        for row in csv.DictReader(io.StringIO(read_text(table), newline="")):
-            if not any((row.get(c) or "").strip() for c in ("wikidata", "candidates")):
-                notes[(row.get("iri") or "").strip()] = (row.get("evidence") or "").strip()
+        with reading_csv(table) as reader:
+            for row in reader:
+                if not any((row.get(c) or "").strip() for c in ("wikidata", "candidates")):
+                    notes[(row.get("iri") or "").strip()] = (row.get("evidence") or "").strip()
     return notes

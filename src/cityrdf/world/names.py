@@ -7,9 +7,7 @@ which also gives each country its world region.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import os
 import re
 from collections import defaultdict
@@ -18,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from cityrdf.errors import BadInput
-from cityrdf.fs.textfile import read_text
+from cityrdf.fs.textfile import reading_csv
 from cityrdf.text import name_key
 from cityrdf.world.qualified import number_key
 
@@ -83,10 +81,9 @@ class Index:
 
 def read_natural_earth(path: Path, index: Index) -> int:
     """Natural Earth's populated places (the CC0 GeoJSON conversion as CSV) into `index`."""
-    # the one text reader: a BOM dropped, bytes that are not UTF-8 or a NUL named at FILE:LINE
-    reader = csv.DictReader(io.StringIO(read_text(Path(path)), newline=""))
     count = 0
-    try:
+    # the one text reader: a BOM dropped, bytes that are not UTF-8 or a NUL named at FILE:LINE
+    with reading_csv(Path(path)) as reader:
         missing = NATURAL_EARTH_COLUMNS - set(reader.fieldnames or ())
         if missing:
             raise BadInput(f"{path}:1: missing columns {', '.join(sorted(missing))}")
@@ -117,8 +114,6 @@ def read_natural_earth(path: Path, index: Index) -> int:
             index.add(place, [row.get(c, "") for c in NATURAL_EARTH_NAMES])
             index.divisions |= {(key, iso2) for key in keys(place.admin1)}
             count += 1
-    except csv.Error as err:
-        raise BadInput(f"{path}:{reader.line_num}: not valid CSV: {err}") from None
     return count
 
 
