@@ -124,12 +124,15 @@ def test_a_rerun_is_answered_from_the_cache_without_the_network(wikidata_endpoin
     assert accepted(again, "wikidata") == accepted(first, "wikidata")
 
 
-def test_failing_endpoint_retries_then_fails_in_one_line_leaving_files_unchanged(
-    faulty_endpoint, link_project
-):
+def _files(folder):
+    return {p.name: p.read_bytes() for p in folder.iterdir()} if folder.exists() else {}
+
+
+def failed_run(link_project, endpoint, **client_options) -> tuple[str, dict]:
+    """`link` against `endpoint` over earlier link files: its one-line error and those files."""
     (link_project["links"] / "wikidata.ttl").write_text("# the previous links\n", encoding="utf-8")
-    before = {p.name: p.read_bytes() for p in link_project["links"].iterdir()}
-    client = live_client(faulty_endpoint, link_project["cache"], attempts=2, timeout=0.5)
+    before = _files(link_project["links"])
+    client = live_client(endpoint, link_project["cache"], **client_options)
     with pytest.raises(BadInput) as err:
         links.run(
             sources=link_project["sources"],
@@ -137,7 +140,13 @@ def test_failing_endpoint_retries_then_fails_in_one_line_leaving_files_unchanged
             today=TODAY,
             client=client,
         )
-    message = str(err.value)
+    return str(err.value), before
+
+
+def test_failing_endpoint_retries_then_fails_in_one_line_leaving_files_unchanged(
+    faulty_endpoint, link_project
+):
+    message, before = failed_run(link_project, faulty_endpoint, attempts=2, timeout=0.5)
     assert "\n" not in message and faulty_endpoint.url in message and "after 2 attempts" in message
     # The client gives up after 0.5 s: on a busy machine the endpoint's thread may count the
     # second request only after that, so its count is read once it had time to arrive.
@@ -145,7 +154,7 @@ def test_failing_endpoint_retries_then_fails_in_one_line_leaving_files_unchanged
     while faulty_endpoint.requests < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert faulty_endpoint.requests == 2
-    assert {p.name: p.read_bytes() for p in link_project["links"].iterdir()} == before
+    assert _files(link_project["links"]) == before
     assert not link_project["cache"].exists() or not any(link_project["cache"].iterdir())
 
 
@@ -198,26 +207,12 @@ def test_linking_the_project_offline_leaves_its_tracked_link_files_as_they_are(t
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
-def _files(folder):
-    return {p.name: p.read_bytes() for p in folder.iterdir()} if folder.exists() else {}
-
-
 def test_an_html_error_page_or_an_oversized_answer_fails_in_one_line_writing_nothing(
     broken_answer_endpoint, link_project, monkeypatch
 ):
     # the oversized answer is 3 MB: the cap is lowered so that the test sends no 64 MiB
     monkeypatch.setattr("cityrdf.sparql.remote.MAX_ANSWER_BYTES", 2**20)
-    (link_project["links"] / "wikidata.ttl").write_text("# the previous links\n", encoding="utf-8")
-    before = _files(link_project["links"])
-    client = live_client(broken_answer_endpoint, link_project["cache"], attempts=2, timeout=30)
-    with pytest.raises(BadInput) as err:
-        links.run(
-            sources=link_project["sources"],
-            out_dir=link_project["links"],
-            today=TODAY,
-            client=client,
-        )
-    message = str(err.value)
+    message, before = failed_run(link_project, broken_answer_endpoint, attempts=2, timeout=30)
     assert "\n" not in message and broken_answer_endpoint.url in message
     assert "<html" not in message.lower()  # the page is named, not printed
     assert _files(link_project["links"]) == before
@@ -227,17 +222,7 @@ def test_an_html_error_page_or_an_oversized_answer_fails_in_one_line_writing_not
 def test_a_hostile_label_or_item_in_the_answer_fails_in_one_line_writing_nothing(
     hostile_label_endpoint, link_project
 ):
-    (link_project["links"] / "wikidata.ttl").write_text("# the previous links\n", encoding="utf-8")
-    before = _files(link_project["links"])
-    client = live_client(hostile_label_endpoint, link_project["cache"], timeout=30)
-    with pytest.raises(BadInput) as err:
-        links.run(
-            sources=link_project["sources"],
-            out_dir=link_project["links"],
-            today=TODAY,
-            client=client,
-        )
-    message = str(err.value)
+    message, before = failed_run(link_project, hostile_label_endpoint, timeout=30)
     assert "\n" not in message and hostile_label_endpoint.url in message
     assert "Q9990100" in message
     assert not any(c in message for c in "\u202a\u202b\u202c\u202d\u202e")  # shown escaped

@@ -25,6 +25,19 @@ from cityrdf.rdf.namespaces import sparql_prologue
 
 FIXTURE = Path(__file__).parent / "fixtures" / "reference"
 SHARED = current_project().root.parent / "shared" / "reference-data" / "wikidata-ids"
+
+
+def fixture_and_shared(name: str, fixture: Path, shared: Path):
+    """`name` parametrised by the small fixture, and by the shared reference data when it is beside
+    the checkout (skipped otherwise)."""
+    present = pytest.mark.skipif(
+        not shared.exists(), reason=f"{shared} is not beside this checkout"
+    )
+    return pytest.mark.parametrize(
+        name, [fixture, pytest.param(shared, marks=present)], ids=["fixture", "shared-reference"]
+    )
+
+
 WD = "http://www.wikidata.org/entity/"
 
 
@@ -68,19 +81,7 @@ def assert_agrees(links: dict[str, str], confirmed: dict[str, str]) -> None:
     assert not wrong, f"project QID vs reference QID: {wrong}"
 
 
-@pytest.mark.parametrize(
-    "folder",
-    [
-        FIXTURE,
-        pytest.param(
-            SHARED,
-            marks=pytest.mark.skipif(
-                not SHARED.is_dir(), reason=f"{SHARED} is not beside this checkout"
-            ),
-        ),
-    ],
-    ids=["fixture", "shared-reference"],
-)
+@fixture_and_shared("folder", FIXTURE, SHARED)
 def test_every_confirmed_qid_is_linked_and_none_contradicts(folder, project_store):
     assert_agrees(city_links(project_store), reference(folder, "cities.csv"))
     assert_agrees(country_links(project_store), reference(folder, "countries.csv"))
@@ -151,19 +152,7 @@ def stated_properties() -> dict[str, set[str]]:
     return stated
 
 
-@pytest.mark.parametrize(
-    "folder",
-    [
-        FIXTURE,
-        pytest.param(
-            SHARED,
-            marks=pytest.mark.skipif(
-                not SHARED.is_dir(), reason=f"{SHARED} is not beside this checkout"
-            ),
-        ),
-    ],
-    ids=["fixture", "shared-reference"],
-)
+@fixture_and_shared("folder", FIXTURE, SHARED)
 def test_every_wikidata_property_stated_is_a_confirmed_one_with_its_meaning(folder):
     with (folder / "properties.csv").open(encoding="utf-8", newline="") as f:
         meaning = {row["property"]: row["meaning"] for row in csv.DictReader(f)}
@@ -184,19 +173,7 @@ VERIFIED = current_project().root.parent / "shared" / "reference-data" / "verifi
 GEONAMES = "https://sws.geonames.org/"
 
 
-@pytest.mark.parametrize(
-    "table",
-    [
-        FIXTURE / "verified-city-ids.csv",
-        pytest.param(
-            VERIFIED,
-            marks=pytest.mark.skipif(
-                not VERIFIED.is_file(), reason=f"{VERIFIED} is not beside this checkout"
-            ),
-        ),
-    ],
-    ids=["fixture", "shared-reference"],
-)
+@fixture_and_shared("table", FIXTURE / "verified-city-ids.csv", VERIFIED)
 def test_every_verified_geonames_id_is_the_citys_geonames_link(table, project_store):
     """The GeoNames IDs of the paper's main cities (verified-city-ids.csv), matched by their
     English name written without accents (the table writes Brasilia)."""
